@@ -1,0 +1,54 @@
+# Two commands for a fresh Debian bookworm machine (as root): `make demo`, `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+SITE = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null)
+# Debian's qgis_process wrapper passes --noversioncheck, which 3.22's binary rejects.
+QGIS_PROCESS = $(shell command -v qgis_process.bin 2>/dev/null || command -v qgis_process 2>/dev/null)
+PLUGIN_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
+APT_PACKAGES := qgis python3-qgis qgis-providers xvfb python3-rasterio python3-skimage python3-scipy \
+                python3-matplotlib gdal-bin
+export QT_QPA_PLATFORM ?= offscreen
+export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
+
+.PHONY: deps venv test lint demo package install-plugin bench clean
+
+deps:
+	@if ! command -v qgis_process >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import qgis.core, rasterio, skimage, scipy, matplotlib' >/dev/null 2>&1; then \
+	  echo "Installing QGIS and its Python stack from Debian"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	fi
+	@mkdir -p $(XDG_RUNTIME_DIR) && chmod 700 $(XDG_RUNTIME_DIR)
+
+$(VENV)/.installed: requirements.txt
+	$(MAKE) deps
+	/usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: deps $(VENV)/.installed
+
+lint: venv
+	$(VENV)/bin/ruff check lst_fusion benchmarks scripts
+
+test: venv lint
+	QGIS_PROCESS=$(QGIS_PROCESS) $(PY) -m pytest
+
+demo: venv
+	QGIS_PROCESS=$(QGIS_PROCESS) PYTHONPATH=$(SITE) bash scripts/demo.sh
+
+bench: venv
+	$(PY) benchmarks/bench_classical.py
+	$(PY) benchmarks/bench_deep.py
+
+package:
+	/usr/bin/python3 scripts/package.py
+
+install-plugin:
+	mkdir -p $(PLUGIN_DIR)
+	ln -sfn $(CURDIR)/lst_fusion $(PLUGIN_DIR)/lst_fusion
+	$(QGIS_PROCESS) plugins enable lst_fusion || true
+	@echo "Linked into $(PLUGIN_DIR); enable 'LST Fusion' in Plugins > Manage and Install Plugins"
+
+clean:
+	rm -rf build $(VENV) .ruff_cache

@@ -1,0 +1,132 @@
+"""Shared plumbing of the thin Processing algorithms.
+
+An algorithm declares parameters and, in ``run``, turns them into one ``core``
+call; everything else (identity, help, error translation, progress and
+cancel) lives here.
+"""
+import os
+
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+)
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.errors import Cancelled, LstFusionError
+
+ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
+
+GROUPS = {
+    "preprocessing": "Preprocessing",
+    "classical": "Fusion (classical)",
+    "deep": "Fusion (deep learning)",
+    "evaluation": "Evaluation",
+}
+UNITS = ["celsius", "kelvin"]
+DEVICES = ["auto", "cpu", "cuda"]
+
+
+class LstFusionAlgorithm(QgsProcessingAlgorithm):
+    ALG_ID = ""
+    DISPLAY = ""
+    GROUP = ""
+    HELP = ""
+
+    def name(self):
+        return self.ALG_ID
+
+    def displayName(self):  # noqa: N802
+        return self.DISPLAY
+
+    def group(self):
+        return GROUPS[self.GROUP]
+
+    def groupId(self):  # noqa: N802
+        return self.GROUP
+
+    def shortHelpString(self):  # noqa: N802
+        return self.HELP
+
+    def icon(self):
+        return QIcon(ICON)
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    # -- helpers for subclasses
+    def raster_source(self, parameters, name, context, optional=False):
+        layer = self.parameterAsRasterLayer(parameters, name, context)
+        if layer is None:
+            if optional:
+                return None
+            raise LstFusionError(name, "no raster layer given")
+        source = layer.source()
+        if layer.providerType() != "gdal":
+            raise LstFusionError(name, f"layer {layer.name()!r} is not a file-based raster (provider {layer.providerType()})")
+        return source
+
+    def enum_value(self, parameters, name, context, options):
+        return options[self.parameterAsEnum(parameters, name, context)]
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        def progress(pct, message=None):
+            feedback.setProgress(pct)
+            if message:
+                feedback.setProgressText(message)
+
+        try:
+            return self.run(parameters, context, feedback, progress, feedback.isCanceled)
+        except LstFusionError as exc:
+            raise QgsProcessingException(str(exc)) from None
+        except Cancelled:
+            feedback.reportError("Cancelled: no output was written.")
+            return {}
+
+    def run(self, parameters, context, feedback, progress, cancel):
+        raise NotImplementedError
+
+
+def add_raster(alg, name, description, optional=False):
+    alg.addParameter(QgsProcessingParameterRasterLayer(name, description, optional=optional))
+
+
+def add_int(alg, name, description, default, minimum=1, maximum=None, optional=False):
+    p = QgsProcessingParameterNumber(name, description, QgsProcessingParameterNumber.Integer, default,
+                                     optional, minimum)
+    if maximum is not None:
+        p.setMaximum(maximum)
+    alg.addParameter(p)
+
+
+def add_double(alg, name, description, default, minimum=None, optional=False):
+    p = QgsProcessingParameterNumber(name, description, QgsProcessingParameterNumber.Double, default, optional)
+    if minimum is not None:
+        p.setMinimum(minimum)
+    alg.addParameter(p)
+
+
+def add_enum(alg, name, description, options, default=0):
+    alg.addParameter(QgsProcessingParameterEnum(name, description, options, defaultValue=default))
+
+
+def read_role_rasters(alg, parameters, context, names, optional=()):
+    """Read the named raster parameters and check that they share one grid."""
+    from ..core.io import check_same_grid, read_raster
+
+    out = {}
+    for name in names:
+        src = alg.raster_source(parameters, name, context, optional=name in optional)
+        out[name] = read_raster(src, name) if src else None
+    check_same_grid(out)
+    return out
+
+
+def add_fusion_inputs(alg, second_pair_optional):
+    add_raster(alg, "COARSE_TARGET", "Coarse (MODIS) LST at the target date")
+    add_raster(alg, "FINE_REF1", "Fine (Landsat) LST, reference pair 1")
+    add_raster(alg, "COARSE_REF1", "Coarse (MODIS) LST, reference pair 1")
+    add_raster(alg, "FINE_REF2", "Fine (Landsat) LST, reference pair 2", optional=second_pair_optional)
+    add_raster(alg, "COARSE_REF2", "Coarse (MODIS) LST, reference pair 2", optional=second_pair_optional)

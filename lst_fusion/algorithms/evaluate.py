@@ -1,0 +1,61 @@
+from qgis.core import (
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterRasterDestination,
+)
+
+from ..core import metrics, report
+from ..core.io import write_raster
+from .base import LstFusionAlgorithm, add_raster, read_role_rasters
+from .subregions import add_subregion_parameters, read_subregions
+
+HELP = ("Scores a prediction against a reference LST raster on the same grid, over the whole image and over "
+        "each polygon of <b>SUBREGIONS</b> (pixels whose centres fall inside; <b>NAME_FIELD</b> names them). "
+        "NaN/nodata pixels are excluded everywhere, also inside SSIM windows.<br>"
+        "RMSE, MAE, BIAS (prediction &minus; reference) in the data unit; CC Pearson; PSNR and SSIM with the "
+        "reference's max&minus;min over valid pixels of the whole image as data range (SSIM: 7&times;7 window, "
+        "scikit-image conventions); SAM: angle in degrees between the prediction and reference image vectors "
+        "(one band has no per-pixel spectrum), in Kelvin; ERGAS = 100&middot;(fine/coarse pixel size)&middot;"
+        "RMSE/mean, mean in Kelvin; <b>RESOLUTION_RATIO</b> 30/1000 = 0.03 (33.3 is read the same way).<br>"
+        "Outputs: <b>OUTPUT_TABLE</b> (CSV), <b>OUTPUT_HTML</b> (report with maps, scatter plot and error "
+        "histogram), <b>OUTPUT_ERROR</b> (signed error raster), and each whole-image metric as a number.")
+
+
+class Evaluate(LstFusionAlgorithm):
+    ALG_ID = "evaluate"
+    DISPLAY = "Evaluate a prediction"
+    GROUP = "evaluation"
+    HELP = HELP
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        add_raster(self, "PREDICTION", "Predicted LST")
+        add_raster(self, "REFERENCE", "Reference LST (e.g. real Landsat of that date)")
+        add_subregion_parameters(self)
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Metric table", "CSV (*.csv)"))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_HTML", "Report", "HTML (*.html)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT_ERROR", "Error (prediction - reference)",
+                                                                  optional=True, createByDefault=False))
+        for m in ("RMSE", "SSIM", "PSNR", "SAM", "CC", "ERGAS", "MAE", "BIAS"):
+            self.addOutput(QgsProcessingOutputNumber(m, m))
+
+    def run(self, parameters, context, feedback, progress, cancel):
+        r = read_role_rasters(self, parameters, context, ["REFERENCE", "PREDICTION"])
+        pred, ref = r["PREDICTION"].data, r["REFERENCE"].data
+        masks = metrics.region_masks(r["REFERENCE"].grid, read_subregions(self, parameters, context, r["REFERENCE"].grid))
+        rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context))
+        res = {k: rows[0][k] for k in metrics.METRICS}
+        table = self.parameterAsFileOutput(parameters, "OUTPUT_TABLE", context)
+        report.write_csv(table, rows)
+        res["OUTPUT_TABLE"] = table
+        html = self.parameterAsFileOutput(parameters, "OUTPUT_HTML", context)
+        if html:
+            report.write_html(html, "LST Fusion evaluation", rows, pred, ref)
+            res["OUTPUT_HTML"] = html
+        err = self.parameterAsOutputLayer(parameters, "OUTPUT_ERROR", context)
+        if err:
+            write_raster(err, pred - ref, r["REFERENCE"].grid, description="prediction - reference")
+            res["OUTPUT_ERROR"] = err
+        feedback.pushInfo(report.markdown_table(rows))
+        return res
+
+

@@ -1,0 +1,60 @@
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterString,
+)
+
+from ..core import gapfill as core_gapfill
+from ..core.dates import parse_date, require_date
+from ..core.errors import LstFusionError
+from ..core.io import check_same_grid, read_raster, write_raster
+from .base import LstFusionAlgorithm, add_enum, add_int, add_raster
+
+
+class GapFill(LstFusionAlgorithm):
+    ALG_ID = "gapfill"
+    DISPLAY = "Fill cloud gaps in LST"
+    GROUP = "preprocessing"
+    HELP = ("Fills nodata (cloud) pixels of an LST raster.<br><b>temporal</b>: linear interpolation in time "
+            "between the nearest clear observations before and after the target date within "
+            "<b>WINDOW_DAYS</b>, taken from <b>OTHER_DATES</b> (rasters of the same grid, dated by name).<br>"
+            "<b>spatial</b>: progressive focal mean (3&times;3, 5&times;5, ... until no gap is left); clear pixels "
+            "are never changed.<br><b>temporal+spatial</b> (default): temporal first, spatial for the rest.<br>"
+            "Returns how many pixels each step filled.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        add_raster(self, "INPUT", "LST raster with gaps")
+        add_enum(self, "METHOD", "Method", list(core_gapfill.METHODS))
+        self.addParameter(QgsProcessingParameterMultipleLayers("OTHER_DATES", "LST rasters of other dates (same grid)",
+                                                               QgsProcessing.TypeRaster, optional=True))
+        add_int(self, "WINDOW_DAYS", "Temporal window (days either side)", 32, 1)
+        self.addParameter(QgsProcessingParameterString("DATE", "Date of INPUT (if not in its name)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "Gap-filled LST"))
+        self.addOutput(QgsProcessingOutputNumber("FILLED_TEMPORAL", "Pixels filled in time"))
+        self.addOutput(QgsProcessingOutputNumber("FILLED_SPATIAL", "Pixels filled in space"))
+
+    def run(self, parameters, context, feedback, progress, cancel):
+        src = self.raster_source(parameters, "INPUT", context)
+        method = self.enum_value(parameters, "METHOD", context, list(core_gapfill.METHODS))
+        target = read_raster(src, "INPUT")
+        others = []
+        layers = self.parameterAsLayerList(parameters, "OTHER_DATES", context)
+        for lyr in layers:
+            d = parse_date(lyr.source()) or parse_date(lyr.name())
+            if d is None:
+                raise LstFusionError("OTHER_DATES", f"no date in the name of {lyr.name()!r}")
+            r = read_raster(lyr.source(), "OTHER_DATES")
+            check_same_grid({"INPUT": target, "OTHER_DATES": r})
+            others.append((d, r.data))
+        date = None
+        if "temporal" in method and others:
+            date = require_date(src, self.parameterAsString(parameters, "DATE", context) or None)
+        filled, rep = core_gapfill.gapfill(target.data, method, date, others,
+                                           self.parameterAsInt(parameters, "WINDOW_DAYS", context), cancel=cancel)
+        out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
+        write_raster(out, filled, target.grid, tags=target.tags)
+        feedback.pushInfo(f"{rep['gaps_before']} gaps: {rep['filled_temporal']} filled in time, "
+                          f"{rep['filled_spatial']} in space, {rep['gaps_after']} left")
+        return {"OUTPUT": out, "FILLED_TEMPORAL": rep["filled_temporal"], "FILLED_SPATIAL": rep["filled_spatial"]}

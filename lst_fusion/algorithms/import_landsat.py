@@ -1,0 +1,49 @@
+from qgis.core import (
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterString,
+)
+
+from ..core import products
+from .base import UNITS, LstFusionAlgorithm, add_double, add_enum
+
+
+class ImportLandsat(LstFusionAlgorithm):
+    ALG_ID = "import_landsat"
+    DISPLAY = "Import Landsat LST (C2 L2 ST_B10)"
+    GROUP = "preprocessing"
+    HELP = ("Converts a Landsat 8/9 Collection 2 Level-2 ST_B10 band to land-surface temperature with "
+            "clouds as nodata.<br><b>INPUT</b>: ST_B10 GeoTIFF. <b>QA</b>: QA_PIXEL GeoTIFF (optional).<br>"
+            "<b>QA_BITS</b>: QA_PIXEL bits that mask a pixel, default 1,3,4,5 (dilated cloud, cloud, cloud "
+            "shadow, snow).<br><b>SCALE</b>/<b>OFFSET</b>: K = DN &times; 0.00341802 + 149.0 by default (use 1 and "
+            "0 for inputs already in Kelvin). DN 0 is fill.<br><b>DATE</b>: from the product id "
+            "(LC08_L2SP_PPPRRR_YYYYMMDD_...) unless given.<br>Output: float32 GeoTIFF, original UTM grid; "
+            "CLEAR_PERCENT is returned.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile("INPUT", "Landsat ST_B10 band"))
+        self.addParameter(QgsProcessingParameterFile("QA", "QA_PIXEL band", optional=True))
+        self.addParameter(QgsProcessingParameterString("QA_BITS", "QA_PIXEL bits to mask", "1,3,4,5"))
+        add_enum(self, "UNIT", "Output unit", UNITS)
+        add_double(self, "SCALE", "Scale factor (DN to K)", products.LANDSAT_SCALE, 0.0)
+        add_double(self, "OFFSET", "Offset (K)", products.LANDSAT_OFFSET)
+        self.addParameter(QgsProcessingParameterString("DATE", "Acquisition date (YYYY-MM-DD)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "Landsat LST"))
+        self.addOutput(QgsProcessingOutputNumber("CLEAR_PERCENT", "Clear pixels (%)"))
+        self.addOutput(QgsProcessingOutputString("DATE", "Acquisition date"))
+
+    def run(self, parameters, context, feedback, progress, cancel):
+        res = products.import_landsat(
+            self.parameterAsFile(parameters, "INPUT", context),
+            self.parameterAsOutputLayer(parameters, "OUTPUT", context),
+            qa_path=self.parameterAsFile(parameters, "QA", context) or None,
+            unit=self.enum_value(parameters, "UNIT", context, UNITS),
+            scale=self.parameterAsDouble(parameters, "SCALE", context),
+            offset=self.parameterAsDouble(parameters, "OFFSET", context),
+            qa_bits=products.parse_bits(self.parameterAsString(parameters, "QA_BITS", context)),
+            date=self.parameterAsString(parameters, "DATE", context) or None,
+        )
+        feedback.pushInfo(f"{res['DATE']}: {res['CLEAR_PERCENT']:.1f} % clear pixels")
+        return res

@@ -1,0 +1,55 @@
+from qgis.core import (
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterString,
+)
+
+from ..core import products
+from .base import UNITS, LstFusionAlgorithm, add_double, add_enum
+
+LAYERS = ["Day", "Night"]
+
+
+class ImportModis(LstFusionAlgorithm):
+    ALG_ID = "import_modis"
+    DISPLAY = "Import MODIS LST (MOD11A1/MYD11A1)"
+    GROUP = "preprocessing"
+    HELP = ("Converts a MODIS MOD11A1/MYD11A1 LST product to land-surface temperature with cloudy and "
+            "low-quality pixels as nodata.<br><b>INPUT</b>: the .hdf granule (LST and QC sub-datasets are "
+            "read through GDAL's HDF4 driver) or an LST GeoTIFF (AppEEARS/Earth Engine export).<br>"
+            "<b>QC</b>: QC GeoTIFF for a GeoTIFF input (optional). Clear = QC bits 0-1 &le; 1, bits 2-3 = 0, "
+            "bits 6-7 &le; 2 (LST error &le; 3 K).<br><b>SCALE</b>/<b>OFFSET</b>: K = DN &times; 0.02 by default; "
+            "use 1 and 0 for inputs already in Kelvin. DN 0 is fill.<br><b>DATE</b>: read from the name "
+            "(A{YYYY}{DDD}, YYYY-MM-DD or YYYYMMDD) unless given.<br>Output: float32 GeoTIFF in the chosen "
+            "unit (Celsius by default), original grid; CLEAR_PERCENT is returned.")
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile("INPUT", "MODIS LST product (.hdf or GeoTIFF)"))
+        self.addParameter(QgsProcessingParameterFile("QC", "QC raster (GeoTIFF input only)", optional=True))
+        add_enum(self, "LAYER", "Overpass", LAYERS)
+        add_enum(self, "UNIT", "Output unit", UNITS)
+        add_double(self, "SCALE", "Scale factor (DN to K)", products.MODIS_SCALE, 0.0)
+        add_double(self, "OFFSET", "Offset (K)", 0.0)
+        self.addParameter(QgsProcessingParameterBoolean("USE_QC", "Mask pixels by QC", True))
+        self.addParameter(QgsProcessingParameterString("DATE", "Acquisition date (YYYY-MM-DD)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "MODIS LST"))
+        self.addOutput(QgsProcessingOutputNumber("CLEAR_PERCENT", "Clear pixels (%)"))
+        self.addOutput(QgsProcessingOutputString("DATE", "Acquisition date"))
+
+    def run(self, parameters, context, feedback, progress, cancel):
+        res = products.import_modis(
+            self.parameterAsFile(parameters, "INPUT", context),
+            self.parameterAsOutputLayer(parameters, "OUTPUT", context),
+            qc_path=self.parameterAsFile(parameters, "QC", context) or None,
+            unit=self.enum_value(parameters, "UNIT", context, UNITS),
+            layer=self.enum_value(parameters, "LAYER", context, LAYERS),
+            scale=self.parameterAsDouble(parameters, "SCALE", context),
+            offset=self.parameterAsDouble(parameters, "OFFSET", context),
+            use_qc=self.parameterAsBool(parameters, "USE_QC", context),
+            date=self.parameterAsString(parameters, "DATE", context) or None,
+        )
+        feedback.pushInfo(f"{res['DATE']}: {res['CLEAR_PERCENT']:.1f} % clear pixels")
+        return res

@@ -1,0 +1,69 @@
+"""lstfusion:predict_<model> for every registered deep model."""
+import os
+
+from qgis.core import QgsProcessingParameterFile, QgsProcessingParameterRasterDestination
+
+from ..models import registry
+from .base import DEVICES, LstFusionAlgorithm, add_enum, add_int, add_raster, read_role_rasters
+
+BUNDLED = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "checkpoints")
+DESCRIPTIONS = {
+    "COARSE_TARGET": "Coarse (MODIS) LST at the target date",
+    "FINE_REF1": "Fine (Landsat) LST, reference pair 1",
+    "COARSE_REF1": "Coarse (MODIS) LST, reference pair 1",
+    "FINE_REF2": "Fine (Landsat) LST, reference pair 2",
+    "COARSE_REF2": "Coarse (MODIS) LST, reference pair 2",
+}
+
+
+def bundled_checkpoint(model_id):
+    return os.path.join(BUNDLED, f"{model_id}.pt")
+
+
+class PredictModel(LstFusionAlgorithm):
+    MODEL_ID = ""
+    GROUP = "deep"
+
+    def roles(self):
+        return [registry.PARAMETER_OF_ROLE[r] for r in registry.info(self.MODEL_ID).inputs]
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        default = bundled_checkpoint(self.MODEL_ID)
+        self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt)", extension="pt",
+                                                     defaultValue=default if os.path.exists(default) else None))
+        for name in ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2"]:
+            if name in self.roles():
+                add_raster(self, name, DESCRIPTIONS[name])
+        add_enum(self, "DEVICE", "Device", DEVICES)
+        add_int(self, "TILE_SIZE", "Tile size (pixels)", 256, 32)
+        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", f"{registry.info(self.MODEL_ID).name} prediction"))
+
+    def run(self, parameters, context, feedback, progress, cancel):
+        registry.require_torch()
+        from ..core.checkpoint import load_checkpoint
+        from ..core.io import write_raster
+        from ..core.predict import predict_array
+
+        ckpt, model = load_checkpoint(self.parameterAsFile(parameters, "CHECKPOINT", context), self.MODEL_ID)
+        r = read_role_rasters(self, parameters, context, self.roles())
+        role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
+        tile = self.parameterAsInt(parameters, "TILE_SIZE", context)
+        out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=tile,
+                            overlap=min(64, tile // 4), device=self.enum_value(parameters, "DEVICE", context, DEVICES),
+                            progress=progress, cancel=cancel)
+        path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
+        write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": registry.info(self.MODEL_ID).name})
+        return {"OUTPUT": path}
+
+
+def predict_class(model_id):
+    spec = registry.info(model_id)
+    help_text = (f"Predicts the fine LST of the target date with a trained {spec.name} checkpoint ({spec.citation}). "
+                 "The bundled checkpoint (trained on the small sample; see README) is the default. All rasters must "
+                 "share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is "
+                 "propagated. DEVICE auto uses a CUDA GPU when PyTorch sees one.")
+    if not registry.torch_available():
+        help_text = registry.TORCH_HINT + ".<br><br>" + help_text
+    return type(f"Predict_{model_id}", (PredictModel,), {
+        "MODEL_ID": model_id, "ALG_ID": f"predict_{model_id}", "DISPLAY": f"Predict with {spec.name}",
+        "HELP": help_text})

@@ -1,0 +1,43 @@
+"""The ``lstfusion`` Processing provider."""
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from .base import ICON
+
+
+def algorithm_classes():
+    from ..models.registry import model_ids
+    from .align_pairs import AlignPairs
+    from .compare_methods import CompareMethods
+    from .estarfm import Estarfm
+    from .evaluate import Evaluate
+    from .gapfill import GapFill
+    from .import_landsat import ImportLandsat
+    from .import_modis import ImportModis
+    from .predict_model import predict_class
+    from .resample import Resample
+    from .starfm import Starfm
+    from .train_model import train_class
+
+    classes = [ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Estarfm, Starfm, Evaluate, CompareMethods]
+    for mid in model_ids():
+        classes += [train_class(mid), predict_class(mid)]
+    return classes
+
+
+class LstFusionProvider(QgsProcessingProvider):
+    def id(self):
+        return "lstfusion"
+
+    def name(self):
+        return "LST Fusion"
+
+    def longName(self):  # noqa: N802
+        return "LST Fusion - MODIS/Landsat land-surface temperature fusion"
+
+    def icon(self):
+        return QIcon(ICON)
+
+    def loadAlgorithms(self):  # noqa: N802
+        for cls in algorithm_classes():
+            self.addAlgorithm(cls())

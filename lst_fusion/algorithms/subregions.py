@@ -1,0 +1,46 @@
+"""Reading subregion polygons for the evaluation algorithms (worker-thread safe)."""
+import json
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsProcessing,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+)
+
+from ..core.errors import LstFusionError
+from ..core.metrics import DEFAULT_RATIO
+
+
+def add_subregion_parameters(alg):
+    alg.addParameter(QgsProcessingParameterFeatureSource("SUBREGIONS", "Subregions (polygons)",
+                                                         [QgsProcessing.TypeVectorPolygon], optional=True))
+    alg.addParameter(QgsProcessingParameterField("NAME_FIELD", "Subregion name field", parentLayerParameterName="SUBREGIONS",
+                                                 optional=True))
+    alg.addParameter(QgsProcessingParameterNumber("RESOLUTION_RATIO", "Fine/coarse pixel size ratio for ERGAS",
+                                                  QgsProcessingParameterNumber.Double, DEFAULT_RATIO, False, 1e-9))
+
+
+def read_subregions(alg, parameters, context, grid):
+    """[(name, GeoJSON geometry in the raster's CRS), ...]"""
+    source = alg.parameterAsSource(parameters, "SUBREGIONS", context)
+    if source is None:
+        return []
+    field = alg.parameterAsString(parameters, "NAME_FIELD", context)
+    if grid.crs is None:
+        raise LstFusionError("REFERENCE", "the reference raster has no CRS, subregions cannot be placed")
+    dst = QgsCoordinateReferenceSystem.fromWkt(grid.crs.to_wkt())
+    xform = QgsCoordinateTransform(source.sourceCrs(), dst, context.transformContext())
+    out = []
+    for i, feat in enumerate(source.getFeatures()):
+        geom = feat.geometry()
+        if geom is None or geom.isEmpty():
+            continue
+        geom.transform(xform)
+        name = str(feat[field]) if field else f"region {feat.id() if feat.id() >= 0 else i + 1}"
+        out.append((name, json.loads(geom.asJson())))
+    if not out:
+        raise LstFusionError("SUBREGIONS", "the layer has no polygon")
+    return out

@@ -1,0 +1,106 @@
+"""lstfusion:train_<model> for every registered deep model (one class per model, made here)."""
+import csv
+import io
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMultipleLayers,
+)
+
+from ..core.errors import LstFusionError
+from ..models import registry
+from .base import DEVICES, LstFusionAlgorithm, add_double, add_enum, add_int
+
+
+class TrainModel(LstFusionAlgorithm):
+    MODEL_ID = ""
+    GROUP = "deep"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterFile("DATASET", "Dataset folder (from align_pairs)",
+                                                     QgsProcessingParameterFile.Folder, optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers("LANDSAT", "or: Landsat LST rasters (dated names)",
+                                                               QgsProcessing.TypeRaster, optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers("MODIS", "and MODIS LST rasters on the same grid",
+                                                               QgsProcessing.TypeRaster, optional=True))
+        add_int(self, "EPOCHS", "Epochs", 30, 1)
+        add_int(self, "BATCH_SIZE", "Batch size", 16, 1)
+        add_double(self, "LEARNING_RATE", "Learning rate (0 = the paper's)", 0.0, 0.0)
+        add_int(self, "PATCH_SIZE", "Patch size (pixels)", 95, 8)
+        add_int(self, "STRIDE", "Patch stride (pixels)", 20, 1)
+        add_enum(self, "DEVICE", "Device", DEVICES)
+        add_int(self, "SEED", "Random seed", 0, 0)
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Checkpoint", "Checkpoint (*.pt)"))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_LOG", "Training log", "CSV (*.csv)",
+                                                                optional=True))
+
+    def run(self, parameters, context, feedback, progress, cancel):
+        registry.require_torch()
+        from ..core import training
+        from ..core.checkpoint import save_checkpoint
+        from ..core.dates import parse_date
+        from ..core.io import atomic_write_text, check_same_grid, read_raster
+
+        dataset = self.parameterAsFile(parameters, "DATASET", context)
+        if dataset:
+            samples = training.samples_from_dataset(dataset, self.MODEL_ID)
+        else:
+            lan = self.parameterAsLayerList(parameters, "LANDSAT", context)
+            mod = self.parameterAsLayerList(parameters, "MODIS", context)
+            if not lan or not mod:
+                raise LstFusionError("DATASET", "give a dataset folder, or Landsat and MODIS rasters")
+
+            def dated(layers, name):
+                out = {}
+                for lyr in layers:
+                    d = parse_date(lyr.source()) or parse_date(lyr.name())
+                    if d is None:
+                        raise LstFusionError(name, f"no date in the name of {lyr.name()!r}")
+                    out[d] = read_raster(lyr.source(), name)
+                return out
+
+            ld, md = dated(lan, "LANDSAT"), dated(mod, "MODIS")
+            common = sorted(set(ld) & set(md))
+            if not common:
+                raise LstFusionError("MODIS", "no MODIS raster has the date of a Landsat raster")
+            check_same_grid({**{f"LANDSAT {d}": ld[d] for d in common}, **{f"MODIS {d}": md[d] for d in common}})
+            samples = training.pair_samples({d: (ld[d].data, md[d].data) for d in common}, self.MODEL_ID)
+        lr = self.parameterAsDouble(parameters, "LEARNING_RATE", context) or None
+        ckpt, rows = training.train(
+            self.MODEL_ID, samples,
+            epochs=self.parameterAsInt(parameters, "EPOCHS", context),
+            batch_size=self.parameterAsInt(parameters, "BATCH_SIZE", context), lr=lr,
+            patch_size=self.parameterAsInt(parameters, "PATCH_SIZE", context),
+            stride=self.parameterAsInt(parameters, "STRIDE", context),
+            device=self.enum_value(parameters, "DEVICE", context, DEVICES),
+            seed=self.parameterAsInt(parameters, "SEED", context),
+            progress=progress, cancel=cancel, log=feedback.pushInfo)
+        path = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        save_checkpoint(ckpt, path)
+        result = {"OUTPUT": path}
+        log_path = self.parameterAsFileOutput(parameters, "OUTPUT_LOG", context)
+        if log_path:
+            buf = io.StringIO()
+            w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+            atomic_write_text(log_path, buf.getvalue())
+            result["OUTPUT_LOG"] = log_path
+        return result
+
+
+def train_class(model_id):
+    spec = registry.info(model_id)
+    help_text = (f"Trains {spec.name} ({spec.family}; {spec.citation}) on same-day MODIS/Landsat pairs: a dataset "
+                 "folder from lstfusion:align_pairs, or Landsat and MODIS rasters on one grid with dates in their "
+                 f"names. Inputs of the model: {', '.join(registry.PARAMETER_OF_ROLE[r] for r in spec.inputs)}. "
+                 f"Paper's learning rate: {spec.lr:g}. Patches without nodata ({95} px, stride 20 by default), "
+                 "random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a "
+                 "CUDA GPU when PyTorch sees one. Writes one checkpoint (.pt) with weights, normalisation, "
+                 "training dates and versions, and an optional CSV log per epoch.")
+    if not registry.torch_available():
+        help_text = registry.TORCH_HINT + ".<br><br>" + help_text
+    return type(f"Train_{model_id}", (TrainModel,), {
+        "MODEL_ID": model_id, "ALG_ID": f"train_{model_id}", "DISPLAY": f"Train {spec.name}", "HELP": help_text})

@@ -1,0 +1,201 @@
+"""Raster input/output: float32 arrays with NaN for nodata, atomic writes.
+
+Every reader returns a :class:`Raster` (data + :class:`Grid`); every writer
+writes to a temporary file beside the destination and renames it, so an
+interrupted run never leaves a half-written output.
+"""
+import os
+import tempfile
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import LstFusionError
+
+try:
+    import rasterio
+    from rasterio.crs import CRS
+    from rasterio.windows import Window
+except ImportError as exc:  # pragma: no cover - exercised only without rasterio
+    rasterio = None
+    _RASTERIO_ERROR = exc
+
+
+def _need_rasterio():
+    if rasterio is None:
+        raise LstFusionError(
+            "",
+            "rasterio is not installed in this Python: install it with your system's "
+            "package manager (Debian/Ubuntu: apt install python3-rasterio)",
+        )
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A raster grid: CRS, affine transform and size."""
+
+    crs: object
+    transform: object
+    width: int
+    height: int
+
+    @property
+    def shape(self):
+        return (self.height, self.width)
+
+    @property
+    def bounds(self):
+        t = self.transform
+        xs = [t.c, t.c + t.a * self.width]
+        ys = [t.f, t.f + t.e * self.height]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    @property
+    def pixel_size(self):
+        return (abs(self.transform.a), abs(self.transform.e))
+
+    def same_as(self, other, tol=1e-6):
+        if self.shape != other.shape:
+            return False
+        if (self.crs is None) != (other.crs is None):
+            return False
+        if self.crs is not None and CRS.from_user_input(self.crs) != CRS.from_user_input(other.crs):
+            return False
+        return all(abs(a - b) <= tol * max(1.0, abs(a)) for a, b in zip(self.transform[:6], other.transform[:6]))
+
+    def describe(self):
+        crs = CRS.from_user_input(self.crs).to_string() if self.crs else "no CRS"
+        return f"{self.width}x{self.height} px, {crs}, pixel {self.pixel_size[0]:g}, origin ({self.transform.c:g}, {self.transform.f:g})"
+
+
+@dataclass
+class Raster:
+    data: np.ndarray  # float32 (or the source dtype with raw=True), NaN = nodata
+    grid: Grid
+    path: str = ""
+    nodata: object = None
+    tags: dict = None
+
+
+def read_raster(path, parameter="INPUT", band=1, raw=False):
+    """Read one band; nodata and non-finite values become NaN (float32).
+
+    ``raw=True`` keeps the source dtype and nodata untouched (for DN/QC bands).
+    """
+    _need_rasterio()
+    spath = str(path)
+    if not spath.startswith(("HDF4_EOS:", "HDF5:", "NETCDF:", "/vsi")) and not os.path.exists(spath):
+        raise LstFusionError(parameter, f"file {spath!r} does not exist")
+    try:
+        with rasterio.open(spath) as ds:
+            if band > ds.count:
+                raise LstFusionError(parameter, f"{os.path.basename(spath)} has {ds.count} band(s), band {band} was asked for")
+            arr = ds.read(band)
+            grid = Grid(ds.crs, ds.transform, ds.width, ds.height)
+            nodata = ds.nodata
+            tags = ds.tags()
+            tags.update(ds.tags(band))
+    except rasterio.errors.RasterioIOError as exc:
+        msg = str(exc)
+        if spath.lower().endswith(".hdf") or spath.startswith("HDF4"):
+            msg += " (is the GDAL HDF4 driver installed? Debian: apt install libgdal-hdf4 / gdal-bin)"
+        raise LstFusionError(parameter, f"cannot open {os.path.basename(spath)}: {msg}") from None
+    if raw:
+        return Raster(arr, grid, spath, nodata, tags)
+    data = arr.astype(np.float32)
+    if nodata is not None and not np.isnan(nodata):
+        data[arr == nodata] = np.nan
+    data[~np.isfinite(data)] = np.nan
+    # float rasters saved with a huge negative nodata but flagged nowhere
+    data[np.abs(data) > 1e30] = np.nan
+    return Raster(data, grid, spath, nodata, tags)
+
+
+def read_grid(path, parameter="INPUT"):
+    _need_rasterio()
+    try:
+        with rasterio.open(str(path)) as ds:
+            return Grid(ds.crs, ds.transform, ds.width, ds.height)
+    except rasterio.errors.RasterioIOError as exc:
+        raise LstFusionError(parameter, f"cannot open {path}: {exc}") from None
+
+
+def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None):
+    """Write a float32 single-band GeoTIFF atomically (temp file + rename)."""
+    _need_rasterio()
+    path = str(path)
+    data = np.asarray(data, dtype=np.float32)
+    if data.shape != grid.shape:
+        raise ValueError(f"array shape {data.shape} does not match grid {grid.shape}")
+    out = data
+    if nodata is not None and not np.isnan(nodata):
+        out = np.where(np.isfinite(data), data, np.float32(nodata))
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".tif", prefix=".tmp_", dir=directory)
+    os.close(fd)
+    try:
+        profile = dict(
+            driver="GTiff", width=grid.width, height=grid.height, count=1, dtype="float32",
+            crs=grid.crs, transform=grid.transform, nodata=nodata, compress="deflate",
+            predictor=3, tiled=True, blockxsize=256, blockysize=256,
+        )
+        if grid.width < 256 or grid.height < 256:
+            profile.update(tiled=False)
+            profile.pop("blockxsize")
+            profile.pop("blockysize")
+        with rasterio.open(tmp, "w", **profile) as ds:
+            ds.write(out, 1)
+            if tags:
+                ds.update_tags(**{k: str(v) for k, v in tags.items()})
+            if description:
+                ds.set_band_description(1, description)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return path
+
+
+def atomic_write_text(path, text):
+    path = str(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp_", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return path
+
+
+def check_same_grid(named_rasters):
+    """All rasters share the first one's grid, else name the one that does not."""
+    items = [(k, r) for k, r in named_rasters.items() if r is not None]
+    first_name, first = items[0]
+    for name, r in items[1:]:
+        g = r.grid if isinstance(r, Raster) else r
+        g0 = first.grid if isinstance(first, Raster) else first
+        if not g.same_as(g0):
+            raise LstFusionError(
+                name,
+                f"grid differs from {first_name}: {g.describe()} vs {g0.describe()}; "
+                "resample it onto the same grid first (lstfusion:resample)",
+            )
+
+
+def check_has_data(name, data, what="raster"):
+    if not np.isfinite(data).any():
+        raise LstFusionError(name, f"the {what} has no valid pixel (all nodata)")
+
+
+def window_grid(grid, row_off, col_off, height, width):
+    from rasterio.windows import transform as wtransform
+
+    win = Window(col_off, row_off, width, height)
+    return Grid(grid.crs, wtransform(win, grid.transform), width, height)

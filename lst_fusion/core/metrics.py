@@ -1,0 +1,182 @@
+"""Accuracy metrics on masked single-band LST images.
+
+Every metric ignores NaN pixels and pixels outside ``mask`` - also inside the
+SSIM windows.  Conventions (all documented choices):
+
+* RMSE, MAE, bias (mean of prediction - reference) in the data unit (degC).
+* CC: Pearson correlation over the valid pixels.
+* PSNR = 10 log10(R^2 / MSE) with R the data range, by default the
+  reference's max - min over the valid pixels; identical images give +inf.
+* SSIM: Wang et al. (2004) with scikit-image's defaults (7x7 uniform window,
+  K1 = 0.01, K2 = 0.03, sample covariance, border of 3 px not averaged), data
+  range as for PSNR.  Local statistics use only valid pixels of each window;
+  the map is averaged over valid centres whose window holds at least half
+  valid pixels.  On fully valid data it equals
+  ``skimage.metrics.structural_similarity``.
+* SAM: one band has no spectrum, so per-pixel SAM would be 0.  We use the angle
+  (degrees) between the prediction and reference *image vectors* (all valid
+  pixels), computed in Kelvin so that it does not depend on the unit.
+* ERGAS (Wald 2000) = 100 * (h / l) * sqrt(mean_b (RMSE_b / mean_b)^2) with
+  h / l = fine / coarse pixel size (30 m / 1000 m = 0.03).  ``ratio`` may be
+  given either way round (0.03 or 33.3): values above 1 are inverted.  The band
+  mean is in Kelvin (a Celsius mean near 0 would make ERGAS explode).
+"""
+import numpy as np
+from scipy import ndimage
+
+from .errors import LstFusionError
+from .units import to_kelvin
+
+METRICS = ("RMSE", "MAE", "BIAS", "SSIM", "PSNR", "SAM", "CC", "ERGAS")
+DEFAULT_RATIO = 30.0 / 1000.0
+
+
+def _valid(pred, ref, mask=None):
+    pred = np.asarray(pred, dtype=np.float64)
+    ref = np.asarray(ref, dtype=np.float64)
+    if pred.shape != ref.shape:
+        raise LstFusionError("PREDICTION", f"size {pred.shape} differs from the reference {ref.shape}")
+    v = np.isfinite(pred) & np.isfinite(ref)
+    if mask is not None:
+        v &= np.asarray(mask, dtype=bool)
+    return pred, ref, v
+
+
+def rmse(pred, ref, mask=None):
+    p, r, v = _valid(pred, ref, mask)
+    return float(np.sqrt(np.mean((p[v] - r[v]) ** 2))) if v.any() else np.nan
+
+
+def mae(pred, ref, mask=None):
+    p, r, v = _valid(pred, ref, mask)
+    return float(np.mean(np.abs(p[v] - r[v]))) if v.any() else np.nan
+
+
+def bias(pred, ref, mask=None):
+    p, r, v = _valid(pred, ref, mask)
+    return float(np.mean(p[v] - r[v])) if v.any() else np.nan
+
+
+def cc(pred, ref, mask=None):
+    p, r, v = _valid(pred, ref, mask)
+    if v.sum() < 2:
+        return np.nan
+    a, b = p[v] - p[v].mean(), r[v] - r[v].mean()
+    den = np.sqrt((a * a).sum() * (b * b).sum())
+    return float((a * b).sum() / den) if den > 0 else np.nan
+
+
+def data_range_of(ref, v):
+    vals = np.asarray(ref, dtype=np.float64)[v]
+    return float(vals.max() - vals.min()) if vals.size else np.nan
+
+
+def psnr(pred, ref, mask=None, data_range=None):
+    p, r, v = _valid(pred, ref, mask)
+    if not v.any():
+        return np.nan
+    R = data_range if data_range is not None else data_range_of(r, v)
+    mse = np.mean((p[v] - r[v]) ** 2)
+    if mse == 0:
+        return float("inf")
+    return float(10.0 * np.log10(R * R / mse))
+
+
+def ssim(pred, ref, mask=None, data_range=None, win_size=7, k1=0.01, k2=0.03):
+    p, r, v = _valid(pred, ref, mask)
+    if not v.any():
+        return np.nan
+    R = data_range if data_range is not None else data_range_of(r, v)
+    if not R > 0:
+        return 1.0 if np.array_equal(p[v], r[v]) else 0.0
+    vf = v.astype(np.float64)
+    x, y = np.where(v, p, 0.0), np.where(v, r, 0.0)
+    npx = win_size * win_size
+
+    def box(a):
+        return ndimage.uniform_filter(a, size=win_size, mode="constant") * npx
+
+    n = np.round(box(vf))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mx, my = box(x) / n, box(y) / n
+        cov_norm = n / (n - 1)
+        vx = cov_norm * (box(x * x) / n - mx * mx)
+        vy = cov_norm * (box(y * y) / n - my * my)
+        vxy = cov_norm * (box(x * y) / n - mx * my)
+        c1, c2 = (k1 * R) ** 2, (k2 * R) ** 2
+        s = ((2 * mx * my + c1) * (2 * vxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+    pad = (win_size - 1) // 2
+    use = v & (n >= npx / 2.0)
+    border = np.zeros_like(use)
+    border[pad:use.shape[0] - pad, pad:use.shape[1] - pad] = True
+    use &= border
+    if not use.any():
+        return np.nan
+    return float(np.mean(s[use]))
+
+
+def sam(pred, ref, mask=None):
+    p, r, v = _valid(pred, ref, mask)
+    if not v.any():
+        return np.nan
+    a, b = to_kelvin(p[v]), to_kelvin(r[v])
+    cosang = np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))
+    return float(np.degrees(np.arccos(np.clip(cosang, -1.0, 1.0))))
+
+
+def ergas(pred, ref, mask=None, ratio=DEFAULT_RATIO):
+    p, r, v = _valid(pred, ref, mask)
+    if not v.any():
+        return np.nan
+    if ratio <= 0:
+        raise LstFusionError("RESOLUTION_RATIO", "the resolution ratio must be positive")
+    hl = 1.0 / ratio if ratio > 1 else ratio
+    mean_k = float(np.mean(to_kelvin(r[v])))
+    e = rmse(p, r, v)
+    return float(100.0 * hl * np.sqrt((e / mean_k) ** 2))
+
+
+def evaluate(pred, ref, mask=None, data_range=None, ratio=DEFAULT_RATIO):
+    """All metrics for one prediction/reference pair (plus the pixel count N)."""
+    p, r, v = _valid(pred, ref, mask)
+    if data_range is None and v.any():
+        data_range = data_range_of(r, v)
+    return {
+        "N": int(v.sum()),
+        "RMSE": rmse(p, r, v), "MAE": mae(p, r, v), "BIAS": bias(p, r, v),
+        "SSIM": ssim(p, r, v, data_range), "PSNR": psnr(p, r, v, data_range),
+        "SAM": sam(p, r, v), "CC": cc(p, r, v), "ERGAS": ergas(p, r, v, ratio),
+    }
+
+
+def region_masks(grid, regions=None, extents=None):
+    """Boolean masks of the pixels whose centres fall inside each region.
+
+    ``regions``: [(name, geojson geometry mapping), ...] in the grid's CRS;
+    ``extents``: [(name, (xmin, ymin, xmax, ymax)), ...].  The whole image is
+    always first, named "whole image".
+    """
+    from rasterio import features
+
+    out = [("whole image", np.ones(grid.shape, dtype=bool))]
+    for name, geom in regions or []:
+        m = features.geometry_mask([geom], out_shape=grid.shape, transform=grid.transform,
+                                   invert=True, all_touched=False)
+        out.append((str(name), m))
+    for name, (x0, y0, x1, y1) in extents or []:
+        t = grid.transform
+        cols = t.c + t.a * (np.arange(grid.width) + 0.5)
+        rows = t.f + t.e * (np.arange(grid.height) + 0.5)
+        m = ((rows[:, None] >= y0) & (rows[:, None] <= y1)) & ((cols[None, :] >= x0) & (cols[None, :] <= x1))
+        out.append((str(name), m))
+    return out
+
+
+def evaluate_regions(pred, ref, masks, ratio=DEFAULT_RATIO):
+    """[{"region": name, **metrics}, ...]; the data range is the reference's over
+    the whole image so PSNR/SSIM are comparable between regions."""
+    p, r, v = _valid(pred, ref)
+    if not v.any():
+        raise LstFusionError("PREDICTION", "prediction and reference share no valid pixel")
+    R = data_range_of(r, v)
+    return [{"region": name, **evaluate(p, r, m, data_range=R, ratio=ratio)} for name, m in masks]

@@ -1,0 +1,151 @@
+"""Import of MODIS MOD11A1/MYD11A1 and Landsat 8/9 C2 L2 ST_B10 products.
+
+Rules (MOD11 C6.1 user guide; Landsat 8-9 C2 L2 product guide):
+
+* MODIS LST_Day_1km / LST_Night_1km: K = DN x 0.02, DN 0 is fill.
+  QC_Day / QC_Night: bits 0-1 mandatory QA (keep <= 1), bits 2-3 data quality
+  (keep 0), bits 6-7 LST error (keep <= 2, i.e. <= 3 K).
+* Landsat ST_B10: K = DN x 0.00341802 + 149.0, DN 0 is fill.  QA_PIXEL bits
+  1 dilated cloud, 3 cloud, 4 cloud shadow, 5 snow mask a pixel (the set of bits
+  is a parameter).
+
+Inputs already in Kelvin (AppEEARS/Earth Engine exports, the bundled sample)
+are imported with ``scale=1, offset=0``.
+"""
+import os
+
+import numpy as np
+
+from .dates import require_date
+from .errors import LstFusionError
+from .io import check_same_grid, read_raster, write_raster
+from .units import KELVIN_OFFSET, UNITS
+
+MODIS_SCALE = 0.02
+MODIS_FILL = 0
+LANDSAT_SCALE = 0.00341802
+LANDSAT_OFFSET = 149.0
+LANDSAT_FILL = 0
+LANDSAT_QA_BITS = (1, 3, 4, 5)
+# plausible land-surface temperature in Kelvin (coldest Antarctic ~180 K, hottest ~350 K)
+LST_MIN_K = 150.0
+LST_MAX_K = 400.0
+
+
+def modis_qc_clear(qc, max_mandatory=1, max_quality=0, max_error=2):
+    """True where a MOD11 QC byte passes the three bit rules."""
+    qc = np.asarray(qc).astype(np.uint8)
+    mandatory = qc & 0b11
+    quality = (qc >> 2) & 0b11
+    error = (qc >> 6) & 0b11
+    return (mandatory <= max_mandatory) & (quality <= max_quality) & (error <= max_error)
+
+
+def landsat_qa_clear(qa, bits=LANDSAT_QA_BITS):
+    """True where none of the given QA_PIXEL bits is set."""
+    qa = np.asarray(qa).astype(np.uint16)
+    mask = 0
+    for b in bits:
+        b = int(b)
+        if not 0 <= b <= 15:
+            raise LstFusionError("QA_BITS", f"bit {b} is not a QA_PIXEL bit (0-15)")
+        mask |= 1 << b
+    return (qa & mask) == 0
+
+
+def parse_bits(text, default=LANDSAT_QA_BITS):
+    if text is None or str(text).strip() == "":
+        return tuple(default)
+    try:
+        return tuple(int(t) for t in str(text).replace(";", ",").split(",") if t.strip())
+    except ValueError:
+        raise LstFusionError("QA_BITS", f"{text!r} is not a comma-separated list of bit numbers") from None
+
+
+def dn_to_kelvin(dn, scale, offset, fill):
+    dn = np.asarray(dn)
+    k = dn.astype(np.float64) * scale + offset
+    invalid = ~np.isfinite(k)
+    if fill is not None:
+        invalid |= dn == fill
+    k[invalid] = np.nan
+    return k
+
+
+def _check_plausible(kelvin, parameter, product):
+    valid = kelvin[np.isfinite(kelvin)]
+    if valid.size == 0:
+        return
+    lo, hi = np.percentile(valid, [1, 99])
+    if lo < LST_MIN_K or hi > LST_MAX_K:
+        raise LstFusionError(
+            parameter,
+            f"scaled values run from {lo:.1f} K to {hi:.1f} K, which is not a {product} "
+            "land-surface temperature: is this the LST band (not QC/QA), and are the scale "
+            "and offset right?",
+        )
+
+
+def _resolve_modis(path, layer):
+    """A MODIS .hdf granule -> its LST and QC sub-dataset names."""
+    p = str(path)
+    if p.lower().endswith(".hdf") and not p.startswith("HDF4"):
+        grid = "MODIS_Grid_Daily_1km_LST"
+        lst = f'HDF4_EOS:EOS_GRID:"{p}":{grid}:LST_{layer}_1km'
+        qc = f'HDF4_EOS:EOS_GRID:"{p}":{grid}:QC_{layer}'
+        return lst, qc
+    return p, None
+
+
+def _finish(kelvin, grid, output, unit, date, source, parameter):
+    if unit not in UNITS:
+        raise LstFusionError("UNIT", f"unit must be one of {UNITS}")
+    valid = np.isfinite(kelvin)
+    if not valid.any():
+        raise LstFusionError(parameter, f"{os.path.basename(str(source))}: no clear pixel (all fill or masked by QC)")
+    clear_percent = 100.0 * valid.sum() / valid.size
+    out = kelvin - KELVIN_OFFSET if unit == "celsius" else kelvin
+    tags = {"LST_UNIT": unit, "ACQUISITION_DATE": date.isoformat(), "SOURCE": os.path.basename(str(source)),
+            "CLEAR_PERCENT": f"{clear_percent:.3f}"}
+    write_raster(output, out.astype(np.float32), grid, tags=tags, description=f"LST ({unit})")
+    return {"OUTPUT": output, "CLEAR_PERCENT": clear_percent, "DATE": date.isoformat()}
+
+
+def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", scale=MODIS_SCALE,
+                 offset=0.0, fill=MODIS_FILL, use_qc=True, date=None):
+    """MODIS LST DN (+QC) -> LST GeoTIFF with cloudy/low-quality pixels as NaN.
+
+    ``lst_path`` may be a GeoTIFF or a MOD11A1/MYD11A1 .hdf granule (then the
+    ``LST_{layer}_1km`` and ``QC_{layer}`` sub-datasets are used).
+    """
+    if layer not in ("Day", "Night"):
+        raise LstFusionError("LAYER", "layer must be Day or Night")
+    d = require_date(lst_path, date)
+    lst_src, qc_auto = _resolve_modis(lst_path, layer)
+    qc_src = qc_path or (qc_auto if use_qc else None)
+    dn = read_raster(lst_src, "INPUT", raw=True)
+    kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
+    if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:
+        kelvin[dn.data == dn.nodata] = np.nan
+    _check_plausible(kelvin, "INPUT", "MODIS")
+    if qc_src and use_qc:
+        qc = read_raster(qc_src, "QC", raw=True)
+        check_same_grid({"INPUT": dn.grid, "QC": qc.grid})
+        kelvin[~modis_qc_clear(qc.data)] = np.nan
+    return _finish(kelvin, dn.grid, output, unit, d, lst_path, "INPUT")
+
+
+def import_landsat(st_path, output, qa_path=None, unit="celsius", scale=LANDSAT_SCALE,
+                   offset=LANDSAT_OFFSET, fill=LANDSAT_FILL, qa_bits=LANDSAT_QA_BITS, date=None):
+    """Landsat C2 L2 ST_B10 DN (+QA_PIXEL) -> LST GeoTIFF with clouds as NaN."""
+    d = require_date(st_path, date)
+    dn = read_raster(st_path, "INPUT", raw=True)
+    kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
+    if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:
+        kelvin[dn.data == dn.nodata] = np.nan
+    _check_plausible(kelvin, "INPUT", "Landsat")
+    if qa_path:
+        qa = read_raster(qa_path, "QA", raw=True)
+        check_same_grid({"INPUT": dn.grid, "QA": qa.grid})
+        kelvin[~landsat_qa_clear(qa.data, qa_bits)] = np.nan
+    return _finish(kelvin, dn.grid, output, unit, d, st_path, "INPUT")

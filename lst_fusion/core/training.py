@@ -1,0 +1,226 @@
+"""Training of the deep fusion models on triplets (or quintuplets) of dates.
+
+A *sample* is one target date with its reference pair(s), all on one grid:
+``{"fine_target", "coarse_target", "fine_ref1", "coarse_ref1"[, "fine_ref2", "coarse_ref2"]}``.
+Samples come from a dataset folder (:func:`samples_from_dataset`, the
+``align_pairs`` layout) or from explicit layer lists (:func:`samples_from_pairs`).
+
+Training follows each paper's optimiser (Adam with its learning rate and
+weight decay), with: patches (95 px, stride 20 by default) containing no
+nodata; one normalisation (mean/std over all training pixels) stored with the
+model; random flips and 90-degree rotations; a validation split by target date
+(the latest date(s)); early stopping on the validation loss with the best
+weights kept; alternating discriminator/generator updates for the GANs (LSGAN,
+weight 0.01); deterministic seeding; progress and cancel callbacks; device
+``auto`` (CUDA when available), ``cpu`` or ``cuda``.
+"""
+import math
+import time
+
+import numpy as np
+
+from ..models import registry
+from .errors import LstFusionError, check_cancel
+from .patches import DEFAULT_PATCH, DEFAULT_STRIDE, extract_patches
+from .units import is_celsius
+
+TARGET = "fine_target"
+
+
+def resolve_device(device="auto"):
+    import torch
+
+    if device in (None, "", "auto"):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise LstFusionError("DEVICE", "CUDA was asked for but no CUDA GPU is visible to PyTorch (use auto or cpu)")
+    if device not in ("cpu", "cuda"):
+        raise LstFusionError("DEVICE", f"device must be auto, cpu or cuda, not {device!r}")
+    return torch.device(device)
+
+
+def pair_samples(pairs, model_id):
+    """Samples from dated same-day pairs ``{date: (fine, coarse)}``.
+
+    One-pair models: each pair is a target once, with the nearest *earlier*
+    pair as reference (the nearest later one for the first date).  Two-pair
+    models: each pair with an earlier and a later pair, the nearest of each.
+    """
+    spec = registry.info(model_id)
+    dates = sorted(pairs)
+    two = "fine_ref2" in spec.inputs
+    samples = []
+    for i, d in enumerate(dates):
+        f0, c0 = pairs[d]
+        s = {"date": d, TARGET: f0, "coarse_target": c0}
+        if two:
+            if i == 0 or i == len(dates) - 1:
+                continue
+            (f1, c1), (f2, c2) = pairs[dates[i - 1]], pairs[dates[i + 1]]
+            s.update(fine_ref1=f1, coarse_ref1=c1, fine_ref2=f2, coarse_ref2=c2,
+                     ref_dates=(dates[i - 1], dates[i + 1]))
+        else:
+            j = i - 1 if i > 0 else i + 1
+            if j >= len(dates):
+                continue
+            f1, c1 = pairs[dates[j]]
+            s.update(fine_ref1=f1, coarse_ref1=c1, ref_dates=(dates[j],))
+        samples.append(s)
+    if not samples:
+        need = "three same-day pairs (one before and one after a target)" if two else "two same-day pairs"
+        raise LstFusionError("DATASET", f"{spec.name} needs at least {need}; got {len(dates)}")
+    return samples
+
+
+def samples_from_dataset(dataset_dir, model_id):
+    from .io import read_raster
+    from .pairing import read_index
+
+    rows = [r for r in read_index(dataset_dir) if r["status"] == "pair"]
+    pairs = {r["date"]: (read_raster(r["landsat"], "DATASET").data, read_raster(r["modis"], "DATASET").data)
+             for r in rows}
+    return pair_samples(pairs, model_id)
+
+
+def _normalisation(samples):
+    vals = np.concatenate([np.asarray(a)[np.isfinite(a)].ravel()
+                           for s in samples for k, a in s.items() if k not in ("date", "ref_dates")])
+    return {"mean": float(vals.mean()), "std": float(max(vals.std(), 1e-6)),
+            "unit": "celsius" if is_celsius(vals) else "kelvin"}
+
+
+def _augment(batch, rng):
+    k = int(rng.integers(4))
+    if k:
+        batch = np.rot90(batch, k, axes=(-2, -1))
+    if rng.random() < 0.5:
+        batch = batch[..., ::-1]
+    return np.ascontiguousarray(batch)
+
+
+def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAULT_PATCH,
+          stride=DEFAULT_STRIDE, device="auto", seed=0, val_dates=None, patience=10,
+          max_patches=None, progress=None, cancel=None, log=None):
+    """Train ``model_id``; returns (checkpoint dict, log rows).
+
+    ``progress(percent, message)``; ``cancel() -> bool``; ``log(message)``.
+    """
+    registry.require_torch()
+    import torch
+
+    from .checkpoint import make_checkpoint
+
+    spec = registry.info(model_id)
+    for name, v in (("EPOCHS", epochs), ("BATCH_SIZE", batch_size), ("PATCH_SIZE", patch_size), ("STRIDE", stride)):
+        if v < 1:
+            raise LstFusionError(name, "must be at least 1")
+    roles = list(spec.inputs)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    dev = resolve_device(device)
+    norm = _normalisation(samples)
+    dates = sorted({s["date"] for s in samples})
+    if val_dates is None:
+        val_dates = set(dates[-max(1, len(dates) // 5):]) if len(dates) >= 3 else set()
+    val_dates = set(val_dates)
+
+    def cut(subset):
+        arrays = []
+        for s in subset:
+            p, _ = extract_patches([s[TARGET]] + [s[r] for r in roles], patch_size, stride, min_valid=1.0)
+            arrays.append(p)
+        if not arrays:
+            return np.zeros((0, len(roles) + 1, patch_size, patch_size), np.float32)
+        return (np.concatenate(arrays) - norm["mean"]) / norm["std"]
+
+    train_p = cut([s for s in samples if s["date"] not in val_dates])
+    val_p = cut([s for s in samples if s["date"] in val_dates])
+    if len(train_p) == 0:
+        raise LstFusionError("PATCH_SIZE", f"no {patch_size}px training patch without nodata; "
+                             "use smaller patches or gap-filled rasters")
+    if max_patches and len(train_p) > max_patches:
+        train_p = train_p[rng.choice(len(train_p), max_patches, replace=False)]
+    gen, disc = registry.build(model_id)
+    gen.to(dev)
+    opt = torch.optim.Adam(gen.parameters(), lr=lr or spec.lr, weight_decay=spec.weight_decay)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=max(2, patience // 3))
+    if disc is not None:
+        disc.to(dev)
+        opt_d = torch.optim.Adam(disc.parameters(), lr=lr or spec.lr, betas=(0.5, 0.999))
+    from ..models.common import lsgan_loss
+
+    def to_inputs(batch):
+        t = torch.from_numpy(batch).to(dev)
+        return {r: t[:, i + 1:i + 2] for i, r in enumerate(roles)}, t[:, :1]
+
+    def val_loss():
+        if len(val_p) == 0:
+            return math.nan, math.nan
+        gen.eval()
+        tot, se, n = 0.0, 0.0, 0
+        with torch.no_grad():
+            for i in range(0, len(val_p), batch_size):
+                x, y = to_inputs(val_p[i:i + batch_size])
+                pred = gen(x)
+                tot += float(registry.content_loss(model_id, pred, y)) * len(y)
+                se += float(((pred - y) ** 2).sum())
+                n += len(y)
+        gen.train()
+        return tot / n, math.sqrt(se / (n * patch_size * patch_size)) * norm["std"]
+
+    rows, best, best_state, bad = [], math.inf, None, 0
+    n_batches = max(1, math.ceil(len(train_p) / batch_size))
+    total = epochs * n_batches
+    step = 0
+    gen.train()
+    for epoch in range(1, epochs + 1):
+        t0 = time.time()
+        order = rng.permutation(len(train_p))
+        losses = []
+        for b in range(n_batches):
+            check_cancel(cancel)
+            batch = _augment(train_p[order[b * batch_size:(b + 1) * batch_size]], rng)
+            x, y = to_inputs(batch)
+            if disc is not None:
+                with torch.no_grad():
+                    fake = gen(x)
+                d_loss = 0.5 * (lsgan_loss(disc(y, x), True) + lsgan_loss(disc(fake, x), False))
+                opt_d.zero_grad()
+                d_loss.backward()
+                opt_d.step()
+            pred = gen(x)
+            loss = registry.content_loss(model_id, pred, y)
+            if disc is not None:
+                loss = loss + registry.GAN_WEIGHT * lsgan_loss(disc(pred, x), True)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            step += 1
+            if progress:
+                progress(100.0 * step / total, f"epoch {epoch}/{epochs}")
+        vl, vrmse = val_loss()
+        monitor = vl if not math.isnan(vl) else float(np.mean(losses))
+        sched.step(monitor)
+        row = {"epoch": epoch, "train_loss": float(np.mean(losses)), "val_loss": vl, "val_rmse": vrmse,
+               "lr": opt.param_groups[0]["lr"], "seconds": time.time() - t0}
+        rows.append(row)
+        if log:
+            log(f"epoch {epoch}: train loss {row['train_loss']:.4f}, validation loss {vl:.4f}, "
+                f"validation RMSE {vrmse:.3f}")
+        if monitor < best - 1e-6:
+            best, bad = monitor, 0
+            best_state = {k: v.detach().cpu().clone() for k, v in gen.state_dict().items()}
+        else:
+            bad += 1
+            if bad >= patience:
+                if log:
+                    log(f"early stopping after epoch {epoch}")
+                break
+    if best_state is not None:
+        gen.load_state_dict(best_state)
+    ckpt = make_checkpoint(model_id, gen, norm, sorted({s["date"].isoformat() for s in samples}),
+                           {"epochs_run": len(rows), "patch_size": patch_size, "stride": stride, "seed": seed,
+                            "n_train_patches": int(len(train_p)), "n_val_patches": int(len(val_p)),
+                            "best_monitor": best})
+    return ckpt, rows

@@ -1,0 +1,76 @@
+"""Plugin object: registers the Processing provider and the dock panel toggle.
+
+QGIS desktop calls only ``initGui()``; ``qgis_process`` calls only
+``initProcessing()`` (with ``iface`` None).  ``initGui`` therefore calls
+``initProcessing``, and nothing outside the GUI path touches ``iface``.
+"""
+import os
+
+from qgis.core import QgsApplication
+
+ICON = os.path.join(os.path.dirname(__file__), "resources", "icon.svg")
+
+
+class LstFusionPlugin:
+    def __init__(self, iface=None):
+        self.iface = iface
+        self.provider = None
+        self.action = None
+        self.dock = None
+
+    # -- Processing (also used by qgis_process)
+    def initProcessing(self):  # noqa: N802
+        if self.provider is not None:
+            return
+        from .algorithms.provider import LstFusionProvider
+
+        self.provider = LstFusionProvider()
+        QgsApplication.processingRegistry().addProvider(self.provider)
+
+    # -- desktop GUI
+    def initGui(self):  # noqa: N802
+        self.initProcessing()
+        if self.iface is None:
+            return
+        from qgis.PyQt.QtGui import QIcon
+        from qgis.PyQt.QtWidgets import QAction
+
+        self.action = QAction(QIcon(ICON), "LST Fusion panel", self.iface.mainWindow())
+        self.action.setCheckable(True)
+        self.action.setObjectName("lstfusion_toggle_panel")
+        self.action.toggled.connect(self.toggle_dock)
+        self.iface.addPluginToRasterMenu("&LST Fusion", self.action)
+        self.iface.addRasterToolBarIcon(self.action)
+
+    def toggle_dock(self, checked):
+        if self.iface is None:
+            return
+        if self.dock is None:
+            from qgis.PyQt.QtCore import Qt
+
+            from .ui.dock import LstFusionDock
+
+            self.dock = LstFusionDock(self.iface)
+            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+            self.dock.visibilityChanged.connect(self._sync_action)
+        self.dock.setVisible(checked)
+
+    def _sync_action(self, visible):
+        if self.action is not None and self.action.isChecked() != visible:
+            self.action.setChecked(visible)
+
+    def unload(self):
+        if self.iface is not None:
+            if self.dock is not None:
+                self.dock.shutdown()
+                self.iface.removeDockWidget(self.dock)
+                self.dock.deleteLater()
+                self.dock = None
+            if self.action is not None:
+                self.iface.removePluginRasterMenu("&LST Fusion", self.action)
+                self.iface.removeRasterToolBarIcon(self.action)
+                self.action.deleteLater()
+                self.action = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None

@@ -1,0 +1,437 @@
+"""The LST Fusion dock panel.
+
+Walks a user from "these are my MODIS and Landsat layers" to "this is the
+30 m LST for that day and how good it is over the city centre": it runs the
+*same* Processing algorithms as the Toolbox, in the background
+(QgsProcessingAlgRunnerTask), with progress and a working Cancel, adds the
+result with a temperature colour ramp, and evaluates it per subregion (a
+polygon layer or rectangles drawn on the map).
+"""
+import csv
+import os
+import tempfile
+
+from qgis.core import (
+    QgsApplication,
+    QgsColorRampShader,
+    QgsFeature,
+    QgsField,
+    QgsGeometry,
+    QgsMapLayerProxyModel,
+    QgsProcessingAlgRunnerTask,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProject,
+    QgsRasterBandStats,
+    QgsRasterLayer,
+    QgsRasterShader,
+    QgsSettings,
+    QgsSingleBandPseudoColorRenderer,
+    QgsStyle,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QUrl, QVariant
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.dates import parse_date
+from ..models import registry
+
+ROLES = [("COARSE_TARGET", "Coarse (MODIS), target date"), ("FINE_REF1", "Fine (Landsat), pair 1"),
+         ("COARSE_REF1", "Coarse (MODIS), pair 1"), ("FINE_REF2", "Fine (Landsat), pair 2"),
+         ("COARSE_REF2", "Coarse (MODIS), pair 2")]
+SETTINGS = "lstfusion/dock/"
+
+
+def methods():
+    """(label, algorithm id, roles) for every method the panel offers."""
+    out = [("ESTARFM", "lstfusion:estarfm", ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2"]),
+           ("STARFM", "lstfusion:starfm", ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1"])]
+    for mid, spec in registry.MODELS.items():
+        out.append((spec.name, f"lstfusion:predict_{mid}", [registry.PARAMETER_OF_ROLE[r] for r in spec.inputs]))
+    return out
+
+
+def device_text():
+    if not registry.torch_available():
+        return "PyTorch not installed (deep models unavailable)"
+    import torch
+
+    return f"CUDA: {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "CPU"
+
+
+def apply_temperature_style(layer):
+    """Single-band pseudocolour with a blue-to-red ramp between the 2nd and 98th percentiles."""
+    provider = layer.dataProvider()
+    stats = provider.bandStatistics(1, QgsRasterBandStats.Min | QgsRasterBandStats.Max)
+    ramp = QgsStyle.defaultStyle().colorRamp("Spectral")
+    if ramp is None:
+        return
+    ramp.invert()
+    shader_fn = QgsColorRampShader(stats.minimumValue, stats.maximumValue, ramp)
+    shader_fn.classifyColorRamp(9, 1, layer.extent(), provider)
+    shader = QgsRasterShader()
+    shader.setRasterShaderFunction(shader_fn)
+    layer.setRenderer(QgsSingleBandPseudoColorRenderer(provider, 1, shader))
+
+
+class LstFusionDock(QgsDockWidget):
+    def __init__(self, iface=None, parent=None):
+        super().__init__("LST Fusion", parent)
+        self.setObjectName("LstFusionDock")
+        self.iface = iface
+        self.task = None
+        self.feedback = None
+        self.rectangles = []
+        self.map_tool = None
+        self.last_report = None
+        body = QWidget()
+        lay = QVBoxLayout(body)
+
+        inputs = QGroupBox("Inputs")
+        form = QFormLayout(inputs)
+        self.combos, self.dates = {}, {}
+        for name, label in ROLES:
+            combo = QgsMapLayerComboBox()
+            combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+            combo.setAllowEmptyLayer(True)
+            combo.setObjectName(name)
+            date = QLineEdit()
+            date.setPlaceholderText("YYYY-MM-DD")
+            date.setMaximumWidth(100)
+            combo.layerChanged.connect(lambda lyr, d=date: self._fill_date(lyr, d))
+            combo.layerChanged.connect(self.validate)
+            date.textChanged.connect(self.validate)
+            row = QHBoxLayout()
+            row.addWidget(combo, 1)
+            row.addWidget(date)
+            form.addRow(label, row)
+            self.combos[name], self.dates[name] = combo, date
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #b35806")
+        form.addRow(self.warning)
+        lay.addWidget(inputs)
+
+        run_box = QGroupBox("Fusion")
+        rform = QFormLayout(run_box)
+        self.method = QComboBox()
+        for label, alg_id, roles in methods():
+            self.method.addItem(label, (alg_id, roles))
+        self.method.currentIndexChanged.connect(self._method_changed)
+        rform.addRow("Method", self.method)
+        self.checkpoint = QgsFileWidget()
+        self.checkpoint.setFilter("Checkpoint (*.pt)")
+        rform.addRow("Checkpoint", self.checkpoint)
+        self.device = QLabel(device_text())
+        rform.addRow("Device", self.device)
+        self.output = QgsFileWidget()
+        self.output.setStorageMode(QgsFileWidget.SaveFile)
+        self.output.setFilter("GeoTIFF (*.tif)")
+        rform.addRow("Output (optional)", self.output)
+        buttons = QHBoxLayout()
+        self.run_button = QPushButton("Run")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        rform.addRow(buttons)
+        self.progress = QProgressBar()
+        rform.addRow(self.progress)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        rform.addRow(self.status)
+        lay.addWidget(run_box)
+
+        ev = QGroupBox("Evaluation")
+        eform = QFormLayout(ev)
+        self.prediction = QgsMapLayerComboBox()
+        self.prediction.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        eform.addRow("Prediction", self.prediction)
+        self.reference = QgsMapLayerComboBox()
+        self.reference.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        eform.addRow("Reference", self.reference)
+        self.regions = QgsMapLayerComboBox()
+        self.regions.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.regions.setAllowEmptyLayer(True)
+        self.regions.setLayer(None)
+        eform.addRow("Subregions", self.regions)
+        self.name_field = QgsFieldComboBox()
+        self.regions.layerChanged.connect(self.name_field.setLayer)
+        eform.addRow("Name field", self.name_field)
+        rect_row = QHBoxLayout()
+        self.draw_button = QPushButton("Draw rectangle")
+        self.draw_button.clicked.connect(self.start_drawing)
+        self.clear_button = QPushButton("Clear rectangles")
+        self.clear_button.clicked.connect(self.clear_rectangles)
+        rect_row.addWidget(self.draw_button)
+        rect_row.addWidget(self.clear_button)
+        eform.addRow(rect_row)
+        ebuttons = QHBoxLayout()
+        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button.clicked.connect(self.evaluate)
+        self.report_button = QPushButton("Open report")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self.open_report)
+        ebuttons.addWidget(self.evaluate_button)
+        ebuttons.addWidget(self.report_button)
+        eform.addRow(ebuttons)
+        self.table = QTableWidget(0, 0)
+        eform.addRow(self.table)
+        lay.addWidget(ev)
+        lay.addStretch(1)
+        self.setWidget(body)
+        self._restore()
+        self._method_changed()
+
+    # ------------------------------------------------------------ inputs
+    @staticmethod
+    def _fill_date(layer, edit):
+        if layer is None:
+            return
+        d = parse_date(layer.source()) or parse_date(layer.name())
+        if d is not None:
+            edit.setText(d.isoformat())
+
+    def current_method(self):
+        return self.method.currentText(), *self.method.currentData()
+
+    def _method_changed(self, *_):
+        label, alg_id, roles = self.current_method()
+        for name, combo in self.combos.items():
+            combo.setEnabled(name in roles)
+            self.dates[name].setEnabled(name in roles)
+        deep = alg_id.startswith("lstfusion:predict_")
+        self.checkpoint.setEnabled(deep)
+        if deep:
+            from ..algorithms.predict_model import bundled_checkpoint
+
+            mid = alg_id.split("predict_", 1)[1]
+            if not self.checkpoint.filePath() or not self.checkpoint.filePath().endswith(f"{mid}.pt"):
+                path = bundled_checkpoint(mid)
+                self.checkpoint.setFilePath(path if os.path.exists(path) else "")
+        self.validate()
+
+    def validate(self, *_):
+        """Warnings shown before the run: missing inputs, grids, CRS, dates."""
+        _, _, roles = self.current_method()
+        problems = []
+        layers = {n: self.combos[n].currentLayer() for n in roles}
+        missing = [n for n, lyr in layers.items() if lyr is None]
+        if missing:
+            problems.append("Missing: " + ", ".join(missing))
+        present = {n: lyr for n, lyr in layers.items() if lyr is not None}
+        if present:
+            first_name, first = next(iter(present.items()))
+            for n, lyr in present.items():
+                if lyr.crs() != first.crs():
+                    problems.append(f"{n}: CRS {lyr.crs().authid()} differs from {first_name} ({first.crs().authid()})")
+                elif (lyr.width(), lyr.height()) != (first.width(), first.height()) or lyr.extent() != first.extent():
+                    problems.append(f"{n}: grid differs from {first_name} (resample it with lstfusion:resample)")
+        dates = {}
+        for n in roles:
+            text = self.dates[n].text().strip()
+            if text:
+                d = parse_date(text)
+                if d is None:
+                    problems.append(f"{n}: {text!r} is not a date")
+                else:
+                    dates[n] = d
+        for a, b in (("FINE_REF1", "COARSE_REF1"), ("FINE_REF2", "COARSE_REF2")):
+            if a in dates and b in dates and dates[a] != dates[b]:
+                problems.append(f"{a} and {b} are not the same day")
+        t = dates.get("COARSE_TARGET")
+        if t and "COARSE_REF1" in dates and "COARSE_REF2" in dates and not dates["COARSE_REF1"] < t < dates["COARSE_REF2"]:
+            problems.append("ESTARFM/STTFN expect pair 1 before and pair 2 after the target date")
+        self.warning.setText("\n".join(problems))
+        return problems
+
+    # ------------------------------------------------------------ running
+    def parameters(self):
+        label, alg_id, roles = self.current_method()
+        params = {n: self.combos[n].currentLayer().source() for n in roles if self.combos[n].currentLayer()}
+        if alg_id.startswith("lstfusion:predict_"):
+            params["CHECKPOINT"] = self.checkpoint.filePath()
+        out = self.output.filePath() or os.path.join(tempfile.mkdtemp(prefix="lstfusion_"), f"{label}.tif")
+        params["OUTPUT"] = out
+        return alg_id, params
+
+    def run(self):
+        problems = [p for p in self.validate() if not p.startswith("ESTARFM/STTFN")]
+        if problems:
+            self.status.setText("Fix the inputs first: " + problems[0])
+            return None
+        alg_id, params = self.parameters()
+        self._save()
+        return self._start(alg_id, params, self._fusion_done)
+
+    def _start(self, alg_id, params, on_done):
+        alg = QgsApplication.processingRegistry().createAlgorithmById(alg_id)
+        if alg is None:
+            self.status.setText(f"Algorithm {alg_id} is not registered")
+            return None
+        self.context = QgsProcessingContext()
+        self.context.setProject(QgsProject.instance())
+        self.feedback = QgsProcessingFeedback()
+        self.feedback.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
+        self.task = QgsProcessingAlgRunnerTask(alg, params, self.context, self.feedback)
+        self.task.executed.connect(lambda ok, res: self._finished(ok, res, on_done))
+        self.run_button.setEnabled(False)
+        self.evaluate_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setValue(0)
+        self.status.setText(f"Running {alg.displayName()} …")
+        QgsApplication.taskManager().addTask(self.task)
+        return self.task
+
+    def cancel(self):
+        if self.feedback is not None:
+            self.feedback.cancel()
+        if self.task is not None:
+            self.task.cancel()
+        self.status.setText("Cancelling …")
+
+    def _finished(self, ok, results, on_done):
+        self.run_button.setEnabled(True)
+        self.evaluate_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        cancelled = self.feedback is not None and self.feedback.isCanceled()
+        self.task = None
+        if cancelled:
+            self.status.setText("Cancelled; no output was written.")
+            return
+        if not ok:
+            self.status.setText("Failed: see the log panel (Processing tab) for the reason.")
+            return
+        on_done(results)
+
+    def _fusion_done(self, results):
+        label = self.method.currentText()
+        layer = QgsRasterLayer(results["OUTPUT"], f"{label} LST")
+        if layer.isValid():
+            apply_temperature_style(layer)
+            QgsProject.instance().addMapLayer(layer)
+            self.prediction.setLayer(layer)
+        self.status.setText(f"Done: {results['OUTPUT']}")
+
+    # ------------------------------------------------------------ evaluation
+    def start_drawing(self):
+        if self.iface is None:
+            return
+        from qgis.gui import QgsMapToolExtent
+
+        canvas = self.iface.mapCanvas()
+        self.map_tool = QgsMapToolExtent(canvas)
+        self.map_tool.extentChanged.connect(self.add_rectangle)
+        canvas.setMapTool(self.map_tool)
+
+    def add_rectangle(self, rect, crs=None):
+        if rect.isEmpty():
+            return
+        if crs is None and self.iface is not None:
+            crs = self.iface.mapCanvas().mapSettings().destinationCrs()
+        self.rectangles.append((f"rectangle {len(self.rectangles) + 1}", rect, crs))
+        self.status.setText(f"{len(self.rectangles)} rectangle(s) drawn")
+
+    def clear_rectangles(self):
+        self.rectangles = []
+
+    def _rectangle_layer(self):
+        crs = self.rectangles[0][2]
+        layer = QgsVectorLayer(f"Polygon?crs={crs.authid() or 'EPSG:4326'}", "drawn subregions", "memory")
+        layer.dataProvider().addAttributes([QgsField("name", QVariant.String)])
+        layer.updateFields()
+        feats = []
+        for name, rect, _ in self.rectangles:
+            f = QgsFeature(layer.fields())
+            f.setGeometry(QgsGeometry.fromRect(rect))
+            f["name"] = name
+            feats.append(f)
+        layer.dataProvider().addFeatures(feats)
+        return layer
+
+    def evaluate(self):
+        pred, ref = self.prediction.currentLayer(), self.reference.currentLayer()
+        if pred is None or ref is None:
+            self.status.setText("Choose a prediction and a reference layer")
+            return None
+        out_dir = tempfile.mkdtemp(prefix="lstfusion_eval_")
+        params = {"PREDICTION": pred.source(), "REFERENCE": ref.source(),
+                  "OUTPUT_TABLE": os.path.join(out_dir, "metrics.csv"),
+                  "OUTPUT_HTML": os.path.join(out_dir, "report.html")}
+        if self.rectangles:
+            self._regions_layer = self._rectangle_layer()  # kept alive while the task runs
+            params.update(SUBREGIONS=self._regions_layer, NAME_FIELD="name")
+        elif self.regions.currentLayer() is not None:
+            params.update(SUBREGIONS=self.regions.currentLayer().source(), NAME_FIELD=self.name_field.currentField())
+        self._save()
+        return self._start("lstfusion:evaluate", params, self._evaluation_done)
+
+    def _evaluation_done(self, results):
+        with open(results["OUTPUT_TABLE"], newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        self.fill_table(rows)
+        self.last_report = results.get("OUTPUT_HTML")
+        self.report_button.setEnabled(bool(self.last_report))
+        self.status.setText(f"Evaluated: RMSE {results['RMSE']:.3f}, SSIM {results['SSIM']:.3f}")
+
+    def fill_table(self, rows):
+        cols = ["region", "N", "RMSE", "MAE", "BIAS", "SSIM", "PSNR", "SAM", "CC", "ERGAS"]
+        self.table.setColumnCount(len(cols))
+        self.table.setHorizontalHeaderLabels(cols)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for j, c in enumerate(cols):
+                self.table.setItem(i, j, QTableWidgetItem(r.get(c, "")))
+        self.table.resizeColumnsToContents()
+
+    def open_report(self):
+        if self.last_report:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.last_report))
+
+    # ------------------------------------------------------------ settings
+    def _save(self):
+        s = QgsSettings()
+        s.setValue(SETTINGS + "method", self.method.currentText())
+        s.setValue(SETTINGS + "checkpoint", self.checkpoint.filePath())
+        for name, combo in self.combos.items():
+            s.setValue(SETTINGS + name, combo.currentLayer().source() if combo.currentLayer() else "")
+
+    def _restore(self):
+        s = QgsSettings()
+        idx = self.method.findText(s.value(SETTINGS + "method", "ESTARFM"))
+        if idx >= 0:
+            self.method.setCurrentIndex(idx)
+        for name, combo in self.combos.items():
+            src = s.value(SETTINGS + name, "")
+            for lyr in QgsProject.instance().mapLayers().values():
+                if src and lyr.source() == src:
+                    combo.setLayer(lyr)
+                    break
+            else:
+                combo.setLayer(None)
+        ck = s.value(SETTINGS + "checkpoint", "")
+        if ck:
+            self.checkpoint.setFilePath(ck)
+
+    def shutdown(self):
+        if self.task is not None:
+            self.cancel()
+        if self.map_tool is not None and self.iface is not None:
+            self.iface.mapCanvas().unsetMapTool(self.map_tool)
