@@ -97,6 +97,28 @@ def _resolve_modis(path, layer):
     return p, None
 
 
+def _modis_date(path, explicit):
+    """Date from the parameter, the file name, or (HDF granules) the product metadata."""
+    from .dates import parse_date
+
+    if explicit or parse_date(path):
+        return require_date(path, explicit)
+    if str(path).lower().endswith(".hdf"):
+        import datetime as _dt
+
+        import rasterio
+
+        try:
+            with rasterio.open(str(path)) as ds:
+                tags = ds.tags()
+        except Exception:
+            tags = {}
+        text = tags.get("RANGEBEGINNINGDATE")
+        if text:
+            return _dt.date.fromisoformat(text.strip())
+    return require_date(path, explicit)
+
+
 def _finish(kelvin, grid, output, unit, date, source, parameter):
     if unit not in UNITS:
         raise LstFusionError("UNIT", f"unit must be one of {UNITS}")
@@ -120,7 +142,7 @@ def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", sc
     """
     if layer not in ("Day", "Night"):
         raise LstFusionError("LAYER", "layer must be Day or Night")
-    d = require_date(lst_path, date)
+    d = _modis_date(lst_path, date)
     lst_src, qc_auto = _resolve_modis(lst_path, layer)
     qc_src = qc_path or (qc_auto if use_qc else None)
     dn = read_raster(lst_src, "INPUT", raw=True)

@@ -1,0 +1,133 @@
+import numpy as np
+import pytest
+
+from lst_fusion.core.errors import Cancelled, LstFusionError
+from lst_fusion.core.estarfm import estarfm
+from lst_fusion.core.starfm import starfm
+
+from .conftest import synthetic_scene
+from .reference_classical import estarfm_reference, starfm_reference
+
+
+def random_inputs(n=64, seed=0, holes=True):
+    rng = np.random.default_rng(seed)
+    F1 = rng.normal(25, 3, (n, n))
+    C1 = 0.4 * F1 + 15 + rng.normal(0, 0.4, (n, n))
+    F2 = 1.2 * F1 + 4 + rng.normal(0, 0.6, (n, n))
+    C2 = 1.1 * C1 + 3 + rng.normal(0, 0.2, (n, n))
+    C0 = 0.5 * (C1 + C2) + rng.normal(0, 0.3, (n, n))
+    if holes:
+        F1[5:9, 40:47] = np.nan
+        C0[30, 10:13] = np.nan
+        F2[rng.random((n, n)) < 0.02] = np.nan
+    return F1, C1, F2, C2, C0
+
+
+def structured_inputs(n=64, seed=3):
+    rng = np.random.default_rng(seed)
+    F1 = synthetic_scene(n, seed)
+    C1 = F1 * 0.3 + 15 + rng.normal(0, 0.2, (n, n))
+    F2 = F1 + 6 + 0.5 * (F1 > 24) + rng.normal(0, 0.3, (n, n))
+    C2 = C1 + 5
+    C0 = C1 + 2 + rng.normal(0, 0.1, (n, n))
+    F2[20:26, 20:30] = np.nan
+    return F1, C1, F2, C2, C0
+
+
+@pytest.mark.parametrize("maker", [random_inputs, structured_inputs])
+@pytest.mark.parametrize("window", [3, 7, 15])
+def test_estarfm_equals_per_pixel_oracle(maker, window):
+    F1, C1, F2, C2, C0 = maker()
+    fast = estarfm(F1, C1, F2, C2, C0, window=window, tile=24)
+    ref = estarfm_reference(F1, C1, F2, C2, C0, window=window)
+    np.testing.assert_array_equal(np.isnan(fast), np.isnan(ref))
+    assert np.nanmax(np.abs(fast - ref)) < 1e-4
+
+
+def test_estarfm_oracle_with_kelvin_and_regression_branch():
+    F1, C1, F2, C2, C0 = structured_inputs(40)
+    F1, C1, F2, C2, C0 = (a + 273.15 for a in (F1, C1, F2, C2, C0))
+    fast = estarfm(F1, C1, F2, C2, C0, window=9, change_threshold=0.5)
+    ref = estarfm_reference(F1, C1, F2, C2, C0, window=9, change_threshold=0.5)
+    assert np.nanmax(np.abs(fast - ref)) < 1e-4
+
+
+@pytest.mark.parametrize("maker", [random_inputs, structured_inputs])
+@pytest.mark.parametrize("window", [3, 7, 15])
+def test_starfm_equals_per_pixel_oracle(maker, window):
+    F1, C1, F2, C2, C0 = maker(48)
+    one = starfm(F1, C1, C0, window=window, tile=20)
+    np.testing.assert_array_equal(np.isnan(one), np.isnan(starfm_reference(F1, C1, C0, window=window)))
+    assert np.nanmax(np.abs(one - starfm_reference(F1, C1, C0, window=window))) < 1e-4
+    two = starfm(F1, C1, C0, fine2=F2, coarse2=C2, window=window, tile=20)
+    assert np.nanmax(np.abs(two - starfm_reference(F1, C1, C0, F2, C2, window=window))) < 1e-4
+
+
+def test_estarfm_no_coarse_change_returns_fine_reference():
+    F1, C1, F2, C2, _ = structured_inputs()
+    out = estarfm(F1, C1, F2, C2, C1.copy(), window=11)
+    v = np.isfinite(out)
+    np.testing.assert_allclose(out[v], F1[v], atol=1e-4)
+
+
+@pytest.mark.parametrize("delta", [1.5, -3.0])
+def test_estarfm_uniform_change_adds_delta_whatever_the_texture(delta):
+    rng = np.random.default_rng(7)
+    F1 = synthetic_scene(48) + rng.normal(0, 2, (48, 48))
+    C1 = 0.3 * F1 + 17
+    F2, C2 = F1 + 2 * delta, C1 + 2 * delta
+    out = estarfm(F1, C1, F2, C2, C1 + delta, window=15)
+    np.testing.assert_allclose(out, F1 + delta, atol=1e-4)
+
+
+def test_starfm_uniform_change_on_piecewise_constant_cover():
+    n = 48
+    y, x = np.mgrid[0:n, 0:n]
+    classes = (x // 12 + 2 * (y // 16)) % 4
+    F1 = np.array([15.0, 22.0, 29.0, 36.0])[classes]  # 7 degC apart: far beyond std*2/4
+    C1 = F1 * 0.5 + 12
+    out = starfm(F1, C1, C1 + 2.5, window=11)
+    np.testing.assert_allclose(out, F1 + 2.5, atol=1e-4)
+
+
+def test_target_equal_to_reference_date_gives_that_fine_image_back():
+    F1, C1, F2, C2, _ = random_inputs(32, holes=False)
+    np.testing.assert_allclose(starfm(F1, C1, C1.copy(), window=7), F1, atol=1e-4)
+    np.testing.assert_allclose(estarfm(F1, C1, F2, C2, C1.copy(), window=7), F1, atol=1e-4)
+
+
+@pytest.mark.parametrize("tile", [7, 16, 50])
+def test_tiled_output_equals_untiled_exactly(tile):
+    F1, C1, F2, C2, C0 = random_inputs(50)
+    full = estarfm(F1, C1, F2, C2, C0, window=9, tile=1000, workers=1)
+    np.testing.assert_array_equal(estarfm(F1, C1, F2, C2, C0, window=9, tile=tile), full)
+    full_s = starfm(F1, C1, C0, window=9, tile=1000, workers=1)
+    np.testing.assert_array_equal(starfm(F1, C1, C0, window=9, tile=tile), full_s)
+
+
+def test_progress_and_cancel():
+    F1, C1, F2, C2, C0 = random_inputs(64)
+    seen = []
+    estarfm(F1, C1, F2, C2, C0, window=5, tile=16, progress=seen.append, workers=1)
+    assert seen[-1] == pytest.approx(100.0) and len(seen) == 16 and seen == sorted(seen)
+    calls = []
+
+    def cancel():
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(Cancelled):
+        estarfm(F1, C1, F2, C2, C0, window=5, tile=8, cancel=cancel, workers=1)
+    assert len(calls) == 3  # stopped at the third tile of 64
+
+
+def test_bad_inputs_name_the_parameter():
+    F1, C1, F2, C2, C0 = random_inputs(16, holes=False)
+    with pytest.raises(LstFusionError, match="^COARSE_TARGET: size 15x16"):
+        estarfm(F1, C1, F2, C2, C0[:, :15])
+    with pytest.raises(LstFusionError, match="^FINE_REF2: the raster has no valid pixel"):
+        estarfm(F1, C1, np.full_like(F2, np.nan), C2, C0)
+    with pytest.raises(LstFusionError, match="^WINDOW: window must be an odd"):
+        starfm(F1, C1, C0, window=10)
+    with pytest.raises(LstFusionError, match="^COARSE_REF2: the second pair"):
+        starfm(F1, C1, C0, fine2=F2)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The main job on the bundled real sample, entirely through qgis_process:
+# import -> gap fill -> resample -> ESTARFM / STARFM / deep models -> evaluation.
+# Called by `make demo` (which sets QGIS_PROCESS and PYTHONPATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+S=$ROOT/lst_fusion/resources/sample
+OUT=${DEMO_OUTPUT:-$ROOT/demo_output}
+QP=${QGIS_PROCESS:-$(command -v qgis_process.bin || command -v qgis_process)}
+export QGIS_PLUGINPATH=$ROOT QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
+rm -rf "$OUT" && mkdir -p "$OUT"/{imported,filled,resampled,predictions,evaluation}
+run() { # run ALG KEY=VALUE...; quiet unless it fails
+  local alg=$1; shift
+  local args=(); for kv in "$@"; do args+=("--$kv"); done
+  if ! "$QP" run "lstfusion:$alg" -- "${args[@]}" > "$OUT/last.log" 2>&1; then
+    cat "$OUT/last.log"; echo "lstfusion:$alg failed" >&2; exit 1; fi
+  grep -E "^(CLEAR_PERCENT|FILLED_|RMSE)" "$OUT/last.log" | tr '\n' ' ' || true
+}
+"$QP" plugins enable lst_fusion > /dev/null 2>&1 || true
+echo "== 1. import (sample is already in Kelvin: SCALE=1, OFFSET=0) -> degC"
+for f in "$S"/modis/*.tif; do d=$(basename "$f" .tif | grep -o '[0-9]\{8\}$')
+  echo -n "  MODIS $d: "; run import_modis INPUT="$f" SCALE=1 OFFSET=0 USE_QC=false OUTPUT="$OUT/imported/M_$d.tif"; echo; done
+for f in "$S"/landsat/*.tif; do d=$(basename "$f" .tif | grep -o '[0-9]\{8\}$')
+  echo -n "  Landsat $d: "; run import_landsat INPUT="$f" SCALE=1 OFFSET=0 OUTPUT="$OUT/imported/L_$d.tif"; echo; done
+echo "== 2. gap filling (temporal+spatial)"
+for f in "$OUT"/imported/*.tif; do b=$(basename "$f"); others=()
+  for g in "$OUT"/imported/${b:0:1}_*.tif; do [ "$g" != "$f" ] && others+=("OTHER_DATES=$g"); done
+  echo -n "  $b: "; run gapfill INPUT="$f" "${others[@]}" OUTPUT="$OUT/filled/$b"; echo; done
+echo "== 3. resample MODIS onto the Landsat grid (bicubic)"
+for f in "$OUT"/filled/M_*.tif; do b=$(basename "$f")
+  run resample INPUT="$f" REFERENCE="$OUT/filled/L_20160205.tif" METHOD=0 OUTPUT="$OUT/resampled/$b"; echo "  $b"; done
+cp "$OUT"/filled/L_*.tif "$OUT/resampled/"
+R=$OUT/resampled P=$OUT/predictions
+echo "== 4. ESTARFM for 2016-02-18 (pairs 2016-02-05 and 2016-03-08; no Landsat exists that day)"
+run estarfm COARSE_TARGET="$R/M_20160218.tif" FINE_REF1="$R/L_20160205.tif" COARSE_REF1="$R/M_20160205.tif" \
+  FINE_REF2="$R/L_20160308.tif" COARSE_REF2="$R/M_20160308.tif" OUTPUT="$P/ESTARFM_20160218.tif"; echo "  done"
+echo "== 5. leave-one-pair-out: predict 2016-03-08 from the 2016-02-05 pair"
+ONE=(COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif" COARSE_REF1="$R/M_20160205.tif")
+run starfm "${ONE[@]}" OUTPUT="$P/STARFM.tif"; echo "  STARFM"
+for m in edcstfn mlffgan ganstfm swinstfm; do
+  args=("${ONE[@]}"); [ $m = ganstfm ] && args=(COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif")
+  run predict_$m "${args[@]}" OUTPUT="$P/$m.tif"; echo "  $m (bundled checkpoint)"; done
+run predict_sttfn "${ONE[@]}" FINE_REF2="$R/L_20160205.tif" COARSE_REF2="$R/M_20160205.tif" OUTPUT="$P/sttfn.tif"
+echo "  sttfn (bundled checkpoint, pair 2016-02-05 as both references)"
+echo "== 6. evaluation against the real Landsat LST of 2016-03-08"
+preds=(); for m in STARFM edcstfn sttfn mlffgan ganstfm swinstfm; do preds+=("PREDICTIONS=$P/$m.tif"); done
+run compare_methods "${preds[@]}" REFERENCE="$R/L_20160308.tif" SUBREGIONS="$S/subregions.geojson" NAME_FIELD=name \
+  OUTPUT_TABLE="$OUT/evaluation/compare_20160308.csv" OUTPUT_HTML="$OUT/evaluation/compare_20160308.html"
+run evaluate PREDICTION="$P/edcstfn.tif" REFERENCE="$R/L_20160308.tif" SUBREGIONS="$S/subregions.geojson" NAME_FIELD=name \
+  OUTPUT_TABLE="$OUT/evaluation/edcstfn_20160308.csv" OUTPUT_HTML="$OUT/evaluation/edcstfn_20160308.html" \
+  OUTPUT_ERROR="$OUT/evaluation/edcstfn_error_20160308.tif" > /dev/null
+run evaluate PREDICTION="$P/ESTARFM_20160218.tif" REFERENCE="$R/M_20160218.tif" \
+  OUTPUT_TABLE="$OUT/evaluation/estarfm_vs_modis_20160218.csv" OUTPUT_HTML="$OUT/evaluation/estarfm_20160218.html" > /dev/null
+echo
+/usr/bin/python3 "$ROOT/scripts/print_table.py" "$OUT/evaluation/compare_20160308.csv" \
+  "$OUT/evaluation/estarfm_vs_modis_20160218.csv"
+echo
+echo "Reports: $OUT/evaluation/*.html"
