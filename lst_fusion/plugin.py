@@ -24,8 +24,14 @@ class LstFusionPlugin:
             return
         from .algorithms.provider import LstFusionProvider
 
-        self.provider = LstFusionProvider()
-        QgsApplication.processingRegistry().addProvider(self.provider)
+        provider = LstFusionProvider()
+        if QgsApplication.processingRegistry().addProvider(provider):
+            self.provider = provider
+        else:  # QGIS deletes a refused provider (e.g. another copy of this plugin already registered "lstfusion")
+            from qgis.core import Qgis, QgsMessageLog
+
+            QgsMessageLog.logMessage("LST Fusion: a provider with id 'lstfusion' is already registered",
+                                     "LST Fusion", Qgis.Warning)
 
     # -- desktop GUI
     def initGui(self):  # noqa: N802
@@ -72,5 +78,5 @@ class LstFusionPlugin:
                 self.action.deleteLater()
                 self.action = None
         if self.provider is not None:
-            QgsApplication.processingRegistry().removeProvider(self.provider)
+            QgsApplication.processingRegistry().removeProvider("lstfusion")
             self.provider = None

@@ -49,7 +49,7 @@ class PredictModel(LstFusionAlgorithm):
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
         tile = self.parameterAsInt(parameters, "TILE_SIZE", context)
         out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=tile,
-                            overlap=min(64, tile // 4), device=self.enum_value(parameters, "DEVICE", context, DEVICES),
+                            device=self.enum_value(parameters, "DEVICE", context, DEVICES),
                             progress=progress, cancel=cancel)
         path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": registry.info(self.MODEL_ID).name})

@@ -36,6 +36,17 @@ class TrainModel(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_LOG", "Training log", "CSV (*.csv)",
                                                                 optional=True))
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        ok, msg = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, msg
+        has_dataset = bool(self.parameterAsFile(parameters, "DATASET", context))
+        has_layers = bool(self.parameterAsLayerList(parameters, "LANDSAT", context)) and bool(
+            self.parameterAsLayerList(parameters, "MODIS", context))
+        if not (has_dataset or has_layers):
+            return False, "DATASET: give a dataset folder, or Landsat and MODIS rasters"
+        return True, ""
+
     def run(self, parameters, context, feedback, progress, cancel):
         registry.require_torch()
         from ..core import training

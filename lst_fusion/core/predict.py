@@ -59,7 +59,7 @@ def _auto_batch(dev, tile, n_inputs):
     return int(max(1, min(32, budget // per_tile)))
 
 
-def predict_array(ckpt, model, inputs, tile=256, overlap=64, device="auto", batch_size=None,
+def predict_array(ckpt, model, inputs, tile=256, overlap=None, device="auto", batch_size=None,
                   progress=None, cancel=None):
     """Predict the fine image from ``inputs`` = {role: 2-D array} (same grid)."""
     import torch
@@ -75,6 +75,8 @@ def predict_array(ckpt, model, inputs, tile=256, overlap=64, device="auto", batc
             raise LstFusionError(registry.PARAMETER_OF_ROLE[r], f"size {a.shape} differs from {shape}")
         if not np.isfinite(a).any():
             raise LstFusionError(registry.PARAMETER_OF_ROLE[r], "the raster has no valid pixel (all nodata)")
+    if overlap is None:
+        overlap = min(64, tile // 4)
     if overlap < 0 or overlap >= tile:
         raise LstFusionError("OVERLAP", "overlap must be between 0 and the tile size")
     mean, std = ckpt["norm"]["mean"], ckpt["norm"]["std"]

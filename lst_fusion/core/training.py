@@ -100,10 +100,12 @@ def _augment(batch, rng):
 
 def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAULT_PATCH,
           stride=DEFAULT_STRIDE, device="auto", seed=0, val_dates=None, patience=10,
-          max_patches=None, progress=None, cancel=None, log=None):
+          max_patches=None, hparams=None, progress=None, cancel=None, log=None):
     """Train ``model_id``; returns (checkpoint dict, log rows).
 
-    ``progress(percent, message)``; ``cancel() -> bool``; ``log(message)``.
+    ``hparams``: constructor arguments of the model (e.g. SwinSTFM ``depths``),
+    stored in the checkpoint.  ``progress(percent, message)``; ``cancel() -> bool``;
+    ``log(message)``.
     """
     registry.require_torch()
     import torch
@@ -140,7 +142,7 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
                              "use smaller patches or gap-filled rasters")
     if max_patches and len(train_p) > max_patches:
         train_p = train_p[rng.choice(len(train_p), max_patches, replace=False)]
-    gen, disc = registry.build(model_id)
+    gen, disc = registry.build(model_id, **(hparams or {}))
     gen.to(dev)
     opt = torch.optim.Adam(gen.parameters(), lr=lr or spec.lr, weight_decay=spec.weight_decay)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=max(2, patience // 3))
@@ -222,5 +224,5 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     ckpt = make_checkpoint(model_id, gen, norm, sorted({s["date"].isoformat() for s in samples}),
                            {"epochs_run": len(rows), "patch_size": patch_size, "stride": stride, "seed": seed,
                             "n_train_patches": int(len(train_p)), "n_val_patches": int(len(val_p)),
-                            "best_monitor": best})
+                            "best_monitor": best}, hparams=hparams)
     return ckpt, rows

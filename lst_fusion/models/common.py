@@ -101,6 +101,8 @@ class MultiscaleDiscriminator(nn.Module):
         inp = torch.cat([fine, x["coarse_target"]], 1)
         outs = []
         for i, d in enumerate(self.ds):
+            if i > 0 and min(inp.shape[-2:]) < 16:
+                break  # too small for a PatchGAN at this scale (tiny training patches)
             outs.append(d.net(inp))
             if i < len(self.ds) - 1:
                 inp = F.avg_pool2d(inp, 3, 2, 1, count_include_pad=False)
