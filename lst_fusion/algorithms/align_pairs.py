@@ -36,7 +36,7 @@ class AlignPairs(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("N_PAIRS", "Number of same-day pairs"))
         self.addOutput(QgsProcessingOutputFile("INDEX", "Index CSV"))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         modis = [lyr.source() for lyr in self.parameterAsLayerList(parameters, "MODIS", context)]
         landsat = [lyr.source() for lyr in self.parameterAsLayerList(parameters, "LANDSAT", context)]
         bounds = None

@@ -78,14 +78,14 @@ class LstFusionAlgorithm(QgsProcessingAlgorithm):
                 feedback.setProgressText(message)
 
         try:
-            return self.run(parameters, context, feedback, progress, feedback.isCanceled)
+            return self.execute(parameters, context, feedback, progress, feedback.isCanceled)
         except LstFusionError as exc:
             raise QgsProcessingException(str(exc)) from None
         except Cancelled:
             feedback.reportError("Cancelled: no output was written.")
             return {}
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         raise NotImplementedError
 
 

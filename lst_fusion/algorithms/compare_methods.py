@@ -24,7 +24,7 @@ class CompareMethods(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Ranking table", "CSV (*.csv)"))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_HTML", "Report", "HTML (*.html)", optional=True))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         ref = read_raster(self.raster_source(parameters, "REFERENCE", context), "REFERENCE")
         layers = self.parameterAsLayerList(parameters, "PREDICTIONS", context)
         if not layers:

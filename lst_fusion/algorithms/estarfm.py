@@ -28,7 +28,7 @@ class Estarfm(LstFusionAlgorithm):
         add_double(self, "CHANGE_THRESHOLD", "Coarse change threshold for regression (degrees)", 1.0, 0.0)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "ESTARFM prediction"))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         r = read_role_rasters(self, parameters, context, ROLES)
         out = core_estarfm.estarfm(
             *(r[k].data for k in ROLES),

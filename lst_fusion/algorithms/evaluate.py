@@ -38,7 +38,7 @@ class Evaluate(LstFusionAlgorithm):
         for m in ("RMSE", "SSIM", "PSNR", "SAM", "CC", "ERGAS", "MAE", "BIAS"):
             self.addOutput(QgsProcessingOutputNumber(m, m))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         r = read_role_rasters(self, parameters, context, ["REFERENCE", "PREDICTION"])
         pred, ref = r["PREDICTION"].data, r["REFERENCE"].data
         masks = metrics.region_masks(r["REFERENCE"].grid, read_subregions(self, parameters, context, r["REFERENCE"].grid))

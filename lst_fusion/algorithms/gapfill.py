@@ -35,7 +35,7 @@ class GapFill(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("FILLED_TEMPORAL", "Pixels filled in time"))
         self.addOutput(QgsProcessingOutputNumber("FILLED_SPATIAL", "Pixels filled in space"))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         src = self.raster_source(parameters, "INPUT", context)
         method = self.enum_value(parameters, "METHOD", context, list(core_gapfill.METHODS))
         target = read_raster(src, "INPUT")

@@ -34,7 +34,7 @@ class ImportLandsat(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CLEAR_PERCENT", "Clear pixels (%)"))
         self.addOutput(QgsProcessingOutputString("DATE", "Acquisition date"))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         res = products.import_landsat(
             self.parameterAsFile(parameters, "INPUT", context),
             self.parameterAsOutputLayer(parameters, "OUTPUT", context),

@@ -39,7 +39,7 @@ class ImportModis(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber("CLEAR_PERCENT", "Clear pixels (%)"))
         self.addOutput(QgsProcessingOutputString("DATE", "Acquisition date"))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         res = products.import_modis(
             self.parameterAsFile(parameters, "INPUT", context),
             self.parameterAsOutputLayer(parameters, "OUTPUT", context),

@@ -3,6 +3,7 @@ import os
 
 from qgis.core import QgsProcessingParameterFile, QgsProcessingParameterRasterDestination
 
+from ..core.errors import LstFusionError
 from ..models import registry
 from .base import DEVICES, LstFusionAlgorithm, add_enum, add_int, add_raster, read_role_rasters
 
@@ -29,8 +30,11 @@ class PredictModel(LstFusionAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         default = bundled_checkpoint(self.MODEL_ID)
-        self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt)", extension="pt",
-                                                     defaultValue=default if os.path.exists(default) else None))
+        # optional: when left empty the bundled checkpoint is used (QGIS 3.22 does not fill a
+        # mandatory parameter from its default in qgis_process)
+        self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt; empty = bundled)", extension="pt",
+                                                     defaultValue=default if os.path.exists(default) else None,
+                                                     optional=True))
         for name in ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2"]:
             if name in self.roles():
                 add_raster(self, name, DESCRIPTIONS[name])
@@ -38,13 +42,17 @@ class PredictModel(LstFusionAlgorithm):
         add_int(self, "TILE_SIZE", "Tile size (pixels)", 256, 32)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", f"{registry.info(self.MODEL_ID).name} prediction"))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         registry.require_torch()
         from ..core.checkpoint import load_checkpoint
         from ..core.io import write_raster
         from ..core.predict import predict_array
 
-        ckpt, model = load_checkpoint(self.parameterAsFile(parameters, "CHECKPOINT", context), self.MODEL_ID)
+        path = self.parameterAsFile(parameters, "CHECKPOINT", context) or bundled_checkpoint(self.MODEL_ID)
+        if not os.path.exists(path):
+            raise LstFusionError("CHECKPOINT", f"no checkpoint given and no bundled {registry.info(self.MODEL_ID).name} "
+                                 f"checkpoint; train one with lstfusion:train_{self.MODEL_ID}")
+        ckpt, model = load_checkpoint(path, self.MODEL_ID)
         r = read_role_rasters(self, parameters, context, self.roles())
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
         tile = self.parameterAsInt(parameters, "TILE_SIZE", context)

@@ -20,7 +20,7 @@ class Resample(LstFusionAlgorithm):
         add_enum(self, "METHOD", "Resampling", list(core_resample.METHODS))
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "Resampled raster"))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         src = read_raster(self.raster_source(parameters, "INPUT", context), "INPUT")
         from ..core.io import read_grid
 

@@ -25,7 +25,7 @@ class Starfm(LstFusionAlgorithm):
         add_double(self, "UNCERTAINTY", "Sensor uncertainty (degrees)", core_starfm.DEFAULT_UNCERTAINTY, 1e-6)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "STARFM prediction"))
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         r = read_role_rasters(self, parameters, context, ROLES, optional=("FINE_REF2", "COARSE_REF2"))
         two = r["FINE_REF2"] is not None
         out = core_starfm.starfm(

@@ -47,7 +47,7 @@ class TrainModel(LstFusionAlgorithm):
             return False, "DATASET: give a dataset folder, or Landsat and MODIS rasters"
         return True, ""
 
-    def run(self, parameters, context, feedback, progress, cancel):
+    def execute(self, parameters, context, feedback, progress, cancel):
         registry.require_torch()
         from ..core import training
         from ..core.checkpoint import save_checkpoint

@@ -10,6 +10,9 @@ output equals the untiled one up to float rounding; for models with global
 context (AdaIN, switchable normalisation, attention windows) the ramp still
 removes seams.
 
+Units: a checkpoint records the unit it was trained in; inputs in the other
+unit (Kelvin vs Celsius) are converted and the output is in the inputs' unit.
+
 Nodata: NaN inputs are replaced by the normalisation mean for the network and
 the output is NaN wherever any input is NaN.
 """
@@ -20,6 +23,7 @@ import numpy as np
 from ..models import registry
 from .errors import LstFusionError, check_cancel
 from .training import resolve_device
+from .units import KELVIN_OFFSET, UNITS, is_celsius
 
 
 def _ramp(n, start_interior, end_interior, margin, overlap):
@@ -79,6 +83,15 @@ def predict_array(ckpt, model, inputs, tile=256, overlap=None, device="auto", ba
         overlap = min(64, tile // 4)
     if overlap < 0 or overlap >= tile:
         raise LstFusionError("OVERLAP", "overlap must be between 0 and the tile size")
+    # inputs in another unit than the training data (Kelvin vs Celsius) are converted, and the
+    # result is returned in the unit of the inputs
+    shift = 0.0
+    trained_unit = ckpt["norm"].get("unit")
+    if trained_unit in UNITS:
+        input_unit = "celsius" if is_celsius(arrays[0]) else "kelvin"
+        if input_unit != trained_unit:
+            shift = KELVIN_OFFSET if input_unit == "kelvin" else -KELVIN_OFFSET
+            arrays = [a - shift for a in arrays]
     mean, std = ckpt["norm"]["mean"], ckpt["norm"]["std"]
     invalid = np.zeros(shape, dtype=bool)
     for a in arrays:
@@ -111,6 +124,6 @@ def predict_array(ckpt, model, inputs, tile=256, overlap=None, device="auto", ba
                 wsum[r:r + th, c:c + tw] += wt
             if progress:
                 progress(100.0 * (bi + 1) / n_batches)
-    result = (acc / np.maximum(wsum, 1e-12)) * std + mean
+    result = (acc / np.maximum(wsum, 1e-12)) * std + mean + shift
     result[invalid] = np.nan
     return result.astype(np.float32)

@@ -167,6 +167,18 @@ def test_nodata_propagates_and_blending_is_seamless(mid):
     assert np.isnan(out[5, 7]) and np.isfinite(out).sum() == 80 * 90 - 1
 
 
+def test_prediction_converts_kelvin_inputs_for_a_celsius_checkpoint():
+    torch.manual_seed(0)
+    model, _ = registry.build("edcstfn")
+    model.eval()
+    rng = np.random.default_rng(0)
+    inputs = {r: (25 + 3 * rng.standard_normal((40, 40))).astype(np.float32) for r in registry.info("edcstfn").inputs}
+    ck = {"model_id": "edcstfn", "norm": {"mean": 25.0, "std": 3.0, "unit": "celsius"}}
+    celsius = predict_array(ck, model, inputs)
+    kelvin = predict_array(ck, model, {k: v + 273.15 for k, v in inputs.items()})
+    np.testing.assert_allclose(kelvin, celsius + 273.15, atol=1e-3)
+
+
 def test_progress_and_cancel_in_training():
     samples = tiny_problem(24)
     seen = []

@@ -1,0 +1,63 @@
+"""The plugin outside pytest: qgis_process lists the provider and runs algorithms in a real QGIS process."""
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from .conftest import REPO
+
+QP = os.environ.get("QGIS_PROCESS") or shutil.which("qgis_process.bin") or shutil.which("qgis_process")
+pytestmark = pytest.mark.skipif(QP is None, reason="qgis_process is not installed")
+
+
+def qgis_process(tmp_path, *args):
+    env = dict(os.environ, QGIS_PLUGINPATH=REPO, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path / "home"),
+               XDG_RUNTIME_DIR=str(tmp_path / "run"))
+    os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    # the same numpy/torch as this interpreter (the venv), on top of QGIS's own Python
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p.endswith("site-packages"))
+    return subprocess.run([QP, *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def qp(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("qp")
+    out = qgis_process(tmp, "plugins", "enable", "lst_fusion")
+    assert out.returncode == 0 or "already enabled" in out.stderr, out.stdout + out.stderr
+    return lambda *a: qgis_process(tmp, *a)
+
+
+def test_qgis_process_lists_the_provider(qp):
+    out = qp("list")
+    assert out.returncode == 0, out.stderr
+    for alg in ("lstfusion:estarfm", "lstfusion:starfm", "lstfusion:evaluate", "lstfusion:train_edcstfn",
+                "lstfusion:predict_swinstfm", "lstfusion:import_modis"):
+        assert alg in out.stdout
+
+
+def test_qgis_process_runs_classical_and_deep(qp, tif, tmp_path):
+    from lst_fusion.core.io import read_raster
+    from lst_fusion.core.starfm import starfm
+
+    from .conftest import synthetic_scene
+
+    F1 = synthetic_scene(48).astype(np.float32)
+    C1 = (0.3 * F1 + 17).astype(np.float32)
+    C0 = C1 + 2
+    p = {k: tif(f"{k}.tif", v) for k, v in (("F1", F1), ("C1", C1), ("C0", C0))}
+    out = qp("run", "lstfusion:starfm", "--", f"FINE_REF1={p['F1']}", f"COARSE_REF1={p['C1']}",
+             f"COARSE_TARGET={p['C0']}", "WINDOW=9", f"OUTPUT={tmp_path / 's.tif'}")
+    assert out.returncode == 0, out.stdout + out.stderr
+    np.testing.assert_allclose(read_raster(tmp_path / "s.tif").data, starfm(F1, C1, C0, window=9), atol=1e-5)
+    ck = os.path.join(REPO, "lst_fusion", "resources", "checkpoints", "edcstfn.pt")
+    if os.path.exists(ck):  # torch inside the QGIS process, beside QGIS's GDAL/PROJ
+        out = qp("run", "lstfusion:predict_edcstfn", "--", f"FINE_REF1={p['F1']}", f"COARSE_REF1={p['C1']}",
+                 f"COARSE_TARGET={p['C0']}", f"OUTPUT={tmp_path / 'd.tif'}")
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert np.isfinite(read_raster(tmp_path / "d.tif").data).all()
+    bad = qp("run", "lstfusion:starfm", "--", f"FINE_REF1={p['F1']}", f"COARSE_REF1={p['C1']}",
+             f"COARSE_TARGET={tif('small.tif', C0[:10])}", f"OUTPUT={tmp_path / 'x.tif'}")
+    assert bad.returncode != 0 and "COARSE_TARGET" in bad.stdout + bad.stderr
