@@ -11,6 +11,7 @@ import tempfile
 from ..models import registry
 from ..version import __version__
 from .errors import LstFusionError
+from .io import publish
 
 FORMAT = "lstfusion-checkpoint"
 FORMAT_VERSION = 1
@@ -35,7 +36,7 @@ def save_checkpoint(ckpt, path):
     os.close(fd)
     try:
         torch.save(ckpt, tmp)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)

@@ -21,6 +21,15 @@ except ImportError as exc:  # pragma: no cover - exercised only without rasterio
     _RASTERIO_ERROR = exc
 
 
+def publish(tmp, path):
+    """Give a finished temporary file the permissions of a normal new file
+    (mkstemp makes it 0600) and move it into place atomically."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
+
+
 def _need_rasterio():
     if rasterio is None:
         raise LstFusionError(
@@ -150,7 +159,7 @@ def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None):
                 ds.update_tags(**{k: str(v) for k, v in tags.items()})
             if description:
                 ds.set_band_description(1, description)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
@@ -166,7 +175,7 @@ def atomic_write_text(path, text):
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        os.replace(tmp, path)
+        publish(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)

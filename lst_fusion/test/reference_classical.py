@@ -98,20 +98,18 @@ def starfm_reference(F1, C1, C0, F2=None, C2=None, window=31, classes=4, spatial
             smax = max(abs(F[i, j] - C[i, j]) for F, C in pairs) + s2
             tmax = max(abs(C[i, j] - C0[i, j]) for F, C in pairs) + s2
             sw = sp = 0.0
+            ai, bi, aj, bj = max(0, i - w), min(h, i + w + 1), max(0, j - w), min(wd, j + w + 1)
+            rows, cols = np.mgrid[ai:bi, aj:bj]
+            D = 1.0 + np.sqrt((rows - i) ** 2 + (cols - j) ** 2) / spatial_factor
+            v = valid[ai:bi, aj:bj]
+            c0 = C0[ai:bi, aj:bj]
             for k, (F, C) in enumerate(pairs):
-                for a in range(max(0, i - w), min(h, i + w + 1)):
-                    for b in range(max(0, j - w), min(wd, j + w + 1)):
-                        if not valid[a, b]:
-                            continue
-                        if abs(F[a, b] - F[i, j]) > ths[k]:
-                            continue
-                        S = abs(F[a, b] - C[a, b])
-                        T = abs(C[a, b] - C0[a, b])
-                        if not (S < smax and T < tmax):
-                            continue
-                        D = 1.0 + np.sqrt((a - i) ** 2 + (b - j) ** 2) / spatial_factor
-                        wgt = 1.0 / ((S + uncertainty) * (T + uncertainty) * D)
-                        sw += wgt
-                        sp += wgt * (F[a, b] + C0[a, b] - C[a, b])
+                f, c = F[ai:bi, aj:bj], C[ai:bi, aj:bj]
+                S = np.abs(f - c)
+                T = np.abs(c - c0)
+                cand = v & (np.abs(f - F[i, j]) <= ths[k]) & (S < smax) & (T < tmax)
+                wgt = 1.0 / ((S[cand] + uncertainty) * (T[cand] + uncertainty) * D[cand])
+                sw += wgt.sum()
+                sp += (wgt * (f[cand] + c0[cand] - c[cand])).sum()
             out[i, j] = sp / sw
     return out

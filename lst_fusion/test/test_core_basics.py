@@ -41,6 +41,9 @@ def test_raster_round_trip_and_nodata(tif, tmp_path):
     np.testing.assert_array_equal(np.isnan(back.data), np.isnan(r.data))
     assert back.grid.same_as(r.grid)
     assert not [f for f in os.listdir(tmp_path) if f.startswith(".tmp_")]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(out).st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
 
 
 def test_atomic_write_keeps_old_file_on_failure(tif, tmp_path):

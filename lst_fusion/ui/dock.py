@@ -51,9 +51,11 @@ from qgis.PyQt.QtWidgets import (
 from ..core.dates import parse_date
 from ..models import registry
 
-ROLES = [("COARSE_TARGET", "Coarse (MODIS), target date"), ("FINE_REF1", "Fine (Landsat), pair 1"),
-         ("COARSE_REF1", "Coarse (MODIS), pair 1"), ("FINE_REF2", "Fine (Landsat), pair 2"),
-         ("COARSE_REF2", "Coarse (MODIS), pair 2")]
+ROLES = [("COARSE_TARGET", "MODIS target", "Coarse (MODIS) LST at the target date"),
+         ("FINE_REF1", "Landsat ref 1", "Fine (Landsat) LST of reference pair 1 (before the target)"),
+         ("COARSE_REF1", "MODIS ref 1", "Coarse (MODIS) LST of reference pair 1, same day as Landsat ref 1"),
+         ("FINE_REF2", "Landsat ref 2", "Fine (Landsat) LST of reference pair 2 (after the target)"),
+         ("COARSE_REF2", "MODIS ref 2", "Coarse (MODIS) LST of reference pair 2, same day as Landsat ref 2")]
 SETTINGS = "lstfusion/dock/"
 
 
@@ -93,6 +95,7 @@ class LstFusionDock(QgsDockWidget):
     def __init__(self, iface=None, parent=None):
         super().__init__("LST Fusion", parent)
         self.setObjectName("LstFusionDock")
+        self.setMinimumWidth(400)
         self.iface = iface
         self.task = None
         self.feedback = None
@@ -105,14 +108,17 @@ class LstFusionDock(QgsDockWidget):
         inputs = QGroupBox("Inputs")
         form = QFormLayout(inputs)
         self.combos, self.dates = {}, {}
-        for name, label in ROLES:
+        for name, label, tip in ROLES:
             combo = QgsMapLayerComboBox()
+            combo.setToolTip(f"{tip} ({name})")
+            combo.setMinimumWidth(170)
             combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
             combo.setAllowEmptyLayer(True)
             combo.setObjectName(name)
             date = QLineEdit()
             date.setPlaceholderText("YYYY-MM-DD")
-            date.setMaximumWidth(100)
+            date.setFixedWidth(88)
+            date.setToolTip("Acquisition date, read from the layer or file name; editable")
             combo.layerChanged.connect(lambda lyr, d=date: self._fill_date(lyr, d))
             combo.layerChanged.connect(self.validate)
             date.textChanged.connect(self.validate)

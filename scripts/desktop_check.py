@@ -1,0 +1,47 @@
+"""Run inside QGIS desktop (qgis --code): check the plugin is active, open the
+panel with sample layers, save a screenshot, then quit.  Used by desktop_check.sh."""
+import glob
+import os
+
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
+from qgis.PyQt.QtCore import QTimer
+from qgis.utils import active_plugins, iface, plugins
+
+OUT = os.environ.get("LSTFUSION_CHECK_OUT", "/tmp/lstfusion_desktop")
+os.makedirs(OUT, exist_ok=True)
+_log = open(os.path.join(OUT, "qgis.log"), "w")
+
+
+def _record(message, tag, level):
+    _log.write(f"[{tag}] {int(level)} {message}\n")
+    _log.flush()
+
+
+QgsApplication.messageLog().messageReceived.connect(_record)
+status = [f"active plugins: {active_plugins}"]
+plugin = plugins.get("lst_fusion")
+status.append(f"lst_fusion loaded: {plugin is not None}")
+sample = os.path.join(os.environ["LSTFUSION_REPO"], "lst_fusion", "resources", "sample")
+for f in sorted(glob.glob(os.path.join(sample, "*", "*.tif"))):
+    QgsProject.instance().addMapLayer(QgsRasterLayer(f, os.path.splitext(os.path.basename(f))[0]))
+if plugin is not None:
+    plugin.action.setChecked(True)
+    dock = plugin.dock
+    names = {n: lyr for lyr in QgsProject.instance().mapLayers().values() for n in [lyr.name()]}
+    for role, name in (("COARSE_TARGET", "MOD11A1_LST_cloudrm_20160218"), ("FINE_REF1", "Landsat_LST_cloudrm_20160205"),
+                       ("COARSE_REF1", "MOD11A1_LST_cloudrm_20160205"), ("FINE_REF2", "Landsat_LST_cloudrm_20160308"),
+                       ("COARSE_REF2", "MOD11A1_LST_cloudrm_20160308")):
+        dock.combos[role].setLayer(names.get(name))
+    status.append(f"dock visible: {dock.isVisible()}; warnings: {dock.validate()}")
+with open(os.path.join(OUT, "status.txt"), "w") as fh:
+    fh.write("\n".join(status) + "\n")
+
+
+def shoot():
+    iface.mainWindow().grab().save(os.path.join(OUT, "qgis_window.png"))
+    if plugin is not None:
+        plugin.dock.grab().save(os.path.join(OUT, "dock.png"))
+    iface.actionExit().trigger()
+
+
+QTimer.singleShot(8000, shoot)
