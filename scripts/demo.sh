@@ -12,7 +12,7 @@ export QGIS_PLUGINPATH=$ROOT QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 rm -rf "$OUT" && mkdir -p "$OUT"/{imported,filled,resampled,predictions,evaluation}
 run() { # run ALG KEY=VALUE...; quiet unless it fails
   local alg=$1; shift
-  local args=(); for kv in "$@"; do args+=("--$kv"); done
+  local args=("$@")
   if ! "$QP" run "lstfusion:$alg" -- "${args[@]}" > "$OUT/last.log" 2>&1; then
     cat "$OUT/last.log"; echo "lstfusion:$alg failed" >&2; exit 1; fi
   grep -E "^(CLEAR_PERCENT|FILLED_|RMSE)" "$OUT/last.log" | tr '\n' ' ' || true
@@ -38,16 +38,19 @@ run estarfm COARSE_TARGET="$R/M_20160218.tif" FINE_REF1="$R/L_20160205.tif" COAR
 echo "== 5. leave-one-pair-out: predict 2016-03-08 from the 2016-02-05 pair"
 ONE=(COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif" COARSE_REF1="$R/M_20160205.tif")
 run starfm "${ONE[@]}" OUTPUT="$P/STARFM.tif"; echo "  STARFM"
-for m in edcstfn mlffgan ganstfm swinstfm; do
-  args=("${ONE[@]}"); [ $m = ganstfm ] && args=(COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif")
-  run predict_$m "${args[@]}" OUTPUT="$P/$m.tif"; echo "  $m (bundled checkpoint)"; done
-run predict_sttfn "${ONE[@]}" FINE_REF2="$R/L_20160205.tif" COARSE_REF2="$R/M_20160205.tif" OUTPUT="$P/sttfn.tif"
-echo "  sttfn (bundled checkpoint, pair 2016-02-05 as both references)"
+preds=("PREDICTIONS=$P/STARFM.tif")
+for m in edcstfn sttfn mlffgan ganstfm swinstfm; do
+  if [ ! -f "$ROOT/lst_fusion/resources/checkpoints/$m.pt" ]; then echo "  $m: no bundled checkpoint, skipped"; continue; fi
+  args=("${ONE[@]}")
+  [ $m = ganstfm ] && args=(COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif")
+  [ $m = sttfn ] && args+=(FINE_REF2="$R/L_20160205.tif" COARSE_REF2="$R/M_20160205.tif")  # one pair as both refs
+  run predict_$m "${args[@]}" OUTPUT="$P/$m.tif"; echo "  $m (bundled checkpoint)"
+  preds+=("PREDICTIONS=$P/$m.tif")
+done
 echo "== 6. evaluation against the real Landsat LST of 2016-03-08"
-preds=(); for m in STARFM edcstfn sttfn mlffgan ganstfm swinstfm; do preds+=("PREDICTIONS=$P/$m.tif"); done
 run compare_methods "${preds[@]}" REFERENCE="$R/L_20160308.tif" SUBREGIONS="$S/subregions.geojson" NAME_FIELD=name \
   OUTPUT_TABLE="$OUT/evaluation/compare_20160308.csv" OUTPUT_HTML="$OUT/evaluation/compare_20160308.html"
-run evaluate PREDICTION="$P/edcstfn.tif" REFERENCE="$R/L_20160308.tif" SUBREGIONS="$S/subregions.geojson" NAME_FIELD=name \
+[ -f "$P/edcstfn.tif" ] && run evaluate PREDICTION="$P/edcstfn.tif" REFERENCE="$R/L_20160308.tif" SUBREGIONS="$S/subregions.geojson" NAME_FIELD=name \
   OUTPUT_TABLE="$OUT/evaluation/edcstfn_20160308.csv" OUTPUT_HTML="$OUT/evaluation/edcstfn_20160308.html" \
   OUTPUT_ERROR="$OUT/evaluation/edcstfn_error_20160308.tif" > /dev/null
 run evaluate PREDICTION="$P/ESTARFM_20160218.tif" REFERENCE="$R/M_20160218.tif" \

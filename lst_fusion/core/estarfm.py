@@ -80,6 +80,9 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
         hh, ww = F1.shape
         th, tw = hh - 2 * w, ww - 2 * w
         valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(F2) & np.isfinite(C2) & np.isfinite(C0)
+        # comparison copies: NaN where invalid, so an invalid neighbour is never similar
+        G1 = np.where(valid, F1, np.nan)
+        G2 = np.where(valid, F2, np.nan)
         z = lambda a: np.where(valid, a, 0.0)  # noqa: E731
         F1, C1, F2, C2, C0 = z(F1), z(C1), z(F2), z(C2), z(C0)
         vf = valid.astype(np.float64)
@@ -88,43 +91,51 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
             a2 = np.abs((F2 - C2) / (F2 + C2 + 2 * koff))
         one_minus_s = 0.5 * (a1 + a2)
         one_minus_s[~np.isfinite(one_minus_s)] = 0.5  # Zhu: NaN similarity -> 0.5
-        D1 = C0 - C1
-        D2 = C0 - C2
-        # centred copies for the regression sums (slope and p are shift-invariant)
+        one_minus_s = one_minus_s.astype(np.float32)
+        # unweighted (regression) quantities, float64 and centred (slope and p are shift-invariant)
         x1, x2, y1, y2 = C1 - centre_shift, C2 - centre_shift, F1 - centre_shift, F2 - centre_shift
-        XX = x1 * x1 + x2 * x2
-        XY = x1 * y1 + x2 * y2
-        YY = y1 * y1 + y2 * y2
-        YS = y1 + y2
+        Q = np.stack([x1, x2, y1 + y2, x1 * x1 + x2 * x2, x1 * y1 + x2 * y2, y1 * y1 + y2 * y2])
+        Q[:, ~valid] = 0.0
+        # weighted quantities, float32 (relative error ~1e-7 of a weighted mean)
+        P = np.stack([C0 - C1, C0 - C2, F1, F2]).astype(np.float32)
         cs = (slice(w, w + th), slice(w, w + tw))
-        cF1, cF2 = F1[cs], F2[cs]
-        acc = {k: np.zeros((th, tw)) for k in ("n", "sx1", "sx2", "sy", "sxx", "sxy", "syy",
-                                                 "sw", "sd1", "sd2", "sf1", "sf2")}
-        m = np.empty((th, tw))
-        wgt = np.empty((th, tw))
+        cG1, cG2 = G1[cs], G2[cs]
+        n = np.zeros((th, tw))
+        accQ = np.zeros((6, th, tw))
+        accP = np.zeros((4, th, tw), np.float32)
+        sw = np.zeros((th, tw), np.float32)
+        mb = np.empty((th, tw), bool)
+        mb2 = np.empty((th, tw), bool)
         tmp = np.empty((th, tw))
+        wgt = np.empty((th, tw), np.float32)
+        tq = np.empty((6, th, tw))
+        tp = np.empty((4, th, tw), np.float32)
         for dy in range(n_off):
             for dx in range(n_off):
                 sl = (slice(dy, dy + th), slice(dx, dx + tw))
-                np.subtract(F1[sl], cF1, out=tmp)
+                np.subtract(G1[sl], cG1, out=tmp)
                 np.abs(tmp, out=tmp)
-                mb = tmp < th1
-                np.subtract(F2[sl], cF2, out=tmp)
+                np.less(tmp, th1, out=mb)
+                np.subtract(G2[sl], cG2, out=tmp)
                 np.abs(tmp, out=tmp)
-                mb &= tmp < th2
-                np.multiply(mb, vf[sl], out=m)
-                d = 1.0 + np.hypot(dy - w, dx - w) / w
+                np.less(tmp, th2, out=mb2)
+                mb &= mb2
+                d = np.float32(1.0 + np.hypot(dy - w, dx - w) / w)
                 np.multiply(one_minus_s[sl], d, out=wgt)
-                wgt += 1e-7
-                np.divide(m, wgt, out=wgt)
-                acc["n"] += m
-                for key, arr in (("sx1", x1), ("sx2", x2), ("sy", YS), ("sxx", XX), ("sxy", XY), ("syy", YY)):
-                    np.multiply(m, arr[sl], out=tmp)
-                    acc[key] += tmp
-                acc["sw"] += wgt
-                for key, arr in (("sd1", D1), ("sd2", D2), ("sf1", F1), ("sf2", F2)):
-                    np.multiply(wgt, arr[sl], out=tmp)
-                    acc[key] += tmp
+                wgt += np.float32(1e-7)
+                np.divide(mb, wgt, out=wgt)
+                n += mb
+                np.multiply(Q[(slice(None),) + sl], mb, out=tq)
+                accQ += tq
+                sw += wgt
+                np.multiply(P[(slice(None),) + sl], wgt, out=tp)
+                accP += tp
+        acc = {"sx1": accQ[0], "sx2": accQ[1], "sy": accQ[2], "sxx": accQ[3], "sxy": accQ[4], "syy": accQ[5],
+               "n": n, "sw": sw.astype(np.float64), "sd1": accP[0].astype(np.float64),
+               "sd2": accP[1].astype(np.float64), "sf1": accP[2].astype(np.float64), "sf2": accP[3].astype(np.float64)}
+        D1 = C0 - C1
+        D2 = C0 - C2
+        cF1, cF2 = F1[cs], F2[cs]
         n = acc["n"]
         cvalid = valid[cs]
         enough = n > min_similar

@@ -125,7 +125,7 @@ def _finish(kelvin, grid, output, unit, date, source, parameter):
     valid = np.isfinite(kelvin)
     if not valid.any():
         raise LstFusionError(parameter, f"{os.path.basename(str(source))}: no clear pixel (all fill or masked by QC)")
-    clear_percent = 100.0 * valid.sum() / valid.size
+    clear_percent = float(100.0 * valid.sum() / valid.size)
     out = kelvin - KELVIN_OFFSET if unit == "celsius" else kelvin
     tags = {"LST_UNIT": unit, "ACQUISITION_DATE": date.isoformat(), "SOURCE": os.path.basename(str(source)),
             "CLEAR_PERCENT": f"{clear_percent:.3f}"}

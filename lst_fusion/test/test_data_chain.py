@@ -47,6 +47,7 @@ def test_import_modis_scale_fill_qc_and_units(tif, tmp_path):
     assert np.isnan(out[0, 1]) and np.isnan(out[1, 0])  # fill, mandatory QA = 2
     assert out[1, 1] == pytest.approx(290 - 273.15, abs=1e-4)
     assert res["CLEAR_PERCENT"] == pytest.approx(50.0) and res["DATE"] == "2020-01-01"
+    assert type(res["CLEAR_PERCENT"]) is float  # a numpy scalar would reach QGIS as an empty QVariant
     k = products.import_modis(src, str(tmp_path / "k.tif"), qc_path=qcp, unit="kelvin")
     assert read_raster(k["OUTPUT"]).data[0, 0] == pytest.approx(300.0, abs=1e-4)
 
