@@ -26,6 +26,14 @@ GROUPS = {
     "evaluation": "Evaluation",
 }
 UNITS = ["celsius", "kelvin"]
+FUSION_ROLES = ["FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2", "COARSE_TARGET"]
+ROLE_DESCRIPTIONS = {
+    "COARSE_TARGET": "Coarse (MODIS) LST at the target date",
+    "FINE_REF1": "Fine (Landsat) LST, reference pair 1",
+    "COARSE_REF1": "Coarse (MODIS) LST, reference pair 1",
+    "FINE_REF2": "Fine (Landsat) LST, reference pair 2",
+    "COARSE_REF2": "Coarse (MODIS) LST, reference pair 2",
+}
 DEVICES = ["auto", "cpu", "cuda"]
 
 
@@ -124,9 +132,7 @@ def read_role_rasters(alg, parameters, context, names, optional=()):
     return out
 
 
-def add_fusion_inputs(alg, second_pair_optional):
-    add_raster(alg, "COARSE_TARGET", "Coarse (MODIS) LST at the target date")
-    add_raster(alg, "FINE_REF1", "Fine (Landsat) LST, reference pair 1")
-    add_raster(alg, "COARSE_REF1", "Coarse (MODIS) LST, reference pair 1")
-    add_raster(alg, "FINE_REF2", "Fine (Landsat) LST, reference pair 2", optional=second_pair_optional)
-    add_raster(alg, "COARSE_REF2", "Coarse (MODIS) LST, reference pair 2", optional=second_pair_optional)
+def add_fusion_inputs(alg, names=("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2"),
+                      optional=()):
+    for name in names:
+        add_raster(alg, name, ROLE_DESCRIPTIONS[name], optional=name in optional)

@@ -2,9 +2,7 @@ from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core import estarfm as core_estarfm
 from ..core.io import write_raster
-from .base import LstFusionAlgorithm, add_double, add_fusion_inputs, add_int, read_role_rasters
-
-ROLES = ["FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2", "COARSE_TARGET"]
+from .base import FUSION_ROLES, LstFusionAlgorithm, add_double, add_fusion_inputs, add_int, read_role_rasters
 
 
 class Estarfm(LstFusionAlgorithm):
@@ -22,16 +20,16 @@ class Estarfm(LstFusionAlgorithm):
             "any input is nodata.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_fusion_inputs(self, second_pair_optional=False)
+        add_fusion_inputs(self)
         add_int(self, "WINDOW", "Window size (pixels, odd)", 2 * core_estarfm.DEFAULT_HALF_WINDOW + 1, 3)
         add_int(self, "CLASSES", "Number of classes", core_estarfm.DEFAULT_CLASSES, 1)
         add_double(self, "CHANGE_THRESHOLD", "Coarse change threshold for regression (degrees)", 1.0, 0.0)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "ESTARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, ROLES)
+        r = read_role_rasters(self, parameters, context, FUSION_ROLES)
         out = core_estarfm.estarfm(
-            *(r[k].data for k in ROLES),
+            *(r[k].data for k in FUSION_ROLES),
             window=self.parameterAsInt(parameters, "WINDOW", context),
             classes=self.parameterAsInt(parameters, "CLASSES", context),
             change_threshold=self.parameterAsDouble(parameters, "CHANGE_THRESHOLD", context),

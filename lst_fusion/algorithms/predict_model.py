@@ -5,16 +5,9 @@ from qgis.core import QgsProcessingParameterFile, QgsProcessingParameterRasterDe
 
 from ..core.errors import LstFusionError
 from ..models import registry
-from .base import DEVICES, LstFusionAlgorithm, add_enum, add_int, add_raster, read_role_rasters
+from .base import DEVICES, LstFusionAlgorithm, add_enum, add_fusion_inputs, add_int, read_role_rasters
 
 BUNDLED = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "checkpoints")
-DESCRIPTIONS = {
-    "COARSE_TARGET": "Coarse (MODIS) LST at the target date",
-    "FINE_REF1": "Fine (Landsat) LST, reference pair 1",
-    "COARSE_REF1": "Coarse (MODIS) LST, reference pair 1",
-    "FINE_REF2": "Fine (Landsat) LST, reference pair 2",
-    "COARSE_REF2": "Coarse (MODIS) LST, reference pair 2",
-}
 
 
 def bundled_checkpoint(model_id):
@@ -35,9 +28,8 @@ class PredictModel(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt; empty = bundled)", extension="pt",
                                                      defaultValue=default if os.path.exists(default) else None,
                                                      optional=True))
-        for name in ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2"]:
-            if name in self.roles():
-                add_raster(self, name, DESCRIPTIONS[name])
+        add_fusion_inputs(self, [n for n in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2")
+                                 if n in self.roles()])
         add_enum(self, "DEVICE", "Device", DEVICES)
         add_int(self, "TILE_SIZE", "Tile size (pixels)", 256, 32)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", f"{registry.info(self.MODEL_ID).name} prediction"))

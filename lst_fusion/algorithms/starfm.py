@@ -2,9 +2,7 @@ from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core import starfm as core_starfm
 from ..core.io import write_raster
-from .base import LstFusionAlgorithm, add_double, add_fusion_inputs, add_int, read_role_rasters
-
-ROLES = ["FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2", "COARSE_TARGET"]
+from .base import FUSION_ROLES, LstFusionAlgorithm, add_double, add_fusion_inputs, add_int, read_role_rasters
 
 
 class Starfm(LstFusionAlgorithm):
@@ -18,7 +16,7 @@ class Starfm(LstFusionAlgorithm):
             "combined distance (S + &sigma;)(T + &sigma;)D.")
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_fusion_inputs(self, second_pair_optional=True)
+        add_fusion_inputs(self, optional=("FINE_REF2", "COARSE_REF2"))
         add_int(self, "WINDOW", "Window size (pixels, odd)", core_starfm.DEFAULT_WINDOW, 3)
         add_int(self, "CLASSES", "Number of classes", core_starfm.DEFAULT_CLASSES, 1)
         add_double(self, "SPATIAL_FACTOR", "Spatial distance factor A", core_starfm.DEFAULT_SPATIAL_FACTOR, 1e-6)
@@ -26,7 +24,7 @@ class Starfm(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "STARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, ROLES, optional=("FINE_REF2", "COARSE_REF2"))
+        r = read_role_rasters(self, parameters, context, FUSION_ROLES, optional=("FINE_REF2", "COARSE_REF2"))
         two = r["FINE_REF2"] is not None
         out = core_starfm.starfm(
             r["FINE_REF1"].data, r["COARSE_REF1"].data, r["COARSE_TARGET"].data,

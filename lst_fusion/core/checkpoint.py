@@ -6,12 +6,11 @@ the package version.  :func:`load_checkpoint` checks all of it and explains
 any mismatch in one sentence.
 """
 import os
-import tempfile
 
 from ..models import registry
 from ..version import __version__
 from .errors import LstFusionError
-from .io import publish
+from .io import atomic_path
 
 FORMAT = "lstfusion-checkpoint"
 FORMAT_VERSION = 1
@@ -30,17 +29,8 @@ def save_checkpoint(ckpt, path):
     import torch
 
     path = str(path)
-    d = os.path.dirname(os.path.abspath(path))
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=".pt", dir=d)
-    os.close(fd)
-    try:
+    with atomic_path(path, ".pt") as tmp:
         torch.save(ckpt, tmp)
-        publish(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
     return path
 
 

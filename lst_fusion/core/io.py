@@ -4,6 +4,7 @@ Every reader returns a :class:`Raster` (data + :class:`Grid`); every writer
 writes to a temporary file beside the destination and renames it, so an
 interrupted run never leaves a half-written output.
 """
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass
@@ -28,6 +29,24 @@ def publish(tmp, path):
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
     os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def atomic_path(path, suffix=""):
+    """Yield a temporary path beside ``path``; on success it replaces ``path``
+    (with normal permissions), on any error it is removed and ``path`` is untouched."""
+    path = str(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=suffix, dir=directory)
+    os.close(fd)
+    try:
+        yield tmp
+        publish(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def _need_rasterio():
@@ -139,47 +158,29 @@ def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None):
     out = data
     if nodata is not None and not np.isnan(nodata):
         out = np.where(np.isfinite(data), data, np.float32(nodata))
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".tif", prefix=".tmp_", dir=directory)
-    os.close(fd)
-    try:
-        profile = dict(
-            driver="GTiff", width=grid.width, height=grid.height, count=1, dtype="float32",
-            crs=grid.crs, transform=grid.transform, nodata=nodata, compress="deflate",
-            predictor=3, tiled=True, blockxsize=256, blockysize=256,
-        )
-        if grid.width < 256 or grid.height < 256:
-            profile.update(tiled=False)
-            profile.pop("blockxsize")
-            profile.pop("blockysize")
+    profile = dict(
+        driver="GTiff", width=grid.width, height=grid.height, count=1, dtype="float32",
+        crs=grid.crs, transform=grid.transform, nodata=nodata, compress="deflate",
+        predictor=3, tiled=True, blockxsize=256, blockysize=256,
+    )
+    if grid.width < 256 or grid.height < 256:
+        profile.update(tiled=False)
+        profile.pop("blockxsize")
+        profile.pop("blockysize")
+    with atomic_path(path, ".tif") as tmp:
         with rasterio.open(tmp, "w", **profile) as ds:
             ds.write(out, 1)
             if tags:
                 ds.update_tags(**{k: str(v) for k, v in tags.items()})
             if description:
                 ds.set_band_description(1, description)
-        publish(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
     return path
 
 
 def atomic_write_text(path, text):
-    path = str(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp_", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
-        publish(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
     return path
 
 

@@ -37,3 +37,15 @@ def synthetic_scene(n=64, seed=0, celsius=True):
     base[(x // 8 + y // 8) % 3 == 0] += 6  # urban blocks
     base[np.abs(y - 0.5 * x - 10) < 2] -= 8  # river
     return base if celsius else base + 273.15
+
+
+@pytest.fixture
+def three_dates(tif):
+    """Landsat and MODIS rasters of three dates on one grid, dated by name."""
+    rng = np.random.default_rng(0)
+    base = synthetic_scene(32)
+    lan, mod = [], []
+    for k, d in enumerate(("20200101", "20200117", "20200202")):
+        lan.append(tif(f"L_{d}.tif", (base + 2 * k + rng.normal(0, 0.2, base.shape)).astype(np.float32)))
+        mod.append(tif(f"M_{d}.tif", (0.3 * base + 17 + 2 * k).astype(np.float32)))
+    return lan, mod

@@ -43,13 +43,8 @@ def child(alg_id, child_id, **static):
     return c
 
 
-def test_train_predict_evaluate_model(provider, tif, tmp_path):
-    rng = np.random.default_rng(0)
-    base = synthetic_scene(32)
-    lan, mod = [], []
-    for k, d in enumerate(("20200101", "20200117", "20200202")):
-        lan.append(tif(f"L_{d}.tif", (base + 2 * k + rng.normal(0, 0.2, base.shape)).astype(np.float32)))
-        mod.append(tif(f"M_{d}.tif", (0.3 * base + 17 + 2 * k).astype(np.float32)))
+def test_train_predict_evaluate_model(provider, three_dates, tmp_path):
+    lan, mod = three_dates
     model = QgsProcessingModelAlgorithm("lst chain", "tests")
     train = child("lstfusion:train_edcstfn", "train", LANDSAT=lan, MODIS=mod, EPOCHS=1, BATCH_SIZE=4, PATCH_SIZE=16,
                   STRIDE=8, DEVICE=1)

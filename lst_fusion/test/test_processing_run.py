@@ -145,14 +145,9 @@ def test_align_pairs(run, tif, tmp_path):
     assert sorted(os.listdir(tmp_path / "ds")) == ["L_20200101.tif", "M_20200101.tif", "M_20200102.tif", "index.csv"]
 
 
-def test_train_and_predict_edcstfn(run, tif, tmp_path):
+def test_train_and_predict_edcstfn(run, three_dates, tmp_path):
     pytest.importorskip("torch")
-    rng = np.random.default_rng(0)
-    base = synthetic_scene(32)
-    lan, mod = [], []
-    for k, d in enumerate(("20200101", "20200117", "20200202")):
-        lan.append(tif(f"L_{d}.tif", (base + 2 * k + rng.normal(0, 0.2, base.shape)).astype(np.float32)))
-        mod.append(tif(f"M_{d}.tif", (0.3 * base + 17 + 2 * k).astype(np.float32)))
+    lan, mod = three_dates
     res = run("train_edcstfn", {"LANDSAT": lan, "MODIS": mod, "EPOCHS": 2, "BATCH_SIZE": 4, "PATCH_SIZE": 16, "STRIDE": 8,
                                 "DEVICE": 1, "OUTPUT": str(tmp_path / "m.pt"), "OUTPUT_LOG": str(tmp_path / "log.csv")})
     assert os.path.getsize(res["OUTPUT"]) > 1000
