@@ -3,7 +3,7 @@ panel with sample layers, save a screenshot, then quit.  Used by desktop_check.s
 import glob
 import os
 
-from qgis.core import QgsApplication, QgsProject, QgsRasterLayer
+from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
 from qgis.PyQt.QtCore import QTimer
 from qgis.utils import active_plugins, iface, plugins
 
@@ -27,14 +27,45 @@ for f in sorted(glob.glob(os.path.join(sample, "*", "*.tif"))):
 if plugin is not None:
     plugin.action.setChecked(True)
     dock = plugin.dock
-    names = {n: lyr for lyr in QgsProject.instance().mapLayers().values() for n in [lyr.name()]}
-    for role, name in (("COARSE_TARGET", "MOD11A1_LST_cloudrm_20160218"), ("FINE_REF1", "Landsat_LST_cloudrm_20160205"),
-                       ("COARSE_REF1", "MOD11A1_LST_cloudrm_20160205"), ("FINE_REF2", "Landsat_LST_cloudrm_20160308"),
-                       ("COARSE_REF2", "MOD11A1_LST_cloudrm_20160308")):
+    names = {lyr.name(): lyr for lyr in QgsProject.instance().mapLayers().values()}
+    dock.method.setCurrentIndex(dock.method.findText("STARFM"))
+    for role, name in (("COARSE_TARGET", "MOD11A1_LST_cloudrm_20160308"), ("FINE_REF1", "Landsat_LST_cloudrm_20160205"),
+                       ("COARSE_REF1", "MOD11A1_LST_cloudrm_20160205")):
         dock.combos[role].setLayer(names.get(name))
+    dock.output.setFilePath(os.path.join(OUT, "STARFM_20160308.tif"))
     status.append(f"dock visible: {dock.isVisible()}; warnings: {dock.validate()}")
+    dock.run()
 with open(os.path.join(OUT, "status.txt"), "w") as fh:
     fh.write("\n".join(status) + "\n")
+
+
+def evaluate():
+    if plugin is None:
+        return
+    dock = plugin.dock
+    if dock.task is not None:
+        QTimer.singleShot(500, evaluate)
+        return
+    zones = QgsVectorLayer(os.path.join(sample, "subregions.geojson"), "subregions", "ogr")
+    dock.outline_style(zones)
+    QgsProject.instance().addMapLayer(zones)
+    dock.reference.setLayer(QgsProject.instance().mapLayersByName("Landsat_LST_cloudrm_20160308")[0])
+    dock.regions.setLayer(zones)
+    dock.name_field.setField("name")
+    dock.evaluate()
+    QTimer.singleShot(500, wait_then_shoot)
+
+
+def wait_then_shoot():
+    if plugin.dock.task is not None:
+        QTimer.singleShot(500, wait_then_shoot)
+        return
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"run: {plugin.dock.status.text()}\n")
+    for lyr in QgsProject.instance().mapLayers().values():
+        if lyr.name() != "STARFM LST" and lyr.name() != "subregions":
+            QgsProject.instance().layerTreeRoot().findLayer(lyr.id()).setItemVisibilityChecked(False)
+    QTimer.singleShot(2000, shoot)
 
 
 def shoot():
@@ -44,4 +75,4 @@ def shoot():
     iface.actionExit().trigger()
 
 
-QTimer.singleShot(8000, shoot)
+QTimer.singleShot(3000, evaluate)

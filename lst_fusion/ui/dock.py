@@ -199,6 +199,8 @@ class LstFusionDock(QgsDockWidget):
         ebuttons.addWidget(self.report_button)
         eform.addRow(ebuttons)
         self.table = QTableWidget(0, 0)
+        self.table.setMinimumHeight(170)
+        self.table.verticalHeader().setVisible(False)
         eform.addRow(self.table)
         lay.addWidget(ev)
         lay.addStretch(1)
@@ -325,6 +327,7 @@ class LstFusionDock(QgsDockWidget):
         if not ok:
             self.status.setText("Failed: see the log panel (Processing tab) for the reason.")
             return
+        self.progress.setValue(100)
         on_done(results)
 
     def _fusion_done(self, results):
@@ -371,6 +374,15 @@ class LstFusionDock(QgsDockWidget):
             feats.append(f)
         layer.dataProvider().addFeatures(feats)
         return layer
+
+    @staticmethod
+    def outline_style(layer):
+        """Subregions drawn as outlines so the LST underneath stays visible."""
+        from qgis.core import QgsFillSymbol
+
+        layer.renderer().setSymbol(QgsFillSymbol.createSimple(
+            {"style": "no", "outline_color": "black", "outline_width": "0.6"}))
+        layer.triggerRepaint()
 
     def evaluate(self):
         pred, ref = self.prediction.currentLayer(), self.reference.currentLayer()
