@@ -38,7 +38,6 @@ Vectorised by looping over window offsets on whole tiles (halo = w), in
 float64; tiled and untiled runs are bit-identical.
 """
 import numpy as np
-from scipy.special import stdtr
 
 from .errors import LstFusionError
 from .products import LST_MAX_K, LST_MIN_K
@@ -71,6 +70,8 @@ def physical_range(celsius):
 
 
 def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_shift):
+    from scipy.special import stdtr  # lazy: the plugin loads without scipy and says what to install
+
     lo, hi = physical_range(celsius)
     koff = KELVIN_OFFSET if celsius else 0.0
     n_off = 2 * w + 1

@@ -10,7 +10,6 @@ neighbour in a 3x3 window takes their mean, then 5x5, 7x7, ... until nothing is
 left.  Valid pixels are never changed.
 """
 import numpy as np
-from scipy import ndimage
 
 from .errors import LstFusionError, check_cancel
 
@@ -55,6 +54,8 @@ def temporal_fill(target, target_date, others, window_days=32):
 
 def spatial_fill(array, cancel=None, max_size=None):
     """Progressive focal mean; returns (filled array, number of pixels filled)."""
+    from scipy import ndimage
+
     out = np.array(array, dtype=np.float64, copy=True)
     valid = np.isfinite(out)
     if not valid.any():

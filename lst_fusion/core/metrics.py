@@ -22,7 +22,6 @@ SSIM windows.  Conventions (all documented choices):
   mean is in Kelvin (a Celsius mean near 0 would make ERGAS explode).
 """
 import numpy as np
-from scipy import ndimage
 
 from .errors import LstFusionError
 from .units import to_kelvin
@@ -83,6 +82,8 @@ def psnr(pred, ref, mask=None, data_range=None):
 
 
 def ssim(pred, ref, mask=None, data_range=None, win_size=7, k1=0.01, k2=0.03):
+    from scipy import ndimage
+
     p, r, v = _valid(pred, ref, mask)
     if not v.any():
         return np.nan

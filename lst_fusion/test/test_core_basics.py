@@ -137,3 +137,12 @@ def test_patches_skip_nodata_and_reject_small_images():
     np.testing.assert_array_equal(p[:, 1], 2)
     with pytest.raises(LstFusionError, match="PATCH_SIZE: the image \\(40x40 px\\) is smaller than one patch \\(95 px\\)"):
         patches.extract_patches([a], size=95)
+
+
+def test_missing_package_message_names_the_package_and_the_install():
+    pytest.importorskip("qgis")
+    from lst_fusion.algorithms.base import missing_package_message
+
+    msg = missing_package_message(ModuleNotFoundError("No module named 'scipy'", name="scipy"))
+    assert msg.startswith("The Python package 'scipy' is not installed") and "apt install python3-scipy" in msg
+    assert "PyTorch is not installed" in missing_package_message(ModuleNotFoundError("x", name="torch"))

@@ -173,3 +173,19 @@ def test_screenshot_is_not_blank(plugin, layers, tmp_path):
     img = pix.toImage()
     colours = {img.pixel(x, y) for x in range(0, img.width(), 7) for y in range(0, img.height(), 7)}
     assert img.width() > 200 and len(colours) > 5
+
+
+def test_last_parameters_are_remembered(plugin, layers, tmp_path):
+    from lst_fusion.ui.dock import LstFusionDock
+
+    dock = open_dock(plugin)
+    lyrs, _ = layers
+    dock.method.setCurrentIndex(dock.method.findText("STARFM"))
+    for k in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1"):
+        dock.combos[k].setLayer(lyrs[k])
+    dock._save()
+    fresh = LstFusionDock(None)
+    assert fresh.method.currentText() == "STARFM"
+    assert fresh.combos["FINE_REF1"].currentLayer() is lyrs["FINE_REF1"]
+    assert fresh.combos["COARSE_TARGET"].currentLayer() is lyrs["COARSE_TARGET"]
+    fresh.deleteLater()
