@@ -55,10 +55,14 @@ def _png(fig):
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def figures(pred, ref, unit="°C"):
+def figures(pred, ref, unit=None):
     """Maps (shared colour bar), signed error map, scatter plot, error histogram."""
     from matplotlib.figure import Figure
 
+    from .units import is_celsius
+
+    if unit is None:
+        unit = "°C" if is_celsius(ref) else "K"
     pred = np.asarray(pred, dtype=np.float64)
     ref = np.asarray(ref, dtype=np.float64)
     v = np.isfinite(pred) & np.isfinite(ref)
