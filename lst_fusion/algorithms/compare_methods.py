@@ -21,7 +21,7 @@ class CompareMethods(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterMultipleLayers("PREDICTIONS", "Predictions", QgsProcessing.TypeRaster))
         add_raster(self, "REFERENCE", "Reference LST")
         add_subregion_parameters(self)
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Ranking table", "CSV (*.csv)"))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Ranking table", "CSV (*.csv);;GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_HTML", "Report", "HTML (*.html)", optional=True))
 
     def execute(self, parameters, context, feedback, progress, cancel):
@@ -41,7 +41,7 @@ class CompareMethods(LstFusionAlgorithm):
         ranked = report.rank_methods(rows)
         cols = ["region", "rank", "method", "N"] + list(metrics.METRICS)
         table = self.parameterAsFileOutput(parameters, "OUTPUT_TABLE", context)
-        report.write_csv(table, ranked, cols)
+        report.write_table(table, ranked, cols)
         res = {"OUTPUT_TABLE": table}
         html = self.parameterAsFileOutput(parameters, "OUTPUT_HTML", context)
         if html:

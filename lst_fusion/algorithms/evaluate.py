@@ -31,7 +31,7 @@ class Evaluate(LstFusionAlgorithm):
         add_raster(self, "PREDICTION", "Predicted LST")
         add_raster(self, "REFERENCE", "Reference LST (e.g. real Landsat of that date)")
         add_subregion_parameters(self)
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Metric table", "CSV (*.csv)"))
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Metric table", "CSV (*.csv);;GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_HTML", "Report", "HTML (*.html)", optional=True))
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT_ERROR", "Error (prediction - reference)",
                                                                   optional=True, createByDefault=False))
@@ -45,7 +45,7 @@ class Evaluate(LstFusionAlgorithm):
         rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context))
         res = {k: rows[0][k] for k in metrics.METRICS}
         table = self.parameterAsFileOutput(parameters, "OUTPUT_TABLE", context)
-        report.write_csv(table, rows)
+        report.write_table(table, rows)
         res["OUTPUT_TABLE"] = table
         html = self.parameterAsFileOutput(parameters, "OUTPUT_HTML", context)
         if html:

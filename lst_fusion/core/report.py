@@ -9,6 +9,7 @@ import csv
 import html
 import io as _io
 import math
+import os
 
 import numpy as np
 
@@ -36,6 +37,37 @@ def write_csv(path, rows, columns=None):
     for r in rows:
         w.writerow({k: _fmt(r.get(k, "")) for k in columns})
     return atomic_write_text(path, buf.getvalue())
+
+
+def write_table(path, rows, columns=None):
+    """CSV, or a GeoPackage attribute table (layer ``metrics``) when ``path`` ends in .gpkg."""
+    if not str(path).lower().endswith(".gpkg"):
+        return write_csv(path, rows, columns)
+    from osgeo import ogr
+
+    from .io import atomic_path
+
+    columns = columns or [c for c in COLUMNS if any(c in r for r in rows)]
+    with atomic_path(path, ".gpkg") as tmp:
+        os.remove(tmp)  # the driver creates the file itself
+        ds = ogr.GetDriverByName("GPKG").CreateDataSource(tmp)
+        lyr = ds.CreateLayer("metrics", geom_type=ogr.wkbNone)
+        kinds = {}
+        for c in columns:
+            sample = next((r[c] for r in rows if c in r), "")
+            kinds[c] = ogr.OFTInteger64 if isinstance(sample, (int, np.integer)) and not isinstance(sample, bool) else (
+                ogr.OFTReal if isinstance(sample, (float, np.floating)) else ogr.OFTString)
+            lyr.CreateField(ogr.FieldDefn(c, kinds[c]))
+        for r in rows:
+            f = ogr.Feature(lyr.GetLayerDefn())
+            for c in columns:
+                v = r.get(c)
+                if v is None or (isinstance(v, float) and math.isnan(v)):
+                    continue
+                f.SetField(c, str(v) if kinds[c] == ogr.OFTString else (float(v) if kinds[c] == ogr.OFTReal else int(v)))
+            lyr.CreateFeature(f)
+        ds = None
+    return path
 
 
 def markdown_table(rows, columns=None):

@@ -104,3 +104,15 @@ def test_region_rows_and_report(tmp_path):
     ranked = report.rank_methods([{"method": "a", "region": "r", "RMSE": 2.0}, {"method": "c", "region": "q", "RMSE": 5.0},
                                   {"method": "b", "region": "r", "RMSE": 1.0}, {"method": "d", "region": "r", "RMSE": np.nan}])
     assert [(r["region"], r["method"], r["rank"]) for r in ranked] == [("r", "b", 1), ("r", "a", 2), ("r", "d", 3), ("q", "c", 1)]
+
+
+def test_table_as_geopackage(tmp_path):
+    from osgeo import ogr
+
+    rows = [{"region": "whole image", "N": 10, "RMSE": 1.5, "SSIM": float("nan")}, {"region": "north", "N": 4, "RMSE": 0.5}]
+    path = report.write_table(str(tmp_path / "m.gpkg"), rows)
+    ds = ogr.Open(path)
+    lyr = ds.GetLayerByName("metrics")
+    got = [(f.GetField("region"), f.GetField("N"), f.GetField("RMSE"), f.IsFieldNull("SSIM")) for f in lyr]
+    assert got == [("whole image", 10, 1.5, True), ("north", 4, 0.5, True)]  # NaN and missing -> NULL
+    assert report.write_table(str(tmp_path / "m.csv"), rows).endswith(".csv")
