@@ -131,29 +131,26 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
                 sw += wgt
                 np.multiply(P[(slice(None),) + sl], wgt, out=tp)
                 accP += tp
-        acc = {"sx1": accQ[0], "sx2": accQ[1], "sy": accQ[2], "sxx": accQ[3], "sxy": accQ[4], "syy": accQ[5],
-               "n": n, "sw": sw.astype(np.float64), "sd1": accP[0].astype(np.float64),
-               "sd2": accP[1].astype(np.float64), "sf1": accP[2].astype(np.float64), "sf2": accP[3].astype(np.float64)}
-        D1 = C0 - C1
-        D2 = C0 - C2
+        sx1, sx2, sy, sxx, sxy, syy = accQ
+        sd1, sd2, sf1, sf2 = accP.astype(np.float64)
+        sw = sw.astype(np.float64)
         cF1, cF2 = F1[cs], F2[cs]
-        n = acc["n"]
         cvalid = valid[cs]
         enough = n > min_similar
         with np.errstate(divide="ignore", invalid="ignore"):
             N = 2.0 * n
-            mx = (acc["sx1"] + acc["sx2"]) / N
-            my = acc["sy"] / N
-            sxx = acc["sxx"] - N * mx * mx
-            sxy = acc["sxy"] - N * mx * my
-            syy = acc["syy"] - N * my * my
+            mx = (sx1 + sx2) / N
+            my = sy / N
+            sxx = sxx - N * mx * mx
+            sxy = sxy - N * mx * my
+            syy = syy - N * my * my
             slope = sxy / sxx
             r = np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0)
             r = np.where(np.isfinite(r), r, 0.0)
             df = N - 2.0
             t = r * np.sqrt(df / ((1.0 - r) * (1.0 + r)))
             p = 2.0 * stdtr(np.maximum(df, 1.0), -np.abs(t))
-            change = np.abs(acc["sx1"] - acc["sx2"]) / n
+            change = np.abs(sx1 - sx2) / n
             use_v = (change >= change_threshold) & (sxx > 0) & (p <= 0.05) & (slope > 0) & (slope <= 5)
             V = np.where(use_v, slope, 1.0)
             # temporal weights from window means of the coarse images
@@ -163,14 +160,13 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
             dif2 = np.abs(m0 - window_sum(C2, w) / cnt) + 1e-10
             T1 = (1.0 / dif1) / (1.0 / dif1 + 1.0 / dif2)
             T2 = 1.0 - T1
-            sw = acc["sw"]
-            p1 = np.where(enough, cF1 + V * acc["sd1"] / sw, cF1 + D1[cs])
-            p2 = np.where(enough, cF2 + V * acc["sd2"] / sw, cF2 + D2[cs])
+            p1 = np.where(enough, cF1 + V * sd1 / sw, cF1 + (C0 - C1)[cs])
+            p2 = np.where(enough, cF2 + V * sd2 / sw, cF2 + (C0 - C2)[cs])
             out = T1 * p1 + T2 * p2
             bad = (out <= lo) | (out >= hi)
             if bad.any():
-                r1 = np.where(enough, acc["sf1"] / sw, cF1)
-                r2 = np.where(enough, acc["sf2"] / sw, cF2)
+                r1 = np.where(enough, sf1 / sw, cF1)
+                r2 = np.where(enough, sf2 / sw, cF2)
                 out = np.where(bad, T1 * r1 + T2 * r2, out)
         out[~cvalid] = np.nan
         return out
