@@ -97,6 +97,7 @@ def main(argv=None):
     score_mask[(slice(h // 2, h) if holdout == "south" else slice(None))] = True
     regions = metrics.region_masks(grid, load_regions(a.subregions, grid))
     regions = [(("scored area" if n == "whole image" and holdout == "south" else n), m & score_mask) for n, m in regions]
+    regions = [(n, m) for n, m in regions if m.any()]  # a region wholly outside the scored area has nothing to say
     print(f"pairs: {', '.join(map(str, dates))}; test dates: {', '.join(map(str, tests))}; hold-out: {holdout}")
 
     models = {}
