@@ -1,8 +1,9 @@
 """Shared plumbing of the thin Processing algorithms.
 
-An algorithm declares parameters and, in ``run``, turns them into one ``core``
-call; everything else (identity, help, error translation, progress and
-cancel) lives here.
+An algorithm declares parameters and, in ``execute``, turns them into one
+``core`` call; everything else (identity, help, error translation, progress and
+cancel) lives here.  (``execute``, not ``run``: ``QgsProcessingAlgorithm.run``
+is QGIS's own entry point, which Processing calls.)
 """
 import os
 
