@@ -22,8 +22,11 @@ from .common import conv, pad_to_multiple
 
 
 def adain(content, style, eps=1e-5):
-    cm, cs = content.mean((2, 3), keepdim=True), content.std((2, 3), keepdim=True) + eps
-    sm, ss = style.mean((2, 3), keepdim=True), style.std((2, 3), keepdim=True) + eps
+    """Adaptive instance normalisation: content features re-styled to the style's mean/std per channel.
+    The sample std of a 1x1 map is undefined (NaN); there the population std (0) is used."""
+    correction = 1 if content.shape[-1] * content.shape[-2] > 1 else 0
+    cm, cs = content.mean((2, 3), keepdim=True), content.std((2, 3), keepdim=True, correction=correction) + eps
+    sm, ss = style.mean((2, 3), keepdim=True), style.std((2, 3), keepdim=True, correction=correction) + eps
     return ss * (content - cm) / cs + sm
 
 
