@@ -40,11 +40,11 @@ class PredictModel(LstFusionAlgorithm):
         from ..core.io import write_raster
         from ..core.predict import predict_array
 
-        path = self.parameterAsFile(parameters, "CHECKPOINT", context) or bundled_checkpoint(self.MODEL_ID)
-        if not os.path.exists(path):
+        ckpt_path = self.parameterAsFile(parameters, "CHECKPOINT", context) or bundled_checkpoint(self.MODEL_ID)
+        if not os.path.exists(ckpt_path):
             raise LstFusionError("CHECKPOINT", f"no checkpoint given and no bundled {registry.info(self.MODEL_ID).name} "
                                  f"checkpoint; train one with lstfusion:train_{self.MODEL_ID}")
-        ckpt, model = load_checkpoint(path, self.MODEL_ID)
+        ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)
         r = read_role_rasters(self, parameters, context, self.roles())
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
         tile = self.parameterAsInt(parameters, "TILE_SIZE", context)

@@ -34,8 +34,11 @@ all on one grid.  Per pixel, following Zhu's reference code step by step:
 
 Nodata: pixels invalid in any input are never similar pixels and never enter
 the window means; the output is NaN where the centre is invalid in any input.
-Vectorised by looping over window offsets on whole tiles (halo = w), in
-float64; tiled and untiled runs are bit-identical.
+Vectorised by looping over window offsets on whole tiles (halo = w): the
+regression sums in float64 (their cancellation needs it), the similarity
+weights and weighted sums in float32 (relative error ~1e-7 of a weighted mean;
+within 1e-4 of the per-pixel oracle in the tests); tiled and untiled runs are
+bit-identical.
 """
 import numpy as np
 

@@ -23,7 +23,7 @@ import numpy as np
 from ..models import registry
 from .errors import LstFusionError, check_cancel
 from .training import resolve_device
-from .units import KELVIN_OFFSET, UNITS, is_celsius
+from .units import KELVIN_OFFSET, UNITS, unit_of
 
 
 def _ramp(n, start_interior, end_interior, margin, overlap):
@@ -88,7 +88,7 @@ def predict_array(ckpt, model, inputs, tile=256, overlap=None, device="auto", ba
     shift = 0.0
     trained_unit = ckpt["norm"].get("unit")
     if trained_unit in UNITS:
-        input_unit = "celsius" if is_celsius(arrays[0]) else "kelvin"
+        input_unit = unit_of(arrays[0])
         if input_unit != trained_unit:
             shift = KELVIN_OFFSET if input_unit == "kelvin" else -KELVIN_OFFSET
             arrays = [a - shift for a in arrays]

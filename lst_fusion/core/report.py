@@ -91,10 +91,10 @@ def figures(pred, ref, unit=None):
     """Maps (shared colour bar), signed error map, scatter plot, error histogram."""
     from matplotlib.figure import Figure
 
-    from .units import is_celsius
+    from .units import unit_of
 
     if unit is None:
-        unit = "°C" if is_celsius(ref) else "K"
+        unit = {"celsius": "°C", "kelvin": "K"}[unit_of(ref)]
     pred = np.asarray(pred, dtype=np.float64)
     ref = np.asarray(ref, dtype=np.float64)
     v = np.isfinite(pred) & np.isfinite(ref)

@@ -22,7 +22,7 @@ import numpy as np
 from ..models import registry
 from .errors import LstFusionError, check_cancel
 from .patches import DEFAULT_PATCH, DEFAULT_STRIDE, extract_patches
-from .units import is_celsius
+from .units import unit_of
 
 TARGET = "fine_target"
 
@@ -86,7 +86,7 @@ def _normalisation(samples):
     vals = np.concatenate([np.asarray(a)[np.isfinite(a)].ravel()
                            for s in samples for k, a in s.items() if k not in ("date", "ref_dates")])
     return {"mean": float(vals.mean()), "std": float(max(vals.std(), 1e-6)),
-            "unit": "celsius" if is_celsius(vals) else "kelvin"}
+            "unit": unit_of(vals)}
 
 
 def _augment(batch, rng):

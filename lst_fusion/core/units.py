@@ -19,6 +19,11 @@ def is_celsius(array):
     return float(np.median(valid)) < 150.0
 
 
+def unit_of(array):
+    """"celsius" or "kelvin", from the values (see the module docstring)."""
+    return "celsius" if is_celsius(array) else "kelvin"
+
+
 def to_kelvin(array, celsius=None):
     array = np.asarray(array, dtype=np.float64)
     if celsius is None:
