@@ -2,7 +2,17 @@ from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core import starfm as core_starfm
 from ..core.io import write_raster
-from .base import FUSION_ROLES, LstFusionAlgorithm, add_double, add_fusion_inputs, add_int, read_role_rasters
+from .base import (
+    ENGINE_HELP,
+    FUSION_ROLES,
+    LstFusionAlgorithm,
+    add_double,
+    add_engine,
+    add_fusion_inputs,
+    add_int,
+    engine_value,
+    read_role_rasters,
+)
 
 
 class Starfm(LstFusionAlgorithm):
@@ -13,7 +23,7 @@ class Starfm(LstFusionAlgorithm):
             "give the fine image of the target date. All inputs must share one grid.<br><b>WINDOW</b>: 31 "
             "(starfm4py default). <b>CLASSES</b>: 4. <b>SPATIAL_FACTOR</b>: A in D = 1 + d/A (150). "
             "<b>UNCERTAINTY</b>: sensor uncertainty in degrees (0.5) used in the sample filter and the "
-            "combined distance (S + &sigma;)(T + &sigma;)D.")
+            "combined distance (S + &sigma;)(T + &sigma;)D.<br>" + ENGINE_HELP)
 
     def initAlgorithm(self, config=None):  # noqa: N802
         add_fusion_inputs(self, optional=("FINE_REF2", "COARSE_REF2"))
@@ -21,6 +31,7 @@ class Starfm(LstFusionAlgorithm):
         add_int(self, "CLASSES", "Number of classes", core_starfm.DEFAULT_CLASSES, 1)
         add_double(self, "SPATIAL_FACTOR", "Spatial distance factor A", core_starfm.DEFAULT_SPATIAL_FACTOR, 1e-6)
         add_double(self, "UNCERTAINTY", "Sensor uncertainty (degrees)", core_starfm.DEFAULT_UNCERTAINTY, 1e-6)
+        add_engine(self)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "STARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
@@ -34,7 +45,7 @@ class Starfm(LstFusionAlgorithm):
             classes=self.parameterAsInt(parameters, "CLASSES", context),
             spatial_factor=self.parameterAsDouble(parameters, "SPATIAL_FACTOR", context),
             uncertainty=self.parameterAsDouble(parameters, "UNCERTAINTY", context),
-            progress=progress, cancel=cancel)
+            progress=progress, cancel=cancel, engine=engine_value(self, parameters, context, feedback))
         path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": "STARFM"})
         return {"OUTPUT": path}

@@ -34,15 +34,17 @@ all on one grid.  Per pixel, following Zhu's reference code step by step:
 
 Nodata: pixels invalid in any input are never similar pixels and never enter
 the window means; the output is NaN where the centre is invalid in any input.
-Vectorised by looping over window offsets on whole tiles (halo = w): the
-regression sums in float64 (their cancellation needs it), the similarity
-weights and weighted sums in float32 (relative error ~1e-7 of a weighted mean;
-within 1e-4 of the per-pixel oracle in the tests); tiled and untiled runs are
-bit-identical.
+Vectorised on whole tiles with a halo of w (core.tiling.run_tiled, progress
+and cancel per tile); the window sums run in core.kernels, compiled with numba
+when it is installed, else as a NumPy loop over window offsets.  The regression
+sums are float64 (their cancellation needs it), the similarity weights and
+weighted sums float32 (relative error ~1e-7 of a weighted mean; within 1e-4 of
+the per-pixel oracle in the tests); tiled and untiled runs are bit-identical.
 """
 import numpy as np
 
 from .errors import LstFusionError
+from .kernels import TILE, estarfm_sums, resolve_engine
 from .products import LST_MAX_K, LST_MIN_K
 from .tiling import run_tiled, window_sum
 from .units import KELVIN_OFFSET, is_celsius
@@ -72,12 +74,11 @@ def physical_range(celsius):
     return LST_MIN_K - off, LST_MAX_K - off
 
 
-def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_shift):
+def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_shift, engine):
     from scipy.special import stdtr  # lazy: the plugin loads without scipy and says what to install
 
     lo, hi = physical_range(celsius)
     koff = KELVIN_OFFSET if celsius else 0.0
-    n_off = 2 * w + 1
 
     def kernel(blocks):
         F1, C1, F2, C2, C0 = blocks
@@ -96,47 +97,14 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
         one_minus_s = 0.5 * (a1 + a2)
         one_minus_s[~np.isfinite(one_minus_s)] = 0.5  # Zhu: NaN similarity -> 0.5
         one_minus_s = one_minus_s.astype(np.float32)
-        # unweighted (regression) quantities, float64 and centred (slope and p are shift-invariant)
-        x1, x2, y1, y2 = C1 - centre_shift, C2 - centre_shift, F1 - centre_shift, F2 - centre_shift
-        Q = np.stack([x1, x2, y1 + y2, x1 * x1 + x2 * x2, x1 * y1 + x2 * y2, y1 * y1 + y2 * y2])
-        Q[:, ~valid] = 0.0
+        # regression quantities: float64 and centred (slope and p are shift-invariant)
+        X1, X2, Y1, Y2 = (np.where(valid, a - centre_shift, 0.0) for a in (C1, C2, F1, F2))
         # weighted quantities, float32 (relative error ~1e-7 of a weighted mean)
         P = np.stack([C0 - C1, C0 - C2, F1, F2]).astype(np.float32)
+        S64, S32 = estarfm_sums(engine, G1, G2, X1, X2, Y1, Y2, one_minus_s, P, th1, th2, w)
         cs = (slice(w, w + th), slice(w, w + tw))
-        cG1, cG2 = G1[cs], G2[cs]
-        n = np.zeros((th, tw))
-        accQ = np.zeros((6, th, tw))
-        accP = np.zeros((4, th, tw), np.float32)
-        sw = np.zeros((th, tw), np.float32)
-        mb = np.empty((th, tw), bool)
-        mb2 = np.empty((th, tw), bool)
-        tmp = np.empty((th, tw))
-        wgt = np.empty((th, tw), np.float32)
-        tq = np.empty((6, th, tw))
-        tp = np.empty((4, th, tw), np.float32)
-        for dy in range(n_off):
-            for dx in range(n_off):
-                sl = (slice(dy, dy + th), slice(dx, dx + tw))
-                np.subtract(G1[sl], cG1, out=tmp)
-                np.abs(tmp, out=tmp)
-                np.less(tmp, th1, out=mb)
-                np.subtract(G2[sl], cG2, out=tmp)
-                np.abs(tmp, out=tmp)
-                np.less(tmp, th2, out=mb2)
-                mb &= mb2
-                d = np.float32(1.0 + np.hypot(dy - w, dx - w) / w)
-                np.multiply(one_minus_s[sl], d, out=wgt)
-                wgt += np.float32(1e-7)
-                np.divide(mb, wgt, out=wgt)
-                n += mb
-                np.multiply(Q[(slice(None),) + sl], mb, out=tq)
-                accQ += tq
-                sw += wgt
-                np.multiply(P[(slice(None),) + sl], wgt, out=tp)
-                accP += tp
-        sx1, sx2, sy, sxx, sxy, syy = accQ
-        sd1, sd2, sf1, sf2 = accP.astype(np.float64)
-        sw = sw.astype(np.float64)
+        n, sx1, sx2, sy, sxx, sxy, syy = S64
+        sw, sd1, sd2, sf1, sf2 = S32.astype(np.float64)
         cF1, cF2 = F1[cs], F2[cs]
         cvalid = valid[cs]
         enough = n > min_similar
@@ -178,9 +146,14 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
 
 
 def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WINDOW + 1,
-            classes=DEFAULT_CLASSES, change_threshold=1.0, min_similar=5, tile=128,
-            progress=None, cancel=None, workers=None):
-    """Predict the fine image at the target date (same unit as the inputs)."""
+            classes=DEFAULT_CLASSES, change_threshold=1.0, min_similar=5, tile=None,
+            progress=None, cancel=None, workers=None, engine="auto"):
+    """Predict the fine image at the target date (same unit as the inputs).
+
+    ``engine``: 'auto' (torch on a CUDA GPU, else numba when installed, else
+    NumPy), 'numpy', 'numba' or 'torch' (see core.kernels); ``tile``: tile edge
+    in pixels (default per engine); the result is the same within float rounding.
+    """
     named = {"FINE_REF1": fine1, "COARSE_REF1": coarse1, "FINE_REF2": fine2,
              "COARSE_REF2": coarse2, "COARSE_TARGET": coarse0}
     _check_inputs(named, window)
@@ -192,5 +165,6 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
     th2 = np.nanstd(arrays[2]) * 2.0 / classes
     celsius = is_celsius(arrays[0])
     shift = float(np.nanmean(arrays[1]))
-    kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift)
-    return run_tiled(kernel, arrays, w, tile=tile, progress=progress, cancel=cancel, workers=workers)
+    engine = resolve_engine(engine)
+    kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine)
+    return run_tiled(kernel, arrays, w, tile=tile or TILE[engine], progress=progress, cancel=cancel, workers=workers)

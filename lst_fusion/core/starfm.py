@@ -24,12 +24,14 @@ Gao's special cases: where the centre's coarse value has not changed
 centre is pure (``S = 0``) the coarse target value is returned.
 
 Nodata as in ESTARFM: invalid pixels are never candidates, the output is NaN
-where the centre is invalid in any input.  Tiled and untiled are bit-identical.
+where the centre is invalid in any input.  The window sums run in core.kernels
+(numba when installed, else NumPy); tiled and untiled are bit-identical.
 """
 import numpy as np
 
 from .errors import LstFusionError
 from .estarfm import _check_inputs
+from .kernels import TILE, resolve_engine, starfm_sums
 from .tiling import run_tiled
 
 DEFAULT_WINDOW = 31
@@ -38,8 +40,7 @@ DEFAULT_SPATIAL_FACTOR = 150.0
 DEFAULT_UNCERTAINTY = 0.5
 
 
-def _starfm_kernel(w, ths, sigma, A, npairs):
-    n_off = 2 * w + 1
+def _starfm_kernel(w, ths, sigma, A, npairs, engine):
     s2 = np.sqrt(2.0) * sigma
 
     def kernel(blocks):
@@ -60,25 +61,11 @@ def _starfm_kernel(w, ths, sigma, A, npairs):
         smax = np.max([s[cs] for s in S], axis=0) + s2
         tmax = np.max([t[cs] for t in T], axis=0) + s2
         base = [(S[k] + sigma) * (T[k] + sigma) for k in range(npairs)]
-        sw = np.zeros((th, tw))
-        sp = np.zeros((th, tw))
-        tmp = np.empty((th, tw))
-        wgt = np.empty((th, tw))
+        sw = sp = 0.0
         for k in range(npairs):
-            F = pairs[k][0]
-            cF = F[cs]
-            for dy in range(n_off):
-                for dx in range(n_off):
-                    sl = (slice(dy, dy + th), slice(dx, dx + tw))
-                    np.subtract(F[sl], cF, out=tmp)
-                    np.abs(tmp, out=tmp)
-                    m = (tmp <= ths[k]) & valid[sl] & (S[k][sl] < smax) & (T[k][sl] < tmax)
-                    d = 1.0 + np.hypot(dy - w, dx - w) / A
-                    np.multiply(base[k][sl], d, out=wgt)
-                    np.divide(m, wgt, out=wgt)
-                    sw += wgt
-                    np.multiply(wgt, P[k][sl], out=tmp)
-                    sp += tmp
+            G = np.where(valid, pairs[k][0], np.nan)  # NaN: an invalid neighbour is never a candidate
+            s = starfm_sums(engine, G, S[k], T[k], base[k], P[k], G[cs], smax, tmax, ths[k], w, A)
+            sw, sp = sw + s[0], sp + s[1]
         with np.errstate(divide="ignore", invalid="ignore"):
             out = sp / sw
         # Gao's special cases, pair 1 first
@@ -94,8 +81,13 @@ def _starfm_kernel(w, ths, sigma, A, npairs):
 
 def starfm(fine1, coarse1, coarse0, fine2=None, coarse2=None, window=DEFAULT_WINDOW,
            classes=DEFAULT_CLASSES, spatial_factor=DEFAULT_SPATIAL_FACTOR,
-           uncertainty=DEFAULT_UNCERTAINTY, tile=128, progress=None, cancel=None, workers=None):
-    """Predict the fine image at the target date from one or two pairs."""
+           uncertainty=DEFAULT_UNCERTAINTY, tile=None, progress=None, cancel=None, workers=None, engine="auto"):
+    """Predict the fine image at the target date from one or two pairs.
+
+    ``engine``: 'auto' (torch on a CUDA GPU, else numba when installed, else
+    NumPy), 'numpy', 'numba' or 'torch' (see core.kernels); ``tile``: tile edge
+    in pixels (default per engine).
+    """
     named = {"FINE_REF1": fine1, "COARSE_REF1": coarse1}
     if (fine2 is None) != (coarse2 is None):
         raise LstFusionError("FINE_REF2" if fine2 is None else "COARSE_REF2",
@@ -111,5 +103,6 @@ def starfm(fine1, coarse1, coarse0, fine2=None, coarse2=None, window=DEFAULT_WIN
     arrays = [np.asarray(a, dtype=np.float64) for a in named.values()]
     npairs = (len(arrays) - 1) // 2
     ths = [np.nanstd(arrays[2 * k]) * 2.0 / classes for k in range(npairs)]
-    kernel = _starfm_kernel(window // 2, ths, uncertainty, spatial_factor, npairs)
-    return run_tiled(kernel, arrays, window // 2, tile=tile, progress=progress, cancel=cancel, workers=workers)
+    engine = resolve_engine(engine)
+    kernel = _starfm_kernel(window // 2, ths, uncertainty, spatial_factor, npairs, engine)
+    return run_tiled(kernel, arrays, window // 2, tile=tile or TILE[engine], progress=progress, cancel=cancel, workers=workers)

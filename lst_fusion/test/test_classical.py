@@ -1,12 +1,21 @@
 import numpy as np
 import pytest
 
+from lst_fusion.core import kernels
 from lst_fusion.core.errors import Cancelled, LstFusionError
 from lst_fusion.core.estarfm import estarfm
 from lst_fusion.core.starfm import starfm
+from lst_fusion.models.registry import torch_available
 
 from .conftest import synthetic_scene
 from .reference_classical import estarfm_reference, starfm_reference
+
+# every engine must equal the oracle; numba and torch are in requirements.txt, so CI runs all three
+# (torch runs on the CPU there, and on the GPU wherever PyTorch sees CUDA)
+ENGINE = pytest.mark.parametrize("engine", [
+    "numpy",
+    pytest.param("numba", marks=pytest.mark.skipif(not kernels.numba_available(), reason="numba not installed")),
+    pytest.param("torch", marks=pytest.mark.skipif(not torch_available(), reason="torch not installed"))])
 
 
 def random_inputs(n=64, seed=0, holes=True):
@@ -34,32 +43,35 @@ def structured_inputs(n=64, seed=3):
     return F1, C1, F2, C2, C0
 
 
+@ENGINE
 @pytest.mark.parametrize("maker", [random_inputs, structured_inputs])
 @pytest.mark.parametrize("window", [3, 7, 15])
-def test_estarfm_equals_per_pixel_oracle(maker, window):
+def test_estarfm_equals_per_pixel_oracle(maker, window, engine):
     F1, C1, F2, C2, C0 = maker()
-    fast = estarfm(F1, C1, F2, C2, C0, window=window, tile=24)
+    fast = estarfm(F1, C1, F2, C2, C0, window=window, tile=24, engine=engine)
     ref = estarfm_reference(F1, C1, F2, C2, C0, window=window)
     np.testing.assert_array_equal(np.isnan(fast), np.isnan(ref))
     assert np.nanmax(np.abs(fast - ref)) < 1e-4
 
 
-def test_estarfm_oracle_with_kelvin_and_regression_branch():
+@ENGINE
+def test_estarfm_oracle_with_kelvin_and_regression_branch(engine):
     F1, C1, F2, C2, C0 = structured_inputs(40)
     F1, C1, F2, C2, C0 = (a + 273.15 for a in (F1, C1, F2, C2, C0))
-    fast = estarfm(F1, C1, F2, C2, C0, window=9, change_threshold=0.5)
+    fast = estarfm(F1, C1, F2, C2, C0, window=9, change_threshold=0.5, engine=engine)
     ref = estarfm_reference(F1, C1, F2, C2, C0, window=9, change_threshold=0.5)
     assert np.nanmax(np.abs(fast - ref)) < 1e-4
 
 
+@ENGINE
 @pytest.mark.parametrize("maker", [random_inputs, structured_inputs])
 @pytest.mark.parametrize("window", [3, 7, 15])
-def test_starfm_equals_per_pixel_oracle(maker, window):
+def test_starfm_equals_per_pixel_oracle(maker, window, engine):
     F1, C1, F2, C2, C0 = maker(48)
-    one = starfm(F1, C1, C0, window=window, tile=20)
+    one = starfm(F1, C1, C0, window=window, tile=20, engine=engine)
     np.testing.assert_array_equal(np.isnan(one), np.isnan(starfm_reference(F1, C1, C0, window=window)))
     assert np.nanmax(np.abs(one - starfm_reference(F1, C1, C0, window=window))) < 1e-4
-    two = starfm(F1, C1, C0, fine2=F2, coarse2=C2, window=window, tile=20)
+    two = starfm(F1, C1, C0, fine2=F2, coarse2=C2, window=window, tile=20, engine=engine)
     assert np.nanmax(np.abs(two - starfm_reference(F1, C1, C0, F2, C2, window=window))) < 1e-4
 
 
@@ -96,13 +108,14 @@ def test_target_equal_to_reference_date_gives_that_fine_image_back():
     np.testing.assert_allclose(estarfm(F1, C1, F2, C2, C1.copy(), window=7), F1, atol=1e-4)
 
 
+@ENGINE
 @pytest.mark.parametrize("tile", [7, 16, 50])
-def test_tiled_output_equals_untiled_exactly(tile):
+def test_tiled_output_equals_untiled_exactly(tile, engine):
     F1, C1, F2, C2, C0 = random_inputs(50)
-    full = estarfm(F1, C1, F2, C2, C0, window=9, tile=1000, workers=1)
-    np.testing.assert_array_equal(estarfm(F1, C1, F2, C2, C0, window=9, tile=tile), full)
-    full_s = starfm(F1, C1, C0, window=9, tile=1000, workers=1)
-    np.testing.assert_array_equal(starfm(F1, C1, C0, window=9, tile=tile), full_s)
+    full = estarfm(F1, C1, F2, C2, C0, window=9, tile=1000, workers=1, engine=engine)
+    np.testing.assert_array_equal(estarfm(F1, C1, F2, C2, C0, window=9, tile=tile, engine=engine), full)
+    full_s = starfm(F1, C1, C0, fine2=F2, coarse2=C2, window=9, tile=1000, workers=1, engine=engine)
+    np.testing.assert_array_equal(starfm(F1, C1, C0, fine2=F2, coarse2=C2, window=9, tile=tile, engine=engine), full_s)
 
 
 def test_progress_and_cancel():
@@ -131,3 +144,13 @@ def test_bad_inputs_name_the_parameter():
         starfm(F1, C1, C0, window=10)
     with pytest.raises(LstFusionError, match="^COARSE_REF2: the second pair"):
         starfm(F1, C1, C0, fine2=F2)
+
+
+def test_engine_choice_errors(monkeypatch):
+    F1, C1, F2, C2, C0 = random_inputs(16, holes=False)
+    with pytest.raises(LstFusionError, match="^ENGINE: unknown engine 'cuda'"):
+        estarfm(F1, C1, F2, C2, C0, window=3, engine="cuda")
+    monkeypatch.setattr(kernels, "numba_available", lambda: False)
+    assert kernels.resolve_engine("auto") == "numpy"
+    with pytest.raises(LstFusionError, match="^ENGINE: the 'numba' engine needs the Python package numba"):
+        starfm(F1, C1, C0, window=3, engine="numba")

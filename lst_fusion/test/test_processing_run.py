@@ -20,6 +20,11 @@ class ErrorCollectingFeedback(QgsProcessingFeedback):
     def __init__(self):
         super().__init__()
         self.errors = []
+        self.infos = []
+
+    def pushInfo(self, info):  # noqa: N802
+        self.infos.append(info)
+        super().pushInfo(info)
 
     def reportError(self, error, fatalError=False):  # noqa: N802, N803
         self.errors.append(error)
@@ -101,6 +106,22 @@ def test_estarfm_and_starfm_equal_the_core(run, scene, tmp_path):
     res = run("starfm", {**one, "WINDOW": 9, "OUTPUT": str(tmp_path / "s.tif")})
     expected = starfm(arrays["FINE_REF1"], arrays["COARSE_REF1"], arrays["COARSE_TARGET"], window=9)
     np.testing.assert_allclose(read_raster(res["OUTPUT"]).data, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_engine_parameter_runs_that_engine_and_says_so(run, scene, tmp_path, engine):
+    import processing
+
+    from lst_fusion.core.kernels import ENGINES
+
+    paths, _ = scene
+    feedback = ErrorCollectingFeedback()
+    res = processing.run("lstfusion:estarfm", {**paths, "WINDOW": 11, "ENGINE": ENGINES.index(engine),
+                                               "OUTPUT": str(tmp_path / "e.tif")}, feedback=feedback)
+    assert any(i.startswith(f"window sums: {'NumPy' if engine == 'numpy' else 'numba'}") for i in feedback.infos)
+    expected = estarfm(*(read_raster(paths[k]).data for k in ("FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2",
+                                                              "COARSE_TARGET")), window=11, engine=engine)
+    np.testing.assert_array_equal(read_raster(res["OUTPUT"]).data, expected)
 
 
 def test_mismatched_grid_names_the_input(run, scene, tif, tmp_path):
