@@ -46,6 +46,9 @@ def evaluate():
     if dock.task is not None:
         QTimer.singleShot(500, evaluate)
         return
+    engine = [line for line in dock.feedback.textLog().splitlines() if line.startswith("window sums")]
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"STARFM log: {engine[0] if engine else 'no engine line'}\n")
     zones = QgsVectorLayer(os.path.join(sample, "subregions.geojson"), "subregions", "ogr")
     dock.outline_style(zones)
     QgsProject.instance().addMapLayer(zones)

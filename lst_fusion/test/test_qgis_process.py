@@ -7,6 +7,8 @@ import sys
 import numpy as np
 import pytest
 
+from lst_fusion.core.kernels import numba_available
+
 from .conftest import REPO
 
 QP = os.environ.get("QGIS_PROCESS") or shutil.which("qgis_process.bin") or shutil.which("qgis_process")
@@ -55,6 +57,8 @@ def test_qgis_process_runs_classical_and_deep(qp, tif, tmp_path):
              f"COARSE_TARGET={p['C0']}", "WINDOW=9", f"OUTPUT={tmp_path / 's.tif'}")
     assert out.returncode == 0, out.stdout + out.stderr
     np.testing.assert_allclose(read_raster(tmp_path / "s.tif").data, starfm(F1, C1, C0, window=9), atol=1e-5)
+    if numba_available():  # numba's own LLVM inside the QGIS process, beside QGIS's GDAL/PROJ
+        assert "window sums: numba" in out.stdout, out.stdout
     ck = os.path.join(REPO, "lst_fusion", "resources", "checkpoints", "edcstfn.pt")
     if os.path.exists(ck):  # torch inside the QGIS process, beside QGIS's GDAL/PROJ
         out = qp("run", "lstfusion:predict_edcstfn", "--", f"FINE_REF1={p['F1']}", f"COARSE_REF1={p['C1']}",
@@ -82,3 +86,5 @@ def test_without_torch_the_plugin_loads_and_says_what_to_install(qp, tif, tmp_pa
     out = qp("run", "lstfusion:starfm", "--", f"FINE_REF1={a}", f"COARSE_REF1={a}", f"COARSE_TARGET={a}", "WINDOW=3",
              f"OUTPUT={tmp_path / 's.tif'}", venv=False)
     assert out.returncode == 0, out.stdout + out.stderr  # classical methods work without torch
+    if subprocess.run(["/usr/bin/python3", "-c", "import numba"], capture_output=True).returncode != 0:
+        assert "window sums: NumPy (install numba" in out.stdout, out.stdout  # ... and without numba
