@@ -44,7 +44,7 @@ the per-pixel oracle in the tests); tiled and untiled runs are bit-identical.
 import numpy as np
 
 from .errors import LstFusionError
-from .kernels import TILE, estarfm_sums, resolve_engine
+from .kernels import default_tile, estarfm_sums, resolve_engine
 from .products import LST_MAX_K, LST_MIN_K
 from .tiling import run_tiled, window_sum
 from .units import KELVIN_OFFSET, is_celsius
@@ -167,4 +167,4 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
     shift = float(np.nanmean(arrays[1]))
     engine = resolve_engine(engine)
     kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine)
-    return run_tiled(kernel, arrays, w, tile=tile or TILE[engine], progress=progress, cancel=cancel, workers=workers)
+    return run_tiled(kernel, arrays, w, tile=tile or default_tile(engine), progress=progress, cancel=cancel, workers=workers)

@@ -12,8 +12,8 @@ engines compute exactly the same sums:
   compiled functions release the GIL, so the tiles of ``run_tiled`` run in
   parallel threads.  Compiled on first use and cached on disk by numba.
 * ``torch``: the NumPy offset loop, run by PyTorch on the GPU (CUDA) when one
-  is visible, else on the CPU; large tiles (1024 px) so that each of the
-  (2w+1)^2 steps is one big GPU operation.
+  is visible, else on the CPU; on a GPU large tiles (1024 px) so that each of
+  the (2w+1)^2 steps is one big GPU operation.
 
 ``engine="auto"`` takes torch when a CUDA GPU is visible, else numba when it
 can be imported, else NumPy.  Every engine gives the same per-pixel result
@@ -34,7 +34,6 @@ import numpy as np
 from .errors import LstFusionError
 
 ENGINES = ("auto", "numpy", "numba", "torch")
-TILE = {"numpy": 128, "numba": 128, "torch": 1024}  # default tile edge per engine (pixels)
 NUMBA_HINT = ("the 'numba' engine needs the Python package numba: install it with "
               "python3 -m pip install --user numba (about 10x faster ESTARFM/STARFM), then restart QGIS")
 # fast-math without 'nnan'/'ninf': NaN marks nodata and must compare as NaN
@@ -75,6 +74,11 @@ def resolve_engine(engine):
 
         require_torch()
     return engine
+
+
+def default_tile(engine):
+    """Tile edge in pixels: 1024 on a GPU (few, large steps), else 128 (bounded memory, prompt cancel)."""
+    return 1024 if engine == "torch" and cuda_available() else 128
 
 
 def describe_engine(engine):

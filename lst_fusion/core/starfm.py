@@ -31,7 +31,7 @@ import numpy as np
 
 from .errors import LstFusionError
 from .estarfm import _check_inputs
-from .kernels import TILE, resolve_engine, starfm_sums
+from .kernels import default_tile, resolve_engine, starfm_sums
 from .tiling import run_tiled
 
 DEFAULT_WINDOW = 31
@@ -105,4 +105,4 @@ def starfm(fine1, coarse1, coarse0, fine2=None, coarse2=None, window=DEFAULT_WIN
     ths = [np.nanstd(arrays[2 * k]) * 2.0 / classes for k in range(npairs)]
     engine = resolve_engine(engine)
     kernel = _starfm_kernel(window // 2, ths, uncertainty, spatial_factor, npairs, engine)
-    return run_tiled(kernel, arrays, window // 2, tile=tile or TILE[engine], progress=progress, cancel=cancel, workers=workers)
+    return run_tiled(kernel, arrays, window // 2, tile=tile or default_tile(engine), progress=progress, cancel=cancel, workers=workers)
