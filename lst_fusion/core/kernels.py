@@ -1,8 +1,8 @@
 """Window sums of ESTARFM and STARFM: the one hot loop of the classical methods.
 
 For every centre pixel of a tile, the classical methods sum quantities of the
-neighbours that are *similar* to the centre over a (2w+1)^2 window.  Two
-engines compute exactly the same sums:
+neighbours that are *similar* to the centre over a (2w+1)^2 window.  Three
+engines compute the same sums (within float rounding):
 
 * ``numpy``: a loop over the window offsets, each step a whole-tile array
   operation (always available);
@@ -45,7 +45,7 @@ _compiled = {}
 def numba_available():
     try:
         import numba  # noqa: F401
-    except ImportError:
+    except Exception:  # ImportError, or numba refusing this NumPy version: fall back to NumPy
         return False
     return True
 
