@@ -29,6 +29,8 @@ Sums returned, per centre pixel (arrays of the tile's shape):
 * STARFM (one pair): float64 ``[sw, sp]`` - sum of weights and weighted sum of
   the per-neighbour predictions.
 """
+import threading
+
 import numpy as np
 
 from .errors import LstFusionError
@@ -40,6 +42,7 @@ NUMBA_HINT = ("the 'numba' engine needs the Python package numba: install it wit
 _FASTMATH = {"reassoc", "contract", "arcp", "nsz"}
 _VECTOR = 8  # inner loops are padded to a multiple of the vector width (no scalar tail)
 _compiled = {}
+_compile_lock = threading.Lock()  # the tile threads share one dispatcher per loop
 
 
 def numba_available():
@@ -142,11 +145,12 @@ class _Numpy:
 
 
 def _jit(fn):
-    if fn.__name__ not in _compiled:
-        import numba
+    with _compile_lock:
+        if fn.__name__ not in _compiled:
+            import numba
 
-        _compiled[fn.__name__] = numba.njit(nogil=True, cache=True, fastmath=_FASTMATH, error_model="numpy")(fn)
-    return _compiled[fn.__name__]
+            _compiled[fn.__name__] = numba.njit(nogil=True, cache=True, fastmath=_FASTMATH, error_model="numpy")(fn)
+        return _compiled[fn.__name__]
 
 
 def _padded(w):
