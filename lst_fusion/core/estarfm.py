@@ -35,11 +35,12 @@ all on one grid.  Per pixel, following Zhu's reference code step by step:
 Nodata: pixels invalid in any input are never similar pixels and never enter
 the window means; the output is NaN where the centre is invalid in any input.
 Vectorised on whole tiles with a halo of w (core.tiling.run_tiled, progress
-and cancel per tile); the window sums run in core.kernels, compiled with numba
-when it is installed, else as a NumPy loop over window offsets.  The regression
-sums are float64 (their cancellation needs it), the similarity weights and
-weighted sums float32 (relative error ~1e-7 of a weighted mean; within 1e-4 of
-the per-pixel oracle in the tests); tiled and untiled runs are bit-identical.
+and cancel per tile); the window sums run in core.kernels (numba when it is
+installed, a NumPy loop over window offsets otherwise, or PyTorch on a CUDA
+GPU).  The regression sums are float64 (their cancellation needs it), the
+similarity weights and weighted sums float32 (relative error ~1e-7 of a
+weighted mean; within 1e-4 of the per-pixel oracle in the tests); tiled and
+untiled runs are bit-identical.
 """
 import numpy as np
 

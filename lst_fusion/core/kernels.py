@@ -104,8 +104,10 @@ class _Torch:
     def __init__(self):
         import torch
 
+        from .training import resolve_device
+
         self.xp = torch
-        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.device = resolve_device("auto")
         self.dtypes = {np.float64: torch.float64, np.float32: torch.float32, bool: torch.bool}
 
     def empty(self, shape, dtype):
