@@ -7,9 +7,9 @@ from qgis.core import (
 )
 
 from ..core import gapfill as core_gapfill
-from ..core.dates import parse_date, require_date
-from ..core.errors import LstFusionError
+from ..core.dates import require_date
 from ..core.io import check_same_grid, read_raster, write_raster
+from ..core.pairing import raster_date
 from .base import LstFusionAlgorithm, add_enum, add_int, add_raster
 
 
@@ -42,9 +42,7 @@ class GapFill(LstFusionAlgorithm):
         others = []
         layers = self.parameterAsLayerList(parameters, "OTHER_DATES", context)
         for lyr in layers:
-            d = parse_date(lyr.source()) or parse_date(lyr.name())
-            if d is None:
-                raise LstFusionError("OTHER_DATES", f"no date in the name of {lyr.name()!r}")
+            d = raster_date(lyr.source(), "OTHER_DATES", lyr.name())
             r = read_raster(lyr.source(), "OTHER_DATES")
             check_same_grid({"INPUT": target, "OTHER_DATES": r})
             others.append((d, r.data))

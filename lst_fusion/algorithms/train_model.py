@@ -51,8 +51,8 @@ class TrainModel(LstFusionAlgorithm):
         registry.require_torch()
         from ..core import training
         from ..core.checkpoint import save_checkpoint
-        from ..core.dates import parse_date
         from ..core.io import atomic_write_text, check_same_grid, read_raster
+        from ..core.pairing import list_rasters
 
         dataset = self.parameterAsFile(parameters, "DATASET", context)
         if dataset:
@@ -64,13 +64,8 @@ class TrainModel(LstFusionAlgorithm):
                 raise LstFusionError("DATASET", "give a dataset folder, or Landsat and MODIS rasters")
 
             def dated(layers, name):
-                out = {}
-                for lyr in layers:
-                    d = parse_date(lyr.source()) or parse_date(lyr.name())
-                    if d is None:
-                        raise LstFusionError(name, f"no date in the name of {lyr.name()!r}")
-                    out[d] = read_raster(lyr.source(), name)
-                return out
+                paths = list_rasters([lyr.source() for lyr in layers], name, [lyr.name() for lyr in layers])
+                return {d: read_raster(p, name) for d, p in paths.items()}
 
             ld, md = dated(lan, "LANDSAT"), dated(mod, "MODIS")
             common = sorted(set(ld) & set(md))

@@ -1,67 +1,109 @@
-"""Acquisition dates from product file names."""
+"""Acquisition dates from product file names.
+
+Names are read the way users have them (see ``parse_date``): product ids of
+Landsat and MODIS, Earth Engine exports (``2017_01_19.tif``), ISO dates,
+compact ``YYYYMMDD`` and year + day of year (``2020068_191-28_kranj.tif``).
+A name that holds two different dates is ambiguous: the error lists them and
+says how to give the date explicitly.
+"""
 import datetime as _dt
 import os
 import re
 
 from .errors import LstFusionError
 
-_LANDSAT = re.compile(r"L[COTEM]0\d_L\d[A-Z]{2}_\d{6}_(\d{8})_")
-_MODIS = re.compile(r"(?:^|[._])A(\d{4})(\d{3})(?:[._]|$)")
-_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_COMPACT = re.compile(r"(?<!\d)(\d{8})(?!\d)")
+# Landsat product ids: the acquisition date comes first, the processing date second.
+#   Collection 1/2:  LC08_L2SP_PPPRRR_YYYYMMDD_YYYYMMDD_CC_TX
+#   Earth Engine:    LC08_PPPRRR_YYYYMMDD
+_LANDSAT = re.compile(r"(?<![A-Z0-9])L[COTEM]0\d_(?:L\d[A-Z]{2}_)?\d{6}_(\d{8})(?!\d)")
+# MODIS granules: MOD11A1.A2021227.h11v05.061.2021228105320 -> A{YYYY}{DDD}
+_MODIS = re.compile(r"(?:^|[._])A(\d{4})(\d{3})(?=[._]|$)")
+_SEPARATED = re.compile(r"(?<!\d)(\d{4})([-_.])(\d{2})\2(\d{2})(?!\d)")  # 2017-01-19, 2017_01_19, 2017.01.19
+_COMPACT = re.compile(r"(?<!\d)(\d{8})(?!\d)")  # 20170119
+_ORDINAL = re.compile(r"(?<!\d)(\d{4})(\d{3})(?!\d)")  # 2020068 (year + day of year)
+YEARS = (1972, 2100)  # Landsat 1 to well beyond any mission of this century
+
+FORMS = "YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD, year + day of year (2020068), MODIS A2021227 or a Landsat product id"
 
 
-def _ymd(text):
+def _date(y, m, d):
     try:
-        return _dt.datetime.strptime(text, "%Y%m%d").date()
+        date = _dt.date(int(y), int(m), int(d))
     except ValueError:
         return None
+    return date if YEARS[0] <= date.year <= YEARS[1] else None
 
 
-def parse_date(name):
-    """Return the acquisition date encoded in a file or layer name, or None.
+def _ordinal(y, doy):
+    y, doy = int(y), int(doy)
+    if not YEARS[0] <= y <= YEARS[1] or not 1 <= doy <= (366 if _date(y, 12, 31) and y % 4 == 0 else 365):
+        return None
+    return _dt.date(y, 1, 1) + _dt.timedelta(days=doy - 1)
 
-    Recognised, in this order: a Landsat Collection 2 product id
-    (``LC08_L2SP_PPPRRR_YYYYMMDD_...``: the acquisition date, not the
-    processing date), a MODIS ``A{YYYY}{DDD}`` token, an ISO ``YYYY-MM-DD``, and a
-    free-standing ``YYYYMMDD``.
+
+def date_candidates(name):
+    """Every distinct date the name could mean, in the order found.
+
+    A Landsat product id or a MODIS ``A{YYYY}{DDD}`` token is decisive: it
+    names the acquisition date, whatever other numbers (processing dates,
+    production time stamps) the name holds.
     """
     base = os.path.basename(str(name))
     m = _LANDSAT.search(base)
-    if m and _ymd(m.group(1)):
-        return _ymd(m.group(1))
+    if m and _date(m.group(1)[:4], m.group(1)[4:6], m.group(1)[6:]):
+        return [_date(m.group(1)[:4], m.group(1)[4:6], m.group(1)[6:])]
     m = _MODIS.search(base)
-    if m:
-        year, doy = int(m.group(1)), int(m.group(2))
-        if 1 <= doy <= 366:
-            return _dt.date(year, 1, 1) + _dt.timedelta(days=doy - 1)
-    m = _ISO.search(base)
-    if m:
-        try:
-            return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            pass
+    if m and _ordinal(m.group(1), m.group(2)):
+        return [_ordinal(m.group(1), m.group(2))]
+    found = []
+    for m in _SEPARATED.finditer(base):
+        found.append(_date(m.group(1), m.group(3), m.group(4)))
     for m in _COMPACT.finditer(base):
-        d = _ymd(m.group(1))
-        if d:
-            return d
-    return None
+        found.append(_date(m.group(1)[:4], m.group(1)[4:6], m.group(1)[6:]))
+    for m in _ORDINAL.finditer(base):
+        found.append(_ordinal(m.group(1), m.group(2)))
+    return list(dict.fromkeys(d for d in found if d is not None))
+
+
+def parse_date(name, parameter="DATE"):
+    """The acquisition date in a file or layer name, or None when it holds none.
+
+    A name that holds several different dates raises a :class:`LstFusionError`
+    (for ``parameter``) that lists them.
+    """
+    found = date_candidates(name)
+    if len(found) > 1:
+        raise LstFusionError(
+            parameter,
+            f"the name {os.path.basename(str(name))!r} holds several dates "
+            f"({', '.join(d.isoformat() for d in found)}); rename the file so that it holds one, "
+            "or give the date explicitly",
+        )
+    return found[0] if found else None
+
+
+def to_date(value, parameter="DATE"):
+    """A date from a ``datetime.date``, ``YYYY-MM-DD``, ``YYYYMMDD`` or ``YYYYDDD`` value."""
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
+    found = date_candidates(text) if text else []
+    if len(found) != 1:
+        raise LstFusionError(parameter, f"{text!r} is not a date (use YYYY-MM-DD)")
+    return found[0]
 
 
 def require_date(name, explicit=None, parameter="DATE"):
     """The explicit date if given, else the one in the name; fail clearly."""
     if explicit:
-        if isinstance(explicit, _dt.date):
-            return explicit
-        d = parse_date(str(explicit).replace("-", "")) or parse_date(str(explicit))
-        if d is None:
-            raise LstFusionError(parameter, f"{explicit!r} is not a date (use YYYY-MM-DD)")
-        return d
-    d = parse_date(name)
+        return to_date(explicit, parameter)
+    d = parse_date(name, parameter)
     if d is None:
         raise LstFusionError(
             parameter,
-            f"no acquisition date in the name {os.path.basename(str(name))!r}; "
+            f"no acquisition date in the name {os.path.basename(str(name))!r} (names may hold {FORMS}); "
             "give the date explicitly (YYYY-MM-DD)",
         )
     return d

@@ -10,8 +10,8 @@ all on one grid.  Per pixel, following Zhu's reference code step by step:
 
 1. Similar pixels: neighbours in the (2w+1)^2 window whose fine values differ
    from the centre's by less than ``std(F_k) * 2 / classes`` in *both* fine
-   images (global standard deviation of each fine image; intersection over the
-   two dates).
+   images (sample standard deviation, ddof 1, of each whole fine image, as
+   Zhu's IDL code; intersection over the two dates).
 2. Spectral similarity.  For several bands ESTARFM uses the correlation between
    the fine and coarse spectral vectors; LST has one band, where a correlation
    over a 2-element vector is meaningless.  We use Zhu's own single-band
@@ -28,9 +28,12 @@ all on one grid.  Per pixel, following Zhu's reference code step by step:
    reflectance range; for LST the threshold is in degrees, default 1.)
 5. Per-pair predictions ``F_k + sum(W * V * (C0 - C_k))``, blended with temporal
    weights proportional to ``1 / |mean(C_k) - mean(C0)|`` over the window.
-6. With 5 or fewer similar pixels the pixel itself is used (W = 1, V = 1).
-   Predictions outside the physical LST range (150-400 K) are replaced by the
-   weighted mean of the fine reference values, as in Zhu's outlier revision.
+6. With 5 or fewer similar pixels, each pair predicts its fine value plus the
+   change of the window means of the coarse images, ``F_k + (mean C0 - mean
+   C_k)``, blended with the same temporal weights and not revised (Zhu's code).
+   Otherwise predictions outside the physical LST range (150-400 K) are
+   replaced by the weighted mean of the fine reference values, as in Zhu's
+   outlier revision.
 
 Nodata: pixels invalid in any input are never similar pixels and never enter
 the window means; the output is NaN where the centre is invalid in any input.
@@ -68,6 +71,11 @@ def _check_inputs(named, window):
             raise LstFusionError(name, "the raster has no valid pixel (all nodata)")
     if window < 1 or window % 2 == 0:
         raise LstFusionError("WINDOW", f"window must be an odd number of pixels >= 3, not {window}")
+
+
+def similarity_threshold(fine, classes):
+    """std(F)·2/classes with the sample standard deviation (ddof 1), as Zhu's IDL code."""
+    return float(np.nanstd(fine, ddof=1)) * 2.0 / classes
 
 
 def physical_range(celsius):
@@ -128,14 +136,17 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
             # temporal weights from window means of the coarse images
             cnt = window_sum(vf, w)
             m0 = window_sum(C0, w) / cnt
-            dif1 = np.abs(m0 - window_sum(C1, w) / cnt) + 1e-10
-            dif2 = np.abs(m0 - window_sum(C2, w) / cnt) + 1e-10
+            m1 = window_sum(C1, w) / cnt
+            m2 = window_sum(C2, w) / cnt
+            dif1 = np.abs(m0 - m1) + 1e-10
+            dif2 = np.abs(m0 - m2) + 1e-10
             T1 = (1.0 / dif1) / (1.0 / dif1 + 1.0 / dif2)
             T2 = 1.0 - T1
-            p1 = np.where(enough, cF1 + V * sd1 / sw, cF1 + (C0 - C1)[cs])
-            p2 = np.where(enough, cF2 + V * sd2 / sw, cF2 + (C0 - C2)[cs])
+            # too few similar pixels: the fine reference plus the window-mean coarse change (Zhu's code)
+            p1 = np.where(enough, cF1 + V * sd1 / sw, cF1 + (m0 - m1))
+            p2 = np.where(enough, cF2 + V * sd2 / sw, cF2 + (m0 - m2))
             out = T1 * p1 + T2 * p2
-            bad = (out <= lo) | (out >= hi)
+            bad = enough & ((out <= lo) | (out >= hi))  # the outlier revision needs similar pixels
             if bad.any():
                 r1 = np.where(enough, sf1 / sw, cF1)
                 r2 = np.where(enough, sf2 / sw, cF2)
@@ -162,8 +173,8 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
         raise LstFusionError("CLASSES", "the number of classes must be at least 1")
     arrays = [np.asarray(a, dtype=np.float64) for a in named.values()]
     w = window // 2
-    th1 = np.nanstd(arrays[0]) * 2.0 / classes
-    th2 = np.nanstd(arrays[2]) * 2.0 / classes
+    th1 = similarity_threshold(arrays[0], classes)
+    th2 = similarity_threshold(arrays[2], classes)
     celsius = is_celsius(arrays[0])
     shift = float(np.nanmean(arrays[1]))
     engine = resolve_engine(engine)

@@ -16,7 +16,6 @@ from .errors import LstFusionError
 try:
     import rasterio
     from rasterio.crs import CRS
-    from rasterio.windows import Window
 except ImportError as exc:  # pragma: no cover - exercised only without rasterio
     rasterio = None
     _RASTERIO_ERROR = exc
@@ -103,6 +102,43 @@ class Raster:
     path: str = ""
     nodata: object = None
     tags: dict = None
+    band: int = 1
+    band_count: int = 1
+    notes: tuple = ()  # what the reader changed or assumed, one sentence each, for the log
+
+
+# The MODIS land grid is on a sphere (MOD11 user guide; GDAL's HDF4-EOS driver
+# writes it so).  Earth Engine and some other tools export it as "MODIS
+# Sinusoidal" on the WGS84 ellipsoid, which puts a tile ~18 km off the truth.
+MODIS_SPHERE_RADIUS = 6371007.181
+MODIS_SPHERE_NOTE = ("declares the MODIS sinusoidal projection on the WGS84 ellipsoid (as Earth Engine exports "
+                     f"do); it is read on the MODIS sphere (R = {MODIS_SPHERE_RADIUS} m), where the MODIS grid is")
+
+
+def modis_sphere_crs(crs):
+    """(crs, note): a sinusoidal CRS centred on lon 0 with no false origin but
+    declared on an ellipsoid is the MODIS grid mis-declared; return it on the
+    MODIS sphere and a note saying so, else ``(crs, None)``."""
+    if crs is None:
+        return crs, None
+    try:
+        d = CRS.from_user_input(crs).to_dict()
+    except Exception:
+        return crs, None
+    if d.get("proj") != "sinu" or any(float(d.get(k, 0) or 0) != 0 for k in ("lon_0", "x_0", "y_0")):
+        return crs, None
+    if "R" in d and abs(float(d["R"]) - MODIS_SPHERE_RADIUS) < 1e-3:
+        return crs, None
+    if "R" in d or d.get("a") and d.get("a") == d.get("b"):
+        return crs, None  # a sphere chosen on purpose: keep it
+    sphere = CRS.from_dict({"proj": "sinu", "lon_0": 0, "x_0": 0, "y_0": 0, "R": MODIS_SPHERE_RADIUS,
+                            "units": "m", "no_defs": True})
+    return sphere, MODIS_SPHERE_NOTE
+
+
+def _grid_of(ds):
+    crs, note = modis_sphere_crs(ds.crs)
+    return Grid(crs, ds.transform, ds.width, ds.height), ((note,) if note else ())
 
 
 def read_raster(path, parameter="INPUT", band=1, raw=False):
@@ -118,9 +154,12 @@ def read_raster(path, parameter="INPUT", band=1, raw=False):
         with rasterio.open(spath) as ds:
             if band > ds.count:
                 raise LstFusionError(parameter, f"{os.path.basename(spath)} has {ds.count} band(s), band {band} was asked for")
+            if band < 1:
+                raise LstFusionError(parameter, f"band {band} does not exist: bands are numbered from 1")
             arr = ds.read(band)
-            grid = Grid(ds.crs, ds.transform, ds.width, ds.height)
-            nodata = ds.nodata
+            grid, notes = _grid_of(ds)
+            count = ds.count
+            nodata = ds.nodatavals[band - 1] if ds.nodatavals else ds.nodata
             tags = ds.tags()
             tags.update(ds.tags(band))
     except rasterio.errors.RasterioIOError as exc:
@@ -129,21 +168,21 @@ def read_raster(path, parameter="INPUT", band=1, raw=False):
             msg += " (is the GDAL HDF4 driver installed? Debian: apt install libgdal-hdf4 / gdal-bin)"
         raise LstFusionError(parameter, f"cannot open {os.path.basename(spath)}: {msg}") from None
     if raw:
-        return Raster(arr, grid, spath, nodata, tags)
+        return Raster(arr, grid, spath, nodata, tags, band, count, notes)
     data = arr.astype(np.float32)
     if nodata is not None and not np.isnan(nodata):
         data[arr == nodata] = np.nan
     data[~np.isfinite(data)] = np.nan
     # float rasters saved with a huge negative nodata but flagged nowhere
     data[np.abs(data) > 1e30] = np.nan
-    return Raster(data, grid, spath, nodata, tags)
+    return Raster(data, grid, spath, nodata, tags, band, count, notes)
 
 
 def read_grid(path, parameter="INPUT"):
     _need_rasterio()
     try:
         with rasterio.open(str(path)) as ds:
-            return Grid(ds.crs, ds.transform, ds.width, ds.height)
+            return _grid_of(ds)[0]
     except rasterio.errors.RasterioIOError as exc:
         raise LstFusionError(parameter, f"cannot open {path}: {exc}") from None
 
@@ -197,15 +236,3 @@ def check_same_grid(named_rasters):
                 f"grid differs from {first_name}: {g.describe()} vs {g0.describe()}; "
                 "resample it onto the same grid first (lstfusion:resample)",
             )
-
-
-def check_has_data(name, data, what="raster"):
-    if not np.isfinite(data).any():
-        raise LstFusionError(name, f"the {what} has no valid pixel (all nodata)")
-
-
-def window_grid(grid, row_off, col_off, height, width):
-    from rasterio.windows import transform as wtransform
-
-    win = Window(col_off, row_off, width, height)
-    return Grid(grid.crs, wtransform(win, grid.transform), width, height)

@@ -18,15 +18,38 @@ import os
 
 import numpy as np
 
-from .dates import parse_date
+from .dates import FORMS, parse_date, to_date
 from .errors import LstFusionError, check_cancel
 from .io import atomic_write_text, read_raster, write_raster
+from .products import LST_MAX_K, LST_MIN_K
 from .resample import crop_grid, resample_to_grid
 
 RASTER_EXT = (".tif", ".tiff", ".vrt", ".img", ".hdf")
 
 
-def list_rasters(folder_or_list, parameter):
+def raster_date(path, parameter, name=None):
+    """The acquisition date of a raster: from its file name, else the layer
+    ``name``, else its ``ACQUISITION_DATE`` tag (written by the imports and
+    align_pairs), else a clear error."""
+    d = parse_date(path, parameter) or (parse_date(name, parameter) if name else None)
+    if d is None and os.path.exists(str(path)):
+        try:
+            import rasterio
+
+            with rasterio.open(str(path)) as ds:
+                tag = ds.tags().get("ACQUISITION_DATE")
+            d = to_date(tag, parameter) if tag else None
+        except Exception:  # unreadable here: read_raster says why later
+            d = None
+    if d is None:
+        raise LstFusionError(parameter, f"no date in the file name {os.path.basename(str(path))!r} (names may hold "
+                             f"{FORMS}); rename it, or import it with its DATE (lstfusion:import_*)")
+    return d
+
+
+def list_rasters(folder_or_list, parameter, names=None):
+    """``{date: path}`` for a folder or a list of rasters (optionally with layer
+    names), one raster per date; every problem is one sentence for ``parameter``."""
     if isinstance(folder_or_list, (list, tuple)):
         paths = [str(p) for p in folder_or_list]
     else:
@@ -36,24 +59,79 @@ def list_rasters(folder_or_list, parameter):
                        if f.lower().endswith(RASTER_EXT) and not f.startswith("."))
     if not paths:
         raise LstFusionError(parameter, "no raster given")
+    names = list(names) if names else [None] * len(paths)
     dated = {}
-    for p in paths:
-        d = parse_date(p)
-        if d is None:
-            raise LstFusionError(parameter, f"no date in the file name {os.path.basename(p)!r}")
+    for p, n in zip(paths, names):
+        d = raster_date(p, parameter, n)
         if d in dated:
             raise LstFusionError(parameter, f"two rasters for {d}: {os.path.basename(dated[d])}, {os.path.basename(p)}")
         dated[d] = p
     return dated
 
 
+def describe_values(raster, parameter):
+    """Log sentences on what the values are: the detected unit, and the cost of
+    a declared nodata of 0 in Celsius data."""
+    valid = raster.data[np.isfinite(raster.data)]
+    if valid.size == 0:
+        return []
+    med = float(np.median(valid))
+    lo, hi = (float(v) for v in np.percentile(valid, [1, 99]))
+    name = os.path.basename(raster.path)
+    if -1.0 <= lo and hi <= 1.5:
+        return [f"{parameter}: {name} holds values from {lo:g} to {hi:g}, like reflectance or an index rather "
+                "than LST; they are used as they are"]
+    if -120.0 <= lo and hi <= 125.0 and med > -100:
+        unit = "degC"
+    elif LST_MIN_K <= lo and hi <= LST_MAX_K:
+        unit = "K"
+    else:
+        return [f"{parameter}: {name} holds values from {lo:g} to {hi:g}, which is not LST in K or degC; "
+                "they are used as they are"]
+    out = [f"{parameter}: {name} is LST in {unit} (median {med:.2f} {unit})"]
+    if raster.nodata is not None and float(raster.nodata) == 0.0 and unit == "degC":
+        out.append(f"{parameter}: {name} declares nodata 0 and is in degC: its nodata is honoured, so any real "
+                   "0 degC pixel is lost too")
+    return out
+
+
 def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, method="bicubic",
-                progress=None, cancel=None):
-    """Match same-day pairs and write the dataset folder; returns the index rows."""
-    m_dates = list_rasters(modis, "MODIS")
-    l_dates = list_rasters(landsat, "LANDSAT")
+                progress=None, cancel=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0), log=None,
+                modis_names=None, landsat_names=None):
+    """Match same-day pairs and write the dataset folder; returns the index rows.
+
+    ``modis``/``landsat``: a folder or a list of rasters; ``*_band``: the band of
+    multi-band exports; ``scales``: (Landsat, MODIS) factors applied on reading
+    (e.g. 1e-4 for reflectance x 10000); ``log(sentence)`` receives what was
+    detected or assumed (units, CRS repairs, band choice).
+    """
+    m_dates = list_rasters(modis, "MODIS", modis_names)
+    l_dates = list_rasters(landsat, "LANDSAT", landsat_names)
+    said = set()
+
+    def note(text, key=None):
+        """Log each sentence once (``key``: once per kind, e.g. a CRS repair for all MODIS files)."""
+        key = key or text
+        if log and key not in said:
+            said.add(key)
+            log(text)
+
+    def read(path, parameter, band, scale):
+        r = read_raster(path, parameter, band=band)
+        for n in r.notes:
+            note(f"{parameter}: {os.path.basename(path)} {n} (said once for all {parameter} rasters)",
+                 (parameter, n))
+        if r.band_count > 1:
+            note(f"{parameter}: {r.band_count}-band rasters, band {band} used ({parameter}_BAND chooses another)",
+                 (parameter, "bands"))
+        if scale != 1.0:
+            r.data *= np.float32(scale)
+        for i, s in enumerate(describe_values(r, parameter)):
+            note(s, (parameter, "values", i))
+        return r
+
     first = min(l_dates)
-    ref = read_raster(l_dates[first], "LANDSAT")
+    ref = read(l_dates[first], "LANDSAT", landsat_band, scales[0])
     grid = ref.grid
     if grid.crs is None:
         raise LstFusionError("LANDSAT", f"{os.path.basename(l_dates[first])} has no CRS")
@@ -67,12 +145,12 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
         tag = d.strftime("%Y%m%d")
         row = {"date": d.isoformat(), "landsat": "", "modis": "", "landsat_clear": "", "modis_clear": "", "status": ""}
         if d in m_dates:
-            m = read_raster(m_dates[d], "MODIS")
+            m = read(m_dates[d], "MODIS", modis_band, scales[1])
             m_arr = resample_to_grid(m.data, m.grid, grid, method, parameter="MODIS")
             clear = 100.0 * np.isfinite(m_arr).mean()
             row["modis_clear"] = f"{clear:.2f}"
         if d in l_dates:
-            lr = read_raster(l_dates[d], "LANDSAT")
+            lr = read(l_dates[d], "LANDSAT", landsat_band, scales[0])
             l_arr = lr.data if lr.grid.same_as(grid) else resample_to_grid(lr.data, lr.grid, grid, "nearest", "LANDSAT")
             row["landsat_clear"] = f"{100.0 * np.isfinite(l_arr).mean():.2f}"
         if d in m_dates and d in l_dates:

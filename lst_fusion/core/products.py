@@ -157,10 +157,75 @@ def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", sc
     return _finish(kelvin, dn.grid, output, unit, d, lst_path, "INPUT")
 
 
+def _mtl_files(st_path):
+    """MTL files (txt, json, xml) beside a C2 L2 band file, same product id first."""
+    import glob
+
+    folder, base = os.path.split(os.path.abspath(str(st_path)))
+    stem = base.split("_ST_B10")[0].split("_SR_B")[0].split("_QA_PIXEL")[0]
+    own = [os.path.join(folder, f"{stem}_MTL.{ext}") for ext in ("txt", "json", "xml")]
+    found = [p for p in own if os.path.exists(p)]
+    if not found:  # the band renamed, but the scene's MTL alone in its folder
+        others = sorted(glob.glob(os.path.join(folder, "*_MTL.txt")) + glob.glob(os.path.join(folder, "*_MTL.json"))
+                        + glob.glob(os.path.join(folder, "*_MTL.xml")))
+        if len({os.path.basename(p).rsplit("_MTL.", 1)[0] for p in others}) == 1:
+            found = others
+    return found
+
+
+def mtl_date(st_path):
+    """DATE_ACQUIRED of the MTL file beside a Landsat band (txt, json or xml), or None."""
+    import datetime as _dt
+    import json
+    import re
+
+    for path in _mtl_files(st_path):
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        value = None
+        if path.endswith(".json"):
+            def walk(node):
+                if isinstance(node, dict):
+                    for k, v in node.items():
+                        if k == "DATE_ACQUIRED":
+                            return v
+                        found = walk(v)
+                        if found:
+                            return found
+                return None
+            try:
+                value = walk(json.loads(text))
+            except ValueError:
+                value = None
+        else:
+            m = re.search(r"DATE_ACQUIRED\s*(?:=|>)\s*\"?(\d{4}-\d{2}-\d{2})", text)
+            value = m.group(1) if m else None
+        if value:
+            try:
+                return _dt.date.fromisoformat(str(value).strip())
+            except ValueError:
+                continue
+    return None
+
+
+def _landsat_date(path, explicit):
+    """Date from the parameter, the product id in the name, or the scene's MTL file."""
+    from .dates import parse_date
+
+    if explicit or parse_date(path, "DATE"):
+        return require_date(path, explicit)
+    return mtl_date(path) or require_date(path, explicit)
+
+
 def import_landsat(st_path, output, qa_path=None, unit="celsius", scale=LANDSAT_SCALE,
                    offset=LANDSAT_OFFSET, fill=LANDSAT_FILL, qa_bits=LANDSAT_QA_BITS, date=None):
-    """Landsat C2 L2 ST_B10 DN (+QA_PIXEL) -> LST GeoTIFF with clouds as NaN."""
-    d = require_date(st_path, date)
+    """Landsat C2 L2 ST_B10 DN (+QA_PIXEL) -> LST GeoTIFF with clouds as NaN.
+
+    The date is ``date`` when given, else the acquisition date of the product
+    id in the name (not its processing date), else DATE_ACQUIRED of the MTL
+    file (txt, json or xml) beside it.
+    """
+    d = _landsat_date(st_path, date)
     dn = read_raster(st_path, "INPUT", raw=True)
     kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
     if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:

@@ -16,8 +16,10 @@ def estarfm_reference(F1, C1, F2, C2, C0, window=51, classes=4, change_threshold
     h, wd = F1.shape
     w = window // 2
     valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(F2) & np.isfinite(C2) & np.isfinite(C0)
-    th1 = np.nanstd(F1) * 2.0 / classes
-    th2 = np.nanstd(F2) * 2.0 / classes
+    # Zhu's IDL: the sample standard deviation (n - 1) of each fine image
+    f1v, f2v = F1[np.isfinite(F1)], F2[np.isfinite(F2)]
+    th1 = np.sqrt(np.sum((f1v - f1v.mean()) ** 2) / (f1v.size - 1)) * 2.0 / classes
+    th2 = np.sqrt(np.sum((f2v - f2v.mean()) ** 2) / (f2v.size - 1)) * 2.0 / classes
     celsius = is_celsius(F1)
     koff = KELVIN_OFFSET if celsius else 0.0
     lo, hi = physical_range(celsius)
@@ -63,9 +65,11 @@ def estarfm_reference(F1, C1, F2, C2, C0, window=51, classes=4, change_threshold
                 if val <= lo or val >= hi:
                     val = t1 * np.sum(weight * f1) + t2 * np.sum(weight * f2)
             else:
-                val = t1 * (F1[i, j] + C0[i, j] - C1[i, j]) + t2 * (F2[i, j] + C0[i, j] - C2[i, j])
-                if val <= lo or val >= hi:
-                    val = t1 * F1[i, j] + t2 * F2[i, j]
+                # Zhu's code, too few similar pixels: each fine reference plus the change of the
+                # coarse images' window means, blended in time; no outlier revision here
+                mean0 = C0[ai:bi, aj:bj][win_valid].mean()
+                val = (t1 * (F1[i, j] + mean0 - C1[ai:bi, aj:bj][win_valid].mean())
+                       + t2 * (F2[i, j] + mean0 - C2[ai:bi, aj:bj][win_valid].mean()))
             out[i, j] = val
     return out
 

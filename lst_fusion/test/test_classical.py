@@ -154,3 +154,31 @@ def test_engine_choice_errors(monkeypatch):
     assert kernels.resolve_engine("auto") == "numpy"
     with pytest.raises(LstFusionError, match="^ENGINE: the 'numba' engine needs the Python package numba"):
         starfm(F1, C1, C0, window=3, engine="numba")
+
+
+def test_estarfm_too_few_similar_pixels_uses_window_mean_change_unrevised():
+    """Zhu's code: with <= 5 similar pixels each pair predicts F_k + (window-mean C0 - window-mean C_k),
+    blended in time, and no outlier revision (here the result is left above 400 K on purpose)."""
+    rng = np.random.default_rng(7)
+    n, w = 12, 2
+    F1 = 290 + rng.random((n, n)) * 10
+    F2 = F1 + 5 + rng.random((n, n))
+    C1 = 295 + rng.random((n, n))
+    C2 = 301 + rng.random((n, n))
+    C0 = 297 + rng.random((n, n))
+    C0[6, 6] = 3000.0  # pushes the window-mean change beyond the physical range (400 K)
+    # classes=10000: only the centre itself is similar, so every pixel takes the fallback
+    out = estarfm(F1, C1, F2, C2, C0, window=2 * w + 1, classes=10000)
+    i, j = 6, 7
+    win = (slice(i - w, i + w + 1), slice(j - w, j + w + 1))
+    m0, m1, m2 = C0[win].mean(), C1[win].mean(), C2[win].mean()
+    t1 = (1 / abs(m0 - m1)) / (1 / abs(m0 - m1) + 1 / abs(m0 - m2))
+    expected = t1 * (F1[i, j] + m0 - m1) + (1 - t1) * (F2[i, j] + m0 - m2)
+    assert expected > 400 and abs(out[i, j] - expected) < 1e-4  # float32 output; not revised
+
+
+def test_estarfm_threshold_uses_sample_std():
+    from lst_fusion.core.estarfm import similarity_threshold
+
+    a = np.array([[1.0, 2.0], [3.0, np.nan]])
+    assert similarity_threshold(a, 4) == pytest.approx(1.0 * 2 / 4)  # std of 1,2,3 with ddof 1 is 1

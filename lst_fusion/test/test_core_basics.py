@@ -18,9 +18,32 @@ from lst_fusion.core.io import check_same_grid, read_raster, write_raster
     ("MOD11A1_LST_cloudrm_20160218.tif", dt.date(2016, 2, 18)),
     ("no_date_here.tif", None),
     ("code_99999999.tif", None),
+    # Earth Engine exports and other forms users have
+    ("2017_01_19.tif", dt.date(2017, 1, 19)),
+    ("lst.2017.01.19.tif", dt.date(2017, 1, 19)),
+    ("2020068_191-28_kranj.tif", dt.date(2020, 3, 8)),
+    ("2020100_191-28.tif_filled_kranj.tif", dt.date(2020, 4, 9)),
+    ("2020366_x.tif", dt.date(2020, 12, 31)),  # leap year
+    ("2021366_x.tif", None),
+    ("LC08_140044_20230107.tif", dt.date(2023, 1, 7)),
+    ("LC09_L2SP_140044_20230616_20230618_02_T1_ST_B10.TIF", dt.date(2023, 6, 16)),  # not the processing date
+    ("MOD11A1.A2021227.h11v05.061.2021228105320.hdf", dt.date(2021, 8, 15)),
+    ("MYD11A1.A2020001.h18v04.061.tif", dt.date(2020, 1, 1)),
 ])
 def test_parse_date(name, expected):
     assert parse_date(name) == expected
+
+
+@pytest.mark.parametrize("name", ["lst_20200101_to_20200301.tif", "2019-05-01_2019-05-17_mosaic.tif",
+                                  "2020068_20200309.tif"])
+def test_ambiguous_name_lists_the_candidates(name):
+    with pytest.raises(LstFusionError) as err:
+        parse_date(name, "MODIS")
+    msg = str(err.value)
+    assert msg.startswith("MODIS: the name") and "several dates" and "explicitly" in msg
+    assert msg.count("20") >= 3  # both candidate dates are listed
+    # an explicit date always wins over the name
+    assert require_date(name, "2020-01-05") == dt.date(2020, 1, 5)
 
 
 def test_require_date_explains():

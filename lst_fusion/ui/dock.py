@@ -48,7 +48,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.dates import parse_date
+from ..core.dates import parse_date, to_date
+from ..core.errors import LstFusionError
 from ..models import registry
 
 ROLES = [("COARSE_TARGET", "MODIS target", "Coarse (MODIS) LST at the target date"),
@@ -213,7 +214,10 @@ class LstFusionDock(QgsDockWidget):
     def _fill_date(layer, edit):
         if layer is None:
             return
-        d = parse_date(layer.source()) or parse_date(layer.name())
+        try:
+            d = parse_date(layer.source()) or parse_date(layer.name())
+        except LstFusionError:  # several dates in the name: leave the field for the user
+            d = None
         if d is not None:
             edit.setText(d.isoformat())
 
@@ -256,7 +260,10 @@ class LstFusionDock(QgsDockWidget):
         for n in roles:
             text = self.dates[n].text().strip()
             if text:
-                d = parse_date(text)
+                try:
+                    d = to_date(text)
+                except LstFusionError:
+                    d = None
                 if d is None:
                     problems.append(f"{n}: {text!r} is not a date")
                 else:
