@@ -1,28 +1,33 @@
-"""The reference experiment's protocol on a dataset folder (lstfusion:align_pairs layout).
+"""Leave-one-date-out accuracy on a real series, with baselines (core.protocol).
 
-For every test date t (a same-day pair): reference pair 1 = nearest earlier pair,
-reference pair 2 = nearest later pair (when there is one).  Each deep model is
-trained on the triplets whose target is *not* a test date, then ESTARFM (needs
-both pairs), STARFM and every deep model predict t and are scored against the
-real Landsat LST of t over the whole image and each subregion.  Writes
-``results.csv`` (method x date x region x metrics), ``results.md`` (per date
-and the mean over dates) and one HTML report per method and date.
+For every test date t (a same-day pair with a pair before and after it):
+ESTARFM takes the nearest pair before and after, STARFM and the baseline
+``Landsat ref + MODIS change`` the nearest pair, and every deep model is
+trained anew on the other pairs only (t's Landsat image in no role, checked)
+and predicts t.  Every prediction is scored against the real Landsat of t.
 
-With too few pairs to leave any out (the bundled sample has two), the
-split is spatial instead: models train on the northern half of every pair and
-are scored on the southern half only (``--holdout south``, automatic then).
+Each method is scored as it is, with MODIS-consistent residual correction
+(``+RC``) and with cross-sensor normalisation of MODIS plus residual correction
+(``+XN+RC``; the line is fitted on the reference pairs only).  Writes
+``results.csv`` (method x variant x date x region x metrics), ``training.csv``
+(epochs, samples, seconds per model and test date) and ``results.md`` (per
+date, the mean over dates, and the fraction of dates on which each method
+beats ``MODIS resampled``); a method that does not beat both baselines is
+marked ``LOSES``.  With fewer than three pairs it says there are not enough
+pairs for an accuracy test and scores nothing.
 
-    .venv/bin/python benchmarks/experiment.py DATASET_DIR OUT_DIR [--subregions F.geojson]
-        [--test-dates 2024-04-12 2024-09-19] [--epochs 30] [--patch-size 95] [--stride 20] [--device auto]
-    # bundled sample, a few minutes on a CPU:
-    .venv/bin/python benchmarks/experiment.py --sample demo_output/experiment
+    # a dataset folder (lstfusion:align_pairs layout)
+    .venv/bin/python benchmarks/experiment.py OUT --dataset DATASET
+    # raw folders as users have them (aligned into OUT/dataset first)
+    .venv/bin/python benchmarks/experiment.py OUT --modis DIR --landsat DIR [--landsat-band 1]
+    # the real series in ../shared (see README, "Accuracy on real data")
+    .venv/bin/python benchmarks/experiment.py results/ranchi --site ranchi
+    .venv/bin/python benchmarks/experiment.py results/kranj --site kranj
 """
 import argparse
 import datetime as dt
-import json
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -30,140 +35,230 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from lst_fusion.core import metrics, report, training  # noqa: E402
+from lst_fusion.core import metrics, protocol, report, residual, training  # noqa: E402
+from lst_fusion.core.errors import LstFusionError  # noqa: E402
 from lst_fusion.core.estarfm import estarfm  # noqa: E402
-from lst_fusion.core.io import read_raster  # noqa: E402
+from lst_fusion.core.io import atomic_write_text, read_raster  # noqa: E402
 from lst_fusion.core.pairing import align_pairs, read_index  # noqa: E402
 from lst_fusion.core.predict import predict_array  # noqa: E402
 from lst_fusion.core.starfm import starfm  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
 
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
 SAMPLE = os.path.join(ROOT, "lst_fusion", "resources", "sample")
+# real series, read in place (Ranchi has no licence: never copied)
+SITES = {
+    "ranchi": dict(modis=os.path.join(SHARED, "ranchi", "modis"), landsat=os.path.join(SHARED, "ranchi", "landsat8"),
+                   landsat_band=1, modis_band=1, scales=(1.0, 1.0), quantity="lst", coarse_pixel=1000.0),
+    "kranj": dict(modis=os.path.join(SHARED, "kranj", "modis", "filled"),
+                  landsat=os.path.join(SHARED, "kranj", "landsat", "filled"),
+                  landsat_band=4, modis_band=4, scales=(1e-4, 1.0), quantity="reflectance", coarse_pixel=500.0),
+    "sample": dict(modis=os.path.join(SAMPLE, "modis"), landsat=os.path.join(SAMPLE, "landsat"), landsat_band=1,
+                   modis_band=1, scales=(1.0, 1.0), quantity="lst", coarse_pixel=1000.0),
+}
+VARIANTS = ("", "+RC", "+XN+RC")
+# ubRMSE = sqrt(RMSE^2 - BIAS^2): the error left once the date's mean bias is removed (spatial detail)
+SHOWN = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
 
 
-def load_regions(path, grid):
-    if not path:
-        return []
-    from rasterio.warp import transform_geom
+def _fmt(v):
+    return f"{v:.4f}" if isinstance(v, float) else str(v)
 
-    with open(path, encoding="utf-8") as fh:
-        gj = json.load(fh)
-    src = (gj.get("crs") or {}).get("properties", {}).get("name", "EPSG:4326").replace("urn:ogc:def:crs:OGC:1.3:CRS84",
-                                                                                       "EPSG:4326")
-    out = []
-    for i, f in enumerate(gj["features"]):
-        name = (f.get("properties") or {}).get("name", f"region {i + 1}")
-        out.append((name, transform_geom(src, grid.crs, f["geometry"])))
+
+def md_table(rows, cols):
+    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    out += ["| " + " | ".join(_fmt(r.get(c, "")) for c in cols) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def train_for_case(mid, pairs, case, a, log):
+    """A model trained on every pair but the test date (its Landsat in no role)."""
+    src = protocol.training_pairs(pairs, case)
+    try:
+        samples = training.pair_samples(src, mid)
+    except LstFusionError as exc:
+        if "fine_ref2" in registry.info(mid).inputs and len(src) >= 2:
+            # two-pair model with too few pairs for triplets: the nearest pair in both roles
+            samples = [dict(s, fine_ref2=s["fine_ref1"], coarse_ref2=s["coarse_ref1"],
+                            ref_dates=s["ref_dates"] * 2) for s in training.pair_samples(src, "edcstfn")]
+        else:
+            log(f"  {mid}: skipped ({exc})")
+            return None
+    protocol.check_unseen(samples, case.date)
+    t = time.time()
+    ckpt, rows = training.train(mid, samples, epochs=a.epochs, patch_size=a.patch_size, stride=a.stride,
+                                device=a.device, val_dates=None, patience=max(3, a.epochs // 3), seed=0)
+    model, _ = registry.build(mid, **ckpt["hparams"])
+    model.load_state_dict(ckpt["state_dict"])
+    model.eval()
+    info = {"model": registry.info(mid).name, "test_date": case.date.isoformat(),
+            "train_dates": " ".join(sorted({d.isoformat() for s in samples for d in protocol.sample_dates(s)})),
+            "samples": len(samples), "patches": ckpt["summary"]["n_train_patches"],
+            "val_patches": ckpt["summary"]["n_val_patches"], "epochs": len(rows), "seconds": round(time.time() - t, 1)}
+    log(f"  trained {info['model']} for {case.date}: {info['epochs']} epochs, {info['samples']} samples, "
+        f"{info['patches']} patches, {info['seconds']} s (dates {info['train_dates']})")
+    return ckpt, model, info
+
+
+def predictions_for_case(case, pairs, models, quantity, device):
+    f1, c1 = pairs[case.before]
+    f2, c2 = pairs[case.after]
+    fn, cn = pairs[case.nearest]
+    c0 = pairs[case.date][1]
+    out = dict(protocol.baselines(fn, cn, c0))
+    out["STARFM"] = lambda C1, C2, C0: starfm(fn, C1 if case.nearest == case.before else C2, C0)
+    out["ESTARFM"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity)
+    for mid, (ckpt, model) in models.items():
+        def deep(C1, C2, C0, mid=mid, ckpt=ckpt, model=model):
+            inputs = {"coarse_target": C0}
+            if "fine_ref2" in registry.info(mid).inputs:
+                inputs.update(fine_ref1=f1, coarse_ref1=C1, fine_ref2=f2, coarse_ref2=C2)
+            else:
+                near = case.nearest == case.before
+                inputs.update(fine_ref1=fn, coarse_ref1=C1 if near else C2)
+            return predict_array(ckpt, model, inputs, device=device)
+        out[registry.info(mid).name] = deep
     return out
 
 
-def main(argv=None):
+def run(a, log=print):
+    t_start = time.time()
+    os.makedirs(a.out, exist_ok=True)
+    site = SITES.get(a.site, {})
+    quantity = a.quantity or site.get("quantity", "lst")
+    dataset = a.dataset
+    if not dataset:
+        modis, landsat = a.modis or site.get("modis"), a.landsat or site.get("landsat")
+        if not (modis and landsat):
+            raise SystemExit("give --dataset, --modis and --landsat, or --site")
+        dataset = os.path.join(a.out, "dataset")
+        align_pairs(modis, landsat, dataset, modis_band=a.modis_band or site.get("modis_band", 1),
+                    landsat_band=a.landsat_band or site.get("landsat_band", 1), scales=site.get("scales", (1.0, 1.0)),
+                    log=lambda s: log("  " + s))
+    rows = [r for r in read_index(dataset) if r["status"] == "pair"]
+    pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
+    grid = read_raster(rows[0]["landsat"]).grid
+    test_dates = [dt.date.fromisoformat(d) for d in a.test_dates] if a.test_dates else None
+    try:
+        cases = protocol.plan(pairs, test_dates)
+    except LstFusionError as exc:
+        if len(pairs) >= 3:
+            raise
+        text = f"Dataset: {dataset}: pairs {', '.join(map(str, sorted(pairs)))}.\n\n{exc.message}.\n"
+        atomic_write_text(os.path.join(a.out, "results.md"), text)
+        log(text)
+        return None
+    block = residual.block_size(grid.pixel_size[0] if grid.crs and grid.crs.is_projected else 1.0,
+                                a.coarse_pixel or site.get("coarse_pixel", 1000.0)) if not a.block else a.block
+    log(f"pairs: {', '.join(map(str, sorted(pairs)))}; test dates: {', '.join(str(c.date) for c in cases)}; "
+        f"MODIS footprint: {block} x {block} fine pixels")
+    region_masks = metrics.region_masks(grid)
+    results, trainings = [], []
+    for case in cases:
+        log(f"test date {case.date}: pairs before {case.before}, after {case.after}, nearest {case.nearest}")
+        models = {}
+        for mid in a.models:
+            trained = train_for_case(mid, pairs, case, a, log)
+            if trained:
+                models[mid] = trained[:2]
+                trainings.append(trained[2])
+        truth, c0 = pairs[case.date]
+        (f1, c1), (f2, c2) = pairs[case.before], pairs[case.after]
+        fit = residual.cross_sensor_fit([f1, f2], [c1, c2], block)
+        log("  " + residual.describe_fit(fit))
+        n1, n2, n0 = (residual.apply_cross_sensor(c, fit) for c in (c1, c2, c0))
+        for name, pred in predictions_for_case(case, pairs, models, quantity, a.device).items():
+            baseline = name in protocol.BASELINES
+            variants = {}
+            if baseline:
+                variants[""] = pred
+                if name == protocol.BASELINE_MODIS:
+                    variants["+XN"] = n0
+            else:
+                plain = pred(c1, c2, c0)
+                variants[""] = plain
+                variants["+RC"] = residual.residual_correction(plain, c0, block)
+                variants["+XN+RC"] = residual.residual_correction(pred(n1, n2, n0), n0, block)
+            for variant, p in variants.items():
+                for row in metrics.evaluate_regions(p, truth, region_masks, a.ratio):
+                    row["ubRMSE"] = float(np.sqrt(max(row["RMSE"] ** 2 - row["BIAS"] ** 2, 0.0)))
+                    results.append({"method": name, "variant": variant or "as is", "date": case.date.isoformat(),
+                                    **row})
+        log(f"  scored {case.date} ({time.time() - t_start:.0f} s so far)")
+    return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log)
+
+
+def write_results(a, dataset, cases, results, trainings, quantity, seconds, log):
+    metric_cols = [m for m in metrics.METRICS if quantity == "lst" or m not in ("SAM", "ERGAS")]
+    cols = ["method", "variant", "date", "region", "N", "ubRMSE"] + metric_cols
+    report.write_csv(os.path.join(a.out, "results.csv"), results, cols)
+    if trainings:
+        report.write_csv(os.path.join(a.out, "training.csv"), trainings, list(trainings[0]))
+    whole = [r for r in results if r["region"] == "whole image"]
+    base_rmse = {(r["date"], r["method"]): r["RMSE"] for r in whole
+                 if r["method"] in protocol.BASELINES and r["variant"] == "as is"}
+
+    def verdict(r):
+        if r["method"] in protocol.BASELINES:
+            return "baseline"
+        beaten = [b for b in protocol.BASELINES if r["RMSE"] < base_rmse[(r["date"], b)]]
+        return "beats both" if len(beaten) == 2 else ("LOSES to " + " and ".join(
+            b for b in protocol.BASELINES if b not in beaten))
+
+    dates = [c.date.isoformat() for c in cases]
+    lines = [f"Dataset: {dataset}; leave-one-date-out over {', '.join(dates)} ({quantity}); deep models "
+             f"({', '.join(a.models) or 'none'}): size small, {a.epochs} epochs max, {a.patch_size} px patches, "
+             f"stride {a.stride}, trained per test date without it. Run time {seconds / 60:.1f} min.", ""]
+    for d in dates:
+        sel = sorted((r for r in whole if r["date"] == d), key=lambda r: r["RMSE"])
+        lines += [f"### {d}", "", md_table([dict(r, verdict=verdict(r)) for r in sel],
+                                           ["method", "variant"] + list(SHOWN) + ["verdict"]), ""]
+    means = []
+    for key in dict.fromkeys((r["method"], r["variant"]) for r in whole):
+        sel = [r for r in whole if (r["method"], r["variant"]) == key]
+        wins = sum(r["RMSE"] < base_rmse[(r["date"], protocol.BASELINE_MODIS)] for r in sel)
+        mean = {"method": key[0], "variant": key[1], "dates": len(sel),
+                **{m: float(np.mean([r[m] for r in sel])) for m in SHOWN},
+                "beats MODIS resampled": f"{wins}/{len(sel)}"}
+        means.append(mean)
+    means.sort(key=lambda r: r["RMSE"])
+    modis_mean = next(m["RMSE"] for m in means if m["method"] == protocol.BASELINE_MODIS and m["variant"] == "as is")
+    for m in means:
+        m["vs MODIS resampled"] = f"{100 * (modis_mean - m['RMSE']) / modis_mean:+.1f} %"
+    lines += ["### Mean over test dates", "", md_table(means, ["method", "variant", "dates"] + list(SHOWN) + [
+        "beats MODIS resampled", "vs MODIS resampled"]), ""]
+    if trainings:
+        lines += ["### Training (per test date, without it)", "", md_table(trainings, list(trainings[0])), ""]
+    md = "\n".join(lines) + "\n"
+    atomic_write_text(os.path.join(a.out, "results.md"), md)
+    log(md)
+    return results
+
+
+def parse(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("dataset", nargs="?")
     ap.add_argument("out")
-    ap.add_argument("--sample", action="store_true", help="run on the bundled sample (aligned into OUT/dataset)")
-    ap.add_argument("--subregions")
+    ap.add_argument("--site", choices=sorted(SITES), help="a real series in ../shared/data (or the bundled sample)")
+    ap.add_argument("--dataset", help="a dataset folder (lstfusion:align_pairs layout)")
+    ap.add_argument("--modis")
+    ap.add_argument("--landsat")
+    ap.add_argument("--modis-band", type=int)
+    ap.add_argument("--landsat-band", type=int)
+    ap.add_argument("--quantity", choices=["lst", "reflectance"])
+    ap.add_argument("--coarse-pixel", type=float, help="MODIS pixel size in m (footprint of the correction)")
+    ap.add_argument("--block", type=int, help="MODIS footprint in fine pixels (overrides --coarse-pixel)")
     ap.add_argument("--test-dates", nargs="*")
-    ap.add_argument("--holdout", choices=["none", "south"], default=None)
-    ap.add_argument("--models", nargs="*", default=registry.model_ids())
-    ap.add_argument("--epochs", type=int, default=None)
-    ap.add_argument("--patch-size", type=int, default=None)
-    ap.add_argument("--stride", type=int, default=None)
+    ap.add_argument("--models", nargs="*", default=registry.model_ids() if registry.torch_available() else [])
+    ap.add_argument("--epochs", type=int, default=15)
+    ap.add_argument("--patch-size", type=int, default=48)
+    ap.add_argument("--stride", type=int, default=16)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--ratio", type=float, default=metrics.DEFAULT_RATIO)
-    a = ap.parse_args(argv)
-    os.makedirs(a.out, exist_ok=True)
-    if a.sample:
-        a.dataset = os.path.join(a.out, "dataset")
-        align_pairs(os.path.join(SAMPLE, "modis"), os.path.join(SAMPLE, "landsat"), a.dataset)
-        a.subregions = a.subregions or os.path.join(SAMPLE, "subregions.geojson")
-        a.epochs = a.epochs or 8
-        a.patch_size = a.patch_size or 48
-        a.stride = a.stride or 24
-    epochs, patch, stride = a.epochs or 30, a.patch_size or 95, a.stride or 20
-    rows = [r for r in read_index(a.dataset) if r["status"] == "pair"]
-    pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
-    dates = sorted(pairs)
-    grid = read_raster(rows[0]["landsat"]).grid
-    if a.test_dates:
-        tests = [dt.date.fromisoformat(d) for d in a.test_dates]
-    else:
-        tests = [d for d in dates[-max(1, len(dates) // 5):] if d != dates[0]]
-    train_dates = [d for d in dates if d not in tests]
-    holdout = a.holdout or ("south" if len(train_dates) < 2 else "none")
-    h = grid.height
-    train_rows = slice(0, h // 2) if holdout == "south" else slice(None)
-    score_mask = np.zeros(grid.shape, bool)
-    score_mask[(slice(h // 2, h) if holdout == "south" else slice(None))] = True
-    regions = metrics.region_masks(grid, load_regions(a.subregions, grid))
-    regions = [(("scored area" if n == "whole image" and holdout == "south" else n), m & score_mask) for n, m in regions]
-    regions = [(n, m) for n, m in regions if m.any()]  # a region wholly outside the scored area has nothing to say
-    print(f"pairs: {', '.join(map(str, dates))}; test dates: {', '.join(map(str, tests))}; hold-out: {holdout}")
+    return ap.parse_args(argv)
 
-    models = {}
-    for mid in a.models:
-        src = {d: (f[train_rows], c[train_rows]) for d, (f, c) in pairs.items()
-               if holdout == "south" or d in train_dates}
-        try:
-            samples = training.pair_samples(src, mid)
-        except Exception as exc:  # e.g. STTFN needs three pairs
-            if mid == "sttfn" and len(src) >= 2:
-                samples = [dict(s, fine_ref2=s["fine_ref1"], coarse_ref2=s["coarse_ref1"])
-                           for s in training.pair_samples(src, "edcstfn")]
-            else:
-                print(f"  {mid}: skipped ({exc})")
-                continue
-        t = time.time()
-        ckpt, log = training.train(mid, samples, epochs=epochs, patch_size=patch, stride=stride, device=a.device,
-                                   val_dates=set(), patience=max(5, epochs // 3))
-        model, _ = registry.build(mid, **ckpt["hparams"])
-        model.load_state_dict(ckpt["state_dict"])
-        model.eval()
-        models[mid] = (ckpt, model)
-        print(f"  trained {registry.info(mid).name}: {len(log)} epochs, {time.time() - t:.0f} s", flush=True)
 
-    results = []
-    for t in tests:
-        before = [d for d in dates if d < t]
-        after = [d for d in dates if d > t]
-        if not before:
-            continue
-        d1 = before[-1]
-        d2 = after[0] if after else None
-        f1, c1 = pairs[d1]
-        truth, c0 = pairs[t]
-        preds = {"STARFM": starfm(f1, c1, c0)}
-        if d2:
-            f2, c2 = pairs[d2]
-            preds["ESTARFM"] = estarfm(f1, c1, f2, c2, c0)
-        for mid, (ckpt, model) in models.items():
-            inputs = {"fine_ref1": f1, "coarse_ref1": c1, "coarse_target": c0}
-            if "fine_ref2" in registry.info(mid).inputs:
-                f2, c2 = pairs[d2] if d2 else (f1, c1)
-                inputs.update(fine_ref2=f2, coarse_ref2=c2)
-            preds[registry.info(mid).name] = predict_array(ckpt, model, inputs, device=a.device)
-        for name, p in preds.items():
-            for row in metrics.evaluate_regions(p, truth, regions, a.ratio):
-                results.append({"method": name, "date": t.isoformat(), **row})
-            path = os.path.join(a.out, f"report_{name}_{t:%Y%m%d}.html")
-            sub = [r for r in results if r["method"] == name and r["date"] == t.isoformat()]
-            report.write_html(path, f"{name}, {t}", sub, np.where(score_mask, p, np.nan), np.where(score_mask, truth, np.nan))
-    cols = ["method", "date", "region", "N"] + list(metrics.METRICS)
-    report.write_csv(os.path.join(a.out, "results.csv"), results, cols)
-    lines = [f"Dataset: {a.dataset}; test dates {', '.join(map(str, tests))}; hold-out: {holdout}; "
-             f"deep models: {epochs} epochs, {patch} px patches, stride {stride}.", "", report.markdown_table(results, cols)]
-    means = []
-    for name in dict.fromkeys(r["method"] for r in results):
-        for region in dict.fromkeys(r["region"] for r in results):
-            sel = [r for r in results if r["method"] == name and r["region"] == region]
-            means.append({"method": name, "date": "mean", "region": region, "N": sum(r["N"] for r in sel),
-                          **{m: float(np.mean([r[m] for r in sel])) for m in metrics.METRICS}})
-    lines += ["", "Mean over test dates:", "", report.markdown_table(means, cols)]
-    md = "\n".join(lines) + "\n"
-    with tempfile.NamedTemporaryFile("w", dir=a.out, delete=False, suffix=".md") as fh:
-        fh.write(md)
-    os.replace(fh.name, os.path.join(a.out, "results.md"))
-    print(md)
+def main(argv=None):
+    return run(parse(argv))
 
 
 if __name__ == "__main__":

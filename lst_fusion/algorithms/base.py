@@ -10,6 +10,7 @@ import os
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterNumber,
@@ -162,6 +163,34 @@ def engine_value(alg, parameters, context, feedback):
     engine = resolve_engine(alg.enum_value(parameters, "ENGINE", context, ENGINES))
     feedback.pushInfo(describe_engine(engine))
     return engine
+
+
+RESIDUAL_HELP = ("<b>RESIDUAL_CORRECTION</b>: make the prediction true to MODIS: averaged over each MODIS "
+                 "footprint (<b>COARSE_PIXEL</b> metres) it then equals COARSE_TARGET averaged there; the residuals "
+                 "are spread back smoothly (bicubic), as FSDAF/TsHARP do. Off by default: see README, "
+                 "\"Accuracy on real data\", for when it helps.")
+
+
+def add_residual_correction(alg):
+    alg.addParameter(QgsProcessingParameterBoolean("RESIDUAL_CORRECTION", "MODIS-consistent residual correction",
+                                                   defaultValue=False))
+    p = QgsProcessingParameterNumber("COARSE_PIXEL", "MODIS pixel size for the correction (m)",
+                                     QgsProcessingParameterNumber.Double, 1000.0)
+    p.setMinimum(1.0)
+    p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+    alg.addParameter(p)
+
+
+def residual_corrected(alg, parameters, context, feedback, prediction, coarse):
+    """``prediction`` corrected against the COARSE_TARGET raster ``coarse`` when asked, with a log line."""
+    if not alg.parameterAsBool(parameters, "RESIDUAL_CORRECTION", context):
+        return prediction
+    from ..core import residual
+
+    block = residual.footprint_pixels(coarse.grid, alg.parameterAsDouble(parameters, "COARSE_PIXEL", context))
+    feedback.pushInfo(f"residual correction: the prediction averaged over {block}x{block}-pixel MODIS footprints "
+                      "now equals COARSE_TARGET there")
+    return residual.residual_correction(prediction, coarse.data, block)
 
 
 def read_role_rasters(alg, parameters, context, names, optional=()):

@@ -5,13 +5,16 @@ from ..core.io import write_raster
 from .base import (
     ENGINE_HELP,
     FUSION_ROLES,
+    RESIDUAL_HELP,
     LstFusionAlgorithm,
     add_double,
     add_engine,
     add_fusion_inputs,
     add_int,
+    add_residual_correction,
     engine_value,
     read_role_rasters,
+    residual_corrected,
 )
 
 
@@ -27,7 +30,7 @@ class Estarfm(LstFusionAlgorithm):
             "the similar pixels for the conversion coefficient to be estimated by regression; below it the "
             "coefficient is 1.<br>Spectral similarity for one band: 1 &minus; 0.5&middot;&Sigma;|(F&minus;C)/(F+C)| "
             "over the two pairs, in Kelvin. Nodata pixels never count as similar; the output is nodata where "
-            "any input is nodata.<br>" + ENGINE_HELP)
+            "any input is nodata.<br>" + RESIDUAL_HELP + "<br>" + ENGINE_HELP)
 
     def initAlgorithm(self, config=None):  # noqa: N802
         add_fusion_inputs(self)
@@ -35,6 +38,7 @@ class Estarfm(LstFusionAlgorithm):
         add_int(self, "CLASSES", "Number of classes", core_estarfm.DEFAULT_CLASSES, 1)
         add_double(self, "CHANGE_THRESHOLD", "Coarse change threshold for regression (degrees)", 1.0, 0.0)
         add_engine(self)
+        add_residual_correction(self)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "ESTARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
@@ -45,6 +49,7 @@ class Estarfm(LstFusionAlgorithm):
             classes=self.parameterAsInt(parameters, "CLASSES", context),
             change_threshold=self.parameterAsDouble(parameters, "CHANGE_THRESHOLD", context),
             progress=progress, cancel=cancel, engine=engine_value(self, parameters, context, feedback))
+        out = residual_corrected(self, parameters, context, feedback, out, r["COARSE_TARGET"])
         path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": "ESTARFM"})
         return {"OUTPUT": path}

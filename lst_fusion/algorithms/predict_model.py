@@ -5,7 +5,17 @@ from qgis.core import QgsProcessingParameterFile, QgsProcessingParameterRasterDe
 
 from ..core.errors import LstFusionError
 from ..models import registry
-from .base import DEVICES, LstFusionAlgorithm, add_enum, add_fusion_inputs, add_int, read_role_rasters
+from .base import (
+    DEVICES,
+    RESIDUAL_HELP,
+    LstFusionAlgorithm,
+    add_enum,
+    add_fusion_inputs,
+    add_int,
+    add_residual_correction,
+    read_role_rasters,
+    residual_corrected,
+)
 
 BUNDLED = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "checkpoints")
 
@@ -32,6 +42,7 @@ class PredictModel(LstFusionAlgorithm):
                                  if n in self.roles()])
         add_enum(self, "DEVICE", "Device", DEVICES)
         add_int(self, "TILE_SIZE", "Tile size (pixels)", 256, 32)
+        add_residual_correction(self)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", f"{registry.info(self.MODEL_ID).name} prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
@@ -51,6 +62,7 @@ class PredictModel(LstFusionAlgorithm):
         out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=tile,
                             device=self.enum_value(parameters, "DEVICE", context, DEVICES),
                             progress=progress, cancel=cancel)
+        out = residual_corrected(self, parameters, context, feedback, out, r["COARSE_TARGET"])
         path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": registry.info(self.MODEL_ID).name})
         return {"OUTPUT": path}
@@ -61,7 +73,7 @@ def predict_class(model_id):
     help_text = (f"Predicts the fine LST of the target date with a trained {spec.name} checkpoint ({spec.citation}). "
                  "The bundled checkpoint (trained on the small sample; see README) is the default. All rasters must "
                  "share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is "
-                 "propagated. DEVICE auto uses a CUDA GPU when PyTorch sees one.")
+                 "propagated. DEVICE auto uses a CUDA GPU when PyTorch sees one.<br>" + RESIDUAL_HELP)
     if not registry.torch_available():
         help_text = registry.TORCH_HINT + ".<br><br>" + help_text
     return type(f"Predict_{model_id}", (PredictModel,), {

@@ -5,13 +5,16 @@ from ..core.io import write_raster
 from .base import (
     ENGINE_HELP,
     FUSION_ROLES,
+    RESIDUAL_HELP,
     LstFusionAlgorithm,
     add_double,
     add_engine,
     add_fusion_inputs,
     add_int,
+    add_residual_correction,
     engine_value,
     read_role_rasters,
+    residual_corrected,
 )
 
 
@@ -23,7 +26,7 @@ class Starfm(LstFusionAlgorithm):
             "give the fine image of the target date. All inputs must share one grid.<br><b>WINDOW</b>: 31 "
             "(starfm4py default). <b>CLASSES</b>: 4. <b>SPATIAL_FACTOR</b>: A in D = 1 + d/A (150). "
             "<b>UNCERTAINTY</b>: sensor uncertainty in degrees (0.5) used in the sample filter and the "
-            "combined distance (S + &sigma;)(T + &sigma;)D.<br>" + ENGINE_HELP)
+            "combined distance (S + &sigma;)(T + &sigma;)D.<br>" + RESIDUAL_HELP + "<br>" + ENGINE_HELP)
 
     def initAlgorithm(self, config=None):  # noqa: N802
         add_fusion_inputs(self, optional=("FINE_REF2", "COARSE_REF2"))
@@ -32,6 +35,7 @@ class Starfm(LstFusionAlgorithm):
         add_double(self, "SPATIAL_FACTOR", "Spatial distance factor A", core_starfm.DEFAULT_SPATIAL_FACTOR, 1e-6)
         add_double(self, "UNCERTAINTY", "Sensor uncertainty (degrees)", core_starfm.DEFAULT_UNCERTAINTY, 1e-6)
         add_engine(self)
+        add_residual_correction(self)
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "STARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
@@ -46,6 +50,7 @@ class Starfm(LstFusionAlgorithm):
             spatial_factor=self.parameterAsDouble(parameters, "SPATIAL_FACTOR", context),
             uncertainty=self.parameterAsDouble(parameters, "UNCERTAINTY", context),
             progress=progress, cancel=cancel, engine=engine_value(self, parameters, context, feedback))
+        out = residual_corrected(self, parameters, context, feedback, out, r["COARSE_TARGET"])
         path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": "STARFM"})
         return {"OUTPUT": path}

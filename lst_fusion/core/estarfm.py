@@ -83,11 +83,17 @@ def physical_range(celsius):
     return LST_MIN_K - off, LST_MAX_K - off
 
 
-def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_shift, engine):
+QUANTITIES = ("lst", "reflectance")
+
+
+def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_shift, engine, quantity="lst"):
     from scipy.special import stdtr  # lazy: the plugin loads without scipy and says what to install
 
-    lo, hi = physical_range(celsius)
-    koff = KELVIN_OFFSET if celsius else 0.0
+    if quantity == "lst":
+        lo, hi = physical_range(celsius)
+        koff = KELVIN_OFFSET if celsius else 0.0
+    else:  # reflectance 0-1, as Zhu's code for surface reflectance
+        lo, hi, koff = 0.0, 1.0, 0.0
 
     def kernel(blocks):
         F1, C1, F2, C2, C0 = blocks
@@ -159,8 +165,11 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
 
 def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WINDOW + 1,
             classes=DEFAULT_CLASSES, change_threshold=1.0, min_similar=5, tile=None,
-            progress=None, cancel=None, workers=None, engine="auto"):
+            progress=None, cancel=None, workers=None, engine="auto", quantity="lst"):
     """Predict the fine image at the target date (same unit as the inputs).
+
+    ``quantity``: 'lst' (Kelvin or Celsius; similarity in Kelvin, revision
+    outside 150-400 K) or 'reflectance' (0-1, revision outside 0-1).
 
     ``engine``: 'auto' (torch on a CUDA GPU, else numba when installed, else
     NumPy), 'numpy', 'numba' or 'torch' (see core.kernels); ``tile``: tile edge
@@ -171,6 +180,8 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
     _check_inputs(named, window)
     if classes < 1:
         raise LstFusionError("CLASSES", "the number of classes must be at least 1")
+    if quantity not in QUANTITIES:
+        raise LstFusionError("QUANTITY", f"quantity must be one of {', '.join(QUANTITIES)}, not {quantity!r}")
     arrays = [np.asarray(a, dtype=np.float64) for a in named.values()]
     w = window // 2
     th1 = similarity_threshold(arrays[0], classes)
@@ -178,5 +189,5 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
     celsius = is_celsius(arrays[0])
     shift = float(np.nanmean(arrays[1]))
     engine = resolve_engine(engine)
-    kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine)
+    kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity)
     return run_tiled(kernel, arrays, w, tile=tile or default_tile(engine), progress=progress, cancel=cancel, workers=workers)

@@ -13,6 +13,10 @@ removes seams.
 Units: a checkpoint records the unit it was trained in; inputs in the other
 unit (Kelvin vs Celsius) are converted and the output is in the inputs' unit.
 
+Anchored checkpoints (``norm["anchor"]``, the default of training): the
+network sees every input minus the coarse target and predicts the fine
+target minus the coarse target, which is added back here.
+
 Nodata: NaN inputs are replaced by the normalisation mean for the network and
 the output is NaN wherever any input is NaN.
 """
@@ -22,7 +26,7 @@ import numpy as np
 
 from ..models import registry
 from .errors import LstFusionError, check_cancel
-from .training import resolve_device
+from .training import ANCHOR, anchored_stack, resolve_device
 from .units import KELVIN_OFFSET, UNITS, unit_of
 
 
@@ -96,6 +100,10 @@ def predict_array(ckpt, model, inputs, tile=256, overlap=None, device="auto", ba
     invalid = np.zeros(shape, dtype=bool)
     for a in arrays:
         invalid |= ~np.isfinite(a)
+    base = 0.0
+    if ckpt["norm"].get("anchor") == ANCHOR:  # the network sees and predicts differences to the coarse target
+        base = arrays[list(spec.inputs).index(ANCHOR)].astype(np.float64)
+        arrays = anchored_stack(arrays, list(spec.inputs), arrays[list(spec.inputs).index(ANCHOR)])
     stack = np.stack([np.where(np.isfinite(a), (a - mean) / std, 0.0) for a in arrays]).astype(np.float32)
     dev = resolve_device(device)
     model = model.to(dev).eval()
@@ -124,6 +132,6 @@ def predict_array(ckpt, model, inputs, tile=256, overlap=None, device="auto", ba
                 wsum[r:r + th, c:c + tw] += wt
             if progress:
                 progress(100.0 * (bi + 1) / n_batches)
-    result = (acc / np.maximum(wsum, 1e-12)) * std + mean + shift
+    result = (acc / np.maximum(wsum, 1e-12)) * std + mean + base + shift
     result[invalid] = np.nan
     return result.astype(np.float32)

@@ -82,11 +82,58 @@ def samples_from_dataset(dataset_dir, model_id):
     return pair_samples(pairs, model_id)
 
 
-def _normalisation(samples):
-    vals = np.concatenate([np.asarray(a)[np.isfinite(a)].ravel()
-                           for s in samples for k, a in s.items() if k not in ("date", "ref_dates")])
-    return {"mean": float(vals.mean()), "std": float(max(vals.std(), 1e-6)),
-            "unit": unit_of(vals)}
+ANCHOR = "coarse_target"
+
+
+def anchored_stack(arrays, roles, anchor):
+    """The network's view of a sample in the anchored mode: level-free differences.
+
+    * ``fine_target`` -> F0 - C0 (what the network predicts: Landsat detail over MODIS);
+    * ``coarse_target`` -> zeros (its level is the anchor, added back after prediction);
+    * ``coarse_ref_k`` -> (C_k - C0) minus its image mean (the pattern of change, not its size);
+    * ``fine_ref_k`` -> F_k - C_k (the Landsat detail of that date), or F_k - C0 minus its image
+      mean for models without ``coarse_ref_k``.
+
+    A uniform change of temperature between the dates cancels everywhere, so a
+    model trained on warm dates predicts a cold one as well.  Means are over
+    whole images (the same in training and in tiled prediction).
+    """
+    by_role = dict(zip(roles, arrays))
+    anchor = np.asarray(anchor, dtype=np.float32)
+
+    def level_free(a):
+        d = np.asarray(a, dtype=np.float32) - anchor
+        return d - np.float32(np.nanmean(d)) if np.isfinite(d).any() else d
+
+    out = []
+    for a, r in zip(arrays, roles):
+        if r == ANCHOR:
+            out.append(np.where(np.isfinite(a), 0.0, np.nan).astype(np.float32))
+        elif r == TARGET:
+            out.append(np.asarray(a, dtype=np.float32) - anchor)
+        elif r.startswith("coarse_ref"):
+            out.append(level_free(a))
+        else:  # fine_ref_k
+            c = by_role.get(r.replace("fine", "coarse"))
+            out.append(np.asarray(a, dtype=np.float32) - np.asarray(c, dtype=np.float32) if c is not None
+                       else level_free(a))
+    return out
+
+
+def _normalisation(samples, roles, anchored=True):
+    """Mean/std of the network's inputs and target, stored in the checkpoint.
+
+    Anchored (the default, see :func:`anchored_stack`): the network sees
+    level-free differences and predicts the fine target minus the coarse target."""
+    arrays = [np.asarray(a) for s in samples for k, a in s.items() if k not in ("date", "ref_dates")]
+    vals = np.concatenate([a[np.isfinite(a)].ravel() for a in arrays])
+    norm = {"unit": unit_of(vals)}
+    if not anchored:
+        return dict(norm, mean=float(vals.mean()), std=float(max(vals.std(), 1e-6)))
+    diffs = np.concatenate([d[np.isfinite(d)].ravel() for s in samples
+                            for d in anchored_stack([s[TARGET]] + [s[r] for r in roles], [TARGET] + list(roles),
+                                                    s[ANCHOR])])
+    return dict(norm, mean=0.0, std=float(max(diffs.std(), 1e-6)), anchor=ANCHOR)
 
 
 def _augment(batch, rng):
@@ -100,11 +147,12 @@ def _augment(batch, rng):
 
 def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAULT_PATCH,
           stride=DEFAULT_STRIDE, device="auto", seed=0, val_dates=None, patience=10,
-          max_patches=None, hparams=None, progress=None, cancel=None, log=None):
+          max_patches=None, hparams=None, progress=None, cancel=None, log=None, anchored=True):
     """Train ``model_id``; returns (checkpoint dict, log rows).
 
     ``hparams``: constructor arguments of the model (e.g. SwinSTFM ``depths``),
-    stored in the checkpoint.  ``progress(percent, message)``; ``cancel() -> bool``;
+    stored in the checkpoint.  ``anchored``: learn the fine target relative to
+    the coarse target (see :func:`_normalisation`); recorded in the checkpoint.  ``progress(percent, message)``; ``cancel() -> bool``;
     ``log(message)``.
     """
     registry.require_torch()
@@ -120,7 +168,7 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     dev = resolve_device(device)
-    norm = _normalisation(samples)
+    norm = _normalisation(samples, roles, anchored)
     dates = sorted({s["date"] for s in samples})
     if val_dates is None:
         val_dates = set(dates[-max(1, len(dates) // 5):]) if len(dates) >= 3 else set()
@@ -129,7 +177,10 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     def cut(subset):
         arrays = []
         for s in subset:
-            p, _ = extract_patches([s[TARGET]] + [s[r] for r in roles], patch_size, stride, min_valid=1.0)
+            rasters = [s[TARGET]] + [s[r] for r in roles]
+            if norm.get("anchor") == ANCHOR:
+                rasters = anchored_stack(rasters, [TARGET] + roles, s[ANCHOR])
+            p, _ = extract_patches(rasters, patch_size, stride, min_valid=1.0)
             arrays.append(p)
         if not arrays:
             return np.zeros((0, len(roles) + 1, patch_size, patch_size), np.float32)

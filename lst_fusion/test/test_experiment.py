@@ -1,16 +1,20 @@
-"""benchmarks/experiment.py on a tiny dataset: the protocol runs and writes its tables."""
+"""The leave-one-date-out protocol (core.protocol) and benchmarks/experiment.py on tiny data."""
 import csv
+import datetime as dt
 import importlib.util
 import os
 
 import numpy as np
 import pytest
 
+from lst_fusion.core import protocol, training
+from lst_fusion.core.errors import LstFusionError
 from lst_fusion.core.pairing import align_pairs
+from lst_fusion.models import registry
 
 from .conftest import REPO, synthetic_scene
 
-pytest.importorskip("torch", reason="PyTorch is not installed")
+D = [dt.date(2020, 1, 1), dt.date(2020, 1, 17), dt.date(2020, 2, 2), dt.date(2020, 2, 18), dt.date(2020, 3, 5)]
 
 
 def load_experiment():
@@ -20,7 +24,46 @@ def load_experiment():
     return mod
 
 
-def test_protocol_on_a_tiny_dataset(tif, tmp_path):
+def test_plan_takes_inner_dates_with_nearest_pairs():
+    cases = protocol.plan([D[4], D[0], D[1], D[3]])
+    assert [c.date for c in cases] == [D[1], D[3]]
+    assert (cases[0].before, cases[0].after, cases[0].nearest) == (D[0], D[3], D[0])
+    assert (cases[1].before, cases[1].after, cases[1].nearest) == (D[1], D[4], D[4])  # 16 days after, 32 before
+    assert D[1] not in cases[0].train_dates and len(cases[0].train_dates) == 3
+    with pytest.raises(LstFusionError, match="^TEST_DATES: 2020-01-01 is not a same-day pair with a pair before"):
+        protocol.plan(D[:3], [D[0]])
+
+
+def test_fewer_than_three_pairs_is_not_an_accuracy_test():
+    with pytest.raises(LstFusionError, match="not enough pairs for an accuracy test"):
+        protocol.plan(D[:2])
+
+
+@pytest.mark.parametrize("model_id", registry.model_ids())
+def test_training_samples_never_contain_the_test_date(model_id):
+    pairs = {d: (np.full((4, 4), float(i)), np.full((4, 4), float(i))) for i, d in enumerate(D)}
+    for case in protocol.plan(pairs):
+        samples = training.pair_samples(protocol.training_pairs(pairs, case), model_id)
+        assert samples and all(case.date not in protocol.sample_dates(s) for s in samples)
+        assert protocol.check_unseen(samples, case.date) is samples
+        # and the test date's Landsat image is in no array of any sample
+        truth = pairs[case.date][0]
+        assert not any(np.array_equal(v, truth) for s in samples for k, v in s.items() if k.startswith("fine"))
+    # a sample that holds the test date in a reference role is refused
+    leaked = training.pair_samples(pairs, model_id)
+    with pytest.raises(LstFusionError, match="is in .* training sample"):
+        protocol.check_unseen(leaked, D[2])
+
+
+def test_baselines_are_modis_and_reference_plus_change():
+    f1, c1, c0 = np.array([[10.0, 12.0]]), np.array([[11.0, 11.0]]), np.array([[14.0, 15.0]])
+    b = protocol.baselines(f1, c1, c0)
+    np.testing.assert_array_equal(b["MODIS resampled"], c0)
+    np.testing.assert_array_equal(b["Landsat ref + MODIS change"], [[13.0, 16.0]])
+
+
+def test_experiment_on_a_tiny_series(tif, tmp_path):
+    pytest.importorskip("torch", reason="PyTorch is not installed")
     (tmp_path / "m").mkdir()
     (tmp_path / "l").mkdir()
     base = synthetic_scene(40)
@@ -29,13 +72,26 @@ def test_protocol_on_a_tiny_dataset(tif, tmp_path):
         tif(f"m/M_{d}.tif", (0.3 * base + 17 + 1.5 * k).astype(np.float32))
     align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
     out = tmp_path / "out"
-    load_experiment().main([str(tmp_path / "ds"), str(out), "--test-dates", "2020-02-02", "--models", "edcstfn",
-                            "--epochs", "1", "--patch-size", "16", "--stride", "8", "--device", "cpu"])
+    load_experiment().main([str(out), "--dataset", str(tmp_path / "ds"), "--test-dates", "2020-02-02",
+                            "--models", "edcstfn", "--epochs", "1", "--patch-size", "16", "--stride", "8",
+                            "--device", "cpu", "--block", "8"])
     rows = list(csv.DictReader(open(out / "results.csv")))
-    assert {r["method"] for r in rows} == {"STARFM", "ESTARFM", "EDCSTFN"}
+    assert {r["method"] for r in rows} == {"STARFM", "ESTARFM", "EDCSTFN", "MODIS resampled",
+                                           "Landsat ref + MODIS change"}
+    assert {r["variant"] for r in rows} == {"as is", "+RC", "+XN+RC", "+XN"}
     assert {r["date"] for r in rows} == {"2020-02-02"}
-    est = [r for r in rows if r["method"] == "ESTARFM"][0]
+    est = [r for r in rows if r["method"] == "ESTARFM" and r["variant"] == "as is"][0]
     assert float(est["RMSE"]) < 0.05  # a uniform change: ESTARFM is exact up to float32
     text = (out / "results.md").read_text()
-    assert "Mean over test dates" in text and "hold-out: none" in text
-    assert os.path.exists(out / "report_ESTARFM_20200202.html")
+    assert "Mean over test dates" in text and "| baseline |" in text
+    # with a uniform change the reference-plus-change baseline is exact: the deep model is shown losing to it
+    assert "| EDCSTFN | as is |" in text and "LOSES to Landsat ref + MODIS change" in text
+    train = list(csv.DictReader(open(out / "training.csv")))
+    assert train[0]["test_date"] == "2020-02-02" and "2020-02-02" not in train[0]["train_dates"]
+
+
+def test_experiment_on_two_pairs_says_not_enough(tmp_path):
+    load_experiment().main([str(tmp_path / "out"), "--site", "sample", "--models"])
+    text = (tmp_path / "out" / "results.md").read_text()
+    assert "not enough pairs for an accuracy test" in text
+    assert not (tmp_path / "out" / "results.csv").exists()

@@ -1,0 +1,86 @@
+"""Leave-one-date-out evaluation on a series of same-day pairs, with baselines.
+
+The product exists to predict the LST of a day whose Landsat image it never
+saw, so accuracy is only ever measured on such a day:
+
+* a *test date* is a same-day pair with at least one pair before and one
+  after it; its Landsat image is the truth and is used in no other role;
+* ESTARFM and the two-pair models take the nearest pair before and the
+  nearest after it; STARFM and the one-pair methods the nearest pair in time
+  (the earlier one on a tie);
+* a deep model predicting a test date is trained only on samples in which
+  that date appears in no role (:func:`training_pairs`,
+  :func:`check_unseen`);
+* with fewer than three pairs there is no test date, and
+  :func:`plan` says there are not enough pairs for an accuracy test: a
+  spatial split of one date is never reported as accuracy.
+
+Every accuracy table carries two baselines (:func:`baselines`):
+``MODIS resampled`` (the coarse target on the fine grid) and
+``Landsat ref + MODIS change`` (F1 + (C0 - C1), with the nearest pair).
+"""
+from dataclasses import dataclass
+
+from .errors import LstFusionError
+
+BASELINE_MODIS = "MODIS resampled"
+BASELINE_CHANGE = "Landsat ref + MODIS change"
+BASELINES = (BASELINE_MODIS, BASELINE_CHANGE)
+NOT_ENOUGH = ("not enough pairs for an accuracy test: leave-one-date-out needs at least three same-day "
+              "MODIS/Landsat pairs (a test date with one before and one after it); got {n}")
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One held-out date and the pairs it may use."""
+
+    date: object
+    before: object  # nearest pair before
+    after: object  # nearest pair after
+    train_dates: tuple  # every pair except the test date
+
+    @property
+    def nearest(self):
+        """The one reference of one-pair methods: the nearest in time (the earlier on a tie)."""
+        return self.before if (self.date - self.before) <= (self.after - self.date) else self.after
+
+
+def plan(pair_dates, test_dates=None):
+    """The test cases of a series; ``test_dates`` restricts them (each must be an inner pair)."""
+    dates = sorted(set(pair_dates))
+    if len(dates) < 3:
+        raise LstFusionError("DATASET", NOT_ENOUGH.format(n=len(dates)))
+    inner = dates[1:-1]
+    chosen = inner if not test_dates else sorted(set(test_dates))
+    cases = []
+    for t in chosen:
+        if t not in inner:
+            raise LstFusionError("TEST_DATES", f"{t} is not a same-day pair with a pair before and after it "
+                                 f"(possible: {', '.join(d.isoformat() for d in inner)})")
+        i = dates.index(t)
+        cases.append(TestCase(t, dates[i - 1], dates[i + 1], tuple(d for d in dates if d != t)))
+    return cases
+
+
+def training_pairs(pairs, case):
+    """The pairs a model predicting ``case.date`` may learn from: all but the test date."""
+    return {d: v for d, v in pairs.items() if d != case.date}
+
+
+def sample_dates(sample):
+    """Every date a training sample uses, in any role (target and references)."""
+    return {sample["date"], *sample.get("ref_dates", ())}
+
+
+def check_unseen(samples, test_date):
+    """Refuse a training set in which the test date appears in any role."""
+    seen = [s for s in samples if test_date in sample_dates(s)]
+    if seen:
+        raise LstFusionError("DATASET", f"the test date {test_date} is in {len(seen)} training sample(s); "
+                             "a model must never see the Landsat image of the date it is scored on")
+    return samples
+
+
+def baselines(fine_ref, coarse_ref, coarse_target):
+    """The two predictions every method must beat."""
+    return {BASELINE_MODIS: coarse_target, BASELINE_CHANGE: fine_ref + (coarse_target - coarse_ref)}
