@@ -196,3 +196,22 @@ def test_bundled_checkpoint_predicts_the_sample(run, tmp_path):
     truth = read_raster(os.path.join(SAMPLE, "landsat", lan[1])).data
     assert out.shape == (400, 400)
     assert np.sqrt(np.nanmean((out - truth)[200:] ** 2)) < 3.0  # held-out south half, Kelvin in = Kelvin out
+
+
+RANCHI = os.path.join(SHARED, "data", "ranchi")
+
+
+@pytest.mark.skipif(not os.path.exists(RANCHI), reason="../shared/data/ranchi is not present (real Earth Engine "
+                    "exports, read in place)")
+def test_align_pairs_takes_raw_earth_engine_exports(run, tmp_path):
+    """The Ranchi files exactly as Earth Engine wrote them: YYYY_MM_DD names, MODIS sinusoidal on the
+    ellipsoid, 4-band Landsat with nodata 0 in degC. No hand work."""
+    import glob
+
+    res = run("align_pairs", {"MODIS": sorted(glob.glob(os.path.join(RANCHI, "modis", "*.tif"))),
+                              "LANDSAT": sorted(glob.glob(os.path.join(RANCHI, "landsat8", "*.tif"))),
+                              "LANDSAT_BAND": 1, "OUTPUT": str(tmp_path / "ds")})
+    assert res["N_PAIRS"] == 4
+    rows = list(csv.DictReader(open(res["INDEX"])))
+    assert [r["date"] for r in rows] == ["2023-01-07", "2023-06-16", "2024-05-01", "2025-04-18"]
+    assert all(float(r["modis_clear"]) > 95 for r in rows)
