@@ -197,13 +197,10 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
     whole = [r for r in results if r["region"] == "whole image"]
     base_rmse = {(r["date"], r["method"]): r["RMSE"] for r in whole
                  if r["method"] in protocol.BASELINES and r["variant"] == "as is"}
-
-    def verdict(r):
+    protocol.mark_verdicts([r for r in whole if r["variant"] in ("as is", "+RC", "+XN+RC")], group=("date",))
+    for r in whole:
         if r["method"] in protocol.BASELINES:
-            return "baseline"
-        beaten = [b for b in protocol.BASELINES if r["RMSE"] < base_rmse[(r["date"], b)]]
-        return "beats both" if len(beaten) == 2 else ("LOSES to " + " and ".join(
-            b for b in protocol.BASELINES if b not in beaten))
+            r["verdict"] = "baseline"
 
     dates = [c.date.isoformat() for c in cases]
     lines = [f"Dataset: {dataset}; leave-one-date-out over {', '.join(dates)} ({quantity}); deep models "
@@ -211,7 +208,7 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
              f"stride {a.stride}, trained per test date without it. Run time {seconds / 60:.1f} min.", ""]
     for d in dates:
         sel = sorted((r for r in whole if r["date"] == d), key=lambda r: r["RMSE"])
-        lines += [f"### {d}", "", md_table([dict(r, verdict=verdict(r)) for r in sel],
+        lines += [f"### {d}", "", md_table(sel,
                                            ["method", "variant"] + list(SHOWN) + ["verdict"]), ""]
     means = []
     for key in dict.fromkeys((r["method"], r["variant"]) for r in whole):
@@ -249,9 +246,9 @@ def parse(argv=None):
     ap.add_argument("--block", type=int, help="MODIS footprint in fine pixels (overrides --coarse-pixel)")
     ap.add_argument("--test-dates", nargs="*")
     ap.add_argument("--models", nargs="*", default=registry.model_ids() if registry.torch_available() else [])
-    ap.add_argument("--epochs", type=int, default=15)
+    ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--patch-size", type=int, default=48)
-    ap.add_argument("--stride", type=int, default=16)
+    ap.add_argument("--stride", type=int, default=24)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--ratio", type=float, default=metrics.DEFAULT_RATIO)
     return ap.parse_args(argv)

@@ -2,10 +2,10 @@ import os
 
 from qgis.core import QgsProcessing, QgsProcessingParameterFileDestination, QgsProcessingParameterMultipleLayers
 
-from ..core import metrics, report
+from ..core import metrics, protocol, report
 from ..core.errors import LstFusionError
 from ..core.io import check_same_grid, read_raster
-from .base import LstFusionAlgorithm, add_raster
+from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
 
 
@@ -15,11 +15,18 @@ class CompareMethods(LstFusionAlgorithm):
     GROUP = "evaluation"
     HELP = ("Scores several predictions of the same date against one reference, over the whole image and each "
             "subregion, and ranks them by RMSE per region. Method names are the layer names. Metric conventions "
-            "as in lstfusion:evaluate. Outputs one CSV table and one HTML report.")
+            "as in lstfusion:evaluate. Outputs one CSV table and one HTML report.<br>Baselines: with "
+            "<b>COARSE_TARGET</b> (MODIS of the date on the same grid) the table gains the row 'MODIS resampled'; "
+            "with <b>FINE_REF1</b> and <b>COARSE_REF1</b> (a reference pair) also 'Landsat ref + MODIS change' "
+            "(FINE_REF1 + COARSE_TARGET &minus; COARSE_REF1). With both, every method gets a verdict: 'beats both' "
+            "or 'LOSES to ...' (by RMSE, per region).")
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers("PREDICTIONS", "Predictions", QgsProcessing.TypeRaster))
         add_raster(self, "REFERENCE", "Reference LST")
+        add_raster(self, "COARSE_TARGET", "MODIS of the date, on the reference grid (baseline)", optional=True)
+        add_raster(self, "FINE_REF1", "Landsat of a reference pair (baseline)", optional=True)
+        add_raster(self, "COARSE_REF1", "MODIS of that reference pair (baseline)", optional=True)
         add_subregion_parameters(self)
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Ranking table", "CSV (*.csv);;GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_HTML", "Report", "HTML (*.html)", optional=True))
@@ -38,8 +45,25 @@ class CompareMethods(LstFusionAlgorithm):
             name = lyr.name() or os.path.splitext(os.path.basename(lyr.source()))[0]
             rows += [{"method": name, **row} for row in metrics.evaluate_regions(pred.data, ref.data, masks, ratio)]
             progress(100.0 * (i + 1) / len(layers))
+        base = read_role_rasters(self, parameters, context, ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1"],
+                                 optional=("COARSE_TARGET", "FINE_REF1", "COARSE_REF1"))
+        if base["COARSE_TARGET"] is not None:
+            check_same_grid({"REFERENCE": ref, "COARSE_TARGET": base["COARSE_TARGET"]})
+            if (base["FINE_REF1"] is None) != (base["COARSE_REF1"] is None):
+                raise LstFusionError("FINE_REF1" if base["FINE_REF1"] is None else "COARSE_REF1",
+                                     "the reference-pair baseline needs both FINE_REF1 and COARSE_REF1")
+            preds = protocol.baselines(base["FINE_REF1"].data if base["FINE_REF1"] else None,
+                                       base["COARSE_REF1"].data if base["COARSE_REF1"] else None,
+                                       base["COARSE_TARGET"].data)
+            for name, pred in preds.items():
+                rows += [{"method": name, **row} for row in metrics.evaluate_regions(pred, ref.data, masks, ratio)]
+        elif base["FINE_REF1"] is not None or base["COARSE_REF1"] is not None:
+            raise LstFusionError("COARSE_TARGET", "the baselines need the MODIS of the date: give COARSE_TARGET")
         ranked = report.rank_methods(rows)
         cols = ["region", "rank", "method", "N"] + list(metrics.METRICS)
+        if any(r["method"] in protocol.BASELINES for r in ranked):
+            protocol.mark_verdicts(ranked)
+            cols.append("verdict")
         table = self.parameterAsFileOutput(parameters, "OUTPUT_TABLE", context)
         report.write_table(table, ranked, cols)
         res = {"OUTPUT_TABLE": table}

@@ -226,6 +226,8 @@ def atomic_write_text(path, text):
 def check_same_grid(named_rasters):
     """All rasters share the first one's grid, else name the one that does not."""
     items = [(k, r) for k, r in named_rasters.items() if r is not None]
+    if len(items) < 2:
+        return
     first_name, first = items[0]
     for name, r in items[1:]:
         g = r.grid if isinstance(r, Raster) else r

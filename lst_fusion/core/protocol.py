@@ -82,5 +82,29 @@ def check_unseen(samples, test_date):
 
 
 def baselines(fine_ref, coarse_ref, coarse_target):
-    """The two predictions every method must beat."""
-    return {BASELINE_MODIS: coarse_target, BASELINE_CHANGE: fine_ref + (coarse_target - coarse_ref)}
+    """The two predictions every method must beat (the second needs a reference pair)."""
+    out = {BASELINE_MODIS: coarse_target}
+    if fine_ref is not None and coarse_ref is not None:
+        out[BASELINE_CHANGE] = fine_ref + (coarse_target - coarse_ref)
+    return out
+
+
+def mark_verdicts(rows, group=("region",), metric="RMSE"):
+    """Add ``verdict`` to metric rows (dicts with ``method``): 'baseline', 'beats both'
+    ('beats <baseline>' when only one is there) or 'LOSES to ...', comparing ``metric``
+    with the baselines' rows of the same group (e.g. the same region and date)."""
+    base = {(tuple(r[g] for g in group), r["method"]): r[metric] for r in rows if r["method"] in BASELINES}
+    for r in rows:
+        key = tuple(r[g] for g in group)
+        if r["method"] in BASELINES:
+            r["verdict"] = "baseline"
+            continue
+        refs = {b: base[(key, b)] for b in BASELINES if (key, b) in base}
+        lost = [b for b, v in refs.items() if not r[metric] < v]
+        if not refs:
+            r["verdict"] = ""
+        elif lost:
+            r["verdict"] = "LOSES to " + " and ".join(lost)
+        else:
+            r["verdict"] = "beats both" if len(refs) == 2 else f"beats {next(iter(refs))}"
+    return rows

@@ -95,3 +95,13 @@ def test_experiment_on_two_pairs_says_not_enough(tmp_path):
     text = (tmp_path / "out" / "results.md").read_text()
     assert "not enough pairs for an accuracy test" in text
     assert not (tmp_path / "out" / "results.csv").exists()
+
+
+def test_verdicts_against_the_baselines():
+    rows = [{"region": "a", "method": "MODIS resampled", "RMSE": 2.0},
+            {"region": "a", "method": "Landsat ref + MODIS change", "RMSE": 3.0},
+            {"region": "a", "method": "X", "RMSE": 1.0}, {"region": "a", "method": "Y", "RMSE": 2.5},
+            {"region": "b", "method": "MODIS resampled", "RMSE": 2.0}, {"region": "b", "method": "X", "RMSE": 2.0}]
+    v = [r["verdict"] for r in protocol.mark_verdicts(rows)]
+    assert v == ["baseline", "baseline", "beats both", "LOSES to MODIS resampled", "baseline",
+                 "LOSES to MODIS resampled"]  # a tie is not a win

@@ -156,6 +156,19 @@ def test_evaluate_and_compare(run, scene, tif, tmp_path):
     rows = list(csv.DictReader(open(res["OUTPUT_TABLE"])))
     assert [(r["region"], r["rank"], r["method"]) for r in rows] == [
         ("whole image", "1", "better"), ("whole image", "2", "pred"), ("north", "1", "better"), ("north", "2", "pred")]
+    # with the target's MODIS and a reference pair, both baselines join the table and each method gets a verdict
+    c0 = tif("c0.tif", (arrays["FINE_REF1"] + 1.0).astype(np.float32))  # MODIS: 1 degree off everywhere
+    c1 = tif("c1.tif", (arrays["FINE_REF1"] - 1.0).astype(np.float32))
+    res = run("compare_methods", {"PREDICTIONS": [pred, better], "REFERENCE": ref, "COARSE_TARGET": c0,
+                                  "FINE_REF1": ref, "COARSE_REF1": c1,
+                                  "OUTPUT_TABLE": str(tmp_path / "b.csv")})
+    rows = {r["method"]: r for r in csv.DictReader(open(res["OUTPUT_TABLE"]))}
+    assert float(rows["MODIS resampled"]["RMSE"]) == pytest.approx(1.0, abs=1e-5)
+    assert float(rows["Landsat ref + MODIS change"]["RMSE"]) == pytest.approx(2.0, abs=1e-5)  # F1 + 2
+    assert rows["better"]["verdict"] == "beats both" and rows["pred"]["verdict"].startswith("LOSES to MODIS resampled")
+    with pytest.raises(QgsProcessingException, match="^COARSE_REF1: the reference-pair baseline needs both"):
+        run("compare_methods", {"PREDICTIONS": [pred], "REFERENCE": ref, "COARSE_TARGET": c0,
+                                "FINE_REF1": ref, "OUTPUT_TABLE": str(tmp_path / "e.csv")})
 
 
 def test_align_pairs(run, tif, tmp_path):
