@@ -32,31 +32,38 @@ for f in "$OUT"/filled/M_*.tif; do b=$(basename "$f")
   run resample INPUT="$f" REFERENCE="$OUT/filled/L_20160205.tif" METHOD=0 OUTPUT="$OUT/resampled/$b"; echo "  $b"; done
 cp "$OUT"/filled/L_*.tif "$OUT/resampled/"
 R=$OUT/resampled P=$OUT/predictions
-echo "== 4. ESTARFM for 2016-02-18 (pairs 2016-02-05 and 2016-03-08; no Landsat exists that day)"
-run estarfm COARSE_TARGET="$R/M_20160218.tif" FINE_REF1="$R/L_20160205.tif" COARSE_REF1="$R/M_20160205.tif" \
-  FINE_REF2="$R/L_20160308.tif" COARSE_REF2="$R/M_20160308.tif" OUTPUT="$P/ESTARFM_20160218.tif"; echo "  done"
-echo "== 5. leave-one-pair-out: predict 2016-03-08 from the 2016-02-05 pair"
-ONE=(COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif" COARSE_REF1="$R/M_20160205.tif")
-run starfm "${ONE[@]}" OUTPUT="$P/STARFM.tif"; echo "  STARFM"
-preds=("PREDICTIONS=$P/STARFM.tif")
+echo "== 4. 2016-02-18 (MODIS only, no Landsat that day): ESTARFM from both pairs, the deep models with their bundled checkpoints"
+TWO=(COARSE_TARGET="$R/M_20160218.tif" FINE_REF1="$R/L_20160205.tif" COARSE_REF1="$R/M_20160205.tif" \
+  FINE_REF2="$R/L_20160308.tif" COARSE_REF2="$R/M_20160308.tif")
+run estarfm "${TWO[@]}" OUTPUT="$P/ESTARFM_20160218.tif"; echo "  ESTARFM"
+cons=("PREDICTIONS=$P/ESTARFM_20160218.tif")
 for m in edcstfn sttfn mlffgan ganstfm swinstfm; do
   if [ ! -f "$ROOT/lst_fusion/resources/checkpoints/$m.pt" ]; then echo "  $m: no bundled checkpoint, skipped"; continue; fi
-  args=("${ONE[@]}")
-  [ $m = ganstfm ] && args=(COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif")
-  [ $m = sttfn ] && args+=(FINE_REF2="$R/L_20160205.tif" COARSE_REF2="$R/M_20160205.tif")  # one pair as both refs
-  run predict_$m "${args[@]}" OUTPUT="$P/$m.tif"; echo "  $m (bundled checkpoint)"
-  preds+=("PREDICTIONS=$P/$m.tif")
+  args=("${TWO[@]:0:3}")                                 # one-pair models: the nearest pair (2016-02-05)
+  [ $m = ganstfm ] && args=("${TWO[@]:0:2}")
+  [ $m = sttfn ] && args=("${TWO[@]}")
+  run predict_$m "${args[@]}" OUTPUT="$P/${m}_20160218.tif"; echo "  $m (bundled checkpoint)"
+  cons+=("PREDICTIONS=$P/${m}_20160218.tif")
 done
-echo "== 6. evaluation against the real Landsat LST of 2016-03-08"
-run compare_methods "${preds[@]}" REFERENCE="$R/L_20160308.tif" SUBREGIONS="$S/subregions.geojson" NAME_FIELD=name \
+echo "== 5. one held-out date: STARFM (no training) predicts 2016-03-08 from the 2016-02-05 pair"
+run starfm COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif" COARSE_REF1="$R/M_20160205.tif" \
+  OUTPUT="$P/STARFM_20160308.tif"; echo "  STARFM"
+echo "== 6. evaluation"
+run compare_methods PREDICTIONS="$P/STARFM_20160308.tif" REFERENCE="$R/L_20160308.tif" \
+  COARSE_TARGET="$R/M_20160308.tif" FINE_REF1="$R/L_20160205.tif" COARSE_REF1="$R/M_20160205.tif" \
+  SUBREGIONS="$S/subregions.geojson" NAME_FIELD=name \
   OUTPUT_TABLE="$OUT/evaluation/compare_20160308.csv" OUTPUT_HTML="$OUT/evaluation/compare_20160308.html"
-[ -f "$P/edcstfn.tif" ] && run evaluate PREDICTION="$P/edcstfn.tif" REFERENCE="$R/L_20160308.tif" SUBREGIONS="$S/subregions.geojson" NAME_FIELD=name \
-  OUTPUT_TABLE="$OUT/evaluation/edcstfn_20160308.csv" OUTPUT_HTML="$OUT/evaluation/edcstfn_20160308.html" \
-  OUTPUT_ERROR="$OUT/evaluation/edcstfn_error_20160308.tif" > /dev/null
-run evaluate PREDICTION="$P/ESTARFM_20160218.tif" REFERENCE="$R/M_20160218.tif" \
-  OUTPUT_TABLE="$OUT/evaluation/estarfm_vs_modis_20160218.csv" OUTPUT_HTML="$OUT/evaluation/estarfm_20160218.html" > /dev/null
+run compare_methods "${cons[@]}" REFERENCE="$R/M_20160218.tif" \
+  OUTPUT_TABLE="$OUT/evaluation/consistency_20160218.csv" OUTPUT_HTML="$OUT/evaluation/consistency_20160218.html"
 echo
-/usr/bin/python3 "$ROOT/scripts/print_table.py" "$OUT/evaluation/compare_20160308.csv" \
-  "$OUT/evaluation/estarfm_vs_modis_20160218.csv"
+echo "Two same-day pairs are not enough for a leave-one-date-out accuracy test of ESTARFM or the deep models"
+echo "(benchmarks/experiment.py --site ranchi/kranj does that on real series). The bundled checkpoints were"
+echo "trained on 2016-02-05 and 2016-03-08, so no deep model is scored on those dates here."
+echo
+echo "2016-03-08 against its real Landsat LST (degC):"
+/usr/bin/python3 "$ROOT/scripts/print_table.py" "$OUT/evaluation/compare_20160308.csv"
+echo
+echo "2016-02-18 against that day's MODIS (consistency with MODIS, not accuracy: no Landsat exists that day):"
+/usr/bin/python3 "$ROOT/scripts/print_table.py" "$OUT/evaluation/consistency_20160218.csv"
 echo
 echo "Reports: $OUT/evaluation/*.html"
