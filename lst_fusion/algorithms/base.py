@@ -101,21 +101,11 @@ class LstFusionAlgorithm(QgsProcessingAlgorithm):
         raise NotImplementedError
 
 
-DEBIAN_PACKAGES = {"rasterio": "python3-rasterio", "scipy": "python3-scipy", "skimage": "python3-skimage",
-                   "matplotlib": "python3-matplotlib"}
-
-
 def missing_package_message(exc):
-    """One sentence saying which Python package QGIS lacks and how to install it."""
-    name = (getattr(exc, "name", None) or str(exc)).split(".")[0]
-    if name == "torch":
-        from ..models.registry import TORCH_HINT
+    """One sentence saying which Python package QGIS lacks and how to install it (core/install_hints.py)."""
+    from ..core.install_hints import missing
 
-        return TORCH_HINT
-    deb = DEBIAN_PACKAGES.get(name)
-    how = f"apt install {deb} (Debian/Ubuntu) or python3 -m pip install --user {name}" if deb else \
-        f"python3 -m pip install --user {name}"
-    return f"The Python package '{name}' is not installed in QGIS's Python: install it with {how}, then restart QGIS"
+    return missing((getattr(exc, "name", None) or str(exc)).split(".")[0])
 
 
 def add_raster(alg, name, description, optional=False):

@@ -51,11 +51,9 @@ def atomic_path(path, suffix=""):
 
 def _need_rasterio():
     if rasterio is None:
-        raise LstFusionError(
-            "",
-            "rasterio is not installed in this Python: install it with your system's "
-            "package manager (Debian/Ubuntu: apt install python3-rasterio)",
-        )
+        from .install_hints import missing
+
+        raise LstFusionError("", missing("rasterio"))
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,9 @@ def read_raster(path, parameter="INPUT", band=1, raw=False):
     except rasterio.errors.RasterioIOError as exc:
         msg = str(exc)
         if spath.lower().endswith(".hdf") or spath.startswith("HDF4"):
-            msg += " (is the GDAL HDF4 driver installed? Debian: apt install libgdal-hdf4 / gdal-bin)"
+            from .install_hints import HDF4_HINT
+
+            msg += f" ({HDF4_HINT})"
         raise LstFusionError(parameter, f"cannot open {os.path.basename(spath)}: {msg}") from None
     if raw:
         return Raster(arr, grid, spath, nodata, tags)
