@@ -25,6 +25,16 @@ class AlignPairs(LstFusionAlgorithm):
             "L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status = pair / "
             "modis_only / rejected). Training and the reference experiment read this layout.")
 
+    TAGS = ("pairs", "dataset", "training data", "same-day", "clear percentage")
+    PARAM_HELP = {
+        "MODIS": "MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD or AYYYYDDD).",
+        "LANDSAT": "Landsat LST rasters dated by their names; the earliest one's grid is the dataset grid.",
+        "MIN_CLEAR": "Pairs where either raster has fewer clear pixels than this percentage are rejected.",
+        "AOI": "Optional polygon layer; the dataset grid is cropped to its extent (any CRS).",
+        "METHOD": "Resampling kernel for MODIS onto the Landsat grid: bicubic, bilinear, nearest or average.",
+        "OUTPUT": "Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers("MODIS", "MODIS LST rasters", QgsProcessing.TypeRaster))
         self.addParameter(QgsProcessingParameterMultipleLayers("LANDSAT", "Landsat LST rasters", QgsProcessing.TypeRaster))

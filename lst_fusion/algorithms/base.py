@@ -18,6 +18,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.errors import Cancelled, LstFusionError
+from .conventions import ProcessingConventions
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 
@@ -39,7 +40,7 @@ ROLE_DESCRIPTIONS = {
 DEVICES = ["auto", "cpu", "cuda"]
 
 
-class LstFusionAlgorithm(QgsProcessingAlgorithm):
+class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
     ALG_ID = ""
     DISPLAY = ""
     GROUP = ""
@@ -56,9 +57,6 @@ class LstFusionAlgorithm(QgsProcessingAlgorithm):
 
     def groupId(self):  # noqa: N802
         return self.GROUP
-
-    def shortHelpString(self):  # noqa: N802
-        return self.HELP
 
     def icon(self):
         return QIcon(ICON)
@@ -132,11 +130,6 @@ def add_enum(alg, name, description, options, default=0, advanced=False):
     if advanced:
         p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     alg.addParameter(p)
-
-
-ENGINE_HELP = ("<b>ENGINE</b> (advanced) computes the window sums: auto = PyTorch on a CUDA GPU when one is "
-               "visible, else numba when installed (about 10&times; faster than NumPy), else NumPy; all engines "
-               "give the same result within float rounding. The log says which one ran.")
 
 
 def add_engine(alg):

@@ -17,6 +17,14 @@ class CompareMethods(LstFusionAlgorithm):
             "subregion, and ranks them by RMSE per region. Method names are the layer names. Metric conventions "
             "as in lstfusion:evaluate. Outputs one CSV table and one HTML report.")
 
+    TAGS = ("comparison", "ranking", "benchmark", "HTML report", "subregions")
+    PARAM_HELP = {
+        "PREDICTIONS": "Predictions of the same date by several methods; the layer names name the methods.",
+        "REFERENCE": "Reference LST on the same grid, e.g. the real Landsat LST of that date.",
+        "OUTPUT_TABLE": "Ranking table (by RMSE within each region): CSV, or a GeoPackage attribute table (.gpkg).",
+        "OUTPUT_HTML": "Optional HTML report: the ranking table, then a maps and error panel per method.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers("PREDICTIONS", "Predictions", QgsProcessing.TypeRaster))
         add_raster(self, "REFERENCE", "Reference LST")

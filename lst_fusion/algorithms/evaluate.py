@@ -27,6 +27,16 @@ class Evaluate(LstFusionAlgorithm):
     GROUP = "evaluation"
     HELP = HELP
 
+    TAGS = ("evaluation", "comparison", "HTML report", "subregions", "MAE", "bias")
+    PARAM_HELP = {
+        "PREDICTION": "Predicted LST raster (e.g. an ESTARFM or deep-model output).",
+        "REFERENCE": "Reference LST on the same grid, e.g. the real Landsat LST of the predicted date.",
+        "OUTPUT_TABLE": "Metric table, one row per region: CSV, or a GeoPackage attribute table (.gpkg).",
+        "OUTPUT_HTML": (
+            "Optional self-contained HTML report: header, table, maps with subregion outlines, scatter, histogram."),
+        "OUTPUT_ERROR": "Optional signed error raster, prediction minus reference.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         add_raster(self, "PREDICTION", "Predicted LST")
         add_raster(self, "REFERENCE", "Reference LST (e.g. real Landsat of that date)")

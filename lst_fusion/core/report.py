@@ -17,6 +17,16 @@ from .io import atomic_write_text
 from .metrics import METRICS
 
 COLUMNS = ["method", "date", "region", "N"] + list(METRICS)
+STRETCH_PERCENT = (2, 98)  # temperature maps and the QGIS style stretch between these percentiles
+
+
+def temperature_stretch(*arrays, percent=STRETCH_PERCENT):
+    """(low, high) colour limits: the 2nd and 98th percentiles of the valid pixels of all ``arrays``."""
+    valid = np.concatenate([np.asarray(a, dtype=np.float64)[np.isfinite(a)] for a in arrays])
+    if valid.size == 0:
+        return 0.0, 1.0
+    lo, hi = np.percentile(valid, percent)
+    return float(lo), float(hi) if hi > lo else float(lo) + 1.0
 
 
 def _fmt(v):
