@@ -193,3 +193,22 @@ def test_deep_prediction_records_the_checkpoint_and_its_sha256(algs, scene, tmp_
     assert tags["CHECKPOINT_SHA256"] == sha256_of(bundled_checkpoint("edcstfn"))
     assert len(tags["CHECKPOINT_SHA256"]) == 64 and tags["DEVICE"] == "cpu" and tags["TILE_SIZE"] == "64"
     assert tags["TRAIN_DATES"]
+
+
+def test_evaluate_and_compare_reports_name_method_date_and_draw_a_panel_per_method(algs, scene, tmp_path):
+    fused = str(tmp_path / "fused.tif")
+    run(algs["estarfm"], {**scene, "WINDOW": 7, "OUTPUT": fused})
+    star = str(tmp_path / "star.tif")
+    run(algs["starfm"], {k: scene[k] for k in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1")} | {"WINDOW": 7, "OUTPUT": star})
+    html_path = str(tmp_path / "eval.html")
+    res, _ = run(algs["evaluate"], {"PREDICTION": fused, "REFERENCE": scene["FINE_REF2"], "RESOLUTION_RATIO": 0.03,
+                                    "OUTPUT_TABLE": str(tmp_path / "t.csv"), "OUTPUT_HTML": html_path})
+    head = open(html_path, encoding="utf-8").read().split("<table class='header'>")[1].split("</table>")[0]
+    assert "<td>ESTARFM</td>" in head and "<td>2020-01-17</td>" in head and "<td>°C</td>" in head
+    assert "<td>fused.tif</td>" in head and "<td>FINE_REF2_20200202.tif</td>" in head
+    cmp_path = str(tmp_path / "cmp.html")
+    run(algs["compare_methods"], {"PREDICTIONS": [fused, star], "REFERENCE": scene["FINE_REF2"], "RESOLUTION_RATIO": 0.03,
+                                  "OUTPUT_TABLE": str(tmp_path / "c.csv"), "OUTPUT_HTML": cmp_path})
+    text = open(cmp_path, encoding="utf-8").read()
+    assert [p.split("</h2>")[0] for p in text.split("<h2 class='method'>")[1:]] == ["fused", "star"]
+    assert text.count("data:image/png;base64,") == 4 and "<td>2020-01-17</td>" in text
