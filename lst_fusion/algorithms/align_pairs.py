@@ -30,6 +30,20 @@ class AlignPairs(LstFusionAlgorithm):
             "L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status = pair / "
             "modis_only / rejected). Training and the reference experiment read this layout.")
 
+    TAGS = ("pairs", "dataset", "training data", "same-day", "clear percentage")
+    PARAM_HELP = {
+        "MODIS": ("MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD, year + day of year "
+                  "2020068, MODIS A2021227) or an ACQUISITION_DATE tag; a sinusoidal CRS declared on the WGS84 "
+                  "ellipsoid (Earth Engine) is read on the MODIS sphere."),
+        "LANDSAT": "Landsat LST rasters dated by their names; the earliest one's grid is the dataset grid.",
+        "LANDSAT_BAND": "Band of the Landsat rasters that holds LST (Earth Engine exports often add NDVI etc.).",
+        "MODIS_BAND": "Band of the MODIS rasters that holds LST.",
+        "MIN_CLEAR": "Pairs where either raster has fewer clear pixels than this percentage are rejected.",
+        "AOI": "Optional polygon layer; the dataset grid is cropped to its extent (any CRS).",
+        "METHOD": "Resampling kernel for MODIS onto the Landsat grid: bicubic, bilinear, nearest or average.",
+        "OUTPUT": "Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers("MODIS", "MODIS LST rasters", QgsProcessing.TypeRaster))
         self.addParameter(QgsProcessingParameterMultipleLayers("LANDSAT", "Landsat LST rasters", QgsProcessing.TypeRaster))

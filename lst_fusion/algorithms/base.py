@@ -19,6 +19,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.errors import Cancelled, LstFusionError
+from .conventions import ProcessingConventions
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 
@@ -40,7 +41,7 @@ ROLE_DESCRIPTIONS = {
 DEVICES = ["auto", "cpu", "cuda"]
 
 
-class LstFusionAlgorithm(QgsProcessingAlgorithm):
+class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
     ALG_ID = ""
     DISPLAY = ""
     GROUP = ""
@@ -57,9 +58,6 @@ class LstFusionAlgorithm(QgsProcessingAlgorithm):
 
     def groupId(self):  # noqa: N802
         return self.GROUP
-
-    def shortHelpString(self):  # noqa: N802
-        return self.HELP
 
     def icon(self):
         return QIcon(ICON)
@@ -102,21 +100,11 @@ class LstFusionAlgorithm(QgsProcessingAlgorithm):
         raise NotImplementedError
 
 
-DEBIAN_PACKAGES = {"rasterio": "python3-rasterio", "scipy": "python3-scipy", "skimage": "python3-skimage",
-                   "matplotlib": "python3-matplotlib"}
-
-
 def missing_package_message(exc):
-    """One sentence saying which Python package QGIS lacks and how to install it."""
-    name = (getattr(exc, "name", None) or str(exc)).split(".")[0]
-    if name == "torch":
-        from ..models.registry import TORCH_HINT
+    """One sentence saying which Python package QGIS lacks and how to install it (core/install_hints.py)."""
+    from ..core.install_hints import missing
 
-        return TORCH_HINT
-    deb = DEBIAN_PACKAGES.get(name)
-    how = f"apt install {deb} (Debian/Ubuntu) or python3 -m pip install --user {name}" if deb else \
-        f"python3 -m pip install --user {name}"
-    return f"The Python package '{name}' is not installed in QGIS's Python: install it with {how}, then restart QGIS"
+    return missing((getattr(exc, "name", None) or str(exc)).split(".")[0])
 
 
 def add_raster(alg, name, description, optional=False):
@@ -145,11 +133,6 @@ def add_enum(alg, name, description, options, default=0, advanced=False):
     alg.addParameter(p)
 
 
-ENGINE_HELP = ("<b>ENGINE</b> (advanced) computes the window sums: auto = PyTorch on a CUDA GPU when one is "
-               "visible, else numba when installed (about 10&times; faster than NumPy), else NumPy; all engines "
-               "give the same result within float rounding. The log says which one ran.")
-
-
 def add_engine(alg):
     from ..core.kernels import ENGINES
 
@@ -165,12 +148,6 @@ def engine_value(alg, parameters, context, feedback):
     return engine
 
 
-RESIDUAL_HELP = ("<b>RESIDUAL_CORRECTION</b>: make the prediction true to MODIS: averaged over each MODIS "
-                 "footprint (<b>COARSE_PIXEL</b> metres) it then equals COARSE_TARGET averaged there; the residuals "
-                 "are spread back smoothly (bicubic), as FSDAF/TsHARP do. Off by default: see README, "
-                 "\"Accuracy on real data\", for when it helps.")
-
-
 def add_residual_correction(alg):
     alg.addParameter(QgsProcessingParameterBoolean("RESIDUAL_CORRECTION", "MODIS-consistent residual correction",
                                                    defaultValue=False))
@@ -181,16 +158,20 @@ def add_residual_correction(alg):
     alg.addParameter(p)
 
 
-def residual_corrected(alg, parameters, context, feedback, prediction, coarse):
-    """``prediction`` corrected against the COARSE_TARGET raster ``coarse`` when asked, with a log line."""
+def corrected_with_params(alg, parameters, context, feedback, prediction, rasters, params):
+    """(prediction, params): the prediction corrected against COARSE_TARGET when RESIDUAL_CORRECTION
+    is set (with a log line), and the output's provenance parameters with the correction's."""
     if not alg.parameterAsBool(parameters, "RESIDUAL_CORRECTION", context):
-        return prediction
+        return prediction, dict(params, RESIDUAL_CORRECTION=False)
     from ..core import residual
 
-    block = residual.footprint_pixels(coarse.grid, alg.parameterAsDouble(parameters, "COARSE_PIXEL", context))
+    coarse = rasters["COARSE_TARGET"]
+    pixel = alg.parameterAsDouble(parameters, "COARSE_PIXEL", context)
+    block = residual.footprint_pixels(coarse.grid, pixel)
     feedback.pushInfo(f"residual correction: the prediction averaged over {block}x{block}-pixel MODIS footprints "
                       "now equals COARSE_TARGET there")
-    return residual.residual_correction(prediction, coarse.data, block)
+    return (residual.residual_correction(prediction, coarse.data, block),
+            dict(params, RESIDUAL_CORRECTION=True, COARSE_PIXEL=pixel))
 
 
 def read_role_rasters(alg, parameters, context, names, optional=()):

@@ -5,6 +5,7 @@ from qgis.core import QgsProcessing, QgsProcessingParameterFileDestination, QgsP
 from ..core import metrics, protocol, report
 from ..core.errors import LstFusionError
 from ..core.io import check_same_grid, read_raster
+from ..core.provenance import target_date
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
 
@@ -21,6 +22,14 @@ class CompareMethods(LstFusionAlgorithm):
             "(FINE_REF1 + COARSE_TARGET &minus; COARSE_REF1). With both, every method gets a verdict: 'beats both' "
             "or 'LOSES to ...' (by RMSE, per region).")
 
+    TAGS = ("comparison", "ranking", "benchmark", "HTML report", "subregions")
+    PARAM_HELP = {
+        "PREDICTIONS": "Predictions of the same date by several methods; the layer names name the methods.",
+        "REFERENCE": "Reference LST on the same grid, e.g. the real Landsat LST of that date.",
+        "OUTPUT_TABLE": "Ranking table (by RMSE within each region): CSV, or a GeoPackage attribute table (.gpkg).",
+        "OUTPUT_HTML": "Optional HTML report: the ranking table, then a maps and error panel per method.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers("PREDICTIONS", "Predictions", QgsProcessing.TypeRaster))
         add_raster(self, "REFERENCE", "Reference LST")
@@ -36,14 +45,19 @@ class CompareMethods(LstFusionAlgorithm):
         layers = self.parameterAsLayerList(parameters, "PREDICTIONS", context)
         if not layers:
             raise LstFusionError("PREDICTIONS", "no prediction given")
-        masks = metrics.region_masks(ref.grid, read_subregions(self, parameters, context, ref.grid))
+        regions = read_subregions(self, parameters, context, ref.grid)
+        masks = metrics.region_masks(ref.grid, regions)
         ratio = self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context)
-        rows = []
+        rows, predictions, sources, dates = [], {}, {}, []
         for i, lyr in enumerate(layers):
             pred = read_raster(lyr.source(), "PREDICTIONS")
             check_same_grid({"REFERENCE": ref, f"PREDICTIONS ({lyr.name()})": pred})
             name = lyr.name() or os.path.splitext(os.path.basename(lyr.source()))[0]
+            if name in predictions:  # two layers of one name: keep both panels
+                name = f"{name} ({i + 1})"
             rows += [{"method": name, **row} for row in metrics.evaluate_regions(pred.data, ref.data, masks, ratio)]
+            predictions[name], sources[name] = pred.data, lyr.source()
+            dates.append(target_date(pred, lyr.name()))
             progress(100.0 * (i + 1) / len(layers))
         base = read_role_rasters(self, parameters, context, ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1"],
                                  optional=("COARSE_TARGET", "FINE_REF1", "COARSE_REF1"))
@@ -57,6 +71,7 @@ class CompareMethods(LstFusionAlgorithm):
                                        base["COARSE_TARGET"].data)
             for name, pred in preds.items():
                 rows += [{"method": name, **row} for row in metrics.evaluate_regions(pred, ref.data, masks, ratio)]
+                predictions[name] = pred
         elif base["FINE_REF1"] is not None or base["COARSE_REF1"] is not None:
             raise LstFusionError("COARSE_TARGET", "the baselines need the MODIS of the date: give COARSE_TARGET")
         ranked = report.rank_methods(rows)
@@ -69,7 +84,13 @@ class CompareMethods(LstFusionAlgorithm):
         res = {"OUTPUT_TABLE": table}
         html = self.parameterAsFileOutput(parameters, "OUTPUT_HTML", context)
         if html:
-            report.write_html(html, "LST Fusion - method comparison", ranked, columns=cols)
+            header = report.report_header(
+                method=f"comparison of {len(predictions)} methods: {', '.join(predictions)}",
+                date=next((d for d in dates if d), "") or target_date(ref),
+                inputs={"Reference": ref.path, **{f"Prediction ({k})": pred_path for k, pred_path in sources.items()}},
+                unit=report.unit_label(ref.data), regions=regions)
+            report.write_comparison_html(html, "LST Fusion - method comparison", ranked, ref.data, predictions,
+                                         columns=cols, header=header, regions=regions, transform=ref.grid.transform)
             res["OUTPUT_HTML"] = html
         feedback.pushInfo(report.markdown_table(ranked, cols))
         return res

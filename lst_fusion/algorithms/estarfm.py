@@ -1,21 +1,19 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core import estarfm as core_estarfm
-from ..core.io import write_raster
 from .base import (
-    ENGINE_HELP,
     FUSION_ROLES,
-    RESIDUAL_HELP,
     LstFusionAlgorithm,
     add_double,
     add_engine,
     add_fusion_inputs,
     add_int,
     add_residual_correction,
+    corrected_with_params,
     engine_value,
     read_role_rasters,
-    residual_corrected,
 )
+from .outputs import write_fused_output
 
 
 class Estarfm(LstFusionAlgorithm):
@@ -24,13 +22,19 @@ class Estarfm(LstFusionAlgorithm):
     GROUP = "classical"
     HELP = ("Enhanced STARFM (Zhu et al. 2010): two reference pairs (before and after the target) plus the "
             "coarse image of the target date give the fine image of the target date. All inputs must share "
-            "one grid (use lstfusion:resample).<br><b>WINDOW</b>: moving window in pixels (odd; 51 as in "
-            "Zhu's code for 30 m/500 m). <b>CLASSES</b>: number of land-cover classes for the similar-pixel "
-            "threshold (std&times;2/classes). <b>CHANGE_THRESHOLD</b>: minimum coarse change (degrees) over "
-            "the similar pixels for the conversion coefficient to be estimated by regression; below it the "
-            "coefficient is 1.<br>Spectral similarity for one band: 1 &minus; 0.5&middot;&Sigma;|(F&minus;C)/(F+C)| "
+            "one grid (use lstfusion:resample).<br>"
+            "Spectral similarity for one band: 1 &minus; 0.5&middot;&Sigma;|(F&minus;C)/(F+C)| "
             "over the two pairs, in Kelvin. Nodata pixels never count as similar; the output is nodata where "
-            "any input is nodata.<br>" + RESIDUAL_HELP + "<br>" + ENGINE_HELP)
+            "any input is nodata. The output carries its method, date, unit and parameters as GDAL metadata "
+            "and loads with a temperature style named 'ESTARFM date'.")
+    TAGS = ("ESTARFM", "STARFM", "Zhu")
+    PARAM_HELP = {
+        "WINDOW": "Side of the moving window in pixels, odd; 51 as in Zhu's code for 30 m Landsat and 500 m MODIS.",
+        "CLASSES": "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
+        "CHANGE_THRESHOLD": ("Minimum coarse change (degrees) over the similar pixels for the conversion coefficient "
+                             "to be estimated by regression; below it the coefficient is 1."),
+        "OUTPUT": "Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
+    }
 
     def initAlgorithm(self, config=None):  # noqa: N802
         add_fusion_inputs(self)
@@ -43,13 +47,12 @@ class Estarfm(LstFusionAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         r = read_role_rasters(self, parameters, context, FUSION_ROLES)
+        params = {"WINDOW": self.parameterAsInt(parameters, "WINDOW", context),
+                  "CLASSES": self.parameterAsInt(parameters, "CLASSES", context),
+                  "CHANGE_THRESHOLD": self.parameterAsDouble(parameters, "CHANGE_THRESHOLD", context),
+                  "ENGINE": engine_value(self, parameters, context, feedback)}
         out = core_estarfm.estarfm(
-            *(r[k].data for k in FUSION_ROLES),
-            window=self.parameterAsInt(parameters, "WINDOW", context),
-            classes=self.parameterAsInt(parameters, "CLASSES", context),
-            change_threshold=self.parameterAsDouble(parameters, "CHANGE_THRESHOLD", context),
-            progress=progress, cancel=cancel, engine=engine_value(self, parameters, context, feedback))
-        out = residual_corrected(self, parameters, context, feedback, out, r["COARSE_TARGET"])
-        path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
-        write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": "ESTARFM"})
-        return {"OUTPUT": path}
+            *(r[k].data for k in FUSION_ROLES), window=params["WINDOW"], classes=params["CLASSES"],
+            change_threshold=params["CHANGE_THRESHOLD"], progress=progress, cancel=cancel, engine=params["ENGINE"])
+        out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
+        return {"OUTPUT": write_fused_output(self, parameters, context, out, r, "ESTARFM", params)}

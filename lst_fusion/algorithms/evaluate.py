@@ -6,6 +6,7 @@ from qgis.core import (
 
 from ..core import metrics, report
 from ..core.io import write_raster
+from ..core.provenance import target_date
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
 
@@ -27,6 +28,16 @@ class Evaluate(LstFusionAlgorithm):
     GROUP = "evaluation"
     HELP = HELP
 
+    TAGS = ("evaluation", "comparison", "HTML report", "subregions", "MAE", "bias")
+    PARAM_HELP = {
+        "PREDICTION": "Predicted LST raster (e.g. an ESTARFM or deep-model output).",
+        "REFERENCE": "Reference LST on the same grid, e.g. the real Landsat LST of the predicted date.",
+        "OUTPUT_TABLE": "Metric table, one row per region: CSV, or a GeoPackage attribute table (.gpkg).",
+        "OUTPUT_HTML": (
+            "Optional self-contained HTML report: header, table, maps with subregion outlines, scatter, histogram."),
+        "OUTPUT_ERROR": "Optional signed error raster, prediction minus reference.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         add_raster(self, "PREDICTION", "Predicted LST")
         add_raster(self, "REFERENCE", "Reference LST (e.g. real Landsat of that date)")
@@ -41,7 +52,8 @@ class Evaluate(LstFusionAlgorithm):
     def execute(self, parameters, context, feedback, progress, cancel):
         r = read_role_rasters(self, parameters, context, ["REFERENCE", "PREDICTION"])
         pred, ref = r["PREDICTION"].data, r["REFERENCE"].data
-        masks = metrics.region_masks(r["REFERENCE"].grid, read_subregions(self, parameters, context, r["REFERENCE"].grid))
+        regions = read_subregions(self, parameters, context, r["REFERENCE"].grid)
+        masks = metrics.region_masks(r["REFERENCE"].grid, regions)
         rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context))
         res = {k: rows[0][k] for k in metrics.METRICS}
         table = self.parameterAsFileOutput(parameters, "OUTPUT_TABLE", context)
@@ -49,7 +61,14 @@ class Evaluate(LstFusionAlgorithm):
         res["OUTPUT_TABLE"] = table
         html = self.parameterAsFileOutput(parameters, "OUTPUT_HTML", context)
         if html:
-            report.write_html(html, "LST Fusion evaluation", rows, pred, ref)
+            pred_layer = self.parameterAsRasterLayer(parameters, "PREDICTION", context)
+            header = report.report_header(
+                method=(r["PREDICTION"].tags or {}).get("METHOD") or pred_layer.name(),
+                date=target_date(r["PREDICTION"], pred_layer.name()) or target_date(r["REFERENCE"]),
+                inputs={"Prediction": r["PREDICTION"].path, "Reference": r["REFERENCE"].path},
+                unit=report.unit_label(ref), regions=regions)
+            report.write_html(html, "LST Fusion evaluation", rows, pred, ref, header=header, regions=regions,
+                              transform=r["REFERENCE"].grid.transform)
             res["OUTPUT_HTML"] = html
         err = self.parameterAsOutputLayer(parameters, "OUTPUT_ERROR", context)
         if err:

@@ -24,6 +24,16 @@ class GapFill(LstFusionAlgorithm):
             "are never changed.<br><b>temporal+spatial</b> (default): temporal first, spatial for the rest.<br>"
             "Returns how many pixels each step filled.")
 
+    TAGS = ("gap filling", "interpolation", "clouds", "nodata", "inpainting")
+    PARAM_HELP = {
+        "INPUT": "LST raster whose nodata pixels (clouds) are to be filled.",
+        "METHOD": (
+            "temporal (interpolate in time), spatial (progressive focal mean) or temporal+spatial (temporal first)."),
+        "OTHER_DATES": "LST rasters of other dates on the same grid, dated by their names, used by the temporal step.",
+        "WINDOW_DAYS": "How far before and after the date of INPUT the temporal step looks for clear observations (days).",
+        "OUTPUT": "Gap-filled LST; clear pixels of INPUT are never changed.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         add_raster(self, "INPUT", "LST raster with gaps")
         add_enum(self, "METHOD", "Method", list(core_gapfill.METHODS))

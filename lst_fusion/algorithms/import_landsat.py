@@ -22,6 +22,14 @@ class ImportLandsat(LstFusionAlgorithm):
             "(LC08_L2SP_PPPRRR_YYYYMMDD_...) unless given.<br>Output: float32 GeoTIFF, original UTM grid; "
             "CLEAR_PERCENT is returned.")
 
+    TAGS = ("Landsat 8", "Landsat 9", "Collection 2", "ST_B10", "QA_PIXEL", "cloud mask")
+    PARAM_HELP = {
+        "INPUT": "Landsat 8/9 Collection 2 Level-2 ST_B10 GeoTIFF (surface temperature band).",
+        "QA": "QA_PIXEL GeoTIFF of the same scene; without it no cloud is masked.",
+        "QA_BITS": "Comma-separated QA_PIXEL bits that mask a pixel; 1,3,4,5 = dilated cloud, cloud, cloud shadow, snow.",
+        "OUTPUT": "Float32 LST in UNIT on the original UTM grid; clouds and fill (DN 0) are nodata.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile("INPUT", "Landsat ST_B10 band"))
         self.addParameter(QgsProcessingParameterFile("QA", "QA_PIXEL band", optional=True))

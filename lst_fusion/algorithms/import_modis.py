@@ -26,6 +26,17 @@ class ImportModis(LstFusionAlgorithm):
             "(A{YYYY}{DDD}, YYYY-MM-DD or YYYYMMDD) unless given.<br>Output: float32 GeoTIFF in the chosen "
             "unit (Celsius by default), original grid; CLEAR_PERCENT is returned.")
 
+    TAGS = ("MODIS", "MOD11A1", "MYD11A1", "HDF", "QC", "quality")
+    PARAM_HELP = {
+        "INPUT": (
+            "MOD11A1/MYD11A1 granule (.hdf, read through GDAL's HDF4 driver) or an LST GeoTIFF export (AppEEARS, Earth Engine)."),
+        "QC": "QC GeoTIFF matching a GeoTIFF INPUT; ignored for an .hdf granule, whose QC sub-dataset is used.",
+        "LAYER": "Overpass: Day (LST_Day_1km, QC_Day) or Night (LST_Night_1km, QC_Night).",
+        "USE_QC": (
+            "Mask pixels whose QC says cloudy or poor: bits 0-1 above 1, bits 2-3 not 0, or LST error above 3 K (bits 6-7)."),
+        "OUTPUT": "Float32 LST in UNIT on the product's grid; clouds and fill are nodata.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile("INPUT", "MODIS LST product (.hdf or GeoTIFF)"))
         self.addParameter(QgsProcessingParameterFile("QC", "QC raster (GeoTIFF input only)", optional=True))

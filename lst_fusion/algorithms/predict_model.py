@@ -7,15 +7,15 @@ from ..core.errors import LstFusionError
 from ..models import registry
 from .base import (
     DEVICES,
-    RESIDUAL_HELP,
     LstFusionAlgorithm,
     add_enum,
     add_fusion_inputs,
     add_int,
     add_residual_correction,
+    corrected_with_params,
     read_role_rasters,
-    residual_corrected,
 )
+from .outputs import write_fused_output
 
 BUNDLED = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "checkpoints")
 
@@ -31,12 +31,19 @@ class PredictModel(LstFusionAlgorithm):
     def roles(self):
         return [registry.PARAMETER_OF_ROLE[r] for r in registry.info(self.MODEL_ID).inputs]
 
+    PARAM_HELP = {
+        "CHECKPOINT": ("A .pt file written by lstfusion:train_<model>; leave empty for the checkpoint bundled with the "
+                       "plugin (trained on the small sample, see README). No path is stored by default, so a saved "
+                       "model3 stays portable."),
+        "TILE_SIZE": "Side of the tiles the scene is predicted in (pixels); overlapping tiles are blended smoothly.",
+        "OUTPUT": "Predicted fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
-        default = bundled_checkpoint(self.MODEL_ID)
-        # optional: when left empty the bundled checkpoint is used (QGIS 3.22 does not fill a
-        # mandatory parameter from its default in qgis_process)
+        # empty = the bundled checkpoint, resolved at run time: no absolute default path is stored in the
+        # parameter (a saved model3 would carry it to other machines); optional because QGIS 3.22's
+        # qgis_process does not fill a mandatory parameter from its default
         self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt; empty = bundled)", extension="pt",
-                                                     defaultValue=default if os.path.exists(default) else None,
                                                      optional=True))
         add_fusion_inputs(self, [n for n in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2")
                                  if n in self.roles()])
@@ -48,8 +55,8 @@ class PredictModel(LstFusionAlgorithm):
     def execute(self, parameters, context, feedback, progress, cancel):
         registry.require_torch()
         from ..core.checkpoint import load_checkpoint
-        from ..core.io import write_raster
         from ..core.predict import predict_array
+        from ..core.provenance import sha256_of
 
         ckpt_path = self.parameterAsFile(parameters, "CHECKPOINT", context) or bundled_checkpoint(self.MODEL_ID)
         if not os.path.exists(ckpt_path):
@@ -58,13 +65,16 @@ class PredictModel(LstFusionAlgorithm):
         ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)
         r = read_role_rasters(self, parameters, context, self.roles())
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
-        tile = self.parameterAsInt(parameters, "TILE_SIZE", context)
-        out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=tile,
-                            device=self.enum_value(parameters, "DEVICE", context, DEVICES),
-                            progress=progress, cancel=cancel)
-        out = residual_corrected(self, parameters, context, feedback, out, r["COARSE_TARGET"])
-        path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
-        write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": registry.info(self.MODEL_ID).name})
+        params = {"CHECKPOINT": os.path.basename(ckpt_path) + (" (bundled)" if ckpt_path == bundled_checkpoint(
+                      self.MODEL_ID) else ""),
+                  "CHECKPOINT_SHA256": sha256_of(ckpt_path),
+                  "TRAIN_DATES": ",".join(str(d) for d in ckpt.get("train_dates", [])),
+                  "DEVICE": self.enum_value(parameters, "DEVICE", context, DEVICES),
+                  "TILE_SIZE": self.parameterAsInt(parameters, "TILE_SIZE", context)}
+        out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=params["TILE_SIZE"],
+                            device=params["DEVICE"], progress=progress, cancel=cancel)
+        out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
+        path = write_fused_output(self, parameters, context, out, r, registry.info(self.MODEL_ID).name, params)
         return {"OUTPUT": path}
 
 
@@ -73,9 +83,10 @@ def predict_class(model_id):
     help_text = (f"Predicts the fine LST of the target date with a trained {spec.name} checkpoint ({spec.citation}). "
                  "The bundled checkpoint (trained on the small sample; see README) is the default. All rasters must "
                  "share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is "
-                 "propagated. DEVICE auto uses a CUDA GPU when PyTorch sees one.<br>" + RESIDUAL_HELP)
+                 "propagated. The output carries the model, date, unit, checkpoint and its SHA-256 as GDAL "
+                 f"metadata and loads with a temperature style named '{spec.name} date'.")
     if not registry.torch_available():
         help_text = registry.TORCH_HINT + ".<br><br>" + help_text
     return type(f"Predict_{model_id}", (PredictModel,), {
         "MODEL_ID": model_id, "ALG_ID": f"predict_{model_id}", "DISPLAY": f"Predict with {spec.name}",
-        "HELP": help_text})
+        "HELP": help_text, "TAGS": (spec.name, model_id, spec.family, "predict", "inference", "checkpoint")})

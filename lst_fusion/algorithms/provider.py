@@ -2,6 +2,7 @@
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from ..core.io import RASTER_DRIVERS
 from .base import ICON
 
 
@@ -37,6 +38,12 @@ class LstFusionProvider(QgsProcessingProvider):
 
     def icon(self):
         return QIcon(ICON)
+
+    def supportedOutputRasterLayerExtensions(self):  # noqa: N802
+        return [ext.lstrip(".") for ext in RASTER_DRIVERS if ext != ".tiff"]  # core.io.write_raster's formats
+
+    def defaultRasterFileExtension(self):  # noqa: N802
+        return "tif"
 
     def loadAlgorithms(self):  # noqa: N802
         for cls in algorithm_classes():

@@ -14,6 +14,14 @@ class Resample(LstFusionAlgorithm):
             "<b>METHOD</b>: bicubic (default, as in the reference experiment), bilinear, nearest, average. "
             "Nodata stays nodata.")
 
+    TAGS = ("resampling", "reprojection", "co-registration", "bicubic", "grid")
+    PARAM_HELP = {
+        "INPUT": "Coarse raster to resample, e.g. MODIS LST in its sinusoidal projection.",
+        "REFERENCE": "Raster whose grid (CRS, transform, width, height) the output takes exactly, e.g. a Landsat LST.",
+        "METHOD": "Resampling kernel: bicubic (as in the reference experiment), bilinear, nearest or average.",
+        "OUTPUT": "INPUT on the grid of REFERENCE; nodata stays nodata.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         add_raster(self, "INPUT", "Coarse raster")
         add_raster(self, "REFERENCE", "Reference raster (target grid)")

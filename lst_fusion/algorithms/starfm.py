@@ -1,21 +1,19 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core import starfm as core_starfm
-from ..core.io import write_raster
 from .base import (
-    ENGINE_HELP,
     FUSION_ROLES,
-    RESIDUAL_HELP,
     LstFusionAlgorithm,
     add_double,
     add_engine,
     add_fusion_inputs,
     add_int,
     add_residual_correction,
+    corrected_with_params,
     engine_value,
     read_role_rasters,
-    residual_corrected,
 )
+from .outputs import write_fused_output
 
 
 class Starfm(LstFusionAlgorithm):
@@ -23,10 +21,20 @@ class Starfm(LstFusionAlgorithm):
     DISPLAY = "STARFM"
     GROUP = "classical"
     HELP = ("STARFM (Gao et al. 2006): one reference pair (or two) plus the coarse image of the target date "
-            "give the fine image of the target date. All inputs must share one grid.<br><b>WINDOW</b>: 31 "
-            "(starfm4py default). <b>CLASSES</b>: 4. <b>SPATIAL_FACTOR</b>: A in D = 1 + d/A (150). "
-            "<b>UNCERTAINTY</b>: sensor uncertainty in degrees (0.5) used in the sample filter and the "
-            "combined distance (S + &sigma;)(T + &sigma;)D.<br>" + RESIDUAL_HELP + "<br>" + ENGINE_HELP)
+            "give the fine image of the target date. All inputs must share one grid (use lstfusion:resample). "
+            "The output carries its method, date, unit and parameters as GDAL metadata and loads with a "
+            "temperature style named 'STARFM date'.")
+    TAGS = ("STARFM", "Gao")
+    PARAM_HELP = {
+        "FINE_REF2": "Optional second fine (Landsat) reference; with COARSE_REF2 the prediction uses both pairs.",
+        "COARSE_REF2": "Optional coarse (MODIS) LST of the second reference date, with FINE_REF2.",
+        "WINDOW": "Side of the moving window in pixels, odd; 31 as in starfm4py.",
+        "CLASSES": "Number of land-cover classes assumed for the similar-pixel threshold (4 by default).",
+        "SPATIAL_FACTOR": "A in the relative distance D = 1 + d/A (150 by default).",
+        "UNCERTAINTY": ("Sensor uncertainty in degrees (0.5), used in the sample filter and the combined distance "
+                        "(S + sigma)(T + sigma)D."),
+        "OUTPUT": "Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
+    }
 
     def initAlgorithm(self, config=None):  # noqa: N802
         add_fusion_inputs(self, optional=("FINE_REF2", "COARSE_REF2"))
@@ -41,16 +49,16 @@ class Starfm(LstFusionAlgorithm):
     def execute(self, parameters, context, feedback, progress, cancel):
         r = read_role_rasters(self, parameters, context, FUSION_ROLES, optional=("FINE_REF2", "COARSE_REF2"))
         two = r["FINE_REF2"] is not None
+        params = {"WINDOW": self.parameterAsInt(parameters, "WINDOW", context),
+                  "CLASSES": self.parameterAsInt(parameters, "CLASSES", context),
+                  "SPATIAL_FACTOR": self.parameterAsDouble(parameters, "SPATIAL_FACTOR", context),
+                  "UNCERTAINTY": self.parameterAsDouble(parameters, "UNCERTAINTY", context),
+                  "ENGINE": engine_value(self, parameters, context, feedback)}
         out = core_starfm.starfm(
             r["FINE_REF1"].data, r["COARSE_REF1"].data, r["COARSE_TARGET"].data,
             fine2=r["FINE_REF2"].data if two else None,
             coarse2=r["COARSE_REF2"].data if r["COARSE_REF2"] is not None else None,
-            window=self.parameterAsInt(parameters, "WINDOW", context),
-            classes=self.parameterAsInt(parameters, "CLASSES", context),
-            spatial_factor=self.parameterAsDouble(parameters, "SPATIAL_FACTOR", context),
-            uncertainty=self.parameterAsDouble(parameters, "UNCERTAINTY", context),
-            progress=progress, cancel=cancel, engine=engine_value(self, parameters, context, feedback))
-        out = residual_corrected(self, parameters, context, feedback, out, r["COARSE_TARGET"])
-        path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
-        write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": "STARFM"})
-        return {"OUTPUT": path}
+            window=params["WINDOW"], classes=params["CLASSES"], spatial_factor=params["SPATIAL_FACTOR"],
+            uncertainty=params["UNCERTAINTY"], progress=progress, cancel=cancel, engine=params["ENGINE"])
+        out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
+        return {"OUTPUT": write_fused_output(self, parameters, context, out, r, "STARFM", params)}

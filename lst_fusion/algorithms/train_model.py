@@ -18,6 +18,20 @@ class TrainModel(LstFusionAlgorithm):
     MODEL_ID = ""
     GROUP = "deep"
 
+    PARAM_HELP = {
+        "DATASET": "Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv).",
+        "LANDSAT": "Instead of DATASET: Landsat LST rasters with dates in their names.",
+        "MODIS": "With LANDSAT: MODIS LST rasters on the same grid; rasters with the same date form a pair.",
+        "EPOCHS": "Passes over the training patches; training stops earlier when validation stops improving.",
+        "BATCH_SIZE": "Patches per optimisation step.",
+        "LEARNING_RATE": "Adam learning rate; 0 uses the paper's value.",
+        "PATCH_SIZE": "Side of the square training patches (pixels); patches with nodata are skipped.",
+        "STRIDE": "Step between patches (pixels); smaller gives more, overlapping patches.",
+        "SEED": "Random seed for the weights, the patch order and the augmentations (reproducible runs).",
+        "OUTPUT": "Checkpoint (.pt) with the weights, normalisation, unit, training dates and versions.",
+        "OUTPUT_LOG": "Optional CSV log with the losses of each epoch.",
+    }
+
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile("DATASET", "Dataset folder (from align_pairs)",
                                                      QgsProcessingParameterFile.Folder, optional=True))
@@ -109,4 +123,5 @@ def train_class(model_id):
     if not registry.torch_available():
         help_text = registry.TORCH_HINT + ".<br><br>" + help_text
     return type(f"Train_{model_id}", (TrainModel,), {
-        "MODEL_ID": model_id, "ALG_ID": f"train_{model_id}", "DISPLAY": f"Train {spec.name}", "HELP": help_text})
+        "MODEL_ID": model_id, "ALG_ID": f"train_{model_id}", "DISPLAY": f"Train {spec.name}", "HELP": help_text,
+        "TAGS": (spec.name, model_id, spec.family, "train", "training", "checkpoint")})

@@ -50,11 +50,9 @@ def atomic_path(path, suffix=""):
 
 def _need_rasterio():
     if rasterio is None:
-        raise LstFusionError(
-            "",
-            "rasterio is not installed in this Python: install it with your system's "
-            "package manager (Debian/Ubuntu: apt install python3-rasterio)",
-        )
+        from .install_hints import missing
+
+        raise LstFusionError("", missing("rasterio"))
 
 
 @dataclass(frozen=True)
@@ -160,12 +158,14 @@ def read_raster(path, parameter="INPUT", band=1, raw=False):
             grid, notes = _grid_of(ds)
             count = ds.count
             nodata = ds.nodatavals[band - 1] if ds.nodatavals else ds.nodata
-            tags = ds.tags()
+            tags = {k.replace("NC_GLOBAL#GDAL_", ""): v for k, v in ds.tags().items()}  # netCDF prefixes them
             tags.update(ds.tags(band))
     except rasterio.errors.RasterioIOError as exc:
         msg = str(exc)
         if spath.lower().endswith(".hdf") or spath.startswith("HDF4"):
-            msg += " (is the GDAL HDF4 driver installed? Debian: apt install libgdal-hdf4 / gdal-bin)"
+            from .install_hints import HDF4_HINT
+
+            msg += f" ({HDF4_HINT})"
         raise LstFusionError(parameter, f"cannot open {os.path.basename(spath)}: {msg}") from None
     if raw:
         return Raster(arr, grid, spath, nodata, tags, band, count, notes)
@@ -187,10 +187,34 @@ def read_grid(path, parameter="INPUT"):
         raise LstFusionError(parameter, f"cannot open {path}: {exc}") from None
 
 
-def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None):
-    """Write a float32 single-band GeoTIFF atomically (temp file + rename)."""
+# output extension -> GDAL driver; anything else is refused (a VRT only points at other files: it holds no pixels)
+RASTER_DRIVERS = {".tif": "GTiff", ".tiff": "GTiff", ".img": "HFA", ".nc": "netCDF", ".gpkg": "GPKG"}
+_TRANSLATE_OPTIONS = {"HFA": ["COMPRESSED=YES"], "netCDF": ["FORMAT=NC4C", "COMPRESS=DEFLATE"], "GPKG": []}
+
+
+def raster_driver(path, parameter="OUTPUT"):
+    """The GDAL driver that writes ``path``, from its extension (RASTER_DRIVERS), or a clear refusal."""
+    ext = os.path.splitext(str(path))[1].lower()
+    choices = ", ".join(sorted(RASTER_DRIVERS))
+    if ext == ".vrt":
+        raise LstFusionError(parameter, f"a VRT only references other rasters and cannot hold the computed pixels; "
+                             f"save as one of {choices}")
+    if ext not in RASTER_DRIVERS:
+        raise LstFusionError(parameter, f"cannot write a raster with the extension {ext or '(none)'!r}; "
+                             f"use one of {choices}")
+    return RASTER_DRIVERS[ext]
+
+
+def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None, unit=None, parameter="OUTPUT"):
+    """Write a float32 single-band raster atomically (temp file + rename), in the format of the extension
+    (:data:`RASTER_DRIVERS`). ``unit`` is the band's unit type (default: from an ``LST_UNIT`` tag)."""
     _need_rasterio()
     path = str(path)
+    driver = raster_driver(path, parameter)
+    if unit is None and tags and tags.get("LST_UNIT"):
+        from .units import BAND_UNIT
+
+        unit = BAND_UNIT.get(tags["LST_UNIT"])
     data = np.asarray(data, dtype=np.float32)
     if data.shape != grid.shape:
         raise ValueError(f"array shape {data.shape} does not match grid {grid.shape}")
@@ -206,14 +230,45 @@ def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None):
         profile.update(tiled=False)
         profile.pop("blockxsize")
         profile.pop("blockysize")
-    with atomic_path(path, ".tif") as tmp:
-        with rasterio.open(tmp, "w", **profile) as ds:
-            ds.write(out, 1)
-            if tags:
-                ds.update_tags(**{k: str(v) for k, v in tags.items()})
-            if description:
-                ds.set_band_description(1, description)
+    with atomic_path(path, os.path.splitext(path)[1]) as tmp:
+        tif = tmp if driver == "GTiff" else tmp + ".src.tif"
+        try:
+            with rasterio.open(tif, "w", **profile) as ds:
+                ds.write(out, 1)
+                if tags:
+                    ds.update_tags(**{k: str(v) for k, v in tags.items()})
+                if description:
+                    ds.set_band_description(1, description)
+                    ds.update_tags(1, long_name=description)  # netCDF's name for it
+                if unit:
+                    ds.set_band_unit(1, unit)
+                    ds.update_tags(1, units=unit)
+            if driver != "GTiff":
+                _translate(tif, tmp, driver, path, unit, parameter)
+        finally:
+            if tif != tmp and os.path.exists(tif):
+                os.remove(tif)
+        if os.path.exists(tmp + ".aux.xml"):  # a sidecar (HFA keeps the metadata there) follows its raster
+            publish(tmp + ".aux.xml", path + ".aux.xml")
     return path
+
+
+def _translate(src, dst, driver, final, unit, parameter):
+    from osgeo import gdal
+
+    if gdal.GetDriverByName(driver) is None:
+        raise LstFusionError(parameter, f"this GDAL has no {driver} driver; save as .tif")
+    options = list(_TRANSLATE_OPTIONS[driver])
+    if driver == "GPKG":
+        options += [f"RASTER_TABLE={os.path.splitext(os.path.basename(final))[0]}", "FIELD_NAME=LST"]
+        if unit:
+            options.append(f"UOM={unit}")
+    os.remove(dst)  # the driver creates the file itself
+    gdal.ErrorReset()  # GDAL's exception mode is process-wide in QGIS: leave it as it is, check the result
+    ds = gdal.Translate(dst, src, format=driver, creationOptions=options)
+    if ds is None:
+        raise LstFusionError(parameter, f"GDAL's {driver} driver could not write the raster: {gdal.GetLastErrorMsg()}")
+    ds = None
 
 
 def atomic_write_text(path, text):

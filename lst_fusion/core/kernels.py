@@ -34,10 +34,11 @@ import threading
 import numpy as np
 
 from .errors import LstFusionError
+from .install_hints import how_to_install
 
 ENGINES = ("auto", "numpy", "numba", "torch")
-NUMBA_HINT = ("the 'numba' engine needs the Python package numba: install it with "
-              "python3 -m pip install --user numba (about 10x faster ESTARFM/STARFM), then restart QGIS")
+NUMBA_HINT = (f"the 'numba' engine needs the Python package numba (about 10x faster ESTARFM/STARFM): install it "
+              f"{how_to_install('numba')}; then restart QGIS")
 # fast-math without 'nnan'/'ninf': NaN marks nodata and must compare as NaN
 _FASTMATH = {"reassoc", "contract", "arcp", "nsz"}
 _VECTOR = 8  # inner loops are padded to a multiple of the vector width (no scalar tail)

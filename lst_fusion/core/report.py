@@ -17,6 +17,16 @@ from .io import atomic_write_text
 from .metrics import METRICS
 
 COLUMNS = ["method", "date", "region", "N"] + list(METRICS)
+STRETCH_PERCENT = (2, 98)  # temperature maps and the QGIS style stretch between these percentiles
+
+
+def temperature_stretch(*arrays, percent=STRETCH_PERCENT):
+    """(low, high) colour limits: the 2nd and 98th percentiles of the valid pixels of all ``arrays``."""
+    valid = np.concatenate([np.asarray(a, dtype=np.float64)[np.isfinite(a)] for a in arrays])
+    if valid.size == 0:
+        return 0.0, 1.0
+    lo, hi = np.percentile(valid, percent)
+    return float(lo), float(hi) if hi > lo else float(lo) + 1.0
 
 
 def _fmt(v):
@@ -87,47 +97,117 @@ def _png(fig):
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def figures(pred, ref, unit=None):
-    """Maps (shared colour bar), signed error map, scatter plot, error histogram."""
-    from matplotlib.figure import Figure
+UNIT_LABEL = {"celsius": "°C", "kelvin": "K"}
 
+
+def unit_label(ref):
     from .units import unit_of
 
-    if unit is None:
-        unit = {"celsius": "°C", "kelvin": "K"}[unit_of(ref)]
-    pred = np.asarray(pred, dtype=np.float64)
-    ref = np.asarray(ref, dtype=np.float64)
+    return UNIT_LABEL[unit_of(ref)]
+
+
+def outline_paths(regions, transform):
+    """Subregion outlines in image coordinates (column, row of ``imshow``, pixel centres at integers):
+    [(name, [(cols, rows), ...one per ring]), ...] from [(name, GeoJSON geometry in the raster's CRS), ...]."""
+    inv = ~transform
+    out = []
+    for name, geom in regions or []:
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else (
+            geom["coordinates"] if geom["type"] == "MultiPolygon" else [])
+        rings = []
+        for poly in polys:
+            for ring in poly:
+                xy = np.asarray(ring, dtype=np.float64)[:, :2]
+                cols, rows = inv * (xy[:, 0], xy[:, 1])
+                rings.append((np.asarray(cols) - 0.5, np.asarray(rows) - 0.5))
+        out.append((name, rings))
+    return out
+
+
+def _draw_outlines(ax, outlines):
+    for name, rings in outlines:
+        for cols, rows in rings:
+            ax.plot(cols, rows, color="white", lw=2.2)
+            ax.plot(cols, rows, color="black", lw=1.0)
+        if rings:
+            cols, rows = rings[0]
+            ax.annotate(name, (float(np.mean(cols)), float(np.mean(rows))), ha="center", va="center", fontsize=8,
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.7, "lw": 0})
+
+
+def maps_figure(pred, ref, unit, outlines=(), title_pred="Prediction"):
+    """Reference and prediction (shared 2-98 % colour stretch) and the signed error, subregions outlined."""
+    from matplotlib.figure import Figure
+
     v = np.isfinite(pred) & np.isfinite(ref)
     err = np.where(v, pred - ref, np.nan)
-    lo, hi = np.nanpercentile(np.concatenate([ref[v], pred[v]]), [1, 99]) if v.any() else (0, 1)
-    emax = float(np.nanpercentile(np.abs(err[v]), 99)) if v.any() else 1.0
-    out = {}
+    lo, hi = temperature_stretch(ref[v], pred[v]) if v.any() else (0.0, 1.0)
+    emax = float(np.nanpercentile(np.abs(err[v]), 98)) if v.any() else 1.0
     fig = Figure(figsize=(13, 4.2))
     axes = fig.subplots(1, 3)
-    for ax, data, title in ((axes[0], ref, "Reference"), (axes[1], pred, "Prediction")):
+    for ax, data, title in ((axes[0], ref, "Reference"), (axes[1], pred, title_pred)):
         im = ax.imshow(data, cmap="inferno", vmin=lo, vmax=hi)
         ax.set_title(title)
-        ax.set_axis_off()
-    fig.colorbar(im, ax=axes[:2].tolist(), shrink=0.85, label=f"LST ({unit})")
+    fig.colorbar(im, ax=axes[:2].tolist(), shrink=0.85, label=f"LST ({unit}), 2-98 % stretch")
     im2 = axes[2].imshow(err, cmap="RdBu_r", vmin=-emax, vmax=emax)
     axes[2].set_title("Error (prediction − reference)")
-    axes[2].set_axis_off()
     fig.colorbar(im2, ax=axes[2], shrink=0.85, label=f"error ({unit})")
-    out["maps"] = _png(fig)
-    fig = Figure(figsize=(10, 4))
+    for ax in axes:
+        _draw_outlines(ax, outlines)
+        ax.set_xlim(-0.5, ref.shape[1] - 0.5)
+        ax.set_ylim(ref.shape[0] - 0.5, -0.5)
+        ax.set_axis_off()
+    return fig
+
+
+def scatter_figure(pred, ref, unit, max_points=20000):
+    """Prediction against reference on equal, square axes with the 1:1 line; error histogram."""
+    from matplotlib.figure import Figure
+
+    v = np.isfinite(pred) & np.isfinite(ref)
+    fig = Figure(figsize=(10, 4.4))
     a1, a2 = fig.subplots(1, 2)
     idx = np.flatnonzero(v.ravel())
-    if idx.size > 20000:
-        idx = np.random.default_rng(0).choice(idx, 20000, replace=False)
-    a1.scatter(ref.ravel()[idx], pred.ravel()[idx], s=1, alpha=0.3)
-    a1.plot([lo, hi], [lo, hi], "k--", lw=1)
+    if idx.size > max_points:
+        idx = np.random.default_rng(0).choice(idx, max_points, replace=False)
+    x, y = ref.ravel()[idx], pred.ravel()[idx]
+    lo, hi = (float(min(x.min(), y.min())), float(max(x.max(), y.max()))) if idx.size else (0.0, 1.0)
+    pad = 0.02 * (hi - lo or 1.0)
+    lo, hi = lo - pad, hi + pad
+    a1.scatter(x, y, s=1, alpha=0.3)
+    a1.plot([lo, hi], [lo, hi], "k--", lw=1, label="1:1")
+    a1.set_xlim(lo, hi)
+    a1.set_ylim(lo, hi)
+    a1.set_aspect("equal", adjustable="box")
+    a1.legend(loc="upper left")
     a1.set_xlabel(f"reference ({unit})")
     a1.set_ylabel(f"prediction ({unit})")
     a1.set_title("Scatter")
-    a2.hist(err[v], bins=60, color="steelblue")
+    err = (pred - ref)[v]
+    a2.hist(err, bins=60, color="steelblue")
+    a2.axvline(0, color="k", lw=1)
     a2.set_xlabel(f"error ({unit})")
     a2.set_title("Error histogram")
-    out["scatter_hist"] = _png(fig)
+    return fig
+
+
+def figures(pred, ref, unit=None, regions=None, transform=None):
+    """{'maps': base64 PNG, 'scatter_hist': base64 PNG}; ``regions`` + ``transform`` outline subregions."""
+    pred = np.asarray(pred, dtype=np.float64)
+    ref = np.asarray(ref, dtype=np.float64)
+    unit = unit or unit_label(ref)
+    outlines = outline_paths(regions, transform) if regions and transform is not None else ()
+    return {"maps": _png(maps_figure(pred, ref, unit, outlines)), "scatter_hist": _png(scatter_figure(pred, ref, unit))}
+
+
+def report_header(method="", date="", inputs=None, unit="", regions=None):
+    """Ordered {label: text} shown at the top of a report."""
+    out = {"Method": method or "(not recorded)", "Date": date or "(not recorded)"}
+    for label, path in (inputs or {}).items():
+        out[label] = os.path.basename(str(path))
+    out["Unit"] = unit
+    if regions:
+        out["Subregions"] = ", ".join(name for name, _ in regions)
     return out
 
 
@@ -138,24 +218,63 @@ def _table_html(rows, columns):
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _header_html(header):
+    if not header:
+        return ""
+    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in header.items())
+    return f"<table class='header'>{rows}</table>"
+
+
 _STYLE = ("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}"
           "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;"
-          "text-align:right}th{background:#eee}img{max-width:100%}</style>")
+          "text-align:right}th{background:#eee}table.header td,table.header th{text-align:left}"
+          "img{max-width:100%}</style>")
+_FOOTER = ("<p style='color:#666'>Metric conventions: see the help of lstfusion:evaluate "
+           "(SAM over the image vector in Kelvin; ERGAS with the fine/coarse pixel-size ratio). Maps: shared "
+           "2-98 % colour stretch of reference and prediction.</p>")
 
 
-def write_html(path, title, rows, pred=None, ref=None, columns=None, notes=""):
+def _img(alt, b64):
+    return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{b64}'>"
+
+
+def write_html(path, title, rows, pred=None, ref=None, columns=None, notes="", header=None, regions=None,
+               transform=None):
+    """One report: ``header`` (method, date, inputs, unit), the metric table, maps (subregions outlined when
+    ``regions`` and the grid's ``transform`` are given), scatter and histogram."""
     columns = columns or [c for c in COLUMNS if any(c in r for r in rows)]
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{_STYLE}"
-             f"</head><body><h1>{html.escape(title)}</h1>", _table_html(rows, columns)]
+             f"</head><body><h1>{html.escape(title)}</h1>", _header_html(header), _table_html(rows, columns)]
     if notes:
         parts.append(f"<p>{html.escape(notes)}</p>")
     if pred is not None and ref is not None:
-        figs = figures(pred, ref)
-        parts.append(f"<h2>Maps</h2><img alt='maps' src='data:image/png;base64,{figs['maps']}'>")
-        parts.append(f"<h2>Scatter and error histogram</h2><img alt='scatter' "
-                     f"src='data:image/png;base64,{figs['scatter_hist']}'>")
-    parts.append("<p style='color:#666'>Metric conventions: see the help of lstfusion:evaluate "
-                 "(SAM over the image vector in Kelvin; ERGAS with the fine/coarse pixel-size ratio).</p>")
+        figs = figures(pred, ref, unit=(header or {}).get("Unit"), regions=regions, transform=transform)
+        parts.append(f"<h2>Maps</h2>{_img('maps', figs['maps'])}")
+        parts.append(f"<h2>Scatter and error histogram</h2>{_img('scatter', figs['scatter_hist'])}")
+    parts.append(_FOOTER)
+    parts.append("</body></html>")
+    return atomic_write_text(path, "\n".join(parts))
+
+
+def write_comparison_html(path, title, ranked, ref, predictions, columns=None, header=None, regions=None,
+                          transform=None):
+    """The ranking table, then one panel per method: maps (reference, prediction, error), scatter, histogram.
+
+    ``predictions`` {method: array}, in the order the panels appear.
+    """
+    columns = columns or [c for c in COLUMNS if any(c in r for r in ranked)]
+    ref = np.asarray(ref, dtype=np.float64)
+    unit = (header or {}).get("Unit") or unit_label(ref)
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{_STYLE}"
+             f"</head><body><h1>{html.escape(title)}</h1>", _header_html(header), "<h2>Ranking</h2>",
+             _table_html(ranked, columns)]
+    outlines = outline_paths(regions, transform) if regions and transform is not None else ()
+    for method, pred in predictions.items():
+        pred = np.asarray(pred, dtype=np.float64)
+        parts.append(f"<h2 class='method'>{html.escape(method)}</h2>")
+        parts.append(_img(f"maps {method}", _png(maps_figure(pred, ref, unit, outlines, title_pred=method))))
+        parts.append(_img(f"scatter {method}", _png(scatter_figure(pred, ref, unit))))
+    parts.append(_FOOTER)
     parts.append("</body></html>")
     return atomic_write_text(path, "\n".join(parts))
 

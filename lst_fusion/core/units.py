@@ -10,6 +10,7 @@ import numpy as np
 
 KELVIN_OFFSET = 273.15
 UNITS = ("celsius", "kelvin")
+BAND_UNIT = {"celsius": "degC", "kelvin": "K"}  # GDAL band unit type (UDUNITS/CF spelling)
 
 
 def is_celsius(array):

@@ -6,13 +6,10 @@ torch is missing.
 """
 from dataclasses import dataclass, field
 
+from ..core import install_hints
 from ..core.errors import LstFusionError
 
-TORCH_HINT = (
-    "PyTorch is not installed in QGIS's Python; the deep-learning algorithms need it. "
-    "Install the CPU build with: python3 -m pip install --user torch==2.13.0 "
-    "(on Windows run it from the OSGeo4W Shell), then restart QGIS"
-)
+TORCH_HINT = install_hints.missing("torch")
 
 ONE_PAIR = ("fine_ref1", "coarse_ref1", "coarse_target")
 TWO_PAIRS = ("fine_ref1", "coarse_ref1", "fine_ref2", "coarse_ref2", "coarse_target")

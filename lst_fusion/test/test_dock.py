@@ -104,9 +104,12 @@ def test_full_estarfm_run_through_the_task_adds_a_layer(plugin, layers, tmp_path
     assert dock.run() is not None
     wait_for(dock)
     assert len(QgsProject.instance().mapLayers()) == before + 1
-    added = QgsProject.instance().mapLayersByName("ESTARFM LST")
+    added = QgsProject.instance().mapLayersByName("ESTARFM 2020-02-01")  # method and date, from the raster's tags
     assert added and added[0].renderer().type() == "singlebandpseudocolor"
     from lst_fusion.core.io import read_raster
+
+    data = read_raster(tmp_path / "estarfm.tif").data
+    assert added[0].renderer().classificationMin() == pytest.approx(np.nanpercentile(data, 2), abs=1e-4)  # 2-98 %
 
     expected = estarfm(*(arrays[k] for k in ("FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2", "COARSE_TARGET")))
     np.testing.assert_allclose(read_raster(tmp_path / "estarfm.tif").data, expected, atol=1e-5)

@@ -43,6 +43,17 @@ def test_qgis_process_lists_the_provider(qp):
         assert alg in out.stdout
 
 
+def test_qgis_process_help_shows_the_help_of_each_parameter(qp):
+    out = qp("help", "lstfusion:estarfm")
+    assert out.returncode == 0, out.stderr
+    assert "WINDOW: Window size (pixels, odd)\n\tSide of the moving window in pixels, odd; 51" in out.stdout
+    assert "CHANGE_THRESHOLD: Coarse change threshold for regression (degrees)\n\tMinimum coarse change" in out.stdout
+    assert "<b>ENGINE</b> &ndash; <i>Engine for the window sums</i> (advanced): Computes the window sums" in out.stdout
+    out = qp("help", "lstfusion:predict_edcstfn", venv=False)  # no torch: the help says how to install it
+    assert out.returncode == 0 and "PyTorch is not installed in QGIS's Python" in out.stdout
+    assert "CHECKPOINT: Checkpoint (.pt; empty = bundled)\n\tA .pt file written by lstfusion:train_<model>" in out.stdout
+
+
 def test_qgis_process_runs_classical_and_deep(qp, tif, tmp_path):
     from lst_fusion.core.io import read_raster
     from lst_fusion.core.starfm import starfm

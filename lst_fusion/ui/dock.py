@@ -13,7 +13,6 @@ import tempfile
 
 from qgis.core import (
     QgsApplication,
-    QgsColorRampShader,
     QgsFeature,
     QgsField,
     QgsGeometry,
@@ -22,12 +21,8 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProject,
-    QgsRasterBandStats,
     QgsRasterLayer,
-    QgsRasterShader,
     QgsSettings,
-    QgsSingleBandPseudoColorRenderer,
-    QgsStyle,
     QgsVectorLayer,
 )
 from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
@@ -48,6 +43,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..algorithms.outputs import style_lst_layer
 from ..core.dates import parse_date, to_date
 from ..core.errors import LstFusionError
 from ..models import registry
@@ -75,21 +71,6 @@ def device_text():
     import torch
 
     return f"CUDA: {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "CPU"
-
-
-def apply_temperature_style(layer):
-    """Single-band pseudocolour with a blue-to-red ramp between the 2nd and 98th percentiles."""
-    provider = layer.dataProvider()
-    stats = provider.bandStatistics(1, QgsRasterBandStats.Min | QgsRasterBandStats.Max)
-    ramp = QgsStyle.defaultStyle().colorRamp("Spectral")
-    if ramp is None:
-        return
-    ramp.invert()
-    shader_fn = QgsColorRampShader(stats.minimumValue, stats.maximumValue, ramp)
-    shader_fn.classifyColorRamp(9, 1, layer.extent(), provider)
-    shader = QgsRasterShader()
-    shader.setRasterShaderFunction(shader_fn)
-    layer.setRenderer(QgsSingleBandPseudoColorRenderer(provider, 1, shader))
 
 
 class LstFusionDock(QgsDockWidget):
@@ -341,7 +322,7 @@ class LstFusionDock(QgsDockWidget):
         label = self.method.currentText()
         layer = QgsRasterLayer(results["OUTPUT"], f"{label} LST")
         if layer.isValid():
-            apply_temperature_style(layer)
+            style_lst_layer(layer)  # temperature style; name = method and date from the raster's tags
             QgsProject.instance().addMapLayer(layer)
             self.prediction.setLayer(layer)
         self.status.setText(f"Done: {results['OUTPUT']}")

@@ -1,0 +1,164 @@
+"""Processing conventions every LST Fusion algorithm follows (mixed into ``base.LstFusionAlgorithm``).
+
+* every parameter carries its own help (``setHelp``): from the algorithm's
+  ``PARAM_HELP`` or, for parameters shared by several algorithms, from
+  :data:`COMMON_HELP`; ``shortHelpString`` is the algorithm's ``HELP``
+  followed by that per-parameter help, so the two never drift;
+* ``tags()`` with the words people search the Toolbox for, ``shortDescription()``
+  (the first sentence of the help) and ``helpUrl()`` (the README on the
+  repository named in metadata.txt);
+* ``canExecute()`` is ``(False, how to install PyTorch)`` for the deep-learning
+  algorithms when PyTorch is missing, so the Toolbox says so before the form;
+* raster outputs are checked against the formats ``core.io`` can write before
+  anything runs.
+"""
+import configparser
+import html
+import os
+import re
+
+from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProcessingParameterRasterDestination
+
+from ..core.errors import LstFusionError
+from ..core.io import raster_driver
+
+PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+README_ANCHOR = "the-algorithms-provider-lstfusion"  # '## The algorithms (provider `lstfusion`)' on GitHub
+
+ROLE_HELP = {
+    "COARSE_TARGET": "Coarse (MODIS) LST of the date to predict, resampled onto the fine grid (lstfusion:resample).",
+    "FINE_REF1": "Fine (Landsat) LST of the first reference date.",
+    "COARSE_REF1": "Coarse (MODIS) LST of the first reference date, on the same grid as FINE_REF1.",
+    "FINE_REF2": "Fine (Landsat) LST of the second reference date (after the target for ESTARFM).",
+    "COARSE_REF2": "Coarse (MODIS) LST of the second reference date, on the same grid.",
+}
+COMMON_HELP = {
+    **ROLE_HELP,
+    "RESIDUAL_CORRECTION": ("Make the prediction true to MODIS: averaged over each MODIS footprint (COARSE_PIXEL "
+                            "metres) it then equals COARSE_TARGET averaged there; the residuals are spread back "
+                            "smoothly (bicubic), as FSDAF and TsHARP do. Off by default: README, 'Accuracy on real "
+                            "data', shows where it helps and where it does not."),
+    "COARSE_PIXEL": "MODIS pixel size in metres, the footprint of the residual correction (1000 for MOD11A1 LST).",
+    "ENGINE": ("Computes the window sums: auto = PyTorch on a CUDA GPU when one is visible, else numba when installed "
+               "(about 10x faster than NumPy), else NumPy; all engines give the same result within float rounding, "
+               "and the log says which one ran."),
+    "DEVICE": "Where PyTorch runs: auto = a CUDA GPU when PyTorch sees one, else the CPU.",
+    "SUBREGIONS": ("Polygons (e.g. urban districts) scored separately besides the whole image; a pixel belongs to a "
+                   "polygon when its centre falls inside. Any CRS: reprojected onto the raster's."),
+    "NAME_FIELD": "Field of SUBREGIONS that names each polygon in the table and on the maps (default: region N).",
+    "RESOLUTION_RATIO": ("Fine/coarse pixel size ratio used by ERGAS, e.g. 30/1000 = 0.03 for Landsat/MODIS "
+                         "(33.3 is read the same way)."),
+    "UNIT": "Unit of the output LST: Celsius (default) or Kelvin.",
+    "SCALE": "Multiplier from the stored digital number (DN) to Kelvin; 1 for inputs already in Kelvin.",
+    "OFFSET": "Added after SCALE to give Kelvin; 0 for inputs already in Kelvin.",
+    "DATE": "Acquisition date as YYYY-MM-DD, when it is not in the file name.",
+}
+
+# words people type in the Toolbox search; every algorithm has these, plus its group's and its own TAGS
+PROVIDER_TAGS = ("land surface temperature", "LST", "temperature", "MODIS", "Landsat", "thermal")
+GROUP_TAGS = {
+    "preprocessing": ("import", "preprocessing", "cloud", "Kelvin", "Celsius"),
+    "classical": ("fusion", "spatiotemporal fusion", "downscaling", "sharpening", "30 m", "daily", "urban heat island"),
+    "deep": ("fusion", "spatiotemporal fusion", "downscaling", "deep learning", "neural network", "PyTorch", "GPU",
+             "urban heat island"),
+    "evaluation": ("accuracy", "validation", "error", "RMSE", "SSIM", "PSNR", "SAM", "CC", "ERGAS", "report", "metrics"),
+}
+
+
+def plugin_metadata():
+    """metadata.txt's [general] section as a dict."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read(os.path.join(PLUGIN_DIR, "metadata.txt"), encoding="utf-8")
+    return dict(parser.items("general"))
+
+
+def help_url():
+    return plugin_metadata()["repository"].rstrip("/") + "#" + README_ANCHOR
+
+
+ABBREVIATIONS = ("al.", "e.g.", "i.e.", "etc.", "approx.")
+
+
+def first_sentence(text):
+    """The help's first sentence as plain text (ends at '. ', not after 'et al.' or 'e.g.')."""
+    plain = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text))).strip()
+    for m in re.finditer(r"[.](?=\s|$)", plain):
+        head = plain[:m.end()]
+        if not head.endswith(ABBREVIATIONS):
+            return head[:-1] + "."
+    return plain
+
+
+def torch_ready():
+    """(ok, message): PyTorch can be imported, else how to install it."""
+    from ..models import registry
+
+    return (True, "") if registry.torch_available() else (False, registry.TORCH_HINT)
+
+
+class ProcessingConventions:
+    """Mixin for ``QgsProcessingAlgorithm`` subclasses; reads ``HELP``, ``PARAM_HELP``, ``TAGS`` and ``GROUP``."""
+
+    HELP = ""
+    PARAM_HELP = {}
+    TAGS = ()
+
+    def addParameter(self, definition, createOutput=True):  # noqa: N802, N803 - Qt's names
+        text = self.PARAM_HELP.get(definition.name()) or COMMON_HELP.get(definition.name())
+        if text:
+            definition.setHelp(text)
+        return super().addParameter(definition, createOutput)
+
+    def parameter_help_html(self):
+        rows = []
+        for p in self.parameterDefinitions():
+            flags = []
+            if p.flags() & p.FlagOptional:
+                flags.append("optional")
+            if p.flags() & p.FlagAdvanced:
+                flags.append("advanced")
+            extra = f" ({', '.join(flags)})" if flags else ""
+            rows.append(f"<b>{p.name()}</b> &ndash; <i>{html.escape(p.description(), False)}</i>{extra}: "
+                        f"{html.escape(p.help(), False)}")
+        return "<h3>Parameters</h3>\n" + "<br>\n".join(rows) if rows else ""
+
+    def shortHelpString(self):  # noqa: N802
+        return self.HELP + "\n" + self.parameter_help_html()
+
+    def shortDescription(self):  # noqa: N802
+        return first_sentence(self.HELP)
+
+    def tags(self):
+        out = []
+        for t in (*PROVIDER_TAGS, *GROUP_TAGS.get(self.GROUP, ()), *self.TAGS):
+            if t not in out:
+                out.append(t)
+        return out
+
+    def helpUrl(self):  # noqa: N802
+        return help_url()
+
+    def canExecute(self):  # noqa: N802
+        if self.GROUP == "deep":
+            return torch_ready()
+        return True, ""
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        ok, msg = super().checkParameterValues(parameters, context)
+        if not ok:
+            return ok, msg
+        for p in self.parameterDefinitions():
+            if not isinstance(p, QgsProcessingParameterRasterDestination):
+                continue
+            # the raw value, not parameterAsOutputLayer: that would register a layer to load on completion
+            value = parameters.get(p.name())
+            if isinstance(value, QgsProcessingOutputLayerDefinition):
+                value = value.sink.staticValue()
+            value = str(value or "")
+            if value and value != QgsProcessing.TEMPORARY_OUTPUT and os.path.splitext(value)[1]:
+                try:
+                    raster_driver(value, p.name())
+                except LstFusionError as exc:
+                    return False, str(exc)
+        return True, ""

@@ -1,0 +1,112 @@
+"""How LST outputs look when QGIS loads them: a temperature style and a name with method and date.
+
+Processing loads an algorithm's outputs on the main thread after the run; a
+``QgsProcessingLayerPostProcessorInterface`` attached to the output's
+``LayerDetails`` styles and names the layer there (never from the worker
+thread). The dock panel uses :func:`style_lst_layer` for the layers it loads.
+"""
+from qgis.core import (
+    QgsColorRampShader,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsRasterLayer,
+    QgsRasterShader,
+    QgsSingleBandPseudoColorRenderer,
+    QgsStyle,
+)
+
+from ..core.provenance import layer_name
+from ..core.report import STRETCH_PERCENT, temperature_stretch
+
+RAMP = "Spectral"  # inverted: blue = cold, red = hot
+
+
+def layer_stretch(layer):
+    """(low, high): the STRETCH_PERCENT (2nd, 98th) percentiles of the layer's valid pixels."""
+    from ..core.io import read_raster
+
+    try:
+        return temperature_stretch(read_raster(layer.source(), "OUTPUT").data)
+    except Exception:  # not a plain file (e.g. a GeoPackage table): QGIS's own cumulative cut
+        lo, hi = STRETCH_PERCENT
+        return layer.dataProvider().cumulativeCut(1, lo / 100.0, hi / 100.0, layer.extent(), 250000)
+
+
+def apply_temperature_style(layer):
+    """Single-band pseudocolour, inverted Spectral ramp (blue cold, red hot), stretched linearly between the 2nd
+    and 98th percentiles of the valid pixels (values beyond are clamped to the end colours)."""
+    ramp = QgsStyle.defaultStyle().colorRamp(RAMP)
+    if ramp is None:
+        return False
+    ramp.invert()
+    lo, hi = layer_stretch(layer)
+    provider = layer.dataProvider()
+    shader_fn = QgsColorRampShader(lo, hi, ramp)
+    shader_fn.setClip(False)
+    shader_fn.classifyColorRamp(9, 1, layer.extent(), provider)
+    shader = QgsRasterShader(lo, hi)
+    shader.setRasterShaderFunction(shader_fn)
+    renderer = QgsSingleBandPseudoColorRenderer(provider, 1, shader)
+    renderer.setClassificationMin(lo)
+    renderer.setClassificationMax(hi)
+    layer.setRenderer(renderer)
+    layer.triggerRepaint()
+    return True
+
+
+def style_lst_layer(layer, name=None):
+    """Temperature style, and ``name`` (default: method and date from the raster's tags)."""
+    if not isinstance(layer, QgsRasterLayer) or not layer.isValid():
+        return
+    apply_temperature_style(layer)
+    if name is None:
+        from ..core.io import read_raster
+
+        try:
+            name = layer_name(read_raster(layer.source(), "OUTPUT").tags or {})
+        except Exception:
+            name = None
+    if name:
+        layer.setName(name)
+
+
+class TemperatureLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Styles and names an LST output when Processing loads it (main thread)."""
+
+    _alive = []  # Processing keeps only a pointer: the Python objects must outlive processAlgorithm
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        style_lst_layer(layer, self.name)
+
+    @classmethod
+    def attach(cls, context, path, name):
+        """If Processing will load ``path`` when the run ends, style it and call it ``name`` then."""
+        if not context.willLoadLayerOnCompletion(path):
+            return None
+        post = cls(name)
+        cls._alive.append(post)
+        del cls._alive[:-64]  # bounded; a run's post-processor is used within seconds of the run
+        details = context.layerToLoadOnCompletionDetails(path)
+        details.name = name
+        details.setPostProcessor(post)
+        return post
+
+
+def write_fused_output(alg, parameters, context, data, rasters, method, params, name="OUTPUT"):
+    """Write a fused LST raster with its provenance (core.provenance) and style/name it on load.
+
+    ``rasters`` {role: Raster} holds COARSE_TARGET (date, unit, grid); ``params`` {Processing name: value}.
+    """
+    from ..core.io import write_raster
+    from ..core.provenance import fused_metadata
+
+    path = alg.parameterAsOutputLayer(parameters, name, context)
+    target_layer = alg.parameterAsRasterLayer(parameters, "COARSE_TARGET", context)
+    meta = fused_metadata(method, data, rasters["COARSE_TARGET"], params, rasters, algorithm=f"lstfusion:{alg.name()}",
+                          target_name=target_layer.name() if target_layer is not None else "")
+    write_raster(path, data, rasters["COARSE_TARGET"].grid, parameter=name, **meta)
+    TemperatureLayerPostProcessor.attach(context, path, layer_name(meta["tags"]))
+    return path

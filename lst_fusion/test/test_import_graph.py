@@ -1,0 +1,50 @@
+"""scripts/import_graph.py: package-to-package imports and upward arrows, on a made-up package and on this one."""
+import importlib.util
+import os
+
+from .conftest import REPO
+
+spec = importlib.util.spec_from_file_location("import_graph", os.path.join(REPO, "scripts", "import_graph.py"))
+ig = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ig)
+
+
+def write(root, files):
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+
+
+def test_edges_and_upward_arrows_of_a_made_up_package(tmp_path):
+    pkg = tmp_path / "pkg"
+    write(pkg, {
+        "__init__.py": "",
+        "core/__init__.py": "",
+        "core/a.py": "import os\n\ndef f():\n    from ..models import m  # lazy, still an arrow\n",
+        "core/b.py": "from . import a\nfrom .a import f\n",
+        "models/__init__.py": "",
+        "models/m.py": "from ..core import a\nimport pkg.core.b\n",
+        "ui/__init__.py": "from pkg.algorithms import x\n",
+        "algorithms/x.py": "from ..ui import something\nfrom pkg import version\n",
+        "version.py": "",
+        "test/test_x.py": "from ..ui import z\n",
+    })
+    edges = ig.graph(str(pkg))
+    assert {k: len(v) for k, v in edges.items()} == {
+        ("core", "models"): 1, ("models", "core"): 2, ("ui", "algorithms"): 1, ("algorithms", "ui"): 1,
+        ("algorithms", "version"): 1}
+    assert edges[("core", "models")] == [("pkg/core/a.py", 4)]
+    text, ups = ig.report(edges)
+    assert sorted(ups) == [("algorithms", "ui"), ("core", "models")]
+    assert "core -> models       1 import(s)   <-- UPWARD" in text and "pkg/core/a.py:4" in text
+    assert text.endswith("2 upward arrow(s): algorithms -> ui, core -> models")
+    assert ig.main([str(pkg)]) == 0 and ig.main(["--strict", str(pkg)]) == 1
+
+
+def test_this_package_has_no_new_upward_arrow():
+    """Today core/ imports models/ (issue #16 moves that code into deep/); no other upward arrow may appear."""
+    edges = ig.graph(os.path.join(REPO, "lst_fusion"))
+    _, ups = ig.report(edges)
+    assert set(ups) <= {("core", "models")}
+    assert ("algorithms", "core") in edges and ("ui", "algorithms") in edges

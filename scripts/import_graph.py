@@ -1,0 +1,111 @@
+"""Print the package-to-package imports of lst_fusion and flag the upward ones.
+
+    python3 scripts/import_graph.py [--strict] [PACKAGE_DIR]
+
+The intended direction is ui -> algorithms -> deep -> models -> core (plugin.py
+above all, version.py below all): a package may import those to its right,
+never those to its left. Every ``import``/``from ... import`` is counted,
+including the lazy ones inside functions, since they couple the packages just
+the same. Tests (``test/``) are left out. With ``--strict`` the exit status is
+1 when there is an upward arrow.
+"""
+import ast
+import os
+import sys
+from collections import defaultdict
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# higher imports lower; equal ranks are one layer
+LAYERS = {"plugin": 6, "__init__": 6, "ui": 5, "algorithms": 4, "deep": 3, "models": 2, "core": 1, "version": 0}
+SKIP = {"test"}
+
+
+def unit_of(parts):
+    """The package (first path component under the root package) of a module path like ['core', 'io']."""
+    return parts[0] if parts else "__init__"
+
+
+def module_parts(package_dir, path):
+    rel = os.path.relpath(path, package_dir)[:-3].split(os.sep)
+    if rel[-1] == "__init__":
+        rel = rel[:-1]
+    return rel
+
+
+def imports_of(path, parts, top):
+    """[(imported module parts under the root package, line)] for one file."""
+    with open(path, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read(), path)
+    is_pkg = os.path.basename(path) == "__init__.py"
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                names = alias.name.split(".")
+                if names[0] == top:
+                    out.append((names[1:], node.lineno))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = parts if is_pkg else parts[:-1]
+                base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+                target = base + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.split(".")[0] == top:
+                target = node.module.split(".")[1:]
+            else:
+                continue
+            if node.module is None or not target:  # from . import a / from lst_fusion import version: names are modules
+                out += [(target + [a.name], node.lineno) for a in node.names]
+            else:
+                out.append((target, node.lineno))
+    return out
+
+
+def graph(package_dir):
+    """{(from package, to package): [(file, line), ...]} between different packages."""
+    top = os.path.basename(os.path.normpath(package_dir))
+    edges = defaultdict(list)
+    for d, dirs, files in os.walk(package_dir):
+        dirs[:] = sorted(x for x in dirs if x not in SKIP and x != "__pycache__")
+        for f in sorted(files):
+            if not f.endswith(".py"):
+                continue
+            path = os.path.join(d, f)
+            parts = module_parts(package_dir, path)
+            src = unit_of(parts)
+            for target, line in imports_of(path, parts, top):
+                dst = unit_of(target)
+                if dst != src and dst not in SKIP:
+                    edges[(src, dst)].append((os.path.relpath(path, os.path.dirname(package_dir)), line))
+    return dict(edges)
+
+
+def upward(src, dst):
+    return LAYERS.get(src, 99) < LAYERS.get(dst, 99)
+
+
+def report(edges):
+    order = sorted(LAYERS, key=lambda k: -LAYERS[k])
+    lines = ["order: ui -> algorithms -> deep -> models -> core (plugin.py on top, version.py at the bottom)", ""]
+    key = lambda e: (order.index(e[0]) if e[0] in order else 99, order.index(e[1]) if e[1] in order else 99)
+    for src, dst in sorted(edges, key=key):
+        where = edges[(src, dst)]
+        flag = "   <-- UPWARD" if upward(src, dst) else ""
+        lines.append(f"{src:>10} -> {dst:<10} {len(where):3d} import(s){flag}")
+        if flag:
+            lines += [f"{'':15}{f}:{n}" for f, n in where]
+    ups = [e for e in edges if upward(*e)]
+    lines += ["", f"{len(ups)} upward arrow(s)" + (": " + ", ".join(f"{a} -> {b}" for a, b in sorted(ups, key=key))
+                                                   if ups else "")]
+    return "\n".join(lines), ups
+
+
+def main(argv):
+    strict = "--strict" in argv
+    args = [a for a in argv if a != "--strict"]
+    text, ups = report(graph(args[0] if args else os.path.join(ROOT, "lst_fusion")))
+    print(text)
+    return 1 if strict and ups else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
