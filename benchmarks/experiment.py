@@ -167,6 +167,7 @@ def run(a, log=print):
         fit = residual.cross_sensor_fit([f1, f2], [c1, c2], block)
         log("  " + residual.describe_fit(fit))
         n1, n2, n0 = (residual.apply_cross_sensor(c, fit) for c in (c1, c2, c0))
+        panels = {}
         for name, pred in predictions_for_case(case, pairs, models, quantity, a.device).items():
             baseline = name in protocol.BASELINES
             variants = {}
@@ -180,10 +181,24 @@ def run(a, log=print):
                 variants["+RC"] = residual.residual_correction(plain, c0, block)
                 variants["+XN+RC"] = residual.residual_correction(pred(n1, n2, n0), n0, block)
             for variant, p in variants.items():
+                if variant in ("", "+RC"):
+                    panels[f"{name} {variant}".strip()] = p
                 for row in metrics.evaluate_regions(p, truth, region_masks, a.ratio):
                     row["ubRMSE"] = float(np.sqrt(max(row["RMSE"] ** 2 - row["BIAS"] ** 2, 0.0)))
                     results.append({"method": name, "variant": variant or "as is", "date": case.date.isoformat(),
                                     **row})
+        day = sorted((r for r in results if r["date"] == case.date.isoformat() and r["region"] == "whole image"
+                      and r["variant"] in ("as is", "+RC")), key=lambda r: r["RMSE"])
+        ranked = [dict(r, method=f"{r['method']} {'' if r['variant'] == 'as is' else r['variant']}".strip())
+                  for r in day]
+        report.write_comparison_html(  # error maps of every method for this date, best first
+            os.path.join(a.out, f"report_{case.date:%Y%m%d}.html"), f"Leave-one-date-out, {case.date}", ranked,
+            truth, {r["method"]: panels[r["method"]] for r in ranked},
+            columns=["method", "RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC"],
+            header=report.report_header(method="every method, as is and with residual correction (+RC)",
+                                        date=case.date.isoformat(),
+                                        inputs={"pairs": f"{case.before} (before), {case.after} (after)"},
+                                        unit=report.unit_label(truth)))
         log(f"  scored {case.date} ({time.time() - t_start:.0f} s so far)")
     return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log)
 

@@ -88,6 +88,8 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
     assert "| EDCSTFN | as is |" in text and "LOSES to Landsat ref + MODIS change" in text
     train = list(csv.DictReader(open(out / "training.csv")))
     assert train[0]["test_date"] == "2020-02-02" and "2020-02-02" not in train[0]["train_dates"]
+    report = (out / "report_20200202.html").read_text()
+    assert report.count("class='method'") == len({(r["method"], r["variant"]) for r in rows if r["variant"] in ("as is", "+RC")})
 
 
 def test_experiment_on_two_pairs_says_not_enough(tmp_path):
