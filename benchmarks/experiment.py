@@ -6,9 +6,12 @@ ESTARFM takes the nearest pair before and after, STARFM and the baseline
 trained anew on the other pairs only (t's Landsat image in no role, checked)
 and predicts t.  Every prediction is scored against the real Landsat of t.
 
-Each method is scored as it is, with MODIS-consistent residual correction
-(``+RC``) and with cross-sensor normalisation of MODIS plus residual correction
-(``+XN+RC``; the line is fitted on the reference pairs only).  Writes
+Each method is scored as it is and corrected to MODIS (core.residual): its
+scene mean set to MODIS's (``+SM``), per MODIS footprint (``+RC``), and with
+cross-sensor normalisation of MODIS before fusion plus the footprint
+correction (``+XN+RC``; the line is fitted on the reference pairs only).
+``ubRMSE`` is the RMSE once the date's mean bias is removed: the skill in the
+spatial pattern.  Writes
 ``results.csv`` (method x variant x date x region x metrics), ``training.csv``
 (epochs, samples, seconds per model and test date) and ``results.md`` (per
 date, the mean over dates, and the fraction of dates on which each method
@@ -56,7 +59,6 @@ SITES = {
     "sample": dict(modis=os.path.join(SAMPLE, "modis"), landsat=os.path.join(SAMPLE, "landsat"), landsat_band=1,
                    modis_band=1, scales=(1.0, 1.0), quantity="lst", coarse_pixel=1000.0),
 }
-VARIANTS = ("", "+RC", "+XN+RC")
 # ubRMSE = sqrt(RMSE^2 - BIAS^2): the error left once the date's mean bias is removed (spatial detail)
 SHOWN = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
 
@@ -178,24 +180,26 @@ def run(a, log=print):
             else:
                 plain = pred(c1, c2, c0)
                 variants[""] = plain
-                variants["+RC"] = residual.residual_correction(plain, c0, block)
-                variants["+XN+RC"] = residual.residual_correction(pred(n1, n2, n0), n0, block)
+                variants["+SM"] = residual.correct(plain, c0, "scene mean", block)
+                variants["+RC"] = residual.correct(plain, c0, "MODIS footprint", block)
+                variants["+XN+RC"] = residual.correct(pred(n1, n2, n0), n0, "MODIS footprint", block)
             for variant, p in variants.items():
-                if variant in ("", "+RC"):
+                if variant in ("", "+SM", "+RC"):
                     panels[f"{name} {variant}".strip()] = p
                 for row in metrics.evaluate_regions(p, truth, region_masks, a.ratio):
                     row["ubRMSE"] = float(np.sqrt(max(row["RMSE"] ** 2 - row["BIAS"] ** 2, 0.0)))
                     results.append({"method": name, "variant": variant or "as is", "date": case.date.isoformat(),
                                     **row})
         day = sorted((r for r in results if r["date"] == case.date.isoformat() and r["region"] == "whole image"
-                      and r["variant"] in ("as is", "+RC")), key=lambda r: r["RMSE"])
+                      and r["variant"] in ("as is", "+SM", "+RC")), key=lambda r: r["RMSE"])
         ranked = [dict(r, method=f"{r['method']} {'' if r['variant'] == 'as is' else r['variant']}".strip())
                   for r in day]
         report.write_comparison_html(  # error maps of every method for this date, best first
             os.path.join(a.out, f"report_{case.date:%Y%m%d}.html"), f"Leave-one-date-out, {case.date}", ranked,
             truth, {r["method"]: panels[r["method"]] for r in ranked},
             columns=["method", "RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC"],
-            header=report.report_header(method="every method, as is and with residual correction (+RC)",
+            header=report.report_header(method="every method, as is and corrected to MODIS (+SM scene mean, "
+                                               "+RC per MODIS footprint)",
                                         date=case.date.isoformat(),
                                         inputs={"pairs": f"{case.before} (before), {case.after} (after)"},
                                         unit=report.unit_label(truth)))
@@ -212,7 +216,7 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
     whole = [r for r in results if r["region"] == "whole image"]
     base_rmse = {(r["date"], r["method"]): r["RMSE"] for r in whole
                  if r["method"] in protocol.BASELINES and r["variant"] == "as is"}
-    protocol.mark_verdicts([r for r in whole if r["variant"] in ("as is", "+RC", "+XN+RC")], group=("date",))
+    protocol.mark_verdicts([r for r in whole if r["variant"] != "+XN"], group=("date",))
     for r in whole:
         if r["method"] in protocol.BASELINES:
             r["verdict"] = "baseline"

@@ -10,7 +10,6 @@ import os
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
-    QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterNumber,
@@ -149,8 +148,9 @@ def engine_value(alg, parameters, context, feedback):
 
 
 def add_residual_correction(alg):
-    alg.addParameter(QgsProcessingParameterBoolean("RESIDUAL_CORRECTION", "MODIS-consistent residual correction",
-                                                   defaultValue=False))
+    from ..core.residual import MODES
+
+    add_enum(alg, "RESIDUAL_CORRECTION", "MODIS-consistent residual correction", list(MODES))
     p = QgsProcessingParameterNumber("COARSE_PIXEL", "MODIS pixel size for the correction (m)",
                                      QgsProcessingParameterNumber.Double, 1000.0)
     p.setMinimum(1.0)
@@ -159,19 +159,23 @@ def add_residual_correction(alg):
 
 
 def corrected_with_params(alg, parameters, context, feedback, prediction, rasters, params):
-    """(prediction, params): the prediction corrected against COARSE_TARGET when RESIDUAL_CORRECTION
-    is set (with a log line), and the output's provenance parameters with the correction's."""
-    if not alg.parameterAsBool(parameters, "RESIDUAL_CORRECTION", context):
-        return prediction, dict(params, RESIDUAL_CORRECTION=False)
+    """(prediction, params): the prediction corrected against COARSE_TARGET as RESIDUAL_CORRECTION
+    asks (with a log line), and the output's provenance parameters with the correction's."""
     from ..core import residual
 
+    mode = alg.enum_value(parameters, "RESIDUAL_CORRECTION", context, list(residual.MODES))
+    if mode == "none":
+        return prediction, dict(params, RESIDUAL_CORRECTION=mode)
     coarse = rasters["COARSE_TARGET"]
     pixel = alg.parameterAsDouble(parameters, "COARSE_PIXEL", context)
     block = residual.footprint_pixels(coarse.grid, pixel)
-    feedback.pushInfo(f"residual correction: the prediction averaged over {block}x{block}-pixel MODIS footprints "
-                      "now equals COARSE_TARGET there")
-    return (residual.residual_correction(prediction, coarse.data, block),
-            dict(params, RESIDUAL_CORRECTION=True, COARSE_PIXEL=pixel))
+    if mode == "scene mean":
+        feedback.pushInfo("residual correction: the prediction's mean now equals COARSE_TARGET's over the scene")
+    else:
+        feedback.pushInfo(f"residual correction: the prediction averaged over {block}x{block}-pixel MODIS "
+                          "footprints now equals COARSE_TARGET there")
+    return (residual.correct(prediction, coarse.data, mode, block),
+            dict(params, RESIDUAL_CORRECTION=mode, COARSE_PIXEL=pixel))
 
 
 def read_role_rasters(alg, parameters, context, names, optional=()):

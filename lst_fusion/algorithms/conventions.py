@@ -34,10 +34,11 @@ ROLE_HELP = {
 }
 COMMON_HELP = {
     **ROLE_HELP,
-    "RESIDUAL_CORRECTION": ("Make the prediction true to MODIS: averaged over each MODIS footprint (COARSE_PIXEL "
-                            "metres) it then equals COARSE_TARGET averaged there; the residuals are spread back "
-                            "smoothly (bicubic), as FSDAF and TsHARP do. Off by default: README, 'Accuracy on real "
-                            "data', shows where it helps and where it does not."),
+    "RESIDUAL_CORRECTION": ("Make the prediction true to MODIS. 'MODIS footprint': averaged over each MODIS pixel "
+                            "(COARSE_PIXEL metres) it then equals COARSE_TARGET averaged there, the residuals spread "
+                            "back smoothly (bicubic) as FSDAF and TsHARP do. 'scene mean': one offset, so that its "
+                            "mean equals MODIS's and the fused pattern stays whole. 'none' by default: README, "
+                            "'Accuracy on real data', shows where each helps."),
     "COARSE_PIXEL": "MODIS pixel size in metres, the footprint of the residual correction (1000 for MOD11A1 LST).",
     "ENGINE": ("Computes the window sums: auto = PyTorch on a CUDA GPU when one is visible, else numba when installed "
                "(about 10x faster than NumPy), else NumPy; all engines give the same result within float rounding, "

@@ -11,6 +11,9 @@ footprint (``block`` = coarse / fine pixel size, e.g. 1000 m / 30 m -> 33).
   TsHARP-style downscaling do) and the part that the smoothing leaves is
   redistributed a few times, then closed exactly per block.  Afterwards every
   block of the corrected prediction averages to MODIS (the invariant tested).
+* ``scene mean`` (:func:`correct`): one offset, so that the prediction's mean
+  equals MODIS's over the scene; keeps the fused spatial pattern whole and
+  takes only the level of the day from MODIS.
 * :func:`cross_sensor_fit`: Landsat and MODIS LST differ systematically
   (view angle, emissivity, overpass time).  A robust line Landsat_block =
   a + b * MODIS_block (Theil-Sen slope, median intercept) is fitted on the
@@ -103,6 +106,28 @@ def residual_correction(prediction, coarse, block, iterations=MAX_SPREAD_ITERATI
     out = out + _expand(np.where(np.isfinite(res), res, 0.0), block, p.shape)
     out[~np.isfinite(p)] = np.nan
     return out.astype(np.float32)
+
+
+MODES = ("none", "MODIS footprint", "scene mean")
+
+
+def correct(prediction, coarse, mode, block):
+    """Apply a residual-correction ``mode``: 'none', 'MODIS footprint' (see
+    :func:`residual_correction`) or 'scene mean' (one offset: the prediction's
+    mean becomes the MODIS mean over the pixels valid in both, the spatial
+    pattern is untouched)."""
+    if mode == "none":
+        return np.asarray(prediction, dtype=np.float32)
+    if mode == "scene mean":
+        p = np.asarray(prediction, dtype=np.float64)
+        c = np.asarray(coarse, dtype=np.float64)
+        valid = np.isfinite(p) & np.isfinite(c)
+        if not valid.any():
+            return p.astype(np.float32)
+        return (p + (c[valid].mean() - p[valid].mean())).astype(np.float32)
+    if mode == "MODIS footprint":
+        return residual_correction(prediction, coarse, block)
+    raise LstFusionError("RESIDUAL_CORRECTION", f"must be one of {', '.join(MODES)}, not {mode!r}")
 
 
 def _theil_sen(x, y, max_points=400, seed=0):

@@ -78,7 +78,7 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
     rows = list(csv.DictReader(open(out / "results.csv")))
     assert {r["method"] for r in rows} == {"STARFM", "ESTARFM", "EDCSTFN", "MODIS resampled",
                                            "Landsat ref + MODIS change"}
-    assert {r["variant"] for r in rows} == {"as is", "+RC", "+XN+RC", "+XN"}
+    assert {r["variant"] for r in rows} == {"as is", "+SM", "+RC", "+XN+RC", "+XN"}
     assert {r["date"] for r in rows} == {"2020-02-02"}
     est = [r for r in rows if r["method"] == "ESTARFM" and r["variant"] == "as is"][0]
     assert float(est["RMSE"]) < 0.05  # a uniform change: ESTARFM is exact up to float32
@@ -89,7 +89,7 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
     train = list(csv.DictReader(open(out / "training.csv")))
     assert train[0]["test_date"] == "2020-02-02" and "2020-02-02" not in train[0]["train_dates"]
     report = (out / "report_20200202.html").read_text()
-    assert report.count("class='method'") == len({(r["method"], r["variant"]) for r in rows if r["variant"] in ("as is", "+RC")})
+    assert report.count("class='method'") == len({(r["method"], r["variant"]) for r in rows if r["variant"] in ("as is", "+SM", "+RC")})
 
 
 def test_experiment_on_two_pairs_says_not_enough(tmp_path):

@@ -108,6 +108,26 @@ def test_estarfm_and_starfm_equal_the_core(run, scene, tmp_path):
     np.testing.assert_allclose(read_raster(res["OUTPUT"]).data, expected, atol=1e-5)
 
 
+
+def test_residual_correction_makes_the_prediction_true_to_modis(run, scene, tmp_path):
+    from lst_fusion.core import residual
+
+    paths, arrays = scene
+    c0 = arrays["COARSE_TARGET"]
+    one = {k: paths[k] for k in ("FINE_REF1", "COARSE_REF1", "COARSE_TARGET")}
+    # 30 m pixels, a 300 m "MODIS" footprint: blocks of 10 x 10
+    res = run("starfm", {**one, "WINDOW": 9, "RESIDUAL_CORRECTION": 1, "COARSE_PIXEL": 300,
+                         "OUTPUT": str(tmp_path / "rc.tif")})
+    out = read_raster(res["OUTPUT"])
+    np.testing.assert_allclose(residual.block_mean(out.data, 10), residual.block_mean(c0, 10), atol=1e-3)
+    assert out.tags["RESIDUAL_CORRECTION"] == "MODIS footprint" and out.tags["COARSE_PIXEL"] == "300.0"
+    res = run("starfm", {**one, "WINDOW": 9, "RESIDUAL_CORRECTION": 2, "OUTPUT": str(tmp_path / "sm.tif")})
+    plain = starfm(arrays["FINE_REF1"], arrays["COARSE_REF1"], c0, window=9)
+    sm = read_raster(res["OUTPUT"]).data
+    assert abs(np.nanmean(sm) - np.nanmean(c0)) < 1e-3
+    np.testing.assert_allclose(sm - plain, np.nanmean(c0) - np.nanmean(plain), atol=1e-3)  # one offset
+
+
 @pytest.mark.parametrize("engine", ["numpy", "numba"])
 def test_engine_parameter_runs_that_engine_and_says_so(run, scene, tmp_path, engine):
     import processing

@@ -29,6 +29,17 @@ def test_a_consistent_prediction_is_left_alone():
     np.testing.assert_allclose(out, coarse + detail, atol=1e-4)
 
 
+def test_scene_mean_correction_shifts_the_level_only():
+    pred = np.array([[1.0, 2.0], [3.0, np.nan]])
+    coarse = np.array([[10.0, 10.0], [13.0, 40.0]])  # the pixel NaN in the prediction does not count
+    out = residual.correct(pred, coarse, "scene mean", 1)
+    np.testing.assert_allclose(out[np.isfinite(out)], [10.0, 11.0, 12.0])
+    assert np.isnan(out[1, 1])
+    np.testing.assert_array_equal(residual.correct(pred, coarse, "none", 1), pred.astype(np.float32))
+    with pytest.raises(residual.LstFusionError, match="^RESIDUAL_CORRECTION: must be one of"):
+        residual.correct(pred, coarse, "smooth", 1)
+
+
 def test_cross_sensor_fit_is_robust():
     rng = np.random.default_rng(3)
     m = [rng.uniform(280, 310, (40, 40)) for _ in range(2)]
