@@ -442,7 +442,7 @@ def _stale_temporaries(folder):
 
 def _gapfill_date(plan, modis, grid, folder, cancel):
     """Fill the target's MODIS into modis_filled/M_YYYYMMDD.tif (kept for a re-run); False when impossible."""
-    from .gapfill import gapfill
+    from .gapfill import spatial_fill, temporal_fill
 
     path = os.path.join(folder, "modis_filled", f"M_{plan.date:%Y%m%d}.tif")
     if os.path.exists(path):
@@ -457,17 +457,10 @@ def _gapfill_date(plan, modis, grid, folder, cancel):
     before = [d for d in near if d < plan.date][:2]
     after = [d for d in near if d > plan.date][:2]
     others = [(d, whole(modis[d])) for d in sorted(before + after)]
-    try:
-        filled, _ = gapfill(target, "temporal+spatial", plan.date, others, GAPFILL_DAYS, cancel=cancel)
-    except LstFusionError:
-        if not others or all(not np.isfinite(a).any() for _, a in others):
-            return False
-        filled, _ = gapfill(target, "temporal", plan.date, others, GAPFILL_DAYS)
-        if not np.isfinite(filled).any():
-            return False
-        from .gapfill import spatial_fill
-
-        filled, _ = spatial_fill(filled, cancel=cancel)
+    filled, _ = temporal_fill(target, plan.date, others, GAPFILL_DAYS)
+    if not np.isfinite(filled).any():
+        return False
+    filled, _ = spatial_fill(filled, cancel=cancel)  # = core.gapfill's 'temporal+spatial'
     from .io import write_raster
 
     write_raster(path, filled, grid, tags={"ACQUISITION_DATE": plan.date.isoformat(), "GAPFILLED": "temporal+spatial"})
@@ -510,8 +503,8 @@ def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_
                 if log:
                     log(f"MODIS: {d} is {p.modis_clear:.1f} % clear (MIN_CLEAR {min_clear:g} %): gap-filled first")
             else:
-                p.status = (f"skipped: MODIS {p.modis_clear:.1f} % clear (MIN_CLEAR {min_clear:g} %) and no clear "
-                            f"pixel within {GAPFILL_DAYS} days to fill from")
+                p.status = (f"skipped: MODIS {p.modis_clear:.1f} % clear (MIN_CLEAR {min_clear:g} %) and not fillable "
+                            f"(no valid pixel, nor clear MODIS on both sides within {GAPFILL_DAYS} days)")
         p.output = os.path.join(folder, f"LST_{label}_{d:%Y%m%d}.tif")
         refs = [r for r in (p.ref1, p.ref2) if r]
         p.key = _key({"method": method, "date": d, "refs": refs, "modis": os.path.basename(p.modis.path),
