@@ -163,7 +163,10 @@ class SeriesResult:
     vrt: str
     outputs: list
     scheduler: str
-    stretch: tuple = None
+    grid: object = None
+    modis: dict = field(default_factory=dict)  # ISO date -> Source of the MODIS used (gap-filled or not)
+    pairs: list = field(default_factory=list)  # ISO dates of the reference pairs
+    method: str = ""
 
 
 # ---------------------------------------------------------------- reading windows on the fine grid
@@ -721,7 +724,9 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
     for r in rows:
         if r["status"].startswith("skipped"):
             log(f"{r['date']}: {r['status']}")
-    return SeriesResult(rows, output_dir, csv_path, vrt, outputs, sched.name)
+    pair_dates = sorted(d for d in lsrc if d in msrc)
+    return SeriesResult(rows, output_dir, csv_path, vrt, outputs, sched.name, grid,
+                        {p.date.isoformat(): p.modis for p in plans}, [d.isoformat() for d in pair_dates], label)
 
 
 def write_series_csv(path, rows):
