@@ -66,7 +66,7 @@ GAPFILL_DAYS = 32
 MODEL_HALO = 32  # px of context around a tile for models with global context (AdaIN, attention)
 CSV_COLUMNS = ["date", "status", "ref1", "ref2", "modis_clear", "output"]
 SEQUENTIAL_NOTE = ("dask is not installed: the series runs sequentially in this process "
-                   "(install dask[distributed] to use every core or a cluster)")
+                   "(the Python package dask[distributed] uses every core or a cluster)")
 
 
 def methods():
@@ -334,9 +334,8 @@ class DaskDistributed:
         try:
             from distributed import Client
         except ImportError:
-            raise LstFusionError("DASK_SCHEDULER", "a scheduler address needs dask.distributed: install "
-                                 "dask[distributed] into QGIS's Python (python -m pip install 'dask[distributed]')"
-                                 ) from None
+            raise LstFusionError("DASK_SCHEDULER", "a scheduler address needs the Python package dask[distributed] "
+                                 "in QGIS's Python (requirements.txt pins the tested version)") from None
         try:
             self.client = Client(address, timeout=timeout, set_as_default=False)
         except Exception as exc:  # OSError, TimeoutError, ...: one sentence for the user
