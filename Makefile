@@ -40,6 +40,7 @@ demo: venv
 bench: venv
 	$(PY) benchmarks/bench_classical.py
 	$(PY) benchmarks/bench_deep.py
+	$(PY) benchmarks/bench_series.py
 
 package:
 	/usr/bin/python3 scripts/package.py

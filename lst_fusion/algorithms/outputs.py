@@ -31,14 +31,15 @@ def layer_stretch(layer):
         return layer.dataProvider().cumulativeCut(1, lo / 100.0, hi / 100.0, layer.extent(), 250000)
 
 
-def apply_temperature_style(layer):
+def apply_temperature_style(layer, limits=None):
     """Single-band pseudocolour, inverted Spectral ramp (blue cold, red hot), stretched linearly between the 2nd
-    and 98th percentiles of the valid pixels (values beyond are clamped to the end colours)."""
+    and 98th percentiles of the valid pixels, or ``limits`` (low, high) shared by several layers (values beyond
+    are clamped to the end colours)."""
     ramp = QgsStyle.defaultStyle().colorRamp(RAMP)
     if ramp is None:
         return False
     ramp.invert()
-    lo, hi = layer_stretch(layer)
+    lo, hi = limits if limits is not None else layer_stretch(layer)
     provider = layer.dataProvider()
     shader_fn = QgsColorRampShader(lo, hi, ramp)
     shader_fn.setClip(False)

@@ -12,6 +12,7 @@ def algorithm_classes():
     from .compare_methods import CompareMethods
     from .estarfm import Estarfm
     from .evaluate import Evaluate
+    from .fuse_series import FuseSeries
     from .gapfill import GapFill
     from .import_landsat import ImportLandsat
     from .import_modis import ImportModis
@@ -20,7 +21,8 @@ def algorithm_classes():
     from .starfm import Starfm
     from .train_model import train_class
 
-    classes = [ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Estarfm, Starfm, Evaluate, CompareMethods]
+    classes = [ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Estarfm, Starfm, FuseSeries, Evaluate,
+               CompareMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]
     return classes

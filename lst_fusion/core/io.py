@@ -293,3 +293,64 @@ def check_same_grid(named_rasters):
                 f"grid differs from {first_name}: {g.describe()} vs {g0.describe()}; "
                 "resample it onto the same grid first (lstfusion:resample)",
             )
+
+
+def read_window(path, r0, r1, c0, c1, halo=0, band=1, scale=1.0, parameter="INPUT"):
+    """Rows ``r0-halo:r1+halo`` and columns ``c0-halo:c1+halo`` of one band as float64 with NaN for nodata
+    and outside the raster (as ``tiling.halo_block`` cuts an array): only that window is read from disk."""
+    _need_rasterio()
+    from rasterio.windows import Window
+
+    out = np.full((r1 - r0 + 2 * halo, c1 - c0 + 2 * halo), np.nan, dtype=np.float64)
+    try:
+        with rasterio.open(str(path)) as ds:
+            if band > ds.count:
+                raise LstFusionError(parameter, f"{os.path.basename(str(path))} has {ds.count} band(s), band {band} "
+                                     "was asked for")
+            sr0, sr1 = max(r0 - halo, 0), min(r1 + halo, ds.height)
+            sc0, sc1 = max(c0 - halo, 0), min(c1 + halo, ds.width)
+            if sr1 <= sr0 or sc1 <= sc0:
+                return out
+            arr = ds.read(band, window=Window(sc0, sr0, sc1 - sc0, sr1 - sr0))
+            nodata = ds.nodatavals[band - 1] if ds.nodatavals else ds.nodata
+    except rasterio.errors.RasterioIOError as exc:
+        raise LstFusionError(parameter, f"cannot open {os.path.basename(str(path))}: {exc}") from None
+    data = arr.astype(np.float32)  # as read_raster: float32 first, so a windowed read equals a whole read
+    if nodata is not None and not np.isnan(nodata):
+        data[arr == nodata] = np.nan
+    data[~np.isfinite(data)] = np.nan
+    data[np.abs(data) > 1e30] = np.nan
+    if scale != 1.0:
+        data *= np.float32(scale)
+    out[sr0 - (r0 - halo):sr1 - (r0 - halo), sc0 - (c0 - halo):sc1 - (c0 - halo)] = data
+    return out
+
+
+@contextlib.contextmanager
+def tile_writer(path, grid, tags=None, description=None, unit=None, parameter="OUTPUT"):
+    """A GeoTIFF written window by window (``write(block, r0, c0)``) into a temporary file beside ``path``,
+    renamed to ``path`` only when the block exits without error: a cancelled or failed run leaves nothing."""
+    _need_rasterio()
+    path = str(path)
+    if raster_driver(path, parameter) != "GTiff":
+        raise LstFusionError(parameter, "tiled writing supports GeoTIFF (.tif) only")
+    profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=1, dtype="float32",
+                   crs=grid.crs, transform=grid.transform, nodata=np.nan, compress="deflate", predictor=3)
+    if grid.width >= 256 and grid.height >= 256:
+        profile.update(tiled=True, blockxsize=256, blockysize=256)
+    from rasterio.windows import Window
+
+    with atomic_path(path, ".tif") as tmp:
+        with rasterio.open(tmp, "w", **profile) as ds:
+            def write(block, r0, c0):
+                block = np.asarray(block, dtype=np.float32)
+                ds.write(block, 1, window=Window(c0, r0, block.shape[1], block.shape[0]))
+
+            yield write
+            if tags:
+                ds.update_tags(**{k: str(v) for k, v in tags.items()})
+            if description:
+                ds.set_band_description(1, description)
+            if unit:
+                ds.set_band_unit(1, unit)
+    return path

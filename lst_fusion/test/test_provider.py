@@ -17,7 +17,7 @@ from qgis.core import (
 
 from lst_fusion.models.registry import model_ids
 
-EXPECTED = {"import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "estarfm", "starfm", "evaluate",
+EXPECTED = {"import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "estarfm", "starfm", "fuse_series", "evaluate",
             "compare_methods"} | {f"train_{m}" for m in model_ids()} | {f"predict_{m}" for m in model_ids()}
 
 
@@ -42,7 +42,7 @@ def test_provider_lists_every_algorithm(provider):
 
 
 def alg_needs_layers(alg):
-    return alg.name().startswith("train_")
+    return alg.name().startswith("train_") or alg.name() == "fuse_series"  # LANDSAT + MODIS, or DATASET
 
 
 def valid_parameters(alg, tif_path, tmp_path):

@@ -1,0 +1,165 @@
+"""lstfusion:fuse_series - a daily fused series in one folder, loaded as a dated layer group."""
+import os
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterString,
+)
+
+from ..core import series as core_series
+from .base import LstFusionAlgorithm, add_double, add_engine, add_enum, add_int, engine_value
+from .subregions import read_subregions
+
+QUANTITIES = ["lst", "reflectance"]
+
+
+def method_options():
+    from ..models.registry import info
+
+    return ["ESTARFM", "STARFM"] + [info(m).name for m in core_series.methods()[2:]]
+
+
+class FuseSeries(LstFusionAlgorithm):
+    ALG_ID = "fuse_series"
+    DISPLAY = "Fuse a daily LST series"
+    GROUP = "classical"
+    HELP = ("Fuses a daily fine (30 m) LST series, one raster per MODIS date between START and END. "
+            "The OUTPUT folder gets LST_METHOD_YYYYMMDD.tif per date, series.csv (date, status, reference dates, MODIS clear %, "
+            "output), series.vrt (one band per date), series_stats.csv and series_report.html (mean, p10, p90 per "
+            "date and subregion, fused beside MODIS, Landsat dates marked). "
+            "Reference pairs are Landsat dates with a MODIS raster of the same day: ESTARFM and two-pair models "
+            "take the nearest pair on or before the date and the nearest after it, one-pair models the nearest, "
+            "STARFM two when there are two; pairs farther than MAX_GAP_DAYS are not used and such dates are "
+            "skipped with the reason in series.csv. A re-run keeps every date already complete with the same "
+            "inputs and parameters. Tiles run on Dask when it is installed (in this process, or on the cluster "
+            "of DASK_SCHEDULER), else one after another; the results are the same bit for bit. When loaded, "
+            "the dates form a layer group with one temperature style and legend range, each layer with its own "
+            "day as fixed temporal range, so the Temporal Controller animates the season.")
+    TAGS = ("series", "time series", "daily", "season", "Temporal Controller", "animation", "Dask", "ESTARFM",
+            "STARFM")
+    PARAM_HELP = {
+        "MODIS": ("Daily MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, year + day of year 2020068, "
+                  "MODIS A2021227) or an ACQUISITION_DATE tag; on the Landsat grid or resampled onto it per tile."),
+        "LANDSAT": "Landsat LST rasters dated by their names, all on one grid (the grid of the series).",
+        "DATASET": "Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).",
+        "METHOD": "Fusion method: ESTARFM, STARFM, or a deep model (with its CHECKPOINT).",
+        "CHECKPOINT": "For the deep models: a .pt file written by lstfusion:train_<model>; empty = the bundled one.",
+        "START": "First date (YYYY-MM-DD); empty = the first MODIS date.",
+        "END": "Last date (YYYY-MM-DD); empty = the last MODIS date.",
+        "MAX_GAP_DAYS": "The farthest, in days, a reference pair may be from the date it serves.",
+        "MIN_CLEAR": ("A MODIS date with fewer clear pixels than this percentage is gap-filled first (linear in time, "
+                      "then focal mean), and skipped with the reason when it cannot be filled."),
+        "DASK_SCHEDULER": ("Address of a dask.distributed scheduler (tcp://host:8786) to run the tiles on; empty = in "
+                           "this QGIS process (Dask threads when dask is installed, else one after another)."),
+        "LANDSAT_BAND": "Band of the Landsat rasters to fuse (multi-band exports).",
+        "MODIS_BAND": "Band of the MODIS rasters to fuse.",
+        "LANDSAT_SCALE": "Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000).",
+        "MODIS_SCALE": "Factor applied to the MODIS values on reading.",
+        "QUANTITY": ("What the rasters hold, for ESTARFM's similarity and outlier revision: lst (K or degC) or "
+                     "reflectance (0-1)."),
+        "WINDOW": "Side of the moving window in pixels, odd; 0 = the method's default (ESTARFM 51, STARFM 31).",
+        "CLASSES": "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
+        "TILE_SIZE": "Edge of one task's tile in pixels (plus the window's halo); memory per task grows with it.",
+        "OUTPUT": "Folder for the dated rasters, series.csv, series.vrt, series_stats.csv and series_report.html.",
+    }
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterMultipleLayers("MODIS", "MODIS LST rasters (daily)",
+                                                               QgsProcessing.TypeRaster, optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers("LANDSAT", "Landsat LST rasters",
+                                                               QgsProcessing.TypeRaster, optional=True))
+        self.addParameter(QgsProcessingParameterFile("DATASET", "Dataset folder (align_pairs) instead of the lists",
+                                                     QgsProcessingParameterFile.Folder, optional=True))
+        add_enum(self, "METHOD", "Method", method_options())
+        self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt; empty = bundled)",
+                                                     extension="pt", optional=True))
+        self.addParameter(QgsProcessingParameterString("START", "First date (YYYY-MM-DD)", optional=True))
+        self.addParameter(QgsProcessingParameterString("END", "Last date (YYYY-MM-DD)", optional=True))
+        add_int(self, "MAX_GAP_DAYS", "Farthest reference pair (days)", core_series.DEFAULT_MAX_GAP_DAYS, 1)
+        add_double(self, "MIN_CLEAR", "Gap-fill MODIS dates clearer than this less (%)", 0.0, 0.0)
+        self.addParameter(QgsProcessingParameterString("DASK_SCHEDULER", "Dask scheduler address (optional)",
+                                                       optional=True))
+        add_int(self, "LANDSAT_BAND", "Band of the Landsat rasters", 1, 1)
+        add_int(self, "MODIS_BAND", "Band of the MODIS rasters", 1, 1)
+        for name, label in (("LANDSAT_SCALE", "Landsat scale factor"), ("MODIS_SCALE", "MODIS scale factor")):
+            add_double(self, name, label, 1.0)
+            self.parameterDefinition(name).setFlags(self.parameterDefinition(name).flags()
+                                                    | QgsProcessingParameterDefinition.FlagAdvanced)
+        add_enum(self, "QUANTITY", "Quantity", QUANTITIES, advanced=True)
+        add_int(self, "WINDOW", "Window size (pixels, odd; 0 = default)", 0, 0)
+        add_int(self, "CLASSES", "Number of classes", 4, 1)
+        add_int(self, "TILE_SIZE", "Tile size (pixels)", core_series.DEFAULT_TILE, 16)
+        for name in ("WINDOW", "CLASSES", "TILE_SIZE"):
+            self.parameterDefinition(name).setFlags(self.parameterDefinition(name).flags()
+                                                    | QgsProcessingParameterDefinition.FlagAdvanced)
+        add_engine(self)
+        from .subregions import add_subregion_parameters
+
+        add_subregion_parameters(self)
+        self.removeParameter("RESOLUTION_RATIO")
+        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", "Series folder"))
+        self.addOutput(QgsProcessingOutputNumber("N_DATES", "Dates with a fused raster"))
+        self.addOutput(QgsProcessingOutputFile("SERIES_CSV", "series.csv"))
+        self.addOutput(QgsProcessingOutputFile("SERIES_VRT", "series.vrt"))
+        self.addOutput(QgsProcessingOutputFile("OUTPUT_HTML", "Season report"))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        ok, msg = super().checkParameterValues(parameters, context)
+        if ok and not parameters.get("DATASET") and not (parameters.get("MODIS") and parameters.get("LANDSAT")):
+            return False, "MODIS: give MODIS and LANDSAT rasters, or a DATASET folder"
+        return ok, msg
+
+    def execute(self, parameters, context, feedback, progress, cancel):
+        modis_layers = self.parameterAsLayerList(parameters, "MODIS", context)
+        landsat_layers = self.parameterAsLayerList(parameters, "LANDSAT", context)
+        methods = core_series.methods()
+        method = methods[self.parameterAsEnum(parameters, "METHOD", context)]
+        window = self.parameterAsInt(parameters, "WINDOW", context) or None
+        engine = engine_value(self, parameters, context, feedback) if method in core_series.CLASSICAL else "auto"
+        out = self.parameterAsString(parameters, "OUTPUT", context)
+        res = core_series.fuse_series(
+            out, modis=[lyr.source() for lyr in modis_layers] or None,
+            landsat=[lyr.source() for lyr in landsat_layers] or None,
+            dataset=self.parameterAsFile(parameters, "DATASET", context) or None, method=method,
+            start=self.parameterAsString(parameters, "START", context) or None,
+            end=self.parameterAsString(parameters, "END", context) or None,
+            max_gap_days=self.parameterAsInt(parameters, "MAX_GAP_DAYS", context),
+            min_clear=self.parameterAsDouble(parameters, "MIN_CLEAR", context),
+            scheduler=self.parameterAsString(parameters, "DASK_SCHEDULER", context),
+            checkpoint=self.parameterAsFile(parameters, "CHECKPOINT", context) or None,
+            modis_band=self.parameterAsInt(parameters, "MODIS_BAND", context),
+            landsat_band=self.parameterAsInt(parameters, "LANDSAT_BAND", context),
+            scales=(self.parameterAsDouble(parameters, "LANDSAT_SCALE", context),
+                    self.parameterAsDouble(parameters, "MODIS_SCALE", context)),
+            window=window, classes=self.parameterAsInt(parameters, "CLASSES", context),
+            quantity=self.enum_value(parameters, "QUANTITY", context, QUANTITIES), engine=engine,
+            tile=self.parameterAsInt(parameters, "TILE_SIZE", context), progress=progress, cancel=cancel,
+            log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers] or None,
+            landsat_names=[lyr.name() for lyr in landsat_layers] or None)
+        for r in res.rows:
+            feedback.pushInfo(f"{r['date']}: {r['status']} (refs {r['ref1']} {r['ref2']}, MODIS {r['modis_clear']} % "
+                              "clear)")
+        html = ""
+        if res.outputs:
+            from ..core import season
+            from ..core.io import read_grid
+
+            regions = read_subregions(self, parameters, context, read_grid(res.outputs[0], "OUTPUT"))
+            stats = season.season_report(res, regions=regions, cancel=cancel)
+            html = stats.html
+            feedback.pushInfo(f"season report: {stats.csv}, {stats.html}")
+            from .series_layers import attach_series_group
+
+            attach_series_group(context, res, stats.stretch)
+        return {"OUTPUT": out, "N_DATES": len(res.outputs), "SERIES_CSV": res.csv, "SERIES_VRT": res.vrt or "",
+                "OUTPUT_HTML": html}
+
+
+def series_folder_files(folder):
+    return sorted(f for f in os.listdir(folder) if f.startswith("LST_") and f.endswith(".tif"))

@@ -1,0 +1,85 @@
+"""A fused series in QGIS: one layer per date in a group, each with its day as fixed temporal range and
+one shared temperature style, so the Temporal Controller animates the season with comparable colours.
+
+Done by a layer post-processor on the main thread when Processing loads the layers (never in the worker)."""
+import datetime as _dt
+import os
+
+from qgis.core import (
+    QgsDateTimeRange,
+    QgsProcessingContext,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsRasterLayerTemporalProperties,
+)
+from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+from .outputs import apply_temperature_style
+
+DATE_PROPERTY = "lstfusion/date"
+
+
+def set_day_range(layer, iso_date):
+    """The layer's temporal range: the whole day of ``iso_date`` (start included, next midnight excluded)."""
+    d = _dt.date.fromisoformat(iso_date)
+    nxt = d + _dt.timedelta(days=1)
+    props = layer.temporalProperties()
+    props.setMode(QgsRasterLayerTemporalProperties.ModeFixedTemporalRange)
+    props.setFixedTemporalRange(QgsDateTimeRange(QDateTime(QDate(d.year, d.month, d.day), QTime(0, 0)),
+                                                 QDateTime(QDate(nxt.year, nxt.month, nxt.day), QTime(0, 0)),
+                                                 True, False))
+    props.setIsActive(True)
+
+
+def move_into_group(project, layer, group_name, iso_date):
+    """Move the layer's tree node into ``group_name`` (created at the top), keeping the group in date order."""
+    root = project.layerTreeRoot()
+    group = root.findGroup(group_name) or root.insertGroup(0, group_name)
+    node = root.findLayer(layer.id())
+    index = sum(1 for c in group.children() if (c.customProperty(DATE_PROPERTY) or "") < iso_date)
+    if node is None:
+        new = group.insertLayer(index, layer)
+    else:
+        new = node.clone()
+        group.insertChildNode(index, new)
+        node.parent().removeChildNode(node)
+    new.setCustomProperty(DATE_PROPERTY, iso_date)
+    return group
+
+
+class SeriesLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
+    _alive = []  # Processing keeps only a pointer
+
+    def __init__(self, group, iso_date, name, stretch):
+        super().__init__()
+        self.group, self.iso_date, self.name, self.stretch = group, iso_date, name, stretch
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        style_series_layer(layer, context.project(), self.group, self.iso_date, self.name, self.stretch)
+
+
+def style_series_layer(layer, project, group, iso_date, name, stretch):
+    apply_temperature_style(layer, limits=stretch)
+    layer.setName(name)
+    set_day_range(layer, iso_date)
+    if project is not None:
+        move_into_group(project, layer, group, iso_date)
+
+
+def group_name(result):
+    return f"LST {result.method} series {result.rows[0]['date']} to {result.rows[-1]['date']}"
+
+
+def attach_series_group(context, result, stretch):
+    """Ask Processing to load every dated output on completion, styled, dated and grouped by the post-processor."""
+    group = group_name(result)
+    for r in result.rows:
+        if not r["output"]:
+            continue
+        path = os.path.join(result.folder, r["output"])
+        name = f"{result.method} {r['date']}"
+        post = SeriesLayerPostProcessor(group, r["date"], name, stretch)
+        SeriesLayerPostProcessor._alive.append(post)
+        details = QgsProcessingContext.LayerDetails(name, context.project(), name)
+        details.setPostProcessor(post)
+        context.addLayerToLoadOnCompletion(path, details)
+    del SeriesLayerPostProcessor._alive[:-2048]

@@ -1,0 +1,125 @@
+"""The season report of a fused series: statistics per date and subregion, and LST through time.
+
+``series_stats.csv``: one row per date, subregion and source (``fused``: the
+series; ``MODIS``: the MODIS raster of that date on the fine grid) with the
+mean, 10th and 90th percentiles and the count of valid pixels (a pixel belongs
+to a subregion when its centre falls inside, as in ``evaluate``; the whole
+image is always the first region).  ``series_report.html``: per subregion the
+fused mean with its p10-p90 band beside MODIS's mean, the Landsat reference
+dates marked, so a season's urban heat island shows at a glance.  One date is
+in memory at a time.
+"""
+import datetime as _dt
+import html
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import check_cancel
+from .io import read_raster
+from .metrics import region_masks
+from .report import _STYLE, UNIT_LABEL, _header_html, _img, _png, _table_html, write_csv
+
+STATS_COLUMNS = ["date", "region", "source", "mean", "p10", "p90", "valid"]
+
+
+@dataclass
+class SeasonReport:
+    rows: list
+    csv: str
+    html: str
+    stretch: tuple
+
+
+def describe(values):
+    v = values[np.isfinite(values)]
+    if v.size == 0:
+        return {"mean": float("nan"), "p10": float("nan"), "p90": float("nan"), "valid": 0}
+    p10, p90 = np.percentile(v, (10, 90))
+    return {"mean": float(v.mean()), "p10": float(p10), "p90": float(p90), "valid": int(v.size)}
+
+
+def season_stats(result, regions=None, cancel=None):
+    """(rows for series_stats.csv, (low, high) shared legend range: the 2nd and 98th percentiles of all fused
+    pixels, from a regular sample of each date)."""
+    from .series import read_block
+
+    grid = result.grid
+    masks = region_masks(grid, regions)
+    rows, sample = [], []
+    step = max(1, int(np.sqrt(grid.width * grid.height / 20000)))
+    for r in result.rows:
+        if not r["output"]:
+            continue
+        check_cancel(cancel)
+        fused = read_raster(os.path.join(result.folder, r["output"]), "OUTPUT").data
+        sample.append(fused[::step, ::step][np.isfinite(fused[::step, ::step])])
+        modis = read_block(result.modis[r["date"]], grid, 0, grid.height, 0, grid.width)
+        for name, m in masks:
+            for source, arr in (("fused", fused), ("MODIS", modis)):
+                rows.append({"date": r["date"], "region": name, "source": source, **describe(arr[m])})
+    v = np.concatenate(sample) if sample else np.array([])
+    stretch = (0.0, 1.0)
+    if v.size:
+        lo, hi = np.percentile(v, (2, 98))
+        stretch = (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
+    return rows, stretch
+
+
+def season_figure(rows, region, pairs, unit_label=""):
+    from matplotlib.dates import DateFormatter
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9, 3.4))
+    ax = fig.add_subplot(1, 1, 1)
+    for source, style, colour in (("fused", "-", "#c0392b"), ("MODIS", "--", "#2c3e50")):
+        sel = [r for r in rows if r["region"] == region and r["source"] == source]
+        if not sel:
+            continue
+        d = [_dt.date.fromisoformat(r["date"]) for r in sel]
+        ax.plot(d, [r["mean"] for r in sel], style, color=colour, marker="o", ms=3,
+                label=f"{source} mean" + (" (p10-p90 shaded)" if source == "fused" else ""))
+        if source == "fused":
+            ax.fill_between(d, [r["p10"] for r in sel], [r["p90"] for r in sel], color=colour, alpha=0.18, lw=0)
+    for i, p in enumerate(pairs):
+        ax.axvline(_dt.date.fromisoformat(p), color="#27ae60", lw=1.2, ls=":",
+                   label="Landsat reference date" if i == 0 else None)
+    ax.set_title(region)
+    ax.set_ylabel(unit_label)
+    ax.xaxis.set_major_formatter(DateFormatter("%m-%d"))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def write_season_html(path, result, rows, unit=""):
+    label = UNIT_LABEL.get(unit, unit)
+    regions = list(dict.fromkeys(r["region"] for r in rows))
+    header = {"Method": result.method, "Dates": f"{result.rows[0]['date']} to {result.rows[-1]['date']}",
+              "Fused dates": str(len(result.outputs)), "Landsat reference dates": ", ".join(result.pairs),
+              "Unit": label or "(as the inputs)", "Subregions": ", ".join(regions)}
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Season report</title>{_STYLE}</head><body>"
+             f"<h1>{html.escape(result.method)} daily series: season report</h1>", _header_html(header)]
+    for region in regions:
+        parts.append(f"<h2>{html.escape(region)}</h2>")
+        parts.append(_img(f"LST through time, {region}", _png(season_figure(rows, region, result.pairs, label))))
+    parts.append("<h2>Statistics per date</h2>")
+    parts.append(_table_html(rows, STATS_COLUMNS))
+    parts.append("<p style='color:#666'>fused: the series; MODIS: the MODIS raster of the date on the fine grid "
+                 "(gap-filled where series.csv says so). p10/p90: 10th and 90th percentiles of the valid pixels "
+                 "whose centres fall in the region.</p></body></html>")
+    from .io import atomic_write_text
+
+    return atomic_write_text(path, "\n".join(parts))
+
+
+def season_report(result, regions=None, cancel=None):
+    """Write series_stats.csv and series_report.html into the series folder."""
+    rows, stretch = season_stats(result, regions, cancel)
+    csv_path = write_csv(os.path.join(result.folder, "series_stats.csv"), rows, STATS_COLUMNS)
+    unit = ""
+    if result.outputs:
+        unit = (read_raster(result.outputs[0], "OUTPUT").tags or {}).get("LST_UNIT", "")
+    html_path = write_season_html(os.path.join(result.folder, "series_report.html"), result, rows, unit)
+    return SeasonReport(rows, csv_path, html_path, stretch)
