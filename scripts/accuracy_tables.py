@@ -1,0 +1,61 @@
+"""README tables from an experiment's results.csv (benchmarks/experiment.py).
+
+    .venv/bin/python scripts/accuracy_tables.py benchmarks/results/ranchi/results.csv [--unit "°C"]
+
+Per test date: every method as is, with the scene-mean correction (+SM) and the
+per-footprint correction (+RC), whole image, by RMSE; then the mean over dates
+of every method and variant, with how often and by how much it beats
+``MODIS resampled``.  A method that does not beat both baselines is marked.
+"""
+import argparse
+import csv
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from lst_fusion.core import protocol  # noqa: E402
+
+COLS = ("RMSE", "ubRMSE", "BIAS", "SSIM", "CC")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("csv")
+    ap.add_argument("--digits", type=int, default=2)
+    a = ap.parse_args(argv)
+    with open(a.csv, newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["region"] == "whole image"]
+    for r in rows:
+        for c in COLS:
+            r[c] = float(r[c])
+    f = f"{{:.{a.digits}f}}"
+    protocol.mark_verdicts([r for r in rows if r["variant"] != "+XN"], group=("date",))
+    for d in dict.fromkeys(r["date"] for r in rows):
+        sel = sorted((r for r in rows if r["date"] == d and r["variant"] in ("as is", "+SM", "+RC")),
+                     key=lambda r: r["RMSE"])
+        print(f"**{d}**\n\n| method | variant | " + " | ".join(COLS) + " | verdict |")
+        print("|---|---|" + "---|" * len(COLS) + "---|")
+        for r in sel:
+            print(f"| {r['method']} | {r['variant']} | " + " | ".join(f.format(r[c]) for c in COLS)
+                  + f" | {r.get('verdict', '')} |")
+        print()
+    base = {r["date"]: r["RMSE"] for r in rows if r["method"] == protocol.BASELINE_MODIS and r["variant"] == "as is"}
+    means = []
+    for key in dict.fromkeys((r["method"], r["variant"]) for r in rows):
+        sel = [r for r in rows if (r["method"], r["variant"]) == key]
+        m = {c: float(np.mean([r[c] for r in sel])) for c in COLS}
+        wins = sum(r["RMSE"] < base[r["date"]] for r in sel)
+        mb = float(np.mean([base[r["date"]] for r in sel]))
+        means.append((key, m, f"{wins}/{len(sel)}", f"{100 * (mb - m['RMSE']) / mb:+.1f} %"))
+    means.sort(key=lambda t: t[1]["RMSE"])
+    print("**Mean over test dates**\n\n| method | variant | " + " | ".join(COLS)
+          + " | beats MODIS resampled | RMSE vs MODIS resampled |")
+    print("|---|---|" + "---|" * len(COLS) + "---|---|")
+    for (meth, var), m, wins, gain in means:
+        print(f"| {meth} | {var} | " + " | ".join(f.format(m[c]) for c in COLS) + f" | {wins} | {gain} |")
+
+
+if __name__ == "__main__":
+    main()
