@@ -38,7 +38,7 @@ class Estarfm(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "ESTARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, FUSION_ROLES)
+        r = read_role_rasters(self, parameters, context, FUSION_ROLES, feedback=feedback)
         out = core_estarfm.estarfm(
             *(r[k].data for k in FUSION_ROLES),
             window=self.parameterAsInt(parameters, "WINDOW", context),

@@ -45,7 +45,7 @@ class PredictModel(LstFusionAlgorithm):
             raise LstFusionError("CHECKPOINT", f"no checkpoint given and no bundled {registry.info(self.MODEL_ID).name} "
                                  f"checkpoint; train one with lstfusion:train_{self.MODEL_ID}")
         ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)
-        r = read_role_rasters(self, parameters, context, self.roles())
+        r = read_role_rasters(self, parameters, context, self.roles(), feedback=feedback)
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
         tile = self.parameterAsInt(parameters, "TILE_SIZE", context)
         out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=tile,
