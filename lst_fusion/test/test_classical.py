@@ -154,3 +154,23 @@ def test_engine_choice_errors(monkeypatch):
     assert kernels.resolve_engine("auto") == "numpy"
     with pytest.raises(LstFusionError, match="^ENGINE: the 'numba' engine needs the Python package numba"):
         starfm(F1, C1, C0, window=3, engine="numba")
+
+
+@pytest.mark.parametrize("method", ["estarfm", "starfm"])
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_cancel_is_honoured_inside_one_long_tile(method, engine):
+    """One tile, a huge window: cancel used to wait for the whole tile (minutes); now within a fraction of a second."""
+    import time
+
+    if engine == "numba" and not kernels.numba_available():
+        pytest.skip("numba is not installed")
+    F1 = synthetic_scene(128)
+    C1 = 0.3 * F1 + 17
+    t0 = time.perf_counter()
+    with pytest.raises(Cancelled):
+        if method == "estarfm":
+            estarfm(F1, C1, F1 + 3, C1 + 3, C1 + 1, window=201, tile=128, engine=engine,
+                    cancel=lambda: time.perf_counter() - t0 > 0.5)
+        else:
+            starfm(F1, C1, C1 + 1, window=201, tile=128, engine=engine, cancel=lambda: time.perf_counter() - t0 > 0.5)
+    assert time.perf_counter() - t0 < 4.0

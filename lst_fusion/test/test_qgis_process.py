@@ -88,3 +88,32 @@ def test_without_torch_the_plugin_loads_and_says_what_to_install(qp, tif, tmp_pa
     assert out.returncode == 0, out.stdout + out.stderr  # classical methods work without torch
     if subprocess.run(["/usr/bin/python3", "-c", "import numba"], capture_output=True).returncode != 0:
         assert "window sums: NumPy (install numba" in out.stdout, out.stdout  # ... and without numba
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_interrupted_run_exits_non_zero_and_leaves_no_file(qp, tmp_path, sig):
+    """Ctrl-C (qgis_process's own handler only cancelled, exit 0) and SIGTERM (killed, .tmp_ left) of a long run."""
+    import signal
+    import time
+
+    sample = os.path.join(REPO, "lst_fusion", "resources", "sample")
+    lan = [os.path.join(sample, "landsat", f) for f in sorted(os.listdir(os.path.join(sample, "landsat")))]
+    mod = [os.path.join(sample, "modis", f) for f in sorted(os.listdir(os.path.join(sample, "modis")))]
+    out = tmp_path / "out"
+    out.mkdir()
+    env = dict(os.environ, QGIS_PLUGINPATH=REPO, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path / "home"),
+               XDG_RUNTIME_DIR=str(tmp_path / "run"),
+               PYTHONPATH=os.pathsep.join(p for p in sys.path if p.endswith("site-packages")))
+    os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    subprocess.run([QP, "plugins", "enable", "lst_fusion"], env=env, capture_output=True, timeout=120)
+    # NumPy engine, 401 px window on the 400x400 sample: minutes of work, so the signal lands mid-run
+    proc = subprocess.Popen([QP, "run", "lstfusion:estarfm", "--", f"COARSE_TARGET={mod[1]}", f"FINE_REF1={lan[0]}",
+                             f"COARSE_REF1={mod[0]}", f"FINE_REF2={lan[1]}", f"COARSE_REF2={mod[2]}", "WINDOW=401",
+                             "ENGINE=1", f"OUTPUT={out / 'e.tif'}"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    time.sleep(12)
+    proc.send_signal(getattr(signal, sig))
+    text, _ = proc.communicate(timeout=120)
+    assert proc.returncode != 0, text
+    assert f"Interrupted by {sig}: the run stopped and no output was written" in text, text
+    assert os.listdir(out) == []
