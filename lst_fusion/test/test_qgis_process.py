@@ -96,6 +96,8 @@ def test_interrupted_run_exits_non_zero_and_leaves_no_file(qp, tmp_path, sig):
     import signal
     import time
 
+    if shutil.which("stdbuf") is None:
+        pytest.skip("stdbuf (coreutils) is needed to see when the run has started")
     sample = os.path.join(REPO, "lst_fusion", "resources", "sample")
     lan = [os.path.join(sample, "landsat", f) for f in sorted(os.listdir(os.path.join(sample, "landsat")))]
     mod = [os.path.join(sample, "modis", f) for f in sorted(os.listdir(os.path.join(sample, "modis")))]
@@ -107,13 +109,22 @@ def test_interrupted_run_exits_non_zero_and_leaves_no_file(qp, tmp_path, sig):
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
     subprocess.run([QP, "plugins", "enable", "lst_fusion"], env=env, capture_output=True, timeout=120)
     # NumPy engine, 401 px window on the 400x400 sample: minutes of work, so the signal lands mid-run
-    proc = subprocess.Popen([QP, "run", "lstfusion:estarfm", "--", f"COARSE_TARGET={mod[1]}", f"FINE_REF1={lan[0]}",
+    # stdbuf: line-buffered stdout, so the test sees when the computation has started
+    proc = subprocess.Popen(["stdbuf", "-oL", QP, "run", "lstfusion:estarfm", "--", f"COARSE_TARGET={mod[1]}", f"FINE_REF1={lan[0]}",
                              f"COARSE_REF1={mod[0]}", f"FINE_REF2={lan[1]}", f"COARSE_REF2={mod[2]}", "WINDOW=401",
                              "ENGINE=1", f"OUTPUT={out / 'e.tif'}"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    time.sleep(12)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("window sums:"):
+            break
+    time.sleep(0.5)
+    t0 = time.monotonic()
     proc.send_signal(getattr(signal, sig))
     text, _ = proc.communicate(timeout=120)
+    text = "".join(lines) + text
+    assert time.monotonic() - t0 < 10, "the run did not stop promptly"
     assert proc.returncode != 0, text
     assert f"Interrupted by {sig}: the run stopped and no output was written" in text, text
     assert os.listdir(out) == []
