@@ -37,20 +37,23 @@ class PredictModel(LstFusionAlgorithm):
     def execute(self, parameters, context, feedback, progress, cancel):
         registry.require_torch()
         from ..core.checkpoint import load_checkpoint
+        from ..core.checks import check_lst, check_prediction
         from ..core.io import write_raster
         from ..core.predict import predict_array
 
-        ckpt_path = self.parameterAsFile(parameters, "CHECKPOINT", context) or bundled_checkpoint(self.MODEL_ID)
-        if not os.path.exists(ckpt_path):
+        given = self.parameterAsFile(parameters, "CHECKPOINT", context)
+        ckpt_path = given or bundled_checkpoint(self.MODEL_ID)
+        if not given and not os.path.exists(ckpt_path):
             raise LstFusionError("CHECKPOINT", f"no checkpoint given and no bundled {registry.info(self.MODEL_ID).name} "
                                  f"checkpoint; train one with lstfusion:train_{self.MODEL_ID}")
-        ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)
+        ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)  # says so when a given file does not exist
         r = read_role_rasters(self, parameters, context, self.roles(), feedback=feedback)
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
         tile = self.parameterAsInt(parameters, "TILE_SIZE", context)
         out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=tile,
                             device=self.enum_value(parameters, "DEVICE", context, DEVICES),
                             progress=progress, cancel=cancel)
+        check_prediction(out, check_lst(self.roles()[0], r[self.roles()[0]].data), ckpt_path)
         path = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
         write_raster(path, out, r["COARSE_TARGET"].grid, tags={"METHOD": registry.info(self.MODEL_ID).name})
         return {"OUTPUT": path}

@@ -111,6 +111,21 @@ def harmonise_units(named, log=None, order=None):
     return unit
 
 
+def check_prediction(out, unit, checkpoint, parameter="CHECKPOINT"):
+    """A model's prediction is plausible LST in ``unit`` (0.1st-99.9th percentile), else the checkpoint is named."""
+    rng = robust_range(out, (0.1, 99.9))
+    a, b = LST_RANGE[unit]
+    sym = "K" if unit == "kelvin" else "degC"
+    name = os.path.basename(str(checkpoint))
+    if rng is None:
+        raise LstFusionError(parameter, f"{name} predicted no valid pixel; the checkpoint is damaged or does not fit "
+                             "these inputs")
+    if rng[0] < a or rng[1] > b:
+        raise LstFusionError(parameter, f"{name} predicts values from {rng[0]:.6g} to {rng[1]:.6g} {sym}, outside "
+                             f"plausible LST ({a:g} to {b:g} {sym}): the checkpoint does not fit these inputs or is "
+                             "damaged; nothing was written")
+
+
 def require_single_band(name, path, count):
     if count > 1:
         raise LstFusionError(name, f"{os.path.basename(str(path))} has {count} bands and one LST band is expected; "

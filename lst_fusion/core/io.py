@@ -184,10 +184,16 @@ def read_raster(path, parameter="INPUT", band=1, raw=False):
             tags = ds.tags()
             tags.update(ds.tags(band))
     except rasterio.errors.RasterioIOError as exc:
-        msg = str(exc)
+        from .safety import file_of
+
+        name = os.path.basename(file_of(spath) or spath)
         if spath.lower().endswith(".hdf") or spath.startswith("HDF4"):
-            msg += " (is the GDAL HDF4 driver installed? Debian: apt install libgdal-hdf4 / gdal-bin)"
-        raise LstFusionError(parameter, f"cannot open {os.path.basename(spath)}: {msg}") from None
+            msg = f"{name} is not a readable HDF4 file (damaged or incomplete download, or GDAL lacks the HDF4 driver)"
+        elif os.path.isfile(spath):
+            msg = f"{name} exists but is not a raster GDAL can read (damaged, or another kind of file)"
+        else:
+            msg = f"cannot open {name}: {exc}"
+        raise LstFusionError(parameter, msg) from None
     if raw:
         return Raster(arr, grid, spath, nodata, tags)
     data = arr.astype(np.float32)
