@@ -77,6 +77,25 @@ class LstFusionAlgorithm(QgsProcessingAlgorithm):
     def createInstance(self):  # noqa: N802
         return type(self)()
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """Raster paths that do not exist or cannot be read are named in one sentence here (QGIS alone
+        says "Could not load source layer ...: not found" even for a file that exists but is no raster)."""
+        from qgis.core import QgsProcessing, QgsProcessingUtils
+
+        for p in self.parameterDefinitions():
+            raster = isinstance(p, QgsProcessingParameterRasterLayer) or (
+                isinstance(p, QgsProcessingParameterMultipleLayers) and p.layerType() == QgsProcessing.TypeRaster)
+            value = parameters.get(p.name())
+            if not raster or value is None:
+                continue
+            for v in value if isinstance(value, (list, tuple)) else [value]:
+                if not isinstance(v, str) or not v.strip():
+                    continue
+                if QgsProcessingUtils.mapLayerFromString(v, context, True,
+                                                         QgsProcessingUtils.LayerHint.Raster) is None:
+                    return False, f"{p.name()}: {unreadable_raster_message(v)}"
+        return super().checkParameterValues(parameters, context)
+
     # -- helpers for subclasses
     def raster_source(self, parameters, name, context, optional=False, single_band=True):
         layer = self.parameterAsRasterLayer(parameters, name, context)

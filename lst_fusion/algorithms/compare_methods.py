@@ -3,6 +3,7 @@ import os
 from qgis.core import QgsProcessing, QgsProcessingParameterFileDestination, QgsProcessingParameterMultipleLayers
 
 from ..core import metrics, report
+from ..core.checks import check_lst, harmonise_units, require_single_band
 from ..core.errors import LstFusionError
 from ..core.io import check_same_grid, read_raster
 from .base import LstFusionAlgorithm, add_raster
@@ -26,6 +27,7 @@ class CompareMethods(LstFusionAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         ref = read_raster(self.raster_source(parameters, "REFERENCE", context), "REFERENCE")
+        check_lst("REFERENCE", ref.data, ref.path)
         layers = self.parameterAsLayerList(parameters, "PREDICTIONS", context)
         if not layers:
             raise LstFusionError("PREDICTIONS", "no prediction given")
@@ -33,8 +35,11 @@ class CompareMethods(LstFusionAlgorithm):
         ratio = self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context)
         rows = []
         for i, lyr in enumerate(layers):
-            pred = read_raster(lyr.source(), "PREDICTIONS")
-            check_same_grid({"REFERENCE": ref, f"PREDICTIONS ({lyr.name()})": pred})
+            name = f"PREDICTIONS ({lyr.name()})"
+            require_single_band(name, lyr.source(), lyr.bandCount())
+            pred = read_raster(lyr.source(), name)
+            check_same_grid({"REFERENCE": ref, name: pred})
+            harmonise_units({"REFERENCE": ref, name: pred}, feedback.pushInfo)
             name = lyr.name() or os.path.splitext(os.path.basename(lyr.source()))[0]
             rows += [{"method": name, **row} for row in metrics.evaluate_regions(pred.data, ref.data, masks, ratio)]
             progress(100.0 * (i + 1) / len(layers))

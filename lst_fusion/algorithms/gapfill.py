@@ -7,6 +7,7 @@ from qgis.core import (
 )
 
 from ..core import gapfill as core_gapfill
+from ..core.checks import harmonise_units, require_single_band
 from ..core.dates import parse_date, require_date
 from ..core.errors import LstFusionError
 from ..core.io import check_same_grid, read_raster, write_raster
@@ -42,12 +43,18 @@ class GapFill(LstFusionAlgorithm):
         others = []
         layers = self.parameterAsLayerList(parameters, "OTHER_DATES", context)
         for lyr in layers:
+            name = f"OTHER_DATES ({lyr.name()})"
             d = parse_date(lyr.source()) or parse_date(lyr.name())
             if d is None:
                 raise LstFusionError("OTHER_DATES", f"no date in the name of {lyr.name()!r}")
-            r = read_raster(lyr.source(), "OTHER_DATES")
-            check_same_grid({"INPUT": target, "OTHER_DATES": r})
-            others.append((d, r.data))
+            require_single_band(name, lyr.source(), lyr.bandCount())
+            r = read_raster(lyr.source(), name)
+            check_same_grid({"INPUT": target, name: r})
+            others.append((d, r))
+        # every raster plausible LST, the other dates brought to the unit of INPUT (logged)
+        harmonise_units({"INPUT": target, **{f"OTHER_DATES ({lyr.name()})": r for lyr, (_, r) in zip(layers, others)}},
+                        feedback.pushInfo)
+        others = [(d, r.data) for d, r in others]
         date = None
         if "temporal" in method and others:
             date = require_date(src, self.parameterAsString(parameters, "DATE", context) or None)

@@ -91,14 +91,13 @@ def _check_dn(dn, valid, scale, offset, parameter, product, source):
     if rng is None:
         return
     lo, hi = rng
-    unit = unit_in_range(lo, hi)
-    if unit:
+    if unit_in_range(lo, hi) == "kelvin":  # (small integers that would be Celsius are QC bands far more often)
         a, b = PRODUCT_DN[product]
         raise LstFusionError(
             parameter,
             f"{os.path.basename(str(source))} holds values from {lo:.6g} to {hi:.6g}, not {product} LST DN (valid "
-            f"{a}-{b}): they look like LST already in {unit.capitalize()} (then import it with SCALE=1 and OFFSET=0"
-            f"{' and UNIT as wanted' if unit == 'kelvin' else ' after converting it to Kelvin'}) or like a QA/QC band",
+            f"{a}-{b}, real scenes far above 300): they look like LST already in Kelvin (then import it with SCALE=1 "
+            "and OFFSET=0) or like a QA/QC band",
         )
 
 
@@ -205,8 +204,8 @@ def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", sc
     kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
     if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:
         kelvin[dn.data == dn.nodata] = np.nan
-    _check_plausible(kelvin, "INPUT", "MODIS")
     _check_dn(dn.data, np.isfinite(kelvin), scale, offset, "INPUT", "MODIS", lst_path)
+    _check_plausible(kelvin, "INPUT", "MODIS")
     if qc_src and use_qc:
         qc = read_raster(qc_src, "QC", raw=True)
         check_same_grid({"INPUT": dn.grid, "QC": qc.grid})
@@ -222,8 +221,8 @@ def import_landsat(st_path, output, qa_path=None, unit="celsius", scale=LANDSAT_
     kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
     if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:
         kelvin[dn.data == dn.nodata] = np.nan
-    _check_plausible(kelvin, "INPUT", "Landsat")
     _check_dn(dn.data, np.isfinite(kelvin), scale, offset, "INPUT", "Landsat", st_path)
+    _check_plausible(kelvin, "INPUT", "Landsat")
     if qa_path:
         qa = read_raster(qa_path, "QA", raw=True)
         check_same_grid({"INPUT": dn.grid, "QA": qa.grid})

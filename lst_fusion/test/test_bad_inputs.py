@@ -61,6 +61,112 @@ class Env:
         return out
 
 
+LANDSAT_NAME = "LC08_L2SP_199027_20190704_20200827_02_T1_ST_B10.TIF"
+
+
+def dataset(e, spoil=None):
+    """An align_pairs dataset of three Kelvin pairs; ``spoil(folder, rows)`` breaks it in one way."""
+    folder = os.path.join(e.root, "ds")
+    os.makedirs(folder)
+    rows = ["date,landsat,modis,landsat_clear,modis_clear,status"]
+    for k, d in enumerate(("20200101", "20200117", "20200202")):
+        write_tif(os.path.join(folder, f"L_{d}.tif"), (e.arrays["FINE_REF1"] + 2 * k).astype(np.float32))
+        write_tif(os.path.join(folder, f"M_{d}.tif"), (e.arrays["COARSE_REF1"] + 2 * k).astype(np.float32))
+        rows.append(f"{d[:4]}-{d[4:6]}-{d[6:]},L_{d}.tif,M_{d}.tif,100.00,100.00,pair")
+    if spoil:
+        spoil(folder, rows)
+    with open(os.path.join(folder, "index.csv"), "w") as fh:
+        fh.write("\n".join(rows) + "\n")
+    return folder
+
+
+def train(e, folder, **over):
+    return {"DATASET": folder, "EPOCHS": 1, "BATCH_SIZE": 2, "PATCH_SIZE": 8, "STRIDE": 8, "DEVICE": 1,
+            "OUTPUT": e.o("m.pt"), **over}
+
+
+def shifted_modis(folder, rows):
+    arr = read_array(os.path.join(folder, "M_20200117.tif"))
+    write_tif(os.path.join(folder, "M_20200117.tif"), arr, x0=500015.0)  # half a 30 m pixel
+
+
+def read_array(path):
+    import rasterio
+
+    with rasterio.open(path) as ds:
+        return ds.read(1)
+
+
+def text_as_tif(e, name):
+    p = os.path.join(e.d, name)
+    with open(p, "w") as fh:
+        fh.write("this is a text file, not a GeoTIFF\n")
+    return p
+
+
+def damaged_hdf(e, name):
+    p = os.path.join(e.d, name)
+    with open(p, "wb") as fh:
+        fh.write(b"\x0e\x03\x13\x01" + bytes(range(256)) * 40)  # HDF4 magic, then garbage
+    return p
+
+
+def flipped_checkpoint(e):
+    """The bundled EDCSTFN checkpoint with 2,000 bytes of its weights inverted."""
+    from lst_fusion.algorithms.predict_model import bundled_checkpoint
+
+    data = bytearray(open(bundled_checkpoint("edcstfn"), "rb").read())
+    mid = len(data) // 2
+    data[mid:mid + 2000] = bytes(b ^ 0xFF for b in data[mid:mid + 2000])
+    p = os.path.join(e.d, "flipped.pt")
+    open(p, "wb").write(bytes(data))
+    return p
+
+
+def wild_checkpoint(e):
+    """An intact checkpoint whose normalisation makes every prediction absurd (thousands of K)."""
+    import torch
+
+    from lst_fusion.core.checkpoint import make_checkpoint, save_checkpoint
+    from lst_fusion.models import registry
+
+    torch.manual_seed(0)
+    gen, _ = registry.build("edcstfn")
+    with torch.no_grad():
+        for prm in gen.parameters():
+            prm.normal_(0, 1.0)
+    ck = make_checkpoint("edcstfn", gen, {"mean": 300.0, "std": 5000.0, "unit": "kelvin"}, [], {})
+    return save_checkpoint(ck, os.path.join(e.d, "wild.pt"))
+
+
+def predict(e, **over):
+    return {"FINE_REF1": e.roles["FINE_REF1"], "COARSE_REF1": e.roles["COARSE_REF1"],
+            "COARSE_TARGET": e.roles["COARSE_TARGET"], "DEVICE": 1, "OUTPUT": e.o("p.tif"), **over}
+
+
+def subregions(e, field="name"):
+    p = os.path.join(e.d, "zones.geojson")
+    with open(p, "w") as fh:
+        fh.write('{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:32631"}},"features":'
+                 '[{"type":"Feature","properties":{"zone":"north"},"geometry":{"type":"Polygon","coordinates":'
+                 '[[[500000,5300000],[500720,5300000],[500720,5299640],[500000,5299640],[500000,5300000]]]}}]}')
+    return {"PREDICTION": e.roles["FINE_REF2"], "REFERENCE": e.roles["FINE_REF1"], "SUBREGIONS": p,
+            "NAME_FIELD": field, "OUTPUT_TABLE": e.o("t.csv")}
+
+
+def three_bands(e):
+    """An Earth Engine-like export: LST and two more bands in one GeoTIFF."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    p = os.path.join(e.d, "three.tif")
+    a = np.stack([e.arrays["COARSE_TARGET"]] * 3).astype(np.float32)
+    with rasterio.open(p, "w", driver="GTiff", width=24, height=24, count=3, dtype="float32", crs="EPSG:32631",
+                       transform=from_origin(500000.0, 5300000.0, 30.0, 30.0)) as ds:
+        ds.write(a)
+    return p
+
+
 def read_only_folder(e):
     """A folder this process cannot create files in (root ignores permissions; sysfs refuses everyone)."""
     if os.geteuid() == 0:
@@ -128,6 +234,91 @@ CASES = [
          lambda e: {"PREDICTION": e.roles["FINE_REF2"], "REFERENCE": e.roles["FINE_REF1"],
                     "OUTPUT_TABLE": e.o("t.csv"), "OUTPUT_HTML": e.out},
          "OUTPUT_HTML: is a folder ("),
+    Case("dataset_folder_is_a_file", "align_pairs",
+         lambda e: {"MODIS": [e.roles["COARSE_REF1"]], "LANDSAT": [e.roles["FINE_REF1"]], "OUTPUT": e.roles["FINE_REF2"]},
+         "OUTPUT: is a file, not a folder"),
+    Case("dataset_folder_holds_an_input", "align_pairs",
+         lambda e: {"MODIS": [e.tif("M_20200101.tif", e.arrays["COARSE_REF1"])], "LANDSAT": [e.roles["FINE_REF1"]],
+                    "OUTPUT": e.d},
+         "OUTPUT: the folder holds the input MODIS (M_20200101.tif)"),
+    # -- 2. values checked before they are trusted
+    Case("kelvin_geotiff_with_landsat_dn_scale", "import_landsat",
+         lambda e: {"INPUT": e.tif(LANDSAT_NAME, e.arrays["FINE_REF1"]), "OUTPUT": e.o("l.tif")},
+         f"INPUT: {LANDSAT_NAME} holds values from"),
+    Case("qc_band_as_modis_lst", "import_modis",
+         lambda e: {"INPUT": e.tif("MOD11A1.A2020001.qc.tif", np.full((4, 4), 65), np.uint8), "OUTPUT": e.o("m.tif")},
+         "INPUT: scaled values run from 1.3 K to 1.3 K"),
+    Case("kelvin_x100_integers", "estarfm",
+         lambda e: e.fusion(FINE_REF1=e.tif("k100.tif", e.arrays["FINE_REF1"] * 100, np.uint16), OUTPUT=e.o("e.tif")),
+         "FINE_REF1: k100.tif holds integers from"),
+    Case("unflagged_nodata_minus_9999", "starfm",
+         lambda e: e.fusion(COARSE_TARGET=e.tif("nd.tif", np.where(np.arange(576).reshape(24, 24) % 7 == 0, -9999.0,
+                                                                      e.arrays["COARSE_TARGET"])), OUTPUT=e.o("s.tif")),
+         "COARSE_TARGET: nd.tif has values from -9999 to"),
+    Case("gapfill_other_date_scaled", "gapfill",
+         lambda e: {"INPUT": e.roles["FINE_REF1"], "OTHER_DATES": [e.tif("x_20200105.tif", e.arrays["FINE_REF2"] * 100,
+                                                                         np.uint16)], "OUTPUT": e.o("g.tif")},
+         "OTHER_DATES (x_20200105): x_20200105.tif holds integers from"),
+    Case("compare_prediction_scaled", "compare_methods",
+         lambda e: {"PREDICTIONS": [e.roles["FINE_REF2"], e.tif("bad_pred.tif", e.arrays["FINE_REF2"] * 100, np.uint16)],
+                    "REFERENCE": e.roles["FINE_REF1"], "OUTPUT_TABLE": e.o("c.csv")},
+         "PREDICTIONS (bad_pred): bad_pred.tif holds integers from"),
+    Case("multi_band_input", "estarfm", lambda e: e.fusion(COARSE_TARGET=three_bands(e), OUTPUT=e.o("e.tif")),
+         "COARSE_TARGET: three.tif has 3 bands and one LST band is expected"),
+    Case("checkpoint_with_flipped_bytes", "predict_edcstfn", lambda e: predict(e, CHECKPOINT=flipped_checkpoint(e)),
+         "CHECKPOINT: flipped.pt "),
+    Case("checkpoint_predicting_nonsense", "predict_edcstfn", lambda e: predict(e, CHECKPOINT=wild_checkpoint(e)),
+         "CHECKPOINT: wild.pt predicts values from"),
+    # -- 3. one sentence for every bad input
+    Case("window_100001", "estarfm", lambda e: e.fusion(WINDOW=100001, OUTPUT=e.o("e.tif")),
+         "WINDOW: 100001 px is larger than this 24x24 px image can use: at most 47"),
+    Case("half_pixel_grid_shift", "estarfm",
+         lambda e: e.fusion(FINE_REF2=e.tif("shift.tif", e.arrays["FINE_REF2"], x0=500015.0), OUTPUT=e.o("e.tif")),
+         "FINE_REF2: grid differs from FINE_REF1: origin x 500015.0 vs 500000.0"),
+    Case("checkpoint_file_missing", "predict_edcstfn", lambda e: predict(e, CHECKPOINT=e.o("nope.pt")),
+         "CHECKPOINT: the checkpoint file "),
+    Case("name_field_missing", "evaluate", lambda e: subregions(e, "name"),
+         "NAME_FIELD: the SUBREGIONS layer has no field 'name' (its fields: zone)"),
+    Case("damaged_hdf", "import_modis",
+         lambda e: {"INPUT": damaged_hdf(e, "MOD11A1.A2021227.h11v05.061.2021228105320.hdf"), "OUTPUT": e.o("m.tif")},
+         "INPUT: MOD11A1.A2021227.h11v05.061.2021228105320.hdf is not a readable HDF4 file"),
+    Case("damaged_hdf_without_date_in_name", "import_modis",
+         lambda e: {"INPUT": damaged_hdf(e, "granule.hdf"), "OUTPUT": e.o("m.tif")},
+         "INPUT: granule.hdf is not a readable HDF4 file"),
+    Case("text_file_named_tif_as_layer", "estarfm",
+         lambda e: e.fusion(COARSE_TARGET=text_as_tif(e, "fake.tif"), OUTPUT=e.o("e.tif")),
+         "COARSE_TARGET: fake.tif exists but is not a raster GDAL can read"),
+    Case("raster_file_missing", "starfm",
+         lambda e: e.fusion(FINE_REF1=os.path.join(e.d, "gone.tif"), OUTPUT=e.o("s.tif")),
+         "FINE_REF1: file "),
+    Case("text_file_named_tif_as_file", "import_landsat",
+         lambda e: {"INPUT": text_as_tif(e, LANDSAT_NAME), "OUTPUT": e.o("l.tif")},
+         f"INPUT: {LANDSAT_NAME} exists but is not a raster GDAL can read"),
+    Case("compare_prediction_other_grid", "compare_methods",
+         lambda e: {"PREDICTIONS": [e.tif("moved.tif", e.arrays["FINE_REF2"], x0=500030.0)],
+                    "REFERENCE": e.roles["FINE_REF1"], "OUTPUT_TABLE": e.o("c.csv")},
+         "PREDICTIONS (moved): grid differs from REFERENCE: origin x 500030.0 vs 500000.0"),
+    Case("dataset_not_a_folder", "train_edcstfn", lambda e: train(e, e.roles["FINE_REF1"]), "DATASET: "),
+    Case("dataset_without_index", "train_edcstfn",
+         lambda e: train(e, dataset(e, lambda f, rows: rows.clear()) and e.d), "DATASET: "),
+    Case("index_missing_column", "train_edcstfn",
+         lambda e: train(e, dataset(e, lambda f, rows: rows.__setitem__(0, rows[0].replace("status", "state")))),
+         "DATASET: index.csv lacks the column(s) status"),
+    Case("index_bad_date", "train_edcstfn",
+         lambda e: train(e, dataset(e, lambda f, rows: rows.__setitem__(1, "01/01/2020" + rows[1][10:]))),
+         "DATASET: index.csv line 2: '01/01/2020' is not a date (YYYY-MM-DD)"),
+    Case("index_names_a_missing_file", "train_edcstfn",
+         lambda e: train(e, dataset(e, lambda f, rows: os.remove(os.path.join(f, "L_20200117.tif")))),
+         "DATASET: index.csv line 3: the landsat file 'L_20200117.tif' of 2020-01-17 is not in the dataset folder"),
+    Case("index_short_row", "train_edcstfn",
+         lambda e: train(e, dataset(e, lambda f, rows: rows.__setitem__(2, "2020-01-17,L_20200117.tif"))),
+         "DATASET: index.csv line 3 has fewer fields than the header"),
+    Case("dataset_with_shifted_modis_grid", "train_edcstfn", lambda e: train(e, dataset(e, shifted_modis)),
+         "DATASET (M_20200117.tif): grid differs from DATASET (L_20200101.tif): origin x 500015.0 vs 500000.0"),
+    Case("train_layers_scaled", "train_edcstfn",
+         lambda e: {"LANDSAT": [e.tif("L_20200101.tif", e.arrays["FINE_REF1"] * 100, np.uint16), e.roles["FINE_REF2"]],
+                    "MODIS": [e.roles["COARSE_REF1"], e.roles["COARSE_REF2"]], "DEVICE": 1, "OUTPUT": e.o("m.pt")},
+         "LANDSAT (L_20200101.tif): L_20200101.tif holds integers from"),
 ]
 
 
@@ -149,7 +340,9 @@ def run_bad(alg, params):
     feedback = ErrorCollectingFeedback()
     with pytest.raises(QgsProcessingException) as info:
         processing.run(f"lstfusion:{alg}", params, feedback=feedback)
-    return " | ".join(feedback.errors) or str(info.value)
+    message = " | ".join(feedback.errors) or str(info.value)
+    # the Processing framework puts this line before a checkParameterValues sentence
+    return message.replace("Unable to execute algorithm\n", "", 1)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
