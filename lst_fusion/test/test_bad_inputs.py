@@ -368,3 +368,28 @@ def test_battery_size():
 
 def teardown_module():
     shutil.rmtree("/sys/lst_fusion_no_such_folder", ignore_errors=True)
+
+
+def test_mixed_units_are_converted_with_a_log_line_never_mixed(provider, tmp_path):
+    """ESTARFM with COARSE_TARGET in degC and the references in K used to give 150-317 K; now the target is
+    converted to Kelvin (said in the log) and the result equals the all-Kelvin run."""
+    import processing
+
+    from lst_fusion.core.io import read_raster
+
+    e = Env(tmp_path)
+    celsius_target = e.tif("target_c.tif", e.arrays["COARSE_TARGET"] - 273.15)
+    feedback = ErrorCollectingFeedback()
+    mixed = processing.run("lstfusion:estarfm", e.fusion(COARSE_TARGET=celsius_target, OUTPUT=e.o("mixed.tif")),
+                           feedback=feedback)
+    kelvin = processing.run("lstfusion:estarfm", e.fusion(OUTPUT=e.o("kelvin.tif")))
+    assert ("COARSE_TARGET is in Celsius and FINE_REF1 in Kelvin: COARSE_TARGET converted to Kelvin (+273.15) for "
+            "this run") in feedback.infos
+    np.testing.assert_allclose(read_raster(mixed["OUTPUT"]).data, read_raster(kelvin["OUTPUT"]).data, atol=1e-3)
+    # evaluate: a Celsius prediction against a Kelvin reference is scored in Kelvin, not as a 273 K bias
+    feedback = ErrorCollectingFeedback()
+    res = processing.run("lstfusion:evaluate", {"PREDICTION": e.tif("pred_c.tif", e.arrays["FINE_REF1"] - 271.15),
+                                                "REFERENCE": e.roles["FINE_REF1"], "OUTPUT_TABLE": e.o("t.csv")},
+                         feedback=feedback)
+    assert res["BIAS"] == pytest.approx(2.0, abs=1e-3)
+    assert any(i.startswith("PREDICTION is in Celsius and REFERENCE in Kelvin") for i in feedback.infos)
