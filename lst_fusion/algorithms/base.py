@@ -122,13 +122,13 @@ class LstFusionAlgorithm(QgsProcessingAlgorithm):
         for p in self.parameterDefinitions():
             name = p.name()
             value = parameters.get(name)
-            if isinstance(p, QgsProcessingParameterRasterDestination):
-                outputs[name] = self.parameterAsOutputLayer(parameters, name, context)
-            elif isinstance(p, QgsProcessingParameterFolderDestination):
-                outputs[name] = self.parameterAsFileOutput(parameters, name, context)
-                folders.add(name)
-            elif isinstance(p, QgsProcessingParameterFileDestination):
-                outputs[name] = self.parameterAsFileOutput(parameters, name, context)
+            if isinstance(p, (QgsProcessingParameterRasterDestination, QgsProcessingParameterFileDestination,
+                              QgsProcessingParameterFolderDestination)):
+                # the raw value, not parameterAsOutputLayer: that would register a second temporary layer to
+                # load when the run completes; a temporary output cannot be an input anyway
+                outputs[name] = destination_path(value if name in parameters else p.defaultValue())
+                if isinstance(p, QgsProcessingParameterFolderDestination):
+                    folders.add(name)
             elif isinstance(p, (QgsProcessingParameterRasterLayer, QgsProcessingParameterVectorLayer,
                                 QgsProcessingParameterFeatureSource, QgsProcessingParameterMultipleLayers,
                                 QgsProcessingParameterFile)):
@@ -146,9 +146,6 @@ class LstFusionAlgorithm(QgsProcessingAlgorithm):
                     lyr = self.parameterAsRasterLayer(parameters, name, context)
                     paths += [lyr.source()] if lyr is not None else []
                 inputs[name] = paths
-        for name, v in list(outputs.items()):
-            if isinstance(v, QgsProcessingOutputLayerDefinition):
-                outputs[name] = v.sink.staticValue()
         return inputs, outputs, folders
 
     def check_run_paths(self, parameters, context):
@@ -271,6 +268,18 @@ def read_role_rasters(alg, parameters, context, names, optional=(), feedback=Non
     check_same_grid(out)
     harmonise_units(out, feedback.pushInfo if feedback is not None else None, order=names)
     return out
+
+
+def destination_path(value):
+    """The file path a destination parameter value names, or '' (temporary output, none, an expression)."""
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = value.sink.staticValue()
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if not value or value == "TEMPORARY_OUTPUT" or value.startswith(("memory:", "ogr:", "postgis:")):
+        return ""
+    return value
 
 
 def unreadable_raster_message(value):
