@@ -37,8 +37,14 @@ class AlignPairs(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputFile("INDEX", "Index CSV"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        modis = [lyr.source() for lyr in self.parameterAsLayerList(parameters, "MODIS", context)]
-        landsat = [lyr.source() for lyr in self.parameterAsLayerList(parameters, "LANDSAT", context)]
+        from ..core.checks import require_single_band
+
+        layers = {n: self.parameterAsLayerList(parameters, n, context) for n in ("MODIS", "LANDSAT")}
+        for n, lyrs in layers.items():
+            for lyr in lyrs:
+                require_single_band(f"{n} ({lyr.name()})", lyr.source(), lyr.bandCount())
+        modis = [lyr.source() for lyr in layers["MODIS"]]
+        landsat = [lyr.source() for lyr in layers["LANDSAT"]]
         bounds = None
         aoi = self.parameterAsSource(parameters, "AOI", context)
         if aoi is not None:

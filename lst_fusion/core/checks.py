@@ -126,6 +126,21 @@ def check_prediction(out, unit, checkpoint, parameter="CHECKPOINT"):
                              "damaged; nothing was written")
 
 
+def require_single_band_file(name, path):
+    """:func:`require_single_band` for a file path (a GDAL name such as HDF4_EOS:... is one band by construction)."""
+    p = str(path)
+    if p.startswith(("HDF4_EOS:", "HDF5:", "NETCDF:")) or p.lower().endswith(".hdf") or not os.path.isfile(p):
+        return  # sub-datasets, granules and missing files are judged by their readers
+    try:
+        import rasterio
+
+        with rasterio.open(p) as ds:
+            count = ds.count
+    except Exception:  # noqa: BLE001 - unreadable files get their own sentence from read_raster
+        return
+    require_single_band(name, p, count)
+
+
 def require_single_band(name, path, count):
     if count > 1:
         raise LstFusionError(name, f"{os.path.basename(str(path))} has {count} bands and one LST band is expected; "

@@ -154,12 +154,12 @@ def subregions(e, field="name"):
             "NAME_FIELD": field, "OUTPUT_TABLE": e.o("t.csv")}
 
 
-def three_bands(e):
+def three_bands(e, name="three.tif"):
     """An Earth Engine-like export: LST and two more bands in one GeoTIFF."""
     import rasterio
     from rasterio.transform import from_origin
 
-    p = os.path.join(e.d, "three.tif")
+    p = os.path.join(e.d, name)
     a = np.stack([e.arrays["COARSE_TARGET"]] * 3).astype(np.float32)
     with rasterio.open(p, "w", driver="GTiff", width=24, height=24, count=3, dtype="float32", crs="EPSG:32631",
                        transform=from_origin(500000.0, 5300000.0, 30.0, 30.0)) as ds:
@@ -265,6 +265,13 @@ CASES = [
          "PREDICTIONS (bad_pred): bad_pred.tif holds integers from"),
     Case("multi_band_input", "estarfm", lambda e: e.fusion(COARSE_TARGET=three_bands(e), OUTPUT=e.o("e.tif")),
          "COARSE_TARGET: three.tif has 3 bands and one LST band is expected"),
+    Case("multi_band_import", "import_modis",
+         lambda e: {"INPUT": three_bands(e, "MOD11A1.A2020001.tif"), "OUTPUT": e.o("m.tif")},
+         "INPUT: MOD11A1.A2020001.tif has 3 bands and one LST band is expected"),
+    Case("multi_band_dataset_input", "align_pairs",
+         lambda e: {"MODIS": [three_bands(e, "M_20200101.tif")], "LANDSAT": [e.roles["FINE_REF1"]],
+                    "OUTPUT": e.o("ds")},
+         "MODIS (M_20200101): M_20200101.tif has 3 bands"),
     Case("checkpoint_with_flipped_bytes", "predict_edcstfn", lambda e: predict(e, CHECKPOINT=flipped_checkpoint(e)),
          "CHECKPOINT: flipped.pt "),
     Case("checkpoint_predicting_nonsense", "predict_edcstfn", lambda e: predict(e, CHECKPOINT=wild_checkpoint(e)),
