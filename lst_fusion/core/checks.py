@@ -159,10 +159,12 @@ def read_dataset_pairs(dataset_dir, parameter="DATASET", log=None):
 
     folder = str(dataset_dir)
     if not os.path.isdir(folder):
-        raise LstFusionError(parameter, f"{folder} is not a folder (make a dataset with lstfusion:align_pairs)")
+        raise LstFusionError(parameter, f"is not a folder ({folder}); give a dataset folder made by "
+                             "lstfusion:align_pairs")
     index = os.path.join(folder, "index.csv")
     if not os.path.exists(index):
-        raise LstFusionError(parameter, f"{folder} has no index.csv (make the dataset with lstfusion:align_pairs)")
+        raise LstFusionError(parameter, f"the folder has no index.csv ({folder}); make the dataset with "
+                             "lstfusion:align_pairs")
     try:
         with open(index, newline="", encoding="utf-8") as fh:
             reader = csv.DictReader(fh)

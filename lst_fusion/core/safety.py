@@ -81,7 +81,7 @@ def check_output_location(name, path, folder=False):
             break
         probe = parent
     if not os.path.isdir(probe):
-        raise LstFusionError(name, f"cannot be written: {probe} is a file, not a folder; "
+        raise LstFusionError(name, f"cannot be written: a part of its folder path is a file ({probe}); "
                              "choose another location for the output")
     if not _can_create_in(probe):
         raise LstFusionError(name, f"cannot be written: the folder {probe} is not writable; "

@@ -95,3 +95,15 @@ def test_mixed_units_are_converted_and_logged():
     np.testing.assert_allclose(c.data, 300.0, atol=1e-4)
     assert lines == ["COARSE_TARGET is in Celsius and FINE_REF1 in Kelvin: COARSE_TARGET converted to Kelvin "
                      "(+273.15) for this run"]
+
+
+def test_window_bounded_by_memory_before_any_allocation(monkeypatch):
+    from lst_fusion.core import tiling
+    from lst_fusion.core.estarfm import estarfm
+
+    monkeypatch.setattr(tiling, "available_memory", lambda: 1 << 30)  # 1 GiB free
+    a = np.full((600, 600), 300.0)
+    with pytest.raises(LstFusionError, match=r"^WINDOW: a 1001 px window needs about [0-9.]+ GiB for its tiles, more "
+                                             r"than half of the 1.0 GiB of memory available"):
+        estarfm(a, a, a, a, a, window=1001)
+    tiling.check_window(51, (600, 600))  # the default window is fine
