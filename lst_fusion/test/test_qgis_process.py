@@ -128,3 +128,23 @@ def test_interrupted_run_exits_non_zero_and_leaves_no_file(qp, tmp_path, sig):
     assert proc.returncode != 0, text
     assert f"Interrupted by {sig}: the run stopped and no output was written" in text, text
     assert os.listdir(out) == []
+
+
+def test_output_over_an_input_is_refused_by_qgis_process_and_the_input_survives(qp, tif, tmp_path):
+    """The issue's first case, end to end: estarfm ... COARSE_TARGET=a.tif OUTPUT=a.tif replaced the input."""
+    import hashlib
+
+    from .conftest import synthetic_scene
+
+    F1 = synthetic_scene(24, celsius=False).astype(np.float32)
+    p = {k: tif(f"{k}.tif", v) for k, v in (("F1", F1), ("C1", 0.3 * F1 + 210), ("F2", F1 + 3), ("C2", 0.3 * F1 + 213),
+                                             ("C0", 0.3 * F1 + 211))}
+    before = hashlib.sha256(open(p["C0"], "rb").read()).hexdigest()
+    out = qp("run", "lstfusion:estarfm", "--", f"COARSE_TARGET={p['C0']}", f"FINE_REF1={p['F1']}",
+             f"COARSE_REF1={p['C1']}", f"FINE_REF2={p['F2']}", f"COARSE_REF2={p['C2']}", "WINDOW=5",
+             f"OUTPUT={p['C0']}")
+    text = out.stdout + out.stderr
+    assert out.returncode != 0, text
+    assert "OUTPUT: is the same file as the input COARSE_TARGET (C0.tif); choose another output file" in text, text
+    assert "Traceback" not in text
+    assert hashlib.sha256(open(p["C0"], "rb").read()).hexdigest() == before
