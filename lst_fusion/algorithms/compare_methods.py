@@ -35,13 +35,14 @@ class CompareMethods(LstFusionAlgorithm):
         ratio = self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context)
         rows = []
         for i, lyr in enumerate(layers):
-            name = f"PREDICTIONS ({lyr.name()})"
-            require_single_band(name, lyr.source(), lyr.bandCount())
-            pred = read_raster(lyr.source(), name)
-            check_same_grid({"REFERENCE": ref, name: pred})
-            harmonise_units({"REFERENCE": ref, name: pred}, feedback.pushInfo)
+            param = f"PREDICTIONS ({lyr.name()})"
+            require_single_band(param, lyr.source(), lyr.bandCount())
+            pred = read_raster(lyr.source(), param)
+            check_same_grid({"REFERENCE": ref, param: pred})
+            harmonise_units({"REFERENCE": ref, param: pred}, feedback.pushInfo)
             name = lyr.name() or os.path.splitext(os.path.basename(lyr.source()))[0]
-            rows += [{"method": name, **row} for row in metrics.evaluate_regions(pred.data, ref.data, masks, ratio)]
+            rows += [{"method": name, **row}
+                     for row in metrics.evaluate_regions(pred.data, ref.data, masks, ratio, param)]
             progress(100.0 * (i + 1) / len(layers))
         ranked = report.rank_methods(rows)
         cols = ["region", "rank", "method", "N"] + list(metrics.METRICS)

@@ -209,11 +209,12 @@ def region_masks(grid, regions=None, extents=None):
     return out
 
 
-def evaluate_regions(pred, ref, masks, ratio=DEFAULT_RATIO):
+def evaluate_regions(pred, ref, masks, ratio=DEFAULT_RATIO, parameter="PREDICTION"):
     """[{"region": name, **metrics}, ...]; the data range is the reference's over
-    the whole image so PSNR/SSIM are comparable between regions."""
+    the whole image so PSNR/SSIM are comparable between regions.  ``parameter``
+    names the prediction in errors (e.g. "PREDICTIONS (estarfm)")."""
     p, r, v = _valid(pred, ref)
     if not v.any():
-        raise LstFusionError("PREDICTION", "prediction and reference share no valid pixel")
+        raise LstFusionError(parameter, "the prediction and the reference share no valid pixel")
     R = data_range_of(r, v)
     return [{"region": name, **evaluate(p, r, m, data_range=R, ratio=ratio)} for name, m in masks]
