@@ -75,6 +75,11 @@ def shoot():
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_window.png"))
     if plugin is not None:
         plugin.dock.grab().save(os.path.join(OUT, "dock.png"))
+    # no "save the project?" or "temporary layers will be lost" dialog: QGIS quits by itself
+    QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().setDirty(False)
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write("exit requested\n")
     iface.actionExit().trigger()
 
 

@@ -1,25 +1,78 @@
 #!/usr/bin/env bash
 # Install build/lst_fusion.zip into a fresh QGIS profile, start QGIS desktop under Xvfb
-# with the plugin enabled, open the panel, take screenshots and report Python errors.
+# with the plugin enabled, open the panel, run STARFM and an evaluation from it, take
+# screenshots and report Python errors and crashes.
+#
+#   bash scripts/desktop_check.sh [--repeat N] [--load] [OUT]
+#
+# --repeat N: N consecutive desktop runs (each in a fresh profile under OUT/run_K); fails
+#             unless every run ends normally (no crash, no timeout, evaluation done, no Python error).
+# --load:     keep every CPU core busy with a spinning shell loop meanwhile, as on a loaded machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
-OUT=${1:-$REPO/build/desktop_check}
+REPEAT=1
+LOAD=0
+OUT=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --repeat) REPEAT=$2; shift 2 ;;
+    --load) LOAD=1; shift ;;
+    *) OUT=$1; shift ;;
+  esac
+done
+OUT=${OUT:-$REPO/build/desktop_check}
 rm -rf "$OUT" && mkdir -p "$OUT"
-export HOME=$OUT/home LSTFUSION_REPO=$REPO LSTFUSION_CHECK_OUT=$OUT
-export XDG_RUNTIME_DIR=$OUT/run && mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-PROFILE=$HOME/.local/share/QGIS/QGIS3/profiles/default
-mkdir -p "$PROFILE/python/plugins" "$PROFILE/QGIS"
 /usr/bin/python3 scripts/package.py "$OUT/lst_fusion.zip" > /dev/null
-(cd "$PROFILE/python/plugins" && /usr/bin/python3 -m zipfile -e "$OUT/lst_fusion.zip" .)
-printf '[PythonPlugins]\nlst_fusion=true\n\n[qgis]\ncheckVersion=false\nshowTips=false\n' > "$PROFILE/QGIS/QGIS3.ini"
 unset QT_QPA_PLATFORM
-timeout 120 xvfb-run -a -s "-screen 0 1600x1000x24" qgis --noversioncheck --nologo --code "$REPO/scripts/desktop_check.py" \
-  > "$OUT/stdout.txt" 2>&1 || true
-cat "$OUT/status.txt" 2>/dev/null || echo "QGIS did not run the check script"
-# Python errors reach stderr (captured in stdout.txt) at start-up and the message log afterwards
-if grep -hiE "Traceback|Python error|Couldn't load plugin|Error" "$OUT/stdout.txt" "$OUT/qgis.log" > "$OUT/python_errors.txt"; then
-  echo "Errors:"; cat "$OUT/python_errors.txt"; exit 1
+
+LOAD_PIDS=()
+stop_load() {
+  for pid in "${LOAD_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+}
+trap stop_load EXIT
+if [ "$LOAD" = 1 ]; then
+  for _ in $(seq "$(nproc)"); do
+    ( while :; do :; done ) &
+    LOAD_PIDS+=($!)
+  done
+  echo "CPU load: ${#LOAD_PIDS[@]} busy loops (pids ${LOAD_PIDS[*]})"
 fi
-grep -q "lst_fusion loaded: True" "$OUT/status.txt"
-echo "No Python error (stdout/stderr: $(wc -l < "$OUT/stdout.txt") lines, message log: $(wc -l < "$OUT/qgis.log") lines); screenshots in $OUT"
+
+one_run() {  # $1: output folder of this run; returns 0 when the run ended normally
+  local run=$1 rc=0
+  mkdir -p "$run"
+  export HOME=$run/home LSTFUSION_REPO=$REPO LSTFUSION_CHECK_OUT=$run
+  export XDG_RUNTIME_DIR=$run/run && mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  local profile=$HOME/.local/share/QGIS/QGIS3/profiles/default
+  mkdir -p "$profile/python/plugins" "$profile/QGIS"
+  (cd "$profile/python/plugins" && /usr/bin/python3 -m zipfile -e "$OUT/lst_fusion.zip" .)
+  printf '[PythonPlugins]\nlst_fusion=true\n\n[qgis]\ncheckVersion=false\nshowTips=false\n' > "$profile/QGIS/QGIS3.ini"
+  timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" qgis --noversioncheck --nologo \
+    --code "$REPO/scripts/desktop_check.py" > "$run/stdout.txt" 2>&1 || rc=$?
+  cat "$run/status.txt" 2>/dev/null || echo "QGIS did not run the check script"
+  if [ "$rc" -ne 0 ]; then
+    if [ "$rc" -eq 124 ]; then echo "FAIL: QGIS did not finish within 300 s"
+    elif [ "$rc" -gt 128 ]; then echo "FAIL: QGIS died on signal $((rc - 128)) (exit $rc)"
+    else echo "FAIL: QGIS exited with $rc"; fi
+    return 1
+  fi
+  # Python errors reach stderr (captured in stdout.txt) at start-up and the message log afterwards
+  if grep -hiE "Traceback|Python error|Couldn't load plugin|Error" "$run/stdout.txt" "$run/qgis.log" \
+      > "$run/python_errors.txt"; then
+    echo "FAIL: Python errors:"; cat "$run/python_errors.txt"; return 1
+  fi
+  grep -q "lst_fusion loaded: True" "$run/status.txt" || { echo "FAIL: plugin not loaded"; return 1; }
+  grep -q "^run: Evaluated" "$run/status.txt" || { echo "FAIL: the dock's evaluation did not finish"; return 1; }
+  echo "No Python error (stdout/stderr: $(wc -l < "$run/stdout.txt") lines, message log: $(wc -l < "$run/qgis.log") lines); screenshots in $run"
+}
+
+failed=0
+for k in $(seq "$REPEAT"); do
+  run=$OUT
+  [ "$REPEAT" -gt 1 ] && run=$OUT/run_$k
+  echo "== desktop run $k/$REPEAT"
+  if ! one_run "$run"; then failed=$((failed + 1)); fi
+done
+echo "desktop check: $((REPEAT - failed))/$REPEAT runs ended normally$([ "$LOAD" = 1 ] && echo " under CPU load")"
+[ "$failed" -eq 0 ]

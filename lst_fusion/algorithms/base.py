@@ -8,16 +8,27 @@ is QGIS's own entry point, which Processing calls.)
 import os
 
 from qgis.core import (
+    QgsMapLayer,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.errors import Cancelled, LstFusionError
+from ..core.safety import check_outputs, interrupt_guard
 from .conventions import ProcessingConventions
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
@@ -64,17 +75,85 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
     def createInstance(self):  # noqa: N802
         return type(self)()
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """Raster paths that do not exist or cannot be read are named in one sentence here (QGIS alone
+        says "Could not load source layer ...: not found" even for a file that exists but is no raster)."""
+        from qgis.core import QgsProcessing, QgsProcessingUtils
+
+        for p in self.parameterDefinitions():
+            raster = isinstance(p, QgsProcessingParameterRasterLayer) or (
+                isinstance(p, QgsProcessingParameterMultipleLayers) and p.layerType() == QgsProcessing.TypeRaster)
+            value = parameters.get(p.name())
+            if not raster or value is None:
+                continue
+            for v in value if isinstance(value, (list, tuple)) else [value]:
+                if not isinstance(v, str) or not v.strip():
+                    continue
+                if QgsProcessingUtils.mapLayerFromString(v, context, True,
+                                                         QgsProcessingUtils.LayerHint.Raster) is None:
+                    return False, f"{p.name()}: {unreadable_raster_message(v)}"
+        return super().checkParameterValues(parameters, context)
+
     # -- helpers for subclasses
-    def raster_source(self, parameters, name, context, optional=False):
+    def raster_source(self, parameters, name, context, optional=False, single_band=True):
         layer = self.parameterAsRasterLayer(parameters, name, context)
         if layer is None:
+            raw = parameters.get(name)
+            raw = raw.source() if isinstance(raw, QgsMapLayer) else raw
+            if isinstance(raw, str) and raw.strip():
+                raise LstFusionError(name, unreadable_raster_message(raw))
             if optional:
                 return None
             raise LstFusionError(name, "no raster layer given")
         source = layer.source()
         if layer.providerType() != "gdal":
             raise LstFusionError(name, f"layer {layer.name()!r} is not a file-based raster (provider {layer.providerType()})")
+        if single_band and "BAND" not in parameters:
+            from ..core.checks import require_single_band
+
+            require_single_band(name, source, layer.bandCount())
         return source
+
+    def run_paths(self, parameters, context):
+        """({input name: [paths]}, {output name: path}, {folder output names}) of this run."""
+        inputs, outputs, folders = {}, {}, set()
+        for p in self.parameterDefinitions():
+            name = p.name()
+            value = parameters.get(name)
+            if isinstance(p, (QgsProcessingParameterRasterDestination, QgsProcessingParameterFileDestination,
+                              QgsProcessingParameterFolderDestination)):
+                # the raw value, not parameterAsOutputLayer: that would register a second temporary layer to
+                # load when the run completes; a temporary output cannot be an input anyway
+                outputs[name] = destination_path(value if name in parameters else p.defaultValue())
+                if isinstance(p, QgsProcessingParameterFolderDestination):
+                    folders.add(name)
+            elif isinstance(p, (QgsProcessingParameterRasterLayer, QgsProcessingParameterVectorLayer,
+                                QgsProcessingParameterFeatureSource, QgsProcessingParameterMultipleLayers,
+                                QgsProcessingParameterFile)):
+                paths = []
+                for v in value if isinstance(value, (list, tuple)) else [value]:
+                    if isinstance(v, QgsMapLayer):
+                        v = v.source()
+                    elif isinstance(v, QgsProcessingFeatureSourceDefinition):
+                        v = v.source.staticValue()
+                    if isinstance(v, str) and v:
+                        paths.append(v)
+                if isinstance(p, QgsProcessingParameterMultipleLayers):
+                    paths += [lyr.source() for lyr in self.parameterAsLayerList(parameters, name, context)]
+                elif isinstance(p, QgsProcessingParameterRasterLayer):
+                    lyr = self.parameterAsRasterLayer(parameters, name, context)
+                    paths += [lyr.source()] if lyr is not None else []
+                inputs[name] = paths
+        return inputs, outputs, folders
+
+    def check_run_paths(self, parameters, context):
+        """Refuse outputs that would replace an input or each other, or cannot be written (before any work)."""
+        inputs, outputs, folders = self.run_paths(parameters, context)
+        # only files that exist can be destroyed
+        from ..core.safety import file_of
+
+        inputs = {k: [p for p in v if file_of(p) and os.path.exists(file_of(p))] for k, v in inputs.items()}
+        check_outputs(inputs, outputs, folders)
 
     def enum_value(self, parameters, name, context, options):
         return options[self.parameterAsEnum(parameters, name, context)]
@@ -86,14 +165,26 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
                 feedback.setProgressText(message)
 
         try:
-            return self.execute(parameters, context, feedback, progress, feedback.isCanceled)
+            with interrupt_guard():
+                self.check_run_paths(parameters, context)
+                return self.execute(parameters, context, feedback, progress, feedback.isCanceled)
         except LstFusionError as exc:
             raise QgsProcessingException(str(exc)) from None
         except Cancelled:
             feedback.reportError("Cancelled: no output was written.")
             return {}
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (core.safety.interrupt_guard): fail, so the exit is non-zero
+            how = getattr(exc, "signame", "SIGINT")
+            raise QgsProcessingException(f"Interrupted by {how}: the run stopped and no output was written") from None
         except ImportError as exc:
             raise QgsProcessingException(missing_package_message(exc)) from None
+        except MemoryError:
+            raise QgsProcessingException("Not enough memory for this run: use smaller inputs, a smaller WINDOW or "
+                                         "TILE_SIZE, or close other programs") from None
+        except OSError as exc:  # e.g. the disk filled up while writing
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise QgsProcessingException(f"Cannot read or write a file{where}: {exc.strerror or exc}; "
+                                         "no output was written") from None
 
     def execute(self, parameters, context, feedback, progress, cancel):
         raise NotImplementedError
@@ -178,8 +269,10 @@ def corrected_with_params(alg, parameters, context, feedback, prediction, raster
             dict(params, RESIDUAL_CORRECTION=mode, COARSE_PIXEL=pixel))
 
 
-def read_role_rasters(alg, parameters, context, names, optional=()):
-    """Read the named raster parameters and check that they share one grid."""
+def read_role_rasters(alg, parameters, context, names, optional=(), feedback=None):
+    """Read the named LST raster parameters, check that they share one grid and
+    hold plausible LST, and bring them to the unit of the first (logged)."""
+    from ..core.checks import harmonise_units
     from ..core.io import check_same_grid, read_raster
 
     out = {}
@@ -187,7 +280,35 @@ def read_role_rasters(alg, parameters, context, names, optional=()):
         src = alg.raster_source(parameters, name, context, optional=name in optional)
         out[name] = read_raster(src, name) if src else None
     check_same_grid(out)
+    harmonise_units(out, feedback.pushInfo if feedback is not None else None, order=names)
     return out
+
+
+def destination_path(value):
+    """The file path a destination parameter value names, or '' (temporary output, none, an expression)."""
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        value = value.sink.staticValue()
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if not value or value == "TEMPORARY_OUTPUT" or value.startswith(("memory:", "ogr:", "postgis:")):
+        return ""
+    return value
+
+
+def unreadable_raster_message(value):
+    """Why a raster parameter value could not be loaded, in words (missing file vs unreadable file)."""
+    from ..core.safety import file_of
+
+    path = file_of(value) or value
+    if not os.path.exists(path):
+        return f"file {value!r} does not exist"
+    if os.path.isdir(path):
+        return f"{path} is a folder, not a raster file"
+    if not os.access(path, os.R_OK):
+        return f"{os.path.basename(path)} is not readable (permissions)"
+    return (f"{os.path.basename(path)} exists but is not a raster GDAL can read (damaged, incomplete, or another "
+            "kind of file with a raster extension)")
 
 
 def add_fusion_inputs(alg, names=("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2"),

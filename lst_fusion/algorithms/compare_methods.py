@@ -3,6 +3,7 @@ import os
 from qgis.core import QgsProcessing, QgsProcessingParameterFileDestination, QgsProcessingParameterMultipleLayers
 
 from ..core import metrics, protocol, report
+from ..core.checks import check_lst, harmonise_units, require_single_band
 from ..core.errors import LstFusionError
 from ..core.io import check_same_grid, read_raster
 from ..core.provenance import target_date
@@ -42,6 +43,7 @@ class CompareMethods(LstFusionAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         ref = read_raster(self.raster_source(parameters, "REFERENCE", context), "REFERENCE")
+        check_lst("REFERENCE", ref.data, ref.path)
         layers = self.parameterAsLayerList(parameters, "PREDICTIONS", context)
         if not layers:
             raise LstFusionError("PREDICTIONS", "no prediction given")
@@ -50,12 +52,16 @@ class CompareMethods(LstFusionAlgorithm):
         ratio = self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context)
         rows, predictions, sources, dates = [], {}, {}, []
         for i, lyr in enumerate(layers):
-            pred = read_raster(lyr.source(), "PREDICTIONS")
-            check_same_grid({"REFERENCE": ref, f"PREDICTIONS ({lyr.name()})": pred})
+            param = f"PREDICTIONS ({lyr.name()})"
+            require_single_band(param, lyr.source(), lyr.bandCount())
+            pred = read_raster(lyr.source(), param)
+            check_same_grid({"REFERENCE": ref, param: pred})
+            harmonise_units({"REFERENCE": ref, param: pred}, feedback.pushInfo)
             name = lyr.name() or os.path.splitext(os.path.basename(lyr.source()))[0]
             if name in predictions:  # two layers of one name: keep both panels
                 name = f"{name} ({i + 1})"
-            rows += [{"method": name, **row} for row in metrics.evaluate_regions(pred.data, ref.data, masks, ratio)]
+            rows += [{"method": name, **row}
+                     for row in metrics.evaluate_regions(pred.data, ref.data, masks, ratio, param)]
             predictions[name], sources[name] = pred.data, lyr.source()
             dates.append(target_date(pred, lyr.name()))
             progress(100.0 * (i + 1) / len(layers))
@@ -63,6 +69,7 @@ class CompareMethods(LstFusionAlgorithm):
                                  optional=("COARSE_TARGET", "FINE_REF1", "COARSE_REF1"))
         if base["COARSE_TARGET"] is not None:
             check_same_grid({"REFERENCE": ref, "COARSE_TARGET": base["COARSE_TARGET"]})
+            harmonise_units({"REFERENCE": ref, **base}, feedback.pushInfo)
             if (base["FINE_REF1"] is None) != (base["COARSE_REF1"] is None):
                 raise LstFusionError("FINE_REF1" if base["FINE_REF1"] is None else "COARSE_REF1",
                                      "the reference-pair baseline needs both FINE_REF1 and COARSE_REF1")

@@ -46,7 +46,7 @@ class Estarfm(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "ESTARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, FUSION_ROLES)
+        r = read_role_rasters(self, parameters, context, FUSION_ROLES, feedback=feedback)
         params = {"WINDOW": self.parameterAsInt(parameters, "WINDOW", context),
                   "CLASSES": self.parameterAsInt(parameters, "CLASSES", context),
                   "CHANGE_THRESHOLD": self.parameterAsDouble(parameters, "CHANGE_THRESHOLD", context),

@@ -50,7 +50,7 @@ class Evaluate(LstFusionAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(m, m))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, ["REFERENCE", "PREDICTION"])
+        r = read_role_rasters(self, parameters, context, ["REFERENCE", "PREDICTION"], feedback=feedback)
         pred, ref = r["PREDICTION"].data, r["REFERENCE"].data
         regions = read_subregions(self, parameters, context, r["REFERENCE"].grid)
         masks = metrics.region_masks(r["REFERENCE"].grid, regions)

@@ -7,6 +7,7 @@ from qgis.core import (
 )
 
 from ..core import gapfill as core_gapfill
+from ..core.checks import harmonise_units, require_single_band
 from ..core.dates import require_date
 from ..core.io import check_same_grid, read_raster, write_raster
 from ..core.pairing import raster_date
@@ -52,10 +53,16 @@ class GapFill(LstFusionAlgorithm):
         others = []
         layers = self.parameterAsLayerList(parameters, "OTHER_DATES", context)
         for lyr in layers:
+            name = f"OTHER_DATES ({lyr.name()})"
             d = raster_date(lyr.source(), "OTHER_DATES", lyr.name())
-            r = read_raster(lyr.source(), "OTHER_DATES")
-            check_same_grid({"INPUT": target, "OTHER_DATES": r})
-            others.append((d, r.data))
+            require_single_band(name, lyr.source(), lyr.bandCount())
+            r = read_raster(lyr.source(), name)
+            check_same_grid({"INPUT": target, name: r})
+            others.append((d, r))
+        # every raster plausible LST, the other dates brought to the unit of INPUT (logged)
+        harmonise_units({"INPUT": target, **{f"OTHER_DATES ({lyr.name()})": r for lyr, (_, r) in zip(layers, others)}},
+                        feedback.pushInfo)
+        others = [(d, r.data) for d, r in others]
         date = None
         if "temporal" in method and others:
             date = require_date(src, self.parameterAsString(parameters, "DATE", context) or None)

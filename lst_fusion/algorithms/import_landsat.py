@@ -7,6 +7,7 @@ from qgis.core import (
 )
 
 from ..core import products
+from ..core.checks import require_single_band_file
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum
 
 
@@ -43,6 +44,8 @@ class ImportLandsat(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputString("DATE", "Acquisition date"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
+        if "BAND" not in parameters:  # a multi-band export needs its band named, never band 1 silently
+            require_single_band_file("INPUT", self.parameterAsFile(parameters, "INPUT", context))
         res = products.import_landsat(
             self.parameterAsFile(parameters, "INPUT", context),
             self.parameterAsOutputLayer(parameters, "OUTPUT", context),

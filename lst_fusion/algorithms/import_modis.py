@@ -8,6 +8,7 @@ from qgis.core import (
 )
 
 from ..core import products
+from ..core.checks import require_single_band_file
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum
 
 LAYERS = ["Day", "Night"]
@@ -51,6 +52,8 @@ class ImportModis(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputString("DATE", "Acquisition date"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
+        if "BAND" not in parameters:  # a multi-band export needs its band named, never band 1 silently
+            require_single_band_file("INPUT", self.parameterAsFile(parameters, "INPUT", context))
         res = products.import_modis(
             self.parameterAsFile(parameters, "INPUT", context),
             self.parameterAsOutputLayer(parameters, "OUTPUT", context),

@@ -55,15 +55,17 @@ class PredictModel(LstFusionAlgorithm):
     def execute(self, parameters, context, feedback, progress, cancel):
         registry.require_torch()
         from ..core.checkpoint import load_checkpoint
+        from ..core.checks import check_lst, check_prediction
         from ..core.predict import predict_array
         from ..core.provenance import sha256_of
 
-        ckpt_path = self.parameterAsFile(parameters, "CHECKPOINT", context) or bundled_checkpoint(self.MODEL_ID)
-        if not os.path.exists(ckpt_path):
+        given = self.parameterAsFile(parameters, "CHECKPOINT", context)
+        ckpt_path = given or bundled_checkpoint(self.MODEL_ID)
+        if not given and not os.path.exists(ckpt_path):
             raise LstFusionError("CHECKPOINT", f"no checkpoint given and no bundled {registry.info(self.MODEL_ID).name} "
                                  f"checkpoint; train one with lstfusion:train_{self.MODEL_ID}")
-        ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)
-        r = read_role_rasters(self, parameters, context, self.roles())
+        ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)  # says so when a given file does not exist
+        r = read_role_rasters(self, parameters, context, self.roles(), feedback=feedback)
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
         params = {"CHECKPOINT": os.path.basename(ckpt_path) + (" (bundled)" if ckpt_path == bundled_checkpoint(
                       self.MODEL_ID) else ""),
@@ -73,6 +75,7 @@ class PredictModel(LstFusionAlgorithm):
                   "TILE_SIZE": self.parameterAsInt(parameters, "TILE_SIZE", context)}
         out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=params["TILE_SIZE"],
                             device=params["DEVICE"], progress=progress, cancel=cancel)
+        check_prediction(out, check_lst(self.roles()[0], r[self.roles()[0]].data), ckpt_path)
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
         path = write_fused_output(self, parameters, context, out, r, registry.info(self.MODEL_ID).name, params)
         return {"OUTPUT": path}

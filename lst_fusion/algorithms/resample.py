@@ -29,10 +29,13 @@ class Resample(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "Resampled raster"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        src = read_raster(self.raster_source(parameters, "INPUT", context), "INPUT")
+        from ..core.checks import check_lst
         from ..core.io import read_grid
 
-        ref = read_grid(self.raster_source(parameters, "REFERENCE", context), "REFERENCE")
+        src = read_raster(self.raster_source(parameters, "INPUT", context), "INPUT")
+        check_lst("INPUT", src.data, src.path)
+
+        ref = read_grid(self.raster_source(parameters, "REFERENCE", context, single_band=False), "REFERENCE")
         method = self.enum_value(parameters, "METHOD", context, list(core_resample.METHODS))
         data = core_resample.resample_to_grid(src.data, src.grid, ref, method)
         out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)

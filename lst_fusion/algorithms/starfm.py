@@ -47,7 +47,8 @@ class Starfm(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "STARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, FUSION_ROLES, optional=("FINE_REF2", "COARSE_REF2"))
+        r = read_role_rasters(self, parameters, context, FUSION_ROLES, optional=("FINE_REF2", "COARSE_REF2"),
+                              feedback=feedback)
         two = r["FINE_REF2"] is not None
         params = {"WINDOW": self.parameterAsInt(parameters, "WINDOW", context),
                   "CLASSES": self.parameterAsInt(parameters, "CLASSES", context),

@@ -29,6 +29,10 @@ def read_subregions(alg, parameters, context, grid):
     if source is None:
         return []
     field = alg.parameterAsString(parameters, "NAME_FIELD", context)
+    names = source.fields().names()
+    if field and field not in names:
+        raise LstFusionError("NAME_FIELD", f"the SUBREGIONS layer has no field {field!r} (its fields: "
+                             f"{', '.join(names) or 'none'}); choose one of them or leave NAME_FIELD empty")
     if grid.crs is None:
         raise LstFusionError("REFERENCE", "the reference raster has no CRS, subregions cannot be placed")
     dst = QgsCoordinateReferenceSystem.fromWkt(grid.crs.to_wkt())

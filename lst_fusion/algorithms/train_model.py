@@ -1,6 +1,7 @@
 """lstfusion:train_<model> for every registered deep model (one class per model, made here)."""
 import csv
 import io
+import os
 
 from qgis.core import (
     QgsProcessing,
@@ -65,12 +66,15 @@ class TrainModel(LstFusionAlgorithm):
         registry.require_torch()
         from ..core import training
         from ..core.checkpoint import save_checkpoint
+        from ..core.checks import harmonise_units, read_dataset_pairs, require_single_band
         from ..core.io import atomic_write_text, check_same_grid, read_raster
         from ..core.pairing import list_rasters
 
         dataset = self.parameterAsFile(parameters, "DATASET", context)
         if dataset:
-            samples = training.samples_from_dataset(dataset, self.MODEL_ID)
+            # every index.csv row, file, grid and value checked, the parameter named DATASET
+            pairs = read_dataset_pairs(dataset, "DATASET", feedback.pushInfo)
+            samples = training.pair_samples({d: (f.data, c.data) for d, (f, c) in pairs.items()}, self.MODEL_ID)
         else:
             lan = self.parameterAsLayerList(parameters, "LANDSAT", context)
             mod = self.parameterAsLayerList(parameters, "MODIS", context)
@@ -79,13 +83,22 @@ class TrainModel(LstFusionAlgorithm):
 
             def dated(layers, name):
                 paths = list_rasters([lyr.source() for lyr in layers], name, [lyr.name() for lyr in layers])
-                return {d: read_raster(p, name) for d, p in paths.items()}
+                by_path = {lyr.source(): lyr for lyr in layers}
+                out = {}
+                for d, p in paths.items():
+                    lyr = by_path[p]
+                    require_single_band(f"{name} ({lyr.name()})", lyr.source(), lyr.bandCount())
+                    out[d] = read_raster(lyr.source(), f"{name} ({lyr.name()})")
+                return out
 
             ld, md = dated(lan, "LANDSAT"), dated(mod, "MODIS")
             common = sorted(set(ld) & set(md))
             if not common:
                 raise LstFusionError("MODIS", "no MODIS raster has the date of a Landsat raster")
-            check_same_grid({**{f"LANDSAT {d}": ld[d] for d in common}, **{f"MODIS {d}": md[d] for d in common}})
+            named = {**{f"LANDSAT ({os.path.basename(ld[d].path)})": ld[d] for d in common},
+                     **{f"MODIS ({os.path.basename(md[d].path)})": md[d] for d in common}}
+            check_same_grid(named)
+            harmonise_units(named, feedback.pushInfo)
             samples = training.pair_samples({d: (ld[d].data, md[d].data) for d in common}, self.MODEL_ID)
         lr = self.parameterAsDouble(parameters, "LEARNING_RATE", context) or None
         ckpt, rows = training.train(

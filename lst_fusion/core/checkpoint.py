@@ -1,10 +1,12 @@
 """Checkpoint files: one ``.pt`` holding everything needed to predict.
 
 Content: format tag and version, model id, constructor hyper-parameters,
-weights, normalisation (mean, std, unit), training dates, training summary and
-the package version.  :func:`load_checkpoint` checks all of it and explains
-any mismatch in one sentence.
+weights, the sha256 of the weights, normalisation (mean, std, unit), training
+dates, training summary and the package version.  :func:`load_checkpoint`
+checks all of it (the weights against their sha256, so a damaged file is never
+used to predict) and explains any mismatch in one sentence.
 """
+import hashlib
 import os
 
 from ..models import registry
@@ -16,19 +18,35 @@ FORMAT = "lstfusion-checkpoint"
 FORMAT_VERSION = 1
 
 
+def weights_sha256(state_dict):
+    """sha256 over every tensor's name, dtype, shape and bytes, in name order."""
+    import torch
+
+    h = hashlib.sha256()
+    for name in sorted(state_dict):
+        t = state_dict[name].detach().cpu().contiguous()
+        h.update(name.encode("utf-8"))
+        h.update(f"{t.dtype}{tuple(t.shape)}".encode("ascii"))
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
+
+
 def make_checkpoint(model_id, model, norm, train_dates, summary, hparams=None):
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     return {
         "format": FORMAT, "format_version": FORMAT_VERSION, "model_id": model_id,
-        "hparams": dict(hparams or {}), "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "hparams": dict(hparams or {}), "state_dict": state, "weights_sha256": weights_sha256(state),
         "norm": dict(norm), "train_dates": list(train_dates), "summary": dict(summary),
         "package_version": __version__,
     }
 
 
 def save_checkpoint(ckpt, path):
+    """Write ``ckpt`` atomically, with the sha256 of the weights it holds now."""
     import torch
 
     path = str(path)
+    ckpt = dict(ckpt, weights_sha256=weights_sha256(ckpt["state_dict"]))
     with atomic_path(path, ".pt") as tmp:
         torch.save(ckpt, tmp)
     return path
@@ -40,7 +58,7 @@ def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
     import torch
 
     if not os.path.exists(str(path)):
-        raise LstFusionError(parameter, f"checkpoint {path!r} does not exist")
+        raise LstFusionError(parameter, f"the checkpoint file {path!r} does not exist")
     try:
         ckpt = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as exc:
@@ -59,6 +77,18 @@ def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
     for key in ("state_dict", "norm"):
         if key not in ckpt:
             raise LstFusionError(parameter, f"checkpoint lacks {key!r}: the file is damaged")
+    name = os.path.basename(str(path))
+    stored = ckpt.get("weights_sha256")
+    if not stored:
+        raise LstFusionError(parameter, f"{name} carries no checksum of its weights, so its integrity cannot be "
+                             f"checked; retrain it with LST Fusion {__version__} (lstfusion:train_{mid})")
+    try:
+        actual = weights_sha256(ckpt["state_dict"])
+    except Exception:  # noqa: BLE001 - anything unreadable in the weights is damage
+        actual = "unreadable"
+    if actual != stored:
+        raise LstFusionError(parameter, f"{name} is damaged: its weights do not match their sha256 checksum (stored "
+                             f"{stored[:12]}..., found {actual[:12]}...); use an intact copy or retrain it")
     model, _ = registry.build(mid, **ckpt.get("hparams", {}))
     try:
         model.load_state_dict(ckpt["state_dict"], strict=True)

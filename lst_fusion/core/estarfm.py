@@ -50,7 +50,7 @@ import numpy as np
 from .errors import LstFusionError
 from .kernels import default_tile, estarfm_sums, resolve_engine
 from .products import LST_MAX_K, LST_MIN_K
-from .tiling import run_tiled, window_sum
+from .tiling import check_window, run_tiled, window_sum
 from .units import KELVIN_OFFSET, is_celsius
 
 DEFAULT_HALF_WINDOW = 25  # Zhu's code: w = 25 -> 51 x 51 window for 30 m / 500 m
@@ -71,6 +71,7 @@ def _check_inputs(named, window):
             raise LstFusionError(name, "the raster has no valid pixel (all nodata)")
     if window < 1 or window % 2 == 0:
         raise LstFusionError("WINDOW", f"window must be an odd number of pixels >= 3, not {window}")
+    check_window(window, shape)  # bounded by the image and by memory, before any allocation
 
 
 def similarity_threshold(fine, classes):

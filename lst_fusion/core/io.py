@@ -4,9 +4,11 @@ Every reader returns a :class:`Raster` (data + :class:`Grid`); every writer
 writes to a temporary file beside the destination and renames it, so an
 interrupted run never leaves a half-written output.
 """
+import atexit
 import contextlib
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,21 +32,61 @@ def publish(tmp, path):
     os.replace(tmp, path)
 
 
+# temporary files being written right now: removed on errors, on SIGINT/SIGTERM (core.safety.interrupt_guard)
+# and at interpreter exit, so an interrupted run leaves no hidden .tmp_* file behind
+_LIVE_TEMPS = set()
+_LIVE_LOCK = threading.Lock()
+
+
+def live_temps():
+    with _LIVE_LOCK:
+        return sorted(_LIVE_TEMPS)
+
+
+def _discard(tmp):
+    with _LIVE_LOCK:
+        _LIVE_TEMPS.discard(tmp)
+    try:
+        os.remove(tmp)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def remove_live_temps():
+    """Remove every temporary file still being written (signal handlers, atexit)."""
+    for tmp in live_temps():
+        try:
+            _discard(tmp)
+        except OSError:
+            pass
+
+
+atexit.register(remove_live_temps)
+
+
 @contextlib.contextmanager
 def atomic_path(path, suffix=""):
     """Yield a temporary path beside ``path``; on success it replaces ``path``
-    (with normal permissions), on any error it is removed and ``path`` is untouched."""
+    (with normal permissions), on any error or interruption it is removed and
+    ``path`` is untouched."""
     path = str(path)
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=suffix, dir=directory)
     os.close(fd)
+    with _LIVE_LOCK:
+        _LIVE_TEMPS.add(tmp)
     try:
         yield tmp
         publish(tmp, path)
+        with _LIVE_LOCK:
+            _LIVE_TEMPS.discard(tmp)
     except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        _discard(tmp)
         raise
 
 
@@ -87,6 +129,24 @@ class Grid:
         if self.crs is not None and CRS.from_user_input(self.crs) != CRS.from_user_input(other.crs):
             return False
         return all(abs(a - b) <= tol * max(1.0, abs(a)) for a, b in zip(self.transform[:6], other.transform[:6]))
+
+    def differences(self, other, tol=1e-6):
+        """What differs from ``other``, each value at full precision ('origin x 500000.0 vs 500015.0')."""
+        out = []
+        if self.shape != other.shape:
+            out.append(f"size {self.width}x{self.height} vs {other.width}x{other.height} px")
+
+        def crs_text(g):
+            return CRS.from_user_input(g.crs).to_string() if g.crs else "no CRS"
+
+        if (self.crs is None) != (other.crs is None) or (
+                self.crs is not None and CRS.from_user_input(self.crs) != CRS.from_user_input(other.crs)):
+            out.append(f"CRS {crs_text(self)} vs {crs_text(other)}")
+        names = ("pixel width", "row rotation", "origin x", "column rotation", "pixel height", "origin y")
+        for name, a, b in zip(names, self.transform[:6], other.transform[:6]):
+            if abs(a - b) > tol * max(1.0, abs(a)):
+                out.append(f"{name} {float(a)!r} vs {float(b)!r}")
+        return out
 
     def describe(self):
         crs = CRS.from_user_input(self.crs).to_string() if self.crs else "no CRS"
@@ -161,12 +221,18 @@ def read_raster(path, parameter="INPUT", band=1, raw=False):
             tags = {k.replace("NC_GLOBAL#GDAL_", ""): v for k, v in ds.tags().items()}  # netCDF prefixes them
             tags.update(ds.tags(band))
     except rasterio.errors.RasterioIOError as exc:
-        msg = str(exc)
+        from .safety import file_of
+
+        name = os.path.basename(file_of(spath) or spath)
         if spath.lower().endswith(".hdf") or spath.startswith("HDF4"):
             from .install_hints import HDF4_HINT
 
-            msg += f" ({HDF4_HINT})"
-        raise LstFusionError(parameter, f"cannot open {os.path.basename(spath)}: {msg}") from None
+            msg = f"{name} is not a readable HDF4 file (damaged or incomplete download; {HDF4_HINT})"
+        elif os.path.isfile(spath):
+            msg = f"{name} exists but is not a raster GDAL can read (damaged, or another kind of file)"
+        else:
+            msg = f"cannot open {name}: {exc}"
+        raise LstFusionError(parameter, msg) from None
     if raw:
         return Raster(arr, grid, spath, nodata, tags, band, count, notes)
     data = arr.astype(np.float32)
@@ -288,9 +354,10 @@ def check_same_grid(named_rasters):
         g = r.grid if isinstance(r, Raster) else r
         g0 = first.grid if isinstance(first, Raster) else first
         if not g.same_as(g0):
+            diff = "; ".join(g.differences(g0)) or f"{g.describe()} vs {g0.describe()}"
             raise LstFusionError(
                 name,
-                f"grid differs from {first_name}: {g.describe()} vs {g0.describe()}; "
+                f"grid differs from {first_name}: {diff}; "
                 "resample it onto the same grid first (lstfusion:resample)",
             )
 

@@ -35,6 +35,7 @@ import numpy as np
 
 from .errors import LstFusionError
 from .install_hints import how_to_install
+from .tiling import check_tile_cancel
 
 ENGINES = ("auto", "numpy", "numba", "torch")
 NUMBA_HINT = (f"the 'numba' engine needs the Python package numba (about 10x faster ESTARFM/STARFM): install it "
@@ -169,6 +170,28 @@ def _pad_right(a, extra, fill):
     return np.pad(a, ((0, 0), (0, extra)), constant_values=fill)
 
 
+STRIP_WORK = 2e7  # inner-loop steps per numba call: a few hundredths of a second, then a cancel check
+
+
+def _in_strips(loop, inputs, outputs, w, per_row):
+    """Run a compiled per-pixel ``loop(*arrays, *args, *outputs)`` on strips of rows, checking cancel in between.
+
+    ``inputs`` = (halo'd arrays with tile rows + 2w rows, further arguments); ``outputs``: arrays of shape
+    (n, tile rows, tile columns).  Each pixel's sums are computed exactly as in one call, so the strips
+    change nothing in the result; they only bound the time between two cancel checks.
+    """
+    arrays, args = inputs
+    th = outputs[0].shape[1]
+    rows = max(1, int(STRIP_WORK // max(1, per_row)))
+    for a in range(0, th, rows):
+        b = min(th, a + rows)
+        check_tile_cancel()
+        part = [np.zeros((o.shape[0], b - a, o.shape[2]), o.dtype) for o in outputs]
+        loop(*(x[a:b + 2 * w] for x in arrays), *args, *part)
+        for o, p in zip(outputs, part):
+            o[:, a:b] = p
+
+
 def distance_table(w, scale, dtype):
     """1 + d/scale for every window offset (d in pixels), shape (2w+1, 2w+1)."""
     dy, dx = np.mgrid[-w:w + 1, -w:w + 1]
@@ -192,8 +215,10 @@ def estarfm_sums(engine, G1, G2, X1, X2, Y1, Y2, OMS, P, th1, th2, w):
         S64 = np.zeros((7, th, tw))
         S32 = np.zeros((5, th, tw), np.float32)
         pad = lambda a, fill=0.0: _pad_right(a, extra, fill)  # noqa: E731
-        _jit(_estarfm_loop)(pad(G1, np.nan), pad(G2, np.nan), pad(X1), pad(X2), pad(Y1), pad(Y2), pad(OMS),
-                            *(pad(p) for p in P), _pad_right(dist, extra, 1.0), inwin, th1, th2, w, S64, S32)
+        arrays = [pad(G1, np.nan), pad(G2, np.nan), pad(X1), pad(X2), pad(Y1), pad(Y2), pad(OMS),
+                  *(pad(p) for p in P)]
+        _in_strips(_jit(_estarfm_loop), (arrays, (_pad_right(dist, extra, 1.0), inwin, th1, th2, w)), (S64, S32),
+                   w, tw * (2 * w + 1) * kp)
         return S64, S32
     ns = _Torch() if engine == "torch" else _Numpy
     S64, S32 = _estarfm_offsets(ns, *(ns.put(a) for a in (G1, G2, X1, X2, Y1, Y2, OMS, P)), th1, th2, w, dist)
@@ -261,6 +286,7 @@ def _estarfm_offsets(ns, G1, G2, X1, X2, Y1, Y2, OMS, P, th1, th2, w, dist):
     tmp, tq = ns.empty((th, tw), np.float64), ns.empty((6, th, tw), np.float64)
     wgt, tp = ns.empty((th, tw), np.float32), ns.empty((4, th, tw), np.float32)
     for dy in range(2 * w + 1):
+        check_tile_cancel()
         for dx in range(2 * w + 1):
             sl = (slice(dy, dy + th), slice(dx, dx + tw))
             xp.subtract(G1[sl], cG1, out=tmp)
@@ -297,9 +323,17 @@ def starfm_sums(engine, G, S, T, base, P, cF, smax, tmax, ths, w, A):
         kp, inwin, extra = _padded(w)
         out = np.zeros((2,) + cF.shape)
         pad = lambda a, fill=0.0: _pad_right(a, extra, fill)  # noqa: E731
-        _jit(_starfm_loop)(pad(G, np.nan), pad(S), pad(T), pad(base, 1.0), pad(P), np.ascontiguousarray(cF),
-                           np.ascontiguousarray(smax), np.ascontiguousarray(tmax), _pad_right(dist, extra, 1.0),
-                           inwin, ths, w, out)
+        th, tw = cF.shape
+        centre = [np.ascontiguousarray(a) for a in (cF, smax, tmax)]
+        arrays = [pad(G, np.nan), pad(S), pad(T), pad(base, 1.0), pad(P)]
+        rows = max(1, int(STRIP_WORK // max(1, tw * (2 * w + 1) * kp)))
+        for a in range(0, th, rows):  # strips of rows, cancel checked in between (see _in_strips)
+            b = min(th, a + rows)
+            check_tile_cancel()
+            part = np.zeros((2, b - a, tw))
+            _jit(_starfm_loop)(*(x[a:b + 2 * w] for x in arrays), *(c[a:b] for c in centre),
+                               _pad_right(dist, extra, 1.0), inwin, ths, w, part)
+            out[:, a:b] = part
         return out
     ns = _Torch() if engine == "torch" else _Numpy
     return ns.get(_starfm_offsets(ns, *(ns.put(a) for a in (G, S, T, base, P, cF, smax, tmax)), ths, w, dist))
@@ -334,6 +368,7 @@ def _starfm_offsets(ns, G, S, T, base, P, cF, smax, tmax, ths, w, dist):
     sw, sp = out
     tmp, wgt = ns.empty((th, tw), np.float64), ns.empty((th, tw), np.float64)
     for dy in range(2 * w + 1):
+        check_tile_cancel()
         for dx in range(2 * w + 1):
             sl = (slice(dy, dy + th), slice(dx, dx + tw))
             xp.subtract(G[sl], cF, out=tmp)

@@ -7,6 +7,10 @@ SSIM windows.  Conventions (all documented choices):
 * CC: Pearson correlation over the valid pixels.
 * PSNR = 10 log10(R^2 / MSE) with R the data range, by default the
   reference's max - min over the valid pixels; identical images give +inf.
+* Undefined values are NaN, never a number that reads as a result: PSNR and
+  SSIM against a constant reference (R = 0), CC when either image is constant
+  or fewer than 2 pixels are valid.  :func:`undefined_reasons` says why, and
+  :func:`evaluate` puts those reasons in a ``NOTES`` entry of its row.
 * SSIM: Wang et al. (2004) with scikit-image's defaults (7x7 uniform window,
   K1 = 0.01, K2 = 0.03, sample covariance, border of 3 px not averaged), data
   range as for PSNR.  Local statistics use only valid pixels of each window;
@@ -78,6 +82,8 @@ def psnr(pred, ref, mask=None, data_range=None):
     mse = np.mean((p[v] - r[v]) ** 2)
     if mse == 0:
         return float("inf")
+    if not R > 0:  # constant reference: 10 log10(0) = -inf is no score (see undefined_reasons)
+        return np.nan
     return float(10.0 * np.log10(R * R / mse))
 
 
@@ -88,8 +94,8 @@ def ssim(pred, ref, mask=None, data_range=None, win_size=7, k1=0.01, k2=0.03):
     if not v.any():
         return np.nan
     R = data_range if data_range is not None else data_range_of(r, v)
-    if not R > 0:
-        return 1.0 if np.array_equal(p[v], r[v]) else 0.0
+    if not R > 0:  # constant reference: the constants c1, c2 vanish and SSIM is 0/0 (see undefined_reasons)
+        return 1.0 if np.array_equal(p[v], r[v]) else np.nan
     vf = v.astype(np.float64)
     x, y = np.where(v, p, 0.0), np.where(v, r, 0.0)
     npx = win_size * win_size
@@ -137,17 +143,47 @@ def ergas(pred, ref, mask=None, ratio=DEFAULT_RATIO):
     return float(100.0 * hl * np.sqrt((e / mean_k) ** 2))
 
 
+def undefined_reasons(pred, ref, mask, data_range, values):
+    """{metric: why it is undefined} for the metrics of ``values`` that are NaN."""
+    p, r, v = _valid(pred, ref, mask)
+    n = int(v.sum())
+    R = data_range if data_range is not None else data_range_of(r, v)
+    out = {}
+    for m in METRICS:
+        x = values.get(m)
+        if not (isinstance(x, float) and np.isnan(x)):
+            continue
+        if n == 0:
+            why = "no pixel is valid in both images here"
+        elif m in ("PSNR", "SSIM") and not R > 0:
+            why = "the reference is constant (data range 0), so there is no signal to compare"
+        elif m == "CC" and n < 2:
+            why = "fewer than 2 valid pixels"
+        elif m == "CC" and np.ptp(r[v]) == 0:
+            why = "the reference is constant, so it has no variance to correlate with"
+        elif m == "CC" and np.ptp(p[v]) == 0:
+            why = "the prediction is constant, so it has no variance to correlate with"
+        else:
+            why = "too few valid pixels here"
+        out[m] = why
+    return out
+
+
 def evaluate(pred, ref, mask=None, data_range=None, ratio=DEFAULT_RATIO):
-    """All metrics for one prediction/reference pair (plus the pixel count N)."""
+    """All metrics for one prediction/reference pair (plus the pixel count N); ``NOTES`` says
+    which metrics are undefined (NaN) and why."""
     p, r, v = _valid(pred, ref, mask)
     if data_range is None and v.any():
         data_range = data_range_of(r, v)
-    return {
+    row = {
         "N": int(v.sum()),
         "RMSE": rmse(p, r, v), "MAE": mae(p, r, v), "BIAS": bias(p, r, v),
         "SSIM": ssim(p, r, v, data_range), "PSNR": psnr(p, r, v, data_range),
         "SAM": sam(p, r, v), "CC": cc(p, r, v), "ERGAS": ergas(p, r, v, ratio),
     }
+    reasons = undefined_reasons(p, r, v, data_range, row)
+    row["NOTES"] = "; ".join(f"{m} undefined: {why}" for m, why in reasons.items())
+    return row
 
 
 def region_masks(grid, regions=None, extents=None):
@@ -173,11 +209,12 @@ def region_masks(grid, regions=None, extents=None):
     return out
 
 
-def evaluate_regions(pred, ref, masks, ratio=DEFAULT_RATIO):
+def evaluate_regions(pred, ref, masks, ratio=DEFAULT_RATIO, parameter="PREDICTION"):
     """[{"region": name, **metrics}, ...]; the data range is the reference's over
-    the whole image so PSNR/SSIM are comparable between regions."""
+    the whole image so PSNR/SSIM are comparable between regions.  ``parameter``
+    names the prediction in errors (e.g. "PREDICTIONS (estarfm)")."""
     p, r, v = _valid(pred, ref)
     if not v.any():
-        raise LstFusionError("PREDICTION", "prediction and reference share no valid pixel")
+        raise LstFusionError(parameter, "the prediction and the reference share no valid pixel")
     R = data_range_of(r, v)
     return [{"region": name, **evaluate(p, r, m, data_range=R, ratio=ratio)} for name, m in masks]

@@ -64,6 +64,10 @@ def _auto_batch(dev, tile, n_inputs):
             budget = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") * 0.25
         except (ValueError, OSError, AttributeError):
             budget = 2e9
+        # cancel is checked between batches: on a CPU (~0.1-0.2 MP/s) a batch of 256 px tiles must stay a few
+        # seconds long, and larger CPU batches are not faster anyway
+        cpu_cap = max(1, int(4 * (256 * 256) // (tile * tile)))
+        return int(max(1, min(cpu_cap, budget // per_tile)))
     return int(max(1, min(32, budget // per_tile)))
 
 

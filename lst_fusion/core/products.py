@@ -72,6 +72,35 @@ def dn_to_kelvin(dn, scale, offset, fill):
     return k
 
 
+# valid DN of the LST bands (MOD11 user guide: 7500-65535; Landsat C2 L2 ST_B10: 1-65535, real scenes
+# far above 300, since DN 293 is already 150 K)
+PRODUCT_DN = {"MODIS": (7500, 65535), "Landsat": (1, 65535)}
+
+
+def _check_dn(dn, valid, scale, offset, parameter, product, source):
+    """Refuse inputs that are not DN although a DN scale is applied: LST already in K or degC.
+
+    With the default Landsat scale, a Kelvin GeoTIFF (about 300) becomes 150.03 K everywhere, which passes
+    the 150 K floor: the raw values themselves are checked against the product's DN range.
+    """
+    from .checks import robust_range, unit_in_range
+
+    if scale == 1.0 and offset == 0.0:
+        return
+    rng = robust_range(np.where(valid, dn, np.nan).astype(np.float64))
+    if rng is None:
+        return
+    lo, hi = rng
+    if unit_in_range(lo, hi) == "kelvin":  # (small integers that would be Celsius are QC bands far more often)
+        a, b = PRODUCT_DN[product]
+        raise LstFusionError(
+            parameter,
+            f"{os.path.basename(str(source))} holds values from {lo:.6g} to {hi:.6g}, not {product} LST DN (valid "
+            f"{a}-{b}, real scenes far above 300): they look like LST already in Kelvin (then import it with SCALE=1 "
+            "and OFFSET=0) or like a QA/QC band",
+        )
+
+
 def _check_plausible(kelvin, parameter, product):
     valid = kelvin[np.isfinite(kelvin)]
     if valid.size == 0:
@@ -81,8 +110,8 @@ def _check_plausible(kelvin, parameter, product):
         raise LstFusionError(
             parameter,
             f"scaled values run from {lo:.1f} K to {hi:.1f} K, which is not a {product} "
-            "land-surface temperature: is this the LST band (not QC/QA), and are the scale "
-            "and offset right?",
+            f"land-surface temperature (valid DN {PRODUCT_DN[product][0]}-{PRODUCT_DN[product][1]}): is this the "
+            "LST band (not QC/QA), and are the scale and offset right?",
         )
 
 
@@ -95,6 +124,33 @@ def _resolve_modis(path, layer):
         qc = f'HDF4_EOS:EOS_GRID:"{p}":{grid}:QC_{layer}'
         return lst, qc
     return p, None
+
+
+def _check_hdf_opens(path, parameter):
+    """A .hdf granule exists and GDAL can open it, else say which of the two (or the driver) is wrong."""
+    p = str(path)
+    if not p.lower().endswith(".hdf") or p.startswith("HDF4"):
+        return
+    name = os.path.basename(p)
+    if not os.path.isfile(p):
+        raise LstFusionError(parameter, f"file {p!r} does not exist")
+    import rasterio
+
+    with rasterio.Env() as env:
+        drivers = env.drivers()
+    if "HDF4" not in drivers and "HDF4Image" not in drivers:
+        from .install_hints import HDF4_HINT
+
+        raise LstFusionError(parameter, f"{name} needs GDAL's HDF4 driver, which this GDAL lacks ({HDF4_HINT}), "
+                             "or use a GeoTIFF export of the product")
+    try:
+        with rasterio.open(p) as ds:
+            subs = ds.subdatasets
+    except Exception:  # noqa: BLE001 - any failure to open is the same answer for the user
+        raise LstFusionError(parameter, f"{name} is not a readable HDF4 file (damaged or incomplete download?); "
+                             "download the granule again") from None
+    if not any("LST_Day_1km" in sd for sd in subs):
+        raise LstFusionError(parameter, f"{name} has no LST_Day_1km sub-dataset: it is not a MOD11A1/MYD11A1 granule")
 
 
 def _modis_date(path, explicit):
@@ -142,6 +198,7 @@ def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", sc
     """
     if layer not in ("Day", "Night"):
         raise LstFusionError("LAYER", "layer must be Day or Night")
+    _check_hdf_opens(lst_path, "INPUT")  # before the date: a damaged granule is not a date problem
     d = _modis_date(lst_path, date)
     lst_src, qc_auto = _resolve_modis(lst_path, layer)
     qc_src = qc_path or (qc_auto if use_qc else None)
@@ -149,6 +206,7 @@ def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", sc
     kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
     if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:
         kelvin[dn.data == dn.nodata] = np.nan
+    _check_dn(dn.data, np.isfinite(kelvin), scale, offset, "INPUT", "MODIS", lst_path)
     _check_plausible(kelvin, "INPUT", "MODIS")
     if qc_src and use_qc:
         qc = read_raster(qc_src, "QC", raw=True)
@@ -230,6 +288,7 @@ def import_landsat(st_path, output, qa_path=None, unit="celsius", scale=LANDSAT_
     kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
     if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:
         kelvin[dn.data == dn.nodata] = np.nan
+    _check_dn(dn.data, np.isfinite(kelvin), scale, offset, "INPUT", "Landsat", st_path)
     _check_plausible(kelvin, "INPUT", "Landsat")
     if qa_path:
         qa = read_raster(qa_path, "QA", raw=True)

@@ -16,7 +16,7 @@ import numpy as np
 from .io import atomic_write_text
 from .metrics import METRICS
 
-COLUMNS = ["method", "date", "region", "N"] + list(METRICS)
+COLUMNS = ["method", "date", "region", "N"] + list(METRICS) + ["NOTES"]
 STRETCH_PERCENT = (2, 98)  # temperature maps and the QGIS style stretch between these percentiles
 
 
@@ -29,18 +29,31 @@ def temperature_stretch(*arrays, percent=STRETCH_PERCENT):
     return float(lo), float(hi) if hi > lo else float(lo) + 1.0
 
 
-def _fmt(v):
-    if isinstance(v, float):
+def _fmt(v, undefined=""):
+    """A table cell: 4 decimals; +inf as 'inf' and -inf as '-inf' (never one for the other); NaN as
+    ``undefined`` (empty in CSV, 'undefined' where a person reads it; the NOTES column says why)."""
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
         if math.isinf(v):
-            return "inf"
+            return "inf" if v > 0 else "-inf"
         if math.isnan(v):
-            return ""
+            return undefined
         return f"{v:.4f}"
     return str(v)
 
 
+def _columns(rows, columns):
+    """The given columns (or the default ones present), plus NOTES whenever a row has a note."""
+    columns = list(columns or [c for c in COLUMNS if any(c in r for r in rows)])
+    if "NOTES" in columns and not any(r.get("NOTES") for r in rows):
+        columns.remove("NOTES")
+    elif "NOTES" not in columns and any(r.get("NOTES") for r in rows):
+        columns.append("NOTES")
+    return columns
+
+
 def write_csv(path, rows, columns=None):
-    columns = columns or [c for c in COLUMNS if any(c in r for r in rows)]
+    columns = _columns(rows, columns)
     buf = _io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
     w.writeheader()
@@ -57,7 +70,7 @@ def write_table(path, rows, columns=None):
 
     from .io import atomic_path
 
-    columns = columns or [c for c in COLUMNS if any(c in r for r in rows)]
+    columns = _columns(rows, columns)
     with atomic_path(path, ".gpkg") as tmp:
         os.remove(tmp)  # the driver creates the file itself
         ds = ogr.GetDriverByName("GPKG").CreateDataSource(tmp)
@@ -81,10 +94,10 @@ def write_table(path, rows, columns=None):
 
 
 def markdown_table(rows, columns=None):
-    columns = columns or [c for c in COLUMNS if any(c in r for r in rows)]
+    columns = _columns(rows, columns)
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in rows:
-        lines.append("| " + " | ".join(_fmt(r.get(c, "")) for c in columns) + " |")
+        lines.append("| " + " | ".join(_fmt(r.get(c, ""), "undefined") for c in columns) + " |")
     return "\n".join(lines)
 
 
@@ -213,8 +226,8 @@ def report_header(method="", date="", inputs=None, unit="", regions=None):
 
 def _table_html(rows, columns):
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(c, '')))}</td>" for c in columns) + "</tr>"
-                   for r in rows)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(c, ''), 'undefined'))}</td>" for c in columns)
+                   + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -242,7 +255,7 @@ def write_html(path, title, rows, pred=None, ref=None, columns=None, notes="", h
                transform=None):
     """One report: ``header`` (method, date, inputs, unit), the metric table, maps (subregions outlined when
     ``regions`` and the grid's ``transform`` are given), scatter and histogram."""
-    columns = columns or [c for c in COLUMNS if any(c in r for r in rows)]
+    columns = _columns(rows, columns)
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{_STYLE}"
              f"</head><body><h1>{html.escape(title)}</h1>", _header_html(header), _table_html(rows, columns)]
     if notes:

@@ -1,10 +1,58 @@
 """Tiled processing with a halo, progress and cancel, shared by the classical methods."""
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from .errors import check_cancel
+
+_tile_state = threading.local()
+
+
+def check_tile_cancel():
+    """Raise Cancelled inside a tile when the run was cancelled or another tile failed.
+
+    The window-sum loops (core.kernels) call this between rows or row strips, so
+    cancel is honoured within a fraction of a second even when one tile is long.
+    """
+    check_cancel(getattr(_tile_state, "cancel", None))
+
+
+def available_memory():
+    """Bytes of memory available to a new allocation (MemAvailable on Linux), or None when unknown."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+BLOCK_ARRAYS = 30  # float64 arrays of a halo'd block alive at once in a classical kernel (generous)
+
+
+def check_window(window, shape, tile=128, workers=2, parameter="WINDOW"):
+    """Refuse, before any allocation, a window larger than the image can use or than memory can hold."""
+    from .errors import LstFusionError
+
+    h, w = shape
+    limit = 2 * max(h, w) - 1
+    if window > limit:
+        raise LstFusionError(parameter, f"{window} px is larger than this {w}x{h} px image can use: at most "
+                             f"{limit} (from every pixel the window then covers the whole image); choose a smaller "
+                             "odd window")
+    halo = window // 2
+    need = (min(tile, h) + 2 * halo) * (min(tile, w) + 2 * halo) * 8 * BLOCK_ARRAYS * workers
+    avail = available_memory()
+    if avail is not None and need > 0.5 * avail:
+        raise LstFusionError(parameter, f"a {window} px window needs about {need / 2**30:.1f} GiB for its tiles, more "
+                             f"than half of the {avail / 2**30:.1f} GiB of memory available; choose a smaller window")
 
 
 def tiles(shape, tile):
@@ -48,12 +96,23 @@ def run_tiled(kernel, arrays, halo, tile=128, progress=None, cancel=None, worker
     out = np.full(shape, np.nan, dtype=np.float32)
     todo = list(tiles(shape, tile))
     workers = workers or min(2, os.cpu_count() or 1)
+    stop = threading.Event()  # set when a tile fails or the run is cancelled: the other tiles stop too
+
+    def tile_cancel():
+        return stop.is_set() or (cancel is not None and cancel())
 
     def one(t):
-        check_cancel(cancel)
+        check_cancel(tile_cancel)
         r0, r1, c0, c1 = t
         blocks = [halo_block(a, r0, r1, c0, c1, halo) for a in arrays]
-        out[r0:r1, c0:c1] = kernel(blocks)
+        _tile_state.cancel = tile_cancel
+        try:
+            out[r0:r1, c0:c1] = kernel(blocks)
+        except BaseException:
+            stop.set()
+            raise
+        finally:
+            _tile_state.cancel = None
         return t
 
     done = 0
@@ -73,6 +132,7 @@ def run_tiled(kernel, arrays, halo, tile=128, progress=None, cancel=None, worker
                     if progress:
                         progress(100.0 * done / len(todo))
             except BaseException:
+                stop.set()
                 for f in futures:
                     f.cancel()
                 raise

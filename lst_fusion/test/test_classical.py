@@ -182,3 +182,31 @@ def test_estarfm_threshold_uses_sample_std():
 
     a = np.array([[1.0, 2.0], [3.0, np.nan]])
     assert similarity_threshold(a, 4) == pytest.approx(1.0 * 2 / 4)  # std of 1,2,3 with ddof 1 is 1
+
+
+@pytest.mark.parametrize("method", ["estarfm", "starfm"])
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_cancel_is_honoured_inside_one_long_tile(method, engine):
+    """One tile, a huge window: cancel used to wait for the whole tile (minutes). Now the loops ask between
+    row strips: a cancel that turns True at the third question (the first is asked before the only tile)
+    stops the run inside that tile, whatever the machine's speed."""
+    import time
+
+    if engine == "numba" and not kernels.numba_available():
+        pytest.skip("numba is not installed")
+    F1 = synthetic_scene(128)
+    C1 = 0.3 * F1 + 17
+    asked = []
+
+    def cancel():
+        asked.append(1)
+        return len(asked) >= 3
+
+    t0 = time.perf_counter()
+    with pytest.raises(Cancelled):
+        if method == "estarfm":
+            estarfm(F1, C1, F1 + 3, C1 + 3, C1 + 1, window=201, tile=128, engine=engine, cancel=cancel)
+        else:
+            starfm(F1, C1, C1 + 1, window=201, tile=128, engine=engine, cancel=cancel)
+    assert len(asked) == 3
+    assert time.perf_counter() - t0 < 4.0

@@ -116,3 +116,24 @@ def test_table_as_geopackage(tmp_path):
     got = [(f.GetField("region"), f.GetField("N"), f.GetField("RMSE"), f.IsFieldNull("SSIM")) for f in lyr]
     assert got == [("whole image", 10, 1.5, True), ("north", 4, 0.5, True)]  # NaN and missing -> NULL
     assert report.write_table(str(tmp_path / "m.csv"), rows).endswith(".csv")
+
+
+def test_constant_reference_gives_undefined_psnr_cc_ssim_with_the_reason(tmp_path):
+    """Used to be PSNR = -inf, written "inf" in the CSV and HTML (reads as perfect) while RMSE was 8.39."""
+    import csv as _csv
+
+    ref = np.full((20, 20), 300.0)
+    pred = ref + np.linspace(-10, 10, 400).reshape(20, 20)
+    m = metrics.evaluate(pred, ref)
+    assert m["RMSE"] > 5 and np.isnan(m["PSNR"]) and np.isnan(m["CC"]) and np.isnan(m["SSIM"])
+    assert "PSNR undefined: the reference is constant (data range 0)" in m["NOTES"]
+    assert "CC undefined: the reference is constant" in m["NOTES"]
+    report.write_csv(tmp_path / "t.csv", [{"region": "whole image", **m}])
+    row = next(_csv.DictReader(open(tmp_path / "t.csv")))
+    assert row["PSNR"] == "" and row["CC"] == "" and "PSNR undefined" in row["NOTES"]
+    report.write_html(tmp_path / "r.html", "t", [{"region": "whole image", **m}])
+    text = open(tmp_path / "r.html").read()
+    assert "inf" not in text.replace("PSNR undefined", "") and "undefined" in text
+    assert metrics.evaluate(ref, ref)["NOTES"] == "CC undefined: the reference is constant, so it has no variance " \
+                                                  "to correlate with"  # identical: PSNR +inf, SSIM 1, CC undefined
+    assert report._fmt(float("-inf")) == "-inf" and report._fmt(float("inf")) == "inf"

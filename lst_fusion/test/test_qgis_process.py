@@ -99,3 +99,63 @@ def test_without_torch_the_plugin_loads_and_says_what_to_install(qp, tif, tmp_pa
     assert out.returncode == 0, out.stdout + out.stderr  # classical methods work without torch
     if subprocess.run(["/usr/bin/python3", "-c", "import numba"], capture_output=True).returncode != 0:
         assert "window sums: NumPy (install numba" in out.stdout, out.stdout  # ... and without numba
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_interrupted_run_exits_non_zero_and_leaves_no_file(qp, tmp_path, sig):
+    """Ctrl-C (qgis_process's own handler only cancelled, exit 0) and SIGTERM (killed, .tmp_ left) of a long run."""
+    import signal
+    import time
+
+    if shutil.which("stdbuf") is None:
+        pytest.skip("stdbuf (coreutils) is needed to see when the run has started")
+    sample = os.path.join(REPO, "lst_fusion", "resources", "sample")
+    lan = [os.path.join(sample, "landsat", f) for f in sorted(os.listdir(os.path.join(sample, "landsat")))]
+    mod = [os.path.join(sample, "modis", f) for f in sorted(os.listdir(os.path.join(sample, "modis")))]
+    out = tmp_path / "out"
+    out.mkdir()
+    env = dict(os.environ, QGIS_PLUGINPATH=REPO, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path / "home"),
+               XDG_RUNTIME_DIR=str(tmp_path / "run"),
+               PYTHONPATH=os.pathsep.join(p for p in sys.path if p.endswith("site-packages")))
+    os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    subprocess.run([QP, "plugins", "enable", "lst_fusion"], env=env, capture_output=True, timeout=120)
+    # NumPy engine, 401 px window on the 400x400 sample: minutes of work, so the signal lands mid-run
+    # stdbuf: line-buffered stdout, so the test sees when the computation has started
+    proc = subprocess.Popen(["stdbuf", "-oL", QP, "run", "lstfusion:estarfm", "--", f"COARSE_TARGET={mod[1]}", f"FINE_REF1={lan[0]}",
+                             f"COARSE_REF1={mod[0]}", f"FINE_REF2={lan[1]}", f"COARSE_REF2={mod[2]}", "WINDOW=401",
+                             "ENGINE=1", f"OUTPUT={out / 'e.tif'}"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if line.startswith("window sums:"):
+            break
+    time.sleep(0.5)
+    t0 = time.monotonic()
+    proc.send_signal(getattr(signal, sig))
+    text, _ = proc.communicate(timeout=120)
+    text = "".join(lines) + text
+    assert time.monotonic() - t0 < 10, "the run did not stop promptly"
+    assert proc.returncode != 0, text
+    assert f"Interrupted by {sig}: the run stopped and no output was written" in text, text
+    assert os.listdir(out) == []
+
+
+def test_output_over_an_input_is_refused_by_qgis_process_and_the_input_survives(qp, tif, tmp_path):
+    """The issue's first case, end to end: estarfm ... COARSE_TARGET=a.tif OUTPUT=a.tif replaced the input."""
+    import hashlib
+
+    from .conftest import synthetic_scene
+
+    F1 = synthetic_scene(24, celsius=False).astype(np.float32)
+    p = {k: tif(f"{k}.tif", v) for k, v in (("F1", F1), ("C1", 0.3 * F1 + 210), ("F2", F1 + 3), ("C2", 0.3 * F1 + 213),
+                                             ("C0", 0.3 * F1 + 211))}
+    before = hashlib.sha256(open(p["C0"], "rb").read()).hexdigest()
+    out = qp("run", "lstfusion:estarfm", "--", f"COARSE_TARGET={p['C0']}", f"FINE_REF1={p['F1']}",
+             f"COARSE_REF1={p['C1']}", f"FINE_REF2={p['F2']}", f"COARSE_REF2={p['C2']}", "WINDOW=5",
+             f"OUTPUT={p['C0']}")
+    text = out.stdout + out.stderr
+    assert out.returncode != 0, text
+    assert "OUTPUT: is the same file as the input COARSE_TARGET (C0.tif); choose another output file" in text, text
+    assert "Traceback" not in text
+    assert hashlib.sha256(open(p["C0"], "rb").read()).hexdigest() == before

@@ -6,6 +6,15 @@ Walks a user from "these are my MODIS and Landsat layers" to "this is the
 (QgsProcessingAlgRunnerTask), with progress and a working Cancel, adds the
 result with a temperature colour ramp, and evaluates it per subregion (a
 polygon layer or rectangles drawn on the map).
+
+Threads: the background task gets file paths only and a context *without*
+the project, so the worker never touches the project, its layers, the canvas
+or an expression context of the main thread (QgsProcessingUtils would
+otherwise hand it the project's own layer objects, and building their
+expression scopes raced with the canvas: QGIS crashed in
+QgsProject::createExpressionContextScope).  Drawn rectangles are written to a
+GeoPackage on the main thread first.  Progress and results reach the widgets
+through queued signal connections, so they are handled on the main thread.
 """
 import csv
 import os
@@ -26,7 +35,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QUrl, QVariant
+from qgis.PyQt.QtCore import QThread, QUrl, QVariant, pyqtSlot
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -282,12 +291,14 @@ class LstFusionDock(QgsDockWidget):
         if alg is None:
             self.status.setText(f"Algorithm {alg_id} is not registered")
             return None
+        # no project on the context: the worker thread must not reach the project or its layers (see module doc)
         self.context = QgsProcessingContext()
-        self.context.setProject(QgsProject.instance())
         self.feedback = QgsProcessingFeedback()
-        self.feedback.progressChanged.connect(lambda p: self.progress.setValue(int(p)))
+        # bound methods of this QObject: queued to the main thread when emitted from the worker
+        self.feedback.progressChanged.connect(self._on_progress)
+        self._on_done = on_done
         self.task = QgsProcessingAlgRunnerTask(alg, params, self.context, self.feedback)
-        self.task.executed.connect(lambda ok, res: self._finished(ok, res, on_done))
+        self.task.executed.connect(self._on_executed)
         self.run_button.setEnabled(False)
         self.evaluate_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -295,6 +306,14 @@ class LstFusionDock(QgsDockWidget):
         self.status.setText(f"Running {alg.displayName()} …")
         QgsApplication.taskManager().addTask(self.task)
         return self.task
+
+    @pyqtSlot(float)
+    def _on_progress(self, percent):
+        self.progress.setValue(int(percent))
+
+    @pyqtSlot(bool, "QVariantMap")
+    def _on_executed(self, ok, results):
+        self._finished(ok, results, self._on_done)
 
     def cancel(self):
         if self.feedback is not None:
@@ -304,6 +323,7 @@ class LstFusionDock(QgsDockWidget):
         self.status.setText("Cancelling …")
 
     def _finished(self, ok, results, on_done):
+        assert QThread.currentThread() is QgsApplication.instance().thread(), "dock results off the main thread"
         self.run_button.setEnabled(True)
         self.evaluate_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
@@ -363,6 +383,17 @@ class LstFusionDock(QgsDockWidget):
         layer.dataProvider().addFeatures(feats)
         return layer
 
+    def _rectangle_file(self, path):
+        from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
+
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        options.driverName = "GPKG"
+        err = QgsVectorFileWriter.writeAsVectorFormatV2(self._rectangle_layer(), path, QgsCoordinateTransformContext(),
+                                                        options)
+        if err[0] != QgsVectorFileWriter.NoError:
+            raise OSError(f"cannot write the drawn rectangles to {path}: {err[1]}")
+        return path
+
     @staticmethod
     def outline_style(layer):
         """Subregions drawn as outlines so the LST underneath stays visible."""
@@ -381,9 +412,9 @@ class LstFusionDock(QgsDockWidget):
         params = {"PREDICTION": pred.source(), "REFERENCE": ref.source(),
                   "OUTPUT_TABLE": os.path.join(out_dir, "metrics.csv"),
                   "OUTPUT_HTML": os.path.join(out_dir, "report.html")}
-        if self.rectangles:
-            self._regions_layer = self._rectangle_layer()  # kept alive while the task runs
-            params.update(SUBREGIONS=self._regions_layer, NAME_FIELD="name")
+        if self.rectangles:  # a file, written here on the main thread: the worker gets no layer object
+            params.update(SUBREGIONS=self._rectangle_file(os.path.join(out_dir, "rectangles.gpkg")),
+                          NAME_FIELD="name")
         elif self.regions.currentLayer() is not None:
             params.update(SUBREGIONS=self.regions.currentLayer().source(), NAME_FIELD=self.name_field.currentField())
         self._save()
