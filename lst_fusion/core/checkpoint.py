@@ -1,6 +1,8 @@
 """Checkpoint files: one ``.pt`` holding everything needed to predict.
 
-Content: format tag and version, model id, constructor hyper-parameters,
+Content: format tag and version, model id, constructor hyper-parameters
+(``hparams``, with the size - ``small`` or ``paper`` - under ``"size"``; a
+checkpoint without one is ``small``, as the bundled ones),
 weights, normalisation (mean, std, unit), training dates, training summary and
 the package version.  :func:`load_checkpoint` checks all of it and explains
 any mismatch in one sentence.
@@ -23,6 +25,11 @@ def make_checkpoint(model_id, model, norm, train_dates, summary, hparams=None):
         "norm": dict(norm), "train_dates": list(train_dates), "summary": dict(summary),
         "package_version": __version__,
     }
+
+
+def checkpoint_size(ckpt):
+    """The size a checkpoint was trained at; checkpoints written before sizes existed are ``small``."""
+    return (ckpt.get("hparams") or {}).get("size", "small")
 
 
 def save_checkpoint(ckpt, path):
@@ -59,7 +66,13 @@ def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
     for key in ("state_dict", "norm"):
         if key not in ckpt:
             raise LstFusionError(parameter, f"checkpoint lacks {key!r}: the file is damaged")
-    model, _ = registry.build(mid, **ckpt.get("hparams", {}))
+    hparams = dict(ckpt.get("hparams") or {})
+    hparams["size"] = checkpoint_size(ckpt)
+    try:
+        model, _ = registry.build(mid, **hparams)
+    except LstFusionError as exc:
+        raise LstFusionError(parameter, f"its settings do not fit {registry.info(mid).name} of this version "
+                             f"({exc})") from None
     try:
         model.load_state_dict(ckpt["state_dict"], strict=True)
     except RuntimeError as exc:
