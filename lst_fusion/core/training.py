@@ -162,6 +162,38 @@ def _augment(batch, rng):
     return np.ascontiguousarray(batch)
 
 
+def pretrain_features(autoencoder, patches, dev, batch_size, epochs, rng, cancel=None, log=None):
+    """Train the feature autoencoder a paper's loss needs on the training targets (the reference recipe:
+    reconstruction, MSE, Adam 1e-3), freeze it and return (its encoder, summary for the checkpoint)."""
+    import torch
+    import torch.nn.functional as F
+
+    autoencoder.to(dev).train()
+    opt = torch.optim.Adam(autoencoder.parameters(), lr=1e-3)
+    n = len(patches)
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for b in range(0, n, batch_size):
+            check_cancel(cancel)
+            x = torch.from_numpy(_augment(patches[order[b:b + batch_size]], rng)).to(dev)
+            loss = F.mse_loss(autoencoder(x), x)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    autoencoder.eval()
+    with torch.no_grad():
+        se = sum(float(F.mse_loss(autoencoder(torch.from_numpy(np.ascontiguousarray(patches[b:b + batch_size])).to(dev)),
+                                  torch.from_numpy(np.ascontiguousarray(patches[b:b + batch_size])).to(dev),
+                                  reduction="sum")) for b in range(0, n, batch_size))
+    rmse = math.sqrt(se / patches.size)
+    for p in autoencoder.parameters():
+        p.requires_grad_(False)
+    if log:
+        log(f"feature autoencoder for the loss: {epochs} epochs on {n} patches, reconstruction RMSE {rmse:.3f} "
+            "(normalised units)")
+    return autoencoder.encode, {"feature_autoencoder_epochs": epochs, "feature_autoencoder_rmse": rmse}
+
+
 def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAULT_PATCH,
           stride=DEFAULT_STRIDE, device="auto", seed=0, val_dates=None, patience=10,
           max_patches=None, hparams=None, progress=None, cancel=None, log=None, anchored=True, size="auto"):
@@ -227,8 +259,13 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     autocast, scaler = amp_context(dev)
     _, scaler_d = amp_context(dev)
 
+    features, ae_summary = None, {}
+    if cfg.feature_autoencoder is not None:
+        features, ae_summary = pretrain_features(cfg.feature_autoencoder(), train_p[:, :1], dev, batch_size,
+                                                 max(1, min(20, epochs)), rng, cancel, log)
+
     def content(pred, y):
-        return cfg.loss(pred.float(), y)  # losses in float32 (MS-SSIM's products underflow in half precision)
+        return cfg.loss(pred.float(), y, features)  # float32: MS-SSIM's products underflow in half precision
 
     def update(optimizer, loss, grad_scaler):
         optimizer.zero_grad()
@@ -314,5 +351,5 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     ckpt = make_checkpoint(model_id, gen, norm, sorted({s["date"].isoformat() for s in samples}),
                            {"epochs_run": len(rows), "patch_size": patch_size, "stride": stride, "seed": seed,
                             "n_train_patches": int(len(train_p)), "n_val_patches": int(len(val_p)),
-                            "best_monitor": best}, hparams=hparams)
+                            "best_monitor": best, **ae_summary}, hparams=hparams)
     return ckpt, rows

@@ -20,7 +20,11 @@ Sizes (``registry.build("edcstfn", size=...)``):
 
 Deviations, and why:
 * The paper's feature loss needs an encoder pre-trained on the same sensor;
-  nothing may be downloaded here, so it is left out (both sizes).
+  nothing is downloaded: for ``paper`` the trainer pretrains it on the
+  training patches (``registry.loss_edcstfn_paper``,
+  ``common.edcstfn_autoencoder``); ``small`` has no feature term.
+* With two pairs the blend is trained end to end (the reference trains each
+  pair's prediction and blends only at inference).
 * The decoder's output is added to the fine reference (the network learns the
   change); this has no parameters and converges in far fewer steps on the
   small areas users train on.

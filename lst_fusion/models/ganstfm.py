@@ -19,11 +19,12 @@ Sizes (``registry.build("ganstfm", size=...)``):
   concatenated, and a 1x1 output conv; replication padding.  577,225
   parameters at one band, as the reference.  Discriminator: three residual
   spectral-norm discriminators at full, half and quarter resolution.  Loss
-  (:func:`paper_loss`): the reference's compound loss has a feature term from
-  an autoencoder pre-trained on the sensor, not available here; its
-  place is taken by L1 (see the README), with cosine + (1 - MS-SSIM) and
-  1e-3 LSGAN; Adam 1e-3.
-* ``small`` (:class:`GANSTFM`): two residual blocks per part at width 32.
+  (``registry.loss_ganstfm_paper``) as published: feature MSE and cosine of
+  an autoencoder's encoder (pretrained by the trainer on the training
+  patches, ``common.ganstfm_autoencoder``) + (1 - MS-SSIM) + 1e-3 LSGAN, no
+  pixel term; Adam 1e-3.
+* ``small`` (:class:`GANSTFM`): two residual blocks per part at width 32;
+  L1 + (1 - MS-SSIM) + 0.01 LSGAN, Adam 2e-4.
 
 Both add the output to the fine reference (no parameters; faster convergence).
 """

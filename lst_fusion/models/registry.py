@@ -28,8 +28,10 @@ SIZE_CHOICES = ("auto",) + SIZES  # the order of the Processing enum
 
 
 # ---------------------------------------------------------------- losses (callables held by the specs)
-def loss_mse_msssim(pred, target):
-    """EDCSTFN: MSE + 0.8 (1 - MS-SSIM) (the pretrained-encoder feature term is not available here)."""
+# every loss is ``loss(pred, target, features=None)``; ``features`` is the frozen encoder of a size's
+# ``feature_autoencoder`` (pretrained by the trainer), None for the sizes without one
+def loss_mse_msssim(pred, target, features=None):
+    """EDCSTFN small: MSE + 0.8 (1 - MS-SSIM)."""
     import torch.nn.functional as F
 
     from .common import ms_ssim
@@ -37,14 +39,39 @@ def loss_mse_msssim(pred, target):
     return F.mse_loss(pred, target) + 0.8 * (1 - ms_ssim(pred, target))
 
 
-def loss_mse(pred, target):
+def loss_edcstfn_paper(pred, target, features=None):
+    """EDCSTFN as published: MSE + MSE of the pretrained encoder's features + 0.8 (1 - MS-SSIM)
+    (without an encoder the feature term is left out)."""
+    import torch.nn.functional as F
+
+    feat = F.mse_loss(features(pred), features(target)) if features is not None else 0.0
+    return loss_mse_msssim(pred, target) + feat
+
+
+def loss_ganstfm_paper(pred, target, features=None):
+    """GAN-STFM as published: MSE of the pretrained autoencoder's features + (1 - their cosine over channels)
+    + (1 - MS-SSIM), no pixel term (the GAN term is added by the trainer).  Without an encoder: pixel L1 +
+    (1 - image cosine) + (1 - MS-SSIM)."""
+    import torch
+    import torch.nn.functional as F
+
+    from .common import cosine_loss, ms_ssim
+
+    structure = 1 - ms_ssim(pred, target)
+    if features is None:
+        return F.l1_loss(pred, target) + cosine_loss(pred, target) + structure
+    fp, ft = features(pred), features(target)
+    return F.mse_loss(fp, ft) + (1 - torch.mean(F.cosine_similarity(fp, ft, dim=1))) + structure
+
+
+def loss_mse(pred, target, features=None):
     """STTFN: MSE."""
     import torch.nn.functional as F
 
     return F.mse_loss(pred, target)
 
 
-def loss_l1_msssim_cosine(pred, target):
+def loss_l1_msssim_cosine(pred, target, features=None):
     """MLFF-GAN: L1 + (1 - MS-SSIM) + (1 - cosine) (the GAN term is added by the trainer)."""
     import torch.nn.functional as F
 
@@ -53,7 +80,7 @@ def loss_l1_msssim_cosine(pred, target):
     return F.l1_loss(pred, target) + (1 - ms_ssim(pred, target)) + cosine_loss(pred, target)
 
 
-def loss_l1_msssim(pred, target):
+def loss_l1_msssim(pred, target, features=None):
     """GAN-STFM small: L1 + (1 - MS-SSIM) (the GAN term is added by the trainer)."""
     import torch.nn.functional as F
 
@@ -62,7 +89,7 @@ def loss_l1_msssim(pred, target):
     return F.l1_loss(pred, target) + (1 - ms_ssim(pred, target))
 
 
-def loss_charbonnier_msssim(pred, target):
+def loss_charbonnier_msssim(pred, target, features=None):
     """SwinSTFM: Charbonnier + (1 - MS-SSIM)."""
     from .common import charbonnier, ms_ssim
 
@@ -90,6 +117,7 @@ class SizeConfig:
     gan_weight: float = 0.0
     receptive_radius: int = None      # None: global context (blend tiles, no exactness claim)
     follows: str = ""                 # what this size follows (README table)
+    feature_autoencoder: object = None  # callable() -> FeatureAutoencoder the loss's feature term needs
 
 
 @dataclass(frozen=True)
@@ -131,9 +159,10 @@ MODELS = MappingProxyType({
                                 receptive_radius=8, follows="widths 32-64-128, zero padding, 3x3 output conv"),
             "paper": SizeConfig(_builder("edcstfn", "EDCSTFN"),
                                 {"pad_mode": "replicate", "encoder_relu": True, "decoder_relu": False,
-                                 "out_kernel": 1}, loss_mse_msssim, 1e-3, 1e-6, receptive_radius=8,
+                                 "out_kernel": 1}, loss_edcstfn_paper, 1e-3, 1e-6, receptive_radius=8,
+                                feature_autoencoder=_builder("common", "edcstfn_autoencoder"),
                                 follows="theonegis/edcstfn layer by layer; two-pair weighting with two_pairs=True; "
-                                        "no pretrained feature loss"),
+                                        "feature loss from an encoder pretrained on the training patches"),
         }),
     "sttfn": ModelSpec(
         "sttfn", "STTFN", "CNN", TWO_PAIRS, "Yin et al. 2021, IEEE TGRS 59(2)", sizes={
@@ -157,10 +186,11 @@ MODELS = MappingProxyType({
             "small": SizeConfig(_builder("ganstfm", "GANSTFM"), {}, loss_l1_msssim, 2e-4,
                                 discriminator=_builder("common", "MultiscaleDiscriminator"), gan_weight=0.01,
                                 follows="two SwitchNorm residual blocks per part at width 32, 2-scale PatchGAN"),
-            "paper": SizeConfig(_builder("ganstfm", "GANSTFMPaper"), {}, loss_l1_msssim_cosine, 1e-3,
+            "paper": SizeConfig(_builder("ganstfm", "GANSTFMPaper"), {}, loss_ganstfm_paper, 1e-3,
                                 discriminator=_builder("ganstfm", "PaperDiscriminator"), gan_weight=1e-3,
+                                feature_autoencoder=_builder("common", "ganstfm_autoencoder"),
                                 follows="theonegis/ganstfm layer by layer, 3-scale spectral-norm discriminator, "
-                                        "1e-3 LSGAN, lr 1e-3; L1 in place of the pretrained feature loss"),
+                                        "feature MSE + cosine + MS-SSIM + 1e-3 LSGAN, lr 1e-3"),
         }),
     "swinstfm": ModelSpec(
         "swinstfm", "SwinSTFM", "transformer", ONE_PAIR, "Chen et al. 2022, IEEE TGRS 60",
@@ -253,9 +283,10 @@ def count_parameters(module):
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
 
-def content_loss(model_id, pred, target, size="small"):
-    """The paper's reconstruction loss of that size (the GAN term is added by the trainer)."""
-    return config(model_id, size).loss(pred, target)
+def content_loss(model_id, pred, target, size="small", features=None):
+    """The paper's reconstruction loss of that size (the GAN term is added by the trainer); ``features``:
+    the frozen encoder of the size's feature autoencoder, where it has one."""
+    return config(model_id, size).loss(pred, target, features)
 
 
 GAN_WEIGHT = 0.01  # the small sizes' weight; see SizeConfig.gan_weight

@@ -393,9 +393,29 @@ def test_edcstfn_two_pairs_reduces_to_one_pair_when_the_pairs_agree():
 
 def test_training_runs_paper_gan_sizes_on_cpu():
     samples = tiny_problem(16)
+    logs = []
     ckpt, rows = training.train("ganstfm", samples[:2], epochs=1, batch_size=4, patch_size=16, stride=16,
-                                device="cpu", val_dates=set(), size="paper")
+                                device="cpu", val_dates=set(), size="paper", log=logs.append)
     assert ckpt["hparams"] == {"size": "paper"} and np.isfinite(rows[0]["train_loss"])
+    # the published feature loss: its autoencoder is pretrained on the training patches first
+    assert ckpt["summary"]["feature_autoencoder_epochs"] == 1 and np.isfinite(ckpt["summary"]["feature_autoencoder_rmse"])
+    assert logs[0].startswith("feature autoencoder for the loss: 1 epochs on 2 patches")
+
+
+@pytest.mark.parametrize("mid", ["edcstfn", "ganstfm"])
+def test_paper_feature_losses(mid):
+    from lst_fusion.models.common import edcstfn_autoencoder, ganstfm_autoencoder
+
+    torch.manual_seed(0)
+    ae = (edcstfn_autoencoder if mid == "edcstfn" else ganstfm_autoencoder)().eval()
+    # the reference encoders' sizes (REFERENCES.md: EDCSTFN's 240,256; GAN-STFM's conv1-4)
+    assert registry.count_parameters(ae.encoder) == {"edcstfn": 240256, "ganstfm": 97152}[mid]
+    assert registry.config(mid, "paper").feature_autoencoder is not None
+    t = torch.randn(2, 1, 32, 32)
+    assert registry.content_loss(mid, t, t, "paper", ae.encode).item() == pytest.approx(0.0, abs=1e-5)
+    worse = registry.content_loss(mid, t + 0.5 * torch.randn_like(t), t, "paper", ae.encode)
+    plain = registry.content_loss(mid, t + 0.5 * torch.randn_like(t), t, "paper")
+    assert worse.item() > 0.01 and plain.item() > 0.01
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU visible to PyTorch on this machine")
