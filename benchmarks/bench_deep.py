@@ -84,7 +84,7 @@ def main():
             torch.cuda.synchronize()
         mps = args.scene * args.scene / 1e6 / (time.perf_counter() - t)
         params = registry.count_parameters(model)
-        print(f"| {spec.name} | {size} | {params:,} | {per_1000:.1f} | {mps:.2f} |", flush=True)
+        print(f"| {spec.name} | {size} | {params:,} | {per_1000:.1f} | {mps:.3g} |", flush=True)
 
 
 if __name__ == "__main__":

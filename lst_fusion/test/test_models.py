@@ -15,7 +15,7 @@ from lst_fusion.models import registry  # noqa: E402
 # fine 320 + 18496 + 73856, residual 896 + 18496 + 73856, decoder 73792 + 18464 + 289 = 278465
 PARAMS = {"edcstfn": 278465, "sttfn": 102785, "mlffgan": 2647873, "ganstfm": 131209, "swinstfm": 557901}
 # trainable generator parameters of the public reference code at one band (../shared/REFERENCES.md); STTFN has no
-# public code: 2 branches' worth of weights shared, 64 filters (stated in the README)
+# public code: one branch shared by both directions, 64 filters (stated in the README)
 REFERENCE = {"edcstfn": 278209, "ganstfm": 577225, "mlffgan": 5917360, "swinstfm": 37529845}
 PAPER = {**REFERENCE, "sttfn": 408321}
 PAPER_DISCRIMINATOR = {"ganstfm": 3660109, "mlffgan": 2765505}
