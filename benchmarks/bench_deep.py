@@ -4,9 +4,11 @@ Per model, on the device given (cpu, or cuda when a GPU is present): a few
 training batches of 95 x 95 patches (the default patch) with the paper's
 optimiser and loss (GAN updates included) are timed after one warm-up batch
 and scaled to 1,000 patches; prediction runs the tiled whole-scene inference
-on a 1024 x 1024 scene (256 px tiles).
+on a 1024 x 1024 scene (256 px tiles).  ``--size`` small, paper or both (the
+default): the registry's configurations; on CUDA training and prediction run with
+automatic mixed precision (bf16 where supported).
 
-    .venv/bin/python benchmarks/bench_deep.py [--device cpu|cuda] [--patches 32] [--scene 1024]
+    .venv/bin/python benchmarks/bench_deep.py [--device cpu|cuda] [--size small paper] [--patches 32] [--scene 1024]
 """
 import argparse
 import datetime as dt
@@ -45,30 +47,32 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--scene", type=int, default=1024)
     ap.add_argument("--models", nargs="*", default=registry.model_ids())
+    ap.add_argument("--size", nargs="*", default=list(registry.SIZES), choices=list(registry.SIZES))
+    ap.add_argument("--patch", type=int, default=95, help="training patch side (pixels)")
     args = ap.parse_args()
     dev = torch.device(args.device)
     name = torch.cuda.get_device_name(0) if dev.type == "cuda" else f"CPU ({torch.get_num_threads()} threads)"
     print(f"device: {name}, torch {torch.__version__}")
-    print("| model | parameters | training s / 1,000 patches (95 px) | prediction MP/s |")
-    print("|---|---|---|---|")
-    for mid in args.models:
+    print(f"| model | size | parameters | training s / 1,000 patches ({args.patch} px) | prediction MP/s |")
+    print("|---|---|---|---|---|")
+    for mid, size in [(m, s) for m in args.models for s in args.size]:
         spec = registry.info(mid)
         two = "fine_ref2" in spec.inputs
-        side = 95 + 20 * (int(np.ceil(np.sqrt(args.patches))) - 1)
+        side = args.patch + 20 * (int(np.ceil(np.sqrt(args.patches))) - 1)
         samples = make_samples(side, two)[:1]
         # one warm-up epoch on a few patches, then the timed one
-        training.train(mid, samples, epochs=1, batch_size=args.batch, patch_size=95, stride=20, device=args.device,
-                       val_dates=set(), max_patches=args.batch)
+        training.train(mid, samples, epochs=1, batch_size=args.batch, patch_size=args.patch, stride=20,
+                       device=args.device, val_dates=set(), max_patches=args.batch, size=size)
         if dev.type == "cuda":
             torch.cuda.synchronize()
         t = time.perf_counter()
-        ckpt, rows = training.train(mid, samples, epochs=1, batch_size=args.batch, patch_size=95, stride=20,
-                                    device=args.device, val_dates=set(), max_patches=args.patches)
+        ckpt, rows = training.train(mid, samples, epochs=1, batch_size=args.batch, patch_size=args.patch, stride=20,
+                                    device=args.device, val_dates=set(), max_patches=args.patches, size=size)
         if dev.type == "cuda":
             torch.cuda.synchronize()
         n = ckpt["summary"]["n_train_patches"]
         per_1000 = (time.perf_counter() - t) / n * 1000
-        model, _ = registry.build(mid)
+        model, _ = registry.build(mid, **ckpt["hparams"])
         model.load_state_dict(ckpt["state_dict"])
         model.eval()
         rng = np.random.default_rng(1)
@@ -79,8 +83,8 @@ def main():
         if dev.type == "cuda":
             torch.cuda.synchronize()
         mps = args.scene * args.scene / 1e6 / (time.perf_counter() - t)
-        params = sum(p.numel() for p in model.parameters())
-        print(f"| {spec.name} | {params:,} | {per_1000:.1f} | {mps:.2f} |", flush=True)
+        params = registry.count_parameters(model)
+        print(f"| {spec.name} | {size} | {params:,} | {per_1000:.1f} | {mps:.3g} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -89,14 +89,16 @@ def train_for_case(mid, pairs, case, a, log):
     protocol.check_unseen(samples, case.date)
     t = time.time()
     ckpt, rows = training.train(mid, samples, epochs=a.epochs, patch_size=a.patch_size, stride=a.stride,
-                                device=a.device, val_dates=None, patience=max(3, a.epochs // 3), seed=0)
+                                device=a.device, val_dates=None, patience=max(3, a.epochs // 3), seed=0,
+                                size=a.size)
     model, _ = registry.build(mid, **ckpt["hparams"])
     model.load_state_dict(ckpt["state_dict"])
     model.eval()
     info = {"model": registry.info(mid).name, "test_date": case.date.isoformat(),
             "train_dates": " ".join(sorted({d.isoformat() for s in samples for d in protocol.sample_dates(s)})),
             "samples": len(samples), "patches": ckpt["summary"]["n_train_patches"],
-            "val_patches": ckpt["summary"]["n_val_patches"], "epochs": len(rows), "seconds": round(time.time() - t, 1)}
+            "val_patches": ckpt["summary"]["n_val_patches"], "epochs": len(rows), "seconds": round(time.time() - t, 1),
+            "size": ckpt["hparams"]["size"]}
     log(f"  trained {info['model']} for {case.date}: {info['epochs']} epochs, {info['samples']} samples, "
         f"{info['patches']} patches, {info['seconds']} s (dates {info['train_dates']})")
     return ckpt, model, info
@@ -207,6 +209,13 @@ def run(a, log=print):
     return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log)
 
 
+def resolved_size(a):
+    """The size the deep models ran at (``auto`` resolved against the device)."""
+    if not a.models or not registry.torch_available():
+        return a.size
+    return registry.resolve_size(a.size, training.resolve_device(a.device))
+
+
 def write_results(a, dataset, cases, results, trainings, quantity, seconds, log):
     metric_cols = [m for m in metrics.METRICS if quantity == "lst" or m not in ("SAM", "ERGAS")]
     cols = ["method", "variant", "date", "region", "N", "ubRMSE"] + metric_cols
@@ -223,7 +232,7 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
 
     dates = [c.date.isoformat() for c in cases]
     lines = [f"Dataset: {dataset}; leave-one-date-out over {', '.join(dates)} ({quantity}); deep models "
-             f"({', '.join(a.models) or 'none'}): size small, {a.epochs} epochs max, {a.patch_size} px patches, "
+             f"({', '.join(a.models) or 'none'}): size {resolved_size(a)}, {a.epochs} epochs max, {a.patch_size} px patches, "
              f"stride {a.stride}, trained per test date without it. Run time {seconds / 60:.1f} min.", ""]
     for d in dates:
         sel = sorted((r for r in whole if r["date"] == d), key=lambda r: r["RMSE"])
@@ -269,6 +278,8 @@ def parse(argv=None):
     ap.add_argument("--patch-size", type=int, default=48)
     ap.add_argument("--stride", type=int, default=24)
     ap.add_argument("--device", default="auto")
+    ap.add_argument("--size", default="auto", choices=list(registry.SIZE_CHOICES),
+                    help="deep models' size: small, paper (the published configuration) or auto (paper on CUDA)")
     ap.add_argument("--ratio", type=float, default=metrics.DEFAULT_RATIO)
     return ap.parse_args(argv)
 

@@ -55,7 +55,7 @@ def main(ids):
         t0 = time.time()
         ckpt, rows = training.train(mid, samples_for(mid, pairs), epochs=EPOCHS[mid], batch_size=16,
                                     patch_size=48, stride=16, device="cpu", seed=0, val_dates=set(),
-                                    patience=8)
+                                    patience=8, size="small")
         ckpt["summary"]["trained_on"] = ("bundled sample (ubESTARFM test data), northern half rows 0-199, "
                                          "pairs 2016-02-05 and 2016-03-08 in both directions")
         path = save_checkpoint(ckpt, os.path.join(ROOT, "checkpoints", f"{mid}.pt"))

@@ -45,8 +45,11 @@ class PredictModel(LstFusionAlgorithm):
         # qgis_process does not fill a mandatory parameter from its default
         self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt; empty = bundled)", extension="pt",
                                                      optional=True))
+        # EDCSTFN also takes a second pair, used by checkpoints trained with TWO_PAIRS
+        optional = [registry.PARAMETER_OF_ROLE[r] for r in registry.inputs(self.MODEL_ID, {"two_pairs": True})
+                    if registry.PARAMETER_OF_ROLE[r] not in self.roles()]
         add_fusion_inputs(self, [n for n in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2")
-                                 if n in self.roles()])
+                                 if n in self.roles() or n in optional], optional=optional)
         add_enum(self, "DEVICE", "Device", DEVICES)
         add_int(self, "TILE_SIZE", "Tile size (pixels)", 256, 32)
         add_residual_correction(self)
@@ -65,17 +68,19 @@ class PredictModel(LstFusionAlgorithm):
             raise LstFusionError("CHECKPOINT", f"no checkpoint given and no bundled {registry.info(self.MODEL_ID).name} "
                                  f"checkpoint; train one with lstfusion:train_{self.MODEL_ID}")
         ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)  # says so when a given file does not exist
-        r = read_role_rasters(self, parameters, context, self.roles(), feedback=feedback)
+        names = [registry.PARAMETER_OF_ROLE[r] for r in registry.inputs(self.MODEL_ID, ckpt.get("hparams"))]
+        r = read_role_rasters(self, parameters, context, names, feedback=feedback)
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
         params = {"CHECKPOINT": os.path.basename(ckpt_path) + (" (bundled)" if ckpt_path == bundled_checkpoint(
                       self.MODEL_ID) else ""),
                   "CHECKPOINT_SHA256": sha256_of(ckpt_path),
                   "TRAIN_DATES": ",".join(str(d) for d in ckpt.get("train_dates", [])),
+                  "SIZE": (ckpt.get("hparams") or {}).get("size", "small"),
                   "DEVICE": self.enum_value(parameters, "DEVICE", context, DEVICES),
                   "TILE_SIZE": self.parameterAsInt(parameters, "TILE_SIZE", context)}
         out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=params["TILE_SIZE"],
                             device=params["DEVICE"], progress=progress, cancel=cancel)
-        check_prediction(out, check_lst(self.roles()[0], r[self.roles()[0]].data), ckpt_path)
+        check_prediction(out, check_lst(names[0], r[names[0]].data), ckpt_path)
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
         path = write_fused_output(self, parameters, context, out, r, registry.info(self.MODEL_ID).name, params)
         return {"OUTPUT": path}

@@ -5,6 +5,7 @@ import os
 
 from qgis.core import (
     QgsProcessing,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterMultipleLayers,
@@ -29,6 +30,13 @@ class TrainModel(LstFusionAlgorithm):
         "PATCH_SIZE": "Side of the square training patches (pixels); patches with nodata are skipped.",
         "STRIDE": "Step between patches (pixels); smaller gives more, overlapping patches.",
         "SEED": "Random seed for the weights, the patch order and the augmentations (reproducible runs).",
+        "SIZE": ("Model size: 'paper' is the published architecture, loss, optimiser and learning rate (README table "
+                 "of parameter counts; needs a GPU to train in reasonable time), 'small' the reduced configuration "
+                 "that trains on a CPU (as the bundled checkpoints), 'auto' = paper on a CUDA GPU, else small. "
+                 "Recorded in the checkpoint."),
+        "TWO_PAIRS": ("EDCSTFN only: train for the reference's two-pair prediction (pairs before and after each "
+                      "target, blended by the inverse size of each pair's change features); needs three dates, and "
+                      "FINE_REF2/COARSE_REF2 when predicting."),
         "OUTPUT": "Checkpoint (.pt) with the weights, normalisation, unit, training dates and versions.",
         "OUTPUT_LOG": "Optional CSV log with the losses of each epoch.",
     }
@@ -46,6 +54,10 @@ class TrainModel(LstFusionAlgorithm):
         add_int(self, "PATCH_SIZE", "Patch size (pixels)", 95, 8)
         add_int(self, "STRIDE", "Patch stride (pixels)", 20, 1)
         add_enum(self, "DEVICE", "Device", DEVICES)
+        add_enum(self, "SIZE", "Model size", list(registry.SIZE_CHOICES))
+        if self.MODEL_ID == "edcstfn":
+            self.addParameter(QgsProcessingParameterBoolean("TWO_PAIRS", "Predict from two pairs (reference weighting)",
+                                                            False))
         add_int(self, "SEED", "Random seed", 0, 0)
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Checkpoint", "Checkpoint (*.pt)"))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_LOG", "Training log", "CSV (*.csv)",
@@ -70,11 +82,14 @@ class TrainModel(LstFusionAlgorithm):
         from ..core.io import atomic_write_text, check_same_grid, read_raster
         from ..core.pairing import list_rasters
 
+        hparams = {"size": self.enum_value(parameters, "SIZE", context, list(registry.SIZE_CHOICES))}
+        if self.MODEL_ID == "edcstfn" and self.parameterAsBoolean(parameters, "TWO_PAIRS", context):
+            hparams["two_pairs"] = True
         dataset = self.parameterAsFile(parameters, "DATASET", context)
         if dataset:
             # every index.csv row, file, grid and value checked, the parameter named DATASET
             pairs = read_dataset_pairs(dataset, "DATASET", feedback.pushInfo)
-            samples = training.pair_samples({d: (f.data, c.data) for d, (f, c) in pairs.items()}, self.MODEL_ID)
+            samples = training.pair_samples({d: (f.data, c.data) for d, (f, c) in pairs.items()}, self.MODEL_ID, hparams)
         else:
             lan = self.parameterAsLayerList(parameters, "LANDSAT", context)
             mod = self.parameterAsLayerList(parameters, "MODIS", context)
@@ -99,7 +114,7 @@ class TrainModel(LstFusionAlgorithm):
                      **{f"MODIS ({os.path.basename(md[d].path)})": md[d] for d in common}}
             check_same_grid(named)
             harmonise_units(named, feedback.pushInfo)
-            samples = training.pair_samples({d: (ld[d].data, md[d].data) for d in common}, self.MODEL_ID)
+            samples = training.pair_samples({d: (ld[d].data, md[d].data) for d in common}, self.MODEL_ID, hparams)
         lr = self.parameterAsDouble(parameters, "LEARNING_RATE", context) or None
         ckpt, rows = training.train(
             self.MODEL_ID, samples,
@@ -108,8 +123,9 @@ class TrainModel(LstFusionAlgorithm):
             patch_size=self.parameterAsInt(parameters, "PATCH_SIZE", context),
             stride=self.parameterAsInt(parameters, "STRIDE", context),
             device=self.enum_value(parameters, "DEVICE", context, DEVICES),
-            seed=self.parameterAsInt(parameters, "SEED", context),
+            seed=self.parameterAsInt(parameters, "SEED", context), hparams=hparams,
             progress=progress, cancel=cancel, log=feedback.pushInfo)
+        feedback.pushInfo(f"size: {ckpt['hparams']['size']}")
         path = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         save_checkpoint(ckpt, path)
         result = {"OUTPUT": path}
@@ -131,7 +147,8 @@ def train_class(model_id):
                  f"names. Inputs of the model: {', '.join(registry.PARAMETER_OF_ROLE[r] for r in spec.inputs)}. "
                  f"Paper's learning rate: {spec.lr:g}. Patches without nodata ({95} px, stride 20 by default), "
                  "random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a "
-                 "CUDA GPU when PyTorch sees one. Writes one checkpoint (.pt) with weights, normalisation, "
+                 "CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper's configuration there "
+                 "and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, "
                  "training dates and versions, and an optional CSV log per epoch.")
     if not registry.torch_available():
         help_text = registry.TORCH_HINT + ".<br><br>" + help_text

@@ -1,10 +1,12 @@
 """Checkpoint files: one ``.pt`` holding everything needed to predict.
 
-Content: format tag and version, model id, constructor hyper-parameters,
-weights, the sha256 of the weights, normalisation (mean, std, unit), training
-dates, training summary and the package version.  :func:`load_checkpoint`
-checks all of it (the weights against their sha256, so a damaged file is never
-used to predict) and explains any mismatch in one sentence.
+Content: format tag and version, model id, constructor hyper-parameters
+(``hparams``, with the size - ``small`` or ``paper`` - under ``"size"``; a
+checkpoint without one is ``small``, as the bundled ones), weights, the sha256
+of the weights, normalisation (mean, std, unit), training dates, training
+summary and the package version.  :func:`load_checkpoint` checks all of it
+(the weights against their sha256, so a damaged file is never used to
+predict) and explains any mismatch in one sentence.
 """
 import hashlib
 import os
@@ -39,6 +41,11 @@ def make_checkpoint(model_id, model, norm, train_dates, summary, hparams=None):
         "norm": dict(norm), "train_dates": list(train_dates), "summary": dict(summary),
         "package_version": __version__,
     }
+
+
+def checkpoint_size(ckpt):
+    """The size a checkpoint was trained at; checkpoints written before sizes existed are ``small``."""
+    return (ckpt.get("hparams") or {}).get("size", "small")
 
 
 def save_checkpoint(ckpt, path):
@@ -89,7 +96,13 @@ def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
     if actual != stored:
         raise LstFusionError(parameter, f"{name} is damaged: its weights do not match their sha256 checksum (stored "
                              f"{stored[:12]}..., found {actual[:12]}...); use an intact copy or retrain it")
-    model, _ = registry.build(mid, **ckpt.get("hparams", {}))
+    hparams = dict(ckpt.get("hparams") or {})
+    hparams["size"] = checkpoint_size(ckpt)
+    try:
+        model, _ = registry.build(mid, **hparams)
+    except LstFusionError as exc:
+        raise LstFusionError(parameter, f"its settings do not fit {registry.info(mid).name} of this version "
+                             f"({exc})") from None
     try:
         model.load_state_dict(ckpt["state_dict"], strict=True)
     except RuntimeError as exc:

@@ -19,6 +19,12 @@ target minus the coarse target, which is added back here.
 
 Nodata: NaN inputs are replaced by the normalisation mean for the network and
 the output is NaN wherever any input is NaN.
+
+Device: tiles are sent to the device a batch at a time and the blended sums stay
+there (one transfer back at the end, none per tile); on CUDA the network runs
+under automatic mixed precision (bf16 where supported, else fp16) and the sums
+are float32, on the CPU float32 with float64 sums.  Device memory: the network
+on one batch of tiles plus two scene-sized float32 sums.
 """
 import math
 
@@ -77,12 +83,15 @@ def predict_array(ckpt, model, inputs, tile=256, overlap=None, device="auto", ba
     import torch
 
     spec = registry.info(ckpt["model_id"])
-    missing = [r for r in spec.inputs if inputs.get(r) is None]
+    hparams = ckpt.get("hparams") or {}
+    roles = list(registry.inputs(ckpt["model_id"], hparams))
+    cfg = registry.config(ckpt["model_id"], hparams.get("size", "small"))
+    missing = [r for r in roles if inputs.get(r) is None]
     if missing:
         raise LstFusionError(registry.PARAMETER_OF_ROLE[missing[0]], f"{spec.name} needs this input")
-    arrays = [np.asarray(inputs[r], dtype=np.float32) for r in spec.inputs]
+    arrays = [np.asarray(inputs[r], dtype=np.float32) for r in roles]
     shape = arrays[0].shape
-    for r, a in zip(spec.inputs, arrays):
+    for r, a in zip(roles, arrays):
         if a.shape != shape:
             raise LstFusionError(registry.PARAMETER_OF_ROLE[r], f"size {a.shape} differs from {shape}")
         if not np.isfinite(a).any():
@@ -106,36 +115,50 @@ def predict_array(ckpt, model, inputs, tile=256, overlap=None, device="auto", ba
         invalid |= ~np.isfinite(a)
     base = 0.0
     if ckpt["norm"].get("anchor") == ANCHOR:  # the network sees and predicts differences to the coarse target
-        base = arrays[list(spec.inputs).index(ANCHOR)].astype(np.float64)
-        arrays = anchored_stack(arrays, list(spec.inputs), arrays[list(spec.inputs).index(ANCHOR)])
+        base = arrays[roles.index(ANCHOR)].astype(np.float64)
+        arrays = anchored_stack(arrays, roles, arrays[roles.index(ANCHOR)])
     stack = np.stack([np.where(np.isfinite(a), (a - mean) / std, 0.0) for a in arrays]).astype(np.float32)
     dev = resolve_device(device)
     model = model.to(dev).eval()
     h, w = shape
     th, tw = min(tile, h), min(tile, w)
-    radius = spec.receptive_radius if spec.receptive_radius is not None else 0
+    radius = cfg.receptive_radius if cfg.receptive_radius is not None else 0
     margin = min(radius, max(0, overlap // 2 - 1))
     step = max(1, tile - overlap)
     boxes = [(r, c) for r in _starts(h, th, step) for c in _starts(w, tw, step)]
     batch_size = batch_size or _auto_batch(dev, tile, len(arrays))
-    acc = np.zeros(shape, dtype=np.float64)
-    wsum = np.zeros(shape, dtype=np.float64)
+    cuda = dev.type == "cuda"
+    acc_dtype = torch.float32 if cuda else torch.float64
+    acc = torch.zeros(shape, dtype=acc_dtype, device=dev)
+    wsum = torch.zeros(shape, dtype=acc_dtype, device=dev)
+    ramps = {}
+
+    def ramp(n, start, end):
+        key = (n, start, end)
+        if key not in ramps:
+            ramps[key] = torch.from_numpy(_ramp(n, start, end, margin, overlap)).to(dev, acc_dtype)
+        return ramps[key]
+
+    from .training import amp_context
+
+    autocast, _ = amp_context(dev)
     n_batches = math.ceil(len(boxes) / batch_size)
-    with torch.no_grad():
+    with torch.inference_mode():
         for bi in range(n_batches):
             check_cancel(cancel)
             chunk = boxes[bi * batch_size:(bi + 1) * batch_size]
-            t = torch.from_numpy(np.stack([stack[:, r:r + th, c:c + tw] for r, c in chunk])).to(dev)
-            out = model({role: t[:, i:i + 1] for i, role in enumerate(spec.inputs)})
-            out = out[:, 0].double().cpu().numpy()
+            tiles = torch.from_numpy(np.stack([stack[:, r:r + th, c:c + tw] for r, c in chunk]))
+            t = (tiles.pin_memory() if cuda else tiles).to(dev, non_blocking=True)
+            with autocast:
+                out = model({role: t[:, i:i + 1] for i, role in enumerate(roles)})
+            out = out[:, 0].to(acc_dtype)
             for (r, c), o in zip(chunk, out):
-                wr = _ramp(th, r > 0, r + th < h, margin, overlap)
-                wc = _ramp(tw, c > 0, c + tw < w, margin, overlap)
-                wt = wr[:, None] * wc[None, :]
+                wt = ramp(th, r > 0, r + th < h)[:, None] * ramp(tw, c > 0, c + tw < w)[None, :]
                 acc[r:r + th, c:c + tw] += wt * o
                 wsum[r:r + th, c:c + tw] += wt
             if progress:
                 progress(100.0 * (bi + 1) / n_batches)
-    result = (acc / np.maximum(wsum, 1e-12)) * std + mean + base + shift
+    acc = (acc / wsum.clamp_min(1e-12)).cpu().numpy().astype(np.float64)
+    result = acc * std + mean + base + shift
     result[invalid] = np.nan
     return result.astype(np.float32)

@@ -11,8 +11,11 @@ nodata; one normalisation (mean/std over all training pixels) stored with the
 model; random flips and 90-degree rotations; a validation split by target date
 (the latest date(s)); early stopping on the validation loss with the best
 weights kept; alternating discriminator/generator updates for the GANs (LSGAN,
-weight 0.01); deterministic seeding; progress and cancel callbacks; device
-``auto`` (CUDA when available), ``cpu`` or ``cuda``.
+weight of the size); deterministic seeding; progress and cancel callbacks; device
+``auto`` (CUDA when available), ``cpu`` or ``cuda``; ``size`` ``small``, ``paper`` or
+``auto`` (paper on CUDA), recorded in the checkpoint.  On CUDA the forward and
+backward passes run under automatic mixed precision (bf16 where the GPU supports
+it, else fp16 with loss scaling); on the CPU in float32.
 """
 import math
 import time
@@ -39,7 +42,21 @@ def resolve_device(device="auto"):
     return torch.device(device)
 
 
-def pair_samples(pairs, model_id):
+def amp_context(dev):
+    """(autocast context, GradScaler or None) for a device: bf16 autocast on CUDA GPUs that support it,
+    fp16 with a gradient scaler on older ones, nothing on the CPU."""
+    import contextlib
+
+    import torch
+
+    if dev.type != "cuda":
+        return contextlib.nullcontext(), None
+    if torch.cuda.is_bf16_supported():
+        return torch.autocast("cuda", dtype=torch.bfloat16), None
+    return torch.autocast("cuda", dtype=torch.float16), torch.amp.GradScaler("cuda")
+
+
+def pair_samples(pairs, model_id, hparams=None):
     """Samples from dated same-day pairs ``{date: (fine, coarse)}``.
 
     One-pair models: each pair is a target once, with the nearest *earlier*
@@ -48,7 +65,7 @@ def pair_samples(pairs, model_id):
     """
     spec = registry.info(model_id)
     dates = sorted(pairs)
-    two = "fine_ref2" in spec.inputs
+    two = "fine_ref2" in registry.inputs(model_id, hparams)
     samples = []
     for i, d in enumerate(dates):
         f0, c0 = pairs[d]
@@ -72,14 +89,14 @@ def pair_samples(pairs, model_id):
     return samples
 
 
-def samples_from_dataset(dataset_dir, model_id):
+def samples_from_dataset(dataset_dir, model_id, hparams=None):
     from .io import read_raster
     from .pairing import read_index
 
     rows = [r for r in read_index(dataset_dir) if r["status"] == "pair"]
     pairs = {r["date"]: (read_raster(r["landsat"], "DATASET").data, read_raster(r["modis"], "DATASET").data)
              for r in rows}
-    return pair_samples(pairs, model_id)
+    return pair_samples(pairs, model_id, hparams)
 
 
 ANCHOR = "coarse_target"
@@ -145,13 +162,47 @@ def _augment(batch, rng):
     return np.ascontiguousarray(batch)
 
 
+def pretrain_features(autoencoder, patches, dev, batch_size, epochs, rng, cancel=None, log=None):
+    """Train the feature autoencoder a paper's loss needs on the training targets (the reference recipe:
+    reconstruction, MSE, Adam 1e-3), freeze it and return (its encoder, summary for the checkpoint)."""
+    import torch
+    import torch.nn.functional as F
+
+    autoencoder.to(dev).train()
+    opt = torch.optim.Adam(autoencoder.parameters(), lr=1e-3)
+    n = len(patches)
+    for _ in range(epochs):
+        order = rng.permutation(n)
+        for b in range(0, n, batch_size):
+            check_cancel(cancel)
+            x = torch.from_numpy(_augment(patches[order[b:b + batch_size]], rng)).to(dev)
+            loss = F.mse_loss(autoencoder(x), x)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    autoencoder.eval()
+    with torch.no_grad():
+        se = sum(float(F.mse_loss(autoencoder(torch.from_numpy(np.ascontiguousarray(patches[b:b + batch_size])).to(dev)),
+                                  torch.from_numpy(np.ascontiguousarray(patches[b:b + batch_size])).to(dev),
+                                  reduction="sum")) for b in range(0, n, batch_size))
+    rmse = math.sqrt(se / patches.size)
+    for p in autoencoder.parameters():
+        p.requires_grad_(False)
+    if log:
+        log(f"feature autoencoder for the loss: {epochs} epochs on {n} patches, reconstruction RMSE {rmse:.3f} "
+            "(normalised units)")
+    return autoencoder.encode, {"feature_autoencoder_epochs": epochs, "feature_autoencoder_rmse": rmse}
+
+
 def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAULT_PATCH,
           stride=DEFAULT_STRIDE, device="auto", seed=0, val_dates=None, patience=10,
-          max_patches=None, hparams=None, progress=None, cancel=None, log=None, anchored=True):
+          max_patches=None, hparams=None, progress=None, cancel=None, log=None, anchored=True, size="auto"):
     """Train ``model_id``; returns (checkpoint dict, log rows).
 
-    ``hparams``: constructor arguments of the model (e.g. SwinSTFM ``depths``),
-    stored in the checkpoint.  ``anchored``: learn the fine target relative to
+    ``size``: ``small``, ``paper`` or ``auto`` (paper on a CUDA device, small on the CPU); it picks
+    the architecture, loss, learning rate, weight decay and discriminator (see the registry).
+    ``hparams``: constructor arguments overriding the size's (e.g. SwinSTFM ``depths``); both are
+    stored in the checkpoint (``hparams["size"]``).  ``anchored``: learn the fine target relative to
     the coarse target (see :func:`_normalisation`); recorded in the checkpoint.  ``progress(percent, message)``; ``cancel() -> bool``;
     ``log(message)``.
     """
@@ -160,14 +211,17 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
 
     from .checkpoint import make_checkpoint
 
-    spec = registry.info(model_id)
     for name, v in (("EPOCHS", epochs), ("BATCH_SIZE", batch_size), ("PATCH_SIZE", patch_size), ("STRIDE", stride)):
         if v < 1:
             raise LstFusionError(name, "must be at least 1")
-    roles = list(spec.inputs)
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     dev = resolve_device(device)
+    overrides = dict(hparams or {})
+    size = registry.resolve_size(overrides.pop("size", size), dev)
+    hparams = {"size": size, **overrides}
+    cfg = registry.config(model_id, size)
+    roles = list(registry.inputs(model_id, hparams))
     norm = _normalisation(samples, roles, anchored)
     dates = sorted({s["date"] for s in samples})
     if val_dates is None:
@@ -193,17 +247,38 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
                              "use smaller patches or gap-filled rasters")
     if max_patches and len(train_p) > max_patches:
         train_p = train_p[rng.choice(len(train_p), max_patches, replace=False)]
-    gen, disc = registry.build(model_id, **(hparams or {}))
+    gen, disc = registry.build(model_id, **hparams)
     gen.to(dev)
-    opt = torch.optim.Adam(gen.parameters(), lr=lr or spec.lr, weight_decay=spec.weight_decay)
+    opt = torch.optim.Adam(gen.parameters(), lr=lr or cfg.lr, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=max(2, patience // 3))
     if disc is not None:
         disc.to(dev)
-        opt_d = torch.optim.Adam(disc.parameters(), lr=lr or spec.lr, betas=(0.5, 0.999))
+        opt_d = torch.optim.Adam(disc.parameters(), lr=lr or cfg.lr, betas=(0.5, 0.999))
     from ..models.common import lsgan_loss
 
+    autocast, scaler = amp_context(dev)
+    _, scaler_d = amp_context(dev)
+
+    features, ae_summary = None, {}
+    if cfg.feature_autoencoder is not None:
+        features, ae_summary = pretrain_features(cfg.feature_autoencoder(), train_p[:, :1], dev, batch_size,
+                                                 max(1, min(20, epochs)), rng, cancel, log)
+
+    def content(pred, y):
+        return cfg.loss(pred.float(), y, features)  # float32: MS-SSIM's products underflow in half precision
+
+    def update(optimizer, loss, grad_scaler):
+        optimizer.zero_grad()
+        if grad_scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:
+            grad_scaler.scale(loss).backward()
+            grad_scaler.step(optimizer)
+            grad_scaler.update()
+
     def to_inputs(batch):
-        t = torch.from_numpy(batch).to(dev)
+        t = torch.from_numpy(batch).to(dev, non_blocking=True)
         return {r: t[:, i + 1:i + 2] for i, r in enumerate(roles)}, t[:, :1]
 
     def val_loss():
@@ -214,8 +289,9 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
         with torch.no_grad():
             for i in range(0, len(val_p), batch_size):
                 x, y = to_inputs(val_p[i:i + batch_size])
-                pred = gen(x)
-                tot += float(registry.content_loss(model_id, pred, y)) * len(y)
+                with autocast:
+                    pred = gen(x).float()
+                tot += float(content(pred, y)) * len(y)
                 se += float(((pred - y) ** 2).sum())
                 n += len(y)
         gen.train()
@@ -235,19 +311,19 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
             batch = _augment(train_p[order[b * batch_size:(b + 1) * batch_size]], rng)
             x, y = to_inputs(batch)
             if disc is not None:
-                with torch.no_grad():
+                with torch.no_grad(), autocast:
                     fake = gen(x)
-                d_loss = 0.5 * (lsgan_loss(disc(y, x), True) + lsgan_loss(disc(fake, x), False))
-                opt_d.zero_grad()
-                d_loss.backward()
-                opt_d.step()
-            pred = gen(x)
-            loss = registry.content_loss(model_id, pred, y)
-            if disc is not None:
-                loss = loss + registry.GAN_WEIGHT * lsgan_loss(disc(pred, x), True)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+                with autocast:
+                    d_loss = 0.5 * (lsgan_loss([o.float() for o in disc(y, x)], True)
+                                    + lsgan_loss([o.float() for o in disc(fake, x)], False))
+                update(opt_d, d_loss, scaler_d)
+            with autocast:
+                pred = gen(x)
+                gan = (lsgan_loss([o.float() for o in disc(pred, x)], True) if disc is not None else None)
+            loss = content(pred, y)
+            if gan is not None:
+                loss = loss + cfg.gan_weight * gan
+            update(opt, loss, scaler)
             losses.append(loss.item())
             step += 1
             if progress:
@@ -275,5 +351,5 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     ckpt = make_checkpoint(model_id, gen, norm, sorted({s["date"].isoformat() for s in samples}),
                            {"epochs_run": len(rows), "patch_size": patch_size, "stride": stride, "seed": seed,
                             "n_train_patches": int(len(train_p)), "n_val_patches": int(len(val_p)),
-                            "best_monitor": best}, hparams=hparams)
+                            "best_monitor": best, **ae_summary}, hparams=hparams)
     return ckpt, rows

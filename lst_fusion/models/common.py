@@ -112,3 +112,54 @@ class MultiscaleDiscriminator(nn.Module):
 def lsgan_loss(outputs, real):
     target = 1.0 if real else 0.0
     return sum(F.mse_loss(o, torch.full_like(o, target)) for o in outputs) / len(outputs)
+
+
+class FeatureAutoencoder(nn.Module):
+    """The pretrained feature extractor a paper's feature loss needs (EDCSTFN, GAN-STFM), trained by the trainer
+    on the fine images of the training patches (reconstruction, MSE) and then frozen.
+
+    Encoder: 3x3 convs of ``widths`` with ``strides`` (replication padding) and ``act``; decoder: the mirror
+    with nearest-neighbour up-sampling.  ``encode`` pads to the total stride and returns the features."""
+
+    def __init__(self, widths=(16, 32, 64, 128), strides=(1, 2, 2, 2), act="leaky", bands=1):
+        super().__init__()
+
+        def activation():
+            return nn.LeakyReLU(0.01, True) if act == "leaky" else nn.ReLU(True)
+
+        enc, prev = [], bands
+        for w, s in zip(widths, strides):
+            enc += [nn.ReplicationPad2d(1), nn.Conv2d(prev, w, 3, s), activation()]
+            prev = w
+        dec = []
+        outs = list(reversed(widths[:-1])) + [bands]
+        for i, (w, s) in enumerate(zip(outs, reversed(strides))):
+            if s > 1:
+                dec.append(nn.Upsample(scale_factor=s))
+            dec += [nn.ReplicationPad2d(1), nn.Conv2d(prev, w, 3)]
+            if i < len(outs) - 1:  # no activation on the reconstruction
+                dec.append(activation())
+            prev = w
+        self.encoder, self.decoder = nn.Sequential(*enc), nn.Sequential(*dec)
+        self.stride = 1
+        for s in strides:
+            self.stride *= s
+
+    def encode(self, x):
+        x, _ = pad_to_multiple(x, self.stride)
+        return self.encoder(x)
+
+    def forward(self, x):
+        h, w = x.shape[-2:]
+        return self.decoder(self.encode(x))[..., :h, :w]
+
+
+def edcstfn_autoencoder():
+    """EDCSTFN's pretrained encoder as in the reference: 32-64-128-128, the third conv strided, ReLU
+    (240,256 encoder parameters at one band)."""
+    return FeatureAutoencoder((32, 64, 128, 128), (1, 1, 2, 1), act="relu")
+
+
+def ganstfm_autoencoder():
+    """GAN-STFM's autoencoder encoder as in the reference: 16-32-64-128, three strided convs, LeakyReLU."""
+    return FeatureAutoencoder((16, 32, 64, 128), (1, 2, 2, 2), act="leaky")

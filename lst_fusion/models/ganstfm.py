@@ -10,11 +10,27 @@ switchable normalisation (a learned mix of instance, layer and batch
 statistics) feed a residual decoder; a multiscale PatchGAN discriminator.
 Loss: LSGAN + L1 + (1 - MS-SSIM); lr 2e-4.
 
-Simplified: two residual blocks per part and width 32 so it trains on a CPU;
-the output is added to the fine reference.
+Sizes (``registry.build("ganstfm", size=...)``):
+* ``paper`` (:class:`GANSTFMPaper`) follows the reference code
+  (theonegis/ganstfm): a dual-stream encoder of four residual blocks
+  16-32-64-128 - a trunk on the fine reference with switchable normalisation
+  and LeakyReLU, a lateral stream on the coarse target added to it at every
+  block - then four plain residual blocks 256-128-64-32-16 on both streams
+  concatenated, and a 1x1 output conv; replication padding.  577,225
+  parameters at one band, as the reference.  Discriminator: three residual
+  spectral-norm discriminators at full, half and quarter resolution.  Loss
+  (``registry.loss_ganstfm_paper``) as published: feature MSE and cosine of
+  an autoencoder's encoder (pretrained by the trainer on the training
+  patches, ``common.ganstfm_autoencoder``) + (1 - MS-SSIM) + 1e-3 LSGAN, no
+  pixel term; Adam 1e-3.
+* ``small`` (:class:`GANSTFM`): two residual blocks per part at width 32;
+  L1 + (1 - MS-SSIM) + 0.01 LSGAN, Adam 2e-4.
+
+Both add the output to the fine reference (no parameters; faster convergence).
 """
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 
 class SwitchNorm2d(nn.Module):
@@ -80,3 +96,87 @@ class GANSTFM(nn.Module):
         f = x["fine_ref1"]
         h = torch.cat([self.fine_encoder(f), self.coarse_encoder(x["coarse_target"])], 1)
         return f + self.decoder(h)
+
+
+# ------------------------------------------------------------------ paper size
+def _conv3(cin, cout, stride=1):
+    return nn.Sequential(nn.ReplicationPad2d(1), nn.Conv2d(cin, cout, 3, stride))
+
+
+class DualResBlock(nn.Module):
+    """One encoder step: the fine trunk (SwitchNorm, LeakyReLU, 3x3, SwitchNorm, LeakyReLU, 1x1) plus the
+    coarse lateral stream (3x3, 1x1, LeakyReLU); returns (lateral, trunk + lateral)."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        mid = min(cin, cout)
+        self.trunk = nn.Sequential(SwitchNorm2d(cin), nn.LeakyReLU(0.01, True), _conv3(cin, mid), SwitchNorm2d(mid),
+                                   nn.LeakyReLU(0.01, True), nn.Conv2d(mid, cout, 1))
+        self.lateral = nn.Sequential(_conv3(cin, mid), nn.Conv2d(mid, cout, 1), nn.LeakyReLU(0.01, True))
+
+    def forward(self, pair):
+        coarse, fine = pair
+        lateral = self.lateral(coarse)
+        return lateral, self.trunk(fine) + lateral
+
+
+class PlainResBlock(nn.Module):
+    """Decoder step: 3x3 + LeakyReLU + 1x1 on the trunk, a 1x1 projection on the shortcut."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        mid = min(cin, cout)
+        self.trunk = nn.Sequential(_conv3(cin, mid), nn.LeakyReLU(0.01, True), nn.Conv2d(mid, cout, 1))
+        self.shortcut = nn.Conv2d(cin, cout, 1)
+
+    def forward(self, x):
+        return self.trunk(x) + self.shortcut(x)
+
+
+class GANSTFMPaper(nn.Module):
+    def __init__(self, widths=(16, 32, 64, 128), bands=1):
+        super().__init__()
+        chans = (bands,) + tuple(widths)
+        self.encoder = nn.Sequential(*[DualResBlock(chans[i], chans[i + 1]) for i in range(len(widths))])
+        dec = (2 * widths[-1],) + tuple(reversed(widths))
+        self.decoder = nn.Sequential(*[PlainResBlock(dec[i], dec[i + 1]) for i in range(len(widths))],
+                                     nn.Conv2d(widths[0], bands, 1))
+
+    def forward(self, x):
+        f = x["fine_ref1"]
+        lateral, trunk = self.encoder((x["coarse_target"], f))
+        return f + self.decoder(torch.cat([lateral, trunk], 1))
+
+
+class _SNResBlock(nn.Module):
+    """Discriminator step (halves the resolution): BN, LeakyReLU, strided 3x3, BN, LeakyReLU, 1x1 - all
+    convolutions spectrally normalised - plus a strided 1x1 shortcut."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        sn = nn.utils.parametrizations.spectral_norm
+        self.trunk = nn.Sequential(nn.BatchNorm2d(cin), nn.LeakyReLU(0.01, True), sn(nn.Conv2d(cin, cin, 3, 2, 1)),
+                                   nn.BatchNorm2d(cin), nn.LeakyReLU(0.01, True), sn(nn.Conv2d(cin, cout, 1)))
+        self.shortcut = sn(nn.Conv2d(cin, cout, 1, 2))
+
+    def forward(self, x):
+        return self.trunk(x) + self.shortcut(x)
+
+
+class PaperDiscriminator(nn.Module):
+    """Three residual spectral-norm discriminators at 1, 1/2 and 1/4 resolution, conditioned on the coarse target."""
+
+    WIDTHS = ((32, 32, 64, 64, 128, 128, 256, 256), (32, 64, 64, 128, 128, 256, 256), (32, 64, 128, 128, 256, 256))
+
+    def __init__(self, in_ch=2):
+        super().__init__()
+        sn = nn.utils.parametrizations.spectral_norm
+        self.ds = nn.ModuleList()
+        for widths in self.WIDTHS:
+            chans = (in_ch,) + widths
+            self.ds.append(nn.Sequential(*[_SNResBlock(chans[i], chans[i + 1]) for i in range(len(widths))],
+                                         sn(nn.Conv2d(widths[-1], 1, 1))))
+
+    def forward(self, fine, x):
+        inp = torch.cat([fine, x["coarse_target"]], 1)
+        return [d(F.interpolate(inp, scale_factor=0.5 ** i) if i else inp) for i, d in enumerate(self.ds)]

@@ -12,8 +12,11 @@ convolutions that outputs the fine change.  The two predictions are merged by
 a spatio-temporal consistency weight: inversely proportional to the local mean
 absolute coarse difference between each reference and the target.  Loss: MSE.
 
-Simplified: channel widths are smaller than the paper's so the model trains
-on a CPU; widths are constructor arguments.
+Sizes (``registry.build("sttfn", size=...)``): no public code exists, so
+both follow the paper's description; ``paper`` uses 64 filters per layer (the
+width of the SRCNN family the super-resolution part comes from; the paper's
+exact widths could not be checked against code), ``small`` 32.  The change is
+added to the fine reference in each branch (no parameters).
 """
 import torch
 import torch.nn as nn

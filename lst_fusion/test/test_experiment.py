@@ -74,7 +74,7 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
     out = tmp_path / "out"
     load_experiment().main([str(out), "--dataset", str(tmp_path / "ds"), "--test-dates", "2020-02-02",
                             "--models", "edcstfn", "--epochs", "1", "--patch-size", "16", "--stride", "8",
-                            "--device", "cpu", "--block", "8"])
+                            "--device", "cpu", "--block", "8", "--size", "paper"])
     rows = list(csv.DictReader(open(out / "results.csv")))
     assert {r["method"] for r in rows} == {"STARFM", "ESTARFM", "EDCSTFN", "MODIS resampled",
                                            "Landsat ref + MODIS change"}
@@ -88,6 +88,7 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
     assert "| EDCSTFN | as is |" in text and "LOSES to Landsat ref + MODIS change" in text
     train = list(csv.DictReader(open(out / "training.csv")))
     assert train[0]["test_date"] == "2020-02-02" and "2020-02-02" not in train[0]["train_dates"]
+    assert train[0]["size"] == "paper" and "(edcstfn): size paper," in text
     report = (out / "report_20200202.html").read_text()
     assert report.count("class='method'") == len({(r["method"], r["variant"]) for r in rows if r["variant"] in ("as is", "+SM", "+RC")})
 

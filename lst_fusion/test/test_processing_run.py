@@ -214,6 +214,21 @@ def test_train_and_predict_edcstfn(run, three_dates, tmp_path):
                                  "COARSE_TARGET": mod[1], "OUTPUT": str(tmp_path / "q.tif")})
 
 
+def test_train_paper_size_two_pair_edcstfn_and_predict(run, three_dates, tmp_path):
+    torch = pytest.importorskip("torch")
+    lan, mod = three_dates
+    res = run("train_edcstfn", {"LANDSAT": lan, "MODIS": mod, "EPOCHS": 1, "BATCH_SIZE": 4, "PATCH_SIZE": 16, "STRIDE": 8,
+                                "DEVICE": 1, "SIZE": 2, "TWO_PAIRS": True, "OUTPUT": str(tmp_path / "m2.pt")})
+    ckpt = torch.load(res["OUTPUT"], weights_only=True)
+    assert ckpt["hparams"] == {"size": "paper", "two_pairs": True}
+    assert ckpt["state_dict"]["decoder.3.0.weight"].shape == (1, 32, 1, 1)  # the reference's 1x1 output conv
+    common = {"CHECKPOINT": res["OUTPUT"], "FINE_REF1": lan[0], "COARSE_REF1": mod[0], "COARSE_TARGET": mod[1]}
+    with pytest.raises(QgsProcessingException, match="^FINE_REF2: no raster layer given"):
+        run("predict_edcstfn", dict(common, OUTPUT=str(tmp_path / "a.tif")))
+    res = run("predict_edcstfn", dict(common, FINE_REF2=lan[2], COARSE_REF2=mod[2], OUTPUT=str(tmp_path / "b.tif")))
+    assert np.isfinite(read_raster(res["OUTPUT"]).data).all()
+
+
 def test_bundled_checkpoint_predicts_the_sample(run, tmp_path):
     pytest.importorskip("torch")
     from lst_fusion.algorithms.predict_model import bundled_checkpoint
