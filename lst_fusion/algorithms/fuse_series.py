@@ -13,7 +13,8 @@ from qgis.core import (
 )
 
 from ..core import series as core_series
-from .base import LstFusionAlgorithm, add_double, add_engine, add_enum, add_int, engine_value
+from ..core.residual import MODES as RESIDUAL_MODES
+from .base import LstFusionAlgorithm, add_double, add_engine, add_enum, add_int, add_residual_correction, engine_value
 from .subregions import read_subregions
 
 QUANTITIES = ["lst", "reflectance"]
@@ -99,6 +100,7 @@ class FuseSeries(LstFusionAlgorithm):
             self.parameterDefinition(name).setFlags(self.parameterDefinition(name).flags()
                                                     | QgsProcessingParameterDefinition.FlagAdvanced)
         add_engine(self)
+        add_residual_correction(self)
         from .subregions import add_subregion_parameters
 
         add_subregion_parameters(self)
@@ -141,7 +143,9 @@ class FuseSeries(LstFusionAlgorithm):
             quantity=self.enum_value(parameters, "QUANTITY", context, QUANTITIES), engine=engine,
             tile=self.parameterAsInt(parameters, "TILE_SIZE", context), progress=progress, cancel=cancel,
             log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers] or None,
-            landsat_names=[lyr.name() for lyr in landsat_layers] or None)
+            landsat_names=[lyr.name() for lyr in landsat_layers] or None,
+            residual_correction=self.enum_value(parameters, "RESIDUAL_CORRECTION", context, list(RESIDUAL_MODES)),
+            coarse_pixel=self.parameterAsDouble(parameters, "COARSE_PIXEL", context))
         for r in res.rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (refs {r['ref1']} {r['ref2']}, MODIS {r['modis_clear']} % "
                               "clear)")

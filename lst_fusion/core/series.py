@@ -56,7 +56,7 @@ import numpy as np
 
 from ..version import __version__
 from .errors import Cancelled, LstFusionError, check_cancel
-from .io import atomic_path, atomic_write_text, read_raster, read_window, tile_writer
+from .io import atomic_path, atomic_write_text, read_raster, read_window, tile_writer, write_raster
 from .pairing import list_rasters, read_index
 
 CLASSICAL = ("estarfm", "starfm")
@@ -582,8 +582,11 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
                 max_gap_days=DEFAULT_MAX_GAP_DAYS, min_clear=0.0, scheduler="", checkpoint=None, modis_band=1,
                 landsat_band=1, scales=(1.0, 1.0), window=None, classes=4, change_threshold=1.0, quantity="lst",
                 engine="auto", device="cpu", tile=DEFAULT_TILE, progress=None, cancel=None, log=None,
-                modis_names=None, landsat_names=None):
+                modis_names=None, landsat_names=None, residual_correction="none", coarse_pixel=1000.0):
     """Fuse one fine raster per MODIS date into ``output_dir``; returns a :class:`SeriesResult`.
+
+    ``residual_correction``: 'none', 'MODIS footprint' or 'scene mean' (core.residual), applied per date
+    after its tiles are written (that pass reads the date whole); ``coarse_pixel``: MODIS pixel size (m).
 
     ``modis``/``landsat``: folders or lists of rasters dated by name (or ``dataset``, an align_pairs folder);
     ``scales``: (Landsat, MODIS) factors on reading; ``quantity``: 'lst' or 'reflectance' (ESTARFM);
@@ -600,6 +603,11 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
         raise LstFusionError("MIN_CLEAR", f"must be a percentage between 0 and 100, not {min_clear}")
     if tile < 16:
         raise LstFusionError("TILE_SIZE", f"tiles must be at least 16 px, not {tile}")
+    from . import residual
+
+    if residual_correction not in residual.MODES:
+        raise LstFusionError("RESIDUAL_CORRECTION", f"must be one of {', '.join(residual.MODES)}, "
+                             f"not {residual_correction!r}")
     log = log or (lambda s: None)
     os.makedirs(output_dir, exist_ok=True)
     for stale in _stale_temporaries(output_dir):
@@ -640,6 +648,9 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
         halo = 2 * radius if radius else MODEL_HALO
         params = {"CHECKPOINT": os.path.basename(ckpt_path), "TILE_SIZE": tile}
         run_params = dict(params, CHECKPOINT_PATH=os.path.abspath(ckpt_path), DEVICE=device)
+    if residual_correction != "none":
+        params = dict(params, RESIDUAL_CORRECTION=residual_correction, COARSE_PIXEL=coarse_pixel)
+        run_params = dict(run_params, RESIDUAL_CORRECTION=residual_correction, COARSE_PIXEL=coarse_pixel)
     key_params = dict(params, MAX_GAP_DAYS=max_gap_days, MIN_CLEAR=min_clear)
     plans = plan_series(msrc, lsrc, grid, method, output_dir, start, end, max_gap_days, min_clear, key_params, log,
                         cancel)
@@ -656,7 +667,8 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
     for i, p in enumerate(todo):
         check_cancel(cancel)
         stats = _pair_params(method, p, lsrc, msrc, grid, run_params, cache, cancel)
-        job_params = tuple(sorted(dict(run_params, **stats).items()))
+        job_params = tuple(sorted((k, v) for k, v in dict(run_params, **stats).items()
+                                  if k not in ("RESIDUAL_CORRECTION", "COARSE_PIXEL")))
         srcs = _sources(method, p, lsrc, msrc)
         for r0, r1, c0, c1 in tiles(grid.shape, tile):
             jobs.append(TileJob(method, job_params, srcs, grid, (r0, r1, c0, c1), halo, i))
@@ -681,6 +693,24 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
             f"{sched.name}")
     from .units import BAND_UNIT
 
+    footprint = residual.footprint_pixels(grid, coarse_pixel)
+
+    def first_pass_tags(p):
+        # with a correction to come, the resume key is written only by the corrected file
+        return p.tags if residual_correction == "none" else dict(p.tags, SERIES_KEY="pending residual correction")
+
+    def finish(p):
+        if residual_correction != "none":
+            fused = read_raster(p.output, "OUTPUT")
+            coarse = read_block(p.modis, grid, 0, grid.height, 0, grid.width)
+            corrected = residual.correct(fused.data, coarse, residual_correction, footprint)
+            unit = p.tags.get("LST_UNIT")
+            write_raster(p.output, corrected, grid, tags=p.tags,
+                         description=f"{'land surface temperature' if unit else 'reflectance'} ({label}, "
+                                     f"{p.date.isoformat()}, {residual_correction} correction)",
+                         unit=BAND_UNIT.get(unit) if unit else None)
+        p.status = "fused_gapfilled" if p.gapfilled else "fused"
+
     done_tiles = 0
     current, writer, write = None, None, None
     results = sched.map(run_tile, jobs)
@@ -691,12 +721,13 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
             if job.index != current:
                 if writer is not None:
                     writer.__exit__(None, None, None)
-                    todo[current].status = "fused_gapfilled" if todo[current].gapfilled else "fused"
+                    writer = None
+                    finish(todo[current])
                 current = job.index
                 p = todo[current]
                 unit = p.tags.get("LST_UNIT")
                 what = "land surface temperature" if unit else "reflectance"
-                writer = tile_writer(p.output, grid, p.tags, f"{what} ({label}, {p.date.isoformat()})",
+                writer = tile_writer(p.output, grid, first_pass_tags(p), f"{what} ({label}, {p.date.isoformat()})",
                                      BAND_UNIT.get(unit) if unit else None)
                 write = writer.__enter__()
             write(block, job.window[0], job.window[2])
@@ -706,7 +737,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
         if writer is not None:
             writer.__exit__(None, None, None)
             writer = None
-            todo[current].status = "fused_gapfilled" if todo[current].gapfilled else "fused"
+            finish(todo[current])
     except BaseException as exc:
         if writer is not None:
             writer.__exit__(type(exc), exc, exc.__traceback__)  # removes the date's temporary file

@@ -244,3 +244,28 @@ def test_kranj_daily_series_077_beats_resampled_modis(tmp_path):
     r_fused, r_modis = rmse(fused, truth), rmse(modis, truth)
     assert r_fused == pytest.approx(0.0230, abs=5e-4) and r_modis == pytest.approx(0.0659, abs=5e-4)
     assert r_fused < r_modis
+
+
+@pytest.mark.parametrize("mode", ["scene mean", "MODIS footprint"])
+def test_residual_correction_in_the_series(season, tmp_path, mode):
+    """Each corrected date is the uncorrected one corrected against that day's MODIS, and a re-run keeps it;
+    an interrupted correction pass leaves no resume key, so the date is computed again."""
+    from lst_fusion.core import residual
+
+    lan, mod = season
+    plain = fuse_series(str(tmp_path / "plain"), modis=mod, landsat=lan, scheduler="sequential", **RUN)
+    out = str(tmp_path / "rc")
+    res = fuse_series(out, modis=mod, landsat=lan, scheduler="sequential", residual_correction=mode,
+                      coarse_pixel=300, **RUN)
+    name = "LST_ESTARFM_20200110.tif"
+    got = read_raster(os.path.join(out, name))
+    base = read_raster(os.path.join(plain.folder, name)).data
+    c0 = read_raster(glob.glob(os.path.join(mod, "*20200110.tif"))[0]).data
+    np.testing.assert_allclose(got.data, residual.correct(base, c0, mode, 10), atol=1e-5)  # 30 m grid, 300 m
+    assert got.tags["RESIDUAL_CORRECTION"] == mode and got.tags["SERIES_KEY"] != "pending residual correction"
+    again = fuse_series(out, modis=mod, landsat=lan, scheduler="sequential", residual_correction=mode,
+                        coarse_pixel=300, **RUN)
+    assert {r["status"] for r in again.rows if r["output"]} == {"kept"}
+    assert len(res.outputs) == 17
+    with pytest.raises(LstFusionError, match="^RESIDUAL_CORRECTION: must be one of"):
+        fuse_series(out, modis=mod, landsat=lan, residual_correction="smooth", **RUN)
