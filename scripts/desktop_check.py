@@ -75,6 +75,83 @@ def shoot():
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_window.png"))
     if plugin is not None:
         plugin.dock.grab().save(os.path.join(OUT, "dock.png"))
+    QgsProject.instance().removeAllMapLayers()
+    series()
+
+
+KRANJ = os.path.join(os.environ["LSTFUSION_REPO"], "..", "shared", "data", "kranj")
+
+
+def series():
+    """The dock's Series section on the Kranj data (when present): MODIS folder, Landsat 068 and 093 only."""
+    if plugin is None or not os.path.isdir(KRANJ):
+        with open(os.path.join(OUT, "status.txt"), "a") as fh:
+            fh.write(f"series: skipped ({KRANJ} not present)\n")
+        finish()
+        return
+    dock = plugin.dock
+    dock.series_modis.setFilePath(os.path.join(KRANJ, "modis", "filled"))
+    dock.series_landsat.setFilePath(os.path.join(KRANJ, "landsat", "filled"))
+    dock.series_method.setCurrentIndex(dock.series_method.findText("ESTARFM"))
+    dock.series_start.setText("2020-03-08")
+    dock.series_end.setText("2020-04-02")
+    dock.series_output.setFilePath(os.path.join(OUT, "series"))
+    _, params = dock.series_parameters()
+    # the section lists whole folders; the check keeps Landsat 077 and 100 out and reads band 4 reflectance
+    landsat = [p for p in params["LANDSAT"] if os.path.basename(p).startswith(("2020068", "2020093"))]
+    task = dock.run_series({"LANDSAT": landsat, "MODIS_BAND": 4, "LANDSAT_BAND": 4, "LANDSAT_SCALE": 1e-4,
+                            "QUANTITY": 1})
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"series started: {task is not None}; {len(params['MODIS'])} MODIS, {len(landsat)} Landsat\n")
+    QTimer.singleShot(500, wait_series)
+
+
+def wait_series():
+    dock = plugin.dock
+    if dock.task is not None:
+        QTimer.singleShot(500, wait_series)
+        return
+    from qgis.core import QgsDateTimeRange, QgsInterval, QgsTemporalNavigationObject, QgsUnitTypes
+    from qgis.PyQt.QtWidgets import QDockWidget
+
+    group = next((g for g in QgsProject.instance().layerTreeRoot().children() if g.name().startswith("LST ")), None)
+    layers = [n.layer() for n in group.findLayers()] if group is not None else []
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"series: {dock.status.text()}\n")
+        fh.write(f"series group: {group.name() if group else None}; {len(layers)} layers; temporal: "
+                 f"{sum(lyr.temporalProperties().isActive() for lyr in layers)}\n")
+    if layers:
+        QgsProject.instance().setCrs(layers[0].crs())
+        iface.mapCanvas().setExtent(layers[0].extent())
+        ranges = [lyr.temporalProperties().fixedTemporalRange() for lyr in layers]
+        nav = iface.mapCanvas().temporalController()
+        nav.setTemporalExtents(QgsDateTimeRange(ranges[0].begin(), ranges[-1].end()))
+        nav.setFrameDuration(QgsInterval(1, QgsUnitTypes.TemporalDays))  # one day a frame
+        nav.setNavigationMode(QgsTemporalNavigationObject.Animated)
+        nav.setCurrentFrameNumber(9)  # 2020-03-17
+    docks = iface.mainWindow().findChildren(QDockWidget)
+    panel = iface.mainWindow().findChild(QDockWidget, "TemporalControllerDock") or next(
+        (d for d in docks if "temporal" in (d.objectName() + d.windowTitle()).lower()), None)
+    if panel is not None:
+        panel.setVisible(True)
+        panel.raise_()
+    else:
+        with open(os.path.join(OUT, "status.txt"), "a") as fh:
+            fh.write(f"dock widgets: {[(d.objectName(), d.windowTitle()) for d in docks]}\n")
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"temporal controller panel: {panel is not None and panel.isVisible()}\n")
+    QTimer.singleShot(3000, shoot_series)
+
+
+def shoot_series():
+    path = os.path.join(os.environ["LSTFUSION_REPO"], "docs", "temporal_controller.png")
+    ok = iface.mainWindow().grab().save(path)
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"temporal controller screenshot: {path if ok else 'not saved'}\n")
+    finish()
+
+
+def finish():
     # no "save the project?" or "temporary layers will be lost" dialog: QGIS quits by itself
     QgsProject.instance().removeAllMapLayers()
     QgsProject.instance().setDirty(False)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install build/lst_fusion.zip into a fresh QGIS profile, start QGIS desktop under Xvfb
 # with the plugin enabled, open the panel, run STARFM and an evaluation from it, take
-# screenshots and report Python errors and crashes.
+# screenshots and report Python errors and crashes; then, when ../shared/data/kranj exists, run
+# the panel's Series section on Kranj and save the Temporal Controller as docs/temporal_controller.png.
 #
 #   bash scripts/desktop_check.sh [--repeat N] [--load] [OUT]
 #
@@ -64,6 +65,10 @@ one_run() {  # $1: output folder of this run; returns 0 when the run ended norma
   fi
   grep -q "lst_fusion loaded: True" "$run/status.txt" || { echo "FAIL: plugin not loaded"; return 1; }
   grep -q "^run: Evaluated" "$run/status.txt" || { echo "FAIL: the dock's evaluation did not finish"; return 1; }
+  if [ -d "$REPO/../shared/data/kranj" ]; then
+    grep -q "^series: Series done" "$run/status.txt" || { echo "FAIL: the dock's Series run did not finish"; return 1; }
+    grep -q "^temporal controller screenshot: /" "$run/status.txt" || { echo "FAIL: no Temporal Controller screenshot"; return 1; }
+  fi
   echo "No Python error (stdout/stderr: $(wc -l < "$run/stdout.txt") lines, message log: $(wc -l < "$run/qgis.log") lines); screenshots in $run"
 }
 

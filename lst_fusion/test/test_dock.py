@@ -193,3 +193,45 @@ def test_last_parameters_are_remembered(plugin, layers, tmp_path):
     assert fresh.combos["FINE_REF1"].currentLayer() is lyrs["FINE_REF1"]
     assert fresh.combos["COARSE_TARGET"].currentLayer() is lyrs["COARSE_TARGET"]
     fresh.deleteLater()
+
+
+def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(plugin, tif, tmp_path, qgis_new_project):
+    from qgis.core import QgsRasterLayerTemporalProperties
+
+    from lst_fusion.algorithms.fuse_series import method_options
+
+    dock = open_dock(plugin)
+    (tmp_path / "modis").mkdir()
+    (tmp_path / "landsat").mkdir()
+    F1 = synthetic_scene(24).astype(np.float32)
+    for day, off in (("20200101", 0.0), ("20200102", 0.5), ("20200103", 1.0), ("20200104", 1.5)):
+        tif(f"modis/M_{day}.tif", 0.3 * F1 + 17 + off)
+    for day, off in (("20200101", 0.0), ("20200104", 1.5)):
+        tif(f"landsat/L_{day}.tif", F1 + off)
+    dock.series_modis.setFilePath(str(tmp_path / "modis"))
+    dock.series_landsat.setFilePath(str(tmp_path / "landsat"))
+    assert [dock.series_method.itemText(i) for i in range(dock.series_method.count())] == method_options()
+    dock.series_method.setCurrentIndex(dock.series_method.findText("STARFM"))
+    dock.series_start.setText("2020-01-02")
+    dock.series_end.setText("2020-01-03")
+    dock.series_output.setFilePath(str(tmp_path / "series"))
+    alg_id, params = dock.series_parameters()
+    assert alg_id == "lstfusion:fuse_series"
+    assert params == {"MODIS": [str(tmp_path / "modis" / f"M_2020010{d}.tif") for d in (1, 2, 3, 4)],
+                      "LANDSAT": [str(tmp_path / "landsat" / "L_20200101.tif"), str(tmp_path / "landsat" / "L_20200104.tif")],
+                      "METHOD": 1, "START": "2020-01-02", "END": "2020-01-03", "OUTPUT": str(tmp_path / "series")}
+    alg = QgsApplication.processingRegistry().algorithmById(alg_id)
+    assert alg.checkParameterValues(params, __import__("qgis.core").core.QgsProcessingContext())[0]
+    dock.series_start.setText("not a date")
+    assert dock.run_series() is None and "not a date" in dock.status.text()
+    dock.series_start.setText("2020-01-02")
+    assert dock.run_series() is not None
+    wait_for(dock)
+    assert dock.status.text().startswith("Series done: 2 dated layers"), dock.status.text()
+    group = QgsProject.instance().layerTreeRoot().findGroup("LST STARFM series 2020-01-02 to 2020-01-03")
+    assert group is not None
+    names = [c.layer().name() for c in group.findLayers()]
+    assert names == ["STARFM 2020-01-02", "STARFM 2020-01-03"]
+    props = group.findLayers()[0].layer().temporalProperties()
+    assert props.isActive() and props.mode() == QgsRasterLayerTemporalProperties.ModeFixedTemporalRange
+    assert props.fixedTemporalRange().begin().date().toString("yyyy-MM-dd") == "2020-01-02"

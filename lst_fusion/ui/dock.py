@@ -52,6 +52,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..algorithms.fuse_series import method_options as series_method_options
 from ..algorithms.outputs import style_lst_layer
 from ..core.dates import parse_date, to_date
 from ..core.errors import LstFusionError
@@ -194,6 +195,36 @@ class LstFusionDock(QgsDockWidget):
         self.table.verticalHeader().setVisible(False)
         eform.addRow(self.table)
         lay.addWidget(ev)
+
+        series = QGroupBox("Series")
+        sform = QFormLayout(series)
+        self.series_modis = QgsFileWidget()
+        self.series_modis.setStorageMode(QgsFileWidget.GetDirectory)
+        self.series_modis.setToolTip("Folder of daily MODIS rasters dated by their names (MODIS)")
+        sform.addRow("MODIS folder", self.series_modis)
+        self.series_landsat = QgsFileWidget()
+        self.series_landsat.setStorageMode(QgsFileWidget.GetDirectory)
+        self.series_landsat.setToolTip("Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)")
+        sform.addRow("Landsat folder", self.series_landsat)
+        self.series_method = QComboBox()
+        for i, label in enumerate(series_method_options()):
+            self.series_method.addItem(label, i)
+        sform.addRow("Method", self.series_method)
+        dates_row = QHBoxLayout()
+        self.series_start = QLineEdit()
+        self.series_start.setPlaceholderText("start YYYY-MM-DD")
+        self.series_end = QLineEdit()
+        self.series_end.setPlaceholderText("end YYYY-MM-DD")
+        dates_row.addWidget(self.series_start)
+        dates_row.addWidget(self.series_end)
+        sform.addRow("Dates", dates_row)
+        self.series_output = QgsFileWidget()
+        self.series_output.setStorageMode(QgsFileWidget.GetDirectory)
+        sform.addRow("Output folder", self.series_output)
+        self.series_run_button = QPushButton("Run series")
+        self.series_run_button.clicked.connect(lambda: self.run_series())
+        sform.addRow(self.series_run_button)
+        lay.addWidget(series)
         lay.addStretch(1)
         self.setWidget(body)
         self._restore()
@@ -301,6 +332,7 @@ class LstFusionDock(QgsDockWidget):
         self.task.executed.connect(self._on_executed)
         self.run_button.setEnabled(False)
         self.evaluate_button.setEnabled(False)
+        self.series_run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress.setValue(0)
         self.status.setText(f"Running {alg.displayName()} …")
@@ -326,6 +358,7 @@ class LstFusionDock(QgsDockWidget):
         assert QThread.currentThread() is QgsApplication.instance().thread(), "dock results off the main thread"
         self.run_button.setEnabled(True)
         self.evaluate_button.setEnabled(True)
+        self.series_run_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         cancelled = self.feedback is not None and self.feedback.isCanceled()
         self.task = None
@@ -346,6 +379,60 @@ class LstFusionDock(QgsDockWidget):
             QgsProject.instance().addMapLayer(layer)
             self.prediction.setLayer(layer)
         self.status.setText(f"Done: {results['OUTPUT']}")
+
+    # ------------------------------------------------------------ series
+    @staticmethod
+    def _rasters_in(folder):
+        if not folder or not os.path.isdir(folder):
+            return []
+        return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.lower().endswith((".tif", ".tiff"))]
+
+    def series_parameters(self):
+        """lstfusion:fuse_series parameters from the Series section (folders listed into raster lists)."""
+        params = {"MODIS": self._rasters_in(self.series_modis.filePath()),
+                  "LANDSAT": self._rasters_in(self.series_landsat.filePath()),
+                  "METHOD": self.series_method.currentData(),
+                  "START": self.series_start.text().strip(), "END": self.series_end.text().strip(),
+                  "OUTPUT": self.series_output.filePath() or tempfile.mkdtemp(prefix="lstfusion_series_")}
+        return "lstfusion:fuse_series", params
+
+    def run_series(self, overrides=None):
+        """Run fuse_series in the background like the other algorithms; ``overrides`` update the parameters."""
+        alg_id, params = self.series_parameters()
+        params.update(overrides or {})
+        if not params["MODIS"] or not params["LANDSAT"]:
+            self.status.setText("Series: choose a MODIS folder and a Landsat folder with rasters")
+            return None
+        for key in ("START", "END"):
+            if params[key]:
+                try:
+                    ok = to_date(params[key]) is not None
+                except LstFusionError:
+                    ok = False
+                if not ok:
+                    self.status.setText(f"Series: {params[key]!r} is not a date")
+                    return None
+        return self._start(alg_id, params, self._series_done)
+
+    def _series_done(self, results):
+        """Main thread: load the dated outputs Processing queued on the context, through series_layers' post-processor."""
+        project = QgsProject.instance()
+        context = QgsProcessingContext()
+        context.setProject(project)
+        loaded = 0
+        for path, details in self.context.layersToLoadOnCompletion().items():
+            layer = QgsRasterLayer(path, details.name)
+            if not layer.isValid():
+                continue
+            project.addMapLayer(layer, False)
+            post = details.postProcessor()
+            if post is not None:
+                post.postProcessLayer(layer, context, self.feedback)
+            else:
+                project.layerTreeRoot().addLayer(layer)
+            loaded += 1
+        self.context.setLayersToLoadOnCompletion({})
+        self.status.setText(f"Series done: {loaded} dated layers from {results['OUTPUT']}")
 
     # ------------------------------------------------------------ evaluation
     def start_drawing(self):
