@@ -22,8 +22,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import torch  # noqa: E402
 
-from lst_fusion.core import training  # noqa: E402
-from lst_fusion.core.predict import predict_array  # noqa: E402
+from lst_fusion.deep import training  # noqa: E402
+from lst_fusion.deep.predict import predict_array  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
 
 

@@ -38,13 +38,14 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from lst_fusion.core import metrics, protocol, report, residual, training  # noqa: E402
+from lst_fusion.core import metrics, protocol, report, residual  # noqa: E402
 from lst_fusion.core.errors import LstFusionError  # noqa: E402
 from lst_fusion.core.estarfm import estarfm  # noqa: E402
 from lst_fusion.core.io import atomic_write_text, read_raster  # noqa: E402
 from lst_fusion.core.pairing import align_pairs, read_index  # noqa: E402
-from lst_fusion.core.predict import predict_array  # noqa: E402
 from lst_fusion.core.starfm import starfm  # noqa: E402
+from lst_fusion.deep import training  # noqa: E402
+from lst_fusion.deep.predict import predict_array  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")

@@ -16,9 +16,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lst_fusion.core import training  # noqa: E402
-from lst_fusion.core.checkpoint import save_checkpoint  # noqa: E402
 from lst_fusion.core.io import read_raster  # noqa: E402
+from lst_fusion.deep import training  # noqa: E402
+from lst_fusion.deep.checkpoint import save_checkpoint  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lst_fusion", "resources")

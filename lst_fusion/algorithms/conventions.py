@@ -19,6 +19,7 @@ import re
 
 from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProcessingParameterRasterDestination
 
+from ..core import backends
 from ..core.errors import LstFusionError
 from ..core.io import raster_driver
 
@@ -93,9 +94,8 @@ def first_sentence(text):
 
 def torch_ready():
     """(ok, message): PyTorch can be imported, else how to install it."""
-    from ..models import registry
 
-    return (True, "") if registry.torch_available() else (False, registry.TORCH_HINT)
+    return (True, "") if backends.torch_available() else (False, backends.TORCH_HINT)
 
 
 class ProcessingConventions:

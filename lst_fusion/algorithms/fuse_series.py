@@ -12,8 +12,8 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import series as core_series
 from ..core.residual import MODES as RESIDUAL_MODES
+from ..deep import series as core_series
 from .base import LstFusionAlgorithm, add_double, add_engine, add_enum, add_int, add_residual_correction, engine_value
 from .subregions import read_subregions
 
@@ -151,8 +151,8 @@ class FuseSeries(LstFusionAlgorithm):
                               "clear)")
         html = ""
         if res.outputs:
-            from ..core import season
             from ..core.io import read_grid
+            from ..deep import season
 
             regions = read_subregions(self, parameters, context, read_grid(res.outputs[0], "OUTPUT"))
             stats = season.season_report(res, regions=regions, cancel=cancel)

@@ -3,7 +3,9 @@ import os
 
 from qgis.core import QgsProcessingParameterFile, QgsProcessingParameterRasterDestination
 
+from ..core import backends
 from ..core.errors import LstFusionError
+from ..deep.checkpoint import BUNDLED, bundled_checkpoint  # noqa: F401 - re-exported
 from ..models import registry
 from .base import (
     DEVICES,
@@ -16,12 +18,6 @@ from .base import (
     read_role_rasters,
 )
 from .outputs import write_fused_output
-
-BUNDLED = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "checkpoints")
-
-
-def bundled_checkpoint(model_id):
-    return os.path.join(BUNDLED, f"{model_id}.pt")
 
 
 class PredictModel(LstFusionAlgorithm):
@@ -56,11 +52,11 @@ class PredictModel(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", f"{registry.info(self.MODEL_ID).name} prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        registry.require_torch()
-        from ..core.checkpoint import load_checkpoint
+        backends.require_torch()
         from ..core.checks import check_lst, check_prediction
-        from ..core.predict import predict_array
         from ..core.provenance import sha256_of
+        from ..deep.checkpoint import load_checkpoint
+        from ..deep.predict import predict_array
 
         given = self.parameterAsFile(parameters, "CHECKPOINT", context)
         ckpt_path = given or bundled_checkpoint(self.MODEL_ID)
@@ -93,8 +89,8 @@ def predict_class(model_id):
                  "share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is "
                  "propagated. The output carries the model, date, unit, checkpoint and its SHA-256 as GDAL "
                  f"metadata and loads with a temperature style named '{spec.name} date'.")
-    if not registry.torch_available():
-        help_text = registry.TORCH_HINT + ".<br><br>" + help_text
+    if not backends.torch_available():
+        help_text = backends.TORCH_HINT + ".<br><br>" + help_text
     return type(f"Predict_{model_id}", (PredictModel,), {
         "MODEL_ID": model_id, "ALG_ID": f"predict_{model_id}", "DISPLAY": f"Predict with {spec.name}",
         "HELP": help_text, "TAGS": (spec.name, model_id, spec.family, "predict", "inference", "checkpoint")})

@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
 )
 
+from ..core import backends
 from ..core.errors import LstFusionError
 from ..models import registry
 from .base import DEVICES, LstFusionAlgorithm, add_double, add_enum, add_int
@@ -75,12 +76,12 @@ class TrainModel(LstFusionAlgorithm):
         return True, ""
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        registry.require_torch()
-        from ..core import training
-        from ..core.checkpoint import save_checkpoint
+        backends.require_torch()
         from ..core.checks import harmonise_units, read_dataset_pairs, require_single_band
         from ..core.io import atomic_write_text, check_same_grid, read_raster
         from ..core.pairing import list_rasters
+        from ..deep import training
+        from ..deep.checkpoint import save_checkpoint
 
         hparams = {"size": self.enum_value(parameters, "SIZE", context, list(registry.SIZE_CHOICES))}
         if self.MODEL_ID == "edcstfn" and self.parameterAsBoolean(parameters, "TWO_PAIRS", context):
@@ -150,8 +151,8 @@ def train_class(model_id):
                  "CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper's configuration there "
                  "and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, "
                  "training dates and versions, and an optional CSV log per epoch.")
-    if not registry.torch_available():
-        help_text = registry.TORCH_HINT + ".<br><br>" + help_text
+    if not backends.torch_available():
+        help_text = backends.TORCH_HINT + ".<br><br>" + help_text
     return type(f"Train_{model_id}", (TrainModel,), {
         "MODEL_ID": model_id, "ALG_ID": f"train_{model_id}", "DISPLAY": f"Train {spec.name}", "HELP": help_text,
         "TAGS": (spec.name, model_id, spec.family, "train", "training", "checkpoint")})

@@ -33,6 +33,7 @@ import threading
 
 import numpy as np
 
+from .backends import cuda_available, numba_available, require_torch, resolve_device  # noqa: F401 - re-exported
 from .errors import LstFusionError
 from .install_hints import how_to_install
 from .tiling import check_tile_cancel
@@ -47,24 +48,6 @@ _compiled = {}
 _compile_lock = threading.Lock()  # the tile threads share one dispatcher per loop
 
 
-def numba_available():
-    try:
-        import numba  # noqa: F401
-    except Exception:  # ImportError, or numba refusing this NumPy version: fall back to NumPy
-        return False
-    return True
-
-
-def cuda_available():
-    from ..models.registry import torch_available
-
-    if not torch_available():
-        return False
-    import torch
-
-    return torch.cuda.is_available()
-
-
 def resolve_engine(engine):
     """'auto' -> torch on a CUDA GPU, else numba when importable, else numpy;
     a clear error for an unknown or unusable engine."""
@@ -75,8 +58,6 @@ def resolve_engine(engine):
     if engine == "numba" and not numba_available():
         raise LstFusionError("ENGINE", NUMBA_HINT)
     if engine == "torch":
-        from ..models.registry import require_torch
-
         require_torch()
     return engine
 
@@ -106,7 +87,6 @@ class _Torch:
     def __init__(self):
         import torch
 
-        from .training import resolve_device
 
         self.xp = torch
         self.device = resolve_device("auto")

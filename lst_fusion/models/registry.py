@@ -16,10 +16,8 @@ import inspect
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..core import install_hints
+from ..core.backends import TORCH_HINT, require_torch, torch_available  # noqa: F401 - re-exported for callers
 from ..core.errors import LstFusionError
-
-TORCH_HINT = install_hints.missing("torch")
 
 ONE_PAIR = ("fine_ref1", "coarse_ref1", "coarse_target")
 TWO_PAIRS = ("fine_ref1", "coarse_ref1", "fine_ref2", "coarse_ref2", "coarse_target")
@@ -247,19 +245,6 @@ def inputs(model_id, hparams=None):
     if (hparams or {}).get("two_pairs") and model_id == "edcstfn":
         return TWO_PAIRS
     return info(model_id).inputs
-
-
-def torch_available():
-    try:
-        import torch  # noqa: F401
-    except Exception:  # ImportError or a broken install (DLL errors on Windows)
-        return False
-    return True
-
-
-def require_torch():
-    if not torch_available():
-        raise LstFusionError("", TORCH_HINT)
 
 
 def build(model_id, size="small", **overrides):

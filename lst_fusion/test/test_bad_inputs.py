@@ -127,7 +127,7 @@ def wild_checkpoint(e):
     """An intact checkpoint whose normalisation makes every prediction absurd (thousands of K)."""
     import torch
 
-    from lst_fusion.core.checkpoint import make_checkpoint, save_checkpoint
+    from lst_fusion.deep.checkpoint import make_checkpoint, save_checkpoint
     from lst_fusion.models import registry
 
     torch.manual_seed(0)

@@ -7,9 +7,10 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core import protocol, training
+from lst_fusion.core import protocol
 from lst_fusion.core.errors import LstFusionError
 from lst_fusion.core.pairing import align_pairs
+from lst_fusion.deep import training
 from lst_fusion.models import registry
 
 from .conftest import REPO, synthetic_scene

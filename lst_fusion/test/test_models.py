@@ -5,10 +5,11 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed")
 
-from lst_fusion.core import training  # noqa: E402
-from lst_fusion.core.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from lst_fusion.core import backends  # noqa: E402
 from lst_fusion.core.errors import Cancelled, LstFusionError  # noqa: E402
-from lst_fusion.core.predict import predict_array  # noqa: E402
+from lst_fusion.deep import training  # noqa: E402
+from lst_fusion.deep.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from lst_fusion.deep.predict import predict_array  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
 
 # EDCSTFN by hand: encoders conv(1|3->32) + conv(32->64) + conv(64->128), decoder 128->64->32->1, 3x3 + bias:
@@ -142,7 +143,7 @@ def test_checkpoint_checks(tmp_path):
     with pytest.raises(LstFusionError, match="not a readable checkpoint"):
         load_checkpoint(tmp_path / "y.pt")
     gen, _ = registry.build("edcstfn")
-    from lst_fusion.core.checkpoint import make_checkpoint
+    from lst_fusion.deep.checkpoint import make_checkpoint
 
     ck = make_checkpoint("edcstfn", gen, {"mean": 0.0, "std": 1.0, "unit": "celsius"}, [], {})
     ck["hparams"] = {"channels": (8, 8, 8)}
@@ -218,7 +219,7 @@ def test_training_input_errors():
 
 
 def test_missing_torch_gives_one_clear_sentence(monkeypatch):
-    monkeypatch.setattr(registry, "torch_available", lambda: False)
+    monkeypatch.setattr(backends, "torch_available", lambda: False)
     with pytest.raises(LstFusionError, match="PyTorch is not installed .* pip install --user torch"):
         registry.build("edcstfn")
 
@@ -325,7 +326,7 @@ def test_swinstfm_paper_pads_to_sizes_whose_levels_fit_the_windows():
 
 @pytest.mark.parametrize("mid", ["edcstfn", "ganstfm", "mlffgan", "sttfn"])
 def test_paper_checkpoint_round_trip(mid, tmp_path):
-    from lst_fusion.core.checkpoint import checkpoint_size, make_checkpoint
+    from lst_fusion.deep.checkpoint import checkpoint_size, make_checkpoint
 
     torch.manual_seed(3)
     gen, _ = registry.build(mid, size="paper")

@@ -18,6 +18,7 @@ from qgis.core import (
 )
 
 from lst_fusion.algorithms import conventions
+from lst_fusion.core import backends
 from lst_fusion.core.provenance import sha256_of
 
 from .conftest import REPO, synthetic_scene
@@ -71,7 +72,7 @@ def test_can_execute_says_how_to_install_torch(algs, monkeypatch):
 
     assert algs["predict_edcstfn"].canExecute() == (registry.torch_available(), "" if registry.torch_available()
                                                     else registry.TORCH_HINT)
-    monkeypatch.setattr(registry, "torch_available", lambda: False)
+    monkeypatch.setattr(backends, "torch_available", lambda: False)
     for name, alg in algs.items():
         ok, msg = alg.canExecute()
         if name.startswith(("train_", "predict_")):

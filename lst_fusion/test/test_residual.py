@@ -68,8 +68,8 @@ def test_cold_target_from_warm_references_stays_with_modis():
     pytest.importorskip("torch", reason="PyTorch is not installed")
     import datetime as dt
 
-    from lst_fusion.core import training
-    from lst_fusion.core.predict import predict_array
+    from lst_fusion.deep import training
+    from lst_fusion.deep.predict import predict_array
     from lst_fusion.models import registry
 
     from .conftest import synthetic_scene

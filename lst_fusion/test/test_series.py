@@ -7,12 +7,12 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core import series
 from lst_fusion.core.errors import Cancelled, LstFusionError
 from lst_fusion.core.estarfm import estarfm
 from lst_fusion.core.io import read_raster
 from lst_fusion.core.metrics import rmse
-from lst_fusion.core.series import choose_refs, fuse_series, read_series_csv
+from lst_fusion.deep import series
+from lst_fusion.deep.series import choose_refs, fuse_series, read_series_csv
 
 from .conftest import SHARED, synthetic_scene, write_tif
 

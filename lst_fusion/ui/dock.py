@@ -54,6 +54,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..algorithms.fuse_series import method_options as series_method_options
 from ..algorithms.outputs import style_lst_layer
+from ..core import backends
 from ..core.dates import parse_date, to_date
 from ..core.errors import LstFusionError
 from ..models import registry
@@ -76,7 +77,7 @@ def methods():
 
 
 def device_text():
-    if not registry.torch_available():
+    if not backends.torch_available():
         return "PyTorch not installed (deep models unavailable)"
     import torch
 
@@ -253,7 +254,7 @@ class LstFusionDock(QgsDockWidget):
         deep = alg_id.startswith("lstfusion:predict_")
         self.checkpoint.setEnabled(deep)
         if deep:
-            from ..algorithms.predict_model import bundled_checkpoint
+            from ..deep.checkpoint import bundled_checkpoint
 
             mid = alg_id.split("predict_", 1)[1]
             if not self.checkpoint.filePath() or not self.checkpoint.filePath().endswith(f"{mid}.pt"):

@@ -11,10 +11,19 @@ predict) and explains any mismatch in one sentence.
 import hashlib
 import os
 
+from ..core import backends
+from ..core.errors import LstFusionError
+from ..core.io import atomic_path
 from ..models import registry
 from ..version import __version__
-from .errors import LstFusionError
-from .io import atomic_path
+
+BUNDLED = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "resources", "checkpoints")
+
+
+def bundled_checkpoint(model_id):
+    """Path of the checkpoint shipped with the plugin for ``model_id`` (it may not exist)."""
+    return os.path.join(BUNDLED, f"{model_id}.pt")
+
 
 FORMAT = "lstfusion-checkpoint"
 FORMAT_VERSION = 1
@@ -61,7 +70,7 @@ def save_checkpoint(ckpt, path):
 
 def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
     """(checkpoint dict, model in eval mode); ``model_id`` must match if given."""
-    registry.require_torch()
+    backends.require_torch()
     import torch
 
     if not os.path.exists(str(path)):

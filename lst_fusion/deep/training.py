@@ -22,24 +22,14 @@ import time
 
 import numpy as np
 
+from ..core import backends
+from ..core.backends import resolve_device  # noqa: F401 - the device rule, re-exported for callers
+from ..core.errors import LstFusionError, check_cancel
+from ..core.units import unit_of
 from ..models import registry
-from .errors import LstFusionError, check_cancel
 from .patches import DEFAULT_PATCH, DEFAULT_STRIDE, extract_patches
-from .units import unit_of
 
 TARGET = "fine_target"
-
-
-def resolve_device(device="auto"):
-    import torch
-
-    if device in (None, "", "auto"):
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if device == "cuda" and not torch.cuda.is_available():
-        raise LstFusionError("DEVICE", "CUDA was asked for but no CUDA GPU is visible to PyTorch (use auto or cpu)")
-    if device not in ("cpu", "cuda"):
-        raise LstFusionError("DEVICE", f"device must be auto, cpu or cuda, not {device!r}")
-    return torch.device(device)
 
 
 def amp_context(dev):
@@ -90,8 +80,8 @@ def pair_samples(pairs, model_id, hparams=None):
 
 
 def samples_from_dataset(dataset_dir, model_id, hparams=None):
-    from .io import read_raster
-    from .pairing import read_index
+    from ..core.io import read_raster
+    from ..core.pairing import read_index
 
     rows = [r for r in read_index(dataset_dir) if r["status"] == "pair"]
     pairs = {r["date"]: (read_raster(r["landsat"], "DATASET").data, read_raster(r["modis"], "DATASET").data)
@@ -206,7 +196,7 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     the coarse target (see :func:`_normalisation`); recorded in the checkpoint.  ``progress(percent, message)``; ``cancel() -> bool``;
     ``log(message)``.
     """
-    registry.require_torch()
+    backends.require_torch()
     import torch
 
     from .checkpoint import make_checkpoint

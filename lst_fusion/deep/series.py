@@ -54,10 +54,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..core.errors import Cancelled, LstFusionError, check_cancel
+from ..core.io import atomic_path, atomic_write_text, read_raster, read_window, tile_writer, write_raster
+from ..core.pairing import list_rasters, read_index
 from ..version import __version__
-from .errors import Cancelled, LstFusionError, check_cancel
-from .io import atomic_path, atomic_write_text, read_raster, read_window, tile_writer, write_raster
-from .pairing import list_rasters, read_index
 
 CLASSICAL = ("estarfm", "starfm")
 DEFAULT_MAX_GAP_DAYS = 48
@@ -194,8 +194,8 @@ def read_block(source, grid, r0, r1, c0, c1, halo=0):
         return read_window(source.path, r0, r1, c0, c1, halo, source.band, source.scale, source.parameter)
     from rasterio.transform import Affine
 
-    from .io import Grid
-    from .resample import resample_to_grid
+    from ..core.io import Grid
+    from ..core.resample import resample_to_grid
 
     win = Grid(grid.crs, grid.transform * Affine.translation(c0 - halo, r0 - halo),
                c1 - c0 + 2 * halo, r1 - r0 + 2 * halo)
@@ -262,13 +262,13 @@ def run_tile(job):
     blocks = [read_block(s, job.grid, r0, r1, c0, c1, job.halo) for s in job.sources]
     h = job.halo
     if job.method == "estarfm":
-        from .estarfm import _estarfm_kernel
+        from ..core.estarfm import _estarfm_kernel
 
         kernel = _estarfm_kernel(h, p["th1"], p["th2"], p["celsius"], p["CHANGE_THRESHOLD"], 5, p["shift"],
                                  p["ENGINE"], p["QUANTITY"])
         out = kernel(blocks)
     elif job.method == "starfm":
-        from .starfm import DEFAULT_SPATIAL_FACTOR, DEFAULT_UNCERTAINTY, _starfm_kernel
+        from ..core.starfm import DEFAULT_SPATIAL_FACTOR, DEFAULT_UNCERTAINTY, _starfm_kernel
 
         ths = [p["th1"]] + ([p["th2"]] if len(blocks) == 5 else [])
         kernel = _starfm_kernel(h, ths, DEFAULT_UNCERTAINTY, DEFAULT_SPATIAL_FACTOR, len(ths), p["ENGINE"])
@@ -399,7 +399,7 @@ def make_scheduler(scheduler, log=None):
 def collect_inputs(modis=None, landsat=None, dataset=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0),
                    modis_names=None, landsat_names=None):
     """(modis {date: Source}, landsat {date: Source}, fine grid)."""
-    from .io import read_grid
+    from ..core.io import read_grid
 
     if dataset:
         rows = read_index(dataset)
@@ -444,7 +444,7 @@ def _stale_temporaries(folder):
 
 def _gapfill_date(plan, modis, grid, folder, cancel):
     """Fill the target's MODIS into modis_filled/M_YYYYMMDD.tif (kept for a re-run); False when impossible."""
-    from .gapfill import spatial_fill, temporal_fill
+    from ..core.gapfill import spatial_fill, temporal_fill
 
     path = os.path.join(folder, "modis_filled", f"M_{plan.date:%Y%m%d}.tif")
     if os.path.exists(path):
@@ -463,7 +463,7 @@ def _gapfill_date(plan, modis, grid, folder, cancel):
     if not np.isfinite(filled).any():
         return False
     filled, _ = spatial_fill(filled, cancel=cancel)  # = core.gapfill's 'temporal+spatial'
-    from .io import write_raster
+    from ..core.io import write_raster
 
     write_raster(path, filled, grid, tags={"ACQUISITION_DATE": plan.date.isoformat(), "GAPFILLED": "temporal+spatial"})
     plan.modis = Source(path, 1, 1.0, True, "MODIS")
@@ -473,7 +473,7 @@ def _gapfill_date(plan, modis, grid, folder, cancel):
 def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_gap_days=DEFAULT_MAX_GAP_DAYS,
                 min_clear=0.0, key_params=None, log=None, cancel=None):
     """The list of :class:`DatePlan` (status '' = to compute, 'kept', or 'skipped: reason')."""
-    from .dates import to_date
+    from ..core.dates import to_date
 
     start = to_date(start, "START") if start else min(modis)
     end = to_date(end, "END") if end else max(modis)
@@ -593,7 +593,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
     ``scheduler``: '' / 'sequential' / a dask.distributed address (module docstring); ``log(sentence)``,
     ``progress(percent, message)`` and ``cancel() -> bool`` are plain callbacks.
     """
-    from .kernels import resolve_engine
+    from ..core.kernels import resolve_engine
 
     if method not in methods():
         raise LstFusionError("METHOD", f"unknown method {method!r}; choose one of {', '.join(methods())}")
@@ -603,7 +603,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
         raise LstFusionError("MIN_CLEAR", f"must be a percentage between 0 and 100, not {min_clear}")
     if tile < 16:
         raise LstFusionError("TILE_SIZE", f"tiles must be at least 16 px, not {tile}")
-    from . import residual
+    from ..core import residual
 
     if residual_correction not in residual.MODES:
         raise LstFusionError("RESIDUAL_CORRECTION", f"must be one of {', '.join(residual.MODES)}, "
@@ -617,8 +617,8 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
                                       landsat_names)
     label = method_label(method)
     if method in CLASSICAL:
-        from .estarfm import DEFAULT_HALF_WINDOW
-        from .starfm import DEFAULT_WINDOW
+        from ..core.estarfm import DEFAULT_HALF_WINDOW
+        from ..core.starfm import DEFAULT_WINDOW
 
         window = window or (2 * DEFAULT_HALF_WINDOW + 1 if method == "estarfm" else DEFAULT_WINDOW)
         if window < 3 or window % 2 == 0:
@@ -627,7 +627,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
             raise LstFusionError("CLASSES", "the number of classes must be at least 1")
         params = {"WINDOW": window, "CLASSES": classes}
         if method == "estarfm":
-            from .estarfm import QUANTITIES
+            from ..core.estarfm import QUANTITIES
 
             if quantity not in QUANTITIES:
                 raise LstFusionError("QUANTITY", f"must be one of {', '.join(QUANTITIES)}, not {quantity!r}")
@@ -636,9 +636,9 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
         run_params = dict(params, ENGINE=resolve_engine(engine))
     else:
         from ..models import registry
+        from .checkpoint import bundled_checkpoint
 
-        ckpt_path = checkpoint or os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources",
-                                               "checkpoints", f"{method}.pt")
+        ckpt_path = checkpoint or bundled_checkpoint(method)
         if not os.path.exists(ckpt_path):
             raise LstFusionError("CHECKPOINT", f"no checkpoint at {ckpt_path}; train one with lstfusion:train_{method}")
         from .checkpoint import load_checkpoint
@@ -660,7 +660,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
         log(f"{kept} date(s) already complete with the same inputs and parameters: kept")
 
     # per-date tags and tasks
-    from .tiling import tiles
+    from ..core.tiling import tiles
 
     cache = {}
     jobs = []
@@ -691,7 +691,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
     if jobs:
         log(f"{len(todo)} date(s) x {len(jobs) // max(len(todo), 1)} tile(s) of {tile} px = {len(jobs)} tasks on "
             f"{sched.name}")
-    from .units import BAND_UNIT
+    from ..core.units import BAND_UNIT
 
     footprint = residual.footprint_pixels(grid, coarse_pixel)
 
@@ -818,7 +818,7 @@ def shared_stretch(outputs, percent=(2, 98), sample=200000):
     pixels (read strip by strip, so memory stays bounded)."""
     vals = []
     for path in outputs:
-        from .io import read_grid
+        from ..core.io import read_grid
 
         g = read_grid(path, "OUTPUT")
         step = max(1, int(np.sqrt(g.width * g.height / max(sample // max(len(outputs), 1), 1))))

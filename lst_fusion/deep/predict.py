@@ -30,10 +30,10 @@ import math
 
 import numpy as np
 
+from ..core.errors import LstFusionError, check_cancel
+from ..core.units import KELVIN_OFFSET, UNITS, unit_of
 from ..models import registry
-from .errors import LstFusionError, check_cancel
 from .training import ANCHOR, anchored_stack, resolve_device
-from .units import KELVIN_OFFSET, UNITS, unit_of
 
 
 def _ramp(n, start_interior, end_interior, margin, overlap):
