@@ -27,6 +27,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QIcon
 
+from ..core import roles
 from ..core.errors import Cancelled, LstFusionError
 from ..core.safety import check_outputs, interrupt_guard
 from .conventions import ProcessingConventions
@@ -40,14 +41,8 @@ GROUPS = {
     "evaluation": "Evaluation",
 }
 UNITS = ["celsius", "kelvin"]
-FUSION_ROLES = ["FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2", "COARSE_TARGET"]
-ROLE_DESCRIPTIONS = {
-    "COARSE_TARGET": "Coarse (MODIS) LST at the target date",
-    "FINE_REF1": "Fine (Landsat) LST, reference pair 1",
-    "COARSE_REF1": "Coarse (MODIS) LST, reference pair 1",
-    "FINE_REF2": "Fine (Landsat) LST, reference pair 2",
-    "COARSE_REF2": "Coarse (MODIS) LST, reference pair 2",
-}
+FUSION_ROLES = list(roles.PARAMETERS)  # the one role table: core/roles.py
+ROLE_DESCRIPTIONS = {r.parameter: r.description for r in roles.ROLES}
 DEVICES = ["auto", "cpu", "cuda"]
 
 

@@ -19,20 +19,14 @@ import re
 
 from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProcessingParameterRasterDestination
 
-from ..core import backends
+from ..core import backends, roles
 from ..core.errors import LstFusionError
 from ..core.io import raster_driver
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README_ANCHOR = "the-algorithms-provider-lstfusion"  # '## The algorithms (provider `lstfusion`)' on GitHub
 
-ROLE_HELP = {
-    "COARSE_TARGET": "Coarse (MODIS) LST of the date to predict, resampled onto the fine grid (lstfusion:resample).",
-    "FINE_REF1": "Fine (Landsat) LST of the first reference date.",
-    "COARSE_REF1": "Coarse (MODIS) LST of the first reference date, on the same grid as FINE_REF1.",
-    "FINE_REF2": "Fine (Landsat) LST of the second reference date (after the target for ESTARFM).",
-    "COARSE_REF2": "Coarse (MODIS) LST of the second reference date, on the same grid.",
-}
+ROLE_HELP = {r.parameter: r.help for r in roles.ROLES}  # the one role table: core/roles.py
 COMMON_HELP = {
     **ROLE_HELP,
     "RESIDUAL_CORRECTION": ("Make the prediction true to MODIS. 'MODIS footprint': averaged over each MODIS pixel "

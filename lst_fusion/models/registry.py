@@ -16,6 +16,7 @@ import inspect
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from ..core import roles
 from ..core.backends import TORCH_HINT, require_torch, torch_available  # noqa: F401 - re-exported for callers
 from ..core.errors import LstFusionError
 
@@ -201,11 +202,8 @@ MODELS = MappingProxyType({
         }),
 })
 
-# role -> Processing parameter name (one name for one thing everywhere)
-PARAMETER_OF_ROLE = {
-    "fine_ref1": "FINE_REF1", "coarse_ref1": "COARSE_REF1", "fine_ref2": "FINE_REF2",
-    "coarse_ref2": "COARSE_REF2", "coarse_target": "COARSE_TARGET",
-}
+# role -> Processing parameter name: the one table in core/roles.py
+PARAMETER_OF_ROLE = roles.PARAMETER_OF_ROLE
 
 
 def model_ids():

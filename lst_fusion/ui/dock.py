@@ -57,13 +57,12 @@ from ..algorithms.outputs import style_lst_layer
 from ..core import backends
 from ..core.dates import parse_date, to_date
 from ..core.errors import LstFusionError
+from ..core.roles import BY_PARAMETER
 from ..models import registry
 
-ROLES = [("COARSE_TARGET", "MODIS target", "Coarse (MODIS) LST at the target date"),
-         ("FINE_REF1", "Landsat ref 1", "Fine (Landsat) LST of reference pair 1 (before the target)"),
-         ("COARSE_REF1", "MODIS ref 1", "Coarse (MODIS) LST of reference pair 1, same day as Landsat ref 1"),
-         ("FINE_REF2", "Landsat ref 2", "Fine (Landsat) LST of reference pair 2 (after the target)"),
-         ("COARSE_REF2", "MODIS ref 2", "Coarse (MODIS) LST of reference pair 2, same day as Landsat ref 2")]
+# (parameter, label, tooltip) from the one role table (core/roles.py), in the panel's order
+ROLES = [(p, BY_PARAMETER[p].label, BY_PARAMETER[p].help)
+         for p in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2")]
 SETTINGS = "lstfusion/dock/"
 
 

@@ -1,0 +1,17 @@
+"""One table of input roles (core/roles.py), read by the registry, the algorithms and the dock."""
+from lst_fusion.core import roles
+
+
+def test_every_reader_takes_the_one_table(qgis_app):
+    from lst_fusion.algorithms import base, conventions
+    from lst_fusion.models import registry
+    from lst_fusion.ui import dock
+
+    assert registry.PARAMETER_OF_ROLE is roles.PARAMETER_OF_ROLE
+    assert base.FUSION_ROLES == roles.PARAMETERS
+    assert base.ROLE_DESCRIPTIONS == {r.parameter: r.description for r in roles.ROLES}
+    assert {k: conventions.COMMON_HELP[k] for k in roles.BY_PARAMETER} == {r.parameter: r.help for r in roles.ROLES}
+    assert {p for p, _, _ in dock.ROLES} == set(roles.BY_PARAMETER)
+    assert all(label == roles.BY_PARAMETER[p].label for p, label, _ in dock.ROLES)
+    # every model's inputs are roles of the table
+    assert all(r in roles.PARAMETER_OF_ROLE for m in registry.model_ids() for r in registry.info(m).inputs)
