@@ -29,6 +29,7 @@ from qgis.core import (
     QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
     QgsProcessingFeedback,
+    QgsProcessingParameterDefinition,
     QgsProject,
     QgsRasterLayer,
     QgsSettings,
@@ -61,17 +62,28 @@ from ..core.roles import BY_PARAMETER
 from ..models import registry
 
 # (parameter, label, tooltip) from the one role table (core/roles.py), in the panel's order
-ROLES = [(p, BY_PARAMETER[p].label, BY_PARAMETER[p].help)
-         for p in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2")]
+FUSION_ORDER = ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2")
+ROLES = [(p, BY_PARAMETER[p].label, BY_PARAMETER[p].help) for p in FUSION_ORDER]
 SETTINGS = "lstfusion/dock/"
 
 
+def _required_roles(alg_id, fallback):
+    """The input-role parameters an algorithm requires, asked of the Processing registry (its own
+    parameter definitions), in their order; ``fallback`` when the provider is not registered."""
+    alg = QgsApplication.processingRegistry().algorithmById(alg_id)
+    if alg is None:
+        return list(fallback)
+    return [d.name() for d in alg.parameterDefinitions()
+            if d.name() in BY_PARAMETER and not d.flags() & QgsProcessingParameterDefinition.FlagOptional]
+
+
 def methods():
-    """(label, algorithm id, roles) for every method the panel offers."""
-    out = [("ESTARFM", "lstfusion:estarfm", ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2"]),
-           ("STARFM", "lstfusion:starfm", ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1"])]
+    """(label, algorithm id, roles) for every method the panel offers; the roles come from each algorithm."""
+    out = [("ESTARFM", "lstfusion:estarfm", _required_roles("lstfusion:estarfm", FUSION_ORDER)),
+           ("STARFM", "lstfusion:starfm", _required_roles("lstfusion:starfm", FUSION_ORDER[:3]))]
     for mid, spec in registry.MODELS.items():
-        out.append((spec.name, f"lstfusion:predict_{mid}", [registry.PARAMETER_OF_ROLE[r] for r in spec.inputs]))
+        alg_id = f"lstfusion:predict_{mid}"
+        out.append((spec.name, alg_id, _required_roles(alg_id, [registry.PARAMETER_OF_ROLE[r] for r in spec.inputs])))
     return out
 
 
