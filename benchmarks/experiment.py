@@ -64,16 +64,6 @@ SITES = {
 SHOWN = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
 
 
-def _fmt(v):
-    return f"{v:.4f}" if isinstance(v, float) else str(v)
-
-
-def md_table(rows, cols):
-    out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    out += ["| " + " | ".join(_fmt(r.get(c, "")) for c in cols) + " |" for r in rows]
-    return "\n".join(out)
-
-
 def train_for_case(mid, pairs, case, a, log):
     """A model trained on every pair but the test date (its Landsat in no role)."""
     src = protocol.training_pairs(pairs, case)
@@ -237,7 +227,7 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
              f"stride {a.stride}, trained per test date without it. Run time {seconds / 60:.1f} min.", ""]
     for d in dates:
         sel = sorted((r for r in whole if r["date"] == d), key=lambda r: r["RMSE"])
-        lines += [f"### {d}", "", md_table(sel,
+        lines += [f"### {d}", "", report.markdown_table(sel,
                                            ["method", "variant"] + list(SHOWN) + ["verdict"]), ""]
     means = []
     for key in dict.fromkeys((r["method"], r["variant"]) for r in whole):
@@ -251,10 +241,10 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
     modis_mean = next(m["RMSE"] for m in means if m["method"] == protocol.BASELINE_MODIS and m["variant"] == "as is")
     for m in means:
         m["vs MODIS resampled"] = f"{100 * (modis_mean - m['RMSE']) / modis_mean:+.1f} %"
-    lines += ["### Mean over test dates", "", md_table(means, ["method", "variant", "dates"] + list(SHOWN) + [
+    lines += ["### Mean over test dates", "", report.markdown_table(means, ["method", "variant", "dates"] + list(SHOWN) + [
         "beats MODIS resampled", "vs MODIS resampled"]), ""]
     if trainings:
-        lines += ["### Training (per test date, without it)", "", md_table(trainings, list(trainings[0])), ""]
+        lines += ["### Training (per test date, without it)", "", report.markdown_table(trainings, list(trainings[0])), ""]
     md = "\n".join(lines) + "\n"
     atomic_write_text(os.path.join(a.out, "results.md"), md)
     log(md)

@@ -6,6 +6,7 @@ compact ``YYYYMMDD`` and year + day of year (``2020068_191-28_kranj.tif``).
 A name that holds two different dates is ambiguous: the error lists them and
 says how to give the date explicitly.
 """
+import calendar
 import datetime as _dt
 import os
 import re
@@ -36,7 +37,7 @@ def _date(y, m, d):
 
 def _ordinal(y, doy):
     y, doy = int(y), int(doy)
-    if not YEARS[0] <= y <= YEARS[1] or not 1 <= doy <= (366 if _date(y, 12, 31) and y % 4 == 0 else 365):
+    if not YEARS[0] <= y <= YEARS[1] or not 1 <= doy <= (366 if calendar.isleap(y) else 365):
         return None
     return _dt.date(y, 1, 1) + _dt.timedelta(days=doy - 1)
 

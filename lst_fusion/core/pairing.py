@@ -18,11 +18,12 @@ import os
 
 import numpy as np
 
+from .checks import robust_range, unit_in_range
 from .dates import FORMS, parse_date, to_date
 from .errors import LstFusionError, check_cancel
 from .io import atomic_write_text, read_raster, write_raster
-from .products import LST_MAX_K, LST_MIN_K
 from .resample import crop_grid, resample_to_grid
+from .units import BAND_UNIT
 
 RASTER_EXT = (".tif", ".tiff", ".vrt", ".img", ".hdf")
 
@@ -70,26 +71,24 @@ def list_rasters(folder_or_list, parameter, names=None):
 
 
 def describe_values(raster, parameter):
-    """Log sentences on what the values are: the detected unit, and the cost of
-    a declared nodata of 0 in Celsius data."""
-    valid = raster.data[np.isfinite(raster.data)]
-    if valid.size == 0:
+    """Log sentences on what the values are: the detected unit (the ranges of
+    core.checks), and the cost of a declared nodata of 0 in Celsius data."""
+    rng = robust_range(raster.data)
+    if rng is None:
         return []
-    med = float(np.median(valid))
-    lo, hi = (float(v) for v in np.percentile(valid, [1, 99]))
+    lo, hi = rng
     name = os.path.basename(raster.path)
     if -1.0 <= lo and hi <= 1.5:
         return [f"{parameter}: {name} holds values from {lo:g} to {hi:g}, like reflectance or an index rather "
                 "than LST; they are used as they are"]
-    if -120.0 <= lo and hi <= 125.0 and med > -100:
-        unit = "degC"
-    elif LST_MIN_K <= lo and hi <= LST_MAX_K:
-        unit = "K"
-    else:
+    unit = unit_in_range(lo, hi)
+    if unit is None:
         return [f"{parameter}: {name} holds values from {lo:g} to {hi:g}, which is not LST in K or degC; "
                 "they are used as they are"]
-    out = [f"{parameter}: {name} is LST in {unit} (median {med:.2f} {unit})"]
-    if raster.nodata is not None and float(raster.nodata) == 0.0 and unit == "degC":
+    sym = BAND_UNIT[unit]
+    med = float(np.nanmedian(raster.data))
+    out = [f"{parameter}: {name} is LST in {sym} (median {med:.2f} {sym})"]
+    if raster.nodata is not None and float(raster.nodata) == 0.0 and unit == "celsius":
         out.append(f"{parameter}: {name} declares nodata 0 and is in degC: its nodata is honoured, so any real "
                    "0 degC pixel is lost too")
     return out

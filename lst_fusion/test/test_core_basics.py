@@ -26,6 +26,7 @@ from lst_fusion.deep import patches
     ("2020100_191-28.tif_filled_kranj.tif", dt.date(2020, 4, 9)),
     ("2020366_x.tif", dt.date(2020, 12, 31)),  # leap year
     ("2021366_x.tif", None),
+    ("2100366_x.tif", None),  # 2100 is not a leap year (divisible by 100, not by 400)
     ("LC08_140044_20230107.tif", dt.date(2023, 1, 7)),
     ("LC09_L2SP_140044_20230616_20230618_02_T1_ST_B10.TIF", dt.date(2023, 6, 16)),  # not the processing date
     ("MOD11A1.A2021227.h11v05.061.2021228105320.hdf", dt.date(2021, 8, 15)),
