@@ -214,8 +214,6 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
     if trainings:
         report.write_csv(os.path.join(a.out, "training.csv"), trainings, list(trainings[0]))
     whole = [r for r in results if r["region"] == "whole image"]
-    base_rmse = {(r["date"], r["method"]): r["RMSE"] for r in whole
-                 if r["method"] in protocol.BASELINES and r["variant"] == "as is"}
     protocol.mark_verdicts([r for r in whole if r["variant"] != "+XN"], group=("date",))
     for r in whole:
         if r["method"] in protocol.BASELINES:
@@ -229,18 +227,7 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
         sel = sorted((r for r in whole if r["date"] == d), key=lambda r: r["RMSE"])
         lines += [f"### {d}", "", report.markdown_table(sel,
                                            ["method", "variant"] + list(SHOWN) + ["verdict"]), ""]
-    means = []
-    for key in dict.fromkeys((r["method"], r["variant"]) for r in whole):
-        sel = [r for r in whole if (r["method"], r["variant"]) == key]
-        wins = sum(r["RMSE"] < base_rmse[(r["date"], protocol.BASELINE_MODIS)] for r in sel)
-        mean = {"method": key[0], "variant": key[1], "dates": len(sel),
-                **{m: float(np.mean([r[m] for r in sel])) for m in SHOWN},
-                "beats MODIS resampled": f"{wins}/{len(sel)}"}
-        means.append(mean)
-    means.sort(key=lambda r: r["RMSE"])
-    modis_mean = next(m["RMSE"] for m in means if m["method"] == protocol.BASELINE_MODIS and m["variant"] == "as is")
-    for m in means:
-        m["vs MODIS resampled"] = f"{100 * (modis_mean - m['RMSE']) / modis_mean:+.1f} %"
+    means = protocol.mean_over_dates(whole, SHOWN)
     lines += ["### Mean over test dates", "", report.markdown_table(means, ["method", "variant", "dates"] + list(SHOWN) + [
         "beats MODIS resampled", "vs MODIS resampled"]), ""]
     if trainings:

@@ -12,8 +12,6 @@ import csv
 import os
 import sys
 
-import numpy as np
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from lst_fusion.core import protocol  # noqa: E402
 
@@ -41,20 +39,13 @@ def main(argv=None):
             print(f"| {r['method']} | {r['variant']} | " + " | ".join(f.format(r[c]) for c in COLS)
                   + f" | {r.get('verdict', '')} |")
         print()
-    base = {r["date"]: r["RMSE"] for r in rows if r["method"] == protocol.BASELINE_MODIS and r["variant"] == "as is"}
-    means = []
-    for key in dict.fromkeys((r["method"], r["variant"]) for r in rows):
-        sel = [r for r in rows if (r["method"], r["variant"]) == key]
-        m = {c: float(np.mean([r[c] for r in sel])) for c in COLS}
-        wins = sum(r["RMSE"] < base[r["date"]] for r in sel)
-        mb = float(np.mean([base[r["date"]] for r in sel]))
-        means.append((key, m, f"{wins}/{len(sel)}", f"{100 * (mb - m['RMSE']) / mb:+.1f} %"))
-    means.sort(key=lambda t: t[1]["RMSE"])
+    means = protocol.mean_over_dates(rows, COLS)
     print("**Mean over test dates**\n\n| method | variant | " + " | ".join(COLS)
           + " | beats MODIS resampled | RMSE vs MODIS resampled |")
     print("|---|---|" + "---|" * len(COLS) + "---|---|")
-    for (meth, var), m, wins, gain in means:
-        print(f"| {meth} | {var} | " + " | ".join(f.format(m[c]) for c in COLS) + f" | {wins} | {gain} |")
+    for m in means:
+        print(f"| {m['method']} | {m['variant']} | " + " | ".join(f.format(m[c]) for c in COLS)
+              + f" | {m['beats MODIS resampled']} | {m['vs MODIS resampled']} |")
 
 
 if __name__ == "__main__":

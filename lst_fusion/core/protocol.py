@@ -108,3 +108,19 @@ def mark_verdicts(rows, group=("region",), metric="RMSE"):
         else:
             r["verdict"] = "beats both" if len(refs) == 2 else f"beats {next(iter(refs))}"
     return rows
+
+
+def mean_over_dates(rows, columns, metric="RMSE"):
+    """One row per (method, variant) of whole-image metric rows: the mean of ``columns`` over its
+    dates, on how many dates it beats ``MODIS resampled`` (as is) and its mean ``metric`` relative to
+    that baseline's over the same dates; sorted by the mean ``metric``."""
+    base = {r["date"]: r[metric] for r in rows if r["method"] == BASELINE_MODIS and r["variant"] == "as is"}
+    out = []
+    for key in dict.fromkeys((r["method"], r["variant"]) for r in rows):
+        sel = [r for r in rows if (r["method"], r["variant"]) == key]
+        mean = {c: sum(r[c] for r in sel) / len(sel) for c in columns}
+        ref = sum(base[r["date"]] for r in sel) / len(sel)
+        out.append({"method": key[0], "variant": key[1], "dates": len(sel), **mean,
+                    "beats MODIS resampled": f"{sum(r[metric] < base[r['date']] for r in sel)}/{len(sel)}",
+                    "vs MODIS resampled": f"{100 * (ref - mean[metric]) / ref:+.1f} %"})
+    return sorted(out, key=lambda m: m[metric])

@@ -109,3 +109,12 @@ def test_verdicts_against_the_baselines():
     v = [r["verdict"] for r in protocol.mark_verdicts(rows)]
     assert v == ["baseline", "baseline", "beats both", "LOSES to MODIS resampled", "baseline",
                  "LOSES to MODIS resampled"]  # a tie is not a win
+
+
+def test_mean_over_dates_against_modis_resampled():
+    rows = [{"date": d, "method": m, "variant": "as is", "RMSE": v}
+            for d, m, v in (("a", "MODIS resampled", 2.0), ("b", "MODIS resampled", 4.0), ("a", "X", 1.0),
+                            ("b", "X", 5.0))]
+    means = {m["method"]: m for m in protocol.mean_over_dates(rows, ["RMSE"])}
+    assert means["X"]["RMSE"] == 3.0 and means["X"]["dates"] == 2
+    assert means["X"]["beats MODIS resampled"] == "1/2" and means["X"]["vs MODIS resampled"] == "+0.0 %"
