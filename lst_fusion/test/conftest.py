@@ -49,3 +49,17 @@ def three_dates(tif):
         lan.append(tif(f"L_{d}.tif", (base + 2 * k + rng.normal(0, 0.2, base.shape)).astype(np.float32)))
         mod.append(tif(f"M_{d}.tif", (0.3 * base + 17 + 2 * k).astype(np.float32)))
     return lan, mod
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_app, qgis_processing):
+    """The lstfusion provider registered in the Processing registry for one test module."""
+    from qgis.core import QgsApplication
+
+    from lst_fusion.algorithms.provider import LstFusionProvider
+
+    reg = QgsApplication.processingRegistry()
+    p = LstFusionProvider()
+    assert reg.addProvider(p)
+    yield p
+    reg.removeProvider(p)

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 import pytest
-from qgis.core import QgsApplication, QgsProcessingException
+from qgis.core import QgsProcessingException
 
 from .conftest import synthetic_scene, write_tif
 from .test_processing_run import ErrorCollectingFeedback
@@ -336,17 +336,6 @@ CASES = [
                     "MODIS": [e.roles["COARSE_REF1"], e.roles["COARSE_REF2"]], "DEVICE": 1, "OUTPUT": e.o("m.pt")},
          "LANDSAT (L_20200101.tif): L_20200101.tif holds integers from"),
 ]
-
-
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from lst_fusion.algorithms.provider import LstFusionProvider
-
-    reg = QgsApplication.processingRegistry()
-    p = LstFusionProvider()
-    assert reg.addProvider(p)
-    yield p
-    reg.removeProvider(p)
 
 
 def run_bad(alg, params):

@@ -18,17 +18,6 @@ from .conftest import synthetic_scene
 torch = pytest.importorskip("torch", reason="PyTorch is not installed")
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_app, qgis_processing):
-    from lst_fusion.algorithms.provider import LstFusionProvider
-
-    reg = QgsApplication.processingRegistry()
-    p = LstFusionProvider()
-    assert reg.addProvider(p)
-    yield p
-    reg.removeProvider(p)
-
-
 def child(alg_id, child_id, **static):
     """A model child with the given static values and, as the modeler dialog does, every other default."""
     c = QgsProcessingModelChildAlgorithm(alg_id)

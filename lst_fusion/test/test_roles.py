@@ -17,21 +17,12 @@ def test_every_reader_takes_the_one_table(qgis_app):
     assert all(r in roles.PARAMETER_OF_ROLE for m in registry.model_ids() for r in registry.info(m).inputs)
 
 
-def test_the_dock_asks_each_algorithm_for_its_inputs(qgis_app, qgis_processing):
-    from qgis.core import QgsApplication
-
-    from lst_fusion.algorithms.provider import LstFusionProvider
+def test_the_dock_asks_each_algorithm_for_its_inputs(provider):
     from lst_fusion.ui import dock
 
-    reg = QgsApplication.processingRegistry()
-    provider = LstFusionProvider()
-    assert reg.addProvider(provider)
-    try:
-        by_id = {alg_id: r for _, alg_id, r in dock.methods()}
-        assert set(by_id["lstfusion:estarfm"]) == set(roles.PARAMETERS)
-        assert set(by_id["lstfusion:starfm"]) == {"FINE_REF1", "COARSE_REF1", "COARSE_TARGET"}  # pair 2 is optional
-        assert set(by_id["lstfusion:predict_ganstfm"]) == {"COARSE_TARGET", "FINE_REF1"}
-        # a model that takes two pairs asks for both
-        assert set(by_id["lstfusion:predict_sttfn"]) == set(roles.PARAMETERS)
-    finally:
-        reg.removeProvider(provider)
+    by_id = {alg_id: r for _, alg_id, r in dock.methods()}
+    assert set(by_id["lstfusion:estarfm"]) == set(roles.PARAMETERS)
+    assert set(by_id["lstfusion:starfm"]) == {"FINE_REF1", "COARSE_REF1", "COARSE_TARGET"}  # pair 2 is optional
+    assert set(by_id["lstfusion:predict_ganstfm"]) == {"COARSE_TARGET", "FINE_REF1"}
+    # a model that takes two pairs asks for both
+    assert set(by_id["lstfusion:predict_sttfn"]) == set(roles.PARAMETERS)
