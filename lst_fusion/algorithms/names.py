@@ -1,0 +1,99 @@
+"""The Processing parameter and output names of every LST Fusion algorithm, one constant each.
+
+Used in ``initAlgorithm`` and ``execute`` alike (and by the dock for the parameters it passes to
+``processing.run``), so a name is written once. Each constant's value is its own name, and the names
+are the public interface: saved models (.model3), ``qgis_process`` calls and users' scripts use them,
+so never rename one. ``lst_fusion/test/test_names.py`` checks that every name of the provider is here
+and that no algorithm or ui module writes one as a string literal.
+"""
+from ..core import metrics, roles
+
+# -- fusion input roles: the one role table, core/roles.py
+FINE_REF1 = roles.PARAMETER_OF_ROLE["fine_ref1"]
+COARSE_REF1 = roles.PARAMETER_OF_ROLE["coarse_ref1"]
+FINE_REF2 = roles.PARAMETER_OF_ROLE["fine_ref2"]
+COARSE_REF2 = roles.PARAMETER_OF_ROLE["coarse_ref2"]
+COARSE_TARGET = roles.PARAMETER_OF_ROLE["coarse_target"]
+
+# -- other rasters, layer lists, files and folders read
+INPUT = "INPUT"
+REFERENCE = "REFERENCE"
+PREDICTION = "PREDICTION"
+PREDICTIONS = "PREDICTIONS"
+MODIS = "MODIS"
+LANDSAT = "LANDSAT"
+DATASET = "DATASET"
+OTHER_DATES = "OTHER_DATES"
+QA = "QA"
+QC = "QC"
+AOI = "AOI"
+CHECKPOINT = "CHECKPOINT"
+SUBREGIONS = "SUBREGIONS"
+NAME_FIELD = "NAME_FIELD"
+
+# -- imports (import_modis, import_landsat)
+LAYER = "LAYER"
+USE_QC = "USE_QC"
+QA_BITS = "QA_BITS"
+UNIT = "UNIT"
+SCALE = "SCALE"
+OFFSET = "OFFSET"
+DATE = "DATE"  # also an output: the acquisition date found
+
+# -- gap filling, resampling, pairing, series
+METHOD = "METHOD"
+WINDOW_DAYS = "WINDOW_DAYS"
+MIN_CLEAR = "MIN_CLEAR"
+LANDSAT_BAND = "LANDSAT_BAND"
+MODIS_BAND = "MODIS_BAND"
+LANDSAT_SCALE = "LANDSAT_SCALE"
+MODIS_SCALE = "MODIS_SCALE"
+QUANTITY = "QUANTITY"
+START = "START"
+END = "END"
+MAX_GAP_DAYS = "MAX_GAP_DAYS"
+DASK_SCHEDULER = "DASK_SCHEDULER"
+
+# -- fusion settings (classical and deep)
+WINDOW = "WINDOW"
+CLASSES = "CLASSES"
+CHANGE_THRESHOLD = "CHANGE_THRESHOLD"
+SPATIAL_FACTOR = "SPATIAL_FACTOR"
+UNCERTAINTY = "UNCERTAINTY"
+ENGINE = "ENGINE"
+DEVICE = "DEVICE"
+TILE_SIZE = "TILE_SIZE"
+RESIDUAL_CORRECTION = "RESIDUAL_CORRECTION"
+COARSE_PIXEL = "COARSE_PIXEL"
+
+# -- training
+EPOCHS = "EPOCHS"
+BATCH_SIZE = "BATCH_SIZE"
+LEARNING_RATE = "LEARNING_RATE"
+PATCH_SIZE = "PATCH_SIZE"
+STRIDE = "STRIDE"
+SEED = "SEED"
+SIZE = "SIZE"
+TWO_PAIRS = "TWO_PAIRS"
+
+# -- evaluation
+RESOLUTION_RATIO = "RESOLUTION_RATIO"
+
+# -- destinations (files and folders written)
+OUTPUT = "OUTPUT"
+OUTPUT_TABLE = "OUTPUT_TABLE"
+OUTPUT_HTML = "OUTPUT_HTML"  # also a plain output of fuse_series (its season report)
+OUTPUT_ERROR = "OUTPUT_ERROR"
+OUTPUT_LOG = "OUTPUT_LOG"
+
+# -- outputs that are values or files, not parameters
+CLEAR_PERCENT = "CLEAR_PERCENT"
+FILLED_TEMPORAL = "FILLED_TEMPORAL"
+FILLED_SPATIAL = "FILLED_SPATIAL"
+N_PAIRS = "N_PAIRS"
+INDEX = "INDEX"
+N_DATES = "N_DATES"
+SERIES_CSV = "SERIES_CSV"
+SERIES_VRT = "SERIES_VRT"
+# evaluate's whole-image metrics: the one metric table, core/metrics.py
+RMSE, MAE, BIAS, SSIM, PSNR, SAM, CC, ERGAS = metrics.METRICS
