@@ -12,6 +12,7 @@ from qgis.core import (
 from ..core import pairing
 from ..core import resample as core_resample
 from ..core.io import read_grid
+from . import names as P
 from .base import LstFusionAlgorithm, add_double, add_enum, add_int
 
 
@@ -32,56 +33,56 @@ class AlignPairs(LstFusionAlgorithm):
 
     TAGS = ("pairs", "dataset", "training data", "same-day", "clear percentage")
     PARAM_HELP = {
-        "MODIS": ("MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD, year + day of year "
+        P.MODIS: ("MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD, year + day of year "
                   "2020068, MODIS A2021227) or an ACQUISITION_DATE tag; a sinusoidal CRS declared on the WGS84 "
                   "ellipsoid (Earth Engine) is read on the MODIS sphere."),
-        "LANDSAT": "Landsat LST rasters dated by their names; the earliest one's grid is the dataset grid.",
-        "LANDSAT_BAND": "Band of the Landsat rasters that holds LST (Earth Engine exports often add NDVI etc.).",
-        "MODIS_BAND": "Band of the MODIS rasters that holds LST.",
-        "MIN_CLEAR": "Pairs where either raster has fewer clear pixels than this percentage are rejected.",
-        "AOI": "Optional polygon layer; the dataset grid is cropped to its extent (any CRS).",
-        "METHOD": "Resampling kernel for MODIS onto the Landsat grid: bicubic, bilinear, nearest or average.",
-        "OUTPUT": "Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).",
+        P.LANDSAT: "Landsat LST rasters dated by their names; the earliest one's grid is the dataset grid.",
+        P.LANDSAT_BAND: "Band of the Landsat rasters that holds LST (Earth Engine exports often add NDVI etc.).",
+        P.MODIS_BAND: "Band of the MODIS rasters that holds LST.",
+        P.MIN_CLEAR: "Pairs where either raster has fewer clear pixels than this percentage are rejected.",
+        P.AOI: "Optional polygon layer; the dataset grid is cropped to its extent (any CRS).",
+        P.METHOD: "Resampling kernel for MODIS onto the Landsat grid: bicubic, bilinear, nearest or average.",
+        P.OUTPUT: "Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterMultipleLayers("MODIS", "MODIS LST rasters", QgsProcessing.TypeRaster))
-        self.addParameter(QgsProcessingParameterMultipleLayers("LANDSAT", "Landsat LST rasters", QgsProcessing.TypeRaster))
-        add_double(self, "MIN_CLEAR", "Minimum clear pixels (%)", 0.0, 0.0)
-        self.addParameter(QgsProcessingParameterFeatureSource("AOI", "Area of interest", [QgsProcessing.TypeVectorPolygon],
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters", QgsProcessing.TypeRaster))
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters", QgsProcessing.TypeRaster))
+        add_double(self, P.MIN_CLEAR, "Minimum clear pixels (%)", 0.0, 0.0)
+        self.addParameter(QgsProcessingParameterFeatureSource(P.AOI, "Area of interest", [QgsProcessing.TypeVectorPolygon],
                                                               optional=True))
-        add_enum(self, "METHOD", "MODIS resampling", list(core_resample.METHODS))
-        add_int(self, "LANDSAT_BAND", "Band of the Landsat rasters holding LST", 1, 1)
-        add_int(self, "MODIS_BAND", "Band of the MODIS rasters holding LST", 1, 1)
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", "Dataset folder"))
-        self.addOutput(QgsProcessingOutputNumber("N_PAIRS", "Number of same-day pairs"))
-        self.addOutput(QgsProcessingOutputFile("INDEX", "Index CSV"))
+        add_enum(self, P.METHOD, "MODIS resampling", list(core_resample.METHODS))
+        add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters holding LST", 1, 1)
+        add_int(self, P.MODIS_BAND, "Band of the MODIS rasters holding LST", 1, 1)
+        self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Dataset folder"))
+        self.addOutput(QgsProcessingOutputNumber(P.N_PAIRS, "Number of same-day pairs"))
+        self.addOutput(QgsProcessingOutputFile(P.INDEX, "Index CSV"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        modis_layers = self.parameterAsLayerList(parameters, "MODIS", context)
-        landsat_layers = self.parameterAsLayerList(parameters, "LANDSAT", context)
+        modis_layers = self.parameterAsLayerList(parameters, P.MODIS, context)
+        landsat_layers = self.parameterAsLayerList(parameters, P.LANDSAT, context)
         modis = [lyr.source() for lyr in modis_layers]
         landsat = [lyr.source() for lyr in landsat_layers]
         bounds = None
-        aoi = self.parameterAsSource(parameters, "AOI", context)
+        aoi = self.parameterAsSource(parameters, P.AOI, context)
         if aoi is not None:
-            dated = pairing.list_rasters(landsat, "LANDSAT", [lyr.name() for lyr in landsat_layers])
-            ref = read_grid(dated[min(dated)], "LANDSAT")
+            dated = pairing.list_rasters(landsat, P.LANDSAT, [lyr.name() for lyr in landsat_layers])
+            ref = read_grid(dated[min(dated)], P.LANDSAT)
             dst = QgsCoordinateReferenceSystem.fromWkt(ref.crs.to_wkt())
             xform = QgsCoordinateTransform(aoi.sourceCrs(), dst, context.transformContext())
             rect = xform.transformBoundingBox(aoi.sourceExtent())
             bounds = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
-        out = self.parameterAsString(parameters, "OUTPUT", context)
-        rows = pairing.align_pairs(modis, landsat, out, self.parameterAsDouble(parameters, "MIN_CLEAR", context),
-                                   bounds, self.enum_value(parameters, "METHOD", context, list(core_resample.METHODS)),
+        out = self.parameterAsString(parameters, P.OUTPUT, context)
+        rows = pairing.align_pairs(modis, landsat, out, self.parameterAsDouble(parameters, P.MIN_CLEAR, context),
+                                   bounds, self.enum_value(parameters, P.METHOD, context, list(core_resample.METHODS)),
                                    progress=progress, cancel=cancel,
-                                   modis_band=self.parameterAsInt(parameters, "MODIS_BAND", context),
-                                   landsat_band=self.parameterAsInt(parameters, "LANDSAT_BAND", context),
+                                   modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
+                                   landsat_band=self.parameterAsInt(parameters, P.LANDSAT_BAND, context),
                                    log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers],
                                    landsat_names=[lyr.name() for lyr in landsat_layers])
         for r in rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (Landsat {r['landsat_clear']} %, MODIS {r['modis_clear']} %)")
         import os
 
-        return {"OUTPUT": out, "N_PAIRS": sum(r["status"] == "pair" for r in rows),
-                "INDEX": os.path.join(out, "index.csv")}
+        return {P.OUTPUT: out, P.N_PAIRS: sum(r["status"] == "pair" for r in rows),
+                P.INDEX: os.path.join(out, "index.csv")}

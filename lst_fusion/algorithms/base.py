@@ -30,6 +30,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..core import roles
 from ..core.errors import Cancelled, LstFusionError
 from ..core.safety import check_outputs, interrupt_guard
+from . import names as P
 from .conventions import ProcessingConventions
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
@@ -221,14 +222,14 @@ def add_enum(alg, name, description, options, default=0, advanced=False):
 def add_engine(alg):
     from ..core.kernels import ENGINES
 
-    add_enum(alg, "ENGINE", "Engine for the window sums", list(ENGINES), advanced=True)
+    add_enum(alg, P.ENGINE, "Engine for the window sums", list(ENGINES), advanced=True)
 
 
 def engine_value(alg, parameters, context, feedback):
     """The ENGINE parameter resolved to the engine that will run (and said in the log)."""
     from ..core.kernels import ENGINES, describe_engine, resolve_engine
 
-    engine = resolve_engine(alg.enum_value(parameters, "ENGINE", context, ENGINES))
+    engine = resolve_engine(alg.enum_value(parameters, P.ENGINE, context, ENGINES))
     feedback.pushInfo(describe_engine(engine))
     return engine
 
@@ -236,8 +237,8 @@ def engine_value(alg, parameters, context, feedback):
 def add_residual_correction(alg):
     from ..core.residual import MODES
 
-    add_enum(alg, "RESIDUAL_CORRECTION", "MODIS-consistent residual correction", list(MODES))
-    p = QgsProcessingParameterNumber("COARSE_PIXEL", "MODIS pixel size for the correction (m)",
+    add_enum(alg, P.RESIDUAL_CORRECTION, "MODIS-consistent residual correction", list(MODES))
+    p = QgsProcessingParameterNumber(P.COARSE_PIXEL, "MODIS pixel size for the correction (m)",
                                      QgsProcessingParameterNumber.Double, 1000.0)
     p.setMinimum(1.0)
     p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
@@ -249,11 +250,11 @@ def corrected_with_params(alg, parameters, context, feedback, prediction, raster
     asks (with a log line), and the output's provenance parameters with the correction's."""
     from ..core import residual
 
-    mode = alg.enum_value(parameters, "RESIDUAL_CORRECTION", context, list(residual.MODES))
+    mode = alg.enum_value(parameters, P.RESIDUAL_CORRECTION, context, list(residual.MODES))
     if mode == "none":
-        return prediction, dict(params, RESIDUAL_CORRECTION=mode)
-    coarse = rasters["COARSE_TARGET"]
-    pixel = alg.parameterAsDouble(parameters, "COARSE_PIXEL", context)
+        return prediction, {**params, P.RESIDUAL_CORRECTION: mode}
+    coarse = rasters[P.COARSE_TARGET]
+    pixel = alg.parameterAsDouble(parameters, P.COARSE_PIXEL, context)
     block = residual.footprint_pixels(coarse.grid, pixel)
     if mode == "scene mean":
         feedback.pushInfo("residual correction: the prediction's mean now equals COARSE_TARGET's over the scene")
@@ -261,7 +262,7 @@ def corrected_with_params(alg, parameters, context, feedback, prediction, raster
         feedback.pushInfo(f"residual correction: the prediction averaged over {block}x{block}-pixel MODIS "
                           "footprints now equals COARSE_TARGET there")
     return (residual.correct(prediction, coarse.data, mode, block),
-            dict(params, RESIDUAL_CORRECTION=mode, COARSE_PIXEL=pixel))
+            {**params, P.RESIDUAL_CORRECTION: mode, P.COARSE_PIXEL: pixel})
 
 
 def read_role_rasters(alg, parameters, context, names, optional=(), feedback=None):
@@ -306,7 +307,7 @@ def unreadable_raster_message(value):
             "kind of file with a raster extension)")
 
 
-def add_fusion_inputs(alg, names=("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2"),
+def add_fusion_inputs(alg, names=(P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1, P.FINE_REF2, P.COARSE_REF2),
                       optional=()):
     for name in names:
         add_raster(alg, name, ROLE_DESCRIPTIONS[name], optional=name in optional)

@@ -7,6 +7,7 @@ from ..core.checks import check_lst, harmonise_units, require_single_band
 from ..core.errors import LstFusionError
 from ..core.io import check_same_grid, read_raster
 from ..core.provenance import target_date
+from . import names as P
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
 
@@ -25,38 +26,38 @@ class CompareMethods(LstFusionAlgorithm):
 
     TAGS = ("comparison", "ranking", "benchmark", "HTML report", "subregions")
     PARAM_HELP = {
-        "PREDICTIONS": "Predictions of the same date by several methods; the layer names name the methods.",
-        "REFERENCE": "Reference LST on the same grid, e.g. the real Landsat LST of that date.",
-        "OUTPUT_TABLE": "Ranking table (by RMSE within each region): CSV, or a GeoPackage attribute table (.gpkg).",
-        "OUTPUT_HTML": "Optional HTML report: the ranking table, then a maps and error panel per method.",
+        P.PREDICTIONS: "Predictions of the same date by several methods; the layer names name the methods.",
+        P.REFERENCE: "Reference LST on the same grid, e.g. the real Landsat LST of that date.",
+        P.OUTPUT_TABLE: "Ranking table (by RMSE within each region): CSV, or a GeoPackage attribute table (.gpkg).",
+        P.OUTPUT_HTML: "Optional HTML report: the ranking table, then a maps and error panel per method.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterMultipleLayers("PREDICTIONS", "Predictions", QgsProcessing.TypeRaster))
-        add_raster(self, "REFERENCE", "Reference LST")
-        add_raster(self, "COARSE_TARGET", "MODIS of the date, on the reference grid (baseline)", optional=True)
-        add_raster(self, "FINE_REF1", "Landsat of a reference pair (baseline)", optional=True)
-        add_raster(self, "COARSE_REF1", "MODIS of that reference pair (baseline)", optional=True)
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.PREDICTIONS, "Predictions", QgsProcessing.TypeRaster))
+        add_raster(self, P.REFERENCE, "Reference LST")
+        add_raster(self, P.COARSE_TARGET, "MODIS of the date, on the reference grid (baseline)", optional=True)
+        add_raster(self, P.FINE_REF1, "Landsat of a reference pair (baseline)", optional=True)
+        add_raster(self, P.COARSE_REF1, "MODIS of that reference pair (baseline)", optional=True)
         add_subregion_parameters(self)
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Ranking table", "CSV (*.csv);;GeoPackage (*.gpkg)"))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_HTML", "Report", "HTML (*.html)", optional=True))
+        self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_TABLE, "Ranking table", "CSV (*.csv);;GeoPackage (*.gpkg)"))
+        self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_HTML, "Report", "HTML (*.html)", optional=True))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        ref = read_raster(self.raster_source(parameters, "REFERENCE", context), "REFERENCE")
-        check_lst("REFERENCE", ref.data, ref.path)
-        layers = self.parameterAsLayerList(parameters, "PREDICTIONS", context)
+        ref = read_raster(self.raster_source(parameters, P.REFERENCE, context), P.REFERENCE)
+        check_lst(P.REFERENCE, ref.data, ref.path)
+        layers = self.parameterAsLayerList(parameters, P.PREDICTIONS, context)
         if not layers:
-            raise LstFusionError("PREDICTIONS", "no prediction given")
+            raise LstFusionError(P.PREDICTIONS, "no prediction given")
         regions = read_subregions(self, parameters, context, ref.grid)
         masks = metrics.region_masks(ref.grid, regions)
-        ratio = self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context)
+        ratio = self.parameterAsDouble(parameters, P.RESOLUTION_RATIO, context)
         rows, predictions, sources, dates = [], {}, {}, []
         for i, lyr in enumerate(layers):
-            param = f"PREDICTIONS ({lyr.name()})"
+            param = f"{P.PREDICTIONS} ({lyr.name()})"
             require_single_band(param, lyr.source(), lyr.bandCount())
             pred = read_raster(lyr.source(), param)
-            check_same_grid({"REFERENCE": ref, param: pred})
-            harmonise_units({"REFERENCE": ref, param: pred}, feedback.pushInfo)
+            check_same_grid({P.REFERENCE: ref, param: pred})
+            harmonise_units({P.REFERENCE: ref, param: pred}, feedback.pushInfo)
             name = lyr.name() or os.path.splitext(os.path.basename(lyr.source()))[0]
             if name in predictions:  # two layers of one name: keep both panels
                 name = f"{name} ({i + 1})"
@@ -65,31 +66,31 @@ class CompareMethods(LstFusionAlgorithm):
             predictions[name], sources[name] = pred.data, lyr.source()
             dates.append(target_date(pred, lyr.name()))
             progress(100.0 * (i + 1) / len(layers))
-        base = read_role_rasters(self, parameters, context, ["COARSE_TARGET", "FINE_REF1", "COARSE_REF1"],
-                                 optional=("COARSE_TARGET", "FINE_REF1", "COARSE_REF1"))
-        if base["COARSE_TARGET"] is not None:
-            check_same_grid({"REFERENCE": ref, "COARSE_TARGET": base["COARSE_TARGET"]})
-            harmonise_units({"REFERENCE": ref, **base}, feedback.pushInfo)
-            if (base["FINE_REF1"] is None) != (base["COARSE_REF1"] is None):
-                raise LstFusionError("FINE_REF1" if base["FINE_REF1"] is None else "COARSE_REF1",
+        base = read_role_rasters(self, parameters, context, [P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1],
+                                 optional=(P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1))
+        if base[P.COARSE_TARGET] is not None:
+            check_same_grid({P.REFERENCE: ref, P.COARSE_TARGET: base[P.COARSE_TARGET]})
+            harmonise_units({P.REFERENCE: ref, **base}, feedback.pushInfo)
+            if (base[P.FINE_REF1] is None) != (base[P.COARSE_REF1] is None):
+                raise LstFusionError(P.FINE_REF1 if base[P.FINE_REF1] is None else P.COARSE_REF1,
                                      "the reference-pair baseline needs both FINE_REF1 and COARSE_REF1")
-            preds = protocol.baselines(base["FINE_REF1"].data if base["FINE_REF1"] else None,
-                                       base["COARSE_REF1"].data if base["COARSE_REF1"] else None,
-                                       base["COARSE_TARGET"].data)
+            preds = protocol.baselines(base[P.FINE_REF1].data if base[P.FINE_REF1] else None,
+                                       base[P.COARSE_REF1].data if base[P.COARSE_REF1] else None,
+                                       base[P.COARSE_TARGET].data)
             for name, pred in preds.items():
                 rows += [{"method": name, **row} for row in metrics.evaluate_regions(pred, ref.data, masks, ratio)]
                 predictions[name] = pred
-        elif base["FINE_REF1"] is not None or base["COARSE_REF1"] is not None:
-            raise LstFusionError("COARSE_TARGET", "the baselines need the MODIS of the date: give COARSE_TARGET")
+        elif base[P.FINE_REF1] is not None or base[P.COARSE_REF1] is not None:
+            raise LstFusionError(P.COARSE_TARGET, "the baselines need the MODIS of the date: give COARSE_TARGET")
         ranked = report.rank_methods(rows)
         cols = ["region", "rank", "method", "N"] + list(metrics.METRICS)
         if any(r["method"] in protocol.BASELINES for r in ranked):
             protocol.mark_verdicts(ranked)
             cols.append("verdict")
-        table = self.parameterAsFileOutput(parameters, "OUTPUT_TABLE", context)
+        table = self.parameterAsFileOutput(parameters, P.OUTPUT_TABLE, context)
         report.write_table(table, ranked, cols)
-        res = {"OUTPUT_TABLE": table}
-        html = self.parameterAsFileOutput(parameters, "OUTPUT_HTML", context)
+        res = {P.OUTPUT_TABLE: table}
+        html = self.parameterAsFileOutput(parameters, P.OUTPUT_HTML, context)
         if html:
             header = report.report_header(
                 method=f"comparison of {len(predictions)} methods: {', '.join(predictions)}",
@@ -98,6 +99,6 @@ class CompareMethods(LstFusionAlgorithm):
                 unit=report.unit_label(ref.data), regions=regions)
             report.write_comparison_html(html, "LST Fusion - method comparison", ranked, ref.data, predictions,
                                          columns=cols, header=header, regions=regions, transform=ref.grid.transform)
-            res["OUTPUT_HTML"] = html
+            res[P.OUTPUT_HTML] = html
         feedback.pushInfo(report.markdown_table(ranked, cols))
         return res

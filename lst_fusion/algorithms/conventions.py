@@ -22,6 +22,7 @@ from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProc
 from ..core import backends, roles
 from ..core.errors import LstFusionError
 from ..core.io import raster_driver
+from . import names as P
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README_ANCHOR = "the-algorithms-provider-lstfusion"  # '## The algorithms (provider `lstfusion`)' on GitHub
@@ -29,25 +30,25 @@ README_ANCHOR = "the-algorithms-provider-lstfusion"  # '## The algorithms (provi
 ROLE_HELP = {r.parameter: r.help for r in roles.ROLES}  # the one role table: core/roles.py
 COMMON_HELP = {
     **ROLE_HELP,
-    "RESIDUAL_CORRECTION": ("Make the prediction true to MODIS. 'MODIS footprint': averaged over each MODIS pixel "
+    P.RESIDUAL_CORRECTION: ("Make the prediction true to MODIS. 'MODIS footprint': averaged over each MODIS pixel "
                             "(COARSE_PIXEL metres) it then equals COARSE_TARGET averaged there, the residuals spread "
                             "back smoothly (bicubic) as FSDAF and TsHARP do. 'scene mean': one offset, so that its "
                             "mean equals MODIS's and the fused pattern stays whole. 'none' by default: README, "
                             "'Accuracy on real data', shows where each helps."),
-    "COARSE_PIXEL": "MODIS pixel size in metres, the footprint of the residual correction (1000 for MOD11A1 LST).",
-    "ENGINE": ("Computes the window sums: auto = PyTorch on a CUDA GPU when one is visible, else numba when installed "
+    P.COARSE_PIXEL: "MODIS pixel size in metres, the footprint of the residual correction (1000 for MOD11A1 LST).",
+    P.ENGINE: ("Computes the window sums: auto = PyTorch on a CUDA GPU when one is visible, else numba when installed "
                "(about 10x faster than NumPy), else NumPy; all engines give the same result within float rounding, "
                "and the log says which one ran."),
-    "DEVICE": "Where PyTorch runs: auto = a CUDA GPU when PyTorch sees one, else the CPU.",
-    "SUBREGIONS": ("Polygons (e.g. urban districts) scored separately besides the whole image; a pixel belongs to a "
+    P.DEVICE: "Where PyTorch runs: auto = a CUDA GPU when PyTorch sees one, else the CPU.",
+    P.SUBREGIONS: ("Polygons (e.g. urban districts) scored separately besides the whole image; a pixel belongs to a "
                    "polygon when its centre falls inside. Any CRS: reprojected onto the raster's."),
-    "NAME_FIELD": "Field of SUBREGIONS that names each polygon in the table and on the maps (default: region N).",
-    "RESOLUTION_RATIO": ("Fine/coarse pixel size ratio used by ERGAS, e.g. 30/1000 = 0.03 for Landsat/MODIS "
+    P.NAME_FIELD: "Field of SUBREGIONS that names each polygon in the table and on the maps (default: region N).",
+    P.RESOLUTION_RATIO: ("Fine/coarse pixel size ratio used by ERGAS, e.g. 30/1000 = 0.03 for Landsat/MODIS "
                          "(33.3 is read the same way)."),
-    "UNIT": "Unit of the output LST: Celsius (default) or Kelvin.",
-    "SCALE": "Multiplier from the stored digital number (DN) to Kelvin; 1 for inputs already in Kelvin.",
-    "OFFSET": "Added after SCALE to give Kelvin; 0 for inputs already in Kelvin.",
-    "DATE": "Acquisition date as YYYY-MM-DD, when it is not in the file name.",
+    P.UNIT: "Unit of the output LST: Celsius (default) or Kelvin.",
+    P.SCALE: "Multiplier from the stored digital number (DN) to Kelvin; 1 for inputs already in Kelvin.",
+    P.OFFSET: "Added after SCALE to give Kelvin; 0 for inputs already in Kelvin.",
+    P.DATE: "Acquisition date as YYYY-MM-DD, when it is not in the file name.",
 }
 
 # words people type in the Toolbox search; every algorithm has these, plus its group's and its own TAGS

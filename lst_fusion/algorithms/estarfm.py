@@ -1,6 +1,7 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core import estarfm as core_estarfm
+from . import names as P
 from .base import (
     FUSION_ROLES,
     LstFusionAlgorithm,
@@ -29,30 +30,30 @@ class Estarfm(LstFusionAlgorithm):
             "and loads with a temperature style named 'ESTARFM date'.")
     TAGS = ("ESTARFM", "STARFM", "Zhu")
     PARAM_HELP = {
-        "WINDOW": "Side of the moving window in pixels, odd; 51 as in Zhu's code for 30 m Landsat and 500 m MODIS.",
-        "CLASSES": "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
-        "CHANGE_THRESHOLD": ("Minimum coarse change (degrees) over the similar pixels for the conversion coefficient "
+        P.WINDOW: "Side of the moving window in pixels, odd; 51 as in Zhu's code for 30 m Landsat and 500 m MODIS.",
+        P.CLASSES: "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
+        P.CHANGE_THRESHOLD: ("Minimum coarse change (degrees) over the similar pixels for the conversion coefficient "
                              "to be estimated by regression; below it the coefficient is 1."),
-        "OUTPUT": "Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
+        P.OUTPUT: "Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
         add_fusion_inputs(self)
-        add_int(self, "WINDOW", "Window size (pixels, odd)", 2 * core_estarfm.DEFAULT_HALF_WINDOW + 1, 3)
-        add_int(self, "CLASSES", "Number of classes", core_estarfm.DEFAULT_CLASSES, 1)
-        add_double(self, "CHANGE_THRESHOLD", "Coarse change threshold for regression (degrees)", 1.0, 0.0)
+        add_int(self, P.WINDOW, "Window size (pixels, odd)", 2 * core_estarfm.DEFAULT_HALF_WINDOW + 1, 3)
+        add_int(self, P.CLASSES, "Number of classes", core_estarfm.DEFAULT_CLASSES, 1)
+        add_double(self, P.CHANGE_THRESHOLD, "Coarse change threshold for regression (degrees)", 1.0, 0.0)
         add_engine(self)
         add_residual_correction(self)
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "ESTARFM prediction"))
+        self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "ESTARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
         r = read_role_rasters(self, parameters, context, FUSION_ROLES, feedback=feedback)
-        params = {"WINDOW": self.parameterAsInt(parameters, "WINDOW", context),
-                  "CLASSES": self.parameterAsInt(parameters, "CLASSES", context),
-                  "CHANGE_THRESHOLD": self.parameterAsDouble(parameters, "CHANGE_THRESHOLD", context),
-                  "ENGINE": engine_value(self, parameters, context, feedback)}
+        params = {P.WINDOW: self.parameterAsInt(parameters, P.WINDOW, context),
+                  P.CLASSES: self.parameterAsInt(parameters, P.CLASSES, context),
+                  P.CHANGE_THRESHOLD: self.parameterAsDouble(parameters, P.CHANGE_THRESHOLD, context),
+                  P.ENGINE: engine_value(self, parameters, context, feedback)}
         out = core_estarfm.estarfm(
-            *(r[k].data for k in FUSION_ROLES), window=params["WINDOW"], classes=params["CLASSES"],
-            change_threshold=params["CHANGE_THRESHOLD"], progress=progress, cancel=cancel, engine=params["ENGINE"])
+            *(r[k].data for k in FUSION_ROLES), window=params[P.WINDOW], classes=params[P.CLASSES],
+            change_threshold=params[P.CHANGE_THRESHOLD], progress=progress, cancel=cancel, engine=params[P.ENGINE])
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
-        return {"OUTPUT": write_fused_output(self, parameters, context, out, r, "ESTARFM", params)}
+        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "ESTARFM", params)}

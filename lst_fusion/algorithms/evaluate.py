@@ -7,6 +7,7 @@ from qgis.core import (
 from ..core import metrics, report
 from ..core.io import write_raster
 from ..core.provenance import target_date
+from . import names as P
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
 
@@ -30,50 +31,50 @@ class Evaluate(LstFusionAlgorithm):
 
     TAGS = ("evaluation", "comparison", "HTML report", "subregions", "MAE", "bias")
     PARAM_HELP = {
-        "PREDICTION": "Predicted LST raster (e.g. an ESTARFM or deep-model output).",
-        "REFERENCE": "Reference LST on the same grid, e.g. the real Landsat LST of the predicted date.",
-        "OUTPUT_TABLE": "Metric table, one row per region: CSV, or a GeoPackage attribute table (.gpkg).",
-        "OUTPUT_HTML": (
+        P.PREDICTION: "Predicted LST raster (e.g. an ESTARFM or deep-model output).",
+        P.REFERENCE: "Reference LST on the same grid, e.g. the real Landsat LST of the predicted date.",
+        P.OUTPUT_TABLE: "Metric table, one row per region: CSV, or a GeoPackage attribute table (.gpkg).",
+        P.OUTPUT_HTML: (
             "Optional self-contained HTML report: header, table, maps with subregion outlines, scatter, histogram."),
-        "OUTPUT_ERROR": "Optional signed error raster, prediction minus reference.",
+        P.OUTPUT_ERROR: "Optional signed error raster, prediction minus reference.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_raster(self, "PREDICTION", "Predicted LST")
-        add_raster(self, "REFERENCE", "Reference LST (e.g. real Landsat of that date)")
+        add_raster(self, P.PREDICTION, "Predicted LST")
+        add_raster(self, P.REFERENCE, "Reference LST (e.g. real Landsat of that date)")
         add_subregion_parameters(self)
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_TABLE", "Metric table", "CSV (*.csv);;GeoPackage (*.gpkg)"))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_HTML", "Report", "HTML (*.html)", optional=True))
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT_ERROR", "Error (prediction - reference)",
+        self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_TABLE, "Metric table", "CSV (*.csv);;GeoPackage (*.gpkg)"))
+        self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_HTML, "Report", "HTML (*.html)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT_ERROR, "Error (prediction - reference)",
                                                                   optional=True, createByDefault=False))
-        for m in ("RMSE", "SSIM", "PSNR", "SAM", "CC", "ERGAS", "MAE", "BIAS"):
+        for m in (P.RMSE, P.SSIM, P.PSNR, P.SAM, P.CC, P.ERGAS, P.MAE, P.BIAS):
             self.addOutput(QgsProcessingOutputNumber(m, m))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, ["REFERENCE", "PREDICTION"], feedback=feedback)
-        pred, ref = r["PREDICTION"].data, r["REFERENCE"].data
-        regions = read_subregions(self, parameters, context, r["REFERENCE"].grid)
-        masks = metrics.region_masks(r["REFERENCE"].grid, regions)
-        rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, "RESOLUTION_RATIO", context))
+        r = read_role_rasters(self, parameters, context, [P.REFERENCE, P.PREDICTION], feedback=feedback)
+        pred, ref = r[P.PREDICTION].data, r[P.REFERENCE].data
+        regions = read_subregions(self, parameters, context, r[P.REFERENCE].grid)
+        masks = metrics.region_masks(r[P.REFERENCE].grid, regions)
+        rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, P.RESOLUTION_RATIO, context))
         res = {k: rows[0][k] for k in metrics.METRICS}
-        table = self.parameterAsFileOutput(parameters, "OUTPUT_TABLE", context)
+        table = self.parameterAsFileOutput(parameters, P.OUTPUT_TABLE, context)
         report.write_table(table, rows)
-        res["OUTPUT_TABLE"] = table
-        html = self.parameterAsFileOutput(parameters, "OUTPUT_HTML", context)
+        res[P.OUTPUT_TABLE] = table
+        html = self.parameterAsFileOutput(parameters, P.OUTPUT_HTML, context)
         if html:
-            pred_layer = self.parameterAsRasterLayer(parameters, "PREDICTION", context)
+            pred_layer = self.parameterAsRasterLayer(parameters, P.PREDICTION, context)
             header = report.report_header(
-                method=(r["PREDICTION"].tags or {}).get("METHOD") or pred_layer.name(),
-                date=target_date(r["PREDICTION"], pred_layer.name()) or target_date(r["REFERENCE"]),
-                inputs={"Prediction": r["PREDICTION"].path, "Reference": r["REFERENCE"].path},
+                method=(r[P.PREDICTION].tags or {}).get("METHOD") or pred_layer.name(),
+                date=target_date(r[P.PREDICTION], pred_layer.name()) or target_date(r[P.REFERENCE]),
+                inputs={"Prediction": r[P.PREDICTION].path, "Reference": r[P.REFERENCE].path},
                 unit=report.unit_label(ref), regions=regions)
             report.write_html(html, "LST Fusion evaluation", rows, pred, ref, header=header, regions=regions,
-                              transform=r["REFERENCE"].grid.transform)
-            res["OUTPUT_HTML"] = html
-        err = self.parameterAsOutputLayer(parameters, "OUTPUT_ERROR", context)
+                              transform=r[P.REFERENCE].grid.transform)
+            res[P.OUTPUT_HTML] = html
+        err = self.parameterAsOutputLayer(parameters, P.OUTPUT_ERROR, context)
         if err:
-            write_raster(err, pred - ref, r["REFERENCE"].grid, description="prediction - reference")
-            res["OUTPUT_ERROR"] = err
+            write_raster(err, pred - ref, r[P.REFERENCE].grid, description="prediction - reference")
+            res[P.OUTPUT_ERROR] = err
         feedback.pushInfo(report.markdown_table(rows))
         return res
 

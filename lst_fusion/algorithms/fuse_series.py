@@ -14,6 +14,7 @@ from qgis.core import (
 
 from ..core.residual import MODES as RESIDUAL_MODES
 from ..deep import series as core_series
+from . import names as P
 from .base import LstFusionAlgorithm, add_double, add_engine, add_enum, add_int, add_residual_correction, engine_value
 from .subregions import read_subregions
 
@@ -45,58 +46,58 @@ class FuseSeries(LstFusionAlgorithm):
     TAGS = ("series", "time series", "daily", "season", "Temporal Controller", "animation", "Dask", "ESTARFM",
             "STARFM")
     PARAM_HELP = {
-        "MODIS": ("Daily MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, year + day of year 2020068, "
+        P.MODIS: ("Daily MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, year + day of year 2020068, "
                   "MODIS A2021227) or an ACQUISITION_DATE tag; on the Landsat grid or resampled onto it per tile."),
-        "LANDSAT": "Landsat LST rasters dated by their names, all on one grid (the grid of the series).",
-        "DATASET": "Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).",
-        "METHOD": "Fusion method: ESTARFM, STARFM, or a deep model (with its CHECKPOINT).",
-        "CHECKPOINT": "For the deep models: a .pt file written by lstfusion:train_<model>; empty = the bundled one.",
-        "START": "First date (YYYY-MM-DD); empty = the first MODIS date.",
-        "END": "Last date (YYYY-MM-DD); empty = the last MODIS date.",
-        "MAX_GAP_DAYS": "The farthest, in days, a reference pair may be from the date it serves.",
-        "MIN_CLEAR": ("A MODIS date with fewer clear pixels than this percentage is gap-filled first (linear in time, "
+        P.LANDSAT: "Landsat LST rasters dated by their names, all on one grid (the grid of the series).",
+        P.DATASET: "Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).",
+        P.METHOD: "Fusion method: ESTARFM, STARFM, or a deep model (with its CHECKPOINT).",
+        P.CHECKPOINT: "For the deep models: a .pt file written by lstfusion:train_<model>; empty = the bundled one.",
+        P.START: "First date (YYYY-MM-DD); empty = the first MODIS date.",
+        P.END: "Last date (YYYY-MM-DD); empty = the last MODIS date.",
+        P.MAX_GAP_DAYS: "The farthest, in days, a reference pair may be from the date it serves.",
+        P.MIN_CLEAR: ("A MODIS date with fewer clear pixels than this percentage is gap-filled first (linear in time, "
                       "then focal mean), and skipped with the reason when it cannot be filled."),
-        "DASK_SCHEDULER": ("Address of a dask.distributed scheduler (tcp://host:8786) to run the tiles on; empty = in "
+        P.DASK_SCHEDULER: ("Address of a dask.distributed scheduler (tcp://host:8786) to run the tiles on; empty = in "
                            "this QGIS process (Dask threads when dask is installed, else one after another)."),
-        "LANDSAT_BAND": "Band of the Landsat rasters to fuse (multi-band exports).",
-        "MODIS_BAND": "Band of the MODIS rasters to fuse.",
-        "LANDSAT_SCALE": "Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000).",
-        "MODIS_SCALE": "Factor applied to the MODIS values on reading.",
-        "QUANTITY": ("What the rasters hold, for ESTARFM's similarity and outlier revision: lst (K or degC) or "
+        P.LANDSAT_BAND: "Band of the Landsat rasters to fuse (multi-band exports).",
+        P.MODIS_BAND: "Band of the MODIS rasters to fuse.",
+        P.LANDSAT_SCALE: "Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000).",
+        P.MODIS_SCALE: "Factor applied to the MODIS values on reading.",
+        P.QUANTITY: ("What the rasters hold, for ESTARFM's similarity and outlier revision: lst (K or degC) or "
                      "reflectance (0-1)."),
-        "WINDOW": "Side of the moving window in pixels, odd; 0 = the method's default (ESTARFM 51, STARFM 31).",
-        "CLASSES": "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
-        "TILE_SIZE": "Edge of one task's tile in pixels (plus the window's halo); memory per task grows with it.",
-        "OUTPUT": "Folder for the dated rasters, series.csv, series.vrt, series_stats.csv and series_report.html.",
+        P.WINDOW: "Side of the moving window in pixels, odd; 0 = the method's default (ESTARFM 51, STARFM 31).",
+        P.CLASSES: "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
+        P.TILE_SIZE: "Edge of one task's tile in pixels (plus the window's halo); memory per task grows with it.",
+        P.OUTPUT: "Folder for the dated rasters, series.csv, series.vrt, series_stats.csv and series_report.html.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterMultipleLayers("MODIS", "MODIS LST rasters (daily)",
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters (daily)",
                                                                QgsProcessing.TypeRaster, optional=True))
-        self.addParameter(QgsProcessingParameterMultipleLayers("LANDSAT", "Landsat LST rasters",
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters",
                                                                QgsProcessing.TypeRaster, optional=True))
-        self.addParameter(QgsProcessingParameterFile("DATASET", "Dataset folder (align_pairs) instead of the lists",
+        self.addParameter(QgsProcessingParameterFile(P.DATASET, "Dataset folder (align_pairs) instead of the lists",
                                                      QgsProcessingParameterFile.Folder, optional=True))
-        add_enum(self, "METHOD", "Method", method_options())
-        self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt; empty = bundled)",
+        add_enum(self, P.METHOD, "Method", method_options())
+        self.addParameter(QgsProcessingParameterFile(P.CHECKPOINT, "Checkpoint (.pt; empty = bundled)",
                                                      extension="pt", optional=True))
-        self.addParameter(QgsProcessingParameterString("START", "First date (YYYY-MM-DD)", optional=True))
-        self.addParameter(QgsProcessingParameterString("END", "Last date (YYYY-MM-DD)", optional=True))
-        add_int(self, "MAX_GAP_DAYS", "Farthest reference pair (days)", core_series.DEFAULT_MAX_GAP_DAYS, 1)
-        add_double(self, "MIN_CLEAR", "Gap-fill MODIS dates clearer than this less (%)", 0.0, 0.0)
-        self.addParameter(QgsProcessingParameterString("DASK_SCHEDULER", "Dask scheduler address (optional)",
+        self.addParameter(QgsProcessingParameterString(P.START, "First date (YYYY-MM-DD)", optional=True))
+        self.addParameter(QgsProcessingParameterString(P.END, "Last date (YYYY-MM-DD)", optional=True))
+        add_int(self, P.MAX_GAP_DAYS, "Farthest reference pair (days)", core_series.DEFAULT_MAX_GAP_DAYS, 1)
+        add_double(self, P.MIN_CLEAR, "Gap-fill MODIS dates clearer than this less (%)", 0.0, 0.0)
+        self.addParameter(QgsProcessingParameterString(P.DASK_SCHEDULER, "Dask scheduler address (optional)",
                                                        optional=True))
-        add_int(self, "LANDSAT_BAND", "Band of the Landsat rasters", 1, 1)
-        add_int(self, "MODIS_BAND", "Band of the MODIS rasters", 1, 1)
-        for name, label in (("LANDSAT_SCALE", "Landsat scale factor"), ("MODIS_SCALE", "MODIS scale factor")):
+        add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters", 1, 1)
+        add_int(self, P.MODIS_BAND, "Band of the MODIS rasters", 1, 1)
+        for name, label in ((P.LANDSAT_SCALE, "Landsat scale factor"), (P.MODIS_SCALE, "MODIS scale factor")):
             add_double(self, name, label, 1.0)
             self.parameterDefinition(name).setFlags(self.parameterDefinition(name).flags()
                                                     | QgsProcessingParameterDefinition.FlagAdvanced)
-        add_enum(self, "QUANTITY", "Quantity", QUANTITIES, advanced=True)
-        add_int(self, "WINDOW", "Window size (pixels, odd; 0 = default)", 0, 0)
-        add_int(self, "CLASSES", "Number of classes", 4, 1)
-        add_int(self, "TILE_SIZE", "Tile size (pixels)", core_series.DEFAULT_TILE, 16)
-        for name in ("WINDOW", "CLASSES", "TILE_SIZE"):
+        add_enum(self, P.QUANTITY, "Quantity", QUANTITIES, advanced=True)
+        add_int(self, P.WINDOW, "Window size (pixels, odd; 0 = default)", 0, 0)
+        add_int(self, P.CLASSES, "Number of classes", 4, 1)
+        add_int(self, P.TILE_SIZE, "Tile size (pixels)", core_series.DEFAULT_TILE, 16)
+        for name in (P.WINDOW, P.CLASSES, P.TILE_SIZE):
             self.parameterDefinition(name).setFlags(self.parameterDefinition(name).flags()
                                                     | QgsProcessingParameterDefinition.FlagAdvanced)
         add_engine(self)
@@ -104,48 +105,48 @@ class FuseSeries(LstFusionAlgorithm):
         from .subregions import add_subregion_parameters
 
         add_subregion_parameters(self)
-        self.removeParameter("RESOLUTION_RATIO")
-        self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", "Series folder"))
-        self.addOutput(QgsProcessingOutputNumber("N_DATES", "Dates with a fused raster"))
-        self.addOutput(QgsProcessingOutputFile("SERIES_CSV", "series.csv"))
-        self.addOutput(QgsProcessingOutputFile("SERIES_VRT", "series.vrt"))
-        self.addOutput(QgsProcessingOutputFile("OUTPUT_HTML", "Season report"))
+        self.removeParameter(P.RESOLUTION_RATIO)
+        self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Series folder"))
+        self.addOutput(QgsProcessingOutputNumber(P.N_DATES, "Dates with a fused raster"))
+        self.addOutput(QgsProcessingOutputFile(P.SERIES_CSV, "series.csv"))
+        self.addOutput(QgsProcessingOutputFile(P.SERIES_VRT, "series.vrt"))
+        self.addOutput(QgsProcessingOutputFile(P.OUTPUT_HTML, "Season report"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         ok, msg = super().checkParameterValues(parameters, context)
-        if ok and not parameters.get("DATASET") and not (parameters.get("MODIS") and parameters.get("LANDSAT")):
-            return False, "MODIS: give MODIS and LANDSAT rasters, or a DATASET folder"
+        if ok and not parameters.get(P.DATASET) and not (parameters.get(P.MODIS) and parameters.get(P.LANDSAT)):
+            return False, f"{P.MODIS}: give MODIS and LANDSAT rasters, or a DATASET folder"
         return ok, msg
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        modis_layers = self.parameterAsLayerList(parameters, "MODIS", context)
-        landsat_layers = self.parameterAsLayerList(parameters, "LANDSAT", context)
+        modis_layers = self.parameterAsLayerList(parameters, P.MODIS, context)
+        landsat_layers = self.parameterAsLayerList(parameters, P.LANDSAT, context)
         methods = core_series.methods()
-        method = methods[self.parameterAsEnum(parameters, "METHOD", context)]
-        window = self.parameterAsInt(parameters, "WINDOW", context) or None
+        method = methods[self.parameterAsEnum(parameters, P.METHOD, context)]
+        window = self.parameterAsInt(parameters, P.WINDOW, context) or None
         engine = engine_value(self, parameters, context, feedback) if method in core_series.CLASSICAL else "auto"
-        out = self.parameterAsString(parameters, "OUTPUT", context)
+        out = self.parameterAsString(parameters, P.OUTPUT, context)
         res = core_series.fuse_series(
             out, modis=[lyr.source() for lyr in modis_layers] or None,
             landsat=[lyr.source() for lyr in landsat_layers] or None,
-            dataset=self.parameterAsFile(parameters, "DATASET", context) or None, method=method,
-            start=self.parameterAsString(parameters, "START", context) or None,
-            end=self.parameterAsString(parameters, "END", context) or None,
-            max_gap_days=self.parameterAsInt(parameters, "MAX_GAP_DAYS", context),
-            min_clear=self.parameterAsDouble(parameters, "MIN_CLEAR", context),
-            scheduler=self.parameterAsString(parameters, "DASK_SCHEDULER", context),
-            checkpoint=self.parameterAsFile(parameters, "CHECKPOINT", context) or None,
-            modis_band=self.parameterAsInt(parameters, "MODIS_BAND", context),
-            landsat_band=self.parameterAsInt(parameters, "LANDSAT_BAND", context),
-            scales=(self.parameterAsDouble(parameters, "LANDSAT_SCALE", context),
-                    self.parameterAsDouble(parameters, "MODIS_SCALE", context)),
-            window=window, classes=self.parameterAsInt(parameters, "CLASSES", context),
-            quantity=self.enum_value(parameters, "QUANTITY", context, QUANTITIES), engine=engine,
-            tile=self.parameterAsInt(parameters, "TILE_SIZE", context), progress=progress, cancel=cancel,
+            dataset=self.parameterAsFile(parameters, P.DATASET, context) or None, method=method,
+            start=self.parameterAsString(parameters, P.START, context) or None,
+            end=self.parameterAsString(parameters, P.END, context) or None,
+            max_gap_days=self.parameterAsInt(parameters, P.MAX_GAP_DAYS, context),
+            min_clear=self.parameterAsDouble(parameters, P.MIN_CLEAR, context),
+            scheduler=self.parameterAsString(parameters, P.DASK_SCHEDULER, context),
+            checkpoint=self.parameterAsFile(parameters, P.CHECKPOINT, context) or None,
+            modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
+            landsat_band=self.parameterAsInt(parameters, P.LANDSAT_BAND, context),
+            scales=(self.parameterAsDouble(parameters, P.LANDSAT_SCALE, context),
+                    self.parameterAsDouble(parameters, P.MODIS_SCALE, context)),
+            window=window, classes=self.parameterAsInt(parameters, P.CLASSES, context),
+            quantity=self.enum_value(parameters, P.QUANTITY, context, QUANTITIES), engine=engine,
+            tile=self.parameterAsInt(parameters, P.TILE_SIZE, context), progress=progress, cancel=cancel,
             log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers] or None,
             landsat_names=[lyr.name() for lyr in landsat_layers] or None,
-            residual_correction=self.enum_value(parameters, "RESIDUAL_CORRECTION", context, list(RESIDUAL_MODES)),
-            coarse_pixel=self.parameterAsDouble(parameters, "COARSE_PIXEL", context))
+            residual_correction=self.enum_value(parameters, P.RESIDUAL_CORRECTION, context, list(RESIDUAL_MODES)),
+            coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context))
         for r in res.rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (refs {r['ref1']} {r['ref2']}, MODIS {r['modis_clear']} % "
                               "clear)")
@@ -154,15 +155,15 @@ class FuseSeries(LstFusionAlgorithm):
             from ..core.io import read_grid
             from ..deep import season
 
-            regions = read_subregions(self, parameters, context, read_grid(res.outputs[0], "OUTPUT"))
+            regions = read_subregions(self, parameters, context, read_grid(res.outputs[0], P.OUTPUT))
             stats = season.season_report(res, regions=regions, cancel=cancel)
             html = stats.html
             feedback.pushInfo(f"season report: {stats.csv}, {stats.html}")
             from .series_layers import attach_series_group
 
             attach_series_group(context, res, stats.stretch)
-        return {"OUTPUT": out, "N_DATES": len(res.outputs), "SERIES_CSV": res.csv, "SERIES_VRT": res.vrt or "",
-                "OUTPUT_HTML": html}
+        return {P.OUTPUT: out, P.N_DATES: len(res.outputs), P.SERIES_CSV: res.csv, P.SERIES_VRT: res.vrt or "",
+                P.OUTPUT_HTML: html}
 
 
 def series_folder_files(folder):

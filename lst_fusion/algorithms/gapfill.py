@@ -11,6 +11,7 @@ from ..core.checks import harmonise_units, require_single_band
 from ..core.dates import require_date
 from ..core.io import check_same_grid, read_raster, write_raster
 from ..core.pairing import raster_date
+from . import names as P
 from .base import LstFusionAlgorithm, add_enum, add_int, add_raster
 
 
@@ -27,49 +28,49 @@ class GapFill(LstFusionAlgorithm):
 
     TAGS = ("gap filling", "interpolation", "clouds", "nodata", "inpainting")
     PARAM_HELP = {
-        "INPUT": "LST raster whose nodata pixels (clouds) are to be filled.",
-        "METHOD": (
+        P.INPUT: "LST raster whose nodata pixels (clouds) are to be filled.",
+        P.METHOD: (
             "temporal (interpolate in time), spatial (progressive focal mean) or temporal+spatial (temporal first)."),
-        "OTHER_DATES": "LST rasters of other dates on the same grid, dated by their names, used by the temporal step.",
-        "WINDOW_DAYS": "How far before and after the date of INPUT the temporal step looks for clear observations (days).",
-        "OUTPUT": "Gap-filled LST; clear pixels of INPUT are never changed.",
+        P.OTHER_DATES: "LST rasters of other dates on the same grid, dated by their names, used by the temporal step.",
+        P.WINDOW_DAYS: "How far before and after the date of INPUT the temporal step looks for clear observations (days).",
+        P.OUTPUT: "Gap-filled LST; clear pixels of INPUT are never changed.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_raster(self, "INPUT", "LST raster with gaps")
-        add_enum(self, "METHOD", "Method", list(core_gapfill.METHODS))
-        self.addParameter(QgsProcessingParameterMultipleLayers("OTHER_DATES", "LST rasters of other dates (same grid)",
+        add_raster(self, P.INPUT, "LST raster with gaps")
+        add_enum(self, P.METHOD, "Method", list(core_gapfill.METHODS))
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.OTHER_DATES, "LST rasters of other dates (same grid)",
                                                                QgsProcessing.TypeRaster, optional=True))
-        add_int(self, "WINDOW_DAYS", "Temporal window (days either side)", 32, 1)
-        self.addParameter(QgsProcessingParameterString("DATE", "Date of INPUT (if not in its name)", optional=True))
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "Gap-filled LST"))
-        self.addOutput(QgsProcessingOutputNumber("FILLED_TEMPORAL", "Pixels filled in time"))
-        self.addOutput(QgsProcessingOutputNumber("FILLED_SPATIAL", "Pixels filled in space"))
+        add_int(self, P.WINDOW_DAYS, "Temporal window (days either side)", 32, 1)
+        self.addParameter(QgsProcessingParameterString(P.DATE, "Date of INPUT (if not in its name)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "Gap-filled LST"))
+        self.addOutput(QgsProcessingOutputNumber(P.FILLED_TEMPORAL, "Pixels filled in time"))
+        self.addOutput(QgsProcessingOutputNumber(P.FILLED_SPATIAL, "Pixels filled in space"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        src = self.raster_source(parameters, "INPUT", context)
-        method = self.enum_value(parameters, "METHOD", context, list(core_gapfill.METHODS))
-        target = read_raster(src, "INPUT")
+        src = self.raster_source(parameters, P.INPUT, context)
+        method = self.enum_value(parameters, P.METHOD, context, list(core_gapfill.METHODS))
+        target = read_raster(src, P.INPUT)
         others = []
-        layers = self.parameterAsLayerList(parameters, "OTHER_DATES", context)
+        layers = self.parameterAsLayerList(parameters, P.OTHER_DATES, context)
         for lyr in layers:
-            name = f"OTHER_DATES ({lyr.name()})"
-            d = raster_date(lyr.source(), "OTHER_DATES", lyr.name())
+            name = f"{P.OTHER_DATES} ({lyr.name()})"
+            d = raster_date(lyr.source(), P.OTHER_DATES, lyr.name())
             require_single_band(name, lyr.source(), lyr.bandCount())
             r = read_raster(lyr.source(), name)
-            check_same_grid({"INPUT": target, name: r})
+            check_same_grid({P.INPUT: target, name: r})
             others.append((d, r))
         # every raster plausible LST, the other dates brought to the unit of INPUT (logged)
-        harmonise_units({"INPUT": target, **{f"OTHER_DATES ({lyr.name()})": r for lyr, (_, r) in zip(layers, others)}},
+        harmonise_units({P.INPUT: target, **{f"{P.OTHER_DATES} ({lyr.name()})": r for lyr, (_, r) in zip(layers, others)}},
                         feedback.pushInfo)
         others = [(d, r.data) for d, r in others]
         date = None
         if "temporal" in method and others:
-            date = require_date(src, self.parameterAsString(parameters, "DATE", context) or None)
+            date = require_date(src, self.parameterAsString(parameters, P.DATE, context) or None)
         filled, rep = core_gapfill.gapfill(target.data, method, date, others,
-                                           self.parameterAsInt(parameters, "WINDOW_DAYS", context), cancel=cancel)
-        out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
+                                           self.parameterAsInt(parameters, P.WINDOW_DAYS, context), cancel=cancel)
+        out = self.parameterAsOutputLayer(parameters, P.OUTPUT, context)
         write_raster(out, filled, target.grid, tags=target.tags)
         feedback.pushInfo(f"{rep['gaps_before']} gaps: {rep['filled_temporal']} filled in time, "
                           f"{rep['filled_spatial']} in space, {rep['gaps_after']} left")
-        return {"OUTPUT": out, "FILLED_TEMPORAL": rep["filled_temporal"], "FILLED_SPATIAL": rep["filled_spatial"]}
+        return {P.OUTPUT: out, P.FILLED_TEMPORAL: rep["filled_temporal"], P.FILLED_SPATIAL: rep["filled_spatial"]}

@@ -8,6 +8,7 @@ from qgis.core import (
 
 from ..core import products
 from ..core.checks import require_single_band_file
+from . import names as P
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum
 
 
@@ -25,36 +26,36 @@ class ImportLandsat(LstFusionAlgorithm):
 
     TAGS = ("Landsat 8", "Landsat 9", "Collection 2", "ST_B10", "QA_PIXEL", "cloud mask")
     PARAM_HELP = {
-        "INPUT": "Landsat 8/9 Collection 2 Level-2 ST_B10 GeoTIFF (surface temperature band).",
-        "QA": "QA_PIXEL GeoTIFF of the same scene; without it no cloud is masked.",
-        "QA_BITS": "Comma-separated QA_PIXEL bits that mask a pixel; 1,3,4,5 = dilated cloud, cloud, cloud shadow, snow.",
-        "OUTPUT": "Float32 LST in UNIT on the original UTM grid; clouds and fill (DN 0) are nodata.",
+        P.INPUT: "Landsat 8/9 Collection 2 Level-2 ST_B10 GeoTIFF (surface temperature band).",
+        P.QA: "QA_PIXEL GeoTIFF of the same scene; without it no cloud is masked.",
+        P.QA_BITS: "Comma-separated QA_PIXEL bits that mask a pixel; 1,3,4,5 = dilated cloud, cloud, cloud shadow, snow.",
+        P.OUTPUT: "Float32 LST in UNIT on the original UTM grid; clouds and fill (DN 0) are nodata.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile("INPUT", "Landsat ST_B10 band"))
-        self.addParameter(QgsProcessingParameterFile("QA", "QA_PIXEL band", optional=True))
-        self.addParameter(QgsProcessingParameterString("QA_BITS", "QA_PIXEL bits to mask", "1,3,4,5"))
-        add_enum(self, "UNIT", "Output unit", UNITS)
-        add_double(self, "SCALE", "Scale factor (DN to K)", products.LANDSAT_SCALE, 0.0)
-        add_double(self, "OFFSET", "Offset (K)", products.LANDSAT_OFFSET)
-        self.addParameter(QgsProcessingParameterString("DATE", "Acquisition date (YYYY-MM-DD)", optional=True))
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "Landsat LST"))
-        self.addOutput(QgsProcessingOutputNumber("CLEAR_PERCENT", "Clear pixels (%)"))
-        self.addOutput(QgsProcessingOutputString("DATE", "Acquisition date"))
+        self.addParameter(QgsProcessingParameterFile(P.INPUT, "Landsat ST_B10 band"))
+        self.addParameter(QgsProcessingParameterFile(P.QA, "QA_PIXEL band", optional=True))
+        self.addParameter(QgsProcessingParameterString(P.QA_BITS, "QA_PIXEL bits to mask", "1,3,4,5"))
+        add_enum(self, P.UNIT, "Output unit", UNITS)
+        add_double(self, P.SCALE, "Scale factor (DN to K)", products.LANDSAT_SCALE, 0.0)
+        add_double(self, P.OFFSET, "Offset (K)", products.LANDSAT_OFFSET)
+        self.addParameter(QgsProcessingParameterString(P.DATE, "Acquisition date (YYYY-MM-DD)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "Landsat LST"))
+        self.addOutput(QgsProcessingOutputNumber(P.CLEAR_PERCENT, "Clear pixels (%)"))
+        self.addOutput(QgsProcessingOutputString(P.DATE, "Acquisition date"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
         if "BAND" not in parameters:  # a multi-band export needs its band named, never band 1 silently
-            require_single_band_file("INPUT", self.parameterAsFile(parameters, "INPUT", context))
+            require_single_band_file(P.INPUT, self.parameterAsFile(parameters, P.INPUT, context))
         res = products.import_landsat(
-            self.parameterAsFile(parameters, "INPUT", context),
-            self.parameterAsOutputLayer(parameters, "OUTPUT", context),
-            qa_path=self.parameterAsFile(parameters, "QA", context) or None,
-            unit=self.enum_value(parameters, "UNIT", context, UNITS),
-            scale=self.parameterAsDouble(parameters, "SCALE", context),
-            offset=self.parameterAsDouble(parameters, "OFFSET", context),
-            qa_bits=products.parse_bits(self.parameterAsString(parameters, "QA_BITS", context)),
-            date=self.parameterAsString(parameters, "DATE", context) or None,
+            self.parameterAsFile(parameters, P.INPUT, context),
+            self.parameterAsOutputLayer(parameters, P.OUTPUT, context),
+            qa_path=self.parameterAsFile(parameters, P.QA, context) or None,
+            unit=self.enum_value(parameters, P.UNIT, context, UNITS),
+            scale=self.parameterAsDouble(parameters, P.SCALE, context),
+            offset=self.parameterAsDouble(parameters, P.OFFSET, context),
+            qa_bits=products.parse_bits(self.parameterAsString(parameters, P.QA_BITS, context)),
+            date=self.parameterAsString(parameters, P.DATE, context) or None,
         )
-        feedback.pushInfo(f"{res['DATE']}: {res['CLEAR_PERCENT']:.1f} % clear pixels")
+        feedback.pushInfo(f"{res[P.DATE]}: {res[P.CLEAR_PERCENT]:.1f} % clear pixels")
         return res

@@ -9,6 +9,7 @@ from qgis.core import (
 
 from ..core import products
 from ..core.checks import require_single_band_file
+from . import names as P
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum
 
 LAYERS = ["Day", "Night"]
@@ -29,41 +30,41 @@ class ImportModis(LstFusionAlgorithm):
 
     TAGS = ("MODIS", "MOD11A1", "MYD11A1", "HDF", "QC", "quality")
     PARAM_HELP = {
-        "INPUT": (
+        P.INPUT: (
             "MOD11A1/MYD11A1 granule (.hdf, read through GDAL's HDF4 driver) or an LST GeoTIFF export (AppEEARS, Earth Engine)."),
-        "QC": "QC GeoTIFF matching a GeoTIFF INPUT; ignored for an .hdf granule, whose QC sub-dataset is used.",
-        "LAYER": "Overpass: Day (LST_Day_1km, QC_Day) or Night (LST_Night_1km, QC_Night).",
-        "USE_QC": (
+        P.QC: "QC GeoTIFF matching a GeoTIFF INPUT; ignored for an .hdf granule, whose QC sub-dataset is used.",
+        P.LAYER: "Overpass: Day (LST_Day_1km, QC_Day) or Night (LST_Night_1km, QC_Night).",
+        P.USE_QC: (
             "Mask pixels whose QC says cloudy or poor: bits 0-1 above 1, bits 2-3 not 0, or LST error above 3 K (bits 6-7)."),
-        "OUTPUT": "Float32 LST in UNIT on the product's grid; clouds and fill are nodata.",
+        P.OUTPUT: "Float32 LST in UNIT on the product's grid; clouds and fill are nodata.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile("INPUT", "MODIS LST product (.hdf or GeoTIFF)"))
-        self.addParameter(QgsProcessingParameterFile("QC", "QC raster (GeoTIFF input only)", optional=True))
-        add_enum(self, "LAYER", "Overpass", LAYERS)
-        add_enum(self, "UNIT", "Output unit", UNITS)
-        add_double(self, "SCALE", "Scale factor (DN to K)", products.MODIS_SCALE, 0.0)
-        add_double(self, "OFFSET", "Offset (K)", 0.0)
-        self.addParameter(QgsProcessingParameterBoolean("USE_QC", "Mask pixels by QC", True))
-        self.addParameter(QgsProcessingParameterString("DATE", "Acquisition date (YYYY-MM-DD)", optional=True))
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "MODIS LST"))
-        self.addOutput(QgsProcessingOutputNumber("CLEAR_PERCENT", "Clear pixels (%)"))
-        self.addOutput(QgsProcessingOutputString("DATE", "Acquisition date"))
+        self.addParameter(QgsProcessingParameterFile(P.INPUT, "MODIS LST product (.hdf or GeoTIFF)"))
+        self.addParameter(QgsProcessingParameterFile(P.QC, "QC raster (GeoTIFF input only)", optional=True))
+        add_enum(self, P.LAYER, "Overpass", LAYERS)
+        add_enum(self, P.UNIT, "Output unit", UNITS)
+        add_double(self, P.SCALE, "Scale factor (DN to K)", products.MODIS_SCALE, 0.0)
+        add_double(self, P.OFFSET, "Offset (K)", 0.0)
+        self.addParameter(QgsProcessingParameterBoolean(P.USE_QC, "Mask pixels by QC", True))
+        self.addParameter(QgsProcessingParameterString(P.DATE, "Acquisition date (YYYY-MM-DD)", optional=True))
+        self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "MODIS LST"))
+        self.addOutput(QgsProcessingOutputNumber(P.CLEAR_PERCENT, "Clear pixels (%)"))
+        self.addOutput(QgsProcessingOutputString(P.DATE, "Acquisition date"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
         if "BAND" not in parameters:  # a multi-band export needs its band named, never band 1 silently
-            require_single_band_file("INPUT", self.parameterAsFile(parameters, "INPUT", context))
+            require_single_band_file(P.INPUT, self.parameterAsFile(parameters, P.INPUT, context))
         res = products.import_modis(
-            self.parameterAsFile(parameters, "INPUT", context),
-            self.parameterAsOutputLayer(parameters, "OUTPUT", context),
-            qc_path=self.parameterAsFile(parameters, "QC", context) or None,
-            unit=self.enum_value(parameters, "UNIT", context, UNITS),
-            layer=self.enum_value(parameters, "LAYER", context, LAYERS),
-            scale=self.parameterAsDouble(parameters, "SCALE", context),
-            offset=self.parameterAsDouble(parameters, "OFFSET", context),
-            use_qc=self.parameterAsBool(parameters, "USE_QC", context),
-            date=self.parameterAsString(parameters, "DATE", context) or None,
+            self.parameterAsFile(parameters, P.INPUT, context),
+            self.parameterAsOutputLayer(parameters, P.OUTPUT, context),
+            qc_path=self.parameterAsFile(parameters, P.QC, context) or None,
+            unit=self.enum_value(parameters, P.UNIT, context, UNITS),
+            layer=self.enum_value(parameters, P.LAYER, context, LAYERS),
+            scale=self.parameterAsDouble(parameters, P.SCALE, context),
+            offset=self.parameterAsDouble(parameters, P.OFFSET, context),
+            use_qc=self.parameterAsBool(parameters, P.USE_QC, context),
+            date=self.parameterAsString(parameters, P.DATE, context) or None,
         )
-        feedback.pushInfo(f"{res['DATE']}: {res['CLEAR_PERCENT']:.1f} % clear pixels")
+        feedback.pushInfo(f"{res[P.DATE]}: {res[P.CLEAR_PERCENT]:.1f} % clear pixels")
         return res

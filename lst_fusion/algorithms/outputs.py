@@ -16,6 +16,7 @@ from qgis.core import (
 
 from ..core.provenance import layer_name
 from ..core.report import STRETCH_PERCENT, temperature_stretch
+from . import names as P
 
 RAMP = "Spectral"  # inverted: blue = cold, red = hot
 
@@ -25,7 +26,7 @@ def layer_stretch(layer):
     from ..core.io import read_raster
 
     try:
-        return temperature_stretch(read_raster(layer.source(), "OUTPUT").data)
+        return temperature_stretch(read_raster(layer.source(), P.OUTPUT).data)
     except Exception:  # not a plain file (e.g. a GeoPackage table): QGIS's own cumulative cut
         lo, hi = STRETCH_PERCENT
         return layer.dataProvider().cumulativeCut(1, lo / 100.0, hi / 100.0, layer.extent(), 250000)
@@ -63,7 +64,7 @@ def style_lst_layer(layer, name=None):
         from ..core.io import read_raster
 
         try:
-            name = layer_name(read_raster(layer.source(), "OUTPUT").tags or {})
+            name = layer_name(read_raster(layer.source(), P.OUTPUT).tags or {})
         except Exception:
             name = None
     if name:
@@ -96,7 +97,7 @@ class TemperatureLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
         return post
 
 
-def write_fused_output(alg, parameters, context, data, rasters, method, params, name="OUTPUT"):
+def write_fused_output(alg, parameters, context, data, rasters, method, params, name=P.OUTPUT):
     """Write a fused LST raster with its provenance (core.provenance) and style/name it on load.
 
     ``rasters`` {role: Raster} holds COARSE_TARGET (date, unit, grid); ``params`` {Processing name: value}.
@@ -105,9 +106,9 @@ def write_fused_output(alg, parameters, context, data, rasters, method, params, 
     from ..core.provenance import fused_metadata
 
     path = alg.parameterAsOutputLayer(parameters, name, context)
-    target_layer = alg.parameterAsRasterLayer(parameters, "COARSE_TARGET", context)
-    meta = fused_metadata(method, data, rasters["COARSE_TARGET"], params, rasters, algorithm=f"lstfusion:{alg.name()}",
+    target_layer = alg.parameterAsRasterLayer(parameters, P.COARSE_TARGET, context)
+    meta = fused_metadata(method, data, rasters[P.COARSE_TARGET], params, rasters, algorithm=f"lstfusion:{alg.name()}",
                           target_name=target_layer.name() if target_layer is not None else "")
-    write_raster(path, data, rasters["COARSE_TARGET"].grid, parameter=name, **meta)
+    write_raster(path, data, rasters[P.COARSE_TARGET].grid, parameter=name, **meta)
     TemperatureLayerPostProcessor.attach(context, path, layer_name(meta["tags"]))
     return path

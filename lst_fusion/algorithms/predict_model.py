@@ -7,6 +7,7 @@ from ..core import backends
 from ..core.errors import LstFusionError
 from ..deep.checkpoint import BUNDLED, bundled_checkpoint  # noqa: F401 - re-exported
 from ..models import registry
+from . import names as P
 from .base import (
     DEVICES,
     LstFusionAlgorithm,
@@ -28,28 +29,28 @@ class PredictModel(LstFusionAlgorithm):
         return [registry.PARAMETER_OF_ROLE[r] for r in registry.info(self.MODEL_ID).inputs]
 
     PARAM_HELP = {
-        "CHECKPOINT": ("A .pt file written by lstfusion:train_<model>; leave empty for the checkpoint bundled with the "
+        P.CHECKPOINT: ("A .pt file written by lstfusion:train_<model>; leave empty for the checkpoint bundled with the "
                        "plugin (trained on the small sample, see README). No path is stored by default, so a saved "
                        "model3 stays portable."),
-        "TILE_SIZE": "Side of the tiles the scene is predicted in (pixels); overlapping tiles are blended smoothly.",
-        "OUTPUT": "Predicted fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
+        P.TILE_SIZE: "Side of the tiles the scene is predicted in (pixels); overlapping tiles are blended smoothly.",
+        P.OUTPUT: "Predicted fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
         # empty = the bundled checkpoint, resolved at run time: no absolute default path is stored in the
         # parameter (a saved model3 would carry it to other machines); optional because QGIS 3.22's
         # qgis_process does not fill a mandatory parameter from its default
-        self.addParameter(QgsProcessingParameterFile("CHECKPOINT", "Checkpoint (.pt; empty = bundled)", extension="pt",
+        self.addParameter(QgsProcessingParameterFile(P.CHECKPOINT, "Checkpoint (.pt; empty = bundled)", extension="pt",
                                                      optional=True))
         # EDCSTFN also takes a second pair, used by checkpoints trained with TWO_PAIRS
         optional = [registry.PARAMETER_OF_ROLE[r] for r in registry.inputs(self.MODEL_ID, {"two_pairs": True})
                     if registry.PARAMETER_OF_ROLE[r] not in self.roles()]
-        add_fusion_inputs(self, [n for n in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2")
+        add_fusion_inputs(self, [n for n in (P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1, P.FINE_REF2, P.COARSE_REF2)
                                  if n in self.roles() or n in optional], optional=optional)
-        add_enum(self, "DEVICE", "Device", DEVICES)
-        add_int(self, "TILE_SIZE", "Tile size (pixels)", 256, 32)
+        add_enum(self, P.DEVICE, "Device", DEVICES)
+        add_int(self, P.TILE_SIZE, "Tile size (pixels)", 256, 32)
         add_residual_correction(self)
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", f"{registry.info(self.MODEL_ID).name} prediction"))
+        self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, f"{registry.info(self.MODEL_ID).name} prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
         backends.require_torch()
@@ -58,28 +59,28 @@ class PredictModel(LstFusionAlgorithm):
         from ..deep.checkpoint import load_checkpoint
         from ..deep.predict import predict_array
 
-        given = self.parameterAsFile(parameters, "CHECKPOINT", context)
+        given = self.parameterAsFile(parameters, P.CHECKPOINT, context)
         ckpt_path = given or bundled_checkpoint(self.MODEL_ID)
         if not given and not os.path.exists(ckpt_path):
-            raise LstFusionError("CHECKPOINT", f"no checkpoint given and no bundled {registry.info(self.MODEL_ID).name} "
+            raise LstFusionError(P.CHECKPOINT, f"no checkpoint given and no bundled {registry.info(self.MODEL_ID).name} "
                                  f"checkpoint; train one with lstfusion:train_{self.MODEL_ID}")
         ckpt, model = load_checkpoint(ckpt_path, self.MODEL_ID)  # says so when a given file does not exist
         names = [registry.PARAMETER_OF_ROLE[r] for r in registry.inputs(self.MODEL_ID, ckpt.get("hparams"))]
         r = read_role_rasters(self, parameters, context, names, feedback=feedback)
         role_of = {v: k for k, v in registry.PARAMETER_OF_ROLE.items()}
-        params = {"CHECKPOINT": os.path.basename(ckpt_path) + (" (bundled)" if ckpt_path == bundled_checkpoint(
+        params = {P.CHECKPOINT: os.path.basename(ckpt_path) + (" (bundled)" if ckpt_path == bundled_checkpoint(
                       self.MODEL_ID) else ""),
                   "CHECKPOINT_SHA256": sha256_of(ckpt_path),
                   "TRAIN_DATES": ",".join(str(d) for d in ckpt.get("train_dates", [])),
-                  "SIZE": (ckpt.get("hparams") or {}).get("size", "small"),
-                  "DEVICE": self.enum_value(parameters, "DEVICE", context, DEVICES),
-                  "TILE_SIZE": self.parameterAsInt(parameters, "TILE_SIZE", context)}
-        out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=params["TILE_SIZE"],
-                            device=params["DEVICE"], progress=progress, cancel=cancel)
+                  P.SIZE: (ckpt.get("hparams") or {}).get("size", "small"),
+                  P.DEVICE: self.enum_value(parameters, P.DEVICE, context, DEVICES),
+                  P.TILE_SIZE: self.parameterAsInt(parameters, P.TILE_SIZE, context)}
+        out = predict_array(ckpt, model, {role_of[k]: v.data for k, v in r.items()}, tile=params[P.TILE_SIZE],
+                            device=params[P.DEVICE], progress=progress, cancel=cancel)
         check_prediction(out, check_lst(names[0], r[names[0]].data), ckpt_path)
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
         path = write_fused_output(self, parameters, context, out, r, registry.info(self.MODEL_ID).name, params)
-        return {"OUTPUT": path}
+        return {P.OUTPUT: path}
 
 
 def predict_class(model_id):

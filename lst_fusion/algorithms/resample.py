@@ -2,6 +2,7 @@ from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core import resample as core_resample
 from ..core.io import read_raster, write_raster
+from . import names as P
 from .base import LstFusionAlgorithm, add_enum, add_raster
 
 
@@ -16,28 +17,28 @@ class Resample(LstFusionAlgorithm):
 
     TAGS = ("resampling", "reprojection", "co-registration", "bicubic", "grid")
     PARAM_HELP = {
-        "INPUT": "Coarse raster to resample, e.g. MODIS LST in its sinusoidal projection.",
-        "REFERENCE": "Raster whose grid (CRS, transform, width, height) the output takes exactly, e.g. a Landsat LST.",
-        "METHOD": "Resampling kernel: bicubic (as in the reference experiment), bilinear, nearest or average.",
-        "OUTPUT": "INPUT on the grid of REFERENCE; nodata stays nodata.",
+        P.INPUT: "Coarse raster to resample, e.g. MODIS LST in its sinusoidal projection.",
+        P.REFERENCE: "Raster whose grid (CRS, transform, width, height) the output takes exactly, e.g. a Landsat LST.",
+        P.METHOD: "Resampling kernel: bicubic (as in the reference experiment), bilinear, nearest or average.",
+        P.OUTPUT: "INPUT on the grid of REFERENCE; nodata stays nodata.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_raster(self, "INPUT", "Coarse raster")
-        add_raster(self, "REFERENCE", "Reference raster (target grid)")
-        add_enum(self, "METHOD", "Resampling", list(core_resample.METHODS))
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "Resampled raster"))
+        add_raster(self, P.INPUT, "Coarse raster")
+        add_raster(self, P.REFERENCE, "Reference raster (target grid)")
+        add_enum(self, P.METHOD, "Resampling", list(core_resample.METHODS))
+        self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "Resampled raster"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
         from ..core.checks import check_lst
         from ..core.io import read_grid
 
-        src = read_raster(self.raster_source(parameters, "INPUT", context), "INPUT")
-        check_lst("INPUT", src.data, src.path)
+        src = read_raster(self.raster_source(parameters, P.INPUT, context), P.INPUT)
+        check_lst(P.INPUT, src.data, src.path)
 
-        ref = read_grid(self.raster_source(parameters, "REFERENCE", context, single_band=False), "REFERENCE")
-        method = self.enum_value(parameters, "METHOD", context, list(core_resample.METHODS))
+        ref = read_grid(self.raster_source(parameters, P.REFERENCE, context, single_band=False), P.REFERENCE)
+        method = self.enum_value(parameters, P.METHOD, context, list(core_resample.METHODS))
         data = core_resample.resample_to_grid(src.data, src.grid, ref, method)
-        out = self.parameterAsOutputLayer(parameters, "OUTPUT", context)
+        out = self.parameterAsOutputLayer(parameters, P.OUTPUT, context)
         write_raster(out, data, ref, tags=src.tags)
-        return {"OUTPUT": out}
+        return {P.OUTPUT: out}

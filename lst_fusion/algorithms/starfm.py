@@ -1,6 +1,7 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core import starfm as core_starfm
+from . import names as P
 from .base import (
     FUSION_ROLES,
     LstFusionAlgorithm,
@@ -26,40 +27,40 @@ class Starfm(LstFusionAlgorithm):
             "temperature style named 'STARFM date'.")
     TAGS = ("STARFM", "Gao")
     PARAM_HELP = {
-        "FINE_REF2": "Optional second fine (Landsat) reference; with COARSE_REF2 the prediction uses both pairs.",
-        "COARSE_REF2": "Optional coarse (MODIS) LST of the second reference date, with FINE_REF2.",
-        "WINDOW": "Side of the moving window in pixels, odd; 31 as in starfm4py.",
-        "CLASSES": "Number of land-cover classes assumed for the similar-pixel threshold (4 by default).",
-        "SPATIAL_FACTOR": "A in the relative distance D = 1 + d/A (150 by default).",
-        "UNCERTAINTY": ("Sensor uncertainty in degrees (0.5), used in the sample filter and the combined distance "
+        P.FINE_REF2: "Optional second fine (Landsat) reference; with COARSE_REF2 the prediction uses both pairs.",
+        P.COARSE_REF2: "Optional coarse (MODIS) LST of the second reference date, with FINE_REF2.",
+        P.WINDOW: "Side of the moving window in pixels, odd; 31 as in starfm4py.",
+        P.CLASSES: "Number of land-cover classes assumed for the similar-pixel threshold (4 by default).",
+        P.SPATIAL_FACTOR: "A in the relative distance D = 1 + d/A (150 by default).",
+        P.UNCERTAINTY: ("Sensor uncertainty in degrees (0.5), used in the sample filter and the combined distance "
                         "(S + sigma)(T + sigma)D."),
-        "OUTPUT": "Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
+        P.OUTPUT: "Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        add_fusion_inputs(self, optional=("FINE_REF2", "COARSE_REF2"))
-        add_int(self, "WINDOW", "Window size (pixels, odd)", core_starfm.DEFAULT_WINDOW, 3)
-        add_int(self, "CLASSES", "Number of classes", core_starfm.DEFAULT_CLASSES, 1)
-        add_double(self, "SPATIAL_FACTOR", "Spatial distance factor A", core_starfm.DEFAULT_SPATIAL_FACTOR, 1e-6)
-        add_double(self, "UNCERTAINTY", "Sensor uncertainty (degrees)", core_starfm.DEFAULT_UNCERTAINTY, 1e-6)
+        add_fusion_inputs(self, optional=(P.FINE_REF2, P.COARSE_REF2))
+        add_int(self, P.WINDOW, "Window size (pixels, odd)", core_starfm.DEFAULT_WINDOW, 3)
+        add_int(self, P.CLASSES, "Number of classes", core_starfm.DEFAULT_CLASSES, 1)
+        add_double(self, P.SPATIAL_FACTOR, "Spatial distance factor A", core_starfm.DEFAULT_SPATIAL_FACTOR, 1e-6)
+        add_double(self, P.UNCERTAINTY, "Sensor uncertainty (degrees)", core_starfm.DEFAULT_UNCERTAINTY, 1e-6)
         add_engine(self)
         add_residual_correction(self)
-        self.addParameter(QgsProcessingParameterRasterDestination("OUTPUT", "STARFM prediction"))
+        self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "STARFM prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, FUSION_ROLES, optional=("FINE_REF2", "COARSE_REF2"),
+        r = read_role_rasters(self, parameters, context, FUSION_ROLES, optional=(P.FINE_REF2, P.COARSE_REF2),
                               feedback=feedback)
-        two = r["FINE_REF2"] is not None
-        params = {"WINDOW": self.parameterAsInt(parameters, "WINDOW", context),
-                  "CLASSES": self.parameterAsInt(parameters, "CLASSES", context),
-                  "SPATIAL_FACTOR": self.parameterAsDouble(parameters, "SPATIAL_FACTOR", context),
-                  "UNCERTAINTY": self.parameterAsDouble(parameters, "UNCERTAINTY", context),
-                  "ENGINE": engine_value(self, parameters, context, feedback)}
+        two = r[P.FINE_REF2] is not None
+        params = {P.WINDOW: self.parameterAsInt(parameters, P.WINDOW, context),
+                  P.CLASSES: self.parameterAsInt(parameters, P.CLASSES, context),
+                  P.SPATIAL_FACTOR: self.parameterAsDouble(parameters, P.SPATIAL_FACTOR, context),
+                  P.UNCERTAINTY: self.parameterAsDouble(parameters, P.UNCERTAINTY, context),
+                  P.ENGINE: engine_value(self, parameters, context, feedback)}
         out = core_starfm.starfm(
-            r["FINE_REF1"].data, r["COARSE_REF1"].data, r["COARSE_TARGET"].data,
-            fine2=r["FINE_REF2"].data if two else None,
-            coarse2=r["COARSE_REF2"].data if r["COARSE_REF2"] is not None else None,
-            window=params["WINDOW"], classes=params["CLASSES"], spatial_factor=params["SPATIAL_FACTOR"],
-            uncertainty=params["UNCERTAINTY"], progress=progress, cancel=cancel, engine=params["ENGINE"])
+            r[P.FINE_REF1].data, r[P.COARSE_REF1].data, r[P.COARSE_TARGET].data,
+            fine2=r[P.FINE_REF2].data if two else None,
+            coarse2=r[P.COARSE_REF2].data if r[P.COARSE_REF2] is not None else None,
+            window=params[P.WINDOW], classes=params[P.CLASSES], spatial_factor=params[P.SPATIAL_FACTOR],
+            uncertainty=params[P.UNCERTAINTY], progress=progress, cancel=cancel, engine=params[P.ENGINE])
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
-        return {"OUTPUT": write_fused_output(self, parameters, context, out, r, "STARFM", params)}
+        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "STARFM", params)}

@@ -12,29 +12,30 @@ from qgis.core import (
 
 from ..core.errors import LstFusionError
 from ..core.metrics import DEFAULT_RATIO
+from . import names as P
 
 
 def add_subregion_parameters(alg):
-    alg.addParameter(QgsProcessingParameterFeatureSource("SUBREGIONS", "Subregions (polygons)",
+    alg.addParameter(QgsProcessingParameterFeatureSource(P.SUBREGIONS, "Subregions (polygons)",
                                                          [QgsProcessing.TypeVectorPolygon], optional=True))
-    alg.addParameter(QgsProcessingParameterField("NAME_FIELD", "Subregion name field", parentLayerParameterName="SUBREGIONS",
+    alg.addParameter(QgsProcessingParameterField(P.NAME_FIELD, "Subregion name field", parentLayerParameterName=P.SUBREGIONS,
                                                  optional=True))
-    alg.addParameter(QgsProcessingParameterNumber("RESOLUTION_RATIO", "Fine/coarse pixel size ratio for ERGAS",
+    alg.addParameter(QgsProcessingParameterNumber(P.RESOLUTION_RATIO, "Fine/coarse pixel size ratio for ERGAS",
                                                   QgsProcessingParameterNumber.Double, DEFAULT_RATIO, False, 1e-9))
 
 
 def read_subregions(alg, parameters, context, grid):
     """[(name, GeoJSON geometry in the raster's CRS), ...]"""
-    source = alg.parameterAsSource(parameters, "SUBREGIONS", context)
+    source = alg.parameterAsSource(parameters, P.SUBREGIONS, context)
     if source is None:
         return []
-    field = alg.parameterAsString(parameters, "NAME_FIELD", context)
+    field = alg.parameterAsString(parameters, P.NAME_FIELD, context)
     names = source.fields().names()
     if field and field not in names:
-        raise LstFusionError("NAME_FIELD", f"the SUBREGIONS layer has no field {field!r} (its fields: "
+        raise LstFusionError(P.NAME_FIELD, f"the SUBREGIONS layer has no field {field!r} (its fields: "
                              f"{', '.join(names) or 'none'}); choose one of them or leave NAME_FIELD empty")
     if grid.crs is None:
-        raise LstFusionError("REFERENCE", "the reference raster has no CRS, subregions cannot be placed")
+        raise LstFusionError(P.REFERENCE, "the reference raster has no CRS, subregions cannot be placed")
     dst = QgsCoordinateReferenceSystem.fromWkt(grid.crs.to_wkt())
     xform = QgsCoordinateTransform(source.sourceCrs(), dst, context.transformContext())
     out = []
@@ -46,5 +47,5 @@ def read_subregions(alg, parameters, context, grid):
         name = str(feat[field]) if field else f"region {feat.id() if feat.id() >= 0 else i + 1}"
         out.append((name, json.loads(geom.asJson())))
     if not out:
-        raise LstFusionError("SUBREGIONS", "the layer has no polygon")
+        raise LstFusionError(P.SUBREGIONS, "the layer has no polygon")
     return out

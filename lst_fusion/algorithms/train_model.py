@@ -14,6 +14,7 @@ from qgis.core import (
 from ..core import backends
 from ..core.errors import LstFusionError
 from ..models import registry
+from . import names as P
 from .base import DEVICES, LstFusionAlgorithm, add_double, add_enum, add_int
 
 
@@ -22,57 +23,57 @@ class TrainModel(LstFusionAlgorithm):
     GROUP = "deep"
 
     PARAM_HELP = {
-        "DATASET": "Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv).",
-        "LANDSAT": "Instead of DATASET: Landsat LST rasters with dates in their names.",
-        "MODIS": "With LANDSAT: MODIS LST rasters on the same grid; rasters with the same date form a pair.",
-        "EPOCHS": "Passes over the training patches; training stops earlier when validation stops improving.",
-        "BATCH_SIZE": "Patches per optimisation step.",
-        "LEARNING_RATE": "Adam learning rate; 0 uses the paper's value.",
-        "PATCH_SIZE": "Side of the square training patches (pixels); patches with nodata are skipped.",
-        "STRIDE": "Step between patches (pixels); smaller gives more, overlapping patches.",
-        "SEED": "Random seed for the weights, the patch order and the augmentations (reproducible runs).",
-        "SIZE": ("Model size: 'paper' is the published architecture, loss, optimiser and learning rate (README table "
+        P.DATASET: "Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv).",
+        P.LANDSAT: "Instead of DATASET: Landsat LST rasters with dates in their names.",
+        P.MODIS: "With LANDSAT: MODIS LST rasters on the same grid; rasters with the same date form a pair.",
+        P.EPOCHS: "Passes over the training patches; training stops earlier when validation stops improving.",
+        P.BATCH_SIZE: "Patches per optimisation step.",
+        P.LEARNING_RATE: "Adam learning rate; 0 uses the paper's value.",
+        P.PATCH_SIZE: "Side of the square training patches (pixels); patches with nodata are skipped.",
+        P.STRIDE: "Step between patches (pixels); smaller gives more, overlapping patches.",
+        P.SEED: "Random seed for the weights, the patch order and the augmentations (reproducible runs).",
+        P.SIZE: ("Model size: 'paper' is the published architecture, loss, optimiser and learning rate (README table "
                  "of parameter counts; needs a GPU to train in reasonable time), 'small' the reduced configuration "
                  "that trains on a CPU (as the bundled checkpoints), 'auto' = paper on a CUDA GPU, else small. "
                  "Recorded in the checkpoint."),
-        "TWO_PAIRS": ("EDCSTFN only: train for the reference's two-pair prediction (pairs before and after each "
+        P.TWO_PAIRS: ("EDCSTFN only: train for the reference's two-pair prediction (pairs before and after each "
                       "target, blended by the inverse size of each pair's change features); needs three dates, and "
                       "FINE_REF2/COARSE_REF2 when predicting."),
-        "OUTPUT": "Checkpoint (.pt) with the weights, normalisation, unit, training dates and versions.",
-        "OUTPUT_LOG": "Optional CSV log with the losses of each epoch.",
+        P.OUTPUT: "Checkpoint (.pt) with the weights, normalisation, unit, training dates and versions.",
+        P.OUTPUT_LOG: "Optional CSV log with the losses of each epoch.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterFile("DATASET", "Dataset folder (from align_pairs)",
+        self.addParameter(QgsProcessingParameterFile(P.DATASET, "Dataset folder (from align_pairs)",
                                                      QgsProcessingParameterFile.Folder, optional=True))
-        self.addParameter(QgsProcessingParameterMultipleLayers("LANDSAT", "or: Landsat LST rasters (dated names)",
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "or: Landsat LST rasters (dated names)",
                                                                QgsProcessing.TypeRaster, optional=True))
-        self.addParameter(QgsProcessingParameterMultipleLayers("MODIS", "and MODIS LST rasters on the same grid",
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "and MODIS LST rasters on the same grid",
                                                                QgsProcessing.TypeRaster, optional=True))
-        add_int(self, "EPOCHS", "Epochs", 30, 1)
-        add_int(self, "BATCH_SIZE", "Batch size", 16, 1)
-        add_double(self, "LEARNING_RATE", "Learning rate (0 = the paper's)", 0.0, 0.0)
-        add_int(self, "PATCH_SIZE", "Patch size (pixels)", 95, 8)
-        add_int(self, "STRIDE", "Patch stride (pixels)", 20, 1)
-        add_enum(self, "DEVICE", "Device", DEVICES)
-        add_enum(self, "SIZE", "Model size", list(registry.SIZE_CHOICES))
+        add_int(self, P.EPOCHS, "Epochs", 30, 1)
+        add_int(self, P.BATCH_SIZE, "Batch size", 16, 1)
+        add_double(self, P.LEARNING_RATE, "Learning rate (0 = the paper's)", 0.0, 0.0)
+        add_int(self, P.PATCH_SIZE, "Patch size (pixels)", 95, 8)
+        add_int(self, P.STRIDE, "Patch stride (pixels)", 20, 1)
+        add_enum(self, P.DEVICE, "Device", DEVICES)
+        add_enum(self, P.SIZE, "Model size", list(registry.SIZE_CHOICES))
         if self.MODEL_ID == "edcstfn":
-            self.addParameter(QgsProcessingParameterBoolean("TWO_PAIRS", "Predict from two pairs (reference weighting)",
+            self.addParameter(QgsProcessingParameterBoolean(P.TWO_PAIRS, "Predict from two pairs (reference weighting)",
                                                             False))
-        add_int(self, "SEED", "Random seed", 0, 0)
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "Checkpoint", "Checkpoint (*.pt)"))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT_LOG", "Training log", "CSV (*.csv)",
+        add_int(self, P.SEED, "Random seed", 0, 0)
+        self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT, "Checkpoint", "Checkpoint (*.pt)"))
+        self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_LOG, "Training log", "CSV (*.csv)",
                                                                 optional=True))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         ok, msg = super().checkParameterValues(parameters, context)
         if not ok:
             return ok, msg
-        has_dataset = bool(self.parameterAsFile(parameters, "DATASET", context))
-        has_layers = bool(self.parameterAsLayerList(parameters, "LANDSAT", context)) and bool(
-            self.parameterAsLayerList(parameters, "MODIS", context))
+        has_dataset = bool(self.parameterAsFile(parameters, P.DATASET, context))
+        has_layers = bool(self.parameterAsLayerList(parameters, P.LANDSAT, context)) and bool(
+            self.parameterAsLayerList(parameters, P.MODIS, context))
         if not (has_dataset or has_layers):
-            return False, "DATASET: give a dataset folder, or Landsat and MODIS rasters"
+            return False, f"{P.DATASET}: give a dataset folder, or Landsat and MODIS rasters"
         return True, ""
 
     def execute(self, parameters, context, feedback, progress, cancel):
@@ -83,19 +84,19 @@ class TrainModel(LstFusionAlgorithm):
         from ..deep import training
         from ..deep.checkpoint import save_checkpoint
 
-        hparams = {"size": self.enum_value(parameters, "SIZE", context, list(registry.SIZE_CHOICES))}
-        if self.MODEL_ID == "edcstfn" and self.parameterAsBoolean(parameters, "TWO_PAIRS", context):
+        hparams = {"size": self.enum_value(parameters, P.SIZE, context, list(registry.SIZE_CHOICES))}
+        if self.MODEL_ID == "edcstfn" and self.parameterAsBoolean(parameters, P.TWO_PAIRS, context):
             hparams["two_pairs"] = True
-        dataset = self.parameterAsFile(parameters, "DATASET", context)
+        dataset = self.parameterAsFile(parameters, P.DATASET, context)
         if dataset:
             # every index.csv row, file, grid and value checked, the parameter named DATASET
-            pairs = read_dataset_pairs(dataset, "DATASET", feedback.pushInfo)
+            pairs = read_dataset_pairs(dataset, P.DATASET, feedback.pushInfo)
             samples = training.pair_samples({d: (f.data, c.data) for d, (f, c) in pairs.items()}, self.MODEL_ID, hparams)
         else:
-            lan = self.parameterAsLayerList(parameters, "LANDSAT", context)
-            mod = self.parameterAsLayerList(parameters, "MODIS", context)
+            lan = self.parameterAsLayerList(parameters, P.LANDSAT, context)
+            mod = self.parameterAsLayerList(parameters, P.MODIS, context)
             if not lan or not mod:
-                raise LstFusionError("DATASET", "give a dataset folder, or Landsat and MODIS rasters")
+                raise LstFusionError(P.DATASET, "give a dataset folder, or Landsat and MODIS rasters")
 
             def dated(layers, name):
                 paths = list_rasters([lyr.source() for lyr in layers], name, [lyr.name() for lyr in layers])
@@ -107,37 +108,37 @@ class TrainModel(LstFusionAlgorithm):
                     out[d] = read_raster(lyr.source(), f"{name} ({lyr.name()})")
                 return out
 
-            ld, md = dated(lan, "LANDSAT"), dated(mod, "MODIS")
+            ld, md = dated(lan, P.LANDSAT), dated(mod, P.MODIS)
             common = sorted(set(ld) & set(md))
             if not common:
-                raise LstFusionError("MODIS", "no MODIS raster has the date of a Landsat raster")
-            named = {**{f"LANDSAT ({os.path.basename(ld[d].path)})": ld[d] for d in common},
-                     **{f"MODIS ({os.path.basename(md[d].path)})": md[d] for d in common}}
+                raise LstFusionError(P.MODIS, "no MODIS raster has the date of a Landsat raster")
+            named = {**{f"{P.LANDSAT} ({os.path.basename(ld[d].path)})": ld[d] for d in common},
+                     **{f"{P.MODIS} ({os.path.basename(md[d].path)})": md[d] for d in common}}
             check_same_grid(named)
             harmonise_units(named, feedback.pushInfo)
             samples = training.pair_samples({d: (ld[d].data, md[d].data) for d in common}, self.MODEL_ID, hparams)
-        lr = self.parameterAsDouble(parameters, "LEARNING_RATE", context) or None
+        lr = self.parameterAsDouble(parameters, P.LEARNING_RATE, context) or None
         ckpt, rows = training.train(
             self.MODEL_ID, samples,
-            epochs=self.parameterAsInt(parameters, "EPOCHS", context),
-            batch_size=self.parameterAsInt(parameters, "BATCH_SIZE", context), lr=lr,
-            patch_size=self.parameterAsInt(parameters, "PATCH_SIZE", context),
-            stride=self.parameterAsInt(parameters, "STRIDE", context),
-            device=self.enum_value(parameters, "DEVICE", context, DEVICES),
-            seed=self.parameterAsInt(parameters, "SEED", context), hparams=hparams,
+            epochs=self.parameterAsInt(parameters, P.EPOCHS, context),
+            batch_size=self.parameterAsInt(parameters, P.BATCH_SIZE, context), lr=lr,
+            patch_size=self.parameterAsInt(parameters, P.PATCH_SIZE, context),
+            stride=self.parameterAsInt(parameters, P.STRIDE, context),
+            device=self.enum_value(parameters, P.DEVICE, context, DEVICES),
+            seed=self.parameterAsInt(parameters, P.SEED, context), hparams=hparams,
             progress=progress, cancel=cancel, log=feedback.pushInfo)
         feedback.pushInfo(f"size: {ckpt['hparams']['size']}")
-        path = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        path = self.parameterAsFileOutput(parameters, P.OUTPUT, context)
         save_checkpoint(ckpt, path)
-        result = {"OUTPUT": path}
-        log_path = self.parameterAsFileOutput(parameters, "OUTPUT_LOG", context)
+        result = {P.OUTPUT: path}
+        log_path = self.parameterAsFileOutput(parameters, P.OUTPUT_LOG, context)
         if log_path:
             buf = io.StringIO()
             w = csv.DictWriter(buf, fieldnames=list(rows[0]))
             w.writeheader()
             w.writerows(rows)
             atomic_write_text(log_path, buf.getvalue())
-            result["OUTPUT_LOG"] = log_path
+            result[P.OUTPUT_LOG] = log_path
         return result
 
 
