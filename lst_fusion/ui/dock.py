@@ -53,16 +53,18 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..algorithms import names as P
 from ..algorithms.fuse_series import method_options as series_method_options
 from ..algorithms.outputs import style_lst_layer
 from ..core import backends
 from ..core.dates import parse_date, to_date
 from ..core.errors import LstFusionError
+from ..core.metrics import METRICS
 from ..core.roles import BY_PARAMETER
 from ..models import registry
 
 # (parameter, label, tooltip) from the one role table (core/roles.py), in the panel's order
-FUSION_ORDER = ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2")
+FUSION_ORDER = (P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1, P.FINE_REF2, P.COARSE_REF2)
 ROLES = [(p, BY_PARAMETER[p].label, BY_PARAMETER[p].help) for p in FUSION_ORDER]
 SETTINGS = "lstfusion/dock/"
 
@@ -301,11 +303,11 @@ class LstFusionDock(QgsDockWidget):
                     problems.append(f"{n}: {text!r} is not a date")
                 else:
                     dates[n] = d
-        for a, b in (("FINE_REF1", "COARSE_REF1"), ("FINE_REF2", "COARSE_REF2")):
+        for a, b in ((P.FINE_REF1, P.COARSE_REF1), (P.FINE_REF2, P.COARSE_REF2)):
             if a in dates and b in dates and dates[a] != dates[b]:
                 problems.append(f"{a} and {b} are not the same day")
-        t = dates.get("COARSE_TARGET")
-        if t and "COARSE_REF1" in dates and "COARSE_REF2" in dates and not dates["COARSE_REF1"] < t < dates["COARSE_REF2"]:
+        t = dates.get(P.COARSE_TARGET)
+        if t and P.COARSE_REF1 in dates and P.COARSE_REF2 in dates and not dates[P.COARSE_REF1] < t < dates[P.COARSE_REF2]:
             problems.append("ESTARFM/STTFN expect pair 1 before and pair 2 after the target date")
         self.warning.setText("\n".join(problems))
         return problems
@@ -315,9 +317,9 @@ class LstFusionDock(QgsDockWidget):
         label, alg_id, roles = self.current_method()
         params = {n: self.combos[n].currentLayer().source() for n in roles if self.combos[n].currentLayer()}
         if alg_id.startswith("lstfusion:predict_"):
-            params["CHECKPOINT"] = self.checkpoint.filePath()
+            params[P.CHECKPOINT] = self.checkpoint.filePath()
         out = self.output.filePath() or os.path.join(tempfile.mkdtemp(prefix="lstfusion_"), f"{label}.tif")
-        params["OUTPUT"] = out
+        params[P.OUTPUT] = out
         return alg_id, params
 
     def run(self):
@@ -385,12 +387,12 @@ class LstFusionDock(QgsDockWidget):
 
     def _fusion_done(self, results):
         label = self.method.currentText()
-        layer = QgsRasterLayer(results["OUTPUT"], f"{label} LST")
+        layer = QgsRasterLayer(results[P.OUTPUT], f"{label} LST")
         if layer.isValid():
             style_lst_layer(layer)  # temperature style; name = method and date from the raster's tags
             QgsProject.instance().addMapLayer(layer)
             self.prediction.setLayer(layer)
-        self.status.setText(f"Done: {results['OUTPUT']}")
+        self.status.setText(f"Done: {results[P.OUTPUT]}")
 
     # ------------------------------------------------------------ series
     @staticmethod
@@ -401,21 +403,21 @@ class LstFusionDock(QgsDockWidget):
 
     def series_parameters(self):
         """lstfusion:fuse_series parameters from the Series section (folders listed into raster lists)."""
-        params = {"MODIS": self._rasters_in(self.series_modis.filePath()),
-                  "LANDSAT": self._rasters_in(self.series_landsat.filePath()),
-                  "METHOD": self.series_method.currentData(),
-                  "START": self.series_start.text().strip(), "END": self.series_end.text().strip(),
-                  "OUTPUT": self.series_output.filePath() or tempfile.mkdtemp(prefix="lstfusion_series_")}
+        params = {P.MODIS: self._rasters_in(self.series_modis.filePath()),
+                  P.LANDSAT: self._rasters_in(self.series_landsat.filePath()),
+                  P.METHOD: self.series_method.currentData(),
+                  P.START: self.series_start.text().strip(), P.END: self.series_end.text().strip(),
+                  P.OUTPUT: self.series_output.filePath() or tempfile.mkdtemp(prefix="lstfusion_series_")}
         return "lstfusion:fuse_series", params
 
     def run_series(self, overrides=None):
         """Run fuse_series in the background like the other algorithms; ``overrides`` update the parameters."""
         alg_id, params = self.series_parameters()
         params.update(overrides or {})
-        if not params["MODIS"] or not params["LANDSAT"]:
+        if not params[P.MODIS] or not params[P.LANDSAT]:
             self.status.setText("Series: choose a MODIS folder and a Landsat folder with rasters")
             return None
-        for key in ("START", "END"):
+        for key in (P.START, P.END):
             if params[key]:
                 try:
                     ok = to_date(params[key]) is not None
@@ -444,7 +446,7 @@ class LstFusionDock(QgsDockWidget):
                 project.layerTreeRoot().addLayer(layer)
             loaded += 1
         self.context.setLayersToLoadOnCompletion({})
-        self.status.setText(f"Series done: {loaded} dated layers from {results['OUTPUT']}")
+        self.status.setText(f"Series done: {loaded} dated layers from {results[P.OUTPUT]}")
 
     # ------------------------------------------------------------ evaluation
     def start_drawing(self):
@@ -508,27 +510,27 @@ class LstFusionDock(QgsDockWidget):
             self.status.setText("Choose a prediction and a reference layer")
             return None
         out_dir = tempfile.mkdtemp(prefix="lstfusion_eval_")
-        params = {"PREDICTION": pred.source(), "REFERENCE": ref.source(),
-                  "OUTPUT_TABLE": os.path.join(out_dir, "metrics.csv"),
-                  "OUTPUT_HTML": os.path.join(out_dir, "report.html")}
+        params = {P.PREDICTION: pred.source(), P.REFERENCE: ref.source(),
+                  P.OUTPUT_TABLE: os.path.join(out_dir, "metrics.csv"),
+                  P.OUTPUT_HTML: os.path.join(out_dir, "report.html")}
         if self.rectangles:  # a file, written here on the main thread: the worker gets no layer object
-            params.update(SUBREGIONS=self._rectangle_file(os.path.join(out_dir, "rectangles.gpkg")),
-                          NAME_FIELD="name")
+            params.update({P.SUBREGIONS: self._rectangle_file(os.path.join(out_dir, "rectangles.gpkg")),
+                           P.NAME_FIELD: "name"})
         elif self.regions.currentLayer() is not None:
-            params.update(SUBREGIONS=self.regions.currentLayer().source(), NAME_FIELD=self.name_field.currentField())
+            params.update({P.SUBREGIONS: self.regions.currentLayer().source(), P.NAME_FIELD: self.name_field.currentField()})
         self._save()
         return self._start("lstfusion:evaluate", params, self._evaluation_done)
 
     def _evaluation_done(self, results):
-        with open(results["OUTPUT_TABLE"], newline="", encoding="utf-8") as fh:
+        with open(results[P.OUTPUT_TABLE], newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
         self.fill_table(rows)
-        self.last_report = results.get("OUTPUT_HTML")
+        self.last_report = results.get(P.OUTPUT_HTML)
         self.report_button.setEnabled(bool(self.last_report))
-        self.status.setText(f"Evaluated: RMSE {results['RMSE']:.3f}, SSIM {results['SSIM']:.3f}")
+        self.status.setText(f"Evaluated: RMSE {results[P.RMSE]:.3f}, SSIM {results[P.SSIM]:.3f}")
 
     def fill_table(self, rows):
-        cols = ["region", "N", "RMSE", "MAE", "BIAS", "SSIM", "PSNR", "SAM", "CC", "ERGAS"]
+        cols = ["region", "N", *METRICS]  # the columns of evaluate's OUTPUT_TABLE
         self.table.setColumnCount(len(cols))
         self.table.setHorizontalHeaderLabels(cols)
         self.table.setRowCount(len(rows))
