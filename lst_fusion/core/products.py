@@ -175,18 +175,66 @@ def _modis_date(path, explicit):
     return require_date(path, explicit)
 
 
-def _finish(kelvin, grid, output, unit, date, source, parameter):
-    if unit not in UNITS:
-        raise LstFusionError("UNIT", f"unit must be one of {UNITS}")
+def clear_percent_of(kelvin, inside=None):
+    """% of finite pixels, over ``inside`` (a boolean mask, e.g. an AOI polygon) when given."""
     valid = np.isfinite(kelvin)
-    if not valid.any():
-        raise LstFusionError(parameter, f"{os.path.basename(str(source))}: no clear pixel (all fill or masked by QC)")
-    clear_percent = float(100.0 * valid.sum() / valid.size)
-    out = kelvin - KELVIN_OFFSET if unit == "celsius" else kelvin
+    if inside is not None:
+        n = int(inside.sum())
+        return float(100.0 * (valid & inside).sum() / n) if n else 0.0
+    return float(100.0 * valid.sum() / valid.size)
+
+
+def lst_tags(unit, date, source, clear_percent, extra=None):
+    """The tags every imported LST raster carries (import_modis, import_landsat, search_download)."""
     tags = {"LST_UNIT": unit, "ACQUISITION_DATE": date.isoformat(), "SOURCE": os.path.basename(str(source)),
             "CLEAR_PERCENT": f"{clear_percent:.3f}"}
-    write_raster(output, out.astype(np.float32), grid, tags=tags, description=f"LST ({unit})")
+    tags.update(extra or {})
+    return tags
+
+
+def to_unit(kelvin, unit):
+    if unit not in UNITS:
+        raise LstFusionError("UNIT", f"unit must be one of {UNITS}")
+    return kelvin - KELVIN_OFFSET if unit == "celsius" else kelvin
+
+
+def _finish(kelvin, grid, output, unit, date, source, parameter):
+    out = to_unit(kelvin, unit)
+    if not np.isfinite(kelvin).any():
+        raise LstFusionError(parameter, f"{os.path.basename(str(source))}: no clear pixel (all fill or masked by QC)")
+    clear_percent = clear_percent_of(kelvin)
+    write_raster(output, out.astype(np.float32), grid, tags=lst_tags(unit, date, source, clear_percent),
+                 description=f"LST ({unit})")
     return {"OUTPUT": output, "CLEAR_PERCENT": clear_percent, "DATE": date.isoformat()}
+
+
+def modis_kelvin(dn, dn_nodata, qc, source, parameter="INPUT", scale=MODIS_SCALE, offset=0.0, fill=MODIS_FILL):
+    """MOD11A1/MYD11A1 LST DN (and its QC byte, or None) -> Kelvin with fill, cloudy and poor pixels as NaN.
+
+    The one implementation of the MODIS rules: import_modis and search_download both call it."""
+    kelvin = dn_to_kelvin(dn, scale, offset, fill)
+    if np.issubdtype(np.asarray(dn).dtype, np.floating) and dn_nodata is not None:
+        kelvin[dn == dn_nodata] = np.nan
+    _check_dn(dn, np.isfinite(kelvin), scale, offset, parameter, "MODIS", source)
+    _check_plausible(kelvin, parameter, "MODIS")
+    if qc is not None:
+        kelvin[~modis_qc_clear(qc)] = np.nan
+    return kelvin
+
+
+def landsat_kelvin(dn, dn_nodata, qa, source, parameter="INPUT", scale=LANDSAT_SCALE, offset=LANDSAT_OFFSET,
+                   fill=LANDSAT_FILL, qa_bits=LANDSAT_QA_BITS):
+    """Landsat C2 L2 ST_B10 DN (and QA_PIXEL, or None) -> Kelvin with fill and flagged pixels as NaN.
+
+    The one implementation of the Landsat rules: import_landsat and search_download both call it."""
+    kelvin = dn_to_kelvin(dn, scale, offset, fill)
+    if np.issubdtype(np.asarray(dn).dtype, np.floating) and dn_nodata is not None:
+        kelvin[dn == dn_nodata] = np.nan
+    _check_dn(dn, np.isfinite(kelvin), scale, offset, parameter, "Landsat", source)
+    _check_plausible(kelvin, parameter, "Landsat")
+    if qa is not None:
+        kelvin[~landsat_qa_clear(qa, qa_bits)] = np.nan
+    return kelvin
 
 
 def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", scale=MODIS_SCALE,
@@ -203,15 +251,12 @@ def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", sc
     lst_src, qc_auto = _resolve_modis(lst_path, layer)
     qc_src = qc_path or (qc_auto if use_qc else None)
     dn = read_raster(lst_src, "INPUT", raw=True)
-    kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
-    if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:
-        kelvin[dn.data == dn.nodata] = np.nan
-    _check_dn(dn.data, np.isfinite(kelvin), scale, offset, "INPUT", "MODIS", lst_path)
-    _check_plausible(kelvin, "INPUT", "MODIS")
+    qc = None
     if qc_src and use_qc:
         qc = read_raster(qc_src, "QC", raw=True)
         check_same_grid({"INPUT": dn.grid, "QC": qc.grid})
-        kelvin[~modis_qc_clear(qc.data)] = np.nan
+    kelvin = modis_kelvin(dn.data, dn.nodata, qc.data if qc is not None else None, lst_path, "INPUT", scale, offset,
+                          fill)
     return _finish(kelvin, dn.grid, output, unit, d, lst_path, "INPUT")
 
 
@@ -285,13 +330,10 @@ def import_landsat(st_path, output, qa_path=None, unit="celsius", scale=LANDSAT_
     """
     d = _landsat_date(st_path, date)
     dn = read_raster(st_path, "INPUT", raw=True)
-    kelvin = dn_to_kelvin(dn.data, scale, offset, fill)
-    if np.issubdtype(dn.data.dtype, np.floating) and dn.nodata is not None:
-        kelvin[dn.data == dn.nodata] = np.nan
-    _check_dn(dn.data, np.isfinite(kelvin), scale, offset, "INPUT", "Landsat", st_path)
-    _check_plausible(kelvin, "INPUT", "Landsat")
+    qa = None
     if qa_path:
         qa = read_raster(qa_path, "QA", raw=True)
         check_same_grid({"INPUT": dn.grid, "QA": qa.grid})
-        kelvin[~landsat_qa_clear(qa.data, qa_bits)] = np.nan
+    kelvin = landsat_kelvin(dn.data, dn.nodata, qa.data if qa is not None else None, st_path, "INPUT", scale, offset,
+                            fill, qa_bits)
     return _finish(kelvin, dn.grid, output, unit, d, st_path, "INPUT")

@@ -1,0 +1,657 @@
+"""Search a STAC API for MOD11A1/MYD11A1 and Landsat C2 L2 items and read only the area of interest.
+
+QGIS-free: the Processing algorithm ``lstfusion:search_download``, the dock's
+Download section, scripts and tests call :func:`search_download`.
+
+* Search: pystac-client (an optional package, :mod:`core.install_hints`) on any
+  STAC API; HTTP 429/5xx are retried with exponential backoff, timeouts and
+  broken answers too.
+* Signing: where the API needs it (Microsoft's Planetary Computer, or any API
+  with a token endpoint given as ``token_url``) each asset URL gets a
+  short-lived token, fetched once per collection and fetched again when the
+  storage refuses it.
+* Reading: the COG assets are opened through GDAL's ``/vsicurl/``, which reads
+  the header and then only the tiles under the area of interest with HTTP range
+  requests, at native resolution.
+* Values: the one implementation of the product rules, :func:`products.modis_kelvin`
+  and :func:`products.landsat_kelvin` (scale, fill, QC/QA bits), as ``import_modis``
+  and ``import_landsat`` apply them; the clear percentage is counted on the data,
+  inside the AOI polygon.
+* Files: ``OUTPUT/MOD11A1/MOD11A1_YYYYMMDD.tif``, ``OUTPUT/MYD11A1/...``,
+  ``OUTPUT/landsat/LC08_YYYYMMDD.tif`` (LC09 for Landsat 9), one per sensor folder
+  and date (items of one date are mosaicked onto the folder's grid), written
+  atomically; ``downloads.csv`` lists every item with its status and reason.
+  Every Landsat file of a run shares one grid, as ``fuse_series`` needs.
+* Resumable: a re-run with the same items, AOI and settings keeps the files it
+  finds complete and reads only the rest.
+"""
+import csv
+import datetime as _dt
+import hashlib
+import io as _io
+import json
+import math
+import os
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import products
+from .errors import LstFusionError, check_cancel
+from .io import Grid, atomic_write_text, modis_sphere_crs, write_raster
+
+PLANETARY_COMPUTER = "https://planetarycomputer.microsoft.com/api/stac/v1"
+PLANETARY_COMPUTER_TOKENS = "https://planetarycomputer.microsoft.com/api/sas/v1/token"
+
+
+@dataclass(frozen=True)
+class Sensor:
+    """One sensor as a STAC API serves it: the one table the algorithm, the dock and the docs read."""
+
+    name: str        # the SENSORS option shown to the user
+    collection: str  # STAC collection id (Planetary Computer's)
+    platform: str    # the item's ``platform`` property
+    product: str     # "MODIS" or "Landsat": which product rules apply
+    folder: str      # sub-folder of OUTPUT
+    prefix: str      # file name prefix, then _YYYYMMDD.tif
+    lst_asset: str
+    qa_asset: str
+
+
+SENSORS = (
+    Sensor("MODIS Terra", "modis-11A1-061", "terra", "MODIS", "MOD11A1", "MOD11A1", "LST_Day_1km", "QC_Day"),
+    Sensor("MODIS Aqua", "modis-11A1-061", "aqua", "MODIS", "MYD11A1", "MYD11A1", "LST_Day_1km", "QC_Day"),
+    Sensor("Landsat 8", "landsat-c2-l2", "landsat-8", "Landsat", "landsat", "LC08", "lwir11", "qa_pixel"),
+    Sensor("Landsat 9", "landsat-c2-l2", "landsat-9", "Landsat", "landsat", "LC09", "lwir11", "qa_pixel"),
+)
+SENSOR_NAMES = [s.name for s in SENSORS]
+BY_NAME = {s.name: s for s in SENSORS}
+# statuses of downloads.csv; the first two count as complete on a re-run
+COMPLETE = ("downloaded", "kept")
+STATUSES = COMPLETE + ("rejected", "skipped", "failed", "found")
+CSV_FIELDS = ("item_id", "collection", "sensor", "date", "cloud_cover", "clear_percent", "status", "reason", "file",
+              "key")
+RETRIABLE_HTTP = (429, 500, 502, 503, 504)
+
+
+@dataclass
+class Item:
+    """A found STAC item, reduced to what the download needs."""
+
+    item_id: str
+    collection: str
+    sensor: Sensor
+    date: _dt.date
+    cloud_cover: float
+    assets: dict = field(default_factory=dict)  # asset key -> href
+
+    def missing_assets(self):
+        return [a for a in (self.sensor.lst_asset, self.sensor.qa_asset) if a not in self.assets]
+
+
+class TransientError(Exception):
+    """A network problem worth another try (HTTP 429/5xx, a timeout, a cut-off answer)."""
+
+
+class RefusedError(Exception):
+    """The storage refused the (signed) URL: HTTP 401/403."""
+
+
+# -- search ------------------------------------------------------------------------------------------------------
+
+def require_pystac_client():
+    try:
+        import pystac_client  # noqa: F401
+    except Exception:
+        from .install_hints import missing
+
+        raise LstFusionError("", missing("pystac_client")) from None
+
+
+def api_root(url):
+    """The API root for a root or ``/search`` URL ("any STAC API search endpoint works")."""
+    url = str(url or "").strip().rstrip("/")
+    if not url:
+        raise LstFusionError("STAC_URL", f"no STAC API address given (Planetary Computer: {PLANETARY_COMPUTER})")
+    if not url.lower().startswith(("http://", "https://")):
+        raise LstFusionError("STAC_URL", f"{url!r} is not an http(s) address of a STAC API (Planetary Computer: "
+                                         f"{PLANETARY_COMPUTER})")
+    return url[: -len("/search")] if url.endswith("/search") else url
+
+
+def _api_error(url, exc):
+    """One sentence for a failed search: offline, a wrong address, or an API that answered an error."""
+    status = getattr(exc, "status_code", None)
+    text = str(exc)
+    if status == 404:
+        return LstFusionError("STAC_URL", f"{url} answered HTTP 404 (not found): this is not a STAC API; give the "
+                                          f"API root or its /search endpoint, e.g. {PLANETARY_COMPUTER}")
+    if status is not None:
+        return LstFusionError("STAC_URL", f"{url} answered HTTP {status} to the search even after retries; try "
+                                          "again later")
+    low = text.lower()
+    if any(w in low for w in ("name or service not known", "failed to resolve", "nodename nor servname",
+                              "temporary failure in name resolution", "connection refused", "max retries exceeded",
+                              "network is unreachable", "no route to host", "connection aborted")):
+        return LstFusionError("STAC_URL", f"cannot reach {url} (offline, or a wrong address?); check the address and "
+                                          "the network connection")
+    if "timed out" in low or "timeout" in low:
+        return LstFusionError("STAC_URL", f"{url} did not answer in time, even after retries; try again later")
+    if any(w in low for w in ("expecting", "delimiter", "json", "unterminated", "decode")):
+        return LstFusionError("STAC_URL", f"{url} did not answer with STAC JSON (a web page, a wrong address, or a "
+                                          "broken answer?); give the API root or its /search endpoint")
+    return LstFusionError("STAC_URL", f"the search at {url} failed: {text.splitlines()[0][:200] if text else exc!r}")
+
+
+def _item_date(props, item_id):
+    for key in ("datetime", "start_datetime"):
+        v = props.get(key)
+        if v:
+            return _dt.datetime.fromisoformat(str(v).replace("Z", "+00:00")).date()
+    from .dates import parse_date
+
+    d = parse_date(item_id)
+    if d is None:
+        raise LstFusionError("STAC_URL", f"item {item_id} has no datetime")
+    return d
+
+
+def _sensor_of(collection, props, item_id, wanted):
+    platform = str(props.get("platform", "")).lower()
+    for s in wanted:
+        if s.collection != collection:
+            continue
+        if platform == s.platform or (not platform and item_id.upper().startswith(s.prefix[:3])):
+            return s
+    return None
+
+
+def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, retries=4, backoff=1.0, log=None):
+    """[Item] of the wanted sensors whose footprint meets ``bbox`` (lon/lat) between ``start`` and ``end``.
+
+    Landsat items above ``max_cloud`` % scene cloud are left out (by the API's query extension and again here)."""
+    require_pystac_client()
+    from pystac_client import Client
+    from pystac_client.exceptions import APIError
+    from pystac_client.stac_api_io import StacApiIO
+    from urllib3 import Retry
+
+    root = api_root(stac_url)
+    wanted = [BY_NAME[s] if isinstance(s, str) else s for s in sensors]
+    if not wanted:
+        raise LstFusionError("SENSORS", "choose at least one sensor")
+    retry = Retry(total=retries, connect=0, backoff_factor=backoff, status_forcelist=RETRIABLE_HTTP,
+                  allowed_methods=None, raise_on_status=False)
+    found = []
+    for collection in sorted({s.collection for s in wanted}):
+        platforms = sorted({s.platform for s in wanted if s.collection == collection})
+        query = {"platform": {"in": platforms}}
+        landsat = any(s.product == "Landsat" for s in wanted if s.collection == collection)
+        if landsat and max_cloud < 100:
+            query["eo:cloud_cover"] = {"lte": float(max_cloud)}
+        for attempt in range(retries + 1):
+            try:
+                client = Client.open(root, stac_io=StacApiIO(max_retries=retry, timeout=timeout))
+                dicts = list(client.search(collections=[collection], bbox=list(bbox),
+                                           datetime=f"{start.isoformat()}/{end.isoformat()}", query=query,
+                                           limit=100).items_as_dicts())
+                break
+            except (APIError, ValueError, NotImplementedError, TypeError) as exc:
+                status = getattr(exc, "status_code", None)
+                transient = status in RETRIABLE_HTTP or (status is None and _looks_transient(str(exc)))
+                if not transient or attempt == retries:
+                    if isinstance(exc, NotImplementedError):
+                        raise LstFusionError("STAC_URL", f"{root} is a STAC catalog without item search (/search); "
+                                                         "give the address of a STAC API") from None
+                    raise _api_error(root, exc) from None
+                if log:
+                    log(f"search: {str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}; "
+                        f"retry {attempt + 1} of {retries}")
+                time.sleep(backoff * 2 ** attempt)
+        for d in dicts:
+            props = d.get("properties", {})
+            sensor = _sensor_of(d.get("collection", collection), props, d.get("id", ""), wanted)
+            if sensor is None:
+                continue
+            cloud = props.get("eo:cloud_cover")
+            cloud = float(cloud) if cloud is not None else float("nan")
+            if sensor.product == "Landsat" and math.isfinite(cloud) and cloud > max_cloud:
+                continue
+            date = _item_date(props, d["id"])
+            if not start <= date <= end:
+                continue
+            assets = {k: v["href"] for k, v in d.get("assets", {}).items() if isinstance(v, dict) and "href" in v}
+            found.append(Item(d["id"], d.get("collection", collection), sensor, date, cloud, assets))
+    found.sort(key=lambda it: (it.date, it.sensor.folder, it.item_id))
+    return found
+
+
+def _looks_transient(text):
+    low = text.lower()
+    return any(w in low for w in ("timed out", "timeout", "incomplete", "connection broken", "chunked", "reset by peer",
+                                  "remotedisconnected", "expecting", "delimiter", "unterminated", "decode"))
+
+
+# -- signing -----------------------------------------------------------------------------------------------------
+
+class Signer:
+    """Appends a short-lived token (Planetary Computer's SAS scheme) to asset URLs.
+
+    ``token_url``: the token endpoint; ``GET {token_url}/{collection}`` answers
+    ``{"token": "...", "msft:expiry": "..."}``. None = no signing."""
+
+    def __init__(self, token_url=None, timeout=30.0, retries=4, backoff=1.0):
+        self.token_url = token_url.rstrip("/") if token_url else None
+        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self._tokens = {}
+
+    def token(self, collection, fresh=False):
+        if fresh:
+            self._tokens.pop(collection, None)
+        if collection not in self._tokens:
+            url = f"{self.token_url}/{collection}"
+            body = _get_json(url, self.timeout, self.retries, self.backoff, "TOKEN_URL")
+            if not isinstance(body, dict) or not body.get("token"):
+                raise LstFusionError("TOKEN_URL", f"{url} answered without a token; check TOKEN_URL")
+            self._tokens[collection] = str(body["token"]).lstrip("?")
+        return self._tokens[collection]
+
+    def sign(self, href, collection, fresh=False):
+        if not self.token_url or not href.lower().startswith(("http://", "https://")):
+            return href
+        return href + ("&" if "?" in href else "?") + self.token(collection, fresh)
+
+
+def signer_for(stac_url, token_url=None, **kw):
+    """The signer an API needs: ``token_url`` when given, Planetary Computer's for its API, else none."""
+    if token_url:
+        return Signer(token_url, **kw)
+    host = urllib.parse.urlparse(api_root(stac_url)).netloc.lower()
+    return Signer(PLANETARY_COMPUTER_TOKENS if host == "planetarycomputer.microsoft.com" else None, **kw)
+
+
+def _get_json(url, timeout, retries, backoff, parameter):
+    for attempt in range(retries + 1):
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as r:
+                return json.loads(r.read().decode("utf-8"))
+        except urllib.error.HTTPError as exc:
+            if exc.code not in RETRIABLE_HTTP or attempt == retries:
+                raise LstFusionError(parameter, f"{url} answered HTTP {exc.code}; check {parameter}") from None
+        except urllib.error.URLError as exc:
+            if attempt == retries:
+                raise LstFusionError(parameter, f"cannot reach {url} ({exc.reason}); check the address and the "
+                                                "network connection") from None
+        except (TimeoutError, ValueError, OSError):
+            if attempt == retries:
+                raise LstFusionError(parameter, f"{url} gave no usable answer, even after retries") from None
+        time.sleep(backoff * 2 ** attempt)
+
+
+# -- windowed reading ---------------------------------------------------------------------------------------------
+
+def gdal_http_env(timeout=30.0, retries=4, backoff=1.0):
+    """GDAL options for range reads of remote COGs: no directory listing, retries with backoff on 429/5xx."""
+    return dict(GDAL_DISABLE_READDIR_ON_OPEN="EMPTY_DIR", CPL_VSIL_CURL_ALLOWED_EXTENSIONS=".tif,.TIF,.tiff,.TIFF",
+                GDAL_HTTP_TIMEOUT=str(int(math.ceil(timeout))), GDAL_HTTP_CONNECTTIMEOUT=str(int(math.ceil(timeout))),
+                GDAL_HTTP_MAX_RETRY=str(retries), GDAL_HTTP_RETRY_DELAY=str(backoff), GDAL_HTTP_MERGE_CONSECUTIVE_RANGES="YES",
+                VSI_CACHE="FALSE", GDAL_HTTP_UNSAFESSL="NO")
+
+
+def _clear_curl_cache():
+    try:
+        from osgeo import gdal
+
+        gdal.VSICurlClearCache()
+    except Exception:  # no GDAL bindings: a new process has an empty cache anyway
+        pass
+
+
+def _classify(exc):
+    """A rasterio/GDAL error on a remote file -> RefusedError, TransientError, or the error itself."""
+    text = str(exc)
+    low = text.lower()
+    if any(f"{c}" in low for c in ("http response code: 403", "http response code: 401", "http error code: 403",
+                                   "http error code : 403", "http error code: 401")) or " 403" in low:
+        return RefusedError(text)
+    if any(f"code: {c}" in low or f"code : {c}" in low for c in RETRIABLE_HTTP) or _looks_transient(text) or \
+            "partial file" in low or "bytes remaining" in low or "not recognized as" in low or \
+            "read error" in low or "tiffreadencoded" in low or "failed to read" in low or "ireadblock" in low:
+        return TransientError(text)
+    if any(w in low for w in ("couldn't connect", "could not resolve", "connection refused")):
+        return TransientError(text)
+    return exc
+
+
+def _grid_window(grid, ds_transform, ds_width, ds_height):
+    """(rows, cols) slices of the dataset and of the grid where they overlap, or None; grids must be aligned."""
+    a, e = ds_transform.a, ds_transform.e
+    col0 = int(round((grid.transform.c - ds_transform.c) / a))
+    row0 = int(round((grid.transform.f - ds_transform.f) / e))
+    c_lo, c_hi = max(col0, 0), min(col0 + grid.width, ds_width)
+    r_lo, r_hi = max(row0, 0), min(row0 + grid.height, ds_height)
+    if c_lo >= c_hi or r_lo >= r_hi:
+        return None
+    return (slice(r_lo, r_hi), slice(c_lo, c_hi)), (slice(r_lo - row0, r_hi - row0), slice(c_lo - col0, c_hi - col0))
+
+
+def aligned(grid, crs, transform, tol=1e-6):
+    """True when a dataset's pixels are the grid's pixels (same CRS and size, origins a whole pixel apart)."""
+    if grid.crs != crs or abs(grid.transform.a - transform.a) > tol * abs(transform.a) or \
+            abs(grid.transform.e - transform.e) > tol * abs(transform.e) or grid.transform.b or grid.transform.d:
+        return False
+    fx = (grid.transform.c - transform.c) / transform.a
+    fy = (grid.transform.f - transform.f) / transform.e
+    return abs(fx - round(fx)) < 1e-3 and abs(fy - round(fy)) < 1e-3
+
+
+def aoi_grid(crs, transform, aoi):
+    """The grid of whole dataset pixels covering the AOI (GeoJSON geometry in lon/lat), in the dataset's CRS."""
+    from affine import Affine
+    from rasterio.warp import transform_geom
+
+    geom = transform_geom("EPSG:4326", crs, aoi)
+    xs, ys = _coords(geom)
+    a, e = transform.a, transform.e
+    c0 = math.floor((min(xs) - transform.c) / a + 1e-9)
+    c1 = math.ceil((max(xs) - transform.c) / a - 1e-9)
+    r0 = math.floor((max(ys) - transform.f) / e + 1e-9)
+    r1 = math.ceil((min(ys) - transform.f) / e - 1e-9)
+    t = transform * Affine.translation(c0, r0)
+    return Grid(crs, t, max(c1 - c0, 1), max(r1 - r0, 1))
+
+
+def _coords(geom):
+    pts = []
+
+    def walk(c):
+        if c and isinstance(c[0], (int, float)):
+            pts.append(c)
+        else:
+            for x in c:
+                walk(x)
+
+    walk(geom["coordinates"])
+    return [p[0] for p in pts], [p[1] for p in pts]
+
+
+def aoi_mask(grid, aoi):
+    """True inside the AOI polygon (pixel centres; all touched pixels for an AOI smaller than a pixel)."""
+    from rasterio.features import geometry_mask
+    from rasterio.warp import transform_geom
+
+    geom = transform_geom("EPSG:4326", grid.crs, aoi)
+    inside = ~geometry_mask([geom], grid.shape, grid.transform)
+    if not inside.any():
+        inside = ~geometry_mask([geom], grid.shape, grid.transform, all_touched=True)
+    return inside
+
+
+def _read_band(href, grid, fill):
+    """The asset's values on ``grid`` (aligned), fill outside the asset; (array, nodata, crs, transform)."""
+    import rasterio
+
+    with rasterio.open("/vsicurl/" + href if href.lower().startswith("http") else href) as ds:
+        crs, _ = modis_sphere_crs(ds.crs)
+        if grid is None:
+            return None, ds.nodata, crs, ds.transform, ds.dtypes[0], (ds.width, ds.height)
+        win = _grid_window(grid, ds.transform, ds.width, ds.height)
+        out = np.full(grid.shape, fill, dtype=ds.dtypes[0])
+        if win is not None:
+            (rs, cs), (gr, gc) = win
+            from rasterio.windows import Window
+
+            out[gr, gc] = ds.read(1, window=Window.from_slices(rs, cs))
+        return out, ds.nodata, crs, ds.transform, ds.dtypes[0], (ds.width, ds.height)
+
+
+def read_item(item, aoi, grid, signer, qa_bits=products.LANDSAT_QA_BITS):
+    """Kelvin of one item on ``grid`` (None: the item's own grid over the AOI), NaN where fill/cloudy/outside.
+
+    Reads only the tiles under the AOI (range requests). Returns (kelvin, grid)."""
+    s = item.sensor
+    lst = signer.sign(item.assets[s.lst_asset], item.collection)
+    qa = signer.sign(item.assets[s.qa_asset], item.collection)
+    _, _, crs, transform, _, _ = _read_band(lst, None, 0)
+    own = aoi_grid(crs, transform, aoi)
+    target = grid or own
+    read_on = target if aligned(target, crs, transform) else own
+    fill = products.MODIS_FILL if s.product == "MODIS" else products.LANDSAT_FILL
+    dn, nodata, _, _, _, _ = _read_band(lst, read_on, fill)
+    qc, _, _, _, _, _ = _read_band(qa, read_on, 2 if s.product == "MODIS" else 1)  # outside: "not produced"/fill
+    if s.product == "MODIS":
+        kelvin = products.modis_kelvin(dn, nodata, qc, item.item_id, "STAC_URL")
+    else:
+        kelvin = products.landsat_kelvin(dn, nodata, qc, item.item_id, "STAC_URL", qa_bits=qa_bits)
+    if read_on is not target:
+        from rasterio.warp import Resampling, reproject
+
+        out = np.full(target.shape, np.nan, dtype=np.float64)
+        reproject(kelvin, out, src_transform=read_on.transform, src_crs=read_on.crs, dst_transform=target.transform,
+                  dst_crs=target.crs, resampling=Resampling.nearest, src_nodata=np.nan, dst_nodata=np.nan)
+        kelvin = out
+    return kelvin, target
+
+
+def read_with_retries(item, aoi, grid, signer, retries=4, backoff=1.0, log=None, cancel=None, **kw):
+    """:func:`read_item` with another try (and backoff) on transient errors and a fresh token when refused."""
+    import rasterio
+    from rasterio.errors import RasterioError
+
+    refreshed = False
+    attempt = 0
+    while True:
+        check_cancel(cancel)
+        try:
+            with rasterio.Env(**gdal_http_env(signer.timeout, 0, backoff)):
+                return read_item(item, aoi, grid, signer, **kw)
+        except (RasterioError, OSError) as exc:
+            err = _classify(exc)
+            _clear_curl_cache()
+            if isinstance(err, RefusedError) and signer.token_url and not refreshed:
+                refreshed = True
+                if log:
+                    log(f"{item.item_id}: the storage refused the signed URL; asking {signer.token_url} for a new "
+                        "token")
+                signer.token(item.collection, fresh=True)
+                continue
+            if isinstance(err, RefusedError):
+                raise RefusedError(err) from None
+            if not isinstance(err, TransientError) or attempt >= retries:
+                raise TransientError(_short(exc)) from None
+            attempt += 1
+            if log:
+                log(f"{item.item_id}: {_short(exc)}; retry {attempt} of {retries}")
+            time.sleep(backoff * 2 ** (attempt - 1))
+
+
+def _short(exc):
+    text = " ".join(str(exc).split())
+    return text[:200] if text else type(exc).__name__
+
+
+# -- the download -------------------------------------------------------------------------------------------------
+
+def read_csv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_csv(path, rows):
+    buf = _io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+    atomic_write_text(path, buf.getvalue())
+
+
+def _group_key(items, aoi, grid, min_clear, unit, qa_bits):
+    text = json.dumps({"items": sorted(i.item_id for i in items), "aoi": aoi, "min_clear": float(min_clear),
+                       "unit": unit, "qa_bits": list(qa_bits),
+                       "grid": [grid.crs.to_wkt() if grid else "", list(grid.transform)[:6] if grid else [],
+                                grid.width if grid else 0, grid.height if grid else 0]}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _existing_grid(output, folder, rows):
+    from .io import read_grid
+
+    for r in rows:
+        f = r.get("file") or ""
+        if r.get("status") in COMPLETE and f.startswith(folder + "/") and os.path.exists(os.path.join(output, f)):
+            return read_grid(os.path.join(output, f), "OUTPUT")
+    return None
+
+
+def output_name(sensor, date):
+    return f"{sensor.folder}/{sensor.prefix}_{date.strftime('%Y%m%d')}.tif"
+
+
+def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0, min_clear=0.0, unit="celsius",
+                    token_url=None, list_only=False, qa_bits=products.LANDSAT_QA_BITS, timeout=30.0, retries=4,
+                    backoff=1.0, progress=None, cancel=None, log=None):
+    """Search, read the AOI windows, write the dated files and downloads.csv; returns a summary dict.
+
+    ``aoi``: GeoJSON polygon (or multipolygon) in lon/lat; ``start``/``end``: dates. ``list_only`` searches
+    and reads the windows to report each item's clear % but writes no raster."""
+    log = log or (lambda _m: None)
+    progress = progress or (lambda _p, _m=None: None)
+    if end < start:
+        raise LstFusionError("END", f"{end.isoformat()} is before START {start.isoformat()}")
+    xs, ys = _coords(aoi)
+    bbox = (min(xs), min(ys), max(xs), max(ys))
+    progress(0, f"searching {api_root(stac_url)}")
+    items = search(stac_url, bbox, start, end, sensors, max_cloud, timeout, retries, backoff, log)
+    log(f"{len(items)} item(s) found between {start.isoformat()} and {end.isoformat()}")
+    signer = signer_for(stac_url, token_url, timeout=timeout, retries=retries, backoff=backoff)
+    os.makedirs(output, exist_ok=True)
+    csv_path = os.path.join(output, "downloads.csv")
+    before = read_csv(csv_path)
+    old = {r["item_id"]: r for r in before}
+    rows = {r["item_id"]: r for r in before}  # rows of items not found this time stay as they were
+    groups = {}
+    for it in items:
+        groups.setdefault((it.sensor.folder, it.date), []).append(it)
+    grids = {}
+    files = {}
+    done = 0
+    for (folder, date), group in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        check_cancel(cancel)
+        sensor = group[0].sensor
+        name = output_name(sensor, date)
+        path = os.path.join(output, name)
+        if folder not in grids:
+            grids[folder] = _existing_grid(output, folder, before)
+        usable = []
+        for it in group:
+            base = {"item_id": it.item_id, "collection": it.collection, "sensor": it.sensor.name,
+                    "date": it.date.isoformat(),
+                    "cloud_cover": "" if not math.isfinite(it.cloud_cover) else f"{it.cloud_cover:.2f}",
+                    "clear_percent": "", "file": "", "key": ""}
+            miss = it.missing_assets()
+            if miss:
+                rows[it.item_id] = dict(base, status="skipped", reason=f"asset {', '.join(miss)} missing in the item")
+                log(f"{it.item_id}: skipped, asset {', '.join(miss)} missing")
+            else:
+                rows[it.item_id] = base
+                usable.append(it)
+        if not usable:
+            done += len(group)
+            progress(100.0 * done / max(len(items), 1), f"{date.isoformat()} {folder}: nothing to read")
+            continue
+        key = _group_key(usable, aoi, grids[folder], min_clear, unit, qa_bits)
+        prev = [old.get(it.item_id) for it in usable]
+        if all(p and p.get("key") == key for p in prev):
+            statuses = {p["status"] for p in prev}
+            if statuses <= set(COMPLETE) and os.path.exists(path) and not list_only:
+                for it, p in zip(usable, prev):
+                    rows[it.item_id] = dict(p, status="kept", reason="complete from an earlier run")
+                files.setdefault(folder, []).append(path)
+                done += len(group)
+                progress(100.0 * done / max(len(items), 1), f"{date.isoformat()} {folder}: kept (complete)")
+                continue
+            if statuses == {"rejected"}:
+                for it, p in zip(usable, prev):
+                    rows[it.item_id] = p
+                done += len(group)
+                progress(100.0 * done / max(len(items), 1), f"{date.isoformat()} {folder}: rejected earlier")
+                continue
+        mosaic, grid, failures = None, grids[folder], []
+        for it in usable:
+            check_cancel(cancel)
+            try:
+                kelvin, grid = read_with_retries(it, aoi, grid, signer, retries, backoff, log, cancel, qa_bits=qa_bits)
+            except TransientError as exc:
+                failures.append(it)
+                rows[it.item_id].update(status="failed", reason=f"{exc} (after {retries} retries; run again to retry)")
+                log(f"{it.item_id}: failed: {exc}")
+                continue
+            except RefusedError:
+                write_csv(csv_path, _ordered(rows))
+                how = (f"even after a fresh token from {signer.token_url}: the token is expired or not valid; run "
+                       "again later, or check TOKEN_URL") if signer.token_url else \
+                    "(HTTP 403): the API needs signed URLs; give its token endpoint as TOKEN_URL"
+                raise LstFusionError("STAC_URL", f"the storage refused to serve {it.item_id}'s "
+                                                 f"{it.sensor.lst_asset} asset {how}") from None
+            except LstFusionError as exc:  # values that are not the product's LST
+                failures.append(it)
+                rows[it.item_id].update(status="failed", reason=exc.message)
+                log(f"{it.item_id}: failed: {exc.message}")
+                continue
+            grids[folder] = grids[folder] or grid
+            mosaic = kelvin if mosaic is None else np.where(np.isfinite(mosaic), mosaic, kelvin)
+            done += 1
+            progress(100.0 * done / max(len(items), 1), f"{it.item_id}: read")
+        done += len(failures)
+        ok = [it for it in usable if it not in failures]
+        if mosaic is None:
+            write_csv(csv_path, _ordered(rows))
+            continue
+        clear = products.clear_percent_of(mosaic, aoi_mask(grid, aoi))
+        key = _group_key(usable, aoi, grids[folder], min_clear, unit, qa_bits)
+        for it in ok:
+            rows[it.item_id].update(clear_percent=f"{clear:.2f}", key=key if not failures else "")
+        if list_only:
+            for it in ok:
+                rows[it.item_id].update(status="found", reason="listed; not downloaded (LIST_ONLY)")
+        elif clear <= 0 or clear < min_clear:
+            why = "no clear pixel in the AOI" if clear <= 0 else f"clear {clear:.1f} % < MIN_CLEAR {min_clear:g} %"
+            for it in ok:
+                rows[it.item_id].update(status="rejected", reason=why)
+            log(f"{date.isoformat()} {folder}: rejected, {why}")
+        else:
+            tags = products.lst_tags(unit, date, ",".join(it.item_id for it in ok), clear,
+                                     {"STAC_ITEMS": ",".join(it.item_id for it in ok), "STAC_API": api_root(stac_url),
+                                      "SENSOR": sensor.name, "PRODUCT": "MOD11A1" if folder == "MOD11A1" else
+                                      "MYD11A1" if folder == "MYD11A1" else "Landsat C2 L2 ST_B10"})
+            write_raster(path, products.to_unit(mosaic, unit).astype(np.float32), grid, tags=tags,
+                         description=f"LST ({unit})")
+            files.setdefault(folder, []).append(path)
+            for it in ok:
+                rows[it.item_id].update(status="downloaded", reason="", file=name)
+            log(f"{date.isoformat()} {folder}: {clear:.1f} % clear -> {name}")
+        write_csv(csv_path, _ordered(rows))
+    write_csv(csv_path, _ordered(rows))
+    progress(100, "done")
+    counts = {s: sum(r["status"] == s for r in rows.values()) for s in STATUSES}
+    return {"OUTPUT": output, "DOWNLOADS_CSV": csv_path, "ITEMS": items, "ROWS": _ordered(rows), "FILES": files,
+            "COUNTS": counts}
+
+
+def _ordered(rows):
+    return sorted(rows.values(), key=lambda r: (r.get("date", ""), r.get("sensor", ""), r.get("item_id", "")))
+
+
+def product_files(result, product):
+    """The files a run wrote or kept for one product ("MODIS": Terra, else Aqua; "Landsat"), date order."""
+    files = result["FILES"]
+    if product == "Landsat":
+        return sorted(files.get("landsat", []))
+    return sorted(files.get("MOD11A1") or files.get("MYD11A1") or [])
