@@ -36,6 +36,7 @@ from .conventions import ProcessingConventions
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
 
 GROUPS = {
+    "download": "Download",
     "preprocessing": "Preprocessing",
     "classical": "Fusion (classical)",
     "deep": "Fusion (deep learning)",

@@ -54,6 +54,7 @@ COMMON_HELP = {
 # words people type in the Toolbox search; every algorithm has these, plus its group's and its own TAGS
 PROVIDER_TAGS = ("land surface temperature", "LST", "temperature", "MODIS", "Landsat", "thermal")
 GROUP_TAGS = {
+    "download": ("download", "search", "STAC", "import", "cloud"),
     "preprocessing": ("import", "preprocessing", "cloud", "Kelvin", "Celsius"),
     "classical": ("fusion", "spatiotemporal fusion", "downscaling", "sharpening", "30 m", "daily", "urban heat island"),
     "deep": ("fusion", "spatiotemporal fusion", "downscaling", "deep learning", "neural network", "PyTorch", "GPU",
@@ -99,6 +100,7 @@ class ProcessingConventions:
     HELP = ""
     PARAM_HELP = {}
     TAGS = ()
+    NEEDS = ()  # optional packages (import names of core.install_hints) without which it cannot run
 
     def addParameter(self, definition, createOutput=True):  # noqa: N802, N803 - Qt's names
         text = self.PARAM_HELP.get(definition.name()) or COMMON_HELP.get(definition.name())
@@ -138,6 +140,11 @@ class ProcessingConventions:
     def canExecute(self):  # noqa: N802
         if self.GROUP == "deep":
             return torch_ready()
+        for module in self.NEEDS:
+            if not backends.available(module):
+                from ..core.install_hints import missing
+
+                return False, missing(module)
         return True, ""
 
     def checkParameterValues(self, parameters, context):  # noqa: N802

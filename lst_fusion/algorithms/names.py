@@ -54,6 +54,15 @@ END = "END"
 MAX_GAP_DAYS = "MAX_GAP_DAYS"
 DASK_SCHEDULER = "DASK_SCHEDULER"
 
+# -- search and download (search_download)
+SENSORS = "SENSORS"
+MAX_CLOUD = "MAX_CLOUD"
+STAC_URL = "STAC_URL"
+TOKEN_URL = "TOKEN_URL"
+LIST_ONLY = "LIST_ONLY"
+TIMEOUT = "TIMEOUT"
+RETRIES = "RETRIES"
+
 # -- fusion settings (classical and deep)
 WINDOW = "WINDOW"
 CLASSES = "CLASSES"
@@ -95,5 +104,10 @@ INDEX = "INDEX"
 N_DATES = "N_DATES"
 SERIES_CSV = "SERIES_CSV"
 SERIES_VRT = "SERIES_VRT"
+MODIS_FILES = "MODIS_FILES"
+LANDSAT_FILES = "LANDSAT_FILES"
+DOWNLOADS_CSV = "DOWNLOADS_CSV"
+N_MODIS = "N_MODIS"
+N_LANDSAT = "N_LANDSAT"
 # evaluate's whole-image metrics: the one metric table, core/metrics.py
 RMSE, MAE, BIAS, SSIM, PSNR, SAM, CC, ERGAS = metrics.METRICS

@@ -18,10 +18,11 @@ def algorithm_classes():
     from .import_modis import ImportModis
     from .predict_model import predict_class
     from .resample import Resample
+    from .search_download import SearchDownload
     from .starfm import Starfm
     from .train_model import train_class
 
-    classes = [ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Estarfm, Starfm, FuseSeries, Evaluate,
+    classes = [SearchDownload, ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Estarfm, Starfm, FuseSeries, Evaluate,
                CompareMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]

@@ -1,4 +1,4 @@
-"""Optional back-ends, in one place: PyTorch (deep models, the torch engine), CUDA, numba.
+"""Optional back-ends, in one place: PyTorch (deep models, the torch engine), CUDA, numba, pystac-client.
 
 Every question "is it there?" and every "it is needed here" goes through this
 module; the install sentences come from :mod:`core.install_hints`.  It imports
@@ -9,6 +9,23 @@ from .install_hints import missing
 
 TORCH_HINT = missing("torch")
 DEVICES = ("auto", "cpu", "cuda")
+
+
+def available(module):
+    """True when the optional package ``module`` (an import name of core.install_hints) can be imported."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except Exception:  # ImportError or a broken install
+        return False
+    return True
+
+
+def require(module, what=None):
+    """A clear error (how to install it on each platform) when the optional package ``module`` is missing."""
+    if not available(module):
+        raise LstFusionError("", missing(module, what))
 
 
 def torch_available():

@@ -12,6 +12,7 @@ PACKAGES = {
     "matplotlib": ("matplotlib", "python3-matplotlib", "figures of the HTML reports"),
     "numba": ("numba", None, "about 10x faster ESTARFM/STARFM; optional"),
     "torch": ("torch==2.13.0", None, "the deep-learning algorithms; the CPU build"),
+    "pystac_client": ("pystac-client==0.9.1", None, "searching STAC APIs (search_download); optional"),
 }
 
 PLATFORMS = ("Debian/Ubuntu", "Windows", "macOS")
@@ -52,7 +53,7 @@ def how_to_install(name):
 def missing(name, what=None):
     """One sentence: the package is missing, what needs it, and how to install it on each platform."""
     pip, _, purpose = _spec(name)
-    label = {"torch": "PyTorch"}.get(name, f"the Python package '{name}'")
+    label = {"torch": "PyTorch"}.get(name, f"the Python package '{pip.split('==')[0]}'")
     need = what or purpose
     return (f"{label[0].upper() + label[1:]} is not installed in QGIS's Python" + (f" (for {need})" if need else "")
             + f": install it {how_to_install(name)}; then restart QGIS")

@@ -104,12 +104,9 @@ class RefusedError(Exception):
 # -- search ------------------------------------------------------------------------------------------------------
 
 def require_pystac_client():
-    try:
-        import pystac_client  # noqa: F401
-    except Exception:
-        from .install_hints import missing
+    from .backends import require
 
-        raise LstFusionError("", missing("pystac_client")) from None
+    require("pystac_client")
 
 
 def api_root(url):
@@ -641,17 +638,19 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
     write_csv(csv_path, _ordered(rows))
     progress(100, "done")
     counts = {s: sum(r["status"] == s for r in rows.values()) for s in STATUSES}
-    return {"OUTPUT": output, "DOWNLOADS_CSV": csv_path, "ITEMS": items, "ROWS": _ordered(rows), "FILES": files,
-            "COUNTS": counts}
+    return {"output": output, "downloads_csv": csv_path, "items": items, "rows": _ordered(rows), "files": files,
+            "counts": counts}
 
 
 def _ordered(rows):
     return sorted(rows.values(), key=lambda r: (r.get("date", ""), r.get("sensor", ""), r.get("item_id", "")))
 
 
-def product_files(result, product):
-    """The files a run wrote or kept for one product ("MODIS": Terra, else Aqua; "Landsat"), date order."""
-    files = result["FILES"]
-    if product == "Landsat":
-        return sorted(files.get("landsat", []))
-    return sorted(files.get("MOD11A1") or files.get("MYD11A1") or [])
+def modis_files(result):
+    """The MODIS files a run wrote or kept, in date order: Terra's (10:30, like Landsat), else Aqua's."""
+    return sorted(result["files"].get("MOD11A1") or result["files"].get("MYD11A1") or [])
+
+
+def landsat_files(result):
+    """The Landsat files a run wrote or kept (one grid), in date order."""
+    return sorted(result["files"].get("landsat", []))

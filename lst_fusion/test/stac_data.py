@@ -30,7 +30,6 @@ def have_ranchi():
 def cog(src, dst, crs=None, block=128):
     """Copy band 1 of ``src`` (a path or an open dataset name) to a COG; the values stay as they are."""
     import rasterio
-    from rasterio.io import MemoryFile
 
     with rasterio.open(src) as ds:
         data = ds.read(1)
@@ -41,7 +40,6 @@ def cog(src, dst, crs=None, block=128):
 
 
 def write_cog(dst, data, profile, block=128):
-    import rasterio
     from rasterio.io import MemoryFile
     from rasterio.shutil import copy as rio_copy
 

@@ -6,6 +6,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterFolderDestination,
@@ -13,12 +14,13 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
 )
 
 from lst_fusion.models.registry import model_ids
 
-EXPECTED = {"import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "estarfm", "starfm", "fuse_series", "evaluate",
-            "compare_methods"} | {f"train_{m}" for m in model_ids()} | {f"predict_{m}" for m in model_ids()}
+EXPECTED = {"search_download", "import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "estarfm",
+            "starfm", "fuse_series", "evaluate", "compare_methods"} | {f"train_{m}" for m in model_ids()} | {f"predict_{m}" for m in model_ids()}
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +39,8 @@ def test_provider_lists_every_algorithm(provider):
     assert provider.id() == "lstfusion" and provider.name() == "LST Fusion"
     assert not provider.icon().isNull()
     assert {a.name() for a in provider.algorithms()} == EXPECTED
-    assert {a.group() for a in provider.algorithms()} == {"Preprocessing", "Fusion (classical)", "Fusion (deep learning)",
-                                                         "Evaluation"}
+    assert {a.group() for a in provider.algorithms()} == {"Download", "Preprocessing", "Fusion (classical)",
+                                                         "Fusion (deep learning)", "Evaluation"}
 
 
 def alg_needs_layers(alg):
@@ -68,6 +70,10 @@ def valid_parameters(alg, tif_path, tmp_path):
             params[p.name()] = p.defaultValue() or tif_path
         elif isinstance(p, (QgsProcessingParameterNumber, QgsProcessingParameterEnum)):
             params[p.name()] = p.defaultValue()
+        elif isinstance(p, QgsProcessingParameterExtent):
+            params[p.name()] = "85.3,85.4,23.3,23.4 [EPSG:4326]"
+        elif isinstance(p, QgsProcessingParameterString):
+            params[p.name()] = p.defaultValue() or "2020-01-01"
     return params
 
 

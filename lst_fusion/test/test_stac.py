@@ -68,7 +68,7 @@ def test_modis_window_equals_the_local_import_and_reads_a_fraction_of_the_file(s
     out = str(tmp_path / "dl")
     res = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 1), ["MODIS Terra"],
                                out, **FAST)
-    (path,) = res["FILES"]["MOD11A1"]
+    (path,) = res["files"]["MOD11A1"]
     assert os.path.basename(path) == "MOD11A1_20191101.tif"
     local = products.import_modis(stac_data.HDF, str(tmp_path / "local.tif"))["OUTPUT"]
     want, got, _ = _window_of(local, path)
@@ -79,7 +79,7 @@ def test_modis_window_equals_the_local_import_and_reads_a_fraction_of_the_file(s
     name = "/data/" + os.path.basename(server.made["LST_Day_1km"])
     sent, size = server.bytes_sent[name], server.file_size(os.path.basename(name))
     assert 0 < sent < 0.15 * size, (sent, size)  # the header and the tiles under the AOI, not the file
-    row = stac.read_csv(res["DOWNLOADS_CSV"])[0]
+    row = stac.read_csv(res["downloads_csv"])[0]
     assert (row["item_id"], row["status"], row["sensor"], row["date"]) == (MODIS_ID, "downloaded", "MODIS Terra",
                                                                            "2019-11-01")
     from lst_fusion.core.io import read_grid
@@ -93,7 +93,7 @@ def test_landsat_window_equals_the_local_import(server, tmp_path):
     out = str(tmp_path / "dl")
     res = stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
                                out, max_cloud=90, **FAST)
-    (path,) = res["FILES"]["landsat"]
+    (path,) = res["files"]["landsat"]
     assert os.path.basename(path) == "LC08_20191201.tif"
     st = os.path.join(stac_data.C2L2, f"{LANDSAT_ID}_ST_B10.TIF")
     qa = os.path.join(stac_data.C2L2, f"{LANDSAT_ID}_QA_PIXEL.TIF")
@@ -113,14 +113,14 @@ def test_landsat_window_equals_the_local_import(server, tmp_path):
 def test_max_cloud_leaves_the_cloudy_scene_out(server, tmp_path):
     res = stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
                                str(tmp_path / "dl"), max_cloud=50, **FAST)
-    assert res["ITEMS"] == [] and res["FILES"] == {}
+    assert res["items"] == [] and res["files"] == {}
 
 
 def test_min_clear_rejects_on_the_data_and_writes_nothing(server, tmp_path):
     out = str(tmp_path / "dl")
     res = stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
                                out, max_cloud=90, min_clear=99.5, **FAST)
-    row = stac.read_csv(res["DOWNLOADS_CSV"])[0]
+    row = stac.read_csv(res["downloads_csv"])[0]
     assert row["status"] == "rejected" and "MIN_CLEAR 99.5 %" in row["reason"]
     assert not os.path.exists(os.path.join(out, "landsat"))
 
@@ -178,7 +178,7 @@ def test_a_transient_failure_is_retried_and_the_result_is_the_same(server, tmp_p
     assert failure == "truncate" or any("retry" in m for m in logs), logs
     import rasterio
 
-    with rasterio.open(ref["FILES"]["MOD11A1"][0]) as a, rasterio.open(res["FILES"]["MOD11A1"][0]) as b:
+    with rasterio.open(ref["files"]["MOD11A1"][0]) as a, rasterio.open(res["files"]["MOD11A1"][0]) as b:
         np.testing.assert_array_equal(a.read(1), b.read(1))
     assert not [f for f in os.listdir(tmp_path / "again" / "MOD11A1") if f.startswith(".tmp")]
 
@@ -190,22 +190,22 @@ def test_persistent_failures_leave_the_item_failed_with_its_reason(server, tmp_p
     out = str(tmp_path / "dl")
     res = stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
                                out, max_cloud=90, timeout=2, retries=1, backoff=0.01)
-    row = stac.read_csv(res["DOWNLOADS_CSV"])[0]
+    row = stac.read_csv(res["downloads_csv"])[0]
     assert row["status"] == "failed" and "500" in row["reason"] and "run again" in row["reason"]
     assert not os.path.exists(os.path.join(out, "landsat", "LC08_20191201.tif"))
     server.failures[name] = []
     again = stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
                                  out, max_cloud=90, **FAST)
-    assert stac.read_csv(again["DOWNLOADS_CSV"])[0]["status"] == "downloaded"
+    assert stac.read_csv(again["downloads_csv"])[0]["status"] == "downloaded"
 
 
 def test_an_item_with_a_missing_asset_is_skipped_with_the_reason(server, tmp_path):
     server.items[0] = dict(server.items[0], assets={"LST_Day_1km": server.items[0]["assets"]["LST_Day_1km"]})
     res = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 1), ["MODIS Terra"],
                                str(tmp_path / "dl"), **FAST)
-    row = stac.read_csv(res["DOWNLOADS_CSV"])[0]
+    row = stac.read_csv(res["downloads_csv"])[0]
     assert (row["status"], row["reason"]) == ("skipped", "asset QC_Day missing in the item")
-    assert res["FILES"] == {}
+    assert res["files"] == {}
 
 
 def _extra_modis_day(server, day):
@@ -222,19 +222,19 @@ def test_a_rerun_keeps_what_is_complete_and_transfers_nothing(server, tmp_path):
     out = str(tmp_path / "dl")
     first = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 2),
                                  ["MODIS Terra", "Landsat 8"], out, max_cloud=90, **FAST)
-    assert first["COUNTS"]["downloaded"] == 2
-    mtimes = {f: os.path.getmtime(f) for files in first["FILES"].values() for f in files}
+    assert first["counts"]["downloaded"] == 2
+    mtimes = {f: os.path.getmtime(f) for files in first["files"].values() for f in files}
     data_before = sum(v for k, v in server.bytes_sent.items() if k.startswith("/data/"))
     second = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 2),
                                   ["MODIS Terra", "Landsat 8"], out, max_cloud=90, **FAST)
-    assert [r["status"] for r in second["ROWS"]] == ["kept", "kept"]
+    assert [r["status"] for r in second["rows"]] == ["kept", "kept"]
     assert sum(v for k, v in server.bytes_sent.items() if k.startswith("/data/")) == data_before
     assert {f: os.path.getmtime(f) for f in mtimes} == mtimes
-    assert [os.path.basename(f) for f in stac.product_files(second, "MODIS")] == ["MOD11A1_20191101.tif",
+    assert [os.path.basename(f) for f in stac.modis_files(second)] == ["MOD11A1_20191101.tif",
                                                                                 "MOD11A1_20191102.tif"]
     third = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 2),
                                  ["MODIS Terra"], out, min_clear=50, **FAST)  # another setting: read again
-    assert [r["status"] for r in third["ROWS"]] == ["downloaded", "downloaded"]
+    assert [r["status"] for r in third["rows"]] == ["downloaded", "downloaded"]
 
 
 def test_signed_urls_tokens_fetched_refreshed_and_refused(server, tmp_path):
@@ -247,7 +247,7 @@ def test_signed_urls_tokens_fetched_refreshed_and_refused(server, tmp_path):
     logs = []
     res = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 1), ["MODIS Terra"],
                                str(tmp_path / "ok"), token_url=server.url + "/token", log=logs.append, **FAST)
-    assert res["COUNTS"]["downloaded"] == 1 and len(server.issued) == 2
+    assert res["counts"]["downloaded"] == 1 and len(server.issued) == 2
     assert any("new token" in m for m in logs)
     server.expired_tokens = 5
     out = str(tmp_path / "expired")
@@ -296,7 +296,7 @@ def test_list_only_reports_clear_percent_and_writes_no_raster(server, tmp_path):
     out = str(tmp_path / "dl")
     res = stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
                                out, max_cloud=90, list_only=True, **FAST)
-    row = stac.read_csv(res["DOWNLOADS_CSV"])[0]
+    row = stac.read_csv(res["downloads_csv"])[0]
     assert row["status"] == "found" and 0 < float(row["clear_percent"]) < 100
     assert os.listdir(out) == ["downloads.csv"]
 

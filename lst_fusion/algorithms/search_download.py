@@ -1,0 +1,155 @@
+"""lstfusion:search_download - MODIS and Landsat LST for an area and a date range, from a STAC API."""
+import json
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsGeometry,
+    QgsMapLayer,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputMultipleLayers,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterString,
+    QgsProcessingUtils,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from ..core import stac
+from ..core.dates import to_date
+from ..core.errors import LstFusionError
+from . import names as P
+from .base import UNITS, LstFusionAlgorithm, add_double, add_enum, add_int
+
+DEFAULT_SENSORS = [stac.SENSOR_NAMES.index(n) for n in ("MODIS Terra", "Landsat 8", "Landsat 9")]
+MAX_AOI_DEGREES = 10.0  # a city or a region; larger areas are whole scenes, not windows
+
+
+def aoi_geojson(alg, parameters, context):
+    """The AOI as a GeoJSON geometry in lon/lat: the polygons of a polygon layer, else the extent given."""
+    wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+    raw = parameters.get(P.AOI)
+    layer = raw if isinstance(raw, QgsMapLayer) else None
+    if layer is None and isinstance(raw, str) and raw.strip() and "[" not in raw and raw.count(",") != 3:
+        layer = QgsProcessingUtils.mapLayerFromString(raw, context, True, QgsProcessingUtils.LayerHint.Vector)
+    if isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+        geoms = [f.geometry() for f in layer.getFeatures() if f.hasGeometry()]
+        if not geoms:
+            raise LstFusionError(P.AOI, f"layer {layer.name()!r} has no polygon")
+        geom = QgsGeometry.unaryUnion(geoms)
+        geom.transform(QgsCoordinateTransform(layer.crs(), wgs84, context.transformContext()))
+    else:
+        geom = alg.parameterAsExtentGeometry(parameters, P.AOI, context, wgs84)
+        if geom is None or geom.isEmpty():
+            raise LstFusionError(P.AOI, "no area given: draw an extent, or choose a polygon layer")
+    box = geom.boundingBox()
+    if box.width() <= 0 or box.height() <= 0:
+        raise LstFusionError(P.AOI, "the area has no extent (a point or a line?): give a polygon or an extent")
+    if box.width() > MAX_AOI_DEGREES or box.height() > MAX_AOI_DEGREES:
+        raise LstFusionError(P.AOI, f"spans {box.width():.1f} by {box.height():.1f} degrees; search_download reads "
+                                    f"windows of a city or region (at most {MAX_AOI_DEGREES:g} degrees a side): "
+                                    "split the area")
+    return json.loads(geom.asJson())
+
+
+class SearchDownload(LstFusionAlgorithm):
+    ALG_ID = "search_download"
+    DISPLAY = "Search and download MODIS and Landsat LST (STAC)"
+    GROUP = "download"
+    NEEDS = ("pystac_client",)
+    HELP = ("Searches a STAC API (Microsoft's Planetary Computer by default) for MOD11A1/MYD11A1 and Landsat 8/9 "
+            "Collection 2 Level-2 items over <b>AOI</b> between <b>START</b> and <b>END</b>, reads only the AOI "
+            "window of each cloud-optimised GeoTIFF (HTTP range requests, native resolution) and converts it with "
+            "the rules of import_modis and import_landsat (scale, fill, QC/QA bits). Writes "
+            "MOD11A1/MOD11A1_YYYYMMDD.tif, MYD11A1/MYD11A1_YYYYMMDD.tif and landsat/LC08_YYYYMMDD.tif (LC09 for "
+            "Landsat 9), one per date (items of one date mosaicked; every Landsat file on one grid), and "
+            "downloads.csv (item id, date, sensor, scene cloud %, clear % in the AOI, status, reason). Dates whose "
+            "AOI is less clear than MIN_CLEAR are rejected. A re-run keeps every date already complete with the "
+            "same items and settings. The MODIS_FILES and LANDSAT_FILES outputs feed align_pairs and fuse_series "
+            "(graphical modeler: resources/models/city_season.model3).")
+    TAGS = ("STAC", "download", "search", "Planetary Computer", "COG", "cloud-optimised GeoTIFF", "MOD11A1", "MYD11A1",
+            "Landsat Collection 2", "ST_B10", "Earth Engine")
+    PARAM_HELP = {
+        P.AOI: ("Area of interest: an extent (drawn on the canvas or typed, any CRS) or a polygon layer, whose "
+                "polygons then also bound the clear percentage."),
+        P.START: "First acquisition date (YYYY-MM-DD).",
+        P.END: "Last acquisition date (YYYY-MM-DD), included.",
+        P.SENSORS: ("MODIS Terra (MOD11A1, 10:30 overpass like Landsat), MODIS Aqua (MYD11A1, 13:30), Landsat 8, "
+                    "Landsat 9 (Collection 2 Level-2 ST_B10)."),
+        P.MAX_CLOUD: "Landsat scenes whose eo:cloud_cover (whole scene) is above this percentage are not read.",
+        P.MIN_CLEAR: ("Dates whose AOI has fewer clear pixels than this percentage (counted on the data after the "
+                      "QC/QA masks) are rejected and not written."),
+        P.STAC_URL: ("A STAC API: its root or its /search endpoint. Planetary Computer by default; its asset URLs "
+                     "are signed with a short-lived token, other APIs are read unsigned unless TOKEN_URL is given."),
+        P.TOKEN_URL: ("Token endpoint for signed asset URLs (GET TOKEN_URL/collection answers {\"token\": ...}, "
+                      "Planetary Computer's scheme); empty = Planetary Computer's for its API, none for others."),
+        P.LIST_ONLY: ("Search and read the windows to report each item's clear percentage in downloads.csv, but "
+                      "write no raster."),
+        P.TIMEOUT: "Seconds to wait for one HTTP answer before trying again.",
+        P.RETRIES: ("Tries again after HTTP 429/5xx, a timeout or a cut-off answer, waiting 1, 2, 4 ... seconds; "
+                    "an item that still fails is marked failed in downloads.csv and read on the next run."),
+        P.OUTPUT: "Folder for the sensor sub-folders and downloads.csv; a re-run into it resumes.",
+    }
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.addParameter(QgsProcessingParameterExtent(P.AOI, "Area of interest (extent or polygon layer)"))
+        self.addParameter(QgsProcessingParameterString(P.START, "First date (YYYY-MM-DD)"))
+        self.addParameter(QgsProcessingParameterString(P.END, "Last date (YYYY-MM-DD)"))
+        self.addParameter(QgsProcessingParameterEnum(P.SENSORS, "Sensors", stac.SENSOR_NAMES, allowMultiple=True,
+                                                     defaultValue=DEFAULT_SENSORS))
+        add_double(self, P.MAX_CLOUD, "Maximum Landsat scene cloud cover (%)", 80.0, 0.0)
+        self.parameterDefinition(P.MAX_CLOUD).setMaximum(100.0)
+        add_double(self, P.MIN_CLEAR, "Minimum clear pixels in the AOI (%)", 20.0, 0.0)
+        self.parameterDefinition(P.MIN_CLEAR).setMaximum(100.0)
+        add_enum(self, P.UNIT, "Output unit", UNITS)
+        self.addParameter(QgsProcessingParameterString(P.STAC_URL, "STAC API", defaultValue=stac.PLANETARY_COMPUTER))
+        self.addParameter(QgsProcessingParameterString(P.TOKEN_URL, "Token endpoint (empty = automatic)",
+                                                       optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(P.LIST_ONLY, "Only list the items (write no raster)", False))
+        add_double(self, P.TIMEOUT, "HTTP timeout (s)", 30.0, 1.0)
+        add_int(self, P.RETRIES, "Retries per request", 4, 0, 10)
+        for name in (P.TOKEN_URL, P.TIMEOUT, P.RETRIES):
+            d = self.parameterDefinition(name)
+            d.setFlags(d.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Download folder"))
+        self.addOutput(QgsProcessingOutputMultipleLayers(P.MODIS_FILES, "MODIS LST rasters (Terra, else Aqua)"))
+        self.addOutput(QgsProcessingOutputMultipleLayers(P.LANDSAT_FILES, "Landsat LST rasters"))
+        self.addOutput(QgsProcessingOutputFile(P.DOWNLOADS_CSV, "downloads.csv"))
+        self.addOutput(QgsProcessingOutputNumber(P.N_MODIS, "MODIS dates written or kept"))
+        self.addOutput(QgsProcessingOutputNumber(P.N_LANDSAT, "Landsat dates written or kept"))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        if P.SENSORS in parameters and not parameters[P.SENSORS] and parameters[P.SENSORS] != 0:
+            return False, f"{P.SENSORS}: choose at least one sensor"  # QGIS alone: "Incorrect parameter value"
+        return super().checkParameterValues(parameters, context)
+
+    def execute(self, parameters, context, feedback, progress, cancel):
+        aoi = aoi_geojson(self, parameters, context)
+        start = to_date(self.parameterAsString(parameters, P.START, context), P.START)
+        end = to_date(self.parameterAsString(parameters, P.END, context), P.END)
+        sensors = [stac.SENSOR_NAMES[i] for i in self.parameterAsEnums(parameters, P.SENSORS, context)]
+        if not sensors:
+            raise LstFusionError(P.SENSORS, "choose at least one sensor")
+        out = self.parameterAsString(parameters, P.OUTPUT, context)
+        res = stac.search_download(
+            self.parameterAsString(parameters, P.STAC_URL, context), aoi, start, end, sensors, out,
+            max_cloud=self.parameterAsDouble(parameters, P.MAX_CLOUD, context),
+            min_clear=self.parameterAsDouble(parameters, P.MIN_CLEAR, context),
+            unit=self.enum_value(parameters, P.UNIT, context, UNITS),
+            token_url=self.parameterAsString(parameters, P.TOKEN_URL, context) or None,
+            list_only=self.parameterAsBool(parameters, P.LIST_ONLY, context),
+            timeout=self.parameterAsDouble(parameters, P.TIMEOUT, context),
+            retries=self.parameterAsInt(parameters, P.RETRIES, context),
+            progress=progress, cancel=cancel, log=feedback.pushInfo)
+        for r in res["rows"]:
+            feedback.pushInfo(f"{r['date']} {r['sensor']} {r['item_id']}: {r['status']}"
+                              + (f", {r['clear_percent']} % clear" if r["clear_percent"] else "")
+                              + (f" ({r['reason']})" if r["reason"] else ""))
+        modis, landsat = stac.modis_files(res), stac.landsat_files(res)
+        return {P.OUTPUT: out, P.MODIS_FILES: modis, P.LANDSAT_FILES: landsat, P.DOWNLOADS_CSV: res["downloads_csv"],
+                P.N_MODIS: len(modis), P.N_LANDSAT: len(landsat)}
