@@ -158,11 +158,17 @@ def _item_date(props, item_id):
 
 
 def _sensor_of(collection, props, item_id, wanted):
-    platform = str(props.get("platform", "")).lower()
+    """The wanted sensor an item belongs to: MODIS by its id (MOD11A1./MYD11A1.; the platform property may be
+    'terra', 'Terra' or 'terra,aqua'), Landsat by its platform property (landsat-8, landsat-9)."""
+    platforms = {p.strip().lower() for p in str(props.get("platform", "")).split(",") if p.strip()}
+    ident = item_id.upper()
     for s in wanted:
         if s.collection != collection:
             continue
-        if platform == s.platform or (not platform and item_id.upper().startswith(s.prefix[:3])):
+        if s.product == "MODIS" and ident.startswith(("MOD", "MYD")):
+            if ident.startswith(s.prefix):
+                return s
+        elif s.platform in platforms:
             return s
     return None
 
@@ -185,11 +191,11 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
                   allowed_methods=None, raise_on_status=False)
     found = []
     for collection in sorted({s.collection for s in wanted}):
-        platforms = sorted({s.platform for s in wanted if s.collection == collection})
-        query = {"platform": {"in": platforms}}
-        landsat = any(s.product == "Landsat" for s in wanted if s.collection == collection)
-        if landsat and max_cloud < 100:
-            query["eo:cloud_cover"] = {"lte": float(max_cloud)}
+        query = None
+        if any(s.product == "Landsat" for s in wanted if s.collection == collection):  # the query extension
+            query = {"platform": {"in": sorted({s.platform for s in wanted if s.collection == collection})}}
+            if max_cloud < 100:
+                query["eo:cloud_cover"] = {"lte": float(max_cloud)}
         for attempt in range(retries + 1):
             try:
                 client = Client.open(root, stac_io=StacApiIO(max_retries=retry, timeout=timeout))

@@ -307,3 +307,13 @@ def test_cancel_stops_before_the_next_item(server, tmp_path):
     with pytest.raises(Cancelled):
         stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 12, 1),
                              ["MODIS Terra", "Landsat 8"], str(tmp_path / "dl"), cancel=lambda: True, **FAST)
+
+
+def test_sensor_of_an_item_by_modis_id_or_landsat_platform():
+    wanted = [stac.BY_NAME[n] for n in stac.SENSOR_NAMES]
+    of = stac._sensor_of
+    assert of("modis-11A1-061", {"platform": "Terra"}, "MOD11A1.A2023001.h25v06.061.2023002", wanted).name == "MODIS Terra"
+    assert of("modis-11A1-061", {"platform": "terra,aqua"}, "MYD11A1.A2023001.h25v06.061", wanted).name == "MODIS Aqua"
+    assert of("modis-11A1-061", {}, "MYD11A1.A2023001.h25v06.061", wanted[:1]) is None  # Aqua not asked for
+    assert of("landsat-c2-l2", {"platform": "landsat-9"}, "LC09_L2SP_140044_20230107_02_T1", wanted).name == "Landsat 9"
+    assert of("landsat-c2-l2", {"platform": "landsat-7"}, "LE07_L2SP_140044_20230107_02_T1", wanted) is None
