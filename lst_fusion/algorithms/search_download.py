@@ -1,5 +1,6 @@
 """lstfusion:search_download - MODIS and Landsat LST for an area and a date range, from a STAC API."""
 import json
+import re
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -27,6 +28,7 @@ from . import names as P
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum, add_int
 
 DEFAULT_SENSORS = [stac.SENSOR_NAMES.index(n) for n in ("MODIS Terra", "Landsat 8", "Landsat 9")]
+EXTENT_TEXT = re.compile(r"^\s*[-+\d.eE]+\s*(,\s*[-+\d.eE]+\s*){3}(\[[^\]]*\])?\s*$")  # xmin,xmax,ymin,ymax [CRS]
 MAX_AOI_DEGREES = 10.0  # a city or a region; larger areas are whole scenes, not windows
 
 
@@ -35,7 +37,7 @@ def aoi_geojson(alg, parameters, context):
     wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
     raw = parameters.get(P.AOI)
     layer = raw if isinstance(raw, QgsMapLayer) else None
-    if layer is None and isinstance(raw, str) and raw.strip() and "[" not in raw and raw.count(",") != 3:
+    if layer is None and isinstance(raw, str) and raw.strip() and not EXTENT_TEXT.match(raw):
         layer = QgsProcessingUtils.mapLayerFromString(raw, context, True, QgsProcessingUtils.LayerHint.Vector)
     if isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.PolygonGeometry:
         geoms = [f.geometry() for f in layer.getFeatures() if f.hasGeometry()]

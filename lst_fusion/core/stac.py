@@ -197,8 +197,9 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
             if max_cloud < 100:
                 query["eo:cloud_cover"] = {"lte": float(max_cloud)}
         for attempt in range(retries + 1):
+            stac_io = StacApiIO(max_retries=retry, timeout=timeout)
             try:
-                client = Client.open(root, stac_io=StacApiIO(max_retries=retry, timeout=timeout))
+                client = Client.open(root, stac_io=stac_io)
                 dicts = list(client.search(collections=[collection], bbox=list(bbox),
                                            datetime=f"{start.isoformat()}/{end.isoformat()}", query=query,
                                            limit=100).items_as_dicts())
@@ -215,6 +216,8 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
                     log(f"search: {str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}; "
                         f"retry {attempt + 1} of {retries}")
                 time.sleep(backoff * 2 ** attempt)
+            finally:
+                stac_io.session.close()  # no socket left open (Python warns about it, QGIS logs the warning)
         for d in dicts:
             props = d.get("properties", {})
             sensor = _sensor_of(d.get("collection", collection), props, d.get("id", ""), wanted)
@@ -415,7 +418,15 @@ def _read_band(href, grid, fill):
 def read_item(item, aoi, grid, signer, qa_bits=products.LANDSAT_QA_BITS):
     """Kelvin of one item on ``grid`` (None: the item's own grid over the AOI), NaN where fill/cloudy/outside.
 
-    Reads only the tiles under the AOI (range requests). Returns (kelvin, grid)."""
+    Reads only the tiles under the AOI (range requests), with GDAL's HTTP options (:func:`gdal_http_env`; GDAL's
+    own retries off: :func:`read_with_retries` tries again). Returns (kelvin, grid)."""
+    import rasterio
+
+    with rasterio.Env(**gdal_http_env(signer.timeout, 0, signer.backoff)):
+        return _read_item(item, aoi, grid, signer, qa_bits)
+
+
+def _read_item(item, aoi, grid, signer, qa_bits):
     s = item.sensor
     lst = signer.sign(item.assets[s.lst_asset], item.collection)
     qa = signer.sign(item.assets[s.qa_asset], item.collection)
@@ -442,7 +453,6 @@ def read_item(item, aoi, grid, signer, qa_bits=products.LANDSAT_QA_BITS):
 
 def read_with_retries(item, aoi, grid, signer, retries=4, backoff=1.0, log=None, cancel=None, **kw):
     """:func:`read_item` with another try (and backoff) on transient errors and a fresh token when refused."""
-    import rasterio
     from rasterio.errors import RasterioError
 
     refreshed = False
@@ -450,8 +460,7 @@ def read_with_retries(item, aoi, grid, signer, retries=4, backoff=1.0, log=None,
     while True:
         check_cancel(cancel)
         try:
-            with rasterio.Env(**gdal_http_env(signer.timeout, 0, backoff)):
-                return read_item(item, aoi, grid, signer, **kw)
+            return read_item(item, aoi, grid, signer, **kw)
         except (RasterioError, OSError) as exc:
             err = _classify(exc)
             _clear_curl_cache()
@@ -573,7 +582,7 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
         prev = [old.get(it.item_id) for it in usable]
         if all(p and p.get("key") == key for p in prev):
             statuses = {p["status"] for p in prev}
-            if statuses <= set(COMPLETE) and os.path.exists(path) and not list_only:
+            if statuses <= set(COMPLETE) and os.path.exists(path):  # LIST_ONLY too: the file stays complete
                 for it, p in zip(usable, prev):
                     rows[it.item_id] = dict(p, status="kept", reason="complete from an earlier run")
                 files.setdefault(folder, []).append(path)

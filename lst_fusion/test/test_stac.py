@@ -232,6 +232,12 @@ def test_a_rerun_keeps_what_is_complete_and_transfers_nothing(server, tmp_path):
     assert {f: os.path.getmtime(f) for f in mtimes} == mtimes
     assert [os.path.basename(f) for f in stac.modis_files(second)] == ["MOD11A1_20191101.tif",
                                                                                 "MOD11A1_20191102.tif"]
+    listed = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 2),
+                                  ["MODIS Terra", "Landsat 8"], out, max_cloud=90, list_only=True, **FAST)
+    assert [r["status"] for r in listed["rows"]] == ["kept", "kept"]  # a search after a download spoils nothing
+    stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 2),
+                         ["MODIS Terra", "Landsat 8"], out, max_cloud=90, **FAST)
+    assert sum(v for k, v in server.bytes_sent.items() if k.startswith("/data/")) == data_before
     third = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 2),
                                  ["MODIS Terra"], out, min_clear=50, **FAST)  # another setting: read again
     assert [r["status"] for r in third["rows"]] == ["downloaded", "downloaded"]
@@ -317,3 +323,36 @@ def test_sensor_of_an_item_by_modis_id_or_landsat_platform():
     assert of("modis-11A1-061", {}, "MYD11A1.A2023001.h25v06.061", wanted[:1]) is None  # Aqua not asked for
     assert of("landsat-c2-l2", {"platform": "landsat-9"}, "LC09_L2SP_140044_20230107_02_T1", wanted).name == "Landsat 9"
     assert of("landsat-c2-l2", {"platform": "landsat-7"}, "LE07_L2SP_140044_20230107_02_T1", wanted) is None
+
+
+def test_an_item_on_another_grid_is_reprojected_onto_the_folder_grid(server):
+    """A 90 m grid whose pixel centres are the centres of every third 30 m pixel: nearest takes exactly those."""
+    from affine import Affine
+
+    from lst_fusion.core.io import Grid
+
+    sig = stac.Signer(None, **{k: FAST[k] for k in ("timeout", "retries", "backoff")})
+    (item,) = stac.search(server.url, (-80, -5, -70, 5), dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
+                          **FAST)
+    own, grid = stac.read_item(item, LANDSAT_AOI, None, sig)
+    t = grid.transform
+    coarse = Grid(grid.crs, t * Affine.scale(3), grid.width // 3, grid.height // 3)
+    assert not stac.aligned(coarse, grid.crs, t)
+    got, g2 = stac.read_item(item, LANDSAT_AOI, coarse, sig)
+    assert g2 is coarse and got.shape == coarse.shape
+    want = own[1:coarse.height * 3:3, 1:coarse.width * 3:3]
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_array_equal(got[np.isfinite(got)], want[np.isfinite(want)])
+
+
+def test_two_items_of_one_date_make_one_file(server, tmp_path):
+    import copy
+
+    twin = copy.deepcopy(server.items[0])
+    twin["id"] = "MOD11A1.A2019305.h14v09.061.second"
+    server.items.append(twin)
+    res = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 1), ["MODIS Terra"],
+                               str(tmp_path / "dl"), **FAST)
+    assert [r["status"] for r in res["rows"]] == ["downloaded", "downloaded"]
+    assert {r["file"] for r in res["rows"]} == {"MOD11A1/MOD11A1_20191101.tif"}
+    assert len(res["files"]["MOD11A1"]) == 1
