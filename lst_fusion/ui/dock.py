@@ -36,7 +36,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QThread, QUrl, QVariant, pyqtSlot
+from qgis.PyQt.QtCore import Qt, QThread, QUrl, QVariant, pyqtSlot
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -47,6 +47,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -240,7 +241,16 @@ class LstFusionDock(QgsDockWidget):
         sform.addRow(self.series_run_button)
         lay.addWidget(series)
         lay.addStretch(1)
-        self.setWidget(body)
+        # the sections are taller than a 1000 px screen: they scroll inside the dock instead of being cut off
+        scroll = QScrollArea()
+        scroll.setObjectName("LstFusionScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setWidget(body)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # as wide as the widest section instead
+        scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
+        self.scroll = scroll
+        self.setWidget(scroll)
         self._restore()
         self._method_changed()
 
