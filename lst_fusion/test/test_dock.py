@@ -358,6 +358,28 @@ def test_download_settings_are_remembered(plugin, tmp_path):
     fresh.deleteLater()
 
 
+def test_a_failed_search_says_why_in_the_section(plugin, tmp_path):
+    pytest.importorskip("pystac_client", reason="pystac-client is not installed (make test installs it)")
+    import socket
+
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dock = open_dock(plugin)
+    dock.aoi_layer.setLayer(None)
+    dock.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.stac_url.setText(f"http://127.0.0.1:{port}")
+    dock.token_url.setText("")
+    dock.download_folder.setFilePath(str(tmp_path / "dl"))
+    assert dock.search() is not None
+    wait_for(dock)
+    assert dock.download_status.text() == (f"Failed: STAC_URL: cannot reach http://127.0.0.1:{port} (offline, or a "
+                                           "wrong address?); check the address and the network connection")
+    assert dock.search_button.isEnabled() and dock.run_button.isEnabled() and not dock.download_cancel_button.isEnabled()
+
+
 @pytest.fixture(scope="module")
 def ranchi_stac(tmp_path_factory):
     """The local STAC API (test/stac_server.py) with the four Ranchi dates as MOD11A1 + Landsat 8 COGs, signed URLs."""

@@ -128,6 +128,18 @@ def _number(text):
         return float("nan")
 
 
+class _Feedback(QgsProcessingFeedback):
+    """Keeps the last error the task reported (the algorithm's one-sentence message), for the status line."""
+
+    def __init__(self):
+        super().__init__()
+        self.last_error = ""
+
+    def reportError(self, error, fatalError=False):  # noqa: N802,N803  (worker thread: stores a string only)
+        self.last_error = " ".join(str(error).split())
+        super().reportError(error, fatalError)
+
+
 class LstFusionDock(QgsDockWidget):
     def __init__(self, iface=None, parent=None):
         super().__init__("LST Fusion", parent)
@@ -499,7 +511,7 @@ class LstFusionDock(QgsDockWidget):
             return None
         # no project on the context: the worker thread must not reach the project or its layers (see module doc)
         self.context = QgsProcessingContext()
-        self.feedback = QgsProcessingFeedback()
+        self.feedback = _Feedback()
         # bound methods of this QObject: queued to the main thread when emitted from the worker
         self.feedback.progressChanged.connect(self._on_progress)
         self._on_done = on_done
@@ -543,7 +555,9 @@ class LstFusionDock(QgsDockWidget):
             self._status_line.setText("Cancelled; no output was written.")
             return
         if not ok:
-            self._status_line.setText("Failed: see the log panel (Processing tab) for the reason.")
+            error = self.feedback.last_error if isinstance(self.feedback, _Feedback) else ""
+            self._status_line.setText(f"Failed: {error}" if error else
+                                      "Failed: see the log panel (Processing tab) for the reason.")
             return
         self._progress_bar.setValue(100)
         on_done(results)
