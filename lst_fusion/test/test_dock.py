@@ -457,6 +457,10 @@ def test_search_then_download_against_a_local_stac_api(plugin, ranchi_stac, tmp_
     assert dock.download_status.text().startswith("Search: 4 item(s) found (2 MODIS, 2 Landsat)"), \
         dock.download_status.text()
     assert _rasters(out) == []  # the search wrote no raster
+    t = dock.download_table  # tall enough for its rows: the items are seen at once
+    assert t.minimumHeight() >= t.horizontalHeader().sizeHint().height() + 4 * t.verticalHeader().defaultSectionSize()
+    assert [t.item(i, 6).text() for i in range(4)] == [""] * 4  # "found" says it all; the reason is in the tooltip
+    assert t.item(0, 6).toolTip() == "listed; not downloaded (LIST_ONLY)"
     assert dock.series_modis.filePath() == "" and dock.series_landsat.filePath() == ""
 
     # Download: the dated files, the table refreshed, the Series folders set

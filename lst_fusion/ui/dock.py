@@ -81,6 +81,7 @@ FUSION_ORDER = (P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1, P.FINE_REF2, P.COAR
 ROLES = [(p, BY_PARAMETER[p].label, BY_PARAMETER[p].help) for p in FUSION_ORDER]
 SETTINGS = "lstfusion/dock/"
 DOWNLOAD_SETTINGS = SETTINGS + "download/"
+DOWNLOAD_TABLE_HEIGHT = 170  # px, as the Evaluation table; more when more items are found
 # (downloads.csv column, table header, header tooltip): the Download section's table of found items
 DOWNLOAD_COLUMNS = (
     ("date", "Date", "Acquisition date"),
@@ -335,8 +336,11 @@ class LstFusionDock(QgsDockWidget):
             edit.setDate(date)
             edit.setToolTip(tip)
             edit.dateChanged.connect(self.validate_download)
-        form.addRow("First date", self.download_start)
-        form.addRow("Last date", self.download_end)
+        dates_row = QHBoxLayout()
+        dates_row.addWidget(self.download_start, 1)
+        dates_row.addWidget(QLabel("to"))
+        dates_row.addWidget(self.download_end, 1)
+        form.addRow("Dates", dates_row)
         grid = QGridLayout()
         self.sensor_checks = {}
         for i, name in enumerate(stac.SENSOR_NAMES):
@@ -351,13 +355,16 @@ class LstFusionDock(QgsDockWidget):
         self.max_cloud.setValue(80)
         self.max_cloud.setSuffix(" %")
         self.max_cloud.setToolTip("Landsat scenes whose whole-scene cloud cover is above this are not read (MAX_CLOUD)")
-        form.addRow("Max. cloud", self.max_cloud)
         self.min_clear = QSpinBox()
         self.min_clear.setRange(0, 100)
         self.min_clear.setValue(20)
         self.min_clear.setSuffix(" %")
         self.min_clear.setToolTip("Dates with fewer clear pixels inside the area are rejected by Download (MIN_CLEAR)")
-        form.addRow("Min. clear", self.min_clear)
+        limits_row = QHBoxLayout()
+        limits_row.addWidget(self.max_cloud, 1)
+        limits_row.addWidget(QLabel("min. clear"))
+        limits_row.addWidget(self.min_clear, 1)
+        form.addRow("Max. cloud", limits_row)
         self.stac_url = QLineEdit(stac.PLANETARY_COMPUTER)
         self.stac_url.setToolTip("A STAC API: its root or its /search endpoint (STAC_URL)")
         self.stac_url.textChanged.connect(self.validate_download)
@@ -401,7 +408,7 @@ class LstFusionDock(QgsDockWidget):
             item = QTableWidgetItem(header)
             item.setToolTip(tip)
             self.download_table.setHorizontalHeaderItem(j, item)
-        self.download_table.setMinimumHeight(220)
+        self.download_table.setMinimumHeight(DOWNLOAD_TABLE_HEIGHT)
         self.download_table.verticalHeader().setVisible(False)
         self.download_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.download_table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -800,6 +807,8 @@ class LstFusionDock(QgsDockWidget):
         for i, r in enumerate(rows):
             for j, (col, _, _) in enumerate(DOWNLOAD_COLUMNS):
                 value = r.get(col) or ""
+                if col == "reason" and r.get("status") == "found":
+                    value = ""  # "listed; not downloaded (LIST_ONLY)": what the status says (the tooltip keeps it)
                 if col in ("cloud_cover", "clear_percent") and value:
                     value = f"{_number(value):.1f}"
                 item = QTableWidgetItem(value)
@@ -811,6 +820,11 @@ class LstFusionDock(QgsDockWidget):
                     item.setToolTip(f"{r[col]} % clear: below the minimum {min_clear:g} %, Download rejects it")
                 table.setItem(i, j, item)
         table.resizeColumnsToContents()
+        # tall enough for the rows (up to 12, then it scrolls): the items are seen at once, not behind a scroll bar
+        shown = min(len(rows), 12)
+        height = (table.horizontalHeader().sizeHint().height() + shown * table.verticalHeader().defaultSectionSize()
+                  + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth() + 2)
+        table.setMinimumHeight(max(DOWNLOAD_TABLE_HEIGHT, height))
         return rows
 
     # ------------------------------------------------------------ evaluation
