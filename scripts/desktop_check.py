@@ -75,7 +75,7 @@ def wait_then_shoot():
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"run: {plugin.dock.status.text()}\n")
     for lyr in QgsProject.instance().mapLayers().values():
-        if lyr.name() != "STARFM LST" and lyr.name() != "subregions":
+        if lyr.name() != "STARFM 2016-03-08" and lyr.name() != "subregions":  # the fused layer: method and date
             QgsProject.instance().layerTreeRoot().findLayer(lyr.id()).setItemVisibilityChecked(False)
     QTimer.singleShot(2000, shoot)
 
