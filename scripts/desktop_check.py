@@ -1,10 +1,17 @@
 """Run inside QGIS desktop (qgis --code): check the plugin is active, open the
-panel with sample layers, save a screenshot, then quit.  Used by desktop_check.sh."""
+panel with sample layers, save a screenshot, then quit.  Used by desktop_check.sh.
+
+With ../shared/data/kranj: the Series section on Kranj (docs/temporal_controller.png).
+With ../shared/data/ranchi: the Download section's Search against a local STAC API
+(lst_fusion/test/stac_server.py, in this QGIS process) serving the Ranchi items
+(docs/download.png)."""
 import glob
+import importlib.util
 import os
 
 from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsVectorLayer
 from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtWidgets import QApplication
 from qgis.utils import active_plugins, iface, plugins
 
 OUT = os.environ.get("LSTFUSION_CHECK_OUT", "/tmp/lstfusion_desktop")
@@ -24,6 +31,8 @@ status.append(f"lst_fusion loaded: {plugin is not None}")
 sample = os.path.join(os.environ["LSTFUSION_REPO"], "lst_fusion", "resources", "sample")
 for f in sorted(glob.glob(os.path.join(sample, "*", "*.tif"))):
     QgsProject.instance().addMapLayer(QgsRasterLayer(f, os.path.splitext(os.path.basename(f))[0]))
+# the whole Xvfb screen for the window, as a maximised QGIS (the panel's sections scroll inside it)
+iface.mainWindow().setGeometry(QApplication.primaryScreen().availableGeometry())
 if plugin is not None:
     plugin.action.setChecked(True)
     dock = plugin.dock
@@ -66,7 +75,7 @@ def wait_then_shoot():
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"run: {plugin.dock.status.text()}\n")
     for lyr in QgsProject.instance().mapLayers().values():
-        if lyr.name() != "STARFM LST" and lyr.name() != "subregions":
+        if lyr.name() != "STARFM 2016-03-08" and lyr.name() != "subregions":  # the fused layer: method and date
             QgsProject.instance().layerTreeRoot().findLayer(lyr.id()).setItemVisibilityChecked(False)
     QTimer.singleShot(2000, shoot)
 
@@ -87,7 +96,7 @@ def series():
     if plugin is None or not os.path.isdir(KRANJ):
         with open(os.path.join(OUT, "status.txt"), "a") as fh:
             fh.write(f"series: skipped ({KRANJ} not present)\n")
-        finish()
+        download()
         return
     dock = plugin.dock
     dock.series_modis.setFilePath(os.path.join(KRANJ, "modis", "filled"))
@@ -140,6 +149,7 @@ def wait_series():
             fh.write(f"dock widgets: {[(d.objectName(), d.windowTitle()) for d in docks]}\n")
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"temporal controller panel: {panel is not None and panel.isVisible()}\n")
+    dock.scroll.ensureWidgetVisible(dock.series_run_button)  # the panel shows the section that ran
     QTimer.singleShot(3000, shoot_series)
 
 
@@ -148,10 +158,104 @@ def shoot_series():
     ok = iface.mainWindow().grab().save(path)
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"temporal controller screenshot: {path if ok else 'not saved'}\n")
+    download()
+
+
+REPO = os.environ["LSTFUSION_REPO"]
+stac_server = None  # the local STAC API of the Download check
+
+
+def _test_module(name):
+    """A module of lst_fusion/test by its path: the installed plugin (the zip) ships no tests."""
+    spec = importlib.util.spec_from_file_location(f"lstfusion_check_{name}",
+                                                  os.path.join(REPO, "lst_fusion", "test", f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _note_resource_warning(message, category, filename, lineno, file=None, line=None, _qgis=None):
+    """ResourceWarnings go to status.txt as notes, not to QGIS's warning log (whose "traceback:" lines the shell
+    script counts as Python errors): core/stac.py's search leaves pystac-client's HTTP session for the garbage
+    collector, which then warns "unclosed <socket ...>" at a random later line."""
+    if issubclass(category, ResourceWarning):
+        with open(os.path.join(OUT, "status.txt"), "a") as fh:
+            fh.write(f"resource warning (not an error): {os.path.basename(filename)}:{lineno}: {message}\n")
+        return None
+    return _qgis(message, category, filename, lineno, file, line)
+
+
+def download():
+    """The dock's Download section: Search on a local STAC API serving the Ranchi items (when the data is present)."""
+    global stac_server
+    import functools
+    import warnings
+
+    warnings.showwarning = functools.partial(_note_resource_warning, _qgis=warnings.showwarning)
+    stac_data = _test_module("stac_data")
+    if plugin is None or not stac_data.have_ranchi():
+        with open(os.path.join(OUT, "status.txt"), "a") as fh:
+            fh.write(f"download: skipped ({stac_data.RANCHI} not present)\n")
+        finish()
+        return
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+    from qgis.PyQt.QtCore import QDate
+
+    stac_server = _test_module("stac_server").StacServer(os.path.join(OUT, "stac_cogs"), page_size=3)
+    os.makedirs(stac_server.data_dir)
+    x0, y0, x1, y1 = stac_data.ranchi_items(stac_server, stac_server.data_dir)  # the Landsat scene's lon/lat box
+    stac_server.require_token = True  # signed URLs, as on Planetary Computer
+    stac_server.start()
+    dx, dy = (x1 - x0) / 4, (y1 - y0) / 4  # the middle half of the scene, as test_search_download's _inner_box
+    from qgis.PyQt.QtWidgets import QDockWidget
+
+    for other in iface.mainWindow().findChildren(QDockWidget):  # the Temporal Controller closed: the panel's height
+        if "temporal" in (other.objectName() + other.windowTitle()).lower():
+            other.setVisible(False)
+    dock = plugin.dock
+    dock.aoi_layer.setLayer(None)
+    dock.set_download_extent(QgsRectangle(x0 + dx, y0 + dy, x1 - dx, y1 - dy), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download_start.setDate(QDate(2023, 1, 1))
+    dock.download_end.setDate(QDate(2025, 12, 31))
+    dock.stac_url.setText(stac_server.url)
+    dock.token_url.setText(stac_server.url + "/token")
+    dock.download_folder.setFilePath(os.path.join(OUT, "download"))
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"download section: {dock.validate_download() or 'complete'}; search enabled: "
+                 f"{dock.search_button.isEnabled()}\n")
+    dock.search_button.click()
+    QTimer.singleShot(500, wait_download)
+
+
+def wait_download():
+    dock = plugin.dock
+    if dock.task is not None:
+        QTimer.singleShot(500, wait_download)
+        return
+    table = dock.download_table
+    rasters = glob.glob(os.path.join(OUT, "download", "*", "*.tif"))
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"download: {dock.download_status.text()}\n")
+        fh.write(f"download table: {table.rowCount()} rows; rasters written by the search: {len(rasters)}\n")
+        for i in range(table.rowCount()):
+            fh.write("  " + " | ".join(table.item(i, j).text() for j in range(table.columnCount())) + "\n")
+    # the Download section at the top of the dock's scroll area
+    dock.scroll.verticalScrollBar().setValue(dock.download_box.y() - 6)
+    QTimer.singleShot(1500, shoot_download)
+
+
+def shoot_download():
+    path = os.path.join(REPO, "docs", "download.png")
+    ok = plugin.dock.grab().save(path)
+    iface.mainWindow().grab().save(os.path.join(OUT, "qgis_window_download.png"))
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"download screenshot: {path if ok else 'not saved'}\n")
     finish()
 
 
 def finish():
+    if stac_server is not None:
+        stac_server.stop()
     # no "save the project?" or "temporary layers will be lost" dialog: QGIS quits by itself
     QgsProject.instance().removeAllMapLayers()
     QgsProject.instance().setDirty(False)

@@ -2,7 +2,9 @@
 # Install build/lst_fusion.zip into a fresh QGIS profile, start QGIS desktop under Xvfb
 # with the plugin enabled, open the panel, run STARFM and an evaluation from it, take
 # screenshots and report Python errors and crashes; then, when ../shared/data/kranj exists, run
-# the panel's Series section on Kranj and save the Temporal Controller as docs/temporal_controller.png.
+# the panel's Series section on Kranj and save the Temporal Controller as docs/temporal_controller.png;
+# then, when ../shared/data/ranchi exists, fill the Download section, Search a local STAC API serving the
+# Ranchi items (lst_fusion/test/stac_server.py, started inside QGIS) and save the dock as docs/download.png.
 #
 #   bash scripts/desktop_check.sh [--repeat N] [--load] [OUT]
 #
@@ -68,6 +70,15 @@ one_run() {  # $1: output folder of this run; returns 0 when the run ended norma
   if [ -d "$REPO/../shared/data/kranj" ]; then
     grep -q "^series: Series done" "$run/status.txt" || { echo "FAIL: the dock's Series run did not finish"; return 1; }
     grep -q "^temporal controller screenshot: /" "$run/status.txt" || { echo "FAIL: no Temporal Controller screenshot"; return 1; }
+  fi
+  if [ -d "$REPO/../shared/data/ranchi/landsat8" ]; then
+    grep -q "^download: Search: " "$run/status.txt" || { echo "FAIL: the dock's Search did not finish"; return 1; }
+    grep -q "^download table: [1-9][0-9]* rows; rasters written by the search: 0$" "$run/status.txt" \
+      || { echo "FAIL: the Download section's table is empty, or the search wrote rasters"; return 1; }
+    grep -q "^download screenshot: /" "$run/status.txt" || { echo "FAIL: no Download screenshot"; return 1; }
+    if grep -q "^resource warning" "$run/status.txt"; then
+      echo "NOTE: $(grep -c "^resource warning" "$run/status.txt") ResourceWarning(s) (unclosed sockets of the STAC search), not counted as errors"
+    fi
   fi
   echo "No Python error (stdout/stderr: $(wc -l < "$run/stdout.txt") lines, message log: $(wc -l < "$run/qgis.log") lines); screenshots in $run"
 }

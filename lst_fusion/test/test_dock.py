@@ -235,3 +235,246 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
     props = group.findLayers()[0].layer().temporalProperties()
     assert props.isActive() and props.mode() == QgsRasterLayerTemporalProperties.ModeFixedTemporalRange
     assert props.fixedTemporalRange().begin().date().toString("yyyy-MM-dd") == "2020-01-02"
+
+
+# ------------------------------------------------------------ Download section
+
+def test_download_section_builds_search_download_parameters(plugin, tmp_path, qgis_new_project):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsProcessingContext
+    from qgis.PyQt.QtCore import QDate
+
+    from lst_fusion.core import stac
+
+    dock = open_dock(plugin)
+    assert [c.text() for c in dock.sensor_checks.values()] == stac.SENSOR_NAMES
+    dock.aoi_layer.setLayer(None)
+    dock.set_download_extent(None, None)
+    dock.download_folder.setFilePath("")
+    for name, check in dock.sensor_checks.items():
+        check.setChecked(name in ("MODIS Terra", "Landsat 8", "Landsat 9"))
+    assert not dock.search_button.isEnabled() and not dock.download_button.isEnabled()
+    assert dock.validate_download() == ["AOI: choose a polygon layer or draw an extent", "OUTPUT: choose an output folder"]
+    dock.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download_start.setDate(QDate(2023, 1, 1))
+    dock.download_end.setDate(QDate(2023, 12, 31))
+    dock.max_cloud.setValue(60)
+    dock.min_clear.setValue(10)
+    dock.stac_url.setText(" http://127.0.0.1:9/stac ")
+    dock.token_url.setText("")
+    dock.download_folder.setFilePath(str(tmp_path / "dl"))
+    assert dock.validate_download() == [] and dock.search_button.isEnabled() and dock.download_button.isEnabled()
+    assert dock.extent_label.text() == "x 85.2500 to 85.3750\ny 23.3000 to 23.4000\nEPSG:4326"
+    alg_id, params = dock.download_parameters(list_only=True)
+    assert alg_id == "lstfusion:search_download"
+    assert params == {"AOI": "85.25,85.375,23.3,23.4 [EPSG:4326]", "START": "2023-01-01", "END": "2023-12-31",
+                      "SENSORS": [0, 2, 3], "MAX_CLOUD": 60.0, "MIN_CLEAR": 10.0, "STAC_URL": "http://127.0.0.1:9/stac",
+                      "LIST_ONLY": True, "OUTPUT": str(tmp_path / "dl")}
+    alg = QgsApplication.processingRegistry().algorithmById(alg_id)
+    assert alg.checkParameterValues(params, QgsProcessingContext())[0]
+
+    # a polygon layer wins over the extent and is passed as its source; a token endpoint when given
+    (tmp_path / "city.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": '
+        '"Polygon", "coordinates": [[[85.3, 23.3], [85.4, 23.3], [85.4, 23.4], [85.3, 23.3]]]}}]}')
+    city = QgsVectorLayer(str(tmp_path / "city.geojson"), "city", "ogr")
+    assert city.isValid()
+    QgsProject.instance().addMapLayer(city)
+    dock.aoi_layer.setLayer(city)
+    dock.sensor_checks["MODIS Aqua"].setChecked(True)
+    dock.sensor_checks["Landsat 9"].setChecked(False)
+    dock.token_url.setText("http://127.0.0.1:9/token")
+    _, params = dock.download_parameters()
+    assert params == {"AOI": city.source(), "START": "2023-01-01", "END": "2023-12-31", "SENSORS": [0, 1, 2],
+                      "MAX_CLOUD": 60.0, "MIN_CLEAR": 10.0, "STAC_URL": "http://127.0.0.1:9/stac",
+                      "TOKEN_URL": "http://127.0.0.1:9/token", "LIST_ONLY": False, "OUTPUT": str(tmp_path / "dl")}
+    assert "city" in dock.extent_label.text()
+    # a scratch (memory) layer has no file for the worker: the dock writes its polygons to a GeoPackage first
+    scratch = QgsVectorLayer("Polygon?crs=EPSG:32645", "scratch", "memory")
+    f = QgsFeature(scratch.fields())
+    f.setGeometry(QgsGeometry.fromRect(QgsRectangle(330000, 2575000, 345000, 2590000)))
+    scratch.dataProvider().addFeatures([f])
+    QgsProject.instance().addMapLayer(scratch)
+    dock.aoi_layer.setLayer(scratch)
+    aoi = dock.download_parameters()[1]["AOI"]
+    assert aoi.endswith("aoi.gpkg") and os.path.exists(aoi)
+    written = QgsVectorLayer(aoi, "written", "ogr")
+    assert written.featureCount() == 1 and written.crs().authid() == "EPSG:32645"
+    assert written.extent() == QgsRectangle(330000, 2575000, 345000, 2590000)
+    dock.aoi_layer.setLayer(city)
+
+    # what keeps Search and Download off
+    dock.download_start.setDate(QDate(2024, 1, 1))
+    assert dock.validate_download() == ["START 2024-01-01 is after END 2023-12-31"]
+    assert not dock.search_button.isEnabled() and not dock.download_button.isEnabled()
+    dock.download_start.setDate(QDate(2023, 1, 1))
+    for check in dock.sensor_checks.values():
+        check.setChecked(False)
+    assert dock.validate_download() == ["SENSORS: choose at least one sensor"]
+    assert dock.search() is None and "Fix the Download section first: SENSORS" in dock.download_status.text()
+    dock.sensor_checks["Landsat 8"].setChecked(True)
+    assert dock.search_button.isEnabled()
+    dock.aoi_layer.setLayer(None)  # back to the drawn extent
+    assert dock.download_parameters()[1]["AOI"] == "85.25,85.375,23.3,23.4 [EPSG:4326]"
+
+
+def test_draw_extent_arms_a_map_tool_and_takes_the_canvas_crs(plugin, qgis_iface, qgis_new_project):
+    from qgis.core import QgsCoordinateReferenceSystem
+    from qgis.gui import QgsMapToolExtent
+
+    dock = open_dock(plugin)
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32645"))
+    dock.start_extent_drawing()
+    assert isinstance(canvas.mapTool(), QgsMapToolExtent)
+    canvas.mapTool().extentChanged.emit(QgsRectangle(330000, 2575000, 345000, 2590000))
+    assert not isinstance(canvas.mapTool(), QgsMapToolExtent)  # one extent, then the tool is released
+    assert dock.download_extent[1].authid() == "EPSG:32645"
+    assert dock.extent_label.text() == "x 330000 to 345000\ny 2575000 to 2590000\nEPSG:32645"
+    assert dock.download_parameters()[1]["AOI"] == "330000.0,345000.0,2575000.0,2590000.0 [EPSG:32645]"
+
+
+def test_download_settings_are_remembered(plugin, tmp_path):
+    from qgis.core import QgsCoordinateReferenceSystem
+    from qgis.PyQt.QtCore import QDate
+
+    from lst_fusion.ui.dock import LstFusionDock
+
+    dock = open_dock(plugin)
+    dock.aoi_layer.setLayer(None)
+    dock.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download_start.setDate(QDate(2023, 2, 3))
+    dock.download_end.setDate(QDate(2023, 4, 5))
+    for name, check in dock.sensor_checks.items():
+        check.setChecked(name == "MODIS Aqua")
+    dock.max_cloud.setValue(33)
+    dock.min_clear.setValue(44)
+    dock.stac_url.setText("http://127.0.0.1:9/stac")
+    dock.token_url.setText("http://127.0.0.1:9/token")
+    dock.download_folder.setFilePath(str(tmp_path / "dl"))
+    want = dock.download_parameters()[1]
+    dock._save()
+    fresh = LstFusionDock(None)
+    assert fresh.download_parameters()[1] == want
+    fresh.deleteLater()
+
+
+def test_a_failed_search_says_why_in_the_section(plugin, tmp_path):
+    pytest.importorskip("pystac_client", reason="pystac-client is not installed (make test installs it)")
+    import socket
+
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dock = open_dock(plugin)
+    dock.aoi_layer.setLayer(None)
+    dock.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.stac_url.setText(f"http://127.0.0.1:{port}")
+    dock.token_url.setText("")
+    dock.download_folder.setFilePath(str(tmp_path / "dl"))
+    assert dock.search() is not None
+    wait_for(dock)
+    assert dock.download_status.text() == (f"Failed: STAC_URL: cannot reach http://127.0.0.1:{port} (offline, or a "
+                                           "wrong address?); check the address and the network connection")
+    assert dock.search_button.isEnabled() and dock.run_button.isEnabled() and not dock.download_cancel_button.isEnabled()
+
+
+@pytest.fixture(scope="module")
+def ranchi_stac(tmp_path_factory):
+    """The local STAC API (test/stac_server.py) with the four Ranchi dates as MOD11A1 + Landsat 8 COGs, signed URLs."""
+    pytest.importorskip("pystac_client", reason="pystac-client is not installed (make test installs it)")
+    from lst_fusion.test import stac_data
+    from lst_fusion.test.stac_server import StacServer
+
+    if not stac_data.have_ranchi():
+        pytest.skip("../shared/data/ranchi is absent")
+    s = StacServer(str(tmp_path_factory.mktemp("ranchi_cogs")), page_size=3)
+    s.landsat_bbox = stac_data.ranchi_items(s, s.data_dir)
+    s.require_token = True  # as on Planetary Computer
+    s.start()
+    yield s
+    s.stop()
+
+
+def _inner_box(bbox, f=0.25):
+    x0, y0, x1, y1 = bbox
+    dx, dy = (x1 - x0) * f, (y1 - y0) * f
+    return x0 + dx, y0 + dy, x1 - dx, y1 - dy
+
+
+def _table(dock):
+    t = dock.download_table
+    headers = [t.horizontalHeaderItem(j).text() for j in range(t.columnCount())]
+    return [dict(zip(headers, (t.item(i, j).text() for j in range(t.columnCount())))) for i in range(t.rowCount())]
+
+
+def _rasters(folder):
+    return sorted(os.path.relpath(os.path.join(d, f), folder) for d, _, fs in os.walk(folder) for f in fs
+                  if f.endswith(".tif"))
+
+
+def test_search_then_download_against_a_local_stac_api(plugin, ranchi_stac, tmp_path, qgis_new_project):
+    import csv
+
+    from qgis.core import QgsCoordinateReferenceSystem
+    from qgis.PyQt.QtCore import QDate
+
+    dock = open_dock(plugin)
+    x0, y0, x1, y1 = _inner_box(ranchi_stac.landsat_bbox)
+    dock.aoi_layer.setLayer(None)
+    dock.set_download_extent(QgsRectangle(x0, y0, x1, y1), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download_start.setDate(QDate(2023, 1, 1))
+    dock.download_end.setDate(QDate(2023, 12, 31))
+    for name, check in dock.sensor_checks.items():
+        check.setChecked(name in ("MODIS Terra", "Landsat 8", "Landsat 9"))
+    dock.max_cloud.setValue(80)
+    dock.min_clear.setValue(10)
+    dock.stac_url.setText(ranchi_stac.url)
+    dock.token_url.setText(ranchi_stac.url + "/token")
+    out = tmp_path / "dl"
+    dock.download_folder.setFilePath(str(out))
+    dock.series_modis.setFilePath("")
+    dock.series_landsat.setFilePath("")
+
+    # Search: the items of 2023 with their clear % in the AOI, no raster
+    dock.search_button.click()
+    assert dock.task is not None and not dock.search_button.isEnabled() and dock.download_cancel_button.isEnabled()
+    wait_for(dock)
+    assert dock.download_progress.value() == 100
+    rows = list(csv.DictReader(open(out / "downloads.csv", encoding="utf-8")))
+    table = _table(dock)
+    assert [(r["Date"], r["Sensor"], r["Item"], r["Status"]) for r in table] == [
+        ("2023-01-07", "Landsat 8", "LC08_L2SP_140044_20230107_02_T1", "found"),
+        ("2023-01-07", "MODIS Terra", "MOD11A1.A2023007.h25v06.061", "found"),
+        ("2023-06-16", "Landsat 8", "LC08_L2SP_140044_20230616_02_T1", "found"),
+        ("2023-06-16", "MODIS Terra", "MOD11A1.A2023167.h25v06.061", "found")]  # downloads.csv's order
+    by_id = {r["item_id"]: r for r in rows}
+    for r in table:
+        assert float(r["Clear %"]) == pytest.approx(float(by_id[r["Item"]]["clear_percent"]), abs=0.05)
+        assert 10 < float(r["Clear %"]) <= 100
+        assert r["Cloud %"] == ("5.0" if r["Sensor"] == "Landsat 8" else "")
+    assert dock.download_status.text().startswith("Search: 4 item(s) found (2 MODIS, 2 Landsat)"), \
+        dock.download_status.text()
+    assert _rasters(out) == []  # the search wrote no raster
+    t = dock.download_table  # tall enough for its rows: the items are seen at once
+    assert t.minimumHeight() >= t.horizontalHeader().sizeHint().height() + 4 * t.verticalHeader().defaultSectionSize()
+    assert [t.item(i, 6).text() for i in range(4)] == [""] * 4  # "found" says it all; the reason is in the tooltip
+    assert t.item(0, 6).toolTip() == "listed; not downloaded (LIST_ONLY)"
+    assert dock.series_modis.filePath() == "" and dock.series_landsat.filePath() == ""
+
+    # Download: the dated files, the table refreshed, the Series folders set
+    dock.download_button.click()
+    wait_for(dock)
+    assert _rasters(out) == ["MOD11A1/MOD11A1_20230107.tif", "MOD11A1/MOD11A1_20230616.tif",
+                             "landsat/LC08_20230107.tif", "landsat/LC08_20230616.tif"]
+    assert [r["Status"] for r in _table(dock)] == ["downloaded"] * 4
+    assert [r["Clear %"] for r in _table(dock)] == [r["Clear %"] for r in table]
+    assert dock.download_status.text().startswith(f"Downloaded: 2 MODIS and 2 Landsat date(s) in {out}"), \
+        dock.download_status.text()
+    assert dock.series_modis.filePath() == str(out / "MOD11A1")
+    assert dock.series_landsat.filePath() == str(out / "landsat")
+    _, series = dock.series_parameters()
+    assert [os.path.basename(p) for p in series["MODIS"]] == ["MOD11A1_20230107.tif", "MOD11A1_20230616.tif"]
+    assert [os.path.basename(p) for p in series["LANDSAT"]] == ["LC08_20230107.tif", "LC08_20230616.tif"]
+    assert dock.search_button.isEnabled() and not dock.download_cancel_button.isEnabled()
