@@ -176,8 +176,8 @@ def _test_module(name):
 
 def _note_resource_warning(message, category, filename, lineno, file=None, line=None, _qgis=None):
     """ResourceWarnings go to status.txt as notes, not to QGIS's warning log (whose "traceback:" lines the shell
-    script counts as Python errors): core/stac.py's search leaves pystac-client's HTTP session for the garbage
-    collector, which then warns "unclosed <socket ...>" at a random later line."""
+    script counts as Python errors): a library that leaves an HTTP session to the garbage collector makes Python
+    warn "unclosed <socket ...>" at a random later line (core/stac.py closes pystac-client's own)."""
     if issubclass(category, ResourceWarning):
         with open(os.path.join(OUT, "status.txt"), "a") as fh:
             fh.write(f"resource warning (not an error): {os.path.basename(filename)}:{lineno}: {message}\n")
@@ -201,12 +201,9 @@ def download():
     from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
     from qgis.PyQt.QtCore import QDate
 
-    stac_server = _test_module("stac_server").StacServer(os.path.join(OUT, "stac_cogs"), page_size=3)
-    os.makedirs(stac_server.data_dir)
-    x0, y0, x1, y1 = stac_data.ranchi_items(stac_server, stac_server.data_dir)  # the Landsat scene's lon/lat box
-    stac_server.require_token = True  # signed URLs, as on Planetary Computer
-    stac_server.start()
-    dx, dy = (x1 - x0) / 4, (y1 - y0) / 4  # the middle half of the scene, as test_search_download's _inner_box
+    stac_server = stac_data.start_ranchi_server(os.path.join(OUT, "stac_cogs"),  # signed URLs, as on PC
+                                                server_class=_test_module("stac_server").StacServer)
+    x0, y0, x1, y1 = stac_data.inner_box(stac_server.landsat_bbox)  # the middle half of the Landsat scene
     from qgis.PyQt.QtWidgets import QDockWidget
 
     for other in iface.mainWindow().findChildren(QDockWidget):  # the Temporal Controller closed: the panel's height
@@ -214,7 +211,7 @@ def download():
             other.setVisible(False)
     dock = plugin.dock
     dock.aoi_layer.setLayer(None)
-    dock.set_download_extent(QgsRectangle(x0 + dx, y0 + dy, x1 - dx, y1 - dy), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.set_download_extent(QgsRectangle(x0, y0, x1, y1), QgsCoordinateReferenceSystem("EPSG:4326"))
     dock.download_start.setDate(QDate(2023, 1, 1))
     dock.download_end.setDate(QDate(2025, 12, 31))
     dock.stac_url.setText(stac_server.url)

@@ -208,18 +208,23 @@ def _finish(kelvin, grid, output, unit, date, source, parameter):
     return {"OUTPUT": output, "CLEAR_PERCENT": clear_percent, "DATE": date.isoformat()}
 
 
+def _kelvin(product, dn, dn_nodata, clear, source, parameter, scale, offset, fill):
+    kelvin = dn_to_kelvin(dn, scale, offset, fill)
+    if np.issubdtype(np.asarray(dn).dtype, np.floating) and dn_nodata is not None:
+        kelvin[dn == dn_nodata] = np.nan
+    _check_dn(dn, np.isfinite(kelvin), scale, offset, parameter, product, source)
+    _check_plausible(kelvin, parameter, product)
+    if clear is not None:
+        kelvin[~clear] = np.nan
+    return kelvin
+
+
 def modis_kelvin(dn, dn_nodata, qc, source, parameter="INPUT", scale=MODIS_SCALE, offset=0.0, fill=MODIS_FILL):
     """MOD11A1/MYD11A1 LST DN (and its QC byte, or None) -> Kelvin with fill, cloudy and poor pixels as NaN.
 
     The one implementation of the MODIS rules: import_modis and search_download both call it."""
-    kelvin = dn_to_kelvin(dn, scale, offset, fill)
-    if np.issubdtype(np.asarray(dn).dtype, np.floating) and dn_nodata is not None:
-        kelvin[dn == dn_nodata] = np.nan
-    _check_dn(dn, np.isfinite(kelvin), scale, offset, parameter, "MODIS", source)
-    _check_plausible(kelvin, parameter, "MODIS")
-    if qc is not None:
-        kelvin[~modis_qc_clear(qc)] = np.nan
-    return kelvin
+    clear = modis_qc_clear(qc) if qc is not None else None
+    return _kelvin("MODIS", dn, dn_nodata, clear, source, parameter, scale, offset, fill)
 
 
 def landsat_kelvin(dn, dn_nodata, qa, source, parameter="INPUT", scale=LANDSAT_SCALE, offset=LANDSAT_OFFSET,
@@ -227,14 +232,8 @@ def landsat_kelvin(dn, dn_nodata, qa, source, parameter="INPUT", scale=LANDSAT_S
     """Landsat C2 L2 ST_B10 DN (and QA_PIXEL, or None) -> Kelvin with fill and flagged pixels as NaN.
 
     The one implementation of the Landsat rules: import_landsat and search_download both call it."""
-    kelvin = dn_to_kelvin(dn, scale, offset, fill)
-    if np.issubdtype(np.asarray(dn).dtype, np.floating) and dn_nodata is not None:
-        kelvin[dn == dn_nodata] = np.nan
-    _check_dn(dn, np.isfinite(kelvin), scale, offset, parameter, "Landsat", source)
-    _check_plausible(kelvin, parameter, "Landsat")
-    if qa is not None:
-        kelvin[~landsat_qa_clear(qa, qa_bits)] = np.nan
-    return kelvin
+    clear = landsat_qa_clear(qa, qa_bits) if qa is not None else None
+    return _kelvin("Landsat", dn, dn_nodata, clear, source, parameter, scale, offset, fill)
 
 
 def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", scale=MODIS_SCALE,

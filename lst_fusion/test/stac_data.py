@@ -117,3 +117,24 @@ def ranchi_items(server, folder):
                         {"LST_Day_1km": f"{mid}_LST_Day_1km.tif", "QC_Day": f"{mid}_QC_Day.tif"},
                         {"platform": "terra"})
     return bbox
+
+
+def inner_box(bbox, f=0.25):
+    """The middle of a lon/lat box: ``f`` of its width and height cut off each side."""
+    x0, y0, x1, y1 = bbox
+    dx, dy = (x1 - x0) * f, (y1 - y0) * f
+    return x0 + dx, y0 + dy, x1 - dx, y1 - dy
+
+
+def start_ranchi_server(folder, page_size=3, server_class=None):
+    """A started StacServer with the Ranchi items and signed URLs (as on Planetary Computer); ``.landsat_bbox``.
+
+    ``server_class``: StacServer as loaded by the caller (desktop_check loads the test modules by path)."""
+    if server_class is None:
+        from lst_fusion.test.stac_server import StacServer as server_class
+
+    os.makedirs(folder, exist_ok=True)
+    s = server_class(folder, page_size=page_size)
+    s.landsat_bbox = ranchi_items(s, folder)
+    s.require_token = True
+    return s.start()

@@ -385,22 +385,12 @@ def ranchi_stac(tmp_path_factory):
     """The local STAC API (test/stac_server.py) with the four Ranchi dates as MOD11A1 + Landsat 8 COGs, signed URLs."""
     pytest.importorskip("pystac_client", reason="pystac-client is not installed (make test installs it)")
     from lst_fusion.test import stac_data
-    from lst_fusion.test.stac_server import StacServer
 
     if not stac_data.have_ranchi():
         pytest.skip("../shared/data/ranchi is absent")
-    s = StacServer(str(tmp_path_factory.mktemp("ranchi_cogs")), page_size=3)
-    s.landsat_bbox = stac_data.ranchi_items(s, s.data_dir)
-    s.require_token = True  # as on Planetary Computer
-    s.start()
+    s = stac_data.start_ranchi_server(str(tmp_path_factory.mktemp("ranchi_cogs")))
     yield s
     s.stop()
-
-
-def _inner_box(bbox, f=0.25):
-    x0, y0, x1, y1 = bbox
-    dx, dy = (x1 - x0) * f, (y1 - y0) * f
-    return x0 + dx, y0 + dy, x1 - dx, y1 - dy
 
 
 def _table(dock):
@@ -420,8 +410,10 @@ def test_search_then_download_against_a_local_stac_api(plugin, ranchi_stac, tmp_
     from qgis.core import QgsCoordinateReferenceSystem
     from qgis.PyQt.QtCore import QDate
 
+    from lst_fusion.test import stac_data
+
     dock = open_dock(plugin)
-    x0, y0, x1, y1 = _inner_box(ranchi_stac.landsat_bbox)
+    x0, y0, x1, y1 = stac_data.inner_box(ranchi_stac.landsat_bbox)
     dock.aoi_layer.setLayer(None)
     dock.set_download_extent(QgsRectangle(x0, y0, x1, y1), QgsCoordinateReferenceSystem("EPSG:4326"))
     dock.download_start.setDate(QDate(2023, 1, 1))

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from lst_fusion.test import stac_data
-from lst_fusion.test.stac_server import StacServer
 
 from .conftest import REPO
 
@@ -21,20 +20,9 @@ MODEL = os.path.join(REPO, "lst_fusion", "resources", "models", "city_season.mod
 def ranchi_server(tmp_path):
     if not stac_data.have_ranchi():
         pytest.skip("../shared/data/ranchi is absent")
-    s = StacServer(str(tmp_path / "cogs"), page_size=3)
-    os.makedirs(s.data_dir)
-    bbox = stac_data.ranchi_items(s, s.data_dir)
-    s.require_token = True  # signed URLs, as on Planetary Computer
-    s.start()
-    s.landsat_bbox = bbox
+    s = stac_data.start_ranchi_server(str(tmp_path / "cogs"))
     yield s
     s.stop()
-
-
-def _inner_box(bbox, f=0.25):
-    x0, y0, x1, y1 = bbox
-    dx, dy = (x1 - x0) * f, (y1 - y0) * f
-    return x0 + dx, y0 + dy, x1 - dx, y1 - dy
 
 
 def _polygon_layer_file(path, lonlat_box, epsg=32645):
@@ -55,7 +43,7 @@ def test_processing_run_with_a_polygon_layer_in_another_crs(provider, ranchi_ser
     import processing
     import rasterio
 
-    city = _polygon_layer_file(tmp_path / "city.geojson", _inner_box(ranchi_server.landsat_bbox))
+    city = _polygon_layer_file(tmp_path / "city.geojson", stac_data.inner_box(ranchi_server.landsat_bbox))
     res = processing.run("lstfusion:search_download", {
         "AOI": city, "START": "2023-01-01", "END": "2023-12-31", "STAC_URL": ranchi_server.url,
         "TOKEN_URL": ranchi_server.url + "/token", "MIN_CLEAR": 10, "OUTPUT": str(tmp_path / "dl")})
@@ -119,7 +107,7 @@ def test_the_model_chain_runs_in_qgis_process_against_the_local_stac(ranchi_serv
     if QP is None:
         pytest.skip("qgis_process is not installed")
     ranchi_server.items = [i for i in ranchi_server.items if i["id"] != "LC08_L2SP_140044_20240501_02_T1"]
-    x0, y0, x1, y1 = _inner_box(ranchi_server.landsat_bbox, 0.3)
+    x0, y0, x1, y1 = stac_data.inner_box(ranchi_server.landsat_bbox, 0.3)
     out = tmp_path / "run"
     enable = qgis_process(tmp_path, "plugins", "enable", "lst_fusion")
     assert enable.returncode == 0 or "already enabled" in enable.stderr, enable.stdout + enable.stderr
