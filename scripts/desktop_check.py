@@ -48,13 +48,22 @@ with open(os.path.join(OUT, "status.txt"), "w") as fh:
     fh.write("\n".join(status) + "\n")
 
 
+def after_task(step):
+    """Run ``step`` once the dock's background task has finished (asked every 500 ms)."""
+    if plugin.dock.task is not None:
+        QTimer.singleShot(500, lambda: after_task(step))
+        return
+    step()
+
+
 def evaluate():
     if plugin is None:
         return
+    after_task(evaluate_now)
+
+
+def evaluate_now():
     dock = plugin.dock
-    if dock.task is not None:
-        QTimer.singleShot(500, evaluate)
-        return
     engine = [line for line in dock.feedback.textLog().splitlines() if line.startswith("window sums")]
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"STARFM log: {engine[0] if engine else 'no engine line'}\n")
@@ -65,13 +74,10 @@ def evaluate():
     dock.regions.setLayer(zones)
     dock.name_field.setField("name")
     dock.evaluate()
-    QTimer.singleShot(500, wait_then_shoot)
+    QTimer.singleShot(500, lambda: after_task(wait_then_shoot))
 
 
 def wait_then_shoot():
-    if plugin.dock.task is not None:
-        QTimer.singleShot(500, wait_then_shoot)
-        return
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"run: {plugin.dock.status.text()}\n")
     for lyr in QgsProject.instance().mapLayers().values():
@@ -112,14 +118,11 @@ def series():
                             "QUANTITY": 1})
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"series started: {task is not None}; {len(params['MODIS'])} MODIS, {len(landsat)} Landsat\n")
-    QTimer.singleShot(500, wait_series)
+    QTimer.singleShot(500, lambda: after_task(wait_series))
 
 
 def wait_series():
     dock = plugin.dock
-    if dock.task is not None:
-        QTimer.singleShot(500, wait_series)
-        return
     from qgis.core import QgsDateTimeRange, QgsInterval, QgsTemporalNavigationObject, QgsUnitTypes
     from qgis.PyQt.QtWidgets import QDockWidget
 
@@ -221,14 +224,11 @@ def download():
         fh.write(f"download section: {dock.validate_download() or 'complete'}; search enabled: "
                  f"{dock.search_button.isEnabled()}\n")
     dock.search_button.click()
-    QTimer.singleShot(500, wait_download)
+    QTimer.singleShot(500, lambda: after_task(wait_download))
 
 
 def wait_download():
     dock = plugin.dock
-    if dock.task is not None:
-        QTimer.singleShot(500, wait_download)
-        return
     table = dock.download_table
     rasters = glob.glob(os.path.join(OUT, "download", "*", "*.tif"))
     with open(os.path.join(OUT, "status.txt"), "a") as fh:

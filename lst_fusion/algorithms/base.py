@@ -220,6 +220,13 @@ def add_enum(alg, name, description, options, default=0, advanced=False):
     alg.addParameter(p)
 
 
+def set_advanced(alg, *names):
+    """Show the named parameters of ``alg`` under "Advanced parameters"."""
+    for name in names:
+        d = alg.parameterDefinition(name)
+        d.setFlags(d.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+
+
 def add_engine(alg):
     from ..core.kernels import ENGINES
 

@@ -5,7 +5,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterMultipleLayers,
@@ -15,7 +14,16 @@ from qgis.core import (
 from ..core.residual import MODES as RESIDUAL_MODES
 from ..deep import series as core_series
 from . import names as P
-from .base import LstFusionAlgorithm, add_double, add_engine, add_enum, add_int, add_residual_correction, engine_value
+from .base import (
+    LstFusionAlgorithm,
+    add_double,
+    add_engine,
+    add_enum,
+    add_int,
+    add_residual_correction,
+    engine_value,
+    set_advanced,
+)
 from .subregions import read_subregions
 
 QUANTITIES = ["lst", "reflectance"]
@@ -91,15 +99,12 @@ class FuseSeries(LstFusionAlgorithm):
         add_int(self, P.MODIS_BAND, "Band of the MODIS rasters", 1, 1)
         for name, label in ((P.LANDSAT_SCALE, "Landsat scale factor"), (P.MODIS_SCALE, "MODIS scale factor")):
             add_double(self, name, label, 1.0)
-            self.parameterDefinition(name).setFlags(self.parameterDefinition(name).flags()
-                                                    | QgsProcessingParameterDefinition.FlagAdvanced)
+        set_advanced(self, P.LANDSAT_SCALE, P.MODIS_SCALE)
         add_enum(self, P.QUANTITY, "Quantity", QUANTITIES, advanced=True)
         add_int(self, P.WINDOW, "Window size (pixels, odd; 0 = default)", 0, 0)
         add_int(self, P.CLASSES, "Number of classes", 4, 1)
         add_int(self, P.TILE_SIZE, "Tile size (pixels)", core_series.DEFAULT_TILE, 16)
-        for name in (P.WINDOW, P.CLASSES, P.TILE_SIZE):
-            self.parameterDefinition(name).setFlags(self.parameterDefinition(name).flags()
-                                                    | QgsProcessingParameterDefinition.FlagAdvanced)
+        set_advanced(self, P.WINDOW, P.CLASSES, P.TILE_SIZE)
         add_engine(self)
         add_residual_correction(self)
         from .subregions import add_subregion_parameters

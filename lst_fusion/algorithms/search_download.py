@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFolderDestination,
@@ -25,7 +24,7 @@ from ..core import stac
 from ..core.dates import to_date
 from ..core.errors import LstFusionError
 from . import names as P
-from .base import UNITS, LstFusionAlgorithm, add_double, add_enum, add_int
+from .base import UNITS, LstFusionAlgorithm, add_double, add_enum, add_int, set_advanced
 
 DEFAULT_SENSORS = [stac.SENSOR_NAMES.index(n) for n in ("MODIS Terra", "Landsat 8", "Landsat 9")]
 EXTENT_TEXT = re.compile(r"^\s*[-+\d.eE]+\s*(,\s*[-+\d.eE]+\s*){3}(\[[^\]]*\])?\s*$")  # xmin,xmax,ymin,ymax [CRS]
@@ -115,9 +114,7 @@ class SearchDownload(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterBoolean(P.LIST_ONLY, "Only list the items (write no raster)", False))
         add_double(self, P.TIMEOUT, "HTTP timeout (s)", 30.0, 1.0)
         add_int(self, P.RETRIES, "Retries per request", 4, 0, 10)
-        for name in (P.TOKEN_URL, P.TIMEOUT, P.RETRIES):
-            d = self.parameterDefinition(name)
-            d.setFlags(d.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        set_advanced(self, P.TOKEN_URL, P.TIMEOUT, P.RETRIES)
         self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Download folder"))
         self.addOutput(QgsProcessingOutputMultipleLayers(P.MODIS_FILES, "MODIS LST rasters (Terra, else Aqua)"))
         self.addOutput(QgsProcessingOutputMultipleLayers(P.LANDSAT_FILES, "Landsat LST rasters"))

@@ -321,14 +321,12 @@ def _classify(exc):
     """A rasterio/GDAL error on a remote file -> RefusedError, TransientError, or the error itself."""
     text = str(exc)
     low = text.lower()
-    if any(f"{c}" in low for c in ("http response code: 403", "http response code: 401", "http error code: 403",
-                                   "http error code : 403", "http error code: 401")) or " 403" in low:
+    if " 403" in low or any(w in low for w in ("http response code: 401", "http error code: 401")):
         return RefusedError(text)
     if any(f"code: {c}" in low or f"code : {c}" in low for c in RETRIABLE_HTTP) or _looks_transient(text) or \
-            "partial file" in low or "bytes remaining" in low or "not recognized as" in low or \
-            "read error" in low or "tiffreadencoded" in low or "failed to read" in low or "ireadblock" in low:
-        return TransientError(text)
-    if any(w in low for w in ("couldn't connect", "could not resolve", "connection refused")):
+            any(w in low for w in ("partial file", "bytes remaining", "not recognized as", "read error",
+                                   "tiffreadencoded", "failed to read", "ireadblock", "couldn't connect",
+                                   "could not resolve", "connection refused")):
         return TransientError(text)
     return exc
 
@@ -397,22 +395,22 @@ def aoi_mask(grid, aoi):
     return inside
 
 
-def _read_band(href, grid, fill):
-    """The asset's values on ``grid`` (aligned), fill outside the asset; (array, nodata, crs, transform)."""
+def _open(href):
     import rasterio
 
-    with rasterio.open("/vsicurl/" + href if href.lower().startswith("http") else href) as ds:
-        crs, _ = modis_sphere_crs(ds.crs)
-        if grid is None:
-            return None, ds.nodata, crs, ds.transform, ds.dtypes[0], (ds.width, ds.height)
-        win = _grid_window(grid, ds.transform, ds.width, ds.height)
-        out = np.full(grid.shape, fill, dtype=ds.dtypes[0])
-        if win is not None:
-            (rs, cs), (gr, gc) = win
-            from rasterio.windows import Window
+    return rasterio.open("/vsicurl/" + href if href.lower().startswith("http") else href)
 
-            out[gr, gc] = ds.read(1, window=Window.from_slices(rs, cs))
-        return out, ds.nodata, crs, ds.transform, ds.dtypes[0], (ds.width, ds.height)
+
+def _values_on(ds, grid, fill):
+    """The dataset's band 1 on ``grid`` (aligned with it), ``fill`` outside the dataset; only that window is read."""
+    out = np.full(grid.shape, fill, dtype=ds.dtypes[0])
+    win = _grid_window(grid, ds.transform, ds.width, ds.height)
+    if win is not None:
+        from rasterio.windows import Window
+
+        (rs, cs), (gr, gc) = win
+        out[gr, gc] = ds.read(1, window=Window.from_slices(rs, cs))
+    return out
 
 
 def read_item(item, aoi, grid, signer, qa_bits=products.LANDSAT_QA_BITS):
@@ -430,13 +428,15 @@ def _read_item(item, aoi, grid, signer, qa_bits):
     s = item.sensor
     lst = signer.sign(item.assets[s.lst_asset], item.collection)
     qa = signer.sign(item.assets[s.qa_asset], item.collection)
-    _, _, crs, transform, _, _ = _read_band(lst, None, 0)
-    own = aoi_grid(crs, transform, aoi)
-    target = grid or own
-    read_on = target if aligned(target, crs, transform) else own
-    fill = products.MODIS_FILL if s.product == "MODIS" else products.LANDSAT_FILL
-    dn, nodata, _, _, _, _ = _read_band(lst, read_on, fill)
-    qc, _, _, _, _, _ = _read_band(qa, read_on, 2 if s.product == "MODIS" else 1)  # outside: "not produced"/fill
+    with _open(lst) as ds:
+        crs, _ = modis_sphere_crs(ds.crs)
+        own = aoi_grid(crs, ds.transform, aoi)
+        target = grid or own
+        read_on = target if aligned(target, crs, ds.transform) else own
+        dn = _values_on(ds, read_on, products.MODIS_FILL if s.product == "MODIS" else products.LANDSAT_FILL)
+        nodata = ds.nodata
+    with _open(qa) as ds:
+        qc = _values_on(ds, read_on, 2 if s.product == "MODIS" else 1)  # outside: "not produced" / fill
     if s.product == "MODIS":
         kelvin = products.modis_kelvin(dn, nodata, qc, item.item_id, "STAC_URL")
     else:
