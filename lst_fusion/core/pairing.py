@@ -96,8 +96,14 @@ def describe_values(raster, parameter):
 
 def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, method="bicubic",
                 progress=None, cancel=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0), log=None,
-                modis_names=None, landsat_names=None):
+                modis_names=None, landsat_names=None, coregister=False, max_shift=None, report=None):
     """Match same-day pairs and write the dataset folder; returns the index rows.
+
+    ``coregister``: estimate MODIS's shift relative to Landsat jointly over the
+    pairs passing ``min_clear`` (core.coregister; ``max_shift`` in MODIS
+    pixels, default 1.5) and, when its gain is significant, apply it to every
+    MODIS raster; the estimate goes to the log, to ``coregistration.csv`` and to
+    ``report["coregistration"]`` (a ``coregister.Shift``) when ``report`` is a dict.
 
     ``modis``/``landsat``: a folder or a list of rasters; ``*_band``: the band of
     multi-band exports; ``scales``: (Landsat, MODIS) factors applied on reading
@@ -137,6 +143,10 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     if aoi_bounds is not None:
         grid = crop_grid(grid, aoi_bounds)
     os.makedirs(output_dir, exist_ok=True)
+    m_grid = grid
+    if coregister:
+        m_grid = _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, modis_band,
+                                 landsat_band, scales, output_dir, log, report, cancel)
     rows = []
     all_dates = sorted(set(m_dates) | set(l_dates))
     for i, d in enumerate(all_dates):
@@ -145,7 +155,7 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
         row = {"date": d.isoformat(), "landsat": "", "modis": "", "landsat_clear": "", "modis_clear": "", "status": ""}
         if d in m_dates:
             m = read(m_dates[d], "MODIS", modis_band, scales[1])
-            m_arr = resample_to_grid(m.data, m.grid, grid, method, parameter="MODIS")
+            m_arr = resample_to_grid(m.data, m.grid, m_grid, method, parameter="MODIS")
             clear = 100.0 * np.isfinite(m_arr).mean()
             row["modis_clear"] = f"{clear:.2f}"
         if d in l_dates:
@@ -180,6 +190,43 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     w.writerows(rows)
     atomic_write_text(os.path.join(output_dir, "index.csv"), buf.getvalue())
     return rows
+
+
+def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, modis_band, landsat_band, scales,
+                    output_dir, log, report, cancel):
+    """MODIS's shift estimated on the pairs; the grid MODIS is resampled onto (shifted when significant)."""
+    from . import coregister as cr
+    from .report import write_csv
+    from .residual import footprint_pixels
+
+    fines, coarses, labels = [], [], []
+    block = pad = None
+    for d in sorted(set(m_dates) & set(l_dates)):
+        check_cancel(cancel)
+        m = read(m_dates[d], "MODIS", modis_band, scales[1])
+        if block is None:
+            block = footprint_pixels(grid, cr.coarse_pixel_m(m.grid))
+            pad = int(round((cr.MAX_SHIFT_COARSE if max_shift is None else float(max_shift)) * block))
+        c = resample_to_grid(m.data, m.grid, cr.padded_grid(grid, pad), method, parameter="MODIS")
+        lr = read(l_dates[d], "LANDSAT", landsat_band, scales[0])
+        f = lr.data if lr.grid.same_as(grid) else resample_to_grid(lr.data, lr.grid, grid, "nearest", "LANDSAT")
+        core = c[pad:pad + grid.height, pad:pad + grid.width]
+        if min(100.0 * np.isfinite(f).mean(), 100.0 * np.isfinite(core).mean()) < min_clear:
+            continue
+        fines.append(f)
+        coarses.append(c)
+        labels.append(d.isoformat())
+    if not fines:
+        raise LstFusionError("LANDSAT", "co-registration needs a same-day MODIS/Landsat pair that passes MIN_CLEAR")
+    est = cr.estimate_shift(fines, coarses, block, pad=pad, max_shift=pad, labels=labels,
+                            pixel=(grid.transform.a, grid.transform.e))
+    for s in est.describe():
+        if log:
+            log(s)
+    write_csv(os.path.join(output_dir, "coregistration.csv"), est.rows(), list(est.rows()[0]))
+    if isinstance(report, dict):
+        report["coregistration"] = est
+    return cr.shifted_grid(grid, *est.applied_shift())
 
 
 def read_index(dataset_dir, parameter="DATASET"):
