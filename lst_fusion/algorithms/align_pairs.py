@@ -4,6 +4,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterMultipleLayers,
@@ -29,7 +30,11 @@ class AlignPairs(LstFusionAlgorithm):
             "band. A MODIS sinusoidal CRS declared on the WGS84 ellipsoid (Earth Engine) is read on the MODIS "
             "sphere, with a log line. The log states each input's detected unit. "
             "L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status = pair / "
-            "modis_only / rejected). Training and the reference experiment read this layout.")
+            "modis_only / rejected). Training and the reference experiment read this layout.<br>"
+            "<b>COREGISTER</b>: MODIS's shift relative to Landsat is estimated jointly over the pairs and, when "
+            "its correlation gain is significant, applied to every MODIS raster, so that every method and "
+            "baseline downstream uses the same co-registered MODIS (lstfusion:coregister; "
+            "docs/coregistration.md); the log and coregistration.csv give the shift per pair and jointly.")
 
     TAGS = ("pairs", "dataset", "training data", "same-day", "clear percentage")
     PARAM_HELP = {
@@ -42,6 +47,8 @@ class AlignPairs(LstFusionAlgorithm):
         P.MIN_CLEAR: "Pairs where either raster has fewer clear pixels than this percentage are rejected.",
         P.AOI: "Optional polygon layer; the dataset grid is cropped to its extent (any CRS).",
         P.METHOD: "Resampling kernel for MODIS onto the Landsat grid: bicubic, bilinear, nearest or average.",
+        P.COREGISTER: ("Estimate MODIS's shift relative to Landsat (PSF-aggregated Landsat, correlation over shifts, "
+                       "jointly over the pairs) and apply it to every MODIS raster when the gain is significant."),
         P.OUTPUT: "Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).",
     }
 
@@ -54,11 +61,23 @@ class AlignPairs(LstFusionAlgorithm):
         add_enum(self, P.METHOD, "MODIS resampling", list(core_resample.METHODS))
         add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters holding LST", 1, 1)
         add_int(self, P.MODIS_BAND, "Band of the MODIS rasters holding LST", 1, 1)
+        self.add_coregistration()
         self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Dataset folder"))
         self.addOutput(QgsProcessingOutputNumber(P.N_PAIRS, "Number of same-day pairs"))
         self.addOutput(QgsProcessingOutputFile(P.INDEX, "Index CSV"))
 
+    def add_coregistration(self):
+        self.addParameter(QgsProcessingParameterBoolean(P.COREGISTER, "Co-register MODIS to Landsat", False))
+
+    def coregistration(self, parameters, context):
+        """(coregister, max_shift in MODIS pixels or None)."""
+        return self.parameterAsBool(parameters, P.COREGISTER, context), None
+
     def execute(self, parameters, context, feedback, progress, cancel):
+        return self.align(parameters, context, feedback, progress, cancel)[0]
+
+    def align(self, parameters, context, feedback, progress, cancel):
+        """The align_pairs run: (results, report) with ``report["coregistration"]`` when co-registered."""
         modis_layers = self.parameterAsLayerList(parameters, P.MODIS, context)
         landsat_layers = self.parameterAsLayerList(parameters, P.LANDSAT, context)
         modis = [lyr.source() for lyr in modis_layers]
@@ -73,16 +92,19 @@ class AlignPairs(LstFusionAlgorithm):
             rect = xform.transformBoundingBox(aoi.sourceExtent())
             bounds = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
         out = self.parameterAsString(parameters, P.OUTPUT, context)
+        coregister, max_shift = self.coregistration(parameters, context)
+        report = {}
         rows = pairing.align_pairs(modis, landsat, out, self.parameterAsDouble(parameters, P.MIN_CLEAR, context),
                                    bounds, self.enum_value(parameters, P.METHOD, context, list(core_resample.METHODS)),
                                    progress=progress, cancel=cancel,
                                    modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
                                    landsat_band=self.parameterAsInt(parameters, P.LANDSAT_BAND, context),
                                    log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers],
-                                   landsat_names=[lyr.name() for lyr in landsat_layers])
+                                   landsat_names=[lyr.name() for lyr in landsat_layers],
+                                   coregister=coregister, max_shift=max_shift, report=report)
         for r in rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (Landsat {r['landsat_clear']} %, MODIS {r['modis_clear']} %)")
         import os
 
         return {P.OUTPUT: out, P.N_PAIRS: sum(r["status"] == "pair" for r in rows),
-                P.INDEX: os.path.join(out, "index.csv")}
+                P.INDEX: os.path.join(out, "index.csv")}, report

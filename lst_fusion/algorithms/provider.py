@@ -10,6 +10,7 @@ def algorithm_classes():
     from ..models.registry import model_ids
     from .align_pairs import AlignPairs
     from .compare_methods import CompareMethods
+    from .coregister import Coregister
     from .estarfm import Estarfm
     from .evaluate import Evaluate
     from .fuse_series import FuseSeries
@@ -22,7 +23,8 @@ def algorithm_classes():
     from .starfm import Starfm
     from .train_model import train_class
 
-    classes = [SearchDownload, ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Estarfm, Starfm, FuseSeries, Evaluate,
+    classes = [SearchDownload, ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Coregister,
+               Estarfm, Starfm, FuseSeries, Evaluate,
                CompareMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]

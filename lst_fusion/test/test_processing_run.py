@@ -199,6 +199,24 @@ def test_align_pairs(run, tif, tmp_path):
     assert sorted(os.listdir(tmp_path / "ds")) == ["L_20200101.tif", "M_20200101.tif", "M_20200102.tif", "index.csv"]
 
 
+def test_coregister_and_align_pairs_coregister(run, tmp_path):
+    """lstfusion:coregister finds a known synthetic shift; align_pairs COREGISTER writes the same MODIS."""
+    import glob
+
+    from .test_coregister import series
+
+    modis, landsat = series(tmp_path, 800.0, -150.0)
+    params = {"MODIS": sorted(glob.glob(os.path.join(modis, "*.tif"))),
+              "LANDSAT": sorted(glob.glob(os.path.join(landsat, "*.tif")))}
+    res = run("coregister", dict(params, OUTPUT=str(tmp_path / "co")))
+    assert abs(res["SHIFT_X"] - 800) <= 50 and abs(res["SHIFT_Y"] + 150) <= 50
+    assert res["APPLIED"] is True and res["R_AFTER"] > res["R_BEFORE"] and res["N_PAIRS"] == 3
+    assert [r["pair"] for r in csv.DictReader(open(res["COREGISTRATION"]))][-1] == "joint"
+    res2 = run("align_pairs", dict(params, COREGISTER=True, OUTPUT=str(tmp_path / "al")))
+    np.testing.assert_array_equal(read_raster(os.path.join(res2["OUTPUT"], "M_20200301.tif")).data,
+                                  read_raster(os.path.join(res["OUTPUT"], "M_20200301.tif")).data)
+
+
 def test_train_and_predict_edcstfn(run, three_dates, tmp_path):
     pytest.importorskip("torch")
     lan, mod = three_dates

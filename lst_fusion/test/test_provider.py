@@ -19,7 +19,8 @@ from qgis.core import (
 
 from lst_fusion.models.registry import model_ids
 
-EXPECTED = {"search_download", "import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "estarfm",
+EXPECTED = {"search_download", "import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "coregister",
+            "estarfm",
             "starfm", "fuse_series", "evaluate", "compare_methods"} | {f"train_{m}" for m in model_ids()} | {
     f"predict_{m}" for m in model_ids()}
 
