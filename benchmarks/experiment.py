@@ -25,6 +25,9 @@ pairs for an accuracy test and scores nothing.
     .venv/bin/python benchmarks/experiment.py OUT --modis DIR --landsat DIR [--landsat-band 1]
     # the real series in ../shared (see README, "Accuracy on real data")
     .venv/bin/python benchmarks/experiment.py results/ranchi --site ranchi
+    # the same with MODIS co-registered to Landsat first (core.coregister; every method and
+    # baseline then uses the co-registered MODIS)
+    .venv/bin/python benchmarks/experiment.py results/ranchi_coreg --site ranchi --coregister
     .venv/bin/python benchmarks/experiment.py results/kranj --site kranj
 """
 import argparse
@@ -122,14 +125,20 @@ def run(a, log=print):
     site = SITES.get(a.site, {})
     quantity = a.quantity or site.get("quantity", "lst")
     dataset = a.dataset
+    coreg_note = ""
+    if dataset and a.coregister:
+        raise SystemExit("--coregister: works on raw folders (--modis/--landsat or --site), not on --dataset")
     if not dataset:
         modis, landsat = a.modis or site.get("modis"), a.landsat or site.get("landsat")
         if not (modis and landsat):
             raise SystemExit("give --dataset, --modis and --landsat, or --site")
         dataset = os.path.join(a.out, "dataset")
-        align_pairs(modis, landsat, dataset, modis_band=a.modis_band or site.get("modis_band", 1),
+        rep = {}
+        align_pairs(modis, landsat, dataset, coregister=a.coregister, report=rep, modis_band=a.modis_band or site.get("modis_band", 1),
                     landsat_band=a.landsat_band or site.get("landsat_band", 1), scales=site.get("scales", (1.0, 1.0)),
                     log=lambda s: log("  " + s))
+        if "coregistration" in rep:
+            coreg_note = rep["coregistration"].describe()[-1]
     rows = [r for r in read_index(dataset) if r["status"] == "pair"]
     pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
     grid = read_raster(rows[0]["landsat"]).grid
@@ -197,7 +206,7 @@ def run(a, log=print):
                                         inputs={"pairs": f"{case.before} (before), {case.after} (after)"},
                                         unit=report.unit_label(truth)))
         log(f"  scored {case.date} ({time.time() - t_start:.0f} s so far)")
-    return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log)
+    return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log, coreg_note)
 
 
 def resolved_size(a):
@@ -207,7 +216,7 @@ def resolved_size(a):
     return registry.resolve_size(a.size, training.resolve_device(a.device))
 
 
-def write_results(a, dataset, cases, results, trainings, quantity, seconds, log):
+def write_results(a, dataset, cases, results, trainings, quantity, seconds, log, coreg_note=""):
     metric_cols = [m for m in metrics.METRICS if quantity == "lst" or m not in ("SAM", "ERGAS")]
     cols = ["method", "variant", "date", "region", "N", "ubRMSE"] + metric_cols
     report.write_csv(os.path.join(a.out, "results.csv"), results, cols)
@@ -223,6 +232,8 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log)
     lines = [f"Dataset: {dataset}; leave-one-date-out over {', '.join(dates)} ({quantity}); deep models "
              f"({', '.join(a.models) or 'none'}): size {resolved_size(a)}, {a.epochs} epochs max, {a.patch_size} px patches, "
              f"stride {a.stride}, trained per test date without it. Run time {seconds / 60:.1f} min.", ""]
+    if coreg_note:
+        lines += [f"MODIS {coreg_note} (every method and baseline uses this MODIS).", ""]
     for d in dates:
         sel = sorted((r for r in whole if r["date"] == d), key=lambda r: r["RMSE"])
         lines += [f"### {d}", "", report.markdown_table(sel,
@@ -259,6 +270,8 @@ def parse(argv=None):
     ap.add_argument("--size", default="auto", choices=list(registry.SIZE_CHOICES),
                     help="deep models' size: small, paper (the published configuration) or auto (paper on CUDA)")
     ap.add_argument("--ratio", type=float, default=metrics.DEFAULT_RATIO)
+    ap.add_argument("--coregister", action="store_true",
+                    help="co-register MODIS to Landsat in align_pairs first (core.coregister)")
     return ap.parse_args(argv)
 
 

@@ -118,3 +118,26 @@ def test_mean_over_dates_against_modis_resampled():
     means = {m["method"]: m for m in protocol.mean_over_dates(rows, ["RMSE"])}
     assert means["X"]["RMSE"] == 3.0 and means["X"]["dates"] == 2
     assert means["X"]["beats MODIS resampled"] == "1/2" and means["X"]["vs MODIS resampled"] == "+0.0 %"
+
+
+def test_experiment_coregister_flag_uses_co_registered_modis_for_every_method(tmp_path):
+    """MODIS shifted 800 m east: with --coregister every method and baseline reads the co-registered MODIS,
+    so MODIS resampled itself gets closer to the held-out Landsat."""
+    from .test_coregister import series
+
+    modis, landsat = series(tmp_path, 800.0, -150.0)
+    exp = load_experiment()
+    rmse = {}
+    for flag in ([], ["--coregister"]):
+        out = tmp_path / ("co" if flag else "plain")
+        exp.main([str(out), "--modis", modis, "--landsat", landsat, "--models", *flag])
+        rows = list(csv.DictReader(open(out / "results.csv")))
+        rmse[bool(flag)] = {r["method"]: float(r["RMSE"]) for r in rows
+                            if r["variant"] == "as is" and r["region"] == "whole image"}
+    text = (tmp_path / "co" / "results.md").read_text()
+    assert "co-registration, joint over 3 pair(s)" in text and "applied to every MODIS raster" in text
+    assert "co-registration" not in (tmp_path / "plain" / "results.md").read_text()
+    assert rmse[True]["MODIS resampled"] < 0.8 * rmse[False]["MODIS resampled"]
+    assert rmse[True]["Landsat ref + MODIS change"] <= rmse[False]["Landsat ref + MODIS change"] + 1e-6
+    with pytest.raises(SystemExit, match="--coregister: works on raw folders"):
+        exp.main([str(tmp_path / "x"), "--dataset", str(tmp_path / "co" / "dataset"), "--coregister"])
