@@ -35,6 +35,18 @@ all on one grid.  Per pixel, following Zhu's reference code step by step:
    replaced by the weighted mean of the fine reference values, as in Zhu's
    outlier revision.
 
+Modes (``mode``): ``published`` (the default) is all of the above, equal to Zhu's
+code (tested against the per-pixel oracle).  ``lst-robust`` (docs/coregistration.md,
+"ESTARFM for LST") changes two things for LST references in other seasons, where V
+multiplies a 10-15 degree seasonal change:
+
+* V is shrunk towards 1 by its regression's uncertainty,
+  ``V = 1 + (b - 1) * (b - 1)^2 / ((b - 1)^2 + se^2)`` with b the slope and se
+  its standard error, then bounded to ``[1 - V_BOUND, 1 + V_BOUND]`` (0.5-1.5);
+* where the two one-pair predictions differ by more than ``DISAGREE`` (3 K),
+  the prediction of the pair with the larger temporal weight is taken alone
+  instead of the blend.
+
 Nodata: pixels invalid in any input are never similar pixels and never enter
 the window means; the output is NaN where the centre is invalid in any input.
 Vectorised on whole tiles with a halo of w (core.tiling.run_tiled, progress
@@ -85,9 +97,23 @@ def physical_range(celsius):
 
 
 QUANTITIES = ("lst", "reflectance")
+MODES = ("published", "lst-robust")
+V_BOUND = 0.5  # lst-robust: V within [1 - V_BOUND, 1 + V_BOUND]
+DISAGREE = 3.0  # lst-robust: K (or degC) between the two one-pair predictions beyond which one pair is used
 
 
-def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_shift, engine, quantity="lst"):
+def robust_coefficient(slope, se):
+    """lst-robust V: ``slope`` shrunk towards 1 by its standard error ``se``, then bounded."""
+    d = np.asarray(slope, np.float64) - 1.0
+    se2 = np.asarray(se, np.float64) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = np.where(d * d + se2 > 0, d * d / (d * d + se2), 0.0)
+    lam = np.where(np.isfinite(lam), lam, 0.0)
+    return np.clip(1.0 + lam * d, 1.0 - V_BOUND, 1.0 + V_BOUND)
+
+
+def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_shift, engine, quantity="lst",
+                    mode="published"):
     from scipy.special import stdtr  # lazy: the plugin loads without scipy and says what to install
 
     if quantity == "lst":
@@ -139,7 +165,11 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
             p = 2.0 * stdtr(np.maximum(df, 1.0), -np.abs(t))
             change = np.abs(sx1 - sx2) / n
             use_v = (change >= change_threshold) & (sxx > 0) & (p <= 0.05) & (slope > 0) & (slope <= 5)
-            V = np.where(use_v, slope, 1.0)
+            if mode == "lst-robust":
+                se = np.sqrt(np.maximum(syy - slope * sxy, 0.0) / np.maximum(df, 1.0) / sxx)
+                V = np.where(use_v, robust_coefficient(slope, se), 1.0)
+            else:
+                V = np.where(use_v, slope, 1.0)
             # temporal weights from window means of the coarse images
             cnt = window_sum(vf, w)
             m0 = window_sum(C0, w) / cnt
@@ -153,6 +183,8 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
             p1 = np.where(enough, cF1 + V * sd1 / sw, cF1 + (m0 - m1))
             p2 = np.where(enough, cF2 + V * sd2 / sw, cF2 + (m0 - m2))
             out = T1 * p1 + T2 * p2
+            if mode == "lst-robust":  # the two references disagree: the temporally nearer pair alone
+                out = np.where(np.abs(p1 - p2) > DISAGREE, np.where(T1 >= 0.5, p1, p2), out)
             bad = enough & ((out <= lo) | (out >= hi))  # the outlier revision needs similar pixels
             if bad.any():
                 r1 = np.where(enough, sf1 / sw, cF1)
@@ -166,8 +198,11 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
 
 def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WINDOW + 1,
             classes=DEFAULT_CLASSES, change_threshold=1.0, min_similar=5, tile=None,
-            progress=None, cancel=None, workers=None, engine="auto", quantity="lst"):
+            progress=None, cancel=None, workers=None, engine="auto", quantity="lst", mode="published"):
     """Predict the fine image at the target date (same unit as the inputs).
+
+    ``mode``: 'published' (Zhu's ESTARFM, the default) or 'lst-robust' (V shrunk
+    towards 1 and bounded, one pair where the two disagree; see the module doc).
 
     ``quantity``: 'lst' (Kelvin or Celsius; similarity in Kelvin, revision
     outside 150-400 K) or 'reflectance' (0-1, revision outside 0-1).
@@ -183,6 +218,10 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
         raise LstFusionError("CLASSES", "the number of classes must be at least 1")
     if quantity not in QUANTITIES:
         raise LstFusionError("QUANTITY", f"quantity must be one of {', '.join(QUANTITIES)}, not {quantity!r}")
+    if mode not in MODES:
+        raise LstFusionError("MODE", f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if mode == "lst-robust" and quantity != "lst":
+        raise LstFusionError("MODE", "lst-robust is for LST; use published for reflectance")
     arrays = [np.asarray(a, dtype=np.float64) for a in named.values()]
     w = window // 2
     th1 = similarity_threshold(arrays[0], classes)
@@ -190,5 +229,5 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
     celsius = is_celsius(arrays[0])
     shift = float(np.nanmean(arrays[1]))
     engine = resolve_engine(engine)
-    kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity)
+    kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity, mode)
     return run_tiled(kernel, arrays, w, tile=tile or default_tile(engine), progress=progress, cancel=cancel, workers=workers)

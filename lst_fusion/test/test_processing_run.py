@@ -102,6 +102,10 @@ def test_estarfm_and_starfm_equal_the_core(run, scene, tmp_path):
     expected = estarfm(*(arrays[k] for k in ("FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2", "COARSE_TARGET")),
                        window=11)
     np.testing.assert_allclose(read_raster(res["OUTPUT"]).data, expected, atol=1e-5)
+    res = run("estarfm", {**paths, "WINDOW": 11, "MODE": 1, "OUTPUT": str(tmp_path / "r.tif")})
+    robust = estarfm(*(arrays[k] for k in ("FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2", "COARSE_TARGET")),
+                     window=11, mode="lst-robust")
+    np.testing.assert_allclose(read_raster(res["OUTPUT"]).data, robust, atol=1e-5)
     one = {k: paths[k] for k in ("FINE_REF1", "COARSE_REF1", "COARSE_TARGET")}
     res = run("starfm", {**one, "WINDOW": 9, "OUTPUT": str(tmp_path / "s.tif")})
     expected = starfm(arrays["FINE_REF1"], arrays["COARSE_REF1"], arrays["COARSE_TARGET"], window=9)
