@@ -98,7 +98,7 @@ def train_for_case(mid, pairs, case, a, log):
     return ckpt, model, info
 
 
-def predictions_for_case(case, pairs, models, quantity, device):
+def predictions_for_case(case, pairs, models, quantity, device, robust=False):
     f1, c1 = pairs[case.before]
     f2, c2 = pairs[case.after]
     fn, cn = pairs[case.nearest]
@@ -106,6 +106,8 @@ def predictions_for_case(case, pairs, models, quantity, device):
     out = dict(protocol.baselines(fn, cn, c0))
     out["STARFM"] = lambda C1, C2, C0: starfm(fn, C1 if case.nearest == case.before else C2, C0)
     out["ESTARFM"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity)
+    if robust and quantity == "lst":  # the mode is for LST (its 3 K disagreement threshold)
+        out["ESTARFM lst-robust"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity, mode="lst-robust")
     for mid, (ckpt, model) in models.items():
         def deep(C1, C2, C0, mid=mid, ckpt=ckpt, model=model):
             inputs = {"coarse_target": C0}
@@ -172,7 +174,8 @@ def run(a, log=print):
         log("  " + residual.describe_fit(fit))
         n1, n2, n0 = (residual.apply_cross_sensor(c, fit) for c in (c1, c2, c0))
         panels = {}
-        for name, pred in predictions_for_case(case, pairs, models, quantity, a.device).items():
+        for name, pred in predictions_for_case(case, pairs, models, quantity, a.device,
+                                                     a.estarfm_robust).items():
             baseline = name in protocol.BASELINES
             variants = {}
             if baseline:
@@ -270,6 +273,8 @@ def parse(argv=None):
     ap.add_argument("--size", default="auto", choices=list(registry.SIZE_CHOICES),
                     help="deep models' size: small, paper (the published configuration) or auto (paper on CUDA)")
     ap.add_argument("--ratio", type=float, default=metrics.DEFAULT_RATIO)
+    ap.add_argument("--estarfm-robust", action="store_true",
+                    help="also score ESTARFM's lst-robust mode (core.estarfm, mode='lst-robust')")
     ap.add_argument("--coregister", action="store_true",
                     help="co-register MODIS to Landsat in align_pairs first (core.coregister)")
     return ap.parse_args(argv)
