@@ -21,7 +21,7 @@ class Coregister(AlignPairs):
             "otherwise nothing is applied and the log says why. Log and coregistration.csv: the shift per pair "
             "and jointly, with r before and after. docs/coregistration.md.")
     TAGS = ("co-registration", "shift", "geolocation", "registration", "MODIS", "AROP")
-    PARAM_HELP = dict(AlignPairs.PARAM_HELP, **{
+    PARAM_HELP = dict({k: v for k, v in AlignPairs.PARAM_HELP.items() if k != P.COREGISTER}, **{
         P.MAX_SHIFT: "Search radius, in MODIS pixels (1.5: up to 1.5 km for 1 km MODIS).",
         P.OUTPUT: ("Dataset folder (align_pairs layout) with co-registered M_YYYYMMDD.tif, L_YYYYMMDD.tif, "
                    "index.csv and coregistration.csv."),
