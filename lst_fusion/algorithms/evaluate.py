@@ -73,7 +73,8 @@ class Evaluate(LstFusionAlgorithm):
             res[P.OUTPUT_HTML] = html
         err = self.parameterAsOutputLayer(parameters, P.OUTPUT_ERROR, context)
         if err:
-            write_raster(err, pred - ref, r[P.REFERENCE].grid, description="prediction - reference")
+            write_raster(err, pred - ref, r[P.REFERENCE].grid, description="prediction - reference",
+                         parameter=P.OUTPUT_ERROR)
             res[P.OUTPUT_ERROR] = err
         feedback.pushInfo(report.markdown_table(rows))
         return res

@@ -9,11 +9,12 @@ summary and the package version.  :func:`load_checkpoint` checks all of it
 predict) and explains any mismatch in one sentence.
 """
 import hashlib
+import io
 import os
 
 from ..core import backends
 from ..core.errors import LstFusionError
-from ..core.io import atomic_path
+from ..core.io import atomic_write_bytes
 from ..models import registry
 from ..version import __version__
 
@@ -63,9 +64,9 @@ def save_checkpoint(ckpt, path):
 
     path = str(path)
     ckpt = dict(ckpt, weights_sha256=weights_sha256(ckpt["state_dict"]))
-    with atomic_path(path, ".pt") as tmp:
-        torch.save(ckpt, tmp)
-    return path
+    buf = io.BytesIO()
+    torch.save(ckpt, buf)  # whole in memory first: its size is checked against the free space, a full disk is one sentence
+    return atomic_write_bytes(path, buf.getvalue(), "OUTPUT", ".pt")
 
 
 def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
