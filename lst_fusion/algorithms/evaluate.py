@@ -57,6 +57,11 @@ class Evaluate(LstFusionAlgorithm):
         masks = metrics.region_masks(r[P.REFERENCE].grid, regions)
         rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, P.RESOLUTION_RATIO, context))
         res = {k: rows[0][k] for k in metrics.METRICS}
+        err = self.parameterAsOutputLayer(parameters, P.OUTPUT_ERROR, context)
+        if err:  # the raster first: the largest output, so a full disk stops the run before the table is written
+            write_raster(err, pred - ref, r[P.REFERENCE].grid, description="prediction - reference",
+                         parameter=P.OUTPUT_ERROR)
+            res[P.OUTPUT_ERROR] = err
         table = self.parameterAsFileOutput(parameters, P.OUTPUT_TABLE, context)
         report.write_table(table, rows)
         res[P.OUTPUT_TABLE] = table
@@ -71,11 +76,6 @@ class Evaluate(LstFusionAlgorithm):
             report.write_html(html, "LST Fusion evaluation", rows, pred, ref, header=header, regions=regions,
                               transform=r[P.REFERENCE].grid.transform)
             res[P.OUTPUT_HTML] = html
-        err = self.parameterAsOutputLayer(parameters, P.OUTPUT_ERROR, context)
-        if err:
-            write_raster(err, pred - ref, r[P.REFERENCE].grid, description="prediction - reference",
-                         parameter=P.OUTPUT_ERROR)
-            res[P.OUTPUT_ERROR] = err
         feedback.pushInfo(report.markdown_table(rows))
         return res
 

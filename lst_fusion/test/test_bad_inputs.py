@@ -5,9 +5,12 @@ expected text (the parameter's real name first), that no traceback is shown,
 that no output and no temporary file was left behind, and that every file
 that existed before the run is unchanged (sha256).
 """
+import contextlib
+import errno
 import hashlib
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from typing import Callable
 
@@ -38,12 +41,46 @@ class Env:
         dates = {"FINE_REF1": "20200101", "COARSE_REF1": "20200101", "FINE_REF2": "20200202",
                  "COARSE_REF2": "20200202", "COARSE_TARGET": "20200117"}
         self.roles = {k: self.tif(f"{k}_{dates[k]}.tif", v) for k, v in self.arrays.items()}
+        self.mounts = []
+        self.simulate_enospc = False
 
     def tif(self, name, arr, dtype=np.float32, **kw):
         return write_tif(os.path.join(self.d, name), np.asarray(arr).astype(dtype), dtype=dtype, **kw)
 
     def o(self, name):
         return os.path.join(self.out, name)
+
+    def full_disk(self):
+        """A folder on a full filesystem: a 200 kB tmpfs where this process may mount one (root), filled to the last
+        byte; elsewhere a plain folder where the GDAL and file writes are told 'No space left on device' (ENOSPC)."""
+        folder = os.path.join(self.root, "full")
+        os.makedirs(folder)
+        mounted = os.geteuid() == 0 and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", folder], capture_output=True).returncode == 0
+        if mounted:
+            self.mounts.append(folder)
+        self.full_folder = (folder, mounted)
+        return folder
+
+    def fill(self):
+        """Fill the full_disk folder (after the earlier outputs are in place)."""
+        folder, mounted = self.full_folder
+        if not mounted:
+            self.simulate_enospc = True
+            return
+        fd = os.open(os.path.join(folder, "filler"), os.O_WRONLY | os.O_CREAT)
+        try:
+            for chunk in (65536, 4096, 1):  # to the last byte
+                with contextlib.suppress(OSError):
+                    while True:
+                        os.write(fd, b"\0" * chunk)
+        finally:
+            os.close(fd)
+        assert os.statvfs(folder).f_bavail == 0
+
+    def cleanup(self):
+        for m in self.mounts:
+            subprocess.run(["umount", "-l", m], capture_output=True)
 
     def fusion(self, **over):
         return {**self.roles, "WINDOW": 5, **over}
@@ -183,12 +220,65 @@ def same_via_symlink(e):
     return e.fusion(OUTPUT=link)
 
 
+def earlier_on_full_disk(e, name, arr=None):
+    """An earlier good output (a GeoTIFF, or text for .csv) on the full disk; its sha256 is checked by every row."""
+    folder = e.full_disk()
+    p = os.path.join(folder, name)
+    if name.endswith(".csv"):
+        with open(p, "w") as fh:
+            fh.write("region,N\nall,1\n")
+    elif name.endswith(".pt"):
+        with open(p, "wb") as fh:
+            fh.write(b"an earlier checkpoint")
+    else:
+        write_tif(p, np.asarray(e.arrays["FINE_REF1"] if arr is None else arr, dtype=np.float32))
+    e.fill()
+    return p
+
+
+def earlier_still_reads(name):
+    """The independent check of a full-disk row: the earlier output is still the raster it was (values equal)."""
+    def check(e):
+        p = os.path.join(e.full_folder[0], name)
+        np.testing.assert_array_equal(read_array(p), np.asarray(e.arrays["FINE_REF1"], dtype=np.float32))
+        assert not [n for n in os.listdir(e.full_folder[0]) if n.startswith(".tmp_")]
+    return check
+
+
+@contextlib.contextmanager
+def simulated_enospc():
+    """Where no tmpfs can be mounted: every GDAL write reports ENOSPC (as libtiff does) and every file write
+    raises it, as on a full disk."""
+    from lst_fusion.core import io as core_io
+
+    real_gdal_errors, real_free = core_io.gdal_errors, core_io.free_bytes
+
+    @contextlib.contextmanager
+    def full_gdal_errors():
+        with real_gdal_errors() as msgs:
+            yield msgs
+            msgs.append((3, 1, "_tiffWriteProc:No space left on device"))
+
+    def full_write_bytes(path, data, parameter="OUTPUT", suffix=""):
+        with core_io.atomic_path(path, suffix, parameter):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    saved = core_io.atomic_write_bytes
+    core_io.gdal_errors, core_io.free_bytes = full_gdal_errors, lambda d: 0
+    core_io.atomic_write_bytes = full_write_bytes
+    try:
+        yield
+    finally:
+        core_io.gdal_errors, core_io.free_bytes, core_io.atomic_write_bytes = real_gdal_errors, real_free, saved
+
+
 @dataclass
 class Case:
     id: str
     alg: str
     params: Callable
     expect: str
+    check: Callable = None  # an independent check of the outcome, given the Env
 
 
 CASES = [
@@ -335,6 +425,28 @@ CASES = [
          lambda e: {"LANDSAT": [e.tif("L_20200101.tif", e.arrays["FINE_REF1"] * 100, np.uint16), e.roles["FINE_REF2"]],
                     "MODIS": [e.roles["COARSE_REF1"], e.roles["COARSE_REF2"]], "DEVICE": 1, "OUTPUT": e.o("m.pt")},
          "LANDSAT (L_20200101.tif): L_20200101.tif holds integers from"),
+    # -- issue 23. a full disk: one sentence, the earlier output unchanged (and still the same raster)
+    Case("full_disk_estarfm_over_earlier_output", "estarfm",
+         lambda e: e.fusion(OUTPUT=earlier_on_full_disk(e, "e.tif")),
+         "OUTPUT: the disk is full (", earlier_still_reads("e.tif")),
+    Case("full_disk_predict_over_earlier_output", "predict_edcstfn",
+         lambda e: predict(e, OUTPUT=earlier_on_full_disk(e, "p.tif")),
+         "OUTPUT: the disk is full (", earlier_still_reads("p.tif")),
+    Case("full_disk_evaluate_error_raster", "evaluate",
+         lambda e: {"PREDICTION": e.roles["FINE_REF2"], "REFERENCE": e.roles["FINE_REF1"],
+                    "OUTPUT_TABLE": e.o("t.csv"), "OUTPUT_ERROR": earlier_on_full_disk(e, "err.tif")},
+         "OUTPUT_ERROR: the disk is full (", earlier_still_reads("err.tif")),
+    Case("full_disk_evaluate_table", "evaluate",
+         lambda e: {"PREDICTION": e.roles["FINE_REF2"], "REFERENCE": e.roles["FINE_REF1"],
+                    "OUTPUT_TABLE": earlier_on_full_disk(e, "t.csv")},
+         "OUTPUT_TABLE: the disk is full ("),
+    Case("full_disk_import_modis", "import_modis",
+         lambda e: {"INPUT": e.tif("MOD11A1.A2020001.tif", np.full((24, 24), 15000), np.uint16),
+                    "OUTPUT": earlier_on_full_disk(e, "m.tif")},
+         "OUTPUT: the disk is full (", earlier_still_reads("m.tif")),
+    Case("full_disk_train_checkpoint", "train_edcstfn",
+         lambda e: train(e, dataset(e), OUTPUT=earlier_on_full_disk(e, "m.pt")),
+         "OUTPUT: the disk is full ("),
 ]
 
 
@@ -353,16 +465,22 @@ def run_bad(alg, params):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(provider, tmp_path, case):
     e = Env(tmp_path)
-    params = case.params(e)
-    before = e.files()
-    message = run_bad(case.alg, params)
-    print(f"\n{case.id}: {message}")
-    assert message.startswith(case.expect), message
-    assert "Traceback" not in message and "\n" not in message.strip(), message
-    after = e.files()
-    assert sorted(after) == sorted(before), f"files appeared or vanished: {set(after) ^ set(before)}"
-    changed = [p for p in before if before[p] != after[p]]
-    assert not changed, f"inputs changed: {changed}"
+    try:
+        params = case.params(e)
+        before = e.files()
+        with simulated_enospc() if e.simulate_enospc else contextlib.nullcontext():
+            message = run_bad(case.alg, params)
+        print(f"\n{case.id}: {message}")
+        assert message.startswith(case.expect), message
+        assert "Traceback" not in message and "\n" not in message.strip(), message
+        after = e.files()
+        assert sorted(after) == sorted(before), f"files appeared or vanished: {set(after) ^ set(before)}"
+        changed = [p for p in before if before[p] != after[p]]
+        assert not changed, f"inputs changed: {changed}"
+        if case.check:
+            case.check(e)
+    finally:
+        e.cleanup()
 
 
 def test_battery_size():
