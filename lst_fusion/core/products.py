@@ -41,10 +41,13 @@ def modis_qc_clear(qc, max_mandatory=1, max_quality=0, max_error=2):
     return (mandatory <= max_mandatory) & (quality <= max_quality) & (error <= max_error)
 
 
+LANDSAT_QA_FILL_BIT = 0  # QA_PIXEL bit 0: the pixel is fill (outside the scene), masked whatever QA_BITS says
+
+
 def landsat_qa_clear(qa, bits=LANDSAT_QA_BITS):
-    """True where none of the given QA_PIXEL bits is set."""
+    """True where none of the given QA_PIXEL bits is set, nor the fill bit (0), which is never data."""
     qa = np.asarray(qa).astype(np.uint16)
-    mask = 0
+    mask = 1 << LANDSAT_QA_FILL_BIT
     for b in bits:
         b = int(b)
         if not 0 <= b <= 15:
@@ -208,10 +211,12 @@ def _finish(kelvin, grid, output, unit, date, source, parameter):
     return {"OUTPUT": output, "CLEAR_PERCENT": clear_percent, "DATE": date.isoformat()}
 
 
-def _kelvin(product, dn, dn_nodata, clear, source, parameter, scale, offset, fill):
+def _kelvin(product, dn, dn_nodata, clear, source, parameter, scale, offset, fill, fill_mask=None):
     kelvin = dn_to_kelvin(dn, scale, offset, fill)
-    if np.issubdtype(np.asarray(dn).dtype, np.floating) and dn_nodata is not None:
-        kelvin[dn == dn_nodata] = np.nan
+    if dn_nodata is not None and np.isfinite(dn_nodata):  # the band's own fill DN, whatever FILL says
+        kelvin[np.asarray(dn) == dn_nodata] = np.nan
+    if fill_mask is not None:  # flagged as fill by the QA band: never data, nor checked as data
+        kelvin[fill_mask] = np.nan
     _check_dn(dn, np.isfinite(kelvin), scale, offset, parameter, product, source)
     _check_plausible(kelvin, parameter, product)
     if clear is not None:
@@ -233,7 +238,8 @@ def landsat_kelvin(dn, dn_nodata, qa, source, parameter="INPUT", scale=LANDSAT_S
 
     The one implementation of the Landsat rules: import_landsat and search_download both call it."""
     clear = landsat_qa_clear(qa, qa_bits) if qa is not None else None
-    return _kelvin("Landsat", dn, dn_nodata, clear, source, parameter, scale, offset, fill)
+    fill_mask = (np.asarray(qa).astype(np.uint16) >> LANDSAT_QA_FILL_BIT) & 1 == 1 if qa is not None else None
+    return _kelvin("Landsat", dn, dn_nodata, clear, source, parameter, scale, offset, fill, fill_mask)
 
 
 def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", scale=MODIS_SCALE,

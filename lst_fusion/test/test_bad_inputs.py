@@ -447,6 +447,12 @@ CASES = [
     Case("full_disk_train_checkpoint", "train_edcstfn",
          lambda e: train(e, dataset(e), OUTPUT=earlier_on_full_disk(e, "m.pt")),
          "OUTPUT: the disk is full ("),
+    # -- issue 23. fill is nodata: QA_PIXEL bit 0 masks a pixel whatever QA_BITS says (real scene: test_real_inputs)
+    Case("landsat_qa_fill_with_dn_and_qa_bits_without_0", "import_landsat",
+         lambda e: {"INPUT": e.tif(LANDSAT_NAME, np.full((24, 24), 44000), np.uint16),
+                    "QA": e.tif(LANDSAT_NAME.replace("ST_B10", "QA_PIXEL"), np.full((24, 24), 1), np.uint16),
+                    "QA_BITS": "3", "OUTPUT": e.o("l.tif")},
+         f"INPUT: {LANDSAT_NAME}: no clear pixel (all fill or masked by QC)"),
 ]
 
 
