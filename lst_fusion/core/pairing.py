@@ -19,7 +19,7 @@ import os
 import numpy as np
 
 from .checks import robust_range, unit_in_range
-from .dates import FORMS, parse_date, to_date
+from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
 from .errors import LstFusionError, check_cancel
 from .io import atomic_write_text, read_raster, write_raster
 from .resample import crop_grid, resample_to_grid
@@ -33,19 +33,48 @@ def raster_date(path, parameter, name=None):
     ``name``, else its ``ACQUISITION_DATE`` tag (written by the imports and
     align_pairs), else a clear error."""
     d = parse_date(path, parameter) or (parse_date(name, parameter) if name else None)
-    if d is None and os.path.exists(str(path)):
-        try:
-            import rasterio
-
-            with rasterio.open(str(path)) as ds:
-                tag = ds.tags().get("ACQUISITION_DATE")
-            d = to_date(tag, parameter) if tag else None
-        except Exception:  # unreadable here: read_raster says why later
-            d = None
+    tag = acquisition_tag(path)
+    if d is not None and tag:  # a name and a tag that disagree: neither wins silently
+        check_tag_date(d, tag, path, parameter,
+                       f"the name {os.path.basename(str(path))!r} ({d.isoformat()})")
+    elif tag:
+        d = to_date(tag, parameter)
     if d is None:
         raise LstFusionError(parameter, f"no date in the file name {os.path.basename(str(path))!r} (names may hold "
                              f"{FORMS}); rename it, or import it with its DATE (lstfusion:import_*)")
     return d
+
+
+def own_date(raster, parameter):
+    """The date a read Raster carries (its file name, checked against its ACQUISITION_DATE tag), or None where the
+    name holds no single date and no tag is set."""
+    from .dates import date_candidates
+
+    found = date_candidates(raster.path)
+    tag = (raster.tags or {}).get("ACQUISITION_DATE")
+    d = found[0] if len(found) == 1 else None
+    if d is not None and tag:
+        return check_tag_date(d, tag, raster.path, parameter, f"the name {os.path.basename(raster.path)!r} "
+                              f"({d.isoformat()})")
+    if tag:
+        try:
+            return to_date(tag, parameter)
+        except LstFusionError:
+            return None
+    return d
+
+
+def check_pair_dates(rasters, pairs):
+    """Each (Landsat role, MODIS role) pair of read rasters is of one date, else one sentence naming both dates."""
+    for fine, coarse in pairs:
+        if rasters.get(fine) is None or rasters.get(coarse) is None:
+            continue
+        df, dc = own_date(rasters[fine], fine), own_date(rasters[coarse], coarse)
+        if df is not None and dc is not None and df != dc:
+            raise LstFusionError(
+                coarse, f"{os.path.basename(rasters[coarse].path)} is of {dc.isoformat()} but its pair {fine} "
+                f"({os.path.basename(rasters[fine].path)}) is of {df.isoformat()}: a reference pair is one date; "
+                "give the MODIS image of the Landsat date")
 
 
 def list_rasters(folder_or_list, parameter, names=None):

@@ -156,6 +156,18 @@ def _check_hdf_opens(path, parameter):
         raise LstFusionError(parameter, f"{name} has no LST_Day_1km sub-dataset: it is not a MOD11A1/MYD11A1 granule")
 
 
+def _tag_checked(date_of):
+    """The import's date, refused when the input's ACQUISITION_DATE tag says another day."""
+    def checked(path, explicit):
+        from .dates import acquisition_tag, check_tag_date
+
+        d = date_of(path, explicit)
+        what = d.isoformat() if explicit else f"the date {d.isoformat()} of its name"
+        return check_tag_date(d, acquisition_tag(path), path, "DATE", what)
+    return checked
+
+
+@_tag_checked
 def _modis_date(path, explicit):
     """Date from the parameter, the file name, or (HDF granules) the product metadata."""
     from .dates import parse_date
@@ -316,6 +328,7 @@ def mtl_date(st_path):
     return None
 
 
+@_tag_checked
 def _landsat_date(path, explicit):
     """Date from the parameter, the product id in the name, or the scene's MTL file."""
     from .dates import parse_date

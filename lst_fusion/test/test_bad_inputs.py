@@ -220,6 +220,15 @@ def same_via_symlink(e):
     return e.fusion(OUTPUT=link)
 
 
+def tagged(path, date):
+    """Set the ACQUISITION_DATE tag of a written GeoTIFF."""
+    import rasterio
+
+    with rasterio.open(path, "r+") as ds:
+        ds.update_tags(ACQUISITION_DATE=date)
+    return path
+
+
 def earlier_on_full_disk(e, name, arr=None):
     """An earlier good output (a GeoTIFF, or text for .csv) on the full disk; its sha256 is checked by every row."""
     folder = e.full_disk()
@@ -453,6 +462,39 @@ CASES = [
                     "QA": e.tif(LANDSAT_NAME.replace("ST_B10", "QA_PIXEL"), np.full((24, 24), 1), np.uint16),
                     "QA_BITS": "3", "OUTPUT": e.o("l.tif")},
          f"INPUT: {LANDSAT_NAME}: no clear pixel (all fill or masked by QC)"),
+    # -- issue 23. dates agree or the run stops
+    Case("pair_dates_differ_in_names", "estarfm",
+         lambda e: e.fusion(COARSE_REF1=e.tif("COARSE_REF1_20200308.tif", e.arrays["COARSE_REF1"]), OUTPUT=e.o("e.tif")),
+         "COARSE_REF1: COARSE_REF1_20200308.tif is of 2020-03-08 but its pair FINE_REF1 (FINE_REF1_20200101.tif) is "
+         "of 2020-01-01"),
+    Case("pair_dates_differ_by_tag", "starfm",
+         lambda e: e.fusion(FINE_REF2=tagged(e.tif("landsat_b.tif", e.arrays["FINE_REF2"]), "2020-02-12"),
+                            OUTPUT=e.o("s.tif")),
+         "COARSE_REF2: COARSE_REF2_20200202.tif is of 2020-02-02 but its pair FINE_REF2 (landsat_b.tif) is of "
+         "2020-02-12"),
+    Case("fusion_input_name_and_tag_disagree", "estarfm",
+         lambda e: e.fusion(FINE_REF1=tagged(e.tif("L_20200101.tif", e.arrays["FINE_REF1"]), "2020-03-08"),
+                            OUTPUT=e.o("e.tif")),
+         "FINE_REF1: the name 'L_20200101.tif' (2020-01-01) contradicts the ACQUISITION_DATE tag of L_20200101.tif "
+         "(2020-03-08)"),
+    Case("import_modis_date_contradicts_product_id", "import_modis",
+         lambda e: {"INPUT": e.tif("MOD11A1.A2021227.tif", np.full((24, 24), 15000), np.uint16), "DATE": "2020-01-01",
+                    "OUTPUT": e.o("m.tif")},
+         "DATE: 2020-01-01 contradicts the date in the name 'MOD11A1.A2021227.tif' (2021-08-15)"),
+    Case("import_landsat_date_contradicts_product_id", "import_landsat",
+         lambda e: {"INPUT": e.tif(LANDSAT_NAME, np.full((24, 24), 44000), np.uint16), "DATE": "2001-01-01",
+                    "OUTPUT": e.o("l.tif")},
+         f"DATE: 2001-01-01 contradicts the date in the name '{LANDSAT_NAME}' (2019-07-04)"),
+    Case("import_date_contradicts_tag", "import_landsat",
+         lambda e: {"INPUT": tagged(e.tif("thermal.tif", np.full((24, 24), 44000), np.uint16), "2019-07-05"),
+                    "DATE": "2019-07-04", "OUTPUT": e.o("l.tif")},
+         "DATE: 2019-07-04 contradicts the ACQUISITION_DATE tag of thermal.tif (2019-07-05)"),
+    Case("align_pairs_name_and_tag_disagree", "align_pairs",
+         lambda e: {"MODIS": [e.tif("M_20160205.tif", e.arrays["COARSE_REF1"])],
+                    "LANDSAT": [tagged(e.tif("L_20160205.tif", e.arrays["FINE_REF1"]), "2016-03-08")],
+                    "OUTPUT": e.o("ds")},
+         "LANDSAT: the name 'L_20160205.tif' (2016-02-05) contradicts the ACQUISITION_DATE tag of L_20160205.tif "
+         "(2016-03-08)"),
 ]
 
 
