@@ -7,6 +7,7 @@ from qgis.core import (
 from ..core import metrics, report
 from ..core.io import write_raster
 from ..core.provenance import target_date
+from ..core.safety import check_not_scored_against_itself
 from . import names as P
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
@@ -51,6 +52,8 @@ class Evaluate(LstFusionAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(m, m))
 
     def execute(self, parameters, context, feedback, progress, cancel):
+        check_not_scored_against_itself(P.PREDICTION, self.raster_source(parameters, P.PREDICTION, context),
+                                        self.raster_source(parameters, P.REFERENCE, context))
         r = read_role_rasters(self, parameters, context, [P.REFERENCE, P.PREDICTION], feedback=feedback)
         pred, ref = r[P.PREDICTION].data, r[P.REFERENCE].data
         regions = read_subregions(self, parameters, context, r[P.REFERENCE].grid)

@@ -495,6 +495,19 @@ CASES = [
                     "OUTPUT": e.o("ds")},
          "LANDSAT: the name 'L_20160205.tif' (2016-02-05) contradicts the ACQUISITION_DATE tag of L_20160205.tif "
          "(2016-03-08)"),
+    # -- issue 23. a prediction is never scored against itself
+    Case("prediction_is_the_reference", "evaluate",
+         lambda e: {"PREDICTION": e.roles["FINE_REF1"], "REFERENCE": e.roles["FINE_REF1"], "OUTPUT_TABLE": e.o("t.csv")},
+         "PREDICTION: is the same file as REFERENCE (FINE_REF1_20200101.tif)"),
+    Case("prediction_is_the_reference_via_symlink", "evaluate",
+         lambda e: {"PREDICTION": e.roles["FINE_REF1"], "REFERENCE": os.path.join(e.out, "..", "data",
+                                                                                 "FINE_REF1_20200101.tif"),
+                    "OUTPUT_TABLE": e.o("t.csv")},
+         "PREDICTION: is the same file as REFERENCE (FINE_REF1_20200101.tif)"),
+    Case("compare_prediction_is_the_reference", "compare_methods",
+         lambda e: {"PREDICTIONS": [e.roles["FINE_REF2"], e.roles["FINE_REF1"]], "REFERENCE": e.roles["FINE_REF1"],
+                    "OUTPUT_TABLE": e.o("c.csv")},
+         "PREDICTIONS (FINE_REF1_20200101): is the same file as REFERENCE (FINE_REF1_20200101.tif)"),
 ]
 
 
@@ -564,3 +577,25 @@ def test_mixed_units_are_converted_with_a_log_line_never_mixed(provider, tmp_pat
                          feedback=feedback)
     assert res["BIAS"] == pytest.approx(2.0, abs=1e-3)
     assert any(i.startswith("PREDICTION is in Celsius and REFERENCE in Kelvin") for i in feedback.infos)
+
+
+def test_a_prediction_given_twice_is_ranked_once(provider, tmp_path):
+    """compare_methods with one file twice used to rank it 1st and 2nd: now it is scored once, said in the log."""
+    import csv
+
+    import processing
+
+    e = Env(tmp_path)
+    feedback = ErrorCollectingFeedback()
+    twice = [e.roles["FINE_REF2"], e.roles["COARSE_REF2"], e.roles["FINE_REF2"]]
+    res = processing.run("lstfusion:compare_methods", {"PREDICTIONS": twice, "REFERENCE": e.roles["FINE_REF1"],
+                                                       "OUTPUT_TABLE": e.o("c.csv")}, feedback=feedback)
+    with open(res["OUTPUT_TABLE"]) as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["method"] for r in rows) == ["COARSE_REF2_20200202", "FINE_REF2_20200202"]
+    assert [r["rank"] for r in sorted(rows, key=lambda r: r["rank"])] == ["1", "2"]
+    # FINE_REF2 = FINE_REF1 + 4 K everywhere: its RMSE is 4 (hand value), the duplicate did not change it
+    assert float(next(r for r in rows if r["method"] == "FINE_REF2_20200202")["RMSE"]) == pytest.approx(4.0, abs=1e-3)
+    assert [i for i in feedback.infos if "given twice" in i] == [
+        "PREDICTIONS (FINE_REF2_20200202): FINE_REF2_20200202.tif is given twice (also as FINE_REF2_20200202): "
+        "it is scored once"]
