@@ -28,6 +28,13 @@ from .units import BAND_UNIT
 RASTER_EXT = (".tif", ".tiff", ".vrt", ".img", ".hdf")
 
 
+def check_percent(value, parameter="MIN_CLEAR"):
+    """A percentage of clear pixels: 0 to 100 (above 100 no pair can pass, and the run would only say so)."""
+    if not 0 <= value <= 100:
+        raise LstFusionError(parameter, f"{value:g} % is not a percentage of clear pixels: give a value from 0 to 100")
+    return value
+
+
 def raster_date(path, parameter, name=None):
     """The acquisition date of a raster: from its file name, else the layer
     ``name``, else its ``ACQUISITION_DATE`` tag (written by the imports and
@@ -133,6 +140,7 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     (e.g. 1e-4 for reflectance x 10000); ``log(sentence)`` receives what was
     detected or assumed (units, CRS repairs, band choice).
     """
+    check_percent(min_clear)
     m_dates = list_rasters(modis, "MODIS", modis_names)
     l_dates = list_rasters(landsat, "LANDSAT", landsat_names)
     said = set()
@@ -212,16 +220,11 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
 
 
 def read_index(dataset_dir, parameter="DATASET"):
-    """Rows of a dataset folder's index.csv, with absolute paths and dates."""
-    import datetime as _dt
+    """Rows of a dataset folder's index.csv (read by :func:`checks.read_index_rows`), with absolute paths."""
+    from .checks import read_index_rows
 
-    path = os.path.join(str(dataset_dir), "index.csv")
-    if not os.path.exists(path):
-        raise LstFusionError(parameter, f"{dataset_dir!r} has no index.csv (make it with lstfusion:align_pairs)")
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_index_rows(dataset_dir, parameter)
     for r in rows:
-        r["date"] = _dt.date.fromisoformat(r["date"])
         for k in ("landsat", "modis"):
             r[k] = os.path.join(str(dataset_dir), r[k]) if r[k] else ""
     return rows

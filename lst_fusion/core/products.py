@@ -65,6 +65,14 @@ def parse_bits(text, default=LANDSAT_QA_BITS):
         raise LstFusionError("QA_BITS", f"{text!r} is not a comma-separated list of bit numbers") from None
 
 
+def check_scale(scale, default, parameter="SCALE"):
+    """SCALE multiplies the DN: 0 or less makes every pixel one value (or negative Kelvin)."""
+    if not scale > 0:
+        raise LstFusionError(parameter, f"{scale:g} is not a scale factor: it must be greater than 0 (K = DN x SCALE "
+                             f"+ OFFSET; {default:g} for this product)")
+    return scale
+
+
 def dn_to_kelvin(dn, scale, offset, fill):
     dn = np.asarray(dn)
     k = dn.astype(np.float64) * scale + offset
@@ -263,6 +271,7 @@ def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", sc
     """
     if layer not in ("Day", "Night"):
         raise LstFusionError("LAYER", "layer must be Day or Night")
+    check_scale(scale, MODIS_SCALE)
     _check_hdf_opens(lst_path, "INPUT")  # before the date: a damaged granule is not a date problem
     d = _modis_date(lst_path, date)
     lst_src, qc_auto = _resolve_modis(lst_path, layer)
@@ -346,6 +355,7 @@ def import_landsat(st_path, output, qa_path=None, unit="celsius", scale=LANDSAT_
     id in the name (not its processing date), else DATE_ACQUIRED of the MTL
     file (txt, json or xml) beside it.
     """
+    check_scale(scale, LANDSAT_SCALE)
     d = _landsat_date(st_path, date)
     dn = read_raster(st_path, "INPUT", raw=True)
     qa = None

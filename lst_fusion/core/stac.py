@@ -584,6 +584,9 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
     progress = progress or (lambda _p, _m=None: None)
     if end < start:
         raise LstFusionError("END", f"{end.isoformat()} is before START {start.isoformat()}")
+    from .pairing import check_percent
+
+    check_percent(min_clear)
     xs, ys = _coords(aoi)
     bbox = (min(xs), min(ys), max(xs), max(ys))
     progress(0, f"searching {api_root(stac_url)}")

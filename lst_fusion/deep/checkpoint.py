@@ -76,10 +76,17 @@ def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
 
     if not os.path.exists(str(path)):
         raise LstFusionError(parameter, f"the checkpoint file {path!r} does not exist")
+    name = os.path.basename(str(path))
+    with open(str(path), "rb") as fh:
+        head = fh.read(200)
+    if head.startswith(b"version https://git-lfs.github.com/spec/"):
+        raise LstFusionError(parameter, f"{name} is a Git LFS pointer ({os.path.getsize(str(path))} bytes), not the "
+                             "checkpoint itself: fetch the real file with 'git lfs pull' (or download it again)")
     try:
         ckpt = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as exc:
-        raise LstFusionError(parameter, f"{os.path.basename(str(path))} is not a readable checkpoint ({exc})") from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise LstFusionError(parameter, f"{name} is not a readable checkpoint ({first})") from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise LstFusionError(parameter, "not an LST Fusion checkpoint (made by lstfusion:train_<model>)")
     if ckpt.get("format_version") != FORMAT_VERSION:

@@ -101,7 +101,7 @@ class Env:
 LANDSAT_NAME = "LC08_L2SP_199027_20190704_20200827_02_T1_ST_B10.TIF"
 
 
-def dataset(e, spoil=None):
+def dataset(e, spoil=None, excel=False):
     """An align_pairs dataset of three Kelvin pairs; ``spoil(folder, rows)`` breaks it in one way."""
     folder = os.path.join(e.root, "ds")
     os.makedirs(folder)
@@ -112,8 +112,11 @@ def dataset(e, spoil=None):
         rows.append(f"{d[:4]}-{d[4:6]}-{d[6:]},L_{d}.tif,M_{d}.tif,100.00,100.00,pair")
     if spoil:
         spoil(folder, rows)
-    with open(os.path.join(folder, "index.csv"), "w") as fh:
-        fh.write("\n".join(rows) + "\n")
+    with open(os.path.join(folder, "index.csv"), "w", newline="") as fh:
+        if excel:  # as Excel saves it: a UTF-8 BOM, CRLF line ends
+            fh.write("\ufeff" + "\r\n".join(rows) + "\r\n")
+        else:
+            fh.write("\n".join(rows) + "\n")
     return folder
 
 
@@ -218,6 +221,20 @@ def same_via_symlink(e):
     link = os.path.join(e.out, "link_to_target.tif")
     os.symlink(e.roles["COARSE_TARGET"], link)
     return e.fusion(OUTPUT=link)
+
+
+def lfs_pointer(e):
+    p = os.path.join(e.d, "edcstfn.pt")
+    with open(p, "w") as fh:
+        fh.write("version https://git-lfs.github.com/spec/v1\noid sha256:" + "ab" * 32 + "\nsize 4194304\n")
+    return p
+
+
+def empty_zones(e):
+    p = os.path.join(e.d, "empty.geojson")
+    with open(p, "w") as fh:
+        fh.write('{"type":"FeatureCollection","features":[]}')
+    return p
 
 
 def tagged(path, date):
@@ -508,6 +525,33 @@ CASES = [
          lambda e: {"PREDICTIONS": [e.roles["FINE_REF2"], e.roles["FINE_REF1"]], "REFERENCE": e.roles["FINE_REF1"],
                     "OUTPUT_TABLE": e.o("c.csv")},
          "PREDICTIONS (FINE_REF1_20200101): is the same file as REFERENCE (FINE_REF1_20200101.tif)"),
+    # -- issue 23. messages: Excel's index.csv (BOM, CRLF) is read; each range blamed on its own parameter
+    Case("excel_index_names_a_missing_file", "train_edcstfn",
+         lambda e: train(e, dataset(e, lambda f, rows: os.remove(os.path.join(f, "L_20200117.tif")), excel=True)),
+         "DATASET: index.csv line 3: the landsat file 'L_20200117.tif' of 2020-01-17 is not in the dataset folder"),
+    Case("excel_index_bad_date_fuse_series", "fuse_series",
+         lambda e: {"DATASET": dataset(e, lambda f, rows: rows.__setitem__(1, "01/01/2020" + rows[1][10:]), excel=True),
+                    "METHOD": 0, "OUTPUT": e.o("series")},
+         "DATASET: index.csv line 2: '01/01/2020' is not a date (YYYY-MM-DD)"),
+    Case("checkpoint_is_a_git_lfs_pointer", "predict_edcstfn", lambda e: predict(e, CHECKPOINT=lfs_pointer(e)),
+         "CHECKPOINT: edcstfn.pt is a Git LFS pointer (132 bytes), not the checkpoint itself: fetch the real file "
+         "with 'git lfs pull'"),
+    Case("import_modis_scale_0", "import_modis",
+         lambda e: {"INPUT": e.tif("MOD11A1.A2020001.tif", np.full((24, 24), 15000), np.uint16), "SCALE": 0,
+                    "OUTPUT": e.o("m.tif")},
+         "SCALE: 0 is not a scale factor: it must be greater than 0 (K = DN x SCALE + OFFSET; 0.02 for this product)"),
+    Case("import_landsat_scale_0", "import_landsat",
+         lambda e: {"INPUT": e.tif(LANDSAT_NAME, np.full((24, 24), 44000), np.uint16), "SCALE": 0,
+                    "OUTPUT": e.o("l.tif")},
+         "SCALE: 0 is not a scale factor: it must be greater than 0 (K = DN x SCALE + OFFSET; 0.00341802 for this "
+         "product)"),
+    Case("align_pairs_min_clear_150", "align_pairs",
+         lambda e: {"MODIS": [e.roles["COARSE_REF1"]], "LANDSAT": [e.roles["FINE_REF1"]], "MIN_CLEAR": 150,
+                    "OUTPUT": e.o("ds")},
+         "MIN_CLEAR: 150 % is not a percentage of clear pixels: give a value from 0 to 100"),
+    Case("subregions_without_features", "evaluate",
+         lambda e: {**subregions(e), "SUBREGIONS": empty_zones(e)},
+         "SUBREGIONS: the layer has no features"),
 ]
 
 
@@ -599,3 +643,21 @@ def test_a_prediction_given_twice_is_ranked_once(provider, tmp_path):
     assert [i for i in feedback.infos if "given twice" in i] == [
         "PREDICTIONS (FINE_REF2_20200202): FINE_REF2_20200202.tif is given twice (also as FINE_REF2_20200202): "
         "it is scored once"]
+
+
+def test_training_on_two_pairs_says_once_that_there_is_no_validation(provider, tmp_path):
+    """Two pairs leave no date for validation: said once, not 'validation loss nan' every epoch."""
+    import processing
+
+    from lst_fusion.deep.checkpoint import load_checkpoint
+
+    e = Env(tmp_path)
+    feedback = ErrorCollectingFeedback()
+    res = processing.run("lstfusion:train_edcstfn", {
+        "LANDSAT": [e.roles["FINE_REF1"], e.roles["FINE_REF2"]], "MODIS": [e.roles["COARSE_REF1"], e.roles["COARSE_REF2"]],
+        "EPOCHS": 2, "BATCH_SIZE": 2, "PATCH_SIZE": 8, "STRIDE": 8, "DEVICE": 1, "OUTPUT": e.o("m.pt")}, feedback=feedback)
+    said = [i for i in feedback.infos if "validation" in i]
+    assert said == ["2 pairs: no date left for validation; early stopping is off"], feedback.infos
+    assert not [i for i in feedback.infos if "nan" in i.lower()]
+    ckpt, _ = load_checkpoint(res["OUTPUT"], "edcstfn")
+    assert ckpt["summary"]["epochs_run"] == 2 and ckpt["summary"]["n_val_patches"] == 0
