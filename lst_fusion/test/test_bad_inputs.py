@@ -42,6 +42,7 @@ class Env:
                  "COARSE_REF2": "20200202", "COARSE_TARGET": "20200117"}
         self.roles = {k: self.tif(f"{k}_{dates[k]}.tif", v) for k, v in self.arrays.items()}
         self.mounts = []
+        self.closers = []  # servers a row started
         self.simulate_enospc = False
 
     def tif(self, name, arr, dtype=np.float32, **kw):
@@ -79,6 +80,8 @@ class Env:
         assert os.statvfs(folder).f_bavail == 0
 
     def cleanup(self):
+        for close in self.closers:
+            close()
         for m in self.mounts:
             subprocess.run(["umount", "-l", m], capture_output=True)
 
@@ -235,6 +238,54 @@ def empty_zones(e):
     with open(p, "w") as fh:
         fh.write('{"type":"FeatureCollection","features":[]}')
     return p
+
+
+def silent_server(e):
+    """A loopback socket that accepts every connection and never answers; closed by Env.cleanup."""
+    import socket
+    import threading
+    import time
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    held = []
+
+    def accept():
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(srv.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    e.closers.append(lambda: [c.close() for c in held + [srv]])
+    e.t0 = time.monotonic()
+    return f"http://127.0.0.1:{srv.getsockname()[1]}/"
+
+
+def looping_server(e):
+    """The loopback STAC API whose search page's next link points back to itself."""
+    from .stac_server import StacServer
+
+    s = StacServer(e.d)
+    s.page = lambda params, method: {"type": "FeatureCollection", "links": [
+        {"rel": "next", "href": f"{s.url}/search?token=0"}],
+        "features": [{"type": "Feature", "id": "x", "collection": "other", "properties": {}, "assets": {}}]}
+    s.start()
+    e.closers.append(s.stop)
+    return s.url
+
+
+def search(e, url, **over):
+    return {"AOI": "-75.35,-75.25,1.4,1.5 [EPSG:4326]", "START": "2019-12-01", "END": "2019-12-01", "SENSORS": [2],
+            "STAC_URL": url, "OUTPUT": e.o("dl"), **over}
+
+
+def finished_within(seconds):
+    def check(e):
+        import time
+
+        assert time.monotonic() - e.t0 < seconds
+    return check
 
 
 def tagged(path, date):
@@ -552,6 +603,12 @@ CASES = [
     Case("subregions_without_features", "evaluate",
          lambda e: {**subregions(e), "SUBREGIONS": empty_zones(e)},
          "SUBREGIONS: the layer has no features"),
+    # -- issue 23. hostile STAC servers (core cases: test_stac.py)
+    Case("stac_server_accepts_and_never_answers", "search_download",
+         lambda e: search(e, silent_server(e), TIMEOUT=3, RETRIES=0),
+         "STAC_URL: http://127.0.0.1:", finished_within(15)),
+    Case("stac_search_pages_in_a_loop", "search_download", lambda e: search(e, looping_server(e), RETRIES=0),
+         "STAC_URL: page 2 of the search answer of http://127.0.0.1:"),
 ]
 
 
