@@ -284,6 +284,9 @@ def read_role_rasters(alg, parameters, context, names, optional=(), feedback=Non
         src = alg.raster_source(parameters, name, context, optional=name in optional)
         out[name] = read_raster(src, name) if src else None
     check_same_grid(out)
+    from ..core.pairing import check_pair_dates
+
+    check_pair_dates(out, ((P.FINE_REF1, P.COARSE_REF1), (P.FINE_REF2, P.COARSE_REF2)))
     harmonise_units(out, feedback.pushInfo if feedback is not None else None, order=names)
     return out
 

@@ -7,6 +7,7 @@ from ..core.checks import check_lst, harmonise_units, require_single_band
 from ..core.errors import LstFusionError
 from ..core.io import check_same_grid, read_raster
 from ..core.provenance import target_date
+from ..core.safety import check_not_scored_against_itself, file_of, same_key
 from . import names as P
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
@@ -52,8 +53,16 @@ class CompareMethods(LstFusionAlgorithm):
         masks = metrics.region_masks(ref.grid, regions)
         ratio = self.parameterAsDouble(parameters, P.RESOLUTION_RATIO, context)
         rows, predictions, sources, dates = [], {}, {}, []
+        seen = {}
         for i, lyr in enumerate(layers):
             param = f"{P.PREDICTIONS} ({lyr.name()})"
+            check_not_scored_against_itself(param, lyr.source(), ref.path)
+            key = same_key(file_of(lyr.source()) or lyr.source())
+            if key in seen:  # one file given twice would be ranked twice (1st and 2nd): it is scored once
+                feedback.pushInfo(f"{param}: {os.path.basename(file_of(lyr.source()) or lyr.source())} is given twice "
+                                  f"(also as {seen[key]}): it is scored once")
+                continue
+            seen[key] = lyr.name()
             require_single_band(param, lyr.source(), lyr.bandCount())
             pred = read_raster(lyr.source(), param)
             check_same_grid({P.REFERENCE: ref, param: pred})

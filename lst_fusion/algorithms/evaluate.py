@@ -7,6 +7,7 @@ from qgis.core import (
 from ..core import metrics, report
 from ..core.io import write_raster
 from ..core.provenance import target_date
+from ..core.safety import check_not_scored_against_itself
 from . import names as P
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
@@ -51,12 +52,19 @@ class Evaluate(LstFusionAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(m, m))
 
     def execute(self, parameters, context, feedback, progress, cancel):
+        check_not_scored_against_itself(P.PREDICTION, self.raster_source(parameters, P.PREDICTION, context),
+                                        self.raster_source(parameters, P.REFERENCE, context))
         r = read_role_rasters(self, parameters, context, [P.REFERENCE, P.PREDICTION], feedback=feedback)
         pred, ref = r[P.PREDICTION].data, r[P.REFERENCE].data
         regions = read_subregions(self, parameters, context, r[P.REFERENCE].grid)
         masks = metrics.region_masks(r[P.REFERENCE].grid, regions)
         rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, P.RESOLUTION_RATIO, context))
         res = {k: rows[0][k] for k in metrics.METRICS}
+        err = self.parameterAsOutputLayer(parameters, P.OUTPUT_ERROR, context)
+        if err:  # the raster first: the largest output, so a full disk stops the run before the table is written
+            write_raster(err, pred - ref, r[P.REFERENCE].grid, description="prediction - reference",
+                         parameter=P.OUTPUT_ERROR)
+            res[P.OUTPUT_ERROR] = err
         table = self.parameterAsFileOutput(parameters, P.OUTPUT_TABLE, context)
         report.write_table(table, rows)
         res[P.OUTPUT_TABLE] = table
@@ -71,10 +79,6 @@ class Evaluate(LstFusionAlgorithm):
             report.write_html(html, "LST Fusion evaluation", rows, pred, ref, header=header, regions=regions,
                               transform=r[P.REFERENCE].grid.transform)
             res[P.OUTPUT_HTML] = html
-        err = self.parameterAsOutputLayer(parameters, P.OUTPUT_ERROR, context)
-        if err:
-            write_raster(err, pred - ref, r[P.REFERENCE].grid, description="prediction - reference")
-            res[P.OUTPUT_ERROR] = err
         feedback.pushInfo(report.markdown_table(rows))
         return res
 

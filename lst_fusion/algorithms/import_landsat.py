@@ -29,7 +29,7 @@ class ImportLandsat(LstFusionAlgorithm):
         P.INPUT: "Landsat 8/9 Collection 2 Level-2 ST_B10 GeoTIFF (surface temperature band).",
         P.QA: "QA_PIXEL GeoTIFF of the same scene; without it no cloud is masked.",
         P.QA_BITS: "Comma-separated QA_PIXEL bits that mask a pixel; 1,3,4,5 = dilated cloud, cloud, cloud shadow, snow.",
-        P.OUTPUT: "Float32 LST in UNIT on the original UTM grid; clouds and fill (DN 0) are nodata.",
+        P.OUTPUT: "Float32 LST in UNIT on the original UTM grid; clouds and fill (DN 0, QA_PIXEL bit 0) are nodata.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802

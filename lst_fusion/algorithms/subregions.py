@@ -29,6 +29,9 @@ def read_subregions(alg, parameters, context, grid):
     source = alg.parameterAsSource(parameters, P.SUBREGIONS, context)
     if source is None:
         return []
+    if not any(True for _ in source.getFeatures()):  # before NAME_FIELD: an empty layer has no fields either
+        raise LstFusionError(P.SUBREGIONS, "the layer has no features: give a layer with at least one polygon, or "
+                             "leave SUBREGIONS empty to score the whole image")
     field = alg.parameterAsString(parameters, P.NAME_FIELD, context)
     names = source.fields().names()
     if field and field not in names:

@@ -150,12 +150,11 @@ def require_single_band(name, path, count):
 INDEX_COLUMNS = ("date", "landsat", "modis", "status")
 
 
-def read_dataset_pairs(dataset_dir, parameter="DATASET", log=None):
-    """{date: (fine Raster, coarse Raster)} of the ``pair`` rows of a dataset
-    folder, every row checked; one sentence naming ``parameter`` otherwise."""
+def read_index_rows(dataset_dir, parameter="DATASET"):
+    """The one reader of a dataset folder's index.csv, for every algorithm: its rows with names and values stripped,
+    ``date`` a date and ``line`` the line number; read as ``utf-8-sig`` (the BOM Excel writes) with any line ending
+    (LF, CRLF, CR). Every problem is one sentence naming ``parameter``."""
     import datetime as _dt
-
-    from .io import check_same_grid, read_raster
 
     folder = str(dataset_dir)
     if not os.path.isdir(folder):
@@ -166,26 +165,44 @@ def read_dataset_pairs(dataset_dir, parameter="DATASET", log=None):
         raise LstFusionError(parameter, f"the folder has no index.csv ({folder}); make the dataset with "
                              "lstfusion:align_pairs")
     try:
-        with open(index, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            rows = list(reader)
-            header = reader.fieldnames or []
+        with open(index, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.reader(fh)
+            table = list(reader)
     except (UnicodeDecodeError, csv.Error) as exc:
         raise LstFusionError(parameter, f"index.csv is not a readable CSV file ({exc})") from None
+    header = [h.strip() for h in (table[0] if table else [])]
     missing = [c for c in INDEX_COLUMNS if c not in header]
     if missing:
         raise LstFusionError(parameter, f"index.csv lacks the column(s) {', '.join(missing)} (it has: "
                              f"{', '.join(h for h in header if h) or 'none'}); remake it with lstfusion:align_pairs")
-    pairs = {}
-    for line, r in enumerate(rows, start=2):
-        if any(r.get(c) is None for c in INDEX_COLUMNS):
+    rows = []
+    for line, cells in enumerate(table[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # a blank line (Excel adds one at the end)
+        if len(cells) < len(header):
             raise LstFusionError(parameter, f"index.csv line {line} has fewer fields than the header")
-        if r["status"].strip() != "pair":
-            continue
+        r = {h: c.strip() for h, c in zip(header, cells) if h}
         try:
-            d = _dt.date.fromisoformat(r["date"].strip())
+            r["date"] = _dt.date.fromisoformat(r["date"])
         except ValueError:
             raise LstFusionError(parameter, f"index.csv line {line}: {r['date']!r} is not a date (YYYY-MM-DD)") from None
+        r["line"] = line
+        rows.append(r)
+    return rows
+
+
+def read_dataset_pairs(dataset_dir, parameter="DATASET", log=None):
+    """{date: (fine Raster, coarse Raster)} of the ``pair`` rows of a dataset
+    folder, every row checked; one sentence naming ``parameter`` otherwise."""
+    from .io import check_same_grid, read_raster
+
+    folder = str(dataset_dir)
+    rows = read_index_rows(folder, parameter)
+    pairs = {}
+    for r in rows:
+        line, d = r["line"], r["date"]
+        if r["status"] != "pair":
+            continue
         if d in pairs:
             raise LstFusionError(parameter, f"index.csv line {line}: a second pair for {d}")
         files = []

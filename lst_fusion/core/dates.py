@@ -97,9 +97,18 @@ def to_date(value, parameter="DATE"):
 
 
 def require_date(name, explicit=None, parameter="DATE"):
-    """The explicit date if given, else the one in the name; fail clearly."""
+    """The explicit date if given, else the one in the name; fail clearly.
+
+    An explicit date that contradicts the one date the name holds (a product id, ``…_20200101.tif``) is refused
+    with both dates; where the name holds several, the explicit date says which is meant."""
     if explicit:
-        return to_date(explicit, parameter)
+        d = to_date(explicit, parameter)
+        found = date_candidates(name)
+        if len(found) == 1 and found[0] != d:
+            raise LstFusionError(
+                parameter, f"{d.isoformat()} contradicts the date in the name {os.path.basename(str(name))!r} "
+                f"({found[0].isoformat()}); leave {parameter} empty to use the name's date, or rename the file")
+        return d
     d = parse_date(name, parameter)
     if d is None:
         raise LstFusionError(
@@ -108,3 +117,29 @@ def require_date(name, explicit=None, parameter="DATE"):
             "give the date explicitly (YYYY-MM-DD)",
         )
     return d
+
+
+def check_tag_date(date, tag, source, parameter="DATE", what=None):
+    """Refuse ``date`` (from the name or ``parameter``) when the raster's ACQUISITION_DATE ``tag`` says another day."""
+    if not tag:
+        return date
+    t = to_date(tag, parameter)
+    if t != date:
+        what = what or f"the date {date.isoformat()}"
+        raise LstFusionError(
+            parameter, f"{what} contradicts the ACQUISITION_DATE tag of {os.path.basename(str(source))} "
+            f"({t.isoformat()}); rename the file or remove the tag, so that one date is left")
+    return date
+
+
+def acquisition_tag(path):
+    """The ACQUISITION_DATE tag of a raster file, or None (no file, no tag, unreadable: read_raster says why later)."""
+    if not os.path.exists(str(path)):
+        return None
+    try:
+        import rasterio
+
+        with rasterio.open(str(path)) as ds:
+            return ds.tags().get("ACQUISITION_DATE")
+    except Exception:  # noqa: BLE001 - unreadable here: read_raster says why later
+        return None

@@ -6,6 +6,7 @@ interrupted run never leaves a half-written output.
 """
 import atexit
 import contextlib
+import errno
 import os
 import tempfile
 import threading
@@ -68,26 +69,142 @@ def remove_live_temps():
 atexit.register(remove_live_temps)
 
 
+# the errors a write gets when the disk (or the user's quota, or the largest file size) is exhausted
+DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def free_bytes(directory):
+    """Bytes an unprivileged process may still write in ``directory`` (None where statvfs is unavailable)."""
+    try:
+        st = os.statvfs(directory)
+    except (OSError, AttributeError):
+        return None
+    return st.f_bavail * st.f_frsize
+
+
+class DiskFull(OSError):
+    """A write ran out of space; :func:`atomic_path` turns it into the one OUTPUT sentence."""
+
+    def __init__(self, detail=""):
+        super().__init__(errno.ENOSPC, detail or os.strerror(errno.ENOSPC))
+
+
+def disk_full_error(parameter, directory):
+    free = free_bytes(directory)
+    room = f"{free} bytes free in {directory}" if free is not None else f"in {directory}"
+    return LstFusionError(parameter, f"the disk is full ({room}): nothing was written; the earlier file is unchanged")
+
+
+def write_failed_error(parameter, path, detail):
+    return LstFusionError(parameter, f"writing {os.path.basename(str(path))} failed ({detail}): nothing was written; "
+                          "the earlier file is unchanged")
+
+
+def fsync_file(path):
+    """Flush ``path`` to the disk, so a late write error (network drives) shows before the rename."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.EROFS):  # some filesystems cannot fsync: nothing to flush there
+            raise
+    finally:
+        os.close(fd)
+
+
 @contextlib.contextmanager
-def atomic_path(path, suffix=""):
-    """Yield a temporary path beside ``path``; on success it replaces ``path``
-    (with normal permissions), on any error or interruption it is removed and
-    ``path`` is untouched."""
+def atomic_path(path, suffix="", parameter="OUTPUT", size=None):
+    """Yield a temporary path beside ``path``; on success it is flushed to the disk and replaces ``path``
+    (with normal permissions), on any error or interruption it is removed and ``path`` is untouched.
+
+    ``size`` (bytes, where the caller knows it) is checked against the free space first; a full disk met
+    while writing, whatever the writer, ends in the one sentence of :func:`disk_full_error`."""
     path = str(path)
     directory = os.path.dirname(os.path.abspath(path))
     os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=suffix, dir=directory)
+    if size is not None:
+        free = free_bytes(directory)
+        if free is not None and free < size + 4096:
+            raise disk_full_error(parameter, directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp_", suffix=suffix, dir=directory)
+    except OSError as exc:
+        if exc.errno in DISK_FULL_ERRNOS:
+            raise disk_full_error(parameter, directory) from None
+        raise
     os.close(fd)
     with _LIVE_LOCK:
         _LIVE_TEMPS.add(tmp)
     try:
         yield tmp
+        if os.path.isfile(tmp):
+            fsync_file(tmp)
         publish(tmp, path)
         with _LIVE_LOCK:
             _LIVE_TEMPS.discard(tmp)
+    except OSError as exc:
+        _discard(tmp)
+        if exc.errno in DISK_FULL_ERRNOS:
+            raise disk_full_error(parameter, directory) from None
+        raise
     except BaseException:
         _discard(tmp)
         raise
+
+
+@contextlib.contextmanager
+def gdal_errors():
+    """Collect the GDAL errors raised in this thread (rasterio shares this libgdal) into the yielded list,
+    as (class, number, message); rasterio 1.3 neither raises nor reports a failed block write or close."""
+    msgs = []
+    try:
+        from osgeo import gdal
+    except ImportError:  # pragma: no cover - GDAL's Python bindings come with QGIS
+        yield msgs
+        return
+
+    def handler(cls, number, message):
+        if cls >= gdal.CE_Failure:
+            msgs.append((cls, number, message))
+
+    gdal.PushErrorHandler(handler)
+    try:
+        yield msgs
+    finally:
+        gdal.PopErrorHandler()
+
+
+def check_gdal_write(msgs, tmp, parameter, final, expected=None):
+    """Raise when the GDAL write of ``tmp`` failed: errors collected by :func:`gdal_errors`, or a file that does
+    not read back (whole, block by block; equal to ``expected`` where given). A full disk raises :class:`DiskFull`."""
+    problem = None
+    with gdal_errors() as read_msgs:
+        try:
+            with rasterio.open(tmp) as ds:
+                if expected is not None:
+                    back = ds.read(1)
+                    same = (back == expected) | (np.isnan(back) & np.isnan(expected))
+                    if not same.all():
+                        problem = f"{int((~same).sum())} pixel(s) read back differ from those written"
+                else:
+                    for _, window in ds.block_windows(1):
+                        ds.read(1, window=window)
+        except Exception as exc:  # rasterio raises several kinds for a damaged file
+            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    failures = [m for _, _, m in msgs + read_msgs]
+    if failures or problem is not None:
+        raise_write_failure(failures, tmp, parameter, final, problem)
+
+
+def raise_write_failure(failures, tmp, parameter, final, problem=None):
+    """A full disk (GDAL says so, or almost nothing is left) raises :class:`DiskFull`, anything else one sentence."""
+    if any("No space left" in m or "Disk full" in m or "disk full" in m for m in failures):
+        raise DiskFull()
+    directory = os.path.dirname(os.path.abspath(tmp))
+    free = free_bytes(directory)
+    if free is not None and free < 65536:
+        raise DiskFull()
+    raise write_failed_error(parameter, final, (failures[0] if failures else problem))
 
 
 def _need_rasterio():
@@ -296,21 +413,25 @@ def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None, u
         profile.update(tiled=False)
         profile.pop("blockxsize")
         profile.pop("blockysize")
-    with atomic_path(path, os.path.splitext(path)[1]) as tmp:
+    with atomic_path(path, os.path.splitext(path)[1], parameter) as tmp:
         tif = tmp if driver == "GTiff" else tmp + ".src.tif"
         try:
-            with rasterio.open(tif, "w", **profile) as ds:
-                ds.write(out, 1)
-                if tags:
-                    ds.update_tags(**{k: str(v) for k, v in tags.items()})
-                if description:
-                    ds.set_band_description(1, description)
-                    ds.update_tags(1, long_name=description)  # netCDF's name for it
-                if unit:
-                    ds.set_band_unit(1, unit)
-                    ds.update_tags(1, units=unit)
+            with gdal_errors() as msgs:
+                with rasterio.open(tif, "w", **profile) as ds:
+                    ds.write(out, 1)
+                    if tags:
+                        ds.update_tags(**{k: str(v) for k, v in tags.items()})
+                    if description:
+                        ds.set_band_description(1, description)
+                        ds.update_tags(1, long_name=description)  # netCDF's name for it
+                    if unit:
+                        ds.set_band_unit(1, unit)
+                        ds.update_tags(1, units=unit)
+            check_gdal_write(msgs, tif, parameter, path, out)
             if driver != "GTiff":
-                _translate(tif, tmp, driver, path, unit, parameter)
+                with gdal_errors() as msgs:
+                    _translate(tif, tmp, driver, path, unit, parameter)
+                check_gdal_write(msgs, tmp, parameter, path)
         finally:
             if tif != tmp and os.path.exists(tif):
                 os.remove(tif)
@@ -337,11 +458,18 @@ def _translate(src, dst, driver, final, unit, parameter):
     ds = None
 
 
-def atomic_write_text(path, text):
-    with atomic_path(path) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+def atomic_write_bytes(path, data, parameter="OUTPUT", suffix=""):
+    """Write ``data`` atomically (free space checked first, flushed before the rename)."""
+    with atomic_path(path, suffix, parameter, size=len(data)) as tmp:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
     return path
+
+
+def atomic_write_text(path, text, parameter="OUTPUT"):
+    """UTF-8 text (CSV, HTML, logs) through :func:`atomic_write_bytes`."""
+    return atomic_write_bytes(path, text.encode("utf-8"), parameter)
 
 
 def check_same_grid(named_rasters):
@@ -407,17 +535,29 @@ def tile_writer(path, grid, tags=None, description=None, unit=None, parameter="O
         profile.update(tiled=True, blockxsize=256, blockysize=256)
     from rasterio.windows import Window
 
-    with atomic_path(path, ".tif") as tmp:
-        with rasterio.open(tmp, "w", **profile) as ds:
+    # GDAL errors are collected around this file's own calls only: reads of other files in between are not ours
+    with atomic_path(path, ".tif", parameter) as tmp:
+        with gdal_errors() as opening:
+            ds = rasterio.open(tmp, "w", **profile)
+        got = []
+        try:
             def write(block, r0, c0):
                 block = np.asarray(block, dtype=np.float32)
-                ds.write(block, 1, window=Window(c0, r0, block.shape[1], block.shape[0]))
+                with gdal_errors() as got:
+                    ds.write(block, 1, window=Window(c0, r0, block.shape[1], block.shape[0]))
+                if got:
+                    raise_write_failure([m for _, _, m in got], tmp, parameter, path)
 
             yield write
-            if tags:
-                ds.update_tags(**{k: str(v) for k, v in tags.items()})
-            if description:
-                ds.set_band_description(1, description)
-            if unit:
-                ds.set_band_unit(1, unit)
+            with gdal_errors() as got:
+                if tags:
+                    ds.update_tags(**{k: str(v) for k, v in tags.items()})
+                if description:
+                    ds.set_band_description(1, description)
+                if unit:
+                    ds.set_band_unit(1, unit)
+        finally:
+            with gdal_errors() as closing:
+                ds.close()
+        check_gdal_write(opening + got + closing, tmp, parameter, path)
     return path

@@ -19,7 +19,7 @@ import os
 import numpy as np
 
 from .checks import robust_range, unit_in_range
-from .dates import FORMS, parse_date, to_date
+from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
 from .errors import LstFusionError, check_cancel
 from .io import atomic_write_text, read_raster, write_raster
 from .resample import crop_grid, resample_to_grid
@@ -28,24 +28,60 @@ from .units import BAND_UNIT
 RASTER_EXT = (".tif", ".tiff", ".vrt", ".img", ".hdf")
 
 
+def check_percent(value, parameter="MIN_CLEAR"):
+    """A percentage of clear pixels: 0 to 100 (above 100 no pair can pass, and the run would only say so)."""
+    if not 0 <= value <= 100:
+        raise LstFusionError(parameter, f"{value:g} % is not a percentage of clear pixels: give a value from 0 to 100")
+    return value
+
+
 def raster_date(path, parameter, name=None):
     """The acquisition date of a raster: from its file name, else the layer
     ``name``, else its ``ACQUISITION_DATE`` tag (written by the imports and
     align_pairs), else a clear error."""
     d = parse_date(path, parameter) or (parse_date(name, parameter) if name else None)
-    if d is None and os.path.exists(str(path)):
-        try:
-            import rasterio
-
-            with rasterio.open(str(path)) as ds:
-                tag = ds.tags().get("ACQUISITION_DATE")
-            d = to_date(tag, parameter) if tag else None
-        except Exception:  # unreadable here: read_raster says why later
-            d = None
+    tag = acquisition_tag(path)
+    if d is not None and tag:  # a name and a tag that disagree: neither wins silently
+        check_tag_date(d, tag, path, parameter,
+                       f"the name {os.path.basename(str(path))!r} ({d.isoformat()})")
+    elif tag:
+        d = to_date(tag, parameter)
     if d is None:
         raise LstFusionError(parameter, f"no date in the file name {os.path.basename(str(path))!r} (names may hold "
                              f"{FORMS}); rename it, or import it with its DATE (lstfusion:import_*)")
     return d
+
+
+def own_date(raster, parameter):
+    """The date a read Raster carries (its file name, checked against its ACQUISITION_DATE tag), or None where the
+    name holds no single date and no tag is set."""
+    from .dates import date_candidates
+
+    found = date_candidates(raster.path)
+    tag = (raster.tags or {}).get("ACQUISITION_DATE")
+    d = found[0] if len(found) == 1 else None
+    if d is not None and tag:
+        return check_tag_date(d, tag, raster.path, parameter, f"the name {os.path.basename(raster.path)!r} "
+                              f"({d.isoformat()})")
+    if tag:
+        try:
+            return to_date(tag, parameter)
+        except LstFusionError:
+            return None
+    return d
+
+
+def check_pair_dates(rasters, pairs):
+    """Each (Landsat role, MODIS role) pair of read rasters is of one date, else one sentence naming both dates."""
+    for fine, coarse in pairs:
+        if rasters.get(fine) is None or rasters.get(coarse) is None:
+            continue
+        df, dc = own_date(rasters[fine], fine), own_date(rasters[coarse], coarse)
+        if df is not None and dc is not None and df != dc:
+            raise LstFusionError(
+                coarse, f"{os.path.basename(rasters[coarse].path)} is of {dc.isoformat()} but its pair {fine} "
+                f"({os.path.basename(rasters[fine].path)}) is of {df.isoformat()}: a reference pair is one date; "
+                "give the MODIS image of the Landsat date")
 
 
 def list_rasters(folder_or_list, parameter, names=None):
@@ -110,6 +146,7 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     (e.g. 1e-4 for reflectance x 10000); ``log(sentence)`` receives what was
     detected or assumed (units, CRS repairs, band choice).
     """
+    check_percent(min_clear)
     m_dates = list_rasters(modis, "MODIS", modis_names)
     l_dates = list_rasters(landsat, "LANDSAT", landsat_names)
     said = set()
@@ -230,16 +267,11 @@ def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, 
 
 
 def read_index(dataset_dir, parameter="DATASET"):
-    """Rows of a dataset folder's index.csv, with absolute paths and dates."""
-    import datetime as _dt
+    """Rows of a dataset folder's index.csv (read by :func:`checks.read_index_rows`), with absolute paths."""
+    from .checks import read_index_rows
 
-    path = os.path.join(str(dataset_dir), "index.csv")
-    if not os.path.exists(path):
-        raise LstFusionError(parameter, f"{dataset_dir!r} has no index.csv (make it with lstfusion:align_pairs)")
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_index_rows(dataset_dir, parameter)
     for r in rows:
-        r["date"] = _dt.date.fromisoformat(r["date"])
         for k in ("landsat", "modis"):
             r[k] = os.path.join(str(dataset_dir), r[k]) if r[k] else ""
     return rows

@@ -41,10 +41,13 @@ def modis_qc_clear(qc, max_mandatory=1, max_quality=0, max_error=2):
     return (mandatory <= max_mandatory) & (quality <= max_quality) & (error <= max_error)
 
 
+LANDSAT_QA_FILL_BIT = 0  # QA_PIXEL bit 0: the pixel is fill (outside the scene), masked whatever QA_BITS says
+
+
 def landsat_qa_clear(qa, bits=LANDSAT_QA_BITS):
-    """True where none of the given QA_PIXEL bits is set."""
+    """True where none of the given QA_PIXEL bits is set, nor the fill bit (0), which is never data."""
     qa = np.asarray(qa).astype(np.uint16)
-    mask = 0
+    mask = 1 << LANDSAT_QA_FILL_BIT
     for b in bits:
         b = int(b)
         if not 0 <= b <= 15:
@@ -60,6 +63,14 @@ def parse_bits(text, default=LANDSAT_QA_BITS):
         return tuple(int(t) for t in str(text).replace(";", ",").split(",") if t.strip())
     except ValueError:
         raise LstFusionError("QA_BITS", f"{text!r} is not a comma-separated list of bit numbers") from None
+
+
+def check_scale(scale, default, parameter="SCALE"):
+    """SCALE multiplies the DN: 0 or less makes every pixel one value (or negative Kelvin)."""
+    if not scale > 0:
+        raise LstFusionError(parameter, f"{scale:g} is not a scale factor: it must be greater than 0 (K = DN x SCALE "
+                             f"+ OFFSET; {default:g} for this product)")
+    return scale
 
 
 def dn_to_kelvin(dn, scale, offset, fill):
@@ -153,6 +164,18 @@ def _check_hdf_opens(path, parameter):
         raise LstFusionError(parameter, f"{name} has no LST_Day_1km sub-dataset: it is not a MOD11A1/MYD11A1 granule")
 
 
+def _tag_checked(date_of):
+    """The import's date, refused when the input's ACQUISITION_DATE tag says another day."""
+    def checked(path, explicit):
+        from .dates import acquisition_tag, check_tag_date
+
+        d = date_of(path, explicit)
+        what = d.isoformat() if explicit else f"the date {d.isoformat()} of its name"
+        return check_tag_date(d, acquisition_tag(path), path, "DATE", what)
+    return checked
+
+
+@_tag_checked
 def _modis_date(path, explicit):
     """Date from the parameter, the file name, or (HDF granules) the product metadata."""
     from .dates import parse_date
@@ -208,10 +231,12 @@ def _finish(kelvin, grid, output, unit, date, source, parameter):
     return {"OUTPUT": output, "CLEAR_PERCENT": clear_percent, "DATE": date.isoformat()}
 
 
-def _kelvin(product, dn, dn_nodata, clear, source, parameter, scale, offset, fill):
+def _kelvin(product, dn, dn_nodata, clear, source, parameter, scale, offset, fill, fill_mask=None):
     kelvin = dn_to_kelvin(dn, scale, offset, fill)
-    if np.issubdtype(np.asarray(dn).dtype, np.floating) and dn_nodata is not None:
-        kelvin[dn == dn_nodata] = np.nan
+    if dn_nodata is not None and np.isfinite(dn_nodata):  # the band's own fill DN, whatever FILL says
+        kelvin[np.asarray(dn) == dn_nodata] = np.nan
+    if fill_mask is not None:  # flagged as fill by the QA band: never data, nor checked as data
+        kelvin[fill_mask] = np.nan
     _check_dn(dn, np.isfinite(kelvin), scale, offset, parameter, product, source)
     _check_plausible(kelvin, parameter, product)
     if clear is not None:
@@ -233,7 +258,8 @@ def landsat_kelvin(dn, dn_nodata, qa, source, parameter="INPUT", scale=LANDSAT_S
 
     The one implementation of the Landsat rules: import_landsat and search_download both call it."""
     clear = landsat_qa_clear(qa, qa_bits) if qa is not None else None
-    return _kelvin("Landsat", dn, dn_nodata, clear, source, parameter, scale, offset, fill)
+    fill_mask = (np.asarray(qa).astype(np.uint16) >> LANDSAT_QA_FILL_BIT) & 1 == 1 if qa is not None else None
+    return _kelvin("Landsat", dn, dn_nodata, clear, source, parameter, scale, offset, fill, fill_mask)
 
 
 def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", scale=MODIS_SCALE,
@@ -245,6 +271,7 @@ def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", sc
     """
     if layer not in ("Day", "Night"):
         raise LstFusionError("LAYER", "layer must be Day or Night")
+    check_scale(scale, MODIS_SCALE)
     _check_hdf_opens(lst_path, "INPUT")  # before the date: a damaged granule is not a date problem
     d = _modis_date(lst_path, date)
     lst_src, qc_auto = _resolve_modis(lst_path, layer)
@@ -310,6 +337,7 @@ def mtl_date(st_path):
     return None
 
 
+@_tag_checked
 def _landsat_date(path, explicit):
     """Date from the parameter, the product id in the name, or the scene's MTL file."""
     from .dates import parse_date
@@ -327,6 +355,7 @@ def import_landsat(st_path, output, qa_path=None, unit="celsius", scale=LANDSAT_
     id in the name (not its processing date), else DATE_ACQUIRED of the MTL
     file (txt, json or xml) beside it.
     """
+    check_scale(scale, LANDSAT_SCALE)
     d = _landsat_date(st_path, date)
     dn = read_raster(st_path, "INPUT", raw=True)
     qa = None

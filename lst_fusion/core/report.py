@@ -52,26 +52,26 @@ def _columns(rows, columns):
     return columns
 
 
-def write_csv(path, rows, columns=None):
+def write_csv(path, rows, columns=None, parameter="OUTPUT_TABLE"):
     columns = _columns(rows, columns)
     buf = _io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
     w.writeheader()
     for r in rows:
         w.writerow({k: _fmt(r.get(k, "")) for k in columns})
-    return atomic_write_text(path, buf.getvalue())
+    return atomic_write_text(path, buf.getvalue(), parameter)
 
 
-def write_table(path, rows, columns=None):
+def write_table(path, rows, columns=None, parameter="OUTPUT_TABLE"):
     """CSV, or a GeoPackage attribute table (layer ``metrics``) when ``path`` ends in .gpkg."""
     if not str(path).lower().endswith(".gpkg"):
-        return write_csv(path, rows, columns)
+        return write_csv(path, rows, columns, parameter)
     from osgeo import ogr
 
     from .io import atomic_path
 
     columns = _columns(rows, columns)
-    with atomic_path(path, ".gpkg") as tmp:
+    with atomic_path(path, ".gpkg", parameter) as tmp:
         os.remove(tmp)  # the driver creates the file itself
         ds = ogr.GetDriverByName("GPKG").CreateDataSource(tmp)
         lyr = ds.CreateLayer("metrics", geom_type=ogr.wkbNone)
@@ -266,7 +266,7 @@ def write_html(path, title, rows, pred=None, ref=None, columns=None, notes="", h
         parts.append(f"<h2>Scatter and error histogram</h2>{_img('scatter', figs['scatter_hist'])}")
     parts.append(_FOOTER)
     parts.append("</body></html>")
-    return atomic_write_text(path, "\n".join(parts))
+    return atomic_write_text(path, "\n".join(parts), "OUTPUT_HTML")
 
 
 def write_comparison_html(path, title, ranked, ref, predictions, columns=None, header=None, regions=None,
@@ -289,7 +289,7 @@ def write_comparison_html(path, title, ranked, ref, predictions, columns=None, h
         parts.append(_img(f"scatter {method}", _png(scatter_figure(pred, ref, unit))))
     parts.append(_FOOTER)
     parts.append("</body></html>")
-    return atomic_write_text(path, "\n".join(parts))
+    return atomic_write_text(path, "\n".join(parts), "OUTPUT_HTML")
 
 
 def rank_methods(rows, metric="RMSE"):

@@ -186,3 +186,11 @@ class interrupt_guard:  # noqa: N801 - used as a context manager, like contextli
             except (ValueError, OSError):
                 pass
         return False
+
+
+def check_not_scored_against_itself(parameter, prediction, reference, reference_name="REFERENCE"):
+    """A prediction that is the reference file itself scores perfectly by construction: refused in one sentence."""
+    p, r = file_of(prediction), file_of(reference)
+    if p and r and os.path.exists(p) and same_key(p) == same_key(r):
+        raise LstFusionError(parameter, f"is the same file as {reference_name} ({_short(r)}): a prediction scored "
+                             "against itself is perfect by construction; give the predicted image of that date")

@@ -131,6 +131,9 @@ def _api_error(url, exc):
         return LstFusionError("STAC_URL", f"{url} answered HTTP {status} to the search even after retries; try "
                                           "again later")
     low = text.lower()
+    if "read timed out" in low or "timed out" in low and "connect" not in low:  # accepted, never answered
+        return LstFusionError("STAC_URL", f"{url} did not answer in time (TIMEOUT), even after retries; try again "
+                                          "later, or raise TIMEOUT")
     if any(w in low for w in ("name or service not known", "failed to resolve", "nodename nor servname",
                               "temporary failure in name resolution", "connection refused", "max retries exceeded",
                               "network is unreachable", "no route to host", "connection aborted")):
@@ -199,11 +202,14 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
         for attempt in range(retries + 1):
             stac_io = StacApiIO(max_retries=retry, timeout=timeout)
             try:
-                client = Client.open(root, stac_io=stac_io)
-                dicts = list(client.search(collections=[collection], bbox=list(bbox),
-                                           datetime=f"{start.isoformat()}/{end.isoformat()}", query=query,
-                                           limit=100).items_as_dicts())
+                # timeout again here: Client.open sets it on stac_io, None (wait for ever) unless given
+                client = Client.open(root, stac_io=stac_io, timeout=timeout)
+                dicts = _paged_items(client.search(collections=[collection], bbox=list(bbox),
+                                                   datetime=f"{start.isoformat()}/{end.isoformat()}", query=query,
+                                                   limit=100), root)
                 break
+            except LstFusionError:  # a broken or looping answer (_paged_items): said already
+                raise
             except (APIError, ValueError, NotImplementedError, TypeError) as exc:
                 status = getattr(exc, "status_code", None)
                 transient = status in RETRIABLE_HTTP or (status is None and _looks_transient(str(exc)))
@@ -234,6 +240,35 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
             found.append(Item(d["id"], d.get("collection", collection), sensor, date, cloud, assets))
     found.sort(key=lambda it: (it.date, it.sensor.folder, it.item_id))
     return found
+
+
+MAX_PAGES = 500  # of 100 items each: beyond, the search is too wide or the server pages in a loop
+
+
+def _paged_items(search, root, max_pages=None):
+    """The item dicts of every page of ``search``; a page without a feature list, a ``next`` link met before
+    (a server paging in a loop) and more than ``max_pages`` pages each stop the search with one sentence."""
+    max_pages = max_pages or MAX_PAGES
+    items, seen = [], set()
+    for n, page in enumerate(search.pages_as_dicts(), 1):
+        features = page.get("features") if isinstance(page, dict) else None
+        if not isinstance(features, list):
+            raise LstFusionError("STAC_URL", f"page {n} of the search answer of {root} holds no list of features: "
+                                 "it is not a STAC item search answer")
+        items += [f for f in features if isinstance(f, dict)]
+        nxt = next((lk for lk in page.get("links") or [] if isinstance(lk, dict) and lk.get("rel") == "next"), None)
+        if nxt is None:
+            return items
+        web_href(nxt.get("href", ""), f"page {n} of the search answer of {root}", "next page")
+        key = json.dumps([nxt.get("href"), nxt.get("body")], sort_keys=True, default=str)
+        if key in seen:
+            raise LstFusionError("STAC_URL", f"page {n} of the search answer of {root} links back to a page already "
+                                 "read: the server pages in a loop; the search stopped")
+        seen.add(key)
+        if n >= max_pages:
+            raise LstFusionError("STAC_URL", f"the search answer of {root} runs past {max_pages} pages of items: "
+                                 "the search stopped; narrow START-END or the AOI")
+    return items
 
 
 def _looks_transient(text):
@@ -424,8 +459,20 @@ def read_item(item, aoi, grid, signer, qa_bits=products.LANDSAT_QA_BITS):
         return _read_item(item, aoi, grid, signer, qa_bits)
 
 
+def web_href(href, where, what):
+    """``href`` when it is an http(s) address; any other scheme (file://, a local path, ftp://, /vsi...) is refused,
+    naming the item: a remote catalog never makes this machine open its own files."""
+    scheme = urllib.parse.urlsplit(str(href)).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise LstFusionError("STAC_URL", f"{where}: the {what} address {str(href)[:120]!r} is not an http(s) "
+                             "address and is not followed")
+    return href
+
+
 def _read_item(item, aoi, grid, signer, qa_bits):
     s = item.sensor
+    for key in (s.lst_asset, s.qa_asset):
+        web_href(item.assets[key], f"item {item.item_id}", f"{key} asset")
     lst = signer.sign(item.assets[s.lst_asset], item.collection)
     qa = signer.sign(item.assets[s.qa_asset], item.collection)
     with _open(lst) as ds:
@@ -537,6 +584,9 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
     progress = progress or (lambda _p, _m=None: None)
     if end < start:
         raise LstFusionError("END", f"{end.isoformat()} is before START {start.isoformat()}")
+    from .pairing import check_percent
+
+    check_percent(min_clear)
     xs, ys = _coords(aoi)
     bbox = (min(xs), min(ys), max(xs), max(ys))
     progress(0, f"searching {api_root(stac_url)}")
@@ -651,6 +701,11 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
             log(f"{date.isoformat()} {folder}: {clear:.1f} % clear -> {name}")
         write_csv(csv_path, _ordered(rows))
     write_csv(csv_path, _ordered(rows))
+    failed = [it for it in items if rows.get(it.item_id, {}).get("status") == "failed"]
+    if items and len(failed) == len(items):  # nothing of this run worked: never an exit 0 with 0 downloads
+        first = failed[0]
+        raise LstFusionError("STAC_URL", f"all {len(items)} item(s) failed, nothing was downloaded (first: "
+                             f"{first.item_id}: {rows[first.item_id].get('reason', '')}); see downloads.csv")
     progress(100, "done")
     counts = {s: sum(r["status"] == s for r in rows.values()) for s in STATUSES}
     return {"output": output, "downloads_csv": csv_path, "items": items, "rows": _ordered(rows), "files": files,

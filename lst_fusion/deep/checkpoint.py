@@ -9,11 +9,12 @@ summary and the package version.  :func:`load_checkpoint` checks all of it
 predict) and explains any mismatch in one sentence.
 """
 import hashlib
+import io
 import os
 
 from ..core import backends
 from ..core.errors import LstFusionError
-from ..core.io import atomic_path
+from ..core.io import atomic_write_bytes
 from ..models import registry
 from ..version import __version__
 
@@ -63,9 +64,9 @@ def save_checkpoint(ckpt, path):
 
     path = str(path)
     ckpt = dict(ckpt, weights_sha256=weights_sha256(ckpt["state_dict"]))
-    with atomic_path(path, ".pt") as tmp:
-        torch.save(ckpt, tmp)
-    return path
+    buf = io.BytesIO()
+    torch.save(ckpt, buf)  # whole in memory first: its size is checked against the free space, a full disk is one sentence
+    return atomic_write_bytes(path, buf.getvalue(), "OUTPUT", ".pt")
 
 
 def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
@@ -75,10 +76,17 @@ def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
 
     if not os.path.exists(str(path)):
         raise LstFusionError(parameter, f"the checkpoint file {path!r} does not exist")
+    name = os.path.basename(str(path))
+    with open(str(path), "rb") as fh:
+        head = fh.read(200)
+    if head.startswith(b"version https://git-lfs.github.com/spec/"):
+        raise LstFusionError(parameter, f"{name} is a Git LFS pointer ({os.path.getsize(str(path))} bytes), not the "
+                             "checkpoint itself: fetch the real file with 'git lfs pull' (or download it again)")
     try:
         ckpt = torch.load(str(path), map_location="cpu", weights_only=True)
     except Exception as exc:
-        raise LstFusionError(parameter, f"{os.path.basename(str(path))} is not a readable checkpoint ({exc})") from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise LstFusionError(parameter, f"{name} is not a readable checkpoint ({first})") from None
     if not isinstance(ckpt, dict) or ckpt.get("format") != FORMAT:
         raise LstFusionError(parameter, "not an LST Fusion checkpoint (made by lstfusion:train_<model>)")
     if ckpt.get("format_version") != FORMAT_VERSION:

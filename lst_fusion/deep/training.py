@@ -232,6 +232,8 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
 
     train_p = cut([s for s in samples if s["date"] not in val_dates])
     val_p = cut([s for s in samples if s["date"] in val_dates])
+    if len(val_p) == 0 and log:  # said once, instead of "validation loss nan" every epoch
+        log(f"{len(dates)} pair{'s' if len(dates) != 1 else ''}: no date left for validation; early stopping is off")
     if len(train_p) == 0:
         raise LstFusionError("PATCH_SIZE", f"no {patch_size}px training patch without nodata; "
                              "use smaller patches or gap-filled rasters")
@@ -325,14 +327,14 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
                "lr": opt.param_groups[0]["lr"], "seconds": time.time() - t0}
         rows.append(row)
         if log:
-            log(f"epoch {epoch}: train loss {row['train_loss']:.4f}, validation loss {vl:.4f}, "
-                f"validation RMSE {vrmse:.3f}")
+            log(f"epoch {epoch}: train loss {row['train_loss']:.4f}" + (
+                f", validation loss {vl:.4f}, validation RMSE {vrmse:.3f}" if len(val_p) else ""))
         if monitor < best - 1e-6:
             best, bad = monitor, 0
             best_state = {k: v.detach().cpu().clone() for k, v in gen.state_dict().items()}
         else:
             bad += 1
-            if bad >= patience:
+            if bad >= patience and len(val_p):  # without validation dates: no early stopping
                 if log:
                     log(f"early stopping after epoch {epoch}")
                 break

@@ -5,9 +5,12 @@ expected text (the parameter's real name first), that no traceback is shown,
 that no output and no temporary file was left behind, and that every file
 that existed before the run is unchanged (sha256).
 """
+import contextlib
+import errno
 import hashlib
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
 from typing import Callable
 
@@ -38,12 +41,49 @@ class Env:
         dates = {"FINE_REF1": "20200101", "COARSE_REF1": "20200101", "FINE_REF2": "20200202",
                  "COARSE_REF2": "20200202", "COARSE_TARGET": "20200117"}
         self.roles = {k: self.tif(f"{k}_{dates[k]}.tif", v) for k, v in self.arrays.items()}
+        self.mounts = []
+        self.closers = []  # servers a row started
+        self.simulate_enospc = False
 
     def tif(self, name, arr, dtype=np.float32, **kw):
         return write_tif(os.path.join(self.d, name), np.asarray(arr).astype(dtype), dtype=dtype, **kw)
 
     def o(self, name):
         return os.path.join(self.out, name)
+
+    def full_disk(self):
+        """A folder on a full filesystem: a 200 kB tmpfs where this process may mount one (root), filled to the last
+        byte; elsewhere a plain folder where the GDAL and file writes are told 'No space left on device' (ENOSPC)."""
+        folder = os.path.join(self.root, "full")
+        os.makedirs(folder)
+        mounted = os.geteuid() == 0 and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", folder], capture_output=True).returncode == 0
+        if mounted:
+            self.mounts.append(folder)
+        self.full_folder = (folder, mounted)
+        return folder
+
+    def fill(self):
+        """Fill the full_disk folder (after the earlier outputs are in place)."""
+        folder, mounted = self.full_folder
+        if not mounted:
+            self.simulate_enospc = True
+            return
+        fd = os.open(os.path.join(folder, "filler"), os.O_WRONLY | os.O_CREAT)
+        try:
+            for chunk in (65536, 4096, 1):  # to the last byte
+                with contextlib.suppress(OSError):
+                    while True:
+                        os.write(fd, b"\0" * chunk)
+        finally:
+            os.close(fd)
+        assert os.statvfs(folder).f_bavail == 0
+
+    def cleanup(self):
+        for close in self.closers:
+            close()
+        for m in self.mounts:
+            subprocess.run(["umount", "-l", m], capture_output=True)
 
     def fusion(self, **over):
         return {**self.roles, "WINDOW": 5, **over}
@@ -64,7 +104,7 @@ class Env:
 LANDSAT_NAME = "LC08_L2SP_199027_20190704_20200827_02_T1_ST_B10.TIF"
 
 
-def dataset(e, spoil=None):
+def dataset(e, spoil=None, excel=False):
     """An align_pairs dataset of three Kelvin pairs; ``spoil(folder, rows)`` breaks it in one way."""
     folder = os.path.join(e.root, "ds")
     os.makedirs(folder)
@@ -75,8 +115,11 @@ def dataset(e, spoil=None):
         rows.append(f"{d[:4]}-{d[4:6]}-{d[6:]},L_{d}.tif,M_{d}.tif,100.00,100.00,pair")
     if spoil:
         spoil(folder, rows)
-    with open(os.path.join(folder, "index.csv"), "w") as fh:
-        fh.write("\n".join(rows) + "\n")
+    with open(os.path.join(folder, "index.csv"), "w", newline="") as fh:
+        if excel:  # as Excel saves it: a UTF-8 BOM, CRLF line ends
+            fh.write("\ufeff" + "\r\n".join(rows) + "\r\n")
+        else:
+            fh.write("\n".join(rows) + "\n")
     return folder
 
 
@@ -183,12 +226,136 @@ def same_via_symlink(e):
     return e.fusion(OUTPUT=link)
 
 
+def lfs_pointer(e):
+    p = os.path.join(e.d, "edcstfn.pt")
+    with open(p, "w") as fh:
+        fh.write("version https://git-lfs.github.com/spec/v1\noid sha256:" + "ab" * 32 + "\nsize 4194304\n")
+    return p
+
+
+def empty_zones(e):
+    p = os.path.join(e.d, "empty.geojson")
+    with open(p, "w") as fh:
+        fh.write('{"type":"FeatureCollection","features":[]}')
+    return p
+
+
+def silent_server(e):
+    """A loopback socket that accepts every connection and never answers; closed by Env.cleanup."""
+    import socket
+    import threading
+    import time
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    held = []
+
+    def accept():
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(srv.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    e.closers.append(lambda: [c.close() for c in held + [srv]])
+    e.t0 = time.monotonic()
+    return f"http://127.0.0.1:{srv.getsockname()[1]}/"
+
+
+def looping_server(e):
+    """The loopback STAC API whose search page's next link points back to itself."""
+    from .stac_server import StacServer
+
+    s = StacServer(e.d)
+    s.page = lambda params, method: {"type": "FeatureCollection", "links": [
+        {"rel": "next", "href": f"{s.url}/search?token=0"}],
+        "features": [{"type": "Feature", "id": "x", "collection": "other", "properties": {}, "assets": {}}]}
+    s.start()
+    e.closers.append(s.stop)
+    return s.url
+
+
+def search(e, url, **over):
+    return {"AOI": "-75.35,-75.25,1.4,1.5 [EPSG:4326]", "START": "2019-12-01", "END": "2019-12-01", "SENSORS": [2],
+            "STAC_URL": url, "OUTPUT": e.o("dl"), **over}
+
+
+def finished_within(seconds):
+    def check(e):
+        import time
+
+        assert time.monotonic() - e.t0 < seconds
+    return check
+
+
+def tagged(path, date):
+    """Set the ACQUISITION_DATE tag of a written GeoTIFF."""
+    import rasterio
+
+    with rasterio.open(path, "r+") as ds:
+        ds.update_tags(ACQUISITION_DATE=date)
+    return path
+
+
+def earlier_on_full_disk(e, name, arr=None):
+    """An earlier good output (a GeoTIFF, or text for .csv) on the full disk; its sha256 is checked by every row."""
+    folder = e.full_disk()
+    p = os.path.join(folder, name)
+    if name.endswith(".csv"):
+        with open(p, "w") as fh:
+            fh.write("region,N\nall,1\n")
+    elif name.endswith(".pt"):
+        with open(p, "wb") as fh:
+            fh.write(b"an earlier checkpoint")
+    else:
+        write_tif(p, np.asarray(e.arrays["FINE_REF1"] if arr is None else arr, dtype=np.float32))
+    e.fill()
+    return p
+
+
+def earlier_still_reads(name):
+    """The independent check of a full-disk row: the earlier output is still the raster it was (values equal)."""
+    def check(e):
+        p = os.path.join(e.full_folder[0], name)
+        np.testing.assert_array_equal(read_array(p), np.asarray(e.arrays["FINE_REF1"], dtype=np.float32))
+        assert not [n for n in os.listdir(e.full_folder[0]) if n.startswith(".tmp_")]
+    return check
+
+
+@contextlib.contextmanager
+def simulated_enospc():
+    """Where no tmpfs can be mounted: every GDAL write reports ENOSPC (as libtiff does) and every file write
+    raises it, as on a full disk."""
+    from lst_fusion.core import io as core_io
+
+    real_gdal_errors, real_free = core_io.gdal_errors, core_io.free_bytes
+
+    @contextlib.contextmanager
+    def full_gdal_errors():
+        with real_gdal_errors() as msgs:
+            yield msgs
+            msgs.append((3, 1, "_tiffWriteProc:No space left on device"))
+
+    def full_write_bytes(path, data, parameter="OUTPUT", suffix=""):
+        with core_io.atomic_path(path, suffix, parameter):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    saved = core_io.atomic_write_bytes
+    core_io.gdal_errors, core_io.free_bytes = full_gdal_errors, lambda d: 0
+    core_io.atomic_write_bytes = full_write_bytes
+    try:
+        yield
+    finally:
+        core_io.gdal_errors, core_io.free_bytes, core_io.atomic_write_bytes = real_gdal_errors, real_free, saved
+
+
 @dataclass
 class Case:
     id: str
     alg: str
     params: Callable
     expect: str
+    check: Callable = None  # an independent check of the outcome, given the Env
 
 
 CASES = [
@@ -335,6 +502,113 @@ CASES = [
          lambda e: {"LANDSAT": [e.tif("L_20200101.tif", e.arrays["FINE_REF1"] * 100, np.uint16), e.roles["FINE_REF2"]],
                     "MODIS": [e.roles["COARSE_REF1"], e.roles["COARSE_REF2"]], "DEVICE": 1, "OUTPUT": e.o("m.pt")},
          "LANDSAT (L_20200101.tif): L_20200101.tif holds integers from"),
+    # -- issue 23. a full disk: one sentence, the earlier output unchanged (and still the same raster)
+    Case("full_disk_estarfm_over_earlier_output", "estarfm",
+         lambda e: e.fusion(OUTPUT=earlier_on_full_disk(e, "e.tif")),
+         "OUTPUT: the disk is full (", earlier_still_reads("e.tif")),
+    Case("full_disk_predict_over_earlier_output", "predict_edcstfn",
+         lambda e: predict(e, OUTPUT=earlier_on_full_disk(e, "p.tif")),
+         "OUTPUT: the disk is full (", earlier_still_reads("p.tif")),
+    Case("full_disk_evaluate_error_raster", "evaluate",
+         lambda e: {"PREDICTION": e.roles["FINE_REF2"], "REFERENCE": e.roles["FINE_REF1"],
+                    "OUTPUT_TABLE": e.o("t.csv"), "OUTPUT_ERROR": earlier_on_full_disk(e, "err.tif")},
+         "OUTPUT_ERROR: the disk is full (", earlier_still_reads("err.tif")),
+    Case("full_disk_evaluate_table", "evaluate",
+         lambda e: {"PREDICTION": e.roles["FINE_REF2"], "REFERENCE": e.roles["FINE_REF1"],
+                    "OUTPUT_TABLE": earlier_on_full_disk(e, "t.csv")},
+         "OUTPUT_TABLE: the disk is full ("),
+    Case("full_disk_import_modis", "import_modis",
+         lambda e: {"INPUT": e.tif("MOD11A1.A2020001.tif", np.full((24, 24), 15000), np.uint16),
+                    "OUTPUT": earlier_on_full_disk(e, "m.tif")},
+         "OUTPUT: the disk is full (", earlier_still_reads("m.tif")),
+    Case("full_disk_train_checkpoint", "train_edcstfn",
+         lambda e: train(e, dataset(e), OUTPUT=earlier_on_full_disk(e, "m.pt")),
+         "OUTPUT: the disk is full ("),
+    # -- issue 23. fill is nodata: QA_PIXEL bit 0 masks a pixel whatever QA_BITS says (real scene: test_real_inputs)
+    Case("landsat_qa_fill_with_dn_and_qa_bits_without_0", "import_landsat",
+         lambda e: {"INPUT": e.tif(LANDSAT_NAME, np.full((24, 24), 44000), np.uint16),
+                    "QA": e.tif(LANDSAT_NAME.replace("ST_B10", "QA_PIXEL"), np.full((24, 24), 1), np.uint16),
+                    "QA_BITS": "3", "OUTPUT": e.o("l.tif")},
+         f"INPUT: {LANDSAT_NAME}: no clear pixel (all fill or masked by QC)"),
+    # -- issue 23. dates agree or the run stops
+    Case("pair_dates_differ_in_names", "estarfm",
+         lambda e: e.fusion(COARSE_REF1=e.tif("COARSE_REF1_20200308.tif", e.arrays["COARSE_REF1"]), OUTPUT=e.o("e.tif")),
+         "COARSE_REF1: COARSE_REF1_20200308.tif is of 2020-03-08 but its pair FINE_REF1 (FINE_REF1_20200101.tif) is "
+         "of 2020-01-01"),
+    Case("pair_dates_differ_by_tag", "starfm",
+         lambda e: e.fusion(FINE_REF2=tagged(e.tif("landsat_b.tif", e.arrays["FINE_REF2"]), "2020-02-12"),
+                            OUTPUT=e.o("s.tif")),
+         "COARSE_REF2: COARSE_REF2_20200202.tif is of 2020-02-02 but its pair FINE_REF2 (landsat_b.tif) is of "
+         "2020-02-12"),
+    Case("fusion_input_name_and_tag_disagree", "estarfm",
+         lambda e: e.fusion(FINE_REF1=tagged(e.tif("L_20200101.tif", e.arrays["FINE_REF1"]), "2020-03-08"),
+                            OUTPUT=e.o("e.tif")),
+         "FINE_REF1: the name 'L_20200101.tif' (2020-01-01) contradicts the ACQUISITION_DATE tag of L_20200101.tif "
+         "(2020-03-08)"),
+    Case("import_modis_date_contradicts_product_id", "import_modis",
+         lambda e: {"INPUT": e.tif("MOD11A1.A2021227.tif", np.full((24, 24), 15000), np.uint16), "DATE": "2020-01-01",
+                    "OUTPUT": e.o("m.tif")},
+         "DATE: 2020-01-01 contradicts the date in the name 'MOD11A1.A2021227.tif' (2021-08-15)"),
+    Case("import_landsat_date_contradicts_product_id", "import_landsat",
+         lambda e: {"INPUT": e.tif(LANDSAT_NAME, np.full((24, 24), 44000), np.uint16), "DATE": "2001-01-01",
+                    "OUTPUT": e.o("l.tif")},
+         f"DATE: 2001-01-01 contradicts the date in the name '{LANDSAT_NAME}' (2019-07-04)"),
+    Case("import_date_contradicts_tag", "import_landsat",
+         lambda e: {"INPUT": tagged(e.tif("thermal.tif", np.full((24, 24), 44000), np.uint16), "2019-07-05"),
+                    "DATE": "2019-07-04", "OUTPUT": e.o("l.tif")},
+         "DATE: 2019-07-04 contradicts the ACQUISITION_DATE tag of thermal.tif (2019-07-05)"),
+    Case("align_pairs_name_and_tag_disagree", "align_pairs",
+         lambda e: {"MODIS": [e.tif("M_20160205.tif", e.arrays["COARSE_REF1"])],
+                    "LANDSAT": [tagged(e.tif("L_20160205.tif", e.arrays["FINE_REF1"]), "2016-03-08")],
+                    "OUTPUT": e.o("ds")},
+         "LANDSAT: the name 'L_20160205.tif' (2016-02-05) contradicts the ACQUISITION_DATE tag of L_20160205.tif "
+         "(2016-03-08)"),
+    # -- issue 23. a prediction is never scored against itself
+    Case("prediction_is_the_reference", "evaluate",
+         lambda e: {"PREDICTION": e.roles["FINE_REF1"], "REFERENCE": e.roles["FINE_REF1"], "OUTPUT_TABLE": e.o("t.csv")},
+         "PREDICTION: is the same file as REFERENCE (FINE_REF1_20200101.tif)"),
+    Case("prediction_is_the_reference_via_symlink", "evaluate",
+         lambda e: {"PREDICTION": e.roles["FINE_REF1"], "REFERENCE": os.path.join(e.out, "..", "data",
+                                                                                 "FINE_REF1_20200101.tif"),
+                    "OUTPUT_TABLE": e.o("t.csv")},
+         "PREDICTION: is the same file as REFERENCE (FINE_REF1_20200101.tif)"),
+    Case("compare_prediction_is_the_reference", "compare_methods",
+         lambda e: {"PREDICTIONS": [e.roles["FINE_REF2"], e.roles["FINE_REF1"]], "REFERENCE": e.roles["FINE_REF1"],
+                    "OUTPUT_TABLE": e.o("c.csv")},
+         "PREDICTIONS (FINE_REF1_20200101): is the same file as REFERENCE (FINE_REF1_20200101.tif)"),
+    # -- issue 23. messages: Excel's index.csv (BOM, CRLF) is read; each range blamed on its own parameter
+    Case("excel_index_names_a_missing_file", "train_edcstfn",
+         lambda e: train(e, dataset(e, lambda f, rows: os.remove(os.path.join(f, "L_20200117.tif")), excel=True)),
+         "DATASET: index.csv line 3: the landsat file 'L_20200117.tif' of 2020-01-17 is not in the dataset folder"),
+    Case("excel_index_bad_date_fuse_series", "fuse_series",
+         lambda e: {"DATASET": dataset(e, lambda f, rows: rows.__setitem__(1, "01/01/2020" + rows[1][10:]), excel=True),
+                    "METHOD": 0, "OUTPUT": e.o("series")},
+         "DATASET: index.csv line 2: '01/01/2020' is not a date (YYYY-MM-DD)"),
+    Case("checkpoint_is_a_git_lfs_pointer", "predict_edcstfn", lambda e: predict(e, CHECKPOINT=lfs_pointer(e)),
+         "CHECKPOINT: edcstfn.pt is a Git LFS pointer (132 bytes), not the checkpoint itself: fetch the real file "
+         "with 'git lfs pull'"),
+    Case("import_modis_scale_0", "import_modis",
+         lambda e: {"INPUT": e.tif("MOD11A1.A2020001.tif", np.full((24, 24), 15000), np.uint16), "SCALE": 0,
+                    "OUTPUT": e.o("m.tif")},
+         "SCALE: 0 is not a scale factor: it must be greater than 0 (K = DN x SCALE + OFFSET; 0.02 for this product)"),
+    Case("import_landsat_scale_0", "import_landsat",
+         lambda e: {"INPUT": e.tif(LANDSAT_NAME, np.full((24, 24), 44000), np.uint16), "SCALE": 0,
+                    "OUTPUT": e.o("l.tif")},
+         "SCALE: 0 is not a scale factor: it must be greater than 0 (K = DN x SCALE + OFFSET; 0.00341802 for this "
+         "product)"),
+    Case("align_pairs_min_clear_150", "align_pairs",
+         lambda e: {"MODIS": [e.roles["COARSE_REF1"]], "LANDSAT": [e.roles["FINE_REF1"]], "MIN_CLEAR": 150,
+                    "OUTPUT": e.o("ds")},
+         "MIN_CLEAR: 150 % is not a percentage of clear pixels: give a value from 0 to 100"),
+    Case("subregions_without_features", "evaluate",
+         lambda e: {**subregions(e), "SUBREGIONS": empty_zones(e)},
+         "SUBREGIONS: the layer has no features"),
+    # -- issue 23. hostile STAC servers (core cases: test_stac.py)
+    Case("stac_server_accepts_and_never_answers", "search_download",
+         lambda e: search(e, silent_server(e), TIMEOUT=3, RETRIES=0),
+         "STAC_URL: http://127.0.0.1:", finished_within(15)),
+    Case("stac_search_pages_in_a_loop", "search_download", lambda e: search(e, looping_server(e), RETRIES=0),
+         "STAC_URL: page 2 of the search answer of http://127.0.0.1:"),
 ]
 
 
@@ -353,16 +627,22 @@ def run_bad(alg, params):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_input(provider, tmp_path, case):
     e = Env(tmp_path)
-    params = case.params(e)
-    before = e.files()
-    message = run_bad(case.alg, params)
-    print(f"\n{case.id}: {message}")
-    assert message.startswith(case.expect), message
-    assert "Traceback" not in message and "\n" not in message.strip(), message
-    after = e.files()
-    assert sorted(after) == sorted(before), f"files appeared or vanished: {set(after) ^ set(before)}"
-    changed = [p for p in before if before[p] != after[p]]
-    assert not changed, f"inputs changed: {changed}"
+    try:
+        params = case.params(e)
+        before = e.files()
+        with simulated_enospc() if e.simulate_enospc else contextlib.nullcontext():
+            message = run_bad(case.alg, params)
+        print(f"\n{case.id}: {message}")
+        assert message.startswith(case.expect), message
+        assert "Traceback" not in message and "\n" not in message.strip(), message
+        after = e.files()
+        assert sorted(after) == sorted(before), f"files appeared or vanished: {set(after) ^ set(before)}"
+        changed = [p for p in before if before[p] != after[p]]
+        assert not changed, f"inputs changed: {changed}"
+        if case.check:
+            case.check(e)
+    finally:
+        e.cleanup()
 
 
 def test_battery_size():
@@ -398,3 +678,43 @@ def test_mixed_units_are_converted_with_a_log_line_never_mixed(provider, tmp_pat
                          feedback=feedback)
     assert res["BIAS"] == pytest.approx(2.0, abs=1e-3)
     assert any(i.startswith("PREDICTION is in Celsius and REFERENCE in Kelvin") for i in feedback.infos)
+
+
+def test_a_prediction_given_twice_is_ranked_once(provider, tmp_path):
+    """compare_methods with one file twice used to rank it 1st and 2nd: now it is scored once, said in the log."""
+    import csv
+
+    import processing
+
+    e = Env(tmp_path)
+    feedback = ErrorCollectingFeedback()
+    twice = [e.roles["FINE_REF2"], e.roles["COARSE_REF2"], e.roles["FINE_REF2"]]
+    res = processing.run("lstfusion:compare_methods", {"PREDICTIONS": twice, "REFERENCE": e.roles["FINE_REF1"],
+                                                       "OUTPUT_TABLE": e.o("c.csv")}, feedback=feedback)
+    with open(res["OUTPUT_TABLE"]) as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["method"] for r in rows) == ["COARSE_REF2_20200202", "FINE_REF2_20200202"]
+    assert [r["rank"] for r in sorted(rows, key=lambda r: r["rank"])] == ["1", "2"]
+    # FINE_REF2 = FINE_REF1 + 4 K everywhere: its RMSE is 4 (hand value), the duplicate did not change it
+    assert float(next(r for r in rows if r["method"] == "FINE_REF2_20200202")["RMSE"]) == pytest.approx(4.0, abs=1e-3)
+    assert [i for i in feedback.infos if "given twice" in i] == [
+        "PREDICTIONS (FINE_REF2_20200202): FINE_REF2_20200202.tif is given twice (also as FINE_REF2_20200202): "
+        "it is scored once"]
+
+
+def test_training_on_two_pairs_says_once_that_there_is_no_validation(provider, tmp_path):
+    """Two pairs leave no date for validation: said once, not 'validation loss nan' every epoch."""
+    import processing
+
+    from lst_fusion.deep.checkpoint import load_checkpoint
+
+    e = Env(tmp_path)
+    feedback = ErrorCollectingFeedback()
+    res = processing.run("lstfusion:train_edcstfn", {
+        "LANDSAT": [e.roles["FINE_REF1"], e.roles["FINE_REF2"]], "MODIS": [e.roles["COARSE_REF1"], e.roles["COARSE_REF2"]],
+        "EPOCHS": 2, "BATCH_SIZE": 2, "PATCH_SIZE": 8, "STRIDE": 8, "DEVICE": 1, "OUTPUT": e.o("m.pt")}, feedback=feedback)
+    said = [i for i in feedback.infos if "validation" in i]
+    assert said == ["2 pairs: no date left for validation; early stopping is off"], feedback.infos
+    assert not [i for i in feedback.infos if "nan" in i.lower()]
+    ckpt, _ = load_checkpoint(res["OUTPUT"], "edcstfn")
+    assert ckpt["summary"]["epochs_run"] == 2 and ckpt["summary"]["n_val_patches"] == 0

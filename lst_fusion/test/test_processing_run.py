@@ -57,7 +57,8 @@ def scene(tif):
     rng = np.random.default_rng(0)
     C1 = 0.3 * F1 + 17 + rng.normal(0, 0.1, F1.shape)
     arrays = {"FINE_REF1": F1, "COARSE_REF1": C1, "FINE_REF2": F1 + 4, "COARSE_REF2": C1 + 4, "COARSE_TARGET": C1 + 1.5}
-    return {k: tif(f"{k}_2020010{i + 1}.tif", v.astype(np.float32)) for i, (k, v) in enumerate(arrays.items())}, arrays
+    dates = {"FINE_REF1": 1, "COARSE_REF1": 1, "FINE_REF2": 3, "COARSE_REF2": 3, "COARSE_TARGET": 2}  # a pair is one date
+    return {k: tif(f"{k}_2020010{dates[k]}.tif", v.astype(np.float32)) for k, v in arrays.items()}, arrays
 
 
 def test_import_modis_and_landsat(run, tif, tmp_path):

@@ -79,19 +79,34 @@ def test_kranj_day_of_year_names_pair_up(tmp_path):
 
 
 @needs(C2L2)
-@pytest.mark.parametrize("scene,date", [("LC08_L2SP_008059_20191201_20200825_02_T1", dt.date(2019, 12, 1)),
-                                        ("LC08_L2SP_005009_20150710_20200908_02_T2", dt.date(2015, 7, 10))])
-def test_import_landsat_real_c2_l2(tmp_path, scene, date):
+@pytest.mark.parametrize("scene,date,qa_fill_with_dn", [
+    ("LC08_L2SP_008059_20191201_20200825_02_T1", dt.date(2019, 12, 1), 1036),
+    ("LC08_L2SP_005009_20150710_20200908_02_T2", dt.date(2015, 7, 10), 921)])
+def test_import_landsat_real_c2_l2(tmp_path, scene, date, qa_fill_with_dn):
     st, qa = (os.path.join(C2L2, f"{scene}_{b}.TIF") for b in ("ST_B10", "QA_PIXEL"))
-    res = products.import_landsat(st, tmp_path / "lst.tif", qa_path=qa, unit="kelvin")
-    assert res["DATE"] == date.isoformat()  # acquisition date, not the processing date
-    out = read_raster(res["OUTPUT"]).data
     dn = read_raster(st, raw=True).data.astype(np.float64)
     qab = read_raster(qa, raw=True).data.astype(np.int64)
-    clear = (dn != 0) & ((qab & ((1 << 1) | (1 << 3) | (1 << 4) | (1 << 5))) == 0)
-    np.testing.assert_array_equal(np.isfinite(out), clear)
-    np.testing.assert_allclose(out[clear], dn[clear] * 0.00341802 + 149.0, rtol=1e-6)
-    assert res["CLEAR_PERCENT"] == pytest.approx(100 * clear.mean(), abs=1e-3)
+    # issue 23: pixels QA_PIXEL flags as fill (bit 0) but with a non-zero DN (1,036 in 008059, values to -123 degC)
+    # are nodata, whatever QA_BITS says
+    qa_fill = (qab & 1) == 1
+    assert int((qa_fill & (dn != 0)).sum()) == qa_fill_with_dn
+    clear = (dn != 0) & ((qab & ((1 << 0) | (1 << 1) | (1 << 3) | (1 << 4) | (1 << 5))) == 0)
+    if not clear.any():  # 005009 (Greenland, T2): its only unflagged pixels were those fill pixels
+        with pytest.raises(products.LstFusionError, match="^INPUT: .*no clear pixel"):
+            products.import_landsat(st, tmp_path / "lst.tif", qa_path=qa, unit="kelvin")
+        assert not os.path.exists(tmp_path / "lst.tif")
+    else:
+        res = products.import_landsat(st, tmp_path / "lst.tif", qa_path=qa, unit="kelvin")
+        assert res["DATE"] == date.isoformat()  # acquisition date, not the processing date
+        out = read_raster(res["OUTPUT"]).data
+        np.testing.assert_array_equal(np.isfinite(out), clear)
+        np.testing.assert_allclose(out[clear], dn[clear] * 0.00341802 + 149.0, rtol=1e-6)
+        assert res["CLEAR_PERCENT"] == pytest.approx(100 * clear.mean(), abs=1e-3)
+        assert not np.isfinite(out[qa_fill]).any()
+    only_cloud = read_raster(products.import_landsat(st, tmp_path / "cloud.tif", qa_path=qa, unit="kelvin",
+                                                     qa_bits=(3,))["OUTPUT"]).data
+    assert not np.isfinite(only_cloud[qa_fill]).any()
+    np.testing.assert_array_equal(np.isfinite(only_cloud), (dn != 0) & ((qab & 0b1001) == 0))
 
 
 @needs(C2L2)

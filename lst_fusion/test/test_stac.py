@@ -6,6 +6,7 @@ transfers nothing; tokens are fetched, refreshed and refused as the storage says
 """
 import csv
 import datetime as dt
+import json
 import os
 
 import numpy as np
@@ -188,9 +189,12 @@ def test_persistent_failures_leave_the_item_failed_with_its_reason(server, tmp_p
     stac._clear_curl_cache()
     server.failures[name] = ["500"] * 10
     out = str(tmp_path / "dl")
-    res = stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
-                               out, max_cloud=90, timeout=2, retries=1, backoff=0.01)
-    row = stac.read_csv(res["downloads_csv"])[0]
+    # issue 23: every item failed -> an error (non-zero exit), and downloads.csv still says why
+    with pytest.raises(LstFusionError, match=r"^STAC_URL: all 1 item\(s\) failed, nothing was downloaded "
+                                                  r"\(first: LC08_L2SP_008059_20191201.*500"):
+        stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
+                             out, max_cloud=90, timeout=2, retries=1, backoff=0.01)
+    row = stac.read_csv(os.path.join(out, "downloads.csv"))[0]
     assert row["status"] == "failed" and "500" in row["reason"] and "run again" in row["reason"]
     assert not os.path.exists(os.path.join(out, "landsat", "LC08_20191201.tif"))
     server.failures[name] = []
@@ -356,3 +360,100 @@ def test_two_items_of_one_date_make_one_file(server, tmp_path):
     assert [r["status"] for r in res["rows"]] == ["downloaded", "downloaded"]
     assert {r["file"] for r in res["rows"]} == {"MOD11A1/MOD11A1_20191101.tif"}
     assert len(res["files"]["MOD11A1"]) == 1
+
+
+# -- issue 23: hostile servers
+DUMMY = {"type": "Feature", "id": "x", "collection": "other", "properties": {}, "assets": {}}  # pystac stops on no feature
+
+
+def test_a_file_href_from_a_remote_catalog_is_never_opened(server, tmp_path):
+    """An asset href file:///etc/passwd used to be opened (the run failed only because it is no raster, exit 0)."""
+    for it in server.items:
+        if it["id"] == LANDSAT_ID:
+            it["assets"]["lwir11"]["href"] = "file:///etc/passwd"
+    opened = []
+    real_open = stac._open
+    stac._open = lambda href: opened.append(href) or real_open(href)
+    try:
+        with pytest.raises(LstFusionError) as err:
+            stac.search_download(server.url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
+                                 str(tmp_path / "dl"), max_cloud=90, **FAST)
+    finally:
+        stac._open = real_open
+    assert str(err.value).startswith("STAC_URL: all 1 item(s) failed, nothing was downloaded (first: "
+                                     f"{LANDSAT_ID}: item {LANDSAT_ID}: the lwir11 asset address 'file:///etc/passwd' "
+                                     "is not an http(s) address and is not followed"), str(err.value)
+    assert opened == []  # nothing at all was opened, neither the file nor the QA asset
+    assert not os.path.exists(tmp_path / "dl" / "landsat")
+
+
+@pytest.mark.parametrize("page,expect", [
+    ({"type": "FeatureCollection", "features": {"not": "a list"}, "links": []},
+     "page 1 of the search answer of {url} holds no list of features"),
+    ({"type": "FeatureCollection", "features": [DUMMY], "links": [{"rel": "next", "href": "{url}/search?token=0"}]},
+     "page 2 of the search answer of {url} links back to a page already read: the server pages in a loop"),
+    ({"type": "FeatureCollection", "features": [DUMMY], "links": [{"rel": "next", "href": "file:///etc/passwd"}]},
+     "page 1 of the search answer of {url}: the next page address 'file:///etc/passwd' is not an http(s) address"),
+])
+def test_a_looping_or_broken_search_answer_stops_with_one_sentence(server, tmp_path, page, expect):
+    """A page whose features are no list and whose next link points back to itself used to page for ever."""
+    import time
+
+    calls = []
+    server.page = lambda params, method: calls.append(1) or json.loads(json.dumps(page).replace("{url}", server.url))
+    t = time.monotonic()
+    with pytest.raises(LstFusionError) as err:
+        stac.search(server.url, (-75.35, 1.4, -75.25, 1.5), dt.date(2019, 12, 1), dt.date(2019, 12, 1),
+                    ["Landsat 8"], 90, **FAST)
+    assert str(err.value).startswith("STAC_URL: " + expect.format(url=server.url)), str(err.value)
+    assert time.monotonic() - t < 10 and len(calls) <= 2
+
+
+def test_the_page_bound_stops_an_endless_search(server, monkeypatch):
+    """Each page links to a new one (never repeated): the search stops after MAX_PAGES pages, with one sentence."""
+    monkeypatch.setattr(stac, "MAX_PAGES", 5)
+    calls = []
+
+    def endless(params, method):
+        calls.append(1)
+        return {"type": "FeatureCollection", "features": [DUMMY],
+                "links": [{"rel": "next", "href": f"{server.url}/search?token={len(calls)}"}]}
+
+    server.page = endless
+    with pytest.raises(LstFusionError, match=r"^STAC_URL: the search answer of .* runs past 5 pages of items"):
+        stac.search(server.url, (-75.35, 1.4, -75.25, 1.5), dt.date(2019, 12, 1), dt.date(2019, 12, 1),
+                    ["Landsat 8"], 90, **FAST)
+    assert len(calls) == 5
+
+
+def test_timeout_bounds_a_server_that_accepts_and_never_answers(tmp_path):
+    """TIMEOUT=3 RETRIES=0 against a socket that accepts and never answers used to run past 120 s."""
+    import socket
+    import threading
+    import time
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    held = []
+
+    def accept():
+        while True:
+            try:
+                held.append(srv.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    url = f"http://127.0.0.1:{srv.getsockname()[1]}/"
+    t = time.monotonic()
+    try:
+        with pytest.raises(LstFusionError, match=r"^STAC_URL: .* did not answer in time \(TIMEOUT\)"):
+            stac.search_download(url, LANDSAT_AOI, dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],
+                                 str(tmp_path / "dl"), timeout=3, retries=0)
+        elapsed = time.monotonic() - t
+    finally:
+        srv.close()
+        for c in held:
+            c.close()
+    assert 2.5 < elapsed < 3 * 4, elapsed  # one connect + one read bounded by TIMEOUT, not minutes
