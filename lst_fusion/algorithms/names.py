@@ -111,3 +111,11 @@ N_MODIS = "N_MODIS"
 N_LANDSAT = "N_LANDSAT"
 # evaluate's whole-image metrics: the one metric table, core/metrics.py
 RMSE, MAE, BIAS, SSIM, PSNR, SAM, CC, ERGAS = metrics.METRICS
+
+# -- validation (validate_methods)
+METHODS = "METHODS"
+CLASS_RASTER = "CLASS_RASTER"
+OUTPUT_CSV = "OUTPUT_CSV"
+RECOMMENDED_METHOD = "RECOMMENDED_METHOD"
+RECOMMENDED_VARIANT = "RECOMMENDED_VARIANT"
+N_FOLDS = "N_FOLDS"

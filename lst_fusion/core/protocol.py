@@ -203,10 +203,20 @@ def choose(pairs, outer, candidates, k=K_BEST, log=None):
             log(msg)
         return Choice(outer, DEFAULT_CHOICE, (DEFAULT_CHOICE,), [], (), msg)
     cases = plan(rest)
-    preds, truths = [], []
-    for case in cases:
-        preds.append(candidates(case, {d: v for d, v in rest.items()}))
-        truths.append(rest[case.date][0])
+    preds = [candidates(case, dict(rest)) for case in cases]
+    key, members, table = pick(preds, [rest[case.date][0] for case in cases], k)
+    choice = Choice(outer, key, members, table, tuple(c.date for c in cases))
+    if log:
+        log(f"auto for {outer}: inner leave-one-date-out on {', '.join(map(str, choice.inner_dates))} -> "
+            f"{choice.describe()}")
+    return choice
+
+
+def pick(preds, truths, k=K_BEST):
+    """The rule of ``auto`` on scored folds: ``preds`` one ``{(method, variant): prediction}`` per fold,
+    ``truths`` its Landsat. Returns (key, members, table): the lowest mean RMSE over the folds (a tie to
+    the cheaper, :func:`cost`; baselines scored, never chosen), or the mean of the ``k`` best when that
+    is strictly lower."""
     keys = [key for key in preds[0] if all(key in p for p in preds)]
     scores = {key: [_rmse(p[key], t) for p, t in zip(preds, truths)] for key in keys}
     mean = {key: float(np.mean(v)) for key, v in scores.items()}
@@ -222,11 +232,7 @@ def choose(pairs, outer, candidates, k=K_BEST, log=None):
     key = mean_key if len(members) > 1 and mean[mean_key] < mean[best] else best
     table = [{"candidate": label(c), "method": c[0], "variant": c[1], "RMSE": mean[c],
               "dates": len(scores[c])} for c in sorted(mean, key=lambda c: (mean[c], cost(c)))]
-    choice = Choice(outer, key, members, table, tuple(c.date for c in cases))
-    if log:
-        log(f"auto for {outer}: inner leave-one-date-out on {', '.join(map(str, choice.inner_dates))} -> "
-            f"{choice.describe()}")
-    return choice
+    return key, members, table
 
 
 def apply_choice(choice, predictions):
