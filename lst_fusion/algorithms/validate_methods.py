@@ -78,6 +78,12 @@ class ValidateMethods(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputString(P.RECOMMENDED_VARIANT, "Recommended variant"))
         self.addOutput(QgsProcessingOutputNumber(P.N_FOLDS, "Test dates (folds)"))
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        ok, msg = super().checkParameterValues(parameters, context)
+        if ok and not parameters.get(P.DATASET) and not (parameters.get(P.MODIS) and parameters.get(P.LANDSAT)):
+            return False, f"{P.DATASET}: give a dataset folder (lstfusion:align_pairs), or MODIS and LANDSAT rasters"
+        return ok, msg
+
     def execute(self, parameters, context, feedback, progress, cancel):
         from ..core.io import read_raster
         from ..core.pairing import align_pairs, read_index
@@ -126,7 +132,7 @@ class ValidateMethods(LstFusionAlgorithm):
                            class_source=source, index_bands=bands, unit=report.unit_label(next(iter(pairs.values()))[0]),
                            progress=progress, cancel=cancel, log=feedback.pushInfo)
         for m in res["means"]:
-            feedback.pushInfo(f"{m['method']} {m['variant']}: mean RMSE {m['RMSE']:.3f}, beats MODIS resampled "
+            feedback.pushInfo(f"{m['method']} {m['variant']}: mean RMSE {m[P.RMSE]:.3f}, beats MODIS resampled "
                               f"{m['beats MODIS resampled']}")
         rec = res["recommendation"]
         return {P.OUTPUT_CSV: out_csv, P.OUTPUT_HTML: out_html, P.RECOMMENDED_METHOD: rec["method"],
