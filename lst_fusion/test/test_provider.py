@@ -45,7 +45,7 @@ def test_provider_lists_every_algorithm(provider):
 
 
 def alg_needs_layers(alg):
-    return alg.name().startswith("train_") or alg.name() == "fuse_series"  # LANDSAT + MODIS, or DATASET
+    return alg.name().startswith("train_") or alg.name() in ("fuse_series", "validate_methods")  # LANDSAT + MODIS, or DATASET
 
 
 def valid_parameters(alg, tif_path, tmp_path):
