@@ -230,3 +230,28 @@ def variability_figure(rows, rmse_cols):
     ax.legend(fontsize=6)
     return fig
 
+
+
+RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footprint"}
+
+
+def choose_for_series(pairs, block, quantity="lst", log=print):
+    """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
+    methods and variants over every pair with one before and after it; a tie to the cheaper).
+    Returns (method id, residual-correction mode, tag text); the documented default with fewer than 3 pairs."""
+    if len(pairs) < 3:
+        m, v = protocol.DEFAULT_CHOICE
+        tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
+               "leave-one-date-out; the documented default)")
+        log(tag)
+        return m.lower(), RESIDUAL_OF_VARIANT[v], tag
+    cases = protocol.plan(pairs)
+    preds = [validation.classical_candidates(c, pairs, block, quantity) for c in cases]
+    key, members, table = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
+    inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
+    log(f"METHOD=auto over {len(cases)} test date(s) ({', '.join(str(c.date) for c in cases)}):")
+    for r in table:
+        log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
+    tag = f"METHOD=auto: {protocol.label(key)} (RMSE over {len(cases)} date(s): {inner})"
+    log(tag)
+    return key[0].lower(), RESIDUAL_OF_VARIANT[key[1]], tag

@@ -98,3 +98,51 @@ def test_choice_differs_from_the_oracle_when_the_outer_date_disagrees():
               ("ESTARFM", "as is"): {D[1]: 2.0, D[3]: 2.0, D[4]: 2.0, outer: 0.0}}
     c = protocol.choose(pairs, outer, fixed(scores), k=1)
     assert c.key == ("STARFM", "as is")
+
+
+def test_fuse_series_method_options_keep_the_saved_indices():
+    """city_season.model3 stores METHOD by index (0 = ESTARFM, as its LST_ESTARFM outputs say): auto is appended."""
+    import os
+    import re
+
+    from lst_fusion.algorithms.fuse_series import AUTO_LABEL, method_options
+
+    from .conftest import REPO
+
+    text = open(os.path.join(REPO, "lst_fusion", "resources", "models", "city_season.model3"), encoding="utf-8").read()
+    assert "LST_ESTARFM_YYYYMMDD" in text
+    saved = re.findall(r'name="METHOD">\s*<Option type="Map">\s*<Option value="2" type="int" name="source"/>\s*'
+                       r'<Option value="(\d+)" type="int" name="static_value"/>', text)
+    assert saved and set(saved) == {"0"}
+    assert method_options() == ["ESTARFM", "STARFM", "EDCSTFN", "STTFN", "MLFF-GAN", "GAN-STFM", "SwinSTFM",
+                                AUTO_LABEL]
+
+
+def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, tif):
+    import processing
+    import rasterio
+
+    from lst_fusion.algorithms.fuse_series import method_options
+    from lst_fusion.core.pairing import align_pairs
+    from lst_fusion.deep.validate import choose_for_series
+
+    pairs = {d: v for d, v in series().items() if d in D[:4]}
+    (tmp_path / "m").mkdir()
+    (tmp_path / "l").mkdir()
+    for d, (f, c) in pairs.items():
+        tif(f"l/L_{d:%Y%m%d}.tif", f.astype(np.float32))
+        tif(f"m/M_{d:%Y%m%d}.tif", c.astype(np.float32))
+    align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
+    res = processing.run("lstfusion:fuse_series", {"DATASET": str(tmp_path / "ds"),
+                                                   "METHOD": len(method_options()) - 1, "COARSE_PIXEL": 240.0,
+                                                   "OUTPUT": str(tmp_path / "out")})
+    assert res["N_DATES"] == 4
+    f32 = {d: (f.astype(np.float32).astype(np.float64), c.astype(np.float32).astype(np.float64))
+           for d, (f, c) in pairs.items()}
+    method, correction, tag = choose_for_series(f32, 8, log=lambda s: None)
+    out = sorted((tmp_path / "out").glob("LST_*.tif"))
+    assert out and all(p.name.startswith(f"LST_{method.upper()}_") for p in out)
+    with rasterio.open(out[0]) as src:
+        tags = src.tags()
+    assert tags["METHOD_CHOICE"] == tag and tag.startswith("METHOD=auto: ") and "RMSE over 2 date(s)" in tag
+    assert tags.get("RESIDUAL_CORRECTION", "none") == correction
