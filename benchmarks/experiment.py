@@ -41,7 +41,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from lst_fusion.core import metrics, protocol, report, residual  # noqa: E402
+from lst_fusion.core import metrics, protocol, report, residual, validation  # noqa: E402
 from lst_fusion.core.errors import LstFusionError  # noqa: E402
 from lst_fusion.core.estarfm import estarfm  # noqa: E402
 from lst_fusion.core.io import atomic_write_text, read_raster  # noqa: E402
@@ -159,7 +159,7 @@ def run(a, log=print):
     log(f"pairs: {', '.join(map(str, sorted(pairs)))}; test dates: {', '.join(str(c.date) for c in cases)}; "
         f"MODIS footprint: {block} x {block} fine pixels")
     region_masks = metrics.region_masks(grid)
-    results, trainings = [], []
+    results, trainings, choices = [], [], []
     for case in cases:
         log(f"test date {case.date}: pairs before {case.before}, after {case.after}, nearest {case.nearest}")
         models = {}
@@ -195,6 +195,21 @@ def run(a, log=print):
                     row["ubRMSE"] = float(np.sqrt(max(row["RMSE"] ** 2 - row["BIAS"] ** 2, 0.0)))
                     results.append({"method": name, "variant": variant or "as is", "date": case.date.isoformat(),
                                     **row})
+        # auto: chosen by an inner leave-one-date-out on the other pairs (classical candidates), never this date
+        choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date,
+                                 lambda c, p: validation.classical_candidates(c, p, block, quantity), log=log)
+        choices.append(choice)
+        outer = {key: panels[protocol.label(key)] for key in
+                 ((m, v) for m in validation.CLASSICAL for v in protocol.VARIANT_ORDER)}
+        auto_rows = {protocol.AUTO: protocol.apply_choice(choice, outer)}
+        if len(choice.members) > 1:
+            auto_rows[protocol.AUTO_MEAN.format(k=len(choice.members))] = protocol.mean_of_best(choice, outer)
+        for name, p in auto_rows.items():
+            panels[name] = p
+            for row in metrics.evaluate_regions(p, truth, region_masks, a.ratio):
+                row["ubRMSE"] = float(np.sqrt(max(row["RMSE"] ** 2 - row["BIAS"] ** 2, 0.0)))
+                results.append({"method": name, "variant": "as is", "date": case.date.isoformat(),
+                                "chose": choice.describe(), **row})
         day = sorted((r for r in results if r["date"] == case.date.isoformat() and r["region"] == "whole image"
                       and r["variant"] in ("as is", "+SM", "+RC")), key=lambda r: r["RMSE"])
         ranked = [dict(r, method=f"{r['method']} {'' if r['variant'] == 'as is' else r['variant']}".strip())
@@ -209,7 +224,7 @@ def run(a, log=print):
                                         inputs={"pairs": f"{case.before} (before), {case.after} (after)"},
                                         unit=report.unit_label(truth)))
         log(f"  scored {case.date} ({time.time() - t_start:.0f} s so far)")
-    return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log, coreg_note)
+    return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log, coreg_note, choices)
 
 
 def resolved_size(a):
@@ -219,9 +234,9 @@ def resolved_size(a):
     return registry.resolve_size(a.size, training.resolve_device(a.device))
 
 
-def write_results(a, dataset, cases, results, trainings, quantity, seconds, log, coreg_note=""):
+def write_results(a, dataset, cases, results, trainings, quantity, seconds, log, coreg_note="", choices=()):
     metric_cols = [m for m in metrics.METRICS if quantity == "lst" or m not in ("SAM", "ERGAS")]
-    cols = ["method", "variant", "date", "region", "N", "ubRMSE"] + metric_cols
+    cols = ["method", "variant", "date", "region", "N", "ubRMSE"] + metric_cols + ["chose"]
     report.write_csv(os.path.join(a.out, "results.csv"), results, cols)
     if trainings:
         report.write_csv(os.path.join(a.out, "training.csv"), trainings, list(trainings[0]))
@@ -244,6 +259,12 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log,
     means = protocol.mean_over_dates(whole, SHOWN)
     lines += ["### Mean over test dates", "", report.markdown_table(means, ["method", "variant", "dates"] + list(SHOWN) + [
         "beats MODIS resampled", "vs MODIS resampled"]), ""]
+    if choices:
+        lines += ["### What auto chose (inner leave-one-date-out on the other pairs, classical candidates)", "",
+                  report.markdown_table([{"date": c.date.isoformat(), "inner dates": " ".join(map(str, c.inner_dates)),
+                                          "chose": c.describe(), "inner RMSE": "; ".join(
+                                              f"{r['candidate']} {r['RMSE']:.2f}" for r in c.table) or c.message}
+                                         for c in choices], ["date", "inner dates", "chose", "inner RMSE"]), ""]
     if trainings:
         lines += ["### Training (per test date, without it)", "", report.markdown_table(trainings, list(trainings[0])), ""]
     md = "\n".join(lines) + "\n"

@@ -5,7 +5,8 @@
 Per test date: every method as is, with the scene-mean correction (+SM) and the
 per-footprint correction (+RC), whole image, by RMSE; then the mean over dates
 of every method and variant, with how often and by how much it beats
-``MODIS resampled``.  A method that does not beat both baselines is marked.
+``MODIS resampled``; ``auto`` (and the mean of its k best) are rows like the others, and
+what ``auto`` chose for each date is listed.  A method that does not beat both baselines is marked.
 """
 import argparse
 import csv
@@ -38,6 +39,12 @@ def main(argv=None):
         for r in sel:
             print(f"| {r['method']} | {r['variant']} | " + " | ".join(f.format(r[c]) for c in COLS)
                   + f" | {r.get('verdict', '')} |")
+        print()
+    chose = {r["date"]: r["chose"] for r in rows if r["method"] == protocol.AUTO and r.get("chose")}
+    if chose:  # auto: what the inner leave-one-date-out on the other pairs chose for each date
+        print("**What auto chose (from the other pairs only)**\n\n| date | chose |\n|---|---|")
+        for d, c in chose.items():
+            print(f"| {d} | {c} |")
         print()
     means = protocol.mean_over_dates(rows, COLS)
     print("**Mean over test dates**\n\n| method | variant | " + " | ".join(COLS)

@@ -27,12 +27,14 @@ from .base import (
 from .subregions import read_subregions
 
 QUANTITIES = ["lst", "reflectance"]
+AUTO_LABEL = "auto (choose by leave-one-date-out on the pairs)"
 
 
 def method_options():
     from ..models.registry import info
 
-    return ["ESTARFM", "STARFM"] + [info(m).name for m in core_series.methods()[2:]]
+    # appended, never inserted: saved models (city_season.model3) store the index
+    return ["ESTARFM", "STARFM"] + [info(m).name for m in core_series.methods()[2:]] + [AUTO_LABEL]
 
 
 class FuseSeries(LstFusionAlgorithm):
@@ -58,7 +60,9 @@ class FuseSeries(LstFusionAlgorithm):
                   "MODIS A2021227) or an ACQUISITION_DATE tag; on the Landsat grid or resampled onto it per tile."),
         P.LANDSAT: "Landsat LST rasters dated by their names, all on one grid (the grid of the series).",
         P.DATASET: "Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).",
-        P.METHOD: "Fusion method: ESTARFM, STARFM, or a deep model (with its CHECKPOINT).",
+        P.METHOD: ("Fusion method: ESTARFM, STARFM, a deep model (with its CHECKPOINT), or auto: STARFM or "
+                   "ESTARFM, as is, +SM or +RC, whichever has the lowest mean RMSE in a leave-one-date-out on "
+                   "the series' own pairs (overrides RESIDUAL_CORRECTION; STARFM +SM with fewer than 3 pairs)."),
         P.CHECKPOINT: "For the deep models: a .pt file written by lstfusion:train_<model>; empty = the bundled one.",
         P.START: "First date (YYYY-MM-DD); empty = the first MODIS date.",
         P.END: "Last date (YYYY-MM-DD); empty = the last MODIS date.",
@@ -126,8 +130,14 @@ class FuseSeries(LstFusionAlgorithm):
     def execute(self, parameters, context, feedback, progress, cancel):
         modis_layers = self.parameterAsLayerList(parameters, P.MODIS, context)
         landsat_layers = self.parameterAsLayerList(parameters, P.LANDSAT, context)
-        methods = core_series.methods()
+        methods = core_series.methods() + ["auto"]
         method = methods[self.parameterAsEnum(parameters, P.METHOD, context)]
+        residual_correction = self.enum_value(parameters, P.RESIDUAL_CORRECTION, context, list(RESIDUAL_MODES))
+        extra_tags = None
+        if method == "auto":
+            method, residual_correction, tag = auto_choice(self, parameters, context, modis_layers, landsat_layers,
+                                                           feedback)
+            extra_tags = {"METHOD_CHOICE": tag}
         window = self.parameterAsInt(parameters, P.WINDOW, context) or None
         engine = engine_value(self, parameters, context, feedback) if method in core_series.CLASSICAL else "auto"
         out = self.parameterAsString(parameters, P.OUTPUT, context)
@@ -150,7 +160,7 @@ class FuseSeries(LstFusionAlgorithm):
             tile=self.parameterAsInt(parameters, P.TILE_SIZE, context), progress=progress, cancel=cancel,
             log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers] or None,
             landsat_names=[lyr.name() for lyr in landsat_layers] or None,
-            residual_correction=self.enum_value(parameters, P.RESIDUAL_CORRECTION, context, list(RESIDUAL_MODES)),
+            residual_correction=residual_correction, extra_tags=extra_tags,
             coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context))
         for r in res.rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (refs {r['ref1']} {r['ref2']}, MODIS {r['modis_clear']} % "
@@ -173,3 +183,32 @@ class FuseSeries(LstFusionAlgorithm):
 
 def series_folder_files(folder):
     return sorted(f for f in os.listdir(folder) if f.startswith("LST_") and f.endswith(".tif"))
+
+
+def auto_choice(alg, parameters, context, modis_layers, landsat_layers, feedback):
+    """METHOD=auto: the series' pairs (the DATASET's, or the lists aligned into a temporary folder) and
+    auto's rule on them (deep.validate.choose_for_series)."""
+    import tempfile
+
+    from ..core.io import read_raster
+    from ..core.pairing import align_pairs, read_index
+    from ..core.residual import footprint_pixels
+    from ..deep.validate import choose_for_series
+
+    dataset = alg.parameterAsFile(parameters, P.DATASET, context)
+    with tempfile.TemporaryDirectory(prefix="lstfusion_auto_") as tmp:
+        if not dataset:
+            dataset = tmp
+            align_pairs([lyr.source() for lyr in modis_layers], [lyr.source() for lyr in landsat_layers], tmp,
+                        modis_band=alg.parameterAsInt(parameters, P.MODIS_BAND, context),
+                        landsat_band=alg.parameterAsInt(parameters, P.LANDSAT_BAND, context),
+                        scales=(alg.parameterAsDouble(parameters, P.LANDSAT_SCALE, context),
+                                alg.parameterAsDouble(parameters, P.MODIS_SCALE, context)),
+                        modis_names=[lyr.name() for lyr in modis_layers],
+                        landsat_names=[lyr.name() for lyr in landsat_layers])
+        rows = [r for r in read_index(dataset) if r["status"] == "pair"]
+        pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
+        grid = read_raster(rows[0]["landsat"]).grid if rows else None
+        block = footprint_pixels(grid, alg.parameterAsDouble(parameters, P.COARSE_PIXEL, context)) if grid else 33
+        return choose_for_series(pairs, block, alg.enum_value(parameters, P.QUANTITY, context, QUANTITIES),
+                                 log=feedback.pushInfo)

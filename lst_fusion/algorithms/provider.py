@@ -22,10 +22,11 @@ def algorithm_classes():
     from .search_download import SearchDownload
     from .starfm import Starfm
     from .train_model import train_class
+    from .validate_methods import ValidateMethods
 
     classes = [SearchDownload, ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Coregister,
                Estarfm, Starfm, FuseSeries, Evaluate,
-               CompareMethods]
+               CompareMethods, ValidateMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]
     return classes

@@ -21,6 +21,8 @@ Every accuracy table carries two baselines (:func:`baselines`):
 """
 from dataclasses import dataclass
 
+import numpy as np
+
 from .errors import LstFusionError
 
 BASELINE_MODIS = "MODIS resampled"
@@ -124,3 +126,122 @@ def mean_over_dates(rows, columns, metric="RMSE"):
                     "beats MODIS resampled": f"{sum(r[metric] < base[r['date']] for r in sel)}/{len(sel)}",
                     "vs MODIS resampled": f"{100 * (ref - mean[metric]) / ref:+.1f} %"})
     return sorted(out, key=lambda m: m[metric])
+
+
+# --- auto: a method choice made from the training pairs only ------------------------------------------
+AUTO = "auto"
+AUTO_MEAN = "auto mean of {k} best"
+K_BEST = 3
+# tie -> the cheaper: methods in this order (then any other, e.g. deep models, by name), variants as listed
+COST_ORDER = ("STARFM", "ESTARFM")
+VARIANT_ORDER = ("as is", "+SM", "+RC")
+# where the remaining pairs give no inner fold (fewer than 3 of them): the best classical method and variant
+# of the mean tables of Ranchi and Kranj (README, "Accuracy on real data"), chosen there once, not per series
+DEFAULT_CHOICE = ("STARFM", "+SM")
+FALLBACK = ("auto: only {n} pair(s) remain without the test date {date}, too few for an inner leave-one-date-out "
+            "(3 needed); the documented default {m} {v} is used")
+
+
+def cost(key):
+    """Sort key of a (method, variant) candidate: cheaper first."""
+    method, variant = key
+    m = COST_ORDER.index(method) if method in COST_ORDER else len(COST_ORDER)
+    v = VARIANT_ORDER.index(variant) if variant in VARIANT_ORDER else len(VARIANT_ORDER)
+    return (m, method, v, variant)
+
+
+def label(key):
+    method, variant = key
+    return method if variant == "as is" else f"{method} {variant}"
+
+
+@dataclass
+class Choice:
+    """What ``auto`` chose for one test date, from the other pairs only."""
+
+    date: object
+    key: tuple  # (method, variant) or (AUTO_MEAN..., 'as is') for the mean of ``members``
+    members: tuple  # the k best single candidates (their mean is the ensemble)
+    table: list  # inner rows: candidate, inner mean RMSE, dates
+    inner_dates: tuple
+    message: str = ""  # the fallback sentence, else ''
+
+    @property
+    def is_mean(self):
+        return self.key[0].startswith("auto mean")
+
+    def describe(self):
+        if self.message:
+            return f"{label(self.key)} (fallback)"
+        what = " + ".join(label(m) for m in self.members) if self.is_mean else label(self.key)
+        return f"{'mean of ' if self.is_mean else ''}{what}"
+
+    def tag(self):
+        """The provenance text, e.g. ``METHOD=auto: STARFM +SM (inner RMSE: STARFM +SM 1.23, ...)``."""
+        inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in self.table)
+        return f"METHOD=auto: {self.describe()}" + (f" (inner RMSE over {len(self.inner_dates)} date(s): {inner})"
+                                                     if inner else f" ({self.message})")
+
+
+def _rmse(pred, truth):
+    ok = np.isfinite(pred) & np.isfinite(truth)
+    return float(np.sqrt(np.mean((pred[ok] - truth[ok]) ** 2))) if ok.any() else float("inf")
+
+
+def choose(pairs, outer, candidates, k=K_BEST, log=None):
+    """The ``auto`` choice for the test date ``outer``: an inner leave-one-date-out on the other pairs.
+
+    ``candidates(case, pairs)`` returns ``{(method, variant): prediction}`` for one inner case, using only
+    the ``pairs`` it is given; it is never given ``outer``'s pair. The (method, variant) of lowest inner
+    mean RMSE wins (on a tie the cheaper, :func:`cost`), against the mean of the ``k`` best as a candidate
+    of its own (which wins only when strictly better). Baselines are scored for the table but never chosen.
+    """
+    rest = {d: v for d, v in pairs.items() if d != outer}
+    if len(rest) < 3:
+        msg = FALLBACK.format(n=len(rest), date=outer, m=DEFAULT_CHOICE[0], v=DEFAULT_CHOICE[1])
+        if log:
+            log(msg)
+        return Choice(outer, DEFAULT_CHOICE, (DEFAULT_CHOICE,), [], (), msg)
+    cases = plan(rest)
+    preds = [candidates(case, dict(rest)) for case in cases]
+    key, members, table = pick(preds, [rest[case.date][0] for case in cases], k)
+    choice = Choice(outer, key, members, table, tuple(c.date for c in cases))
+    if log:
+        log(f"auto for {outer}: inner leave-one-date-out on {', '.join(map(str, choice.inner_dates))} -> "
+            f"{choice.describe()}")
+    return choice
+
+
+def pick(preds, truths, k=K_BEST):
+    """The rule of ``auto`` on scored folds: ``preds`` one ``{(method, variant): prediction}`` per fold,
+    ``truths`` its Landsat. Returns (key, members, table): the lowest mean RMSE over the folds (a tie to
+    the cheaper, :func:`cost`; baselines scored, never chosen), or the mean of the ``k`` best when that
+    is strictly lower."""
+    keys = [key for key in preds[0] if all(key in p for p in preds)]
+    scores = {key: [_rmse(p[key], t) for p, t in zip(preds, truths)] for key in keys}
+    mean = {key: float(np.mean(v)) for key, v in scores.items()}
+    single = sorted((key for key in keys if key[0] not in BASELINES), key=lambda key: (mean[key], cost(key)))
+    if not single:
+        raise LstFusionError("METHODS", "auto needs at least one fusion method to choose from")
+    members = tuple(single[:k])
+    mean_key = (AUTO_MEAN.format(k=len(members)), "as is")
+    if len(members) > 1:
+        scores[mean_key] = [_rmse(np.mean([p[m] for m in members], axis=0), t) for p, t in zip(preds, truths)]
+        mean[mean_key] = float(np.mean(scores[mean_key]))
+    best = single[0]
+    key = mean_key if len(members) > 1 and mean[mean_key] < mean[best] else best
+    table = [{"candidate": label(c), "method": c[0], "variant": c[1], "RMSE": mean[c],
+              "dates": len(scores[c])} for c in sorted(mean, key=lambda c: (mean[c], cost(c)))]
+    return key, members, table
+
+
+def apply_choice(choice, predictions):
+    """The outer prediction of a choice, from the outer case's ``{(method, variant): prediction}``."""
+    if choice.is_mean:
+        return np.mean([predictions[m] for m in choice.members], axis=0)
+    return predictions[choice.key]
+
+
+def mean_of_best(choice, predictions):
+    """The 'mean of the k best inner candidates' row: always the ensemble, whatever ``auto`` chose."""
+    return np.mean([predictions[m] for m in choice.members], axis=0)

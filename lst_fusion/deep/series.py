@@ -582,11 +582,13 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
                 max_gap_days=DEFAULT_MAX_GAP_DAYS, min_clear=0.0, scheduler="", checkpoint=None, modis_band=1,
                 landsat_band=1, scales=(1.0, 1.0), window=None, classes=4, change_threshold=1.0, quantity="lst",
                 engine="auto", device="cpu", tile=DEFAULT_TILE, progress=None, cancel=None, log=None,
-                modis_names=None, landsat_names=None, residual_correction="none", coarse_pixel=1000.0):
+                modis_names=None, landsat_names=None, residual_correction="none", coarse_pixel=1000.0,
+                extra_tags=None):
     """Fuse one fine raster per MODIS date into ``output_dir``; returns a :class:`SeriesResult`.
 
     ``residual_correction``: 'none', 'MODIS footprint' or 'scene mean' (core.residual), applied per date
-    after its tiles are written (that pass reads the date whole); ``coarse_pixel``: MODIS pixel size (m).
+    after its tiles are written (that pass reads the date whole); ``coarse_pixel``: MODIS pixel size (m);
+    ``extra_tags``: more provenance tags on every date (METHOD=auto's choice).
 
     ``modis``/``landsat``: folders or lists of rasters dated by name (or ``dataset``, an align_pairs folder);
     ``scales``: (Landsat, MODIS) factors on reading; ``quantity``: 'lst' or 'reflectance' (ESTARFM);
@@ -680,6 +682,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
                   "MAX_GAP_DAYS": max_gap_days, "MIN_CLEAR": min_clear, "MODIS_CLEAR": f"{p.modis_clear:.2f}",
                   "GAPFILLED": p.gapfilled, "SERIES_KEY": p.key,
                   "SOFTWARE": f"LST Fusion {__version__} (series)"}
+        p.tags.update(extra_tags or {})  # e.g. METHOD_CHOICE of METHOD=auto
         for role, s in zip(("COARSE_TARGET",), (p.modis,)):
             p.tags[f"INPUT_{role}"] = os.path.basename(s.path)
         for n, r in enumerate([p.ref1, p.ref2], 1):

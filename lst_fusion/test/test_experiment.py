@@ -78,7 +78,9 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
                             "--device", "cpu", "--block", "8", "--size", "paper"])
     rows = list(csv.DictReader(open(out / "results.csv")))
     assert {r["method"] for r in rows} == {"STARFM", "ESTARFM", "EDCSTFN", "MODIS resampled",
-                                           "Landsat ref + MODIS change"}
+                                           "Landsat ref + MODIS change", "auto", "auto mean of 3 best"}
+    auto = [r for r in rows if r["method"] == "auto" and r["region"] == "whole image"][0]
+    assert auto["variant"] == "as is" and auto["chose"]  # what it chose for this date
     assert {r["variant"] for r in rows} == {"as is", "+SM", "+RC", "+XN+RC", "+XN"}
     assert {r["date"] for r in rows} == {"2020-02-02"}
     est = [r for r in rows if r["method"] == "ESTARFM" and r["variant"] == "as is"][0]

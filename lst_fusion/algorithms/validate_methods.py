@@ -1,0 +1,157 @@
+"""lstfusion:validate_methods - which method works on this series? Leave-one-date-out, inside QGIS."""
+import os
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMultipleLayers,
+)
+
+from ..core import protocol, report, residual, validation
+from ..core.errors import LstFusionError
+from . import names as P
+from .base import LstFusionAlgorithm, add_int, add_raster, set_advanced
+
+EE_NDVI_BAND = 2  # Earth Engine exports: LST, NDVI, NDWI, NDBI
+
+
+def method_options():
+    """(label, id) of every method: the classical ones, then each deep model."""
+    from ..models import registry
+
+    return [(m, m) for m in validation.CLASSICAL] + [(registry.info(m).name, m) for m in registry.model_ids()]
+
+
+class ValidateMethods(LstFusionAlgorithm):
+    ALG_ID = "validate_methods"
+    DISPLAY = "Validate methods on this series"
+    GROUP = "evaluation"
+    HELP = ("Finds out which method works on your own series: leave-one-date-out over every same-day pair with a "
+            "pair before and after it. Each method predicts that date from the other pairs only (deep models are "
+            "trained anew without it, at small size, for at most EPOCHS epochs), as is, with the scene-mean "
+            "correction (+SM) and per MODIS footprint (+RC), and is scored against that date's Landsat, beside the "
+            "baselines 'MODIS resampled' and 'Landsat ref + MODIS change'. The row 'auto' is the method chosen for "
+            "each date by an inner leave-one-date-out on the other pairs (classical methods). The recommendation "
+            "is auto's rule on all pairs: the method and variant of lowest mean RMSE (a tie to the cheaper). "
+            "The HTML report adds the errors per land-cover class and the temporal variability per date. "
+            "Needs at least three pairs.")
+    TAGS = ("validation", "leave-one-date-out", "accuracy", "auto", "recommendation", "cross-validation")
+    PARAM_HELP = {
+        P.DATASET: "A folder written by lstfusion:align_pairs (index.csv); or give MODIS and LANDSAT.",
+        P.MODIS: "Instead of DATASET: MODIS LST rasters dated by their names (aligned first, as align_pairs does).",
+        P.LANDSAT: "Instead of DATASET: Landsat LST rasters dated by their names (band LANDSAT_BAND holds LST).",
+        P.METHODS: "Methods to score; the deep models are trained once per test date (small size, EPOCHS).",
+        P.EPOCHS: "Training budget of each deep model per test date (epochs, with early stopping).",
+        P.CLASS_RASTER: ("Optional land-cover class raster on the Landsat grid (integer classes > 0); without it, "
+                         "quantile classes of NDVI (Earth Engine exports' band 2) or else of the reference LST."),
+        P.LANDSAT_BAND: "Band of the Landsat rasters that holds LST (with MODIS and LANDSAT).",
+        P.MODIS_BAND: "Band of the MODIS rasters that holds LST (with MODIS and LANDSAT).",
+        P.OUTPUT_CSV: "CSV: method, variant, date, region and the metrics, with each row's verdict.",
+        P.OUTPUT_HTML: "HTML report: tables per date, the mean table, auto's choices, both analyses, error maps.",
+    }
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        from ..models import registry
+
+        self.addParameter(QgsProcessingParameterFile(P.DATASET, "Dataset folder (align_pairs)",
+                                                     QgsProcessingParameterFile.Folder, optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters", QgsProcessing.TypeRaster,
+                                                               optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters",
+                                                               QgsProcessing.TypeRaster, optional=True))
+        options = method_options()
+        n_default = len(options) if registry.torch_available() else len(validation.CLASSICAL)
+        self.addParameter(QgsProcessingParameterEnum(P.METHODS, "Methods", [o[0] for o in options],
+                                                     allowMultiple=True, defaultValue=list(range(n_default))))
+        add_int(self, P.EPOCHS, "Deep models: epochs per test date", 5, 1)
+        add_raster(self, P.CLASS_RASTER, "Land-cover classes (optional)", optional=True)
+        add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters holding LST", 1, 1)
+        add_int(self, P.MODIS_BAND, "Band of the MODIS rasters holding LST", 1, 1)
+        set_advanced(self, P.LANDSAT_BAND, P.MODIS_BAND)
+        self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_CSV, "Results table", "CSV (*.csv)"))
+        self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_HTML, "Report", "HTML (*.html)"))
+        self.addOutput(QgsProcessingOutputString(P.RECOMMENDED_METHOD, "Recommended method"))
+        self.addOutput(QgsProcessingOutputString(P.RECOMMENDED_VARIANT, "Recommended variant"))
+        self.addOutput(QgsProcessingOutputNumber(P.N_FOLDS, "Test dates (folds)"))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        ok, msg = super().checkParameterValues(parameters, context)
+        if ok and not parameters.get(P.DATASET) and not (parameters.get(P.MODIS) and parameters.get(P.LANDSAT)):
+            return False, f"{P.DATASET}: give a dataset folder (lstfusion:align_pairs), or MODIS and LANDSAT rasters"
+        return ok, msg
+
+    def execute(self, parameters, context, feedback, progress, cancel):
+        from ..core.io import read_raster
+        from ..core.pairing import align_pairs, read_index
+        from ..deep import validate
+
+        out_csv = self.parameterAsFileOutput(parameters, P.OUTPUT_CSV, context)
+        out_html = self.parameterAsFileOutput(parameters, P.OUTPUT_HTML, context)
+        dataset = self.parameterAsFile(parameters, P.DATASET, context)
+        modis = [lyr.source() for lyr in self.parameterAsLayerList(parameters, P.MODIS, context)]
+        landsat = [lyr.source() for lyr in self.parameterAsLayerList(parameters, P.LANDSAT, context)]
+        lst_band = self.parameterAsInt(parameters, P.LANDSAT_BAND, context)
+        raw_landsat = {}
+        if not dataset:
+            if not (modis and landsat):
+                raise LstFusionError(P.DATASET, "give a dataset folder (lstfusion:align_pairs), or MODIS and LANDSAT")
+            dataset = os.path.splitext(out_csv)[0] + "_dataset"
+            align_pairs(modis, landsat, dataset, modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
+                        landsat_band=lst_band, log=feedback.pushInfo, cancel=cancel)
+            from ..core.pairing import list_rasters
+
+            raw_landsat = list_rasters(landsat, P.LANDSAT)
+        rows = read_index(dataset)
+        rows = [r for r in rows if r["status"] == "pair"]
+        if len(rows) < 3:
+            raise LstFusionError(P.DATASET, protocol.NOT_ENOUGH.format(n=len(rows)))
+        pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
+        grid = read_raster(rows[0]["landsat"]).grid
+        classes, source, bands = None, "", None
+        class_layer = self.parameterAsRasterLayer(parameters, P.CLASS_RASTER, context)
+        if class_layer is not None:
+            from ..core.io import check_same_grid
+
+            cr = read_raster(class_layer.source(), P.CLASS_RASTER)
+            check_same_grid({P.LANDSAT: read_raster(rows[0]["landsat"]), P.CLASS_RASTER: cr})
+            classes, source = cr.data.astype("int32"), f"the class raster {class_layer.name()}"
+        elif raw_landsat and lst_band == 1:
+            bands = ndvi_bands(raw_landsat, pairs, grid.shape)
+            source = (f"NDVI (band {EE_NDVI_BAND} of the Landsat exports) of each test date's nearest pair, "
+                      f"{validation.N_QUANTILE_CLASSES} quantile classes") if bands else ""
+        options = method_options()
+        methods = [options[i][1] for i in self.parameterAsEnums(parameters, P.METHODS, context)]
+        if not methods:
+            raise LstFusionError(P.METHODS, "choose at least one method")
+        res = validate.run(pairs, methods, out_csv, out_html, block=residual.footprint_pixels(grid, 1000.0),
+                           epochs=self.parameterAsInt(parameters, P.EPOCHS, context), classes=classes,
+                           class_source=source, index_bands=bands, unit=report.unit_label(next(iter(pairs.values()))[0]),
+                           progress=progress, cancel=cancel, log=feedback.pushInfo)
+        for m in res["means"]:
+            feedback.pushInfo(f"{m['method']} {m['variant']}: mean RMSE {m[P.RMSE]:.3f}, beats MODIS resampled "
+                              f"{m['beats MODIS resampled']}")
+        rec = res["recommendation"]
+        return {P.OUTPUT_CSV: out_csv, P.OUTPUT_HTML: out_html, P.RECOMMENDED_METHOD: rec["method"],
+                P.RECOMMENDED_VARIANT: rec["variant"], P.N_FOLDS: len(res["cases"])}
+
+
+def ndvi_bands(raw_landsat, pairs, shape):
+    """{date: NDVI} from the raw Earth Engine exports (4 bands: LST, NDVI, NDWI, NDBI) when on the dataset grid."""
+    import rasterio
+
+    out = {}
+    for d in pairs:
+        path = raw_landsat.get(d)
+        if not path:
+            return None
+        with rasterio.open(path) as src:
+            if src.count < 4 or (src.height, src.width) != tuple(shape):
+                return None
+            desc = [(x or "").upper() for x in src.descriptions]
+            band = desc.index("NDVI") + 1 if "NDVI" in desc else EE_NDVI_BAND
+            out[d] = src.read(band).astype("float64")
+    return out

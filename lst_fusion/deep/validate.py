@@ -1,0 +1,257 @@
+"""validate_methods' engine: leave-one-date-out on the user's own series, the ``auto`` recommendation,
+the errors per land-cover class and the temporal variability per test date (arXiv 2412.16631 §5).
+
+For every test date t (a pair with a pair before and after it) every method predicts t from the other
+pairs: ESTARFM from the nearest pair before and after, STARFM from the nearest pair, each deep model
+trained anew on the other pairs only (t's Landsat in no role, :func:`core.protocol.check_unseen`), at
+``small`` size with a short budget; each as is, +SM and +RC; with both baselines. ``auto`` is scored
+as a row: for each t, an inner leave-one-date-out on the other pairs picks a classical method and
+variant (core.protocol.choose). The recommendation is the same rule on every pair: the (method,
+variant) of lowest mean RMSE over the test dates (a tie to the cheaper), or the mean of the k best.
+"""
+import time
+
+import numpy as np
+
+from ..core import metrics, protocol, report, validation
+from ..core.errors import LstFusionError, check_cancel
+from ..models import registry
+from . import training
+from .predict import predict_array
+
+DEEP_SIZE = "small"
+DEFAULT_EPOCHS = 5
+VARIANTS = protocol.VARIANT_ORDER
+COLUMNS = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
+
+
+def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log):
+    src = protocol.training_pairs(pairs, case)
+    try:
+        samples = training.pair_samples(src, mid)
+    except LstFusionError:
+        # a two-pair model with too few pairs for triplets: the nearest pair in both roles
+        samples = [dict(s, fine_ref2=s["fine_ref1"], coarse_ref2=s["coarse_ref1"], ref_dates=s["ref_dates"] * 2)
+                   for s in training.pair_samples(src, "edcstfn")]
+    protocol.check_unseen(samples, case.date)
+    t = time.time()
+    ckpt, rows = training.train(mid, samples, epochs=epochs, patch_size=patch_size, stride=stride, device=device,
+                                val_dates=None, patience=max(3, epochs // 3), seed=0, size=size, cancel=cancel)
+    model, _ = registry.build(mid, **ckpt["hparams"])
+    model.load_state_dict(ckpt["state_dict"])
+    model.eval()
+    log(f"  trained {registry.info(mid).name} without {case.date}: {len(rows)} epochs, {len(samples)} samples, "
+        f"{time.time() - t:.0f} s")
+    return ckpt, model
+
+
+def deep_prediction(mid, ckpt, model, case, pairs, device, cancel):
+    c0 = pairs[case.date][1]
+    inputs = {"coarse_target": c0}
+    if "fine_ref2" in registry.info(mid).inputs:
+        (f1, c1), (f2, c2) = pairs[case.before], pairs[case.after]
+        inputs.update(fine_ref1=f1, coarse_ref1=c1, fine_ref2=f2, coarse_ref2=c2)
+    else:
+        fn, cn = pairs[case.nearest]
+        inputs.update(fine_ref1=fn, coarse_ref1=cn)
+    return predict_array(ckpt, model, inputs, device=device, cancel=cancel)
+
+
+def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs=DEFAULT_EPOCHS, size=DEEP_SIZE,
+        device="auto", classes=None, class_source="", index_bands=None, patch_size=48, stride=24, unit="",
+        progress=None, cancel=None, log=print):
+    """Score ``methods`` (classical names and model ids) on ``pairs`` ``{date: (landsat, modis)}``; write
+    ``out_csv`` (method, variant, date, region, metrics) and ``out_html``; return a dict with the rows, the
+    recommendation, the per-date ``auto`` choices, the class and variability tables."""
+    t_start = time.time()
+    cases = protocol.plan(pairs)
+    classical = [m for m in validation.CLASSICAL if m in methods]
+    deep = [m for m in methods if m in registry.model_ids()]
+    unknown = [m for m in methods if m not in classical and m not in deep]
+    if unknown or not (classical or deep):
+        raise LstFusionError("METHODS", f"unknown method(s) {', '.join(unknown) or '(none chosen)'}; choose among "
+                             f"{', '.join(validation.CLASSICAL + tuple(registry.model_ids()))}")
+    shape = next(iter(pairs.values()))[0].shape
+    masks = [("whole image", np.ones(shape, dtype=bool))]
+    rows, fold_preds, truths, choices, class_rows, maps = [], [], [], [], [], {}
+    steps = len(cases) * (1 + len(deep))
+    done = 0
+    for case in cases:
+        check_cancel(cancel)
+        log(f"test date {case.date}: pairs before {case.before}, after {case.after}, nearest {case.nearest}")
+        truth, c0 = pairs[case.date]
+        preds = validation.classical_candidates(case, pairs, block, quantity, methods=classical)
+        for mid in deep:
+            check_cancel(cancel)
+            ckpt, model = train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log)
+            plain = deep_prediction(mid, ckpt, model, case, pairs, device, cancel)
+            preds.update(validation.with_variants(registry.info(mid).name, plain, c0, block))
+            done += 1
+            if progress:
+                progress(100.0 * done / steps, f"{case.date}: {registry.info(mid).name} trained and scored")
+        # auto: chosen from the other pairs only (an inner leave-one-date-out of the classical methods)
+        choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date,
+                                 lambda c, p: validation.classical_candidates(c, p, block, quantity,
+                                                                              methods=classical or ("STARFM",)),
+                                 log=log)
+        choices.append(choice)
+        scored = dict(preds)
+        try:
+            scored[(protocol.AUTO, "as is")] = protocol.apply_choice(choice, preds)
+        except KeyError:  # its choice is a method not asked for here
+            log(f"  auto: {choice.describe()} is not among METHODS; no auto row for {case.date}")
+        for key, p in scored.items():
+            for row in metrics.evaluate_regions(p, truth, masks):
+                row["ubRMSE"] = float(np.sqrt(max(row["RMSE"] ** 2 - row["BIAS"] ** 2, 0.0)))
+                rows.append({"method": key[0], "variant": key[1], "date": case.date.isoformat(),
+                             "chose": choice.describe() if key[0] == protocol.AUTO else "", **row})
+        fold_preds.append(preds)
+        truths.append(truth)
+        cls = classes if classes is not None else validation.quantile_classes(
+            (index_bands or {}).get(case.nearest, pairs[case.nearest][0]))
+        class_rows += validation.class_errors({protocol.label(k): v for k, v in scored.items()
+                                               if k[1] == "as is"}, truth, cls, case.date)
+        maps[case.date] = (truth, {protocol.label(k): v for k, v in scored.items() if k[1] == "as is"})
+        done += 1
+        if progress:
+            progress(100.0 * done / steps, f"{case.date} scored ({time.time() - t_start:.0f} s)")
+    key, members, table = protocol.pick(fold_preds, truths)
+    if key not in fold_preds[0]:  # the mean of the k best: recommend its best member, a method fuse_series runs
+        log(f"  the mean of {' + '.join(map(protocol.label, members))} scores lower than each of them; the "
+            "recommendation is its best single method")
+        key = members[0]
+    rec = {"method": key[0], "variant": key[1], "members": members, "table": table}
+    protocol.mark_verdicts(rows, group=("date",))
+    whole = [r for r in rows if r["region"] == "whole image"]
+    means = protocol.mean_over_dates(whole, COLUMNS)
+    rmse_of = {}
+    for r in whole:
+        if r["variant"] == "as is":
+            rmse_of.setdefault(dt_of(r["date"]), {})[f"RMSE {r['method']}"] = r["RMSE"]
+    var_rows = validation.variability_rows(cases, pairs, rmse_of)
+    cols = ["method", "variant", "date", "region", "N", "ubRMSE"] + [
+        m for m in metrics.METRICS if quantity == "lst" or m not in ("SAM", "ERGAS")] + ["verdict", "chose"]
+    report.write_csv(out_csv, rows, cols)
+    seconds = time.time() - t_start
+    result = {"rows": rows, "means": means, "recommendation": rec, "choices": choices, "classes": class_rows,
+              "variability": var_rows, "cases": cases, "seconds": seconds, "csv": out_csv, "html": out_html or "",
+              "class_source": class_source or ("reference Landsat LST of each test date's nearest pair, "
+                                               f"{validation.N_QUANTILE_CLASSES} quantile classes"
+                                               if classes is None and not index_bands else class_source)}
+    if out_html:
+        write_html(out_html, result, maps, methods, epochs, size, unit)
+    log(f"recommendation (auto's rule on all {len(cases)} test dates): {protocol.label(key)}; "
+        f"{seconds:.0f} s")
+    return result
+
+
+def dt_of(iso):
+    import datetime as dt
+
+    return dt.date.fromisoformat(iso)
+
+
+def write_html(path, res, maps, methods, epochs, size, unit):
+    import html
+
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Validation</title>{report._STYLE}</head>"
+             "<body><h1>Validation on this series (leave-one-date-out)</h1>"]
+    rec = res["recommendation"]
+    parts.append(report._header_html({
+        "test dates": ", ".join(c.date.isoformat() for c in res["cases"]), "methods": ", ".join(methods),
+        "deep models": f"size {size}, at most {epochs} epochs, trained per test date without it",
+        "recommendation": f"{protocol.label((rec['method'], rec['variant']))} (auto's rule on every test date: "
+                          "lowest mean RMSE, a tie to the cheaper)", "unit": unit, "run time": f"{res['seconds']:.0f} s"}))
+    parts += ["<h2>Mean over test dates</h2>", report._table_html(res["means"], ["method", "variant", "dates", *COLUMNS,
+                                                                              "beats MODIS resampled",
+                                                                              "vs MODIS resampled"])]
+    parts += ["<h2>What auto chose per test date (from the other pairs only)</h2>", report._table_html(
+        [{"date": c.date.isoformat(), "chose": c.describe(),
+          "inner RMSE": "; ".join(f"{r['candidate']} {r['RMSE']:.2f}" for r in c.table) or c.message}
+         for c in res["choices"]], ["date", "chose", "inner RMSE"])]
+    whole = [r for r in res["rows"] if r["region"] == "whole image"]
+    for case in res["cases"]:
+        d = case.date.isoformat()
+        parts += [f"<h2>{d}</h2>", report._table_html(sorted((r for r in whole if r["date"] == d),
+                                                             key=lambda r: r["RMSE"]),
+                                                      ["method", "variant", *COLUMNS, "verdict", "chose"])]
+    parts += [f"<h2>Errors per land-cover class</h2><p>Classes: {html.escape(res['class_source'])}.</p>",
+              report._table_html(res["classes"], ["method", "date", "class", "N", "RMSE", "BIAS"]),
+              report._img("class chart", report._png(class_figure(res["classes"])))]
+    rmse_cols = sorted({k for r in res["variability"] for k in r if k.startswith("RMSE ")})
+    strong = [r["date"] for r in res["variability"] if r["strong"]]
+    parts += ["<h2>Temporal variability per test date</h2>",
+              f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g}): "
+              f"{', '.join(strong) or 'none'}.</p>",
+              report._table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
+                                                      "Landsat std", "strong", *rmse_cols]),
+              report._img("variability scatter", report._png(variability_figure(res["variability"], rmse_cols)))]
+    parts.append("<h2>Error maps</h2>")
+    for d, (truth, preds) in maps.items():
+        for name, p in preds.items():
+            parts += [f"<h3>{d}: {html.escape(name)}</h3>",
+                      report._img(f"maps {name}", report._png(report.maps_figure(np.asarray(p, float), truth, unit,
+                                                                                  title_pred=name)))]
+    parts.append(report._FOOTER + "</body></html>")
+    from ..core.io import atomic_write_text
+
+    atomic_write_text(path, "\n".join(parts))
+
+
+def class_figure(rows):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3.5))
+    ax = fig.add_subplot(111)
+    methods = list(dict.fromkeys(r["method"] for r in rows))
+    classes = list(dict.fromkeys(r["class"] for r in rows))
+    w = 0.8 / max(1, len(methods))
+    for i, m in enumerate(methods):
+        vals = [np.mean([r["RMSE"] for r in rows if r["method"] == m and r["class"] == c] or [np.nan]) for c in classes]
+        ax.bar(np.arange(len(classes)) + i * w, vals, w, label=m)
+    ax.set_xticks(np.arange(len(classes)) + 0.4 - w / 2, classes)
+    ax.set_xlabel("class")
+    ax.set_ylabel("RMSE (mean over test dates)")
+    ax.legend(fontsize=6, ncol=3)
+    return fig
+
+
+def variability_figure(rows, rmse_cols):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 4))
+    ax = fig.add_subplot(111)
+    x = [r["mean |dMODIS|"] for r in rows]
+    for c in rmse_cols:
+        ax.scatter(x, [r.get(c, np.nan) for r in rows], label=c[5:], s=18)
+    ax.axvline(validation.STRONG_CHANGE, color="#999", ls="--", lw=1)
+    ax.set_xlabel("mean |ΔMODIS| reference → target")
+    ax.set_ylabel("RMSE")
+    ax.legend(fontsize=6)
+    return fig
+
+
+
+RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footprint"}
+
+
+def choose_for_series(pairs, block, quantity="lst", log=print):
+    """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
+    methods and variants over every pair with one before and after it; a tie to the cheaper).
+    Returns (method id, residual-correction mode, tag text); the documented default with fewer than 3 pairs."""
+    if len(pairs) < 3:
+        m, v = protocol.DEFAULT_CHOICE
+        tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
+               "leave-one-date-out; the documented default)")
+        log(tag)
+        return m.lower(), RESIDUAL_OF_VARIANT[v], tag
+    cases = protocol.plan(pairs)
+    preds = [validation.classical_candidates(c, pairs, block, quantity) for c in cases]
+    key, members, table = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
+    inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
+    log(f"METHOD=auto over {len(cases)} test date(s) ({', '.join(str(c.date) for c in cases)}):")
+    for r in table:
+        log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
+    tag = f"METHOD=auto: {protocol.label(key)} (RMSE over {len(cases)} date(s): {inner})"
+    log(tag)
+    return key[0].lower(), RESIDUAL_OF_VARIANT[key[1]], tag

@@ -1,0 +1,148 @@
+"""auto (core.protocol.choose): a method choice from the training pairs only, never the test date."""
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from lst_fusion.core import protocol, validation
+
+from .conftest import synthetic_scene
+
+D = [dt.date(2020, 1, 1) + dt.timedelta(days=16 * i) for i in range(6)]
+
+
+def series(n=32, poison=None, value=np.nan):
+    """Six pairs whose change is not uniform (so the methods differ); ``poison`` spoils one date's Landsat."""
+    base = synthetic_scene(n)
+    y, x = np.mgrid[0:n, 0:n]
+    pairs = {}
+    for k, d in enumerate(D):
+        fine = base + 1.5 * k + 0.05 * k * x * (k % 2)
+        coarse = 0.3 * base + 17 + 1.5 * k
+        if d == poison:
+            fine = np.full_like(fine, value)
+        pairs[d] = (fine.astype(np.float64), coarse.astype(np.float64))
+    return pairs
+
+
+def fixed(scores):
+    """Candidates of known inner RMSE: prediction = truth + the score (uniform error)."""
+    def candidates(case, pairs):
+        truth = pairs[case.date][0]
+        return {key: truth + s[case.date] if isinstance(s, dict) else truth + s for key, s in scores.items()}
+    return candidates
+
+
+def test_lowest_inner_mean_rmse_wins_and_ties_go_to_the_cheaper():
+    pairs = series()
+    c = protocol.choose(pairs, D[2], fixed({("ESTARFM", "as is"): 1.0, ("STARFM", "+SM"): 1.0,
+                                            ("STARFM", "+RC"): 2.0, ("MODIS resampled", "as is"): 0.5}), k=1)
+    assert c.key == ("STARFM", "+SM")  # tie at 1.0: STARFM is cheaper than ESTARFM; the baseline is never chosen
+    assert c.inner_dates == (D[1], D[3], D[4])  # the other pairs' inner dates: D[2] is not among them
+    assert [r["candidate"] for r in c.table][:1] == ["MODIS resampled"] and c.table[1]["RMSE"] == pytest.approx(1.0)
+    assert c.tag().startswith("METHOD=auto: STARFM +SM (inner RMSE over 3 date(s): MODIS resampled 0.500")
+
+
+def test_mean_of_k_best_is_a_candidate_and_its_own_row():
+    pairs = series()
+    # errors +1 and -1 cancel in the mean: the ensemble is exact and wins
+    c = protocol.choose(pairs, D[2], fixed({("STARFM", "as is"): 1.0, ("ESTARFM", "as is"): -1.0,
+                                            ("STARFM", "+RC"): 3.0}), k=2)
+    assert c.is_mean and c.key == ("auto mean of 2 best", "as is")
+    assert set(c.members) == {("STARFM", "as is"), ("ESTARFM", "as is")}
+    mean_row = [r for r in c.table if r["method"] == "auto mean of 2 best"][0]
+    assert mean_row["RMSE"] == pytest.approx(0.0, abs=1e-9)
+    outer = {("STARFM", "as is"): np.full((2, 2), 3.0), ("ESTARFM", "as is"): np.full((2, 2), 5.0)}
+    assert np.allclose(protocol.apply_choice(c, outer), 4.0)
+    assert np.allclose(protocol.mean_of_best(c, outer), 4.0)
+
+
+def test_too_few_inner_folds_fall_back_to_the_documented_default():
+    pairs = {d: v for d, v in series().items() if d in D[:3]}
+    logs = []
+    c = protocol.choose(pairs, D[1], fixed({("ESTARFM", "as is"): 0.1}), log=logs.append)
+    assert c.key == protocol.DEFAULT_CHOICE == ("STARFM", "+SM") and c.message and logs == [c.message]
+    assert "only 2 pair(s) remain without the test date 2020-01-17" in c.message
+
+
+@pytest.mark.parametrize("value", [np.nan, 1e6])
+def test_auto_never_sees_the_outer_dates_landsat(value):
+    """Poison the outer date's Landsat: the choice, its inner table and the outer prediction are unchanged,
+    and no candidate call is ever given the outer date, in any role."""
+    outer = D[3]
+    clean, poisoned = series(), series(poison=outer, value=value)
+    seen = []
+
+    def candidates(case, pairs):
+        seen.append((case.date, case.before, case.after, case.nearest, tuple(pairs)))
+        return validation.classical_candidates(case, pairs, block=8)
+
+    a = protocol.choose(clean, outer, candidates)
+    b = protocol.choose(poisoned, outer, candidates)
+    assert seen and all(outer not in s[:4] and outer not in s[4] for s in seen)
+    assert a.key == b.key and a.members == b.members
+    assert [(r["candidate"], r["RMSE"]) for r in a.table] == [(r["candidate"], r["RMSE"]) for r in b.table]
+    case = [c for c in protocol.plan(clean) if c.date == outer][0]
+    pa = protocol.apply_choice(a, validation.classical_candidates(case, clean, block=8))
+    pb = protocol.apply_choice(b, validation.classical_candidates(case, poisoned, block=8))
+    assert np.isfinite(pa).all() and np.array_equal(pa, pb)
+    # the poison is real: scoring on the poisoned truth would change every score
+    assert not np.isfinite(poisoned[outer][0]).all() or poisoned[outer][0].max() == 1e6
+
+
+def test_choice_differs_from_the_oracle_when_the_outer_date_disagrees():
+    """The rule uses the inner dates: a candidate that is best only on the outer date is not chosen."""
+    pairs = series()
+    outer = D[2]
+    scores = {("STARFM", "as is"): {D[1]: 1.0, D[3]: 1.0, D[4]: 1.0, outer: 9.0},
+              ("ESTARFM", "as is"): {D[1]: 2.0, D[3]: 2.0, D[4]: 2.0, outer: 0.0}}
+    c = protocol.choose(pairs, outer, fixed(scores), k=1)
+    assert c.key == ("STARFM", "as is")
+
+
+def test_fuse_series_method_options_keep_the_saved_indices():
+    """city_season.model3 stores METHOD by index (0 = ESTARFM, as its LST_ESTARFM outputs say): auto is appended."""
+    import os
+    import re
+
+    from lst_fusion.algorithms.fuse_series import AUTO_LABEL, method_options
+
+    from .conftest import REPO
+
+    text = open(os.path.join(REPO, "lst_fusion", "resources", "models", "city_season.model3"), encoding="utf-8").read()
+    assert "LST_ESTARFM_YYYYMMDD" in text
+    saved = re.findall(r'name="METHOD">\s*<Option type="Map">\s*<Option value="2" type="int" name="source"/>\s*'
+                       r'<Option value="(\d+)" type="int" name="static_value"/>', text)
+    assert saved and set(saved) == {"0"}
+    assert method_options() == ["ESTARFM", "STARFM", "EDCSTFN", "STTFN", "MLFF-GAN", "GAN-STFM", "SwinSTFM",
+                                AUTO_LABEL]
+
+
+def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, tif):
+    import processing
+    import rasterio
+
+    from lst_fusion.algorithms.fuse_series import method_options
+    from lst_fusion.core.pairing import align_pairs
+    from lst_fusion.deep.validate import choose_for_series
+
+    pairs = {d: v for d, v in series().items() if d in D[:4]}
+    (tmp_path / "m").mkdir()
+    (tmp_path / "l").mkdir()
+    for d, (f, c) in pairs.items():
+        tif(f"l/L_{d:%Y%m%d}.tif", f.astype(np.float32))
+        tif(f"m/M_{d:%Y%m%d}.tif", c.astype(np.float32))
+    align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
+    res = processing.run("lstfusion:fuse_series", {"DATASET": str(tmp_path / "ds"),
+                                                   "METHOD": len(method_options()) - 1, "COARSE_PIXEL": 240.0,
+                                                   "OUTPUT": str(tmp_path / "out")})
+    assert res["N_DATES"] == 4
+    f32 = {d: (f.astype(np.float32).astype(np.float64), c.astype(np.float32).astype(np.float64))
+           for d, (f, c) in pairs.items()}
+    method, correction, tag = choose_for_series(f32, 8, log=lambda s: None)
+    out = sorted((tmp_path / "out").glob("LST_*.tif"))
+    assert out and all(p.name.startswith(f"LST_{method.upper()}_") for p in out)
+    with rasterio.open(out[0]) as src:
+        tags = src.tags()
+    assert tags["METHOD_CHOICE"] == tag and tag.startswith("METHOD=auto: ") and "RMSE over 2 date(s)" in tag
+    assert tags.get("RESIDUAL_CORRECTION", "none") == correction
