@@ -4,6 +4,7 @@
 # ruff and pytest there with this checkout and ../shared bind-mounted at their own paths. Run as root.
 # The root is cached in LTR_ROOT (outside the repository); each stage has a marker, so a rerun only
 # repeats what changed. LTR_FRESH=1 deletes the cache first (the from-scratch run).
+# `bash scripts/test_ltr.sh desktop` runs scripts/desktop_check.sh there instead (docs/panel_340.png).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=$(cd "$REPO/.." && pwd)/shared
@@ -74,12 +75,18 @@ PIP_PATHS=()
 if [ -n "$HOSTPIP" ]; then
   while read -r f; do [ -e "$f" ] && PIP_PATHS+=("$f"); done < <("$HOSTPIP" config debug 2>/dev/null |
     sed -n 's/^ *\(\/[^ ]*\), exists: True.*/\1/p')
-  while read -r v; do
-    for p in $v; do p=${p#file://}; [ -e "$p" ] && PIP_PATHS+=("$p"); done
-  done < <("$HOSTPIP" config list 2>/dev/null | sed -n "s/^[^=]*\.\(cert\|constraint\|find-links\|extra-index-url\|index-url\)='\(.*\)'$/\2/p")
+  while read -r key v; do
+    for p in $v; do
+      case $p in file://*) p=${p#file://}; [ "$key" != find-links ] && p=$(dirname "${p%/}");; esac  # an index's files lie beside simple/
+      [ -e "$p" ] && PIP_PATHS+=("$p")
+    done
+  done < <("$HOSTPIP" config list 2>/dev/null | sed -n "s/^[^=]*\.\(cert\|constraint\|find-links\|extra-index-url\|index-url\)='\(.*\)'$/\1 \2/p")
 fi
 for v in PIP_CERT PIP_FIND_LINKS PIP_CONSTRAINT PIP_INDEX_URL PIP_EXTRA_INDEX_URL REQUESTS_CA_BUNDLE SSL_CERT_FILE; do
-  for p in ${!v:-}; do p=${p#file://}; [ -e "$p" ] && PIP_PATHS+=("$p"); done
+  for p in ${!v:-}; do
+    case $v:$p in *INDEX_URL:file://*) p=$(dirname "${p#file://}");; *) p=${p#file://};; esac
+    [ -e "$p" ] && PIP_PATHS+=("$p")
+  done
 done
 for p in $(printf '%s\n' "${PIP_PATHS[@]}" | sort -u); do bind "$p" ro; done
 [ -e /etc/ssl/certs/ca-certificates.crt ] && bind /etc/ssl/certs/ca-certificates.crt ro
@@ -106,6 +113,13 @@ fi
 inside /usr/bin/python3 -c 'from qgis.core import Qgis; import sys, numpy, osgeo;
 print("QGIS", Qgis.QGIS_VERSION, "| Python", sys.version.split()[0], "| numpy", numpy.__version__, "| GDAL", osgeo.__version__)'
 QP=$(inside sh -c 'command -v qgis_process.bin || command -v qgis_process')
+if [ "${1:-}" = desktop ]; then  # bash scripts/test_ltr.sh desktop: the panel on QGIS 3.40 desktop under Xvfb
+  SITE=$(inside "$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  rc=0
+  inside sh -c "cd '$REPO' && HOME=/root PYTHONPATH=$SITE bash scripts/desktop_check.sh $REPO/build/desktop_340" || rc=$?
+  [ -e "$REPO/build/desktop_340/dock.png" ] && cp "$REPO/build/desktop_340/dock.png" "$REPO/docs/panel_340.png"
+  exit $rc
+fi
 say "ruff"
 inside sh -c "cd '$REPO' && $VENV/bin/ruff check lst_fusion benchmarks scripts"
 say "pytest"
