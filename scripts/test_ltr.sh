@@ -52,6 +52,7 @@ bind() {  # bind SRC [ro]: SRC appears at the same path inside the root
 }
 mount -t proc proc "$ROOT/proc"; MOUNTS+=("$ROOT/proc")
 bind /dev; bind /dev/pts; [ -d /dev/shm ] && bind /dev/shm
+mount -t sysfs -o ro sysfs "$ROOT/sys"; MOUNTS+=("$ROOT/sys")  # read-only, as on a host (a test writes there to fail)
 cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
 
 inside() { chroot "$ROOT" /usr/bin/env -u LTR_IN_NS PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
