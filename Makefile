@@ -11,7 +11,7 @@ APT_PACKAGES := qgis python3-qgis qgis-providers xvfb python3-rasterio python3-s
 export QT_QPA_PLATFORM ?= offscreen
 export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
 
-.PHONY: deps venv test lint demo package install-plugin bench clean
+.PHONY: deps venv test test-ltr lint demo package install-plugin bench clean
 
 deps:
 	@if ! command -v qgis_process >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import qgis.core, rasterio, skimage, scipy, matplotlib' >/dev/null 2>&1; then \
@@ -33,6 +33,10 @@ lint: venv
 
 test: venv lint
 	QGIS_PROCESS=$(QGIS_PROCESS) $(PY) -m pytest
+
+# ruff + the whole suite on QGIS 3.40 LTR (Debian trixie root, Python 3.13, numpy 2); needs root
+test-ltr:
+	bash scripts/test_ltr.sh
 
 demo: venv
 	QGIS_PROCESS=$(QGIS_PROCESS) PYTHONPATH=$(SITE) bash scripts/demo.sh

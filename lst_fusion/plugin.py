@@ -57,7 +57,7 @@ class LstFusionPlugin:
             from .ui.dock import LstFusionDock
 
             self.dock = LstFusionDock(self.iface)
-            self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+            self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self._sync_action)
         self.dock.setVisible(checked)
 

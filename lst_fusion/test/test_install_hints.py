@@ -48,3 +48,9 @@ def test_readme_table_is_the_table():
         readme = fh.read()
     block = readme.split("<!-- INSTALL_TABLE_START -->\n")[1].split("\n<!-- INSTALL_TABLE_END -->")[0]
     assert block == install_hints.markdown_table()
+
+
+def test_the_table_has_a_row_for_qgis_340_on_every_platform():
+    last = install_hints.markdown_table().splitlines()[-1].split(" | ")
+    assert last[0] == "| QGIS 3.40 LTR" and len(last) == 2 + len(install_hints.PLATFORMS)
+    assert "Debian 13" in last[2] and "qgis-ltr" in last[3] and "/Applications/QGIS-LTR.app/Contents/MacOS/bin/python3" in last[4]

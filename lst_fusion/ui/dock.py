@@ -28,7 +28,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
-    QgsField,
     QgsGeometry,
     QgsMapLayerProxyModel,
     QgsProcessingAlgRunnerTask,
@@ -42,7 +41,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.gui import QgsDockWidget, QgsFieldComboBox, QgsFileWidget, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QDate, Qt, QThread, QUrl, QVariant, pyqtSlot
+from qgis.PyQt.QtCore import QDate, Qt, QThread, QUrl, pyqtSlot
 from qgis.PyQt.QtGui import QColor, QDesktopServices
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -291,9 +290,9 @@ class LstFusionDock(QgsDockWidget):
         scroll = QScrollArea()
         scroll.setObjectName("LstFusionScroll")
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(body)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # as wide as the widest section instead
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # as wide as the widest section instead
         scroll.setMinimumWidth(body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.scroll = scroll
         self.setWidget(scroll)
@@ -410,8 +409,8 @@ class LstFusionDock(QgsDockWidget):
             self.download_table.setHorizontalHeaderItem(j, item)
         self.download_table.setMinimumHeight(DOWNLOAD_TABLE_HEIGHT)
         self.download_table.verticalHeader().setVisible(False)
-        self.download_table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.download_table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.download_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.download_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.download_table.horizontalHeader().setStretchLastSection(True)
         form.addRow(self.download_table)
         self._aoi_changed()
@@ -814,7 +813,7 @@ class LstFusionDock(QgsDockWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(r.get(col) or "")
                 if col in ("cloud_cover", "clear_percent"):
-                    item.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
                 if col == "clear_percent" and value and _number(value) < min_clear and r.get("status") == "found":
                     item.setForeground(QColor("#b35806"))
                     item.setToolTip(f"{r[col]} % clear: below the minimum {min_clear:g} %, Download rejects it")
@@ -851,9 +850,8 @@ class LstFusionDock(QgsDockWidget):
 
     def _rectangle_layer(self):
         crs = self.rectangles[0][2]
-        layer = QgsVectorLayer(f"Polygon?crs={crs.authid() or 'EPSG:4326'}", "drawn subregions", "memory")
-        layer.dataProvider().addAttributes([QgsField("name", QVariant.String)])
-        layer.updateFields()
+        # the field in the URI: the same on QGIS 3.22 (QVariant types) and 3.38+ / Qt6 (QMetaType types)
+        layer = QgsVectorLayer(f"Polygon?crs={crs.authid() or 'EPSG:4326'}&field=name:string", "drawn subregions", "memory")
         feats = []
         for name, rect, _ in self.rectangles:
             f = QgsFeature(layer.fields())

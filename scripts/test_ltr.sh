@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# `make test-ltr`: ruff and the whole test suite on QGIS 3.40 LTR (Debian trixie: Python 3.13, numpy 2, GDAL 3.10).
+# Builds a trixie root with debootstrap + apt, installs requirements-ltr.txt into a venv inside, then runs
+# ruff and pytest there with this checkout and ../shared bind-mounted at their own paths. Run as root.
+# The root is cached in LTR_ROOT (outside the repository); each stage has a marker, so a rerun only
+# repeats what changed. LTR_FRESH=1 deletes the cache first (the from-scratch run).
+# `bash scripts/test_ltr.sh desktop` runs scripts/desktop_check.sh there instead (docs/panel_340.png).
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+SHARED=$(cd "$REPO/.." && pwd)/shared
+ROOT=${LTR_ROOT:-/var/cache/lst-fusion-ltr/root}
+MIRROR=${LTR_MIRROR:-http://deb.debian.org/debian}
+VENV=/opt/lst-fusion-venv
+APT_PACKAGES="qgis python3-qgis qgis-providers xvfb xauth python3-rasterio python3-skimage python3-scipy
+              python3-matplotlib gdal-bin python3-venv python3-pip ca-certificates git"
+say() { echo "[test-ltr $(date +%H:%M:%S)] $*"; }
+
+[ "$(id -u)" = 0 ] || { echo "make test-ltr needs root (debootstrap, chroot, mount)"; exit 2; }
+if [ "${LTR_FRESH:-0}" = 1 ] && [ -d "$ROOT" ]; then
+  say "LTR_FRESH=1: removing $ROOT"
+  grep -q " $ROOT/" /proc/mounts && { echo "$ROOT still has mounts; not deleting"; exit 2; }
+  rm -rf "$ROOT"
+fi
+
+# 1. base system
+if [ ! -e "$ROOT/.stage-debootstrap" ]; then
+  command -v debootstrap >/dev/null || { say "installing debootstrap on the host"; apt-get update -qq;
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
+  say "debootstrap trixie into $ROOT"
+  rm -rf "$ROOT"; mkdir -p "$(dirname "$ROOT")"
+  debootstrap --variant=minbase trixie "$ROOT" "$MIRROR" >"$(dirname "$ROOT")/debootstrap.log" 2>&1 ||
+    { tail -20 "$(dirname "$ROOT")/debootstrap.log"; exit 1; }
+  touch "$ROOT/.stage-debootstrap"
+fi
+
+# Everything below runs in a private mount namespace: its mounts vanish with it, whatever happens.
+# The trap unmounts them explicitly too (reverse order) so nothing is left behind even without unshare.
+if [ -z "${LTR_IN_NS:-}" ]; then
+  LTR_FRESH=0 LTR_IN_NS=1 exec unshare --mount --propagation private bash "$0" "$@"
+fi
+MOUNTS=()
+cleanup() {
+  local i
+  for ((i=${#MOUNTS[@]}-1; i>=0; i--)); do umount "${MOUNTS[$i]}" 2>/dev/null || umount -l "${MOUNTS[$i]}" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+bind() {  # bind SRC [ro]: SRC appears at the same path inside the root
+  local src=$1 dst=$ROOT$1
+  if [ -d "$src" ]; then mkdir -p "$dst"; else mkdir -p "$(dirname "$dst")"; [ -e "$dst" ] || touch "$dst"; fi
+  mount --bind "$src" "$dst"; MOUNTS+=("$dst")
+  if [ "${2:-}" = ro ]; then mount -o remount,bind,ro "$dst"; fi
+}
+mount -t proc proc "$ROOT/proc"; MOUNTS+=("$ROOT/proc")
+bind /dev; bind /dev/pts; [ -d /dev/shm ] && bind /dev/shm
+mount -t sysfs -o ro sysfs "$ROOT/sys"; MOUNTS+=("$ROOT/sys")  # read-only, as on a host (a test writes there to fail)
+cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
+
+inside() { chroot "$ROOT" /usr/bin/env -u LTR_IN_NS PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+
+# 2. QGIS 3.40 and the Python stack from Debian
+if [ ! -e "$ROOT/.stage-apt" ]; then
+  say "apt: QGIS 3.40 and Python 3.13 stack"
+  inside apt-get update -qq
+  # shellcheck disable=SC2086
+  inside apt-get install -y -qq --no-install-recommends $APT_PACKAGES >"$ROOT/../apt.log" 2>&1 ||
+    { tail -30 "$ROOT/../apt.log"; exit 1; }
+  inside apt-get clean
+  touch "$ROOT/.stage-apt"
+fi
+
+# pip inside uses the host's pip configuration: its files, CA bundle, find-links folders and file:// indexes
+# (a host behind a TLS-inspecting proxy keeps its CA there), bind-mounted read-only at the same paths.
+HOSTPIP=$(command -v pip3 || command -v pip || true)
+PIP_PATHS=()
+if [ -n "$HOSTPIP" ]; then
+  while read -r f; do [ -e "$f" ] && PIP_PATHS+=("$f"); done < <("$HOSTPIP" config debug 2>/dev/null |
+    sed -n 's/^ *\(\/[^ ]*\), exists: True.*/\1/p')
+  while read -r key v; do
+    for p in $v; do
+      case $p in file://*) p=${p#file://}; [ "$key" != find-links ] && p=$(dirname "${p%/}");; esac  # an index's files lie beside simple/
+      [ -e "$p" ] && PIP_PATHS+=("$p")
+    done
+  done < <("$HOSTPIP" config list 2>/dev/null | sed -n "s/^[^=]*\.\(cert\|constraint\|find-links\|extra-index-url\|index-url\)='\(.*\)'$/\1 \2/p")
+fi
+for v in PIP_CERT PIP_FIND_LINKS PIP_CONSTRAINT PIP_INDEX_URL PIP_EXTRA_INDEX_URL REQUESTS_CA_BUNDLE SSL_CERT_FILE; do
+  for p in ${!v:-}; do
+    case $v:$p in *INDEX_URL:file://*) p=$(dirname "${p#file://}");; *) p=${p#file://};; esac
+    [ -e "$p" ] && PIP_PATHS+=("$p")
+  done
+done
+for p in $(printf '%s\n' "${PIP_PATHS[@]}" | sort -u); do bind "$p" ro; done
+[ -e /etc/ssl/certs/ca-certificates.crt ] && bind /etc/ssl/certs/ca-certificates.crt ro
+
+# 3. Python deps (redone when requirements-ltr.txt changes); numpy stays Debian's (GDAL bindings are built on it)
+REQ_HASH=$(sha256sum "$REPO/requirements-ltr.txt" | cut -c1-16)
+if [ ! -e "$ROOT/.stage-pip-$REQ_HASH" ]; then
+  say "pip: requirements-ltr.txt into $VENV"
+  rm -rf "$ROOT$VENV" "$ROOT"/.stage-pip-*
+  inside /usr/bin/python3 -m venv --system-site-packages "$VENV"
+  NUMPY=$(inside /usr/bin/python3 -c 'import numpy; print(numpy.__version__)')
+  cp "$REPO/requirements-ltr.txt" "$ROOT/tmp/requirements-ltr.txt"
+  inside "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r /tmp/requirements-ltr.txt "numpy==$NUMPY"
+  touch "$ROOT/.stage-pip-$REQ_HASH"
+fi
+
+# 4. ruff + the whole suite, this checkout and ../shared at their own paths
+bind "$REPO"; [ -d "$SHARED" ] && bind "$SHARED" ro
+# a git worktree's .git file points into the main checkout's .git: make that visible too
+if [ -f "$REPO/.git" ]; then
+  GITDIR=$(git -C "$REPO" rev-parse --git-common-dir 2>/dev/null || true)
+  [ -n "$GITDIR" ] && [ -d "$GITDIR" ] && bind "$(cd "$REPO" && cd "$GITDIR" && pwd)" ro
+fi
+inside /usr/bin/python3 -c 'from qgis.core import Qgis; import sys, numpy, osgeo;
+print("QGIS", Qgis.QGIS_VERSION, "| Python", sys.version.split()[0], "| numpy", numpy.__version__, "| GDAL", osgeo.__version__)'
+QP=$(inside sh -c 'command -v qgis_process.bin || command -v qgis_process')
+if [ "${1:-}" = desktop ]; then  # bash scripts/test_ltr.sh desktop: the panel on QGIS 3.40 desktop under Xvfb
+  SITE=$(inside "$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  rc=0
+  inside sh -c "cd '$REPO' && HOME=/root PYTHONPATH=$SITE bash scripts/desktop_check.sh $REPO/build/desktop_340" || rc=$?
+  [ -e "$REPO/build/desktop_340/dock.png" ] && cp "$REPO/build/desktop_340/dock.png" "$REPO/docs/panel_340.png"
+  exit $rc
+fi
+say "ruff"
+inside sh -c "cd '$REPO' && $VENV/bin/ruff check lst_fusion benchmarks scripts"
+say "pytest"
+mkdir -p "$ROOT/tmp/runtime-root"; chmod 700 "$ROOT/tmp/runtime-root"
+inside sh -c "cd '$REPO' && QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp/runtime-root QGIS_PROCESS=$QP HOME=/root \
+  $VENV/bin/python -m pytest ${LTR_PYTEST_ARGS:-}"
