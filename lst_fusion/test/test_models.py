@@ -400,7 +400,9 @@ def test_training_runs_paper_gan_sizes_on_cpu():
     assert ckpt["hparams"] == {"size": "paper"} and np.isfinite(rows[0]["train_loss"])
     # the published feature loss: its autoencoder is pretrained on the training patches first
     assert ckpt["summary"]["feature_autoencoder_epochs"] == 1 and np.isfinite(ckpt["summary"]["feature_autoencoder_rmse"])
-    assert logs[0].startswith("feature autoencoder for the loss: 1 epochs on 2 patches")
+    assert [m for m in logs if m.startswith("feature autoencoder for the loss")][0].startswith(
+        "feature autoencoder for the loss: 1 epochs on 2 patches")
+    assert logs.count("2 pairs: no date left for validation; early stopping is off") == 1  # val_dates=set()
 
 
 @pytest.mark.parametrize("mid", ["edcstfn", "ganstfm"])
