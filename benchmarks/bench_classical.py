@@ -2,7 +2,7 @@
 
 Prints, for the same inputs: the oracle's and each engine's time on 200 x 200
 (and their ratio), then each engine's time and peak memory on 2000 x 2000 with
-the default window.  Engines (core.kernels): numpy, numba (when installed) and
+the default window.  Engines (core.fusion.kernels): numpy, numba (when installed) and
 torch (only when PyTorch sees a CUDA GPU; add it by hand with --engines to time
 it on the CPU).  numba compiles on first use and caches the machine code on
 disk: the 200 x 200 table times a warm engine and prints the first call's time
@@ -24,8 +24,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lst_fusion.core.estarfm import estarfm  # noqa: E402
-from lst_fusion.core.starfm import starfm  # noqa: E402
+from lst_fusion.core.fusion.estarfm import estarfm  # noqa: E402
+from lst_fusion.core.fusion.starfm import starfm  # noqa: E402
 from lst_fusion.test.reference_classical import estarfm_reference, starfm_reference  # noqa: E402
 
 
@@ -47,7 +47,7 @@ def timed(fn, *a, **k):
 
 
 def default_engines():
-    from lst_fusion.core.kernels import cuda_available, numba_available
+    from lst_fusion.core.fusion.kernels import cuda_available, numba_available
 
     return ["numpy"] + ["numba"] * numba_available() + ["torch"] * cuda_available()
 

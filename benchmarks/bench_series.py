@@ -37,7 +37,7 @@ SEASON_DAYS = 90
 def make_inputs(folder, n, dates):
     from rasterio.transform import from_origin
 
-    from lst_fusion.core.io import Grid, write_raster
+    from lst_fusion.core.data.io import Grid, write_raster
 
     grid = Grid("EPSG:32633", from_origin(500000, 5200000, 30, 30), n, n)
     rng = np.random.default_rng(0)
@@ -106,7 +106,7 @@ def main():
     if a.child:
         mode, folder, out, dates, tile = a.child
         return child(mode, folder, out, int(dates), int(tile))
-    from lst_fusion.core.kernels import resolve_engine
+    from lst_fusion.core.fusion.kernels import resolve_engine
 
     tmp = tempfile.mkdtemp(prefix="bench_series_")
     make_inputs(tmp, a.size, a.dates)

@@ -4,7 +4,7 @@
 
 Serves the real MOD11A1 granule (LST_Day_1km, 1200 x 1200 px, re-written as a COG with 128 px tiles) and the
 real Landsat C2 L2 ST_B10 scene (512 x 512 px) from test/stac_server.py on 127.0.0.1, runs
-core.stac.search_download for square AOIs of growing size and prints, per asset, the bytes the server sent
+core.data.stac.search_download for square AOIs of growing size and prints, per asset, the bytes the server sent
 against the file size (GDAL reads the header in its first 16 KB request, then the tiles under the AOI).
 """
 import datetime as dt
@@ -15,7 +15,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lst_fusion.core import stac  # noqa: E402
+from lst_fusion.core.data import stac  # noqa: E402
 from lst_fusion.test import stac_data  # noqa: E402
 from lst_fusion.test.stac_server import StacServer  # noqa: E402
 from lst_fusion.test.test_stac import LANDSAT_AOI, MODIS_AOI, box  # noqa: E402

@@ -1,4 +1,4 @@
-"""Leave-one-date-out accuracy on a real series, with baselines (core.protocol).
+"""Leave-one-date-out accuracy on a real series, with baselines (core.evaluation.protocol).
 
 For every test date t (a same-day pair with a pair before and after it):
 ESTARFM takes the nearest pair before and after, STARFM and the baseline
@@ -6,7 +6,7 @@ ESTARFM takes the nearest pair before and after, STARFM and the baseline
 trained anew on the other pairs only (t's Landsat image in no role, checked)
 and predicts t.  Every prediction is scored against the real Landsat of t.
 
-Each method is scored as it is and corrected to MODIS (core.residual): its
+Each method is scored as it is and corrected to MODIS (core.fusion.residual): its
 scene mean set to MODIS's (``+SM``), per MODIS footprint (``+RC``), and with
 cross-sensor normalisation of MODIS before fusion plus the footprint
 correction (``+XN+RC``; the line is fitted on the reference pairs only).
@@ -25,7 +25,7 @@ pairs for an accuracy test and scores nothing.
     .venv/bin/python benchmarks/experiment.py OUT --modis DIR --landsat DIR [--landsat-band 1]
     # the real series in ../shared (see README, "Accuracy on real data")
     .venv/bin/python benchmarks/experiment.py results/ranchi --site ranchi
-    # the same with MODIS co-registered to Landsat first (core.coregister; every method and
+    # the same with MODIS co-registered to Landsat first (core.data.coregister; every method and
     # baseline then uses the co-registered MODIS)
     .venv/bin/python benchmarks/experiment.py results/ranchi_coreg --site ranchi --coregister
     .venv/bin/python benchmarks/experiment.py results/kranj --site kranj
@@ -41,12 +41,13 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from lst_fusion.core import metrics, protocol, report, residual, validation  # noqa: E402
-from lst_fusion.core.errors import LstFusionError  # noqa: E402
-from lst_fusion.core.estarfm import estarfm  # noqa: E402
-from lst_fusion.core.io import atomic_write_text, read_raster  # noqa: E402
-from lst_fusion.core.pairing import align_pairs, read_index  # noqa: E402
-from lst_fusion.core.starfm import starfm  # noqa: E402
+from lst_fusion.core.data.io import atomic_write_text, read_raster  # noqa: E402
+from lst_fusion.core.data.pairing import align_pairs, read_index  # noqa: E402
+from lst_fusion.core.evaluation import metrics, protocol, report, validation  # noqa: E402
+from lst_fusion.core.fusion import residual  # noqa: E402
+from lst_fusion.core.fusion.estarfm import estarfm  # noqa: E402
+from lst_fusion.core.fusion.starfm import starfm  # noqa: E402
+from lst_fusion.core.platform.errors import LstFusionError  # noqa: E402
 from lst_fusion.deep import training  # noqa: E402
 from lst_fusion.deep.predict import predict_array  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
@@ -295,9 +296,9 @@ def parse(argv=None):
                     help="deep models' size: small, paper (the published configuration) or auto (paper on CUDA)")
     ap.add_argument("--ratio", type=float, default=metrics.DEFAULT_RATIO)
     ap.add_argument("--estarfm-robust", action="store_true",
-                    help="also score ESTARFM's lst-robust mode (core.estarfm, mode='lst-robust')")
+                    help="also score ESTARFM's lst-robust mode (core.fusion.estarfm, mode='lst-robust')")
     ap.add_argument("--coregister", action="store_true",
-                    help="co-register MODIS to Landsat in align_pairs first (core.coregister)")
+                    help="co-register MODIS to Landsat in align_pairs first (core.data.coregister)")
     return ap.parse_args(argv)
 
 

@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from lst_fusion.core import protocol  # noqa: E402
+from lst_fusion.core.evaluation import protocol  # noqa: E402
 
 COLS = ("RMSE", "ubRMSE", "BIAS", "SSIM", "CC")
 

@@ -180,7 +180,7 @@ def _test_module(name):
 def _note_resource_warning(message, category, filename, lineno, file=None, line=None, _qgis=None):
     """ResourceWarnings go to status.txt as notes, not to QGIS's warning log (whose "traceback:" lines the shell
     script counts as Python errors): a library that leaves an HTTP session to the garbage collector makes Python
-    warn "unclosed <socket ...>" at a random later line (core/stac.py closes pystac-client's own)."""
+    warn "unclosed <socket ...>" at a random later line (core/data/stac.py closes pystac-client's own)."""
     if issubclass(category, ResourceWarning):
         with open(os.path.join(OUT, "status.txt"), "a") as fh:
             fh.write(f"resource warning (not an error): {os.path.basename(filename)}:{lineno}: {message}\n")

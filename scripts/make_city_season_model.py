@@ -27,7 +27,7 @@ def build():
     from qgis.PyQt.QtCore import QPointF
 
     from lst_fusion.algorithms import names as P
-    from lst_fusion.core import stac
+    from lst_fusion.core.data import stac
 
     model = QgsProcessingModelAlgorithm("City season LST", "LST Fusion",
                                         "lstfusion_city_season")

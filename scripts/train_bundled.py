@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from lst_fusion.core.io import read_raster  # noqa: E402
+from lst_fusion.core.data.io import read_raster  # noqa: E402
 from lst_fusion.deep import training  # noqa: E402
 from lst_fusion.deep.checkpoint import save_checkpoint  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
@@ -28,7 +28,7 @@ EPOCHS = {"edcstfn": 40, "sttfn": 40, "mlffgan": 25, "ganstfm": 30, "swinstfm": 
 
 def load():
     def dated(pattern):
-        from lst_fusion.core.dates import parse_date
+        from lst_fusion.core.data.dates import parse_date
 
         return {parse_date(p): read_raster(p).data[NORTH] - 273.15 for p in sorted(glob.glob(pattern))}
 

@@ -10,9 +10,9 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
 )
 
-from ..core import pairing
-from ..core import resample as core_resample
-from ..core.io import read_grid
+from ..core.data import pairing
+from ..core.data import resample as core_resample
+from ..core.data.io import read_grid
 from . import names as P
 from .base import LstFusionAlgorithm, add_double, add_enum, add_int
 

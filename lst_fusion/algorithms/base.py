@@ -27,9 +27,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QIcon
 
-from ..core import roles
-from ..core.errors import Cancelled, LstFusionError
-from ..core.safety import check_outputs, interrupt_guard
+from ..core.data import roles
+from ..core.platform.errors import Cancelled, LstFusionError
+from ..core.platform.safety import check_outputs, interrupt_guard
 from . import names as P
 from .conventions import ProcessingConventions
 
@@ -43,7 +43,7 @@ GROUPS = {
     "evaluation": "Evaluation",
 }
 UNITS = ["celsius", "kelvin"]
-FUSION_ROLES = list(roles.PARAMETERS)  # the one role table: core/roles.py
+FUSION_ROLES = list(roles.PARAMETERS)  # the one role table: core/data/roles.py
 ROLE_DESCRIPTIONS = {r.parameter: r.description for r in roles.ROLES}
 DEVICES = ["auto", "cpu", "cuda"]
 
@@ -106,7 +106,7 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         if layer.providerType() != "gdal":
             raise LstFusionError(name, f"layer {layer.name()!r} is not a file-based raster (provider {layer.providerType()})")
         if single_band and "BAND" not in parameters:
-            from ..core.checks import require_single_band
+            from ..core.data.checks import require_single_band
 
             require_single_band(name, source, layer.bandCount())
         return source
@@ -147,7 +147,7 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         """Refuse outputs that would replace an input or each other, or cannot be written (before any work)."""
         inputs, outputs, folders = self.run_paths(parameters, context)
         # only files that exist can be destroyed
-        from ..core.safety import file_of
+        from ..core.platform.safety import file_of
 
         inputs = {k: [p for p in v if file_of(p) and os.path.exists(file_of(p))] for k, v in inputs.items()}
         check_outputs(inputs, outputs, folders)
@@ -170,7 +170,7 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         except Cancelled:
             feedback.reportError("Cancelled: no output was written.")
             return {}
-        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (core.safety.interrupt_guard): fail, so the exit is non-zero
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (core.platform.safety.interrupt_guard): fail, so the exit is non-zero
             how = getattr(exc, "signame", "SIGINT")
             raise QgsProcessingException(f"Interrupted by {how}: the run stopped and no output was written") from None
         except ImportError as exc:
@@ -188,8 +188,8 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
 
 
 def missing_package_message(exc):
-    """One sentence saying which Python package QGIS lacks and how to install it (core/install_hints.py)."""
-    from ..core.install_hints import missing
+    """One sentence saying which Python package QGIS lacks and how to install it (core/platform/install_hints.py)."""
+    from ..core.platform.install_hints import missing
 
     return missing((getattr(exc, "name", None) or str(exc)).split(".")[0])
 
@@ -228,14 +228,14 @@ def set_advanced(alg, *names):
 
 
 def add_engine(alg):
-    from ..core.kernels import ENGINES
+    from ..core.fusion.kernels import ENGINES
 
     add_enum(alg, P.ENGINE, "Engine for the window sums", list(ENGINES), advanced=True)
 
 
 def engine_value(alg, parameters, context, feedback):
     """The ENGINE parameter resolved to the engine that will run (and said in the log)."""
-    from ..core.kernels import ENGINES, describe_engine, resolve_engine
+    from ..core.fusion.kernels import ENGINES, describe_engine, resolve_engine
 
     engine = resolve_engine(alg.enum_value(parameters, P.ENGINE, context, ENGINES))
     feedback.pushInfo(describe_engine(engine))
@@ -243,7 +243,7 @@ def engine_value(alg, parameters, context, feedback):
 
 
 def add_residual_correction(alg):
-    from ..core.residual import MODES
+    from ..core.fusion.residual import MODES
 
     add_enum(alg, P.RESIDUAL_CORRECTION, "MODIS-consistent residual correction", list(MODES))
     p = QgsProcessingParameterNumber(P.COARSE_PIXEL, "MODIS pixel size for the correction (m)",
@@ -256,7 +256,7 @@ def add_residual_correction(alg):
 def corrected_with_params(alg, parameters, context, feedback, prediction, rasters, params):
     """(prediction, params): the prediction corrected against COARSE_TARGET as RESIDUAL_CORRECTION
     asks (with a log line), and the output's provenance parameters with the correction's."""
-    from ..core import residual
+    from ..core.fusion import residual
 
     mode = alg.enum_value(parameters, P.RESIDUAL_CORRECTION, context, list(residual.MODES))
     if mode == "none":
@@ -276,15 +276,15 @@ def corrected_with_params(alg, parameters, context, feedback, prediction, raster
 def read_role_rasters(alg, parameters, context, names, optional=(), feedback=None):
     """Read the named LST raster parameters, check that they share one grid and
     hold plausible LST, and bring them to the unit of the first (logged)."""
-    from ..core.checks import harmonise_units
-    from ..core.io import check_same_grid, read_raster
+    from ..core.data.checks import harmonise_units
+    from ..core.data.io import check_same_grid, read_raster
 
     out = {}
     for name in names:
         src = alg.raster_source(parameters, name, context, optional=name in optional)
         out[name] = read_raster(src, name) if src else None
     check_same_grid(out)
-    from ..core.pairing import check_pair_dates
+    from ..core.data.pairing import check_pair_dates
 
     check_pair_dates(out, ((P.FINE_REF1, P.COARSE_REF1), (P.FINE_REF2, P.COARSE_REF2)))
     harmonise_units(out, feedback.pushInfo if feedback is not None else None, order=names)
@@ -305,7 +305,7 @@ def destination_path(value):
 
 def unreadable_raster_message(value):
     """Why a raster parameter value could not be loaded, in words (missing file vs unreadable file)."""
-    from ..core.safety import file_of
+    from ..core.platform.safety import file_of
 
     path = file_of(value) or value
     if not os.path.exists(path):

@@ -2,12 +2,12 @@ import os
 
 from qgis.core import QgsProcessing, QgsProcessingParameterFileDestination, QgsProcessingParameterMultipleLayers
 
-from ..core import metrics, protocol, report
-from ..core.checks import check_lst, harmonise_units, require_single_band
-from ..core.errors import LstFusionError
-from ..core.io import check_same_grid, read_raster
-from ..core.provenance import target_date
-from ..core.safety import check_not_scored_against_itself, file_of, same_key
+from ..core.data.checks import check_lst, harmonise_units, require_single_band
+from ..core.data.io import check_same_grid, read_raster
+from ..core.data.provenance import target_date
+from ..core.evaluation import metrics, protocol, report
+from ..core.platform.errors import LstFusionError
+from ..core.platform.safety import check_not_scored_against_itself, file_of, same_key
 from . import names as P
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions

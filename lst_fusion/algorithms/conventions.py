@@ -9,7 +9,7 @@
   repository named in metadata.txt);
 * ``canExecute()`` is ``(False, how to install PyTorch)`` for the deep-learning
   algorithms when PyTorch is missing, so the Toolbox says so before the form;
-* raster outputs are checked against the formats ``core.io`` can write before
+* raster outputs are checked against the formats ``core.data.io`` can write before
   anything runs.
 """
 import configparser
@@ -19,15 +19,16 @@ import re
 
 from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProcessingParameterRasterDestination
 
-from ..core import backends, roles
-from ..core.errors import LstFusionError
-from ..core.io import raster_driver
+from ..core.data import roles
+from ..core.data.io import raster_driver
+from ..core.platform import backends
+from ..core.platform.errors import LstFusionError
 from . import names as P
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README_ANCHOR = "the-algorithms-provider-lstfusion"  # '## The algorithms (provider `lstfusion`)' on GitHub
 
-ROLE_HELP = {r.parameter: r.help for r in roles.ROLES}  # the one role table: core/roles.py
+ROLE_HELP = {r.parameter: r.help for r in roles.ROLES}  # the one role table: core/data/roles.py
 COMMON_HELP = {
     **ROLE_HELP,
     P.RESIDUAL_CORRECTION: ("Make the prediction true to MODIS. 'MODIS footprint': averaged over each MODIS pixel "
@@ -100,7 +101,7 @@ class ProcessingConventions:
     HELP = ""
     PARAM_HELP = {}
     TAGS = ()
-    NEEDS = ()  # optional packages (import names of core.install_hints) without which it cannot run
+    NEEDS = ()  # optional packages (import names of core.platform.install_hints) without which it cannot run
 
     def addParameter(self, definition, createOutput=True):  # noqa: N802, N803 - Qt's names
         text = self.PARAM_HELP.get(definition.name()) or COMMON_HELP.get(definition.name())
@@ -142,7 +143,7 @@ class ProcessingConventions:
             return torch_ready()
         for module in self.NEEDS:
             if not backends.available(module):
-                from ..core.install_hints import missing
+                from ..core.platform.install_hints import missing
 
                 return False, missing(module)
         return True, ""

@@ -1,6 +1,6 @@
 from qgis.core import QgsProcessingOutputBoolean, QgsProcessingOutputFile, QgsProcessingOutputNumber
 
-from ..core import coregister as core_coregister
+from ..core.data import coregister as core_coregister
 from . import names as P
 from .align_pairs import AlignPairs
 from .base import add_double

@@ -1,6 +1,6 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
-from ..core import estarfm as core_estarfm
+from ..core.fusion import estarfm as core_estarfm
 from . import names as P
 from .base import (
     FUSION_ROLES,

@@ -4,10 +4,10 @@ from qgis.core import (
     QgsProcessingParameterRasterDestination,
 )
 
-from ..core import metrics, report
-from ..core.io import write_raster
-from ..core.provenance import target_date
-from ..core.safety import check_not_scored_against_itself
+from ..core.data.io import write_raster
+from ..core.data.provenance import target_date
+from ..core.evaluation import metrics, report
+from ..core.platform.safety import check_not_scored_against_itself
 from . import names as P
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions

@@ -11,7 +11,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core.residual import MODES as RESIDUAL_MODES
+from ..core.fusion.residual import MODES as RESIDUAL_MODES
 from ..deep import series as core_series
 from . import names as P
 from .base import (
@@ -167,7 +167,7 @@ class FuseSeries(LstFusionAlgorithm):
                               "clear)")
         html = ""
         if res.outputs:
-            from ..core.io import read_grid
+            from ..core.data.io import read_grid
             from ..deep import season
 
             regions = read_subregions(self, parameters, context, read_grid(res.outputs[0], P.OUTPUT))
@@ -190,9 +190,9 @@ def auto_choice(alg, parameters, context, modis_layers, landsat_layers, feedback
     auto's rule on them (deep.validate.choose_for_series)."""
     import tempfile
 
-    from ..core.io import read_raster
-    from ..core.pairing import align_pairs, read_index
-    from ..core.residual import footprint_pixels
+    from ..core.data.io import read_raster
+    from ..core.data.pairing import align_pairs, read_index
+    from ..core.fusion.residual import footprint_pixels
     from ..deep.validate import choose_for_series
 
     dataset = alg.parameterAsFile(parameters, P.DATASET, context)

@@ -6,11 +6,11 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import gapfill as core_gapfill
-from ..core.checks import harmonise_units, require_single_band
-from ..core.dates import require_date
-from ..core.io import check_same_grid, read_raster, write_raster
-from ..core.pairing import raster_date
+from ..core.data import gapfill as core_gapfill
+from ..core.data.checks import harmonise_units, require_single_band
+from ..core.data.dates import require_date
+from ..core.data.io import check_same_grid, read_raster, write_raster
+from ..core.data.pairing import raster_date
 from . import names as P
 from .base import LstFusionAlgorithm, add_enum, add_int, add_raster
 

@@ -7,8 +7,8 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import products
-from ..core.checks import require_single_band_file
+from ..core.data import products
+from ..core.data.checks import require_single_band_file
 from . import names as P
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum
 

@@ -6,9 +6,10 @@ are the public interface: saved models (.model3), ``qgis_process`` calls and use
 so never rename one. ``lst_fusion/test/test_names.py`` checks that every name of the provider is here
 and that no algorithm or ui module writes one as a string literal.
 """
-from ..core import metrics, roles
+# -- fusion input roles: the one role table, core/data/roles.py
+from ..core.data import roles
+from ..core.evaluation import metrics
 
-# -- fusion input roles: the one role table, core/roles.py
 FINE_REF1 = roles.PARAMETER_OF_ROLE["fine_ref1"]
 COARSE_REF1 = roles.PARAMETER_OF_ROLE["coarse_ref1"]
 FINE_REF2 = roles.PARAMETER_OF_ROLE["fine_ref2"]
@@ -118,7 +119,7 @@ R_BEFORE = "R_BEFORE"
 R_AFTER = "R_AFTER"
 APPLIED = "APPLIED"
 COREGISTRATION = "COREGISTRATION"
-# evaluate's whole-image metrics: the one metric table, core/metrics.py
+# evaluate's whole-image metrics: the one metric table, core/evaluation/metrics.py
 RMSE, MAE, BIAS, SSIM, PSNR, SAM, CC, ERGAS = metrics.METRICS
 
 # -- validation (validate_methods)

@@ -14,8 +14,8 @@ from qgis.core import (
     QgsStyle,
 )
 
-from ..core.provenance import layer_name
-from ..core.report import STRETCH_PERCENT, temperature_stretch
+from ..core.data.provenance import layer_name
+from ..core.evaluation.report import STRETCH_PERCENT, temperature_stretch
 from . import names as P
 
 RAMP = "Spectral"  # inverted: blue = cold, red = hot
@@ -23,7 +23,7 @@ RAMP = "Spectral"  # inverted: blue = cold, red = hot
 
 def layer_stretch(layer):
     """(low, high): the STRETCH_PERCENT (2nd, 98th) percentiles of the layer's valid pixels."""
-    from ..core.io import read_raster
+    from ..core.data.io import read_raster
 
     try:
         return temperature_stretch(read_raster(layer.source(), P.OUTPUT).data)
@@ -61,7 +61,7 @@ def style_lst_layer(layer, name=None):
         return
     apply_temperature_style(layer)
     if name is None:
-        from ..core.io import read_raster
+        from ..core.data.io import read_raster
 
         try:
             name = layer_name(read_raster(layer.source(), P.OUTPUT).tags or {})
@@ -98,12 +98,12 @@ class TemperatureLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
 
 
 def write_fused_output(alg, parameters, context, data, rasters, method, params, name=P.OUTPUT):
-    """Write a fused LST raster with its provenance (core.provenance) and style/name it on load.
+    """Write a fused LST raster with its provenance (core.data.provenance) and style/name it on load.
 
     ``rasters`` {role: Raster} holds COARSE_TARGET (date, unit, grid); ``params`` {Processing name: value}.
     """
-    from ..core.io import write_raster
-    from ..core.provenance import fused_metadata
+    from ..core.data.io import write_raster
+    from ..core.data.provenance import fused_metadata
 
     path = alg.parameterAsOutputLayer(parameters, name, context)
     target_layer = alg.parameterAsRasterLayer(parameters, P.COARSE_TARGET, context)

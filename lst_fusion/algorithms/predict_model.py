@@ -3,8 +3,8 @@ import os
 
 from qgis.core import QgsProcessingParameterFile, QgsProcessingParameterRasterDestination
 
-from ..core import backends
-from ..core.errors import LstFusionError
+from ..core.platform import backends
+from ..core.platform.errors import LstFusionError
 from ..deep.checkpoint import BUNDLED, bundled_checkpoint  # noqa: F401 - re-exported
 from ..models import registry
 from . import names as P
@@ -54,8 +54,8 @@ class PredictModel(LstFusionAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         backends.require_torch()
-        from ..core.checks import check_lst, check_prediction
-        from ..core.provenance import sha256_of
+        from ..core.data.checks import check_lst, check_prediction
+        from ..core.data.provenance import sha256_of
         from ..deep.checkpoint import load_checkpoint
         from ..deep.predict import predict_array
 

@@ -2,7 +2,7 @@
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
-from ..core.io import RASTER_DRIVERS
+from ..core.data.io import RASTER_DRIVERS
 from .base import ICON
 
 
@@ -46,7 +46,7 @@ class LstFusionProvider(QgsProcessingProvider):
         return QIcon(ICON)
 
     def supportedOutputRasterLayerExtensions(self):  # noqa: N802
-        return [ext.lstrip(".") for ext in RASTER_DRIVERS if ext != ".tiff"]  # core.io.write_raster's formats
+        return [ext.lstrip(".") for ext in RASTER_DRIVERS if ext != ".tiff"]  # core.data.io.write_raster's formats
 
     def defaultRasterFileExtension(self):  # noqa: N802
         return "tif"

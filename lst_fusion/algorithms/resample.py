@@ -1,7 +1,7 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
-from ..core import resample as core_resample
-from ..core.io import read_raster, write_raster
+from ..core.data import resample as core_resample
+from ..core.data.io import read_raster, write_raster
 from . import names as P
 from .base import LstFusionAlgorithm, add_enum, add_raster
 
@@ -30,8 +30,8 @@ class Resample(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "Resampled raster"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        from ..core.checks import check_lst
-        from ..core.io import read_grid
+        from ..core.data.checks import check_lst
+        from ..core.data.io import read_grid
 
         src = read_raster(self.raster_source(parameters, P.INPUT, context), P.INPUT)
         check_lst(P.INPUT, src.data, src.path)

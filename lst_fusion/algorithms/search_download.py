@@ -20,9 +20,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..core import stac
-from ..core.dates import to_date
-from ..core.errors import LstFusionError
+from ..core.data import stac
+from ..core.data.dates import to_date
+from ..core.platform.errors import LstFusionError
 from . import names as P
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum, add_int, set_advanced
 

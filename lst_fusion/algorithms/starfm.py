@@ -1,6 +1,6 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
-from ..core import starfm as core_starfm
+from ..core.fusion import starfm as core_starfm
 from . import names as P
 from .base import (
     FUSION_ROLES,

@@ -10,8 +10,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from ..core.errors import LstFusionError
-from ..core.metrics import DEFAULT_RATIO
+from ..core.evaluation.metrics import DEFAULT_RATIO
+from ..core.platform.errors import LstFusionError
 from . import names as P
 
 

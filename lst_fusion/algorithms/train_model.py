@@ -11,8 +11,8 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
 )
 
-from ..core import backends
-from ..core.errors import LstFusionError
+from ..core.platform import backends
+from ..core.platform.errors import LstFusionError
 from ..models import registry
 from . import names as P
 from .base import DEVICES, LstFusionAlgorithm, add_double, add_enum, add_int
@@ -78,9 +78,9 @@ class TrainModel(LstFusionAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         backends.require_torch()
-        from ..core.checks import harmonise_units, read_dataset_pairs, require_single_band
-        from ..core.io import atomic_write_text, check_same_grid, read_raster
-        from ..core.pairing import list_rasters
+        from ..core.data.checks import harmonise_units, read_dataset_pairs, require_single_band
+        from ..core.data.io import atomic_write_text, check_same_grid, read_raster
+        from ..core.data.pairing import list_rasters
         from ..deep import training
         from ..deep.checkpoint import save_checkpoint
 

@@ -11,8 +11,9 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
 )
 
-from ..core import protocol, report, residual, validation
-from ..core.errors import LstFusionError
+from ..core.evaluation import protocol, report, validation
+from ..core.fusion import residual
+from ..core.platform.errors import LstFusionError
 from . import names as P
 from .base import LstFusionAlgorithm, add_int, add_raster, set_advanced
 
@@ -85,8 +86,8 @@ class ValidateMethods(LstFusionAlgorithm):
         return ok, msg
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        from ..core.io import read_raster
-        from ..core.pairing import align_pairs, read_index
+        from ..core.data.io import read_raster
+        from ..core.data.pairing import align_pairs, read_index
         from ..deep import validate
 
         out_csv = self.parameterAsFileOutput(parameters, P.OUTPUT_CSV, context)
@@ -102,7 +103,7 @@ class ValidateMethods(LstFusionAlgorithm):
             dataset = os.path.splitext(out_csv)[0] + "_dataset"
             align_pairs(modis, landsat, dataset, modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
                         landsat_band=lst_band, log=feedback.pushInfo, cancel=cancel)
-            from ..core.pairing import list_rasters
+            from ..core.data.pairing import list_rasters
 
             raw_landsat = list_rasters(landsat, P.LANDSAT)
         rows = read_index(dataset)
@@ -114,7 +115,7 @@ class ValidateMethods(LstFusionAlgorithm):
         classes, source, bands = None, "", None
         class_layer = self.parameterAsRasterLayer(parameters, P.CLASS_RASTER, context)
         if class_layer is not None:
-            from ..core.io import check_same_grid
+            from ..core.data.io import check_same_grid
 
             cr = read_raster(class_layer.source(), P.CLASS_RASTER)
             check_same_grid({P.LANDSAT: read_raster(rows[0]["landsat"]), P.CLASS_RASTER: cr})

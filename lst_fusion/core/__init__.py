@@ -3,4 +3,4 @@
 Nothing in this package imports QGIS, so it runs from tests, scripts or a Dask
 cluster exactly as it runs inside a Processing algorithm.
 """
-from .errors import LstFusionError  # noqa: F401
+from .platform.errors import LstFusionError  # noqa: F401

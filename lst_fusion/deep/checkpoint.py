@@ -12,9 +12,9 @@ import hashlib
 import io
 import os
 
-from ..core import backends
-from ..core.errors import LstFusionError
-from ..core.io import atomic_write_bytes
+from ..core.data.io import atomic_write_bytes
+from ..core.platform import backends
+from ..core.platform.errors import LstFusionError
 from ..models import registry
 from ..version import __version__
 

@@ -1,7 +1,7 @@
 """Cutting aligned rasters into training patches."""
 import numpy as np
 
-from ..core.errors import LstFusionError
+from ..core.platform.errors import LstFusionError
 
 DEFAULT_PATCH = 95
 DEFAULT_STRIDE = 20

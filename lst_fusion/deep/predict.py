@@ -30,8 +30,8 @@ import math
 
 import numpy as np
 
-from ..core.errors import LstFusionError, check_cancel
-from ..core.units import KELVIN_OFFSET, UNITS, unit_of
+from ..core.data.units import KELVIN_OFFSET, UNITS, unit_of
+from ..core.platform.errors import LstFusionError, check_cancel
 from ..models import registry
 from .training import ANCHOR, anchored_stack, resolve_device
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core.errors import check_cancel
-from ..core.io import read_raster
-from ..core.metrics import region_masks
-from ..core.report import _STYLE, UNIT_LABEL, _header_html, _img, _png, _table_html, write_csv
+from ..core.data.io import read_raster
+from ..core.evaluation.metrics import region_masks
+from ..core.evaluation.report import _STYLE, UNIT_LABEL, _header_html, _img, _png, _table_html, write_csv
+from ..core.platform.errors import check_cancel
 
 STATS_COLUMNS = ["date", "region", "source", "mean", "p10", "p90", "valid"]
 
@@ -109,7 +109,7 @@ def write_season_html(path, result, rows, unit=""):
     parts.append("<p style='color:#666'>fused: the series; MODIS: the MODIS raster of the date on the fine grid "
                  "(gap-filled where series.csv says so). p10/p90: 10th and 90th percentiles of the valid pixels "
                  "whose centres fall in the region.</p></body></html>")
-    from ..core.io import atomic_write_text
+    from ..core.data.io import atomic_write_text
 
     return atomic_write_text(path, "\n".join(parts))
 

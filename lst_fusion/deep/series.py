@@ -10,7 +10,7 @@ Plan (per MODIS date between ``start`` and ``end``):
   nearest one; a pair farther than ``max_gap_days`` is never used, and a date
   without usable pairs is skipped with the reason;
 * a MODIS date with fewer clear pixels than ``min_clear`` percent is gap-filled
-  first (core.gapfill: linear in time from the nearest MODIS dates within
+  first (core.data.gapfill: linear in time from the nearest MODIS dates within
   ``gapfill_days``, then the progressive focal mean) into
   ``modis_filled/M_YYYYMMDD.tif``; a date with no clear pixel left to fill from
   is skipped with the reason.
@@ -54,9 +54,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.errors import Cancelled, LstFusionError, check_cancel
-from ..core.io import atomic_path, atomic_write_text, read_raster, read_window, tile_writer, write_raster
-from ..core.pairing import list_rasters, read_index
+from ..core.data.io import atomic_path, atomic_write_text, read_raster, read_window, tile_writer, write_raster
+from ..core.data.pairing import list_rasters, read_index
+from ..core.platform.errors import Cancelled, LstFusionError, check_cancel
 from ..version import __version__
 
 CLASSICAL = ("estarfm", "starfm")
@@ -194,8 +194,8 @@ def read_block(source, grid, r0, r1, c0, c1, halo=0):
         return read_window(source.path, r0, r1, c0, c1, halo, source.band, source.scale, source.parameter)
     from rasterio.transform import Affine
 
-    from ..core.io import Grid
-    from ..core.resample import resample_to_grid
+    from ..core.data.io import Grid
+    from ..core.data.resample import resample_to_grid
 
     win = Grid(grid.crs, grid.transform * Affine.translation(c0 - halo, r0 - halo),
                c1 - c0 + 2 * halo, r1 - r0 + 2 * halo)
@@ -262,13 +262,13 @@ def run_tile(job):
     blocks = [read_block(s, job.grid, r0, r1, c0, c1, job.halo) for s in job.sources]
     h = job.halo
     if job.method == "estarfm":
-        from ..core.estarfm import _estarfm_kernel
+        from ..core.fusion.estarfm import _estarfm_kernel
 
         kernel = _estarfm_kernel(h, p["th1"], p["th2"], p["celsius"], p["CHANGE_THRESHOLD"], 5, p["shift"],
                                  p["ENGINE"], p["QUANTITY"])
         out = kernel(blocks)
     elif job.method == "starfm":
-        from ..core.starfm import DEFAULT_SPATIAL_FACTOR, DEFAULT_UNCERTAINTY, _starfm_kernel
+        from ..core.fusion.starfm import DEFAULT_SPATIAL_FACTOR, DEFAULT_UNCERTAINTY, _starfm_kernel
 
         ths = [p["th1"]] + ([p["th2"]] if len(blocks) == 5 else [])
         kernel = _starfm_kernel(h, ths, DEFAULT_UNCERTAINTY, DEFAULT_SPATIAL_FACTOR, len(ths), p["ENGINE"])
@@ -399,7 +399,7 @@ def make_scheduler(scheduler, log=None):
 def collect_inputs(modis=None, landsat=None, dataset=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0),
                    modis_names=None, landsat_names=None):
     """(modis {date: Source}, landsat {date: Source}, fine grid)."""
-    from ..core.io import read_grid
+    from ..core.data.io import read_grid
 
     if dataset:
         rows = read_index(dataset)
@@ -444,7 +444,7 @@ def _stale_temporaries(folder):
 
 def _gapfill_date(plan, modis, grid, folder, cancel):
     """Fill the target's MODIS into modis_filled/M_YYYYMMDD.tif (kept for a re-run); False when impossible."""
-    from ..core.gapfill import spatial_fill, temporal_fill
+    from ..core.data.gapfill import spatial_fill, temporal_fill
 
     path = os.path.join(folder, "modis_filled", f"M_{plan.date:%Y%m%d}.tif")
     if os.path.exists(path):
@@ -462,8 +462,8 @@ def _gapfill_date(plan, modis, grid, folder, cancel):
     filled, _ = temporal_fill(target, plan.date, others, GAPFILL_DAYS)
     if not np.isfinite(filled).any():
         return False
-    filled, _ = spatial_fill(filled, cancel=cancel)  # = core.gapfill's 'temporal+spatial'
-    from ..core.io import write_raster
+    filled, _ = spatial_fill(filled, cancel=cancel)  # = core.data.gapfill's 'temporal+spatial'
+    from ..core.data.io import write_raster
 
     write_raster(path, filled, grid, tags={"ACQUISITION_DATE": plan.date.isoformat(), "GAPFILLED": "temporal+spatial"})
     plan.modis = Source(path, 1, 1.0, True, "MODIS")
@@ -473,7 +473,7 @@ def _gapfill_date(plan, modis, grid, folder, cancel):
 def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_gap_days=DEFAULT_MAX_GAP_DAYS,
                 min_clear=0.0, key_params=None, log=None, cancel=None):
     """The list of :class:`DatePlan` (status '' = to compute, 'kept', or 'skipped: reason')."""
-    from ..core.dates import to_date
+    from ..core.data.dates import to_date
 
     start = to_date(start, "START") if start else min(modis)
     end = to_date(end, "END") if end else max(modis)
@@ -586,7 +586,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
                 extra_tags=None):
     """Fuse one fine raster per MODIS date into ``output_dir``; returns a :class:`SeriesResult`.
 
-    ``residual_correction``: 'none', 'MODIS footprint' or 'scene mean' (core.residual), applied per date
+    ``residual_correction``: 'none', 'MODIS footprint' or 'scene mean' (core.fusion.residual), applied per date
     after its tiles are written (that pass reads the date whole); ``coarse_pixel``: MODIS pixel size (m);
     ``extra_tags``: more provenance tags on every date (METHOD=auto's choice).
 
@@ -595,7 +595,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
     ``scheduler``: '' / 'sequential' / a dask.distributed address (module docstring); ``log(sentence)``,
     ``progress(percent, message)`` and ``cancel() -> bool`` are plain callbacks.
     """
-    from ..core.kernels import resolve_engine
+    from ..core.fusion.kernels import resolve_engine
 
     if method not in methods():
         raise LstFusionError("METHOD", f"unknown method {method!r}; choose one of {', '.join(methods())}")
@@ -605,7 +605,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
         raise LstFusionError("MIN_CLEAR", f"must be a percentage between 0 and 100, not {min_clear}")
     if tile < 16:
         raise LstFusionError("TILE_SIZE", f"tiles must be at least 16 px, not {tile}")
-    from ..core import residual
+    from ..core.fusion import residual
 
     if residual_correction not in residual.MODES:
         raise LstFusionError("RESIDUAL_CORRECTION", f"must be one of {', '.join(residual.MODES)}, "
@@ -619,8 +619,8 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
                                       landsat_names)
     label = method_label(method)
     if method in CLASSICAL:
-        from ..core.estarfm import DEFAULT_HALF_WINDOW
-        from ..core.starfm import DEFAULT_WINDOW
+        from ..core.fusion.estarfm import DEFAULT_HALF_WINDOW
+        from ..core.fusion.starfm import DEFAULT_WINDOW
 
         window = window or (2 * DEFAULT_HALF_WINDOW + 1 if method == "estarfm" else DEFAULT_WINDOW)
         if window < 3 or window % 2 == 0:
@@ -629,7 +629,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
             raise LstFusionError("CLASSES", "the number of classes must be at least 1")
         params = {"WINDOW": window, "CLASSES": classes}
         if method == "estarfm":
-            from ..core.estarfm import QUANTITIES
+            from ..core.fusion.estarfm import QUANTITIES
 
             if quantity not in QUANTITIES:
                 raise LstFusionError("QUANTITY", f"must be one of {', '.join(QUANTITIES)}, not {quantity!r}")
@@ -662,7 +662,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
         log(f"{kept} date(s) already complete with the same inputs and parameters: kept")
 
     # per-date tags and tasks
-    from ..core.tiling import tiles
+    from ..core.fusion.tiling import tiles
 
     cache = {}
     jobs = []
@@ -694,7 +694,7 @@ def fuse_series(output_dir, modis=None, landsat=None, dataset=None, method="esta
     if jobs:
         log(f"{len(todo)} date(s) x {len(jobs) // max(len(todo), 1)} tile(s) of {tile} px = {len(jobs)} tasks on "
             f"{sched.name}")
-    from ..core.units import BAND_UNIT
+    from ..core.data.units import BAND_UNIT
 
     footprint = residual.footprint_pixels(grid, coarse_pixel)
 
@@ -821,7 +821,7 @@ def shared_stretch(outputs, percent=(2, 98), sample=200000):
     pixels (read strip by strip, so memory stays bounded)."""
     vals = []
     for path in outputs:
-        from ..core.io import read_grid
+        from ..core.data.io import read_grid
 
         g = read_grid(path, "OUTPUT")
         step = max(1, int(np.sqrt(g.width * g.height / max(sample // max(len(outputs), 1), 1))))

@@ -22,10 +22,10 @@ import time
 
 import numpy as np
 
-from ..core import backends
-from ..core.backends import resolve_device  # noqa: F401 - the device rule, re-exported for callers
-from ..core.errors import LstFusionError, check_cancel
-from ..core.units import unit_of
+from ..core.data.units import unit_of
+from ..core.platform import backends
+from ..core.platform.backends import resolve_device  # noqa: F401 - the device rule, re-exported for callers
+from ..core.platform.errors import LstFusionError, check_cancel
 from ..models import registry
 from .patches import DEFAULT_PATCH, DEFAULT_STRIDE, extract_patches
 
@@ -80,8 +80,8 @@ def pair_samples(pairs, model_id, hparams=None):
 
 
 def samples_from_dataset(dataset_dir, model_id, hparams=None):
-    from ..core.io import read_raster
-    from ..core.pairing import read_index
+    from ..core.data.io import read_raster
+    from ..core.data.pairing import read_index
 
     rows = [r for r in read_index(dataset_dir) if r["status"] == "pair"]
     pairs = {r["date"]: (read_raster(r["landsat"], "DATASET").data, read_raster(r["modis"], "DATASET").data)

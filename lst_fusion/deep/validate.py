@@ -3,18 +3,18 @@ the errors per land-cover class and the temporal variability per test date (arXi
 
 For every test date t (a pair with a pair before and after it) every method predicts t from the other
 pairs: ESTARFM from the nearest pair before and after, STARFM from the nearest pair, each deep model
-trained anew on the other pairs only (t's Landsat in no role, :func:`core.protocol.check_unseen`), at
+trained anew on the other pairs only (t's Landsat in no role, :func:`core.evaluation.protocol.check_unseen`), at
 ``small`` size with a short budget; each as is, +SM and +RC; with both baselines. ``auto`` is scored
 as a row: for each t, an inner leave-one-date-out on the other pairs picks a classical method and
-variant (core.protocol.choose). The recommendation is the same rule on every pair: the (method,
+variant (core.evaluation.protocol.choose). The recommendation is the same rule on every pair: the (method,
 variant) of lowest mean RMSE over the test dates (a tie to the cheaper), or the mean of the k best.
 """
 import time
 
 import numpy as np
 
-from ..core import metrics, protocol, report, validation
-from ..core.errors import LstFusionError, check_cancel
+from ..core.evaluation import metrics, protocol, report, validation
+from ..core.platform.errors import LstFusionError, check_cancel
 from ..models import registry
 from . import training
 from .predict import predict_array
@@ -193,7 +193,7 @@ def write_html(path, res, maps, methods, epochs, size, unit):
                       report._img(f"maps {name}", report._png(report.maps_figure(np.asarray(p, float), truth, unit,
                                                                                   title_pred=name)))]
     parts.append(report._FOOTER + "</body></html>")
-    from ..core.io import atomic_write_text
+    from ..core.data.io import atomic_write_text
 
     atomic_write_text(path, "\n".join(parts))
 

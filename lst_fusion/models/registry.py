@@ -9,16 +9,16 @@ docstring says what it follows and where it deviates); ``auto`` is ``paper`` on 
 ``small`` on the CPU.
 
 Importing this module does not import torch; :func:`build` does, and raises
-:class:`~lst_fusion.core.errors.LstFusionError` with install instructions when torch is missing.
+:class:`~lst_fusion.core.platform.errors.LstFusionError` with install instructions when torch is missing.
 """
 import importlib
 import inspect
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from ..core import roles
-from ..core.backends import TORCH_HINT, require_torch, torch_available  # noqa: F401 - re-exported for callers
-from ..core.errors import LstFusionError
+from ..core.data import roles
+from ..core.platform.backends import TORCH_HINT, require_torch, torch_available  # noqa: F401 - re-exported for callers
+from ..core.platform.errors import LstFusionError
 
 ONE_PAIR = ("fine_ref1", "coarse_ref1", "coarse_target")
 TWO_PAIRS = ("fine_ref1", "coarse_ref1", "fine_ref2", "coarse_ref2", "coarse_target")
@@ -202,7 +202,7 @@ MODELS = MappingProxyType({
         }),
 })
 
-# role -> Processing parameter name: the one table in core/roles.py
+# role -> Processing parameter name: the one table in core/data/roles.py
 PARAMETER_OF_ROLE = roles.PARAMETER_OF_ROLE
 
 

@@ -39,7 +39,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from ..core.errors import LstFusionError
+from ..core.platform.errors import LstFusionError
 from .common import pad_to_multiple
 
 

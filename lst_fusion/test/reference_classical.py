@@ -7,8 +7,8 @@ regression.  Slow by design; never used by the plugin.
 import numpy as np
 from scipy import stats
 
-from lst_fusion.core.estarfm import physical_range
-from lst_fusion.core.units import KELVIN_OFFSET, is_celsius
+from lst_fusion.core.data.units import KELVIN_OFFSET, is_celsius
+from lst_fusion.core.fusion.estarfm import physical_range
 
 
 def estarfm_reference(F1, C1, F2, C2, C0, window=51, classes=4, change_threshold=1.0, min_similar=5):

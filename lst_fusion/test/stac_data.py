@@ -54,7 +54,7 @@ def lonlat_bbox(path):
     import rasterio
     from rasterio.warp import transform_bounds
 
-    from lst_fusion.core.io import modis_sphere_crs
+    from lst_fusion.core.data.io import modis_sphere_crs
 
     with rasterio.open(path) as ds:
         crs, _ = modis_sphere_crs(ds.crs)
@@ -83,7 +83,7 @@ def ranchi_items(server, folder):
     """The four Ranchi dates as MOD11A1 (Terra) and Landsat 8 C2 L2 COG items; returns the Landsat lon/lat bbox."""
     import rasterio
 
-    from lst_fusion.core.io import modis_sphere_crs
+    from lst_fusion.core.data.io import modis_sphere_crs
 
     bbox = None
     for iso in RANCHI_DATES:

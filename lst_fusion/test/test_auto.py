@@ -1,10 +1,10 @@
-"""auto (core.protocol.choose): a method choice from the training pairs only, never the test date."""
+"""auto (core.evaluation.protocol.choose): a method choice from the training pairs only, never the test date."""
 import datetime as dt
 
 import numpy as np
 import pytest
 
-from lst_fusion.core import protocol, validation
+from lst_fusion.core.evaluation import protocol, validation
 
 from .conftest import synthetic_scene
 
@@ -123,7 +123,7 @@ def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, t
     import rasterio
 
     from lst_fusion.algorithms.fuse_series import method_options
-    from lst_fusion.core.pairing import align_pairs
+    from lst_fusion.core.data.pairing import align_pairs
     from lst_fusion.deep.validate import choose_for_series
 
     pairs = {d: v for d, v in series().items() if d in D[:4]}

@@ -326,7 +326,7 @@ def earlier_still_reads(name):
 def simulated_enospc():
     """Where no tmpfs can be mounted: every GDAL write reports ENOSPC (as libtiff does) and every file write
     raises it, as on a full disk."""
-    from lst_fusion.core import io as core_io
+    from lst_fusion.core.data import io as core_io
 
     real_gdal_errors, real_free = core_io.gdal_errors, core_io.free_bytes
 
@@ -660,7 +660,7 @@ def test_mixed_units_are_converted_with_a_log_line_never_mixed(provider, tmp_pat
     converted to Kelvin (said in the log) and the result equals the all-Kelvin run."""
     import processing
 
-    from lst_fusion.core.io import read_raster
+    from lst_fusion.core.data.io import read_raster
 
     e = Env(tmp_path)
     celsius_target = e.tif("target_c.tif", e.arrays["COARSE_TARGET"] - 273.15)

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from lst_fusion.core import kernels
-from lst_fusion.core.errors import Cancelled, LstFusionError
-from lst_fusion.core.estarfm import estarfm
-from lst_fusion.core.starfm import starfm
+from lst_fusion.core.fusion import kernels
+from lst_fusion.core.fusion.estarfm import estarfm
+from lst_fusion.core.fusion.starfm import starfm
+from lst_fusion.core.platform.errors import Cancelled, LstFusionError
 from lst_fusion.models.registry import torch_available
 
 from .conftest import synthetic_scene
@@ -178,7 +178,7 @@ def test_estarfm_too_few_similar_pixels_uses_window_mean_change_unrevised():
 
 
 def test_estarfm_threshold_uses_sample_std():
-    from lst_fusion.core.estarfm import similarity_threshold
+    from lst_fusion.core.fusion.estarfm import similarity_threshold
 
     a = np.array([[1.0, 2.0], [3.0, np.nan]])
     assert similarity_threshold(a, 4) == pytest.approx(1.0 * 2 / 4)  # std of 1,2,3 with ddof 1 is 1

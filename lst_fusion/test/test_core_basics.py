@@ -4,10 +4,10 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core import gapfill
-from lst_fusion.core.dates import parse_date, require_date
-from lst_fusion.core.errors import LstFusionError
-from lst_fusion.core.io import check_same_grid, read_raster, write_raster
+from lst_fusion.core.data import gapfill
+from lst_fusion.core.data.dates import parse_date, require_date
+from lst_fusion.core.data.io import check_same_grid, read_raster, write_raster
+from lst_fusion.core.platform.errors import LstFusionError
 from lst_fusion.deep import patches
 
 

@@ -1,11 +1,11 @@
-"""Co-registration of MODIS to Landsat (core.coregister, align_pairs COREGISTER)."""
+"""Co-registration of MODIS to Landsat (core.data.coregister, align_pairs COREGISTER)."""
 import os
 
 import numpy as np
 import pytest
 
-from lst_fusion.core import coregister, pairing
-from lst_fusion.core.io import read_raster
+from lst_fusion.core.data import coregister, pairing
+from lst_fusion.core.data.io import read_raster
 
 from .conftest import SHARED, write_tif
 

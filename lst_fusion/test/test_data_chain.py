@@ -4,10 +4,10 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core import pairing, products
-from lst_fusion.core.errors import LstFusionError
-from lst_fusion.core.io import Grid, read_grid, read_raster
-from lst_fusion.core.resample import resample_to_grid
+from lst_fusion.core.data import pairing, products
+from lst_fusion.core.data.io import Grid, read_grid, read_raster
+from lst_fusion.core.data.resample import resample_to_grid
+from lst_fusion.core.platform.errors import LstFusionError
 
 from .conftest import SHARED
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
 
-from lst_fusion.core import metrics
-from lst_fusion.core.estarfm import estarfm
-from lst_fusion.core.io import read_grid
+from lst_fusion.core.data.io import read_grid
+from lst_fusion.core.evaluation import metrics
+from lst_fusion.core.fusion.estarfm import estarfm
 
 from .conftest import synthetic_scene
 
@@ -106,7 +106,7 @@ def test_full_estarfm_run_through_the_task_adds_a_layer(plugin, layers, tmp_path
     assert len(QgsProject.instance().mapLayers()) == before + 1
     added = QgsProject.instance().mapLayersByName("ESTARFM 2020-02-01")  # method and date, from the raster's tags
     assert added and added[0].renderer().type() == "singlebandpseudocolor"
-    from lst_fusion.core.io import read_raster
+    from lst_fusion.core.data.io import read_raster
 
     data = read_raster(tmp_path / "estarfm.tif").data
     assert added[0].renderer().classificationMin() == pytest.approx(np.nanpercentile(data, 2), abs=1e-4)  # 2-98 %
@@ -243,7 +243,7 @@ def test_download_section_builds_search_download_parameters(plugin, tmp_path, qg
     from qgis.core import QgsCoordinateReferenceSystem, QgsFeature, QgsGeometry, QgsProcessingContext
     from qgis.PyQt.QtCore import QDate
 
-    from lst_fusion.core import stac
+    from lst_fusion.core.data import stac
 
     dock = open_dock(plugin)
     assert [c.text() for c in dock.sensor_checks.values()] == stac.SENSOR_NAMES

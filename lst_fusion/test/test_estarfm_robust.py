@@ -1,10 +1,10 @@
-"""ESTARFM's lst-robust mode (core.estarfm, mode='lst-robust'); the published mode is tested against the oracle
+"""ESTARFM's lst-robust mode (core.fusion.estarfm, mode='lst-robust'); the published mode is tested against the oracle
 in test_classical.py and stays the default."""
 import numpy as np
 import pytest
 
-from lst_fusion.core.errors import LstFusionError
-from lst_fusion.core.estarfm import estarfm, robust_coefficient
+from lst_fusion.core.fusion.estarfm import estarfm, robust_coefficient
+from lst_fusion.core.platform.errors import LstFusionError
 
 
 def steep_pairs():

@@ -1,4 +1,4 @@
-"""The leave-one-date-out protocol (core.protocol) and benchmarks/experiment.py on tiny data."""
+"""The leave-one-date-out protocol (core.evaluation.protocol) and benchmarks/experiment.py on tiny data."""
 import csv
 import datetime as dt
 import importlib.util
@@ -7,9 +7,9 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core import protocol
-from lst_fusion.core.errors import LstFusionError
-from lst_fusion.core.pairing import align_pairs
+from lst_fusion.core.data.pairing import align_pairs
+from lst_fusion.core.evaluation import protocol
+from lst_fusion.core.platform.errors import LstFusionError
 from lst_fusion.deep import training
 from lst_fusion.models import registry
 

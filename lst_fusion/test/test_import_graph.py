@@ -44,7 +44,7 @@ def test_edges_and_upward_arrows_of_a_made_up_package(tmp_path):
 
 def test_this_package_has_no_new_upward_arrow():
     """ui -> algorithms -> deep -> models -> core: no arrow points back up (training, checkpoints, prediction,
-    patches and the series engine live in deep/, the optional back-ends in core/backends.py)."""
+    patches and the series engine live in deep/, the optional back-ends in core/platform/backends.py)."""
     edges = ig.graph(os.path.join(REPO, "lst_fusion"))
     _, ups = ig.report(edges)
     assert ups == []

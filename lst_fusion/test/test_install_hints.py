@@ -1,8 +1,8 @@
-"""Install hints live in one table (core/install_hints.py) that the messages and the README share."""
+"""Install hints live in one table (core/platform/install_hints.py) that the messages and the README share."""
 import os
 import re
 
-from lst_fusion.core import install_hints
+from lst_fusion.core.platform import install_hints
 
 from .conftest import REPO
 
@@ -21,7 +21,7 @@ def test_each_message_gives_the_command_for_every_platform():
 
 def test_messages_of_the_plugin_come_from_the_table():
     from lst_fusion.algorithms.base import missing_package_message
-    from lst_fusion.core.kernels import NUMBA_HINT
+    from lst_fusion.core.fusion.kernels import NUMBA_HINT
     from lst_fusion.models.registry import TORCH_HINT
 
     assert TORCH_HINT == install_hints.missing("torch")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
-from lst_fusion.core import metrics, report
-from lst_fusion.core.io import Grid
+from lst_fusion.core.data.io import Grid
+from lst_fusion.core.evaluation import metrics, report
 
 from .conftest import synthetic_scene
 

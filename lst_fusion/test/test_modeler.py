@@ -72,7 +72,7 @@ def test_batch_of_starfm_runs(provider, tif, tmp_path):
         res = processing.run("lstfusion:starfm", {"FINE_REF1": f1, "COARSE_REF1": c1, "COARSE_TARGET": c0, "WINDOW": 5,
                                                   "OUTPUT": str(tmp_path / f"out_{k}.tif")})
         outs.append(res["OUTPUT"])
-    from lst_fusion.core.io import read_raster
+    from lst_fusion.core.data.io import read_raster
 
     first = read_raster(outs[0]).data
     for k, o in enumerate(outs):  # a uniform coarse change shifts the prediction by exactly that change

@@ -5,8 +5,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed")
 
-from lst_fusion.core import backends  # noqa: E402
-from lst_fusion.core.errors import Cancelled, LstFusionError  # noqa: E402
+from lst_fusion.core.platform import backends  # noqa: E402
+from lst_fusion.core.platform.errors import Cancelled, LstFusionError  # noqa: E402
 from lst_fusion.deep import training  # noqa: E402
 from lst_fusion.deep.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from lst_fusion.deep.predict import predict_array  # noqa: E402

@@ -16,7 +16,7 @@ equal a name without being one, and are left alone:
 * the Toolbox search words: the value assigned to a name ending in ``TAGS`` (``TAGS``,
   ``PROVIDER_TAGS``, ``GROUP_TAGS``, a ``"TAGS"`` key), e.g. "MODIS", "QC", "RMSE";
 * a key read from a raster's provenance metadata, ``<raster>.tags.get(...)`` or
-  ``<raster>.tags[...]``: the GDAL tag ``METHOD`` of core/provenance.py holds the method's name,
+  ``<raster>.tags[...]``: the GDAL tag ``METHOD`` of core/data/provenance.py holds the method's name,
   it is not the ``METHOD`` parameter.
 
 Prose is out of reach of this rule (help text, or a message such as "MODIS: give ..." is not equal to
@@ -109,7 +109,8 @@ def test_every_name_of_the_provider_is_a_constant_of_names(provider):
 
 def test_names_takes_the_roles_and_metrics_from_their_tables():
     from lst_fusion.algorithms import names
-    from lst_fusion.core import metrics, roles
+    from lst_fusion.core.data import roles
+    from lst_fusion.core.evaluation import metrics
 
     assert [getattr(names, p) for p in roles.PARAMETERS] == list(roles.PARAMETERS)
     assert [getattr(names, m) for m in metrics.METRICS] == list(metrics.METRICS)

@@ -11,7 +11,9 @@ import warnings
 import numpy as np
 import pytest
 
-from lst_fusion.core import estarfm, gapfill, metrics, products, residual, starfm, units
+from lst_fusion.core.data import gapfill, products, units
+from lst_fusion.core.evaluation import metrics
+from lst_fusion.core.fusion import estarfm, residual, starfm
 
 from .conftest import synthetic_scene
 

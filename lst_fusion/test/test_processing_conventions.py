@@ -18,8 +18,8 @@ from qgis.core import (
 )
 
 from lst_fusion.algorithms import conventions
-from lst_fusion.core import backends
-from lst_fusion.core.provenance import sha256_of
+from lst_fusion.core.data.provenance import sha256_of
+from lst_fusion.core.platform import backends
 
 from .conftest import REPO, synthetic_scene
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback
 
-from lst_fusion.core.estarfm import estarfm
-from lst_fusion.core.io import read_raster
-from lst_fusion.core.starfm import starfm
+from lst_fusion.core.data.io import read_raster
+from lst_fusion.core.fusion.estarfm import estarfm
+from lst_fusion.core.fusion.starfm import starfm
 
 from .conftest import SAMPLE, SHARED, synthetic_scene
 from .test_data_chain import qc_byte
@@ -115,7 +115,7 @@ def test_estarfm_and_starfm_equal_the_core(run, scene, tmp_path):
 
 
 def test_residual_correction_makes_the_prediction_true_to_modis(run, scene, tmp_path):
-    from lst_fusion.core import residual
+    from lst_fusion.core.fusion import residual
 
     paths, arrays = scene
     c0 = arrays["COARSE_TARGET"]
@@ -137,7 +137,7 @@ def test_residual_correction_makes_the_prediction_true_to_modis(run, scene, tmp_
 def test_engine_parameter_runs_that_engine_and_says_so(run, scene, tmp_path, engine):
     import processing
 
-    from lst_fusion.core.kernels import ENGINES
+    from lst_fusion.core.fusion.kernels import ENGINES
 
     paths, _ = scene
     feedback = ErrorCollectingFeedback()

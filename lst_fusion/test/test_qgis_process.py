@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from lst_fusion.core.kernels import numba_available
+from lst_fusion.core.fusion.kernels import numba_available
 
 from .conftest import REPO
 
@@ -65,8 +65,8 @@ def test_qgis_process_help_shows_the_help_of_each_parameter(qp):
 
 
 def test_qgis_process_runs_classical_and_deep(qp, tif, tmp_path):
-    from lst_fusion.core.io import read_raster
-    from lst_fusion.core.starfm import starfm
+    from lst_fusion.core.data.io import read_raster
+    from lst_fusion.core.fusion.starfm import starfm
 
     from .conftest import synthetic_scene
 

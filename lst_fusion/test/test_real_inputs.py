@@ -5,8 +5,8 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core import pairing, products
-from lst_fusion.core.io import MODIS_SPHERE_RADIUS, read_raster
+from lst_fusion.core.data import pairing, products
+from lst_fusion.core.data.io import MODIS_SPHERE_RADIUS, read_raster
 
 from .conftest import SHARED
 

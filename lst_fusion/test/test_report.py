@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from rasterio.transform import from_origin
 
-from lst_fusion.core import report
+from lst_fusion.core.evaluation import report
 
 from .conftest import synthetic_scene
 

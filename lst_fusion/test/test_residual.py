@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lst_fusion.core import residual
+from lst_fusion.core.fusion import residual
 
 
 @pytest.mark.parametrize("shape,block", [((40, 40), 8), ((37, 53), 10), ((20, 9), 4)])
@@ -55,7 +55,7 @@ def test_cross_sensor_fit_is_robust():
 def test_footprint_in_degrees_and_metres():
     from affine import Affine
 
-    from lst_fusion.core.io import Grid
+    from lst_fusion.core.data.io import Grid
 
     assert residual.footprint_pixels(Grid("EPSG:32645", Affine(30, 0, 0, 0, -30, 0), 10, 10), 1000) == 33
     # 0.001 degrees at the equator is ~111 m

@@ -1,5 +1,5 @@
-"""One table of input roles (core/roles.py), read by the registry, the algorithms and the dock."""
-from lst_fusion.core import roles
+"""One table of input roles (core/data/roles.py), read by the registry, the algorithms and the dock."""
+from lst_fusion.core.data import roles
 
 
 def test_every_reader_takes_the_one_table(qgis_app):

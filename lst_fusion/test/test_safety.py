@@ -1,15 +1,15 @@
-"""core.safety and core.checks without QGIS: output paths, temp files on signals, value checks."""
+"""core.platform.safety and core.data.checks without QGIS: output paths, temp files on signals, value checks."""
 import os
 import signal
 
 import numpy as np
 import pytest
 
-from lst_fusion.core import io as core_io
-from lst_fusion.core.checks import check_lst, harmonise_units, scales_that_fit
-from lst_fusion.core.errors import LstFusionError
-from lst_fusion.core.io import Raster, atomic_path
-from lst_fusion.core.safety import Interrupted, check_outputs, file_of, interrupt_guard
+from lst_fusion.core.data import io as core_io
+from lst_fusion.core.data.checks import check_lst, harmonise_units, scales_that_fit
+from lst_fusion.core.data.io import Raster, atomic_path
+from lst_fusion.core.platform.errors import LstFusionError
+from lst_fusion.core.platform.safety import Interrupted, check_outputs, file_of, interrupt_guard
 
 
 def test_output_equal_to_an_input_is_refused_through_symlinks_and_relative_paths(tmp_path, monkeypatch):
@@ -85,7 +85,7 @@ def test_implausible_lst_names_the_scale_it_looks_like(tmp_path):
 
 
 def test_mixed_units_are_converted_and_logged():
-    from lst_fusion.core.io import Grid
+    from lst_fusion.core.data.io import Grid
 
     g = Grid(None, None, 2, 2)
     k = Raster(np.full((2, 2), 300.0, np.float32), g)
@@ -98,8 +98,8 @@ def test_mixed_units_are_converted_and_logged():
 
 
 def test_window_bounded_by_memory_before_any_allocation(monkeypatch):
-    from lst_fusion.core import tiling
-    from lst_fusion.core.estarfm import estarfm
+    from lst_fusion.core.fusion import tiling
+    from lst_fusion.core.fusion.estarfm import estarfm
 
     monkeypatch.setattr(tiling, "available_memory", lambda: 1 << 30)  # 1 GiB free
     a = np.full((600, 600), 300.0)

@@ -127,7 +127,7 @@ def test_the_model_chain_runs_in_qgis_process_against_the_local_stac(ranchi_serv
     series = {r["date"]: r for r in csv.DictReader(open(out / "series" / "series.csv", encoding="utf-8"))}
     target = series["2024-05-01"]
     assert (target["ref1"], target["ref2"]) == ("2023-06-16", "2025-04-18"), target
-    from lst_fusion.core.io import read_raster
+    from lst_fusion.core.data.io import read_raster
 
     fused = read_raster(out / "series" / "LST_ESTARFM_20240501.tif").data
     assert np.isfinite(fused).mean() > 0.9 and -10 < np.nanmean(fused) < 70  # °C

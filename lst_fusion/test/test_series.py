@@ -7,10 +7,10 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core.errors import Cancelled, LstFusionError
-from lst_fusion.core.estarfm import estarfm
-from lst_fusion.core.io import read_raster
-from lst_fusion.core.metrics import rmse
+from lst_fusion.core.data.io import read_raster
+from lst_fusion.core.evaluation.metrics import rmse
+from lst_fusion.core.fusion.estarfm import estarfm
+from lst_fusion.core.platform.errors import Cancelled, LstFusionError
 from lst_fusion.deep import series
 from lst_fusion.deep.series import choose_refs, fuse_series, read_series_csv
 
@@ -250,7 +250,7 @@ def test_kranj_daily_series_077_beats_resampled_modis(tmp_path):
 def test_residual_correction_in_the_series(season, tmp_path, mode):
     """Each corrected date is the uncorrected one corrected against that day's MODIS, and a re-run keeps it;
     an interrupted correction pass leaves no resume key, so the date is computed again."""
-    from lst_fusion.core import residual
+    from lst_fusion.core.fusion import residual
 
     lan, mod = season
     plain = fuse_series(str(tmp_path / "plain"), modis=mod, landsat=lan, scheduler="sequential", **RUN)

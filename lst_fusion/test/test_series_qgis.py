@@ -52,7 +52,7 @@ def test_series_layers_get_day_range_shared_style_and_group(qgis_app, tmp_path):
     from rasterio.transform import from_origin
 
     from lst_fusion.algorithms.series_layers import style_series_layer
-    from lst_fusion.core.io import Grid, write_raster
+    from lst_fusion.core.data.io import Grid, write_raster
 
     grid = Grid("EPSG:32633", from_origin(0, 100, 10, 10), 10, 10)
     project = QgsProject()
@@ -85,7 +85,7 @@ def test_qgis_process_fuse_series_on_kranj_with_a_dask_cluster(tmp_path):
     """A real QGIS process imports dask.distributed from the venv and runs the Kranj series on a LocalCluster
     of 2 worker processes: 26 dated outputs, series.csv and series.vrt, equal to the in-process run."""
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
-    from lst_fusion.core.io import read_raster
+    from lst_fusion.core.data.io import read_raster
 
     p = kranj_params(tmp_path / "qp")
     args = [f"--MODIS={m}" for m in p.pop("MODIS")] + [f"--LANDSAT={x}" for x in p.pop("LANDSAT")]
@@ -103,6 +103,6 @@ def test_qgis_process_fuse_series_on_kranj_with_a_dask_cluster(tmp_path):
 
     assert gdal.Open(str(folder / "series.vrt")).RasterCount == 26
     truth = read_raster(next(x for x in kranj_files()[0] if "2020077" in x), band=4).data * np.float32(1e-4)
-    from lst_fusion.core.metrics import rmse
+    from lst_fusion.core.evaluation.metrics import rmse
 
     assert rmse(read_raster(str(folder / "LST_ESTARFM_20200317.tif")).data, truth) == pytest.approx(0.0230, abs=5e-4)

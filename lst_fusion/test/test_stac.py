@@ -1,4 +1,4 @@
-"""core.stac against a real STAC API on 127.0.0.1 (test/stac_server.py) serving COGs made from ../shared's real files.
+"""core.data.stac against a real STAC API on 127.0.0.1 (test/stac_server.py) serving COGs made from ../shared's real files.
 
 Known answers: the windowed read equals importing the same files locally (import_modis / import_landsat) cut to
 the same window; the bytes served are a small part of each file; injected failures are retried; a re-run
@@ -12,8 +12,8 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core import products, stac
-from lst_fusion.core.errors import LstFusionError
+from lst_fusion.core.data import products, stac
+from lst_fusion.core.platform.errors import LstFusionError
 from lst_fusion.test import stac_data
 from lst_fusion.test.stac_server import StacServer
 
@@ -83,7 +83,7 @@ def test_modis_window_equals_the_local_import_and_reads_a_fraction_of_the_file(s
     row = stac.read_csv(res["downloads_csv"])[0]
     assert (row["item_id"], row["status"], row["sensor"], row["date"]) == (MODIS_ID, "downloaded", "MODIS Terra",
                                                                            "2019-11-01")
-    from lst_fusion.core.io import read_grid
+    from lst_fusion.core.data.io import read_grid
 
     inside = stac.aoi_mask(read_grid(path), MODIS_AOI)  # the clear % counts the pixels inside the AOI polygon
     assert 0.5 < inside.mean() < 1
@@ -164,7 +164,7 @@ def test_a_transient_failure_is_retried_and_the_result_is_the_same(server, tmp_p
     ref = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 1), ["MODIS Terra"],
                                str(tmp_path / "ref"), **FAST)
     name = "/data/" + os.path.basename(server.made["LST_Day_1km"])
-    from lst_fusion.core.stac import _clear_curl_cache
+    from lst_fusion.core.data.stac import _clear_curl_cache
 
     _clear_curl_cache()
     gets_ref = sum(r[1] == name for r in server.requests)
@@ -312,7 +312,7 @@ def test_list_only_reports_clear_percent_and_writes_no_raster(server, tmp_path):
 
 
 def test_cancel_stops_before_the_next_item(server, tmp_path):
-    from lst_fusion.core.errors import Cancelled
+    from lst_fusion.core.platform.errors import Cancelled
 
     with pytest.raises(Cancelled):
         stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 12, 1),
@@ -333,7 +333,7 @@ def test_an_item_on_another_grid_is_reprojected_onto_the_folder_grid(server):
     """A 90 m grid whose pixel centres are the centres of every third 30 m pixel: nearest takes exactly those."""
     from affine import Affine
 
-    from lst_fusion.core.io import Grid
+    from lst_fusion.core.data.io import Grid
 
     sig = stac.Signer(None, **{k: FAST[k] for k in ("timeout", "retries", "backoff")})
     (item,) = stac.search(server.url, (-80, -5, -70, 5), dt.date(2019, 12, 1), dt.date(2019, 12, 1), ["Landsat 8"],

@@ -5,9 +5,9 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from lst_fusion.core import protocol, validation
-from lst_fusion.core.errors import Cancelled
-from lst_fusion.core.pairing import align_pairs
+from lst_fusion.core.data.pairing import align_pairs
+from lst_fusion.core.evaluation import protocol, validation
+from lst_fusion.core.platform.errors import Cancelled
 from lst_fusion.deep import validate
 
 from .conftest import synthetic_scene

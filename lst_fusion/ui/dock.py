@@ -68,14 +68,15 @@ from ..algorithms import names as P
 from ..algorithms.fuse_series import method_options as series_method_options
 from ..algorithms.outputs import style_lst_layer
 from ..algorithms.search_download import DEFAULT_SENSORS
-from ..core import backends, stac
-from ..core.dates import parse_date, to_date
-from ..core.errors import LstFusionError
-from ..core.metrics import METRICS
-from ..core.roles import BY_PARAMETER
+from ..core.data import stac
+from ..core.data.dates import parse_date, to_date
+from ..core.data.roles import BY_PARAMETER
+from ..core.evaluation.metrics import METRICS
+from ..core.platform import backends
+from ..core.platform.errors import LstFusionError
 from ..models import registry
 
-# (parameter, label, tooltip) from the one role table (core/roles.py), in the panel's order
+# (parameter, label, tooltip) from the one role table (core/data/roles.py), in the panel's order
 FUSION_ORDER = (P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1, P.FINE_REF2, P.COARSE_REF2)
 ROLES = [(p, BY_PARAMETER[p].label, BY_PARAMETER[p].help) for p in FUSION_ORDER]
 SETTINGS = "lstfusion/dock/"

@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from .errors import LstFusionError
+from ..platform.errors import LstFusionError
 from .units import KELVIN_OFFSET
 
 LST_RANGE = {"kelvin": (150.0, 400.0), "celsius": (-120.0, 125.0)}

@@ -11,7 +11,7 @@ import datetime as _dt
 import os
 import re
 
-from .errors import LstFusionError
+from ..platform.errors import LstFusionError
 
 # Landsat product ids: the acquisition date comes first, the processing date second.
 #   Collection 1/2:  LC08_L2SP_PPPRRR_YYYYMMDD_YYYYMMDD_CC_TX

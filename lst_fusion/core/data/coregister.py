@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import LstFusionError
+from ..platform.errors import LstFusionError
 
 MIN_GAIN = 0.01  # joint r must rise by at least this much ...
 MIN_RESIDUAL_DROP = 0.10  # ... or its unexplained variance 1 - r^2 fall by at least this fraction

@@ -27,8 +27,8 @@ SSIM windows.  Conventions (all documented choices):
 """
 import numpy as np
 
-from .errors import LstFusionError
-from .units import to_kelvin
+from ..data.units import to_kelvin
+from ..platform.errors import LstFusionError
 
 METRICS = ("RMSE", "MAE", "BIAS", "SSIM", "PSNR", "SAM", "CC", "ERGAS")
 DEFAULT_RATIO = 30.0 / 1000.0

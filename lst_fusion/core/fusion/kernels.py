@@ -33,9 +33,9 @@ import threading
 
 import numpy as np
 
-from .backends import cuda_available, numba_available, require_torch, resolve_device  # noqa: F401 - re-exported
-from .errors import LstFusionError
-from .install_hints import how_to_install
+from ..platform.backends import cuda_available, numba_available, require_torch, resolve_device  # noqa: F401 - re-exported
+from ..platform.errors import LstFusionError
+from ..platform.install_hints import how_to_install
 from .tiling import check_tile_cancel
 
 ENGINES = ("auto", "numpy", "numba", "torch")

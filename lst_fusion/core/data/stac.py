@@ -3,7 +3,7 @@
 QGIS-free: the Processing algorithm ``lstfusion:search_download``, the dock's
 Download section, scripts and tests call :func:`search_download`.
 
-* Search: pystac-client (an optional package, :mod:`core.install_hints`) on any
+* Search: pystac-client (an optional package, :mod:`core.platform.install_hints`) on any
   STAC API; HTTP 429/5xx are retried with exponential backoff, timeouts and
   broken answers too.
 * Signing: where the API needs it (Microsoft's Planetary Computer, or any API
@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..platform.errors import LstFusionError, check_cancel
 from . import products
-from .errors import LstFusionError, check_cancel
 from .io import Grid, atomic_write_text, modis_sphere_crs, write_raster
 
 PLANETARY_COMPUTER = "https://planetarycomputer.microsoft.com/api/stac/v1"
@@ -104,7 +104,7 @@ class RefusedError(Exception):
 # -- search ------------------------------------------------------------------------------------------------------
 
 def require_pystac_client():
-    from .backends import require
+    from ..platform.backends import require
 
     require("pystac_client")
 

@@ -18,9 +18,9 @@ import os
 
 import numpy as np
 
+from ..platform.errors import LstFusionError, check_cancel
 from .checks import robust_range, unit_in_range
 from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
-from .errors import LstFusionError, check_cancel
 from .io import atomic_write_text, read_raster, write_raster
 from .resample import crop_grid, resample_to_grid
 from .units import BAND_UNIT
@@ -108,7 +108,7 @@ def list_rasters(folder_or_list, parameter, names=None):
 
 def describe_values(raster, parameter):
     """Log sentences on what the values are: the detected unit (the ranges of
-    core.checks), and the cost of a declared nodata of 0 in Celsius data."""
+    core.data.checks), and the cost of a declared nodata of 0 in Celsius data."""
     rng = robust_range(raster.data)
     if rng is None:
         return []
@@ -136,7 +136,7 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     """Match same-day pairs and write the dataset folder; returns the index rows.
 
     ``coregister``: estimate MODIS's shift relative to Landsat jointly over the
-    pairs passing ``min_clear`` (core.coregister; ``max_shift`` in MODIS
+    pairs passing ``min_clear`` (core.data.coregister; ``max_shift`` in MODIS
     pixels, default 1.5) and, when its gain is significant, apply it to every
     MODIS raster; the estimate goes to the log, to ``coregistration.csv`` and to
     ``report["coregistration"]`` (a ``coregister.Shift``) when ``report`` is a dict.
@@ -232,9 +232,9 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
 def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, modis_band, landsat_band, scales,
                     output_dir, log, report, cancel):
     """MODIS's shift estimated on the pairs; the grid MODIS is resampled onto (shifted when significant)."""
+    from ..evaluation.report import write_csv
+    from ..fusion.residual import footprint_pixels
     from . import coregister as cr
-    from .report import write_csv
-    from .residual import footprint_pixels
 
     fines, coarses, labels = [], [], []
     block = pad = None

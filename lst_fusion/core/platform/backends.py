@@ -1,7 +1,7 @@
 """Optional back-ends, in one place: PyTorch (deep models, the torch engine), CUDA, numba, pystac-client.
 
 Every question "is it there?" and every "it is needed here" goes through this
-module; the install sentences come from :mod:`core.install_hints`.  It imports
+module; the install sentences come from :mod:`core.platform.install_hints`.  It imports
 nothing of the project beyond those two bottom modules, so every layer may use it.
 """
 from .errors import LstFusionError
@@ -12,7 +12,7 @@ DEVICES = ("auto", "cpu", "cuda")
 
 
 def available(module):
-    """True when the optional package ``module`` (an import name of core.install_hints) can be imported."""
+    """True when the optional package ``module`` (an import name of core.platform.install_hints) can be imported."""
     import importlib
 
     try:

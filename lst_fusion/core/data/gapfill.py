@@ -11,7 +11,7 @@ left.  Valid pixels are never changed.
 """
 import numpy as np
 
-from .errors import LstFusionError, check_cancel
+from ..platform.errors import LstFusionError, check_cancel
 
 METHODS = ("temporal+spatial", "temporal", "spatial")
 

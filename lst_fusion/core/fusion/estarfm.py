@@ -49,8 +49,8 @@ multiplies a 10-15 degree seasonal change:
 
 Nodata: pixels invalid in any input are never similar pixels and never enter
 the window means; the output is NaN where the centre is invalid in any input.
-Vectorised on whole tiles with a halo of w (core.tiling.run_tiled, progress
-and cancel per tile); the window sums run in core.kernels (numba when it is
+Vectorised on whole tiles with a halo of w (core.fusion.tiling.run_tiled, progress
+and cancel per tile); the window sums run in core.fusion.kernels (numba when it is
 installed, a NumPy loop over window offsets otherwise, or PyTorch on a CUDA
 GPU).  The regression sums are float64 (their cancellation needs it), the
 similarity weights and weighted sums float32 (relative error ~1e-7 of a
@@ -59,11 +59,11 @@ untiled runs are bit-identical.
 """
 import numpy as np
 
-from .errors import LstFusionError
+from ..data.products import LST_MAX_K, LST_MIN_K
+from ..data.units import KELVIN_OFFSET, is_celsius
+from ..platform.errors import LstFusionError
 from .kernels import default_tile, estarfm_sums, resolve_engine
-from .products import LST_MAX_K, LST_MIN_K
 from .tiling import check_window, run_tiled, window_sum
-from .units import KELVIN_OFFSET, is_celsius
 
 DEFAULT_HALF_WINDOW = 25  # Zhu's code: w = 25 -> 51 x 51 window for 30 m / 500 m
 DEFAULT_CLASSES = 4
@@ -208,7 +208,7 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
     outside 150-400 K) or 'reflectance' (0-1, revision outside 0-1).
 
     ``engine``: 'auto' (torch on a CUDA GPU, else numba when installed, else
-    NumPy), 'numpy', 'numba' or 'torch' (see core.kernels); ``tile``: tile edge
+    NumPy), 'numpy', 'numba' or 'torch' (see core.fusion.kernels); ``tile``: tile edge
     in pixels (default per engine); the result is the same within float rounding.
     """
     named = {"FINE_REF1": fine1, "COARSE_REF1": coarse1, "FINE_REF2": fine2,

@@ -24,12 +24,12 @@ Gao's special cases: where the centre's coarse value has not changed
 centre is pure (``S = 0``) the coarse target value is returned.
 
 Nodata as in ESTARFM: invalid pixels are never candidates, the output is NaN
-where the centre is invalid in any input.  The window sums run in core.kernels
+where the centre is invalid in any input.  The window sums run in core.fusion.kernels
 (numba when installed, else NumPy); tiled and untiled are bit-identical.
 """
 import numpy as np
 
-from .errors import LstFusionError
+from ..platform.errors import LstFusionError
 from .estarfm import _check_inputs
 from .kernels import default_tile, resolve_engine, starfm_sums
 from .tiling import run_tiled
@@ -85,7 +85,7 @@ def starfm(fine1, coarse1, coarse0, fine2=None, coarse2=None, window=DEFAULT_WIN
     """Predict the fine image at the target date from one or two pairs.
 
     ``engine``: 'auto' (torch on a CUDA GPU, else numba when installed, else
-    NumPy), 'numpy', 'numba' or 'torch' (see core.kernels); ``tile``: tile edge
+    NumPy), 'numpy', 'numba' or 'torch' (see core.fusion.kernels); ``tile``: tile edge
     in pixels (default per engine).
     """
     named = {"FINE_REF1": fine1, "COARSE_REF1": coarse1}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import LstFusionError
+from ..platform.errors import LstFusionError
 
 try:
     import rasterio
@@ -33,7 +33,7 @@ def publish(tmp, path):
     os.replace(tmp, path)
 
 
-# temporary files being written right now: removed on errors, on SIGINT/SIGTERM (core.safety.interrupt_guard)
+# temporary files being written right now: removed on errors, on SIGINT/SIGTERM (core.platform.safety.interrupt_guard)
 # and at interpreter exit, so an interrupted run leaves no hidden .tmp_* file behind
 _LIVE_TEMPS = set()
 _LIVE_LOCK = threading.Lock()
@@ -209,7 +209,7 @@ def raise_write_failure(failures, tmp, parameter, final, problem=None):
 
 def _need_rasterio():
     if rasterio is None:
-        from .install_hints import missing
+        from ..platform.install_hints import missing
 
         raise LstFusionError("", missing("rasterio"))
 
@@ -338,11 +338,11 @@ def read_raster(path, parameter="INPUT", band=1, raw=False):
             tags = {k.replace("NC_GLOBAL#GDAL_", ""): v for k, v in ds.tags().items()}  # netCDF prefixes them
             tags.update(ds.tags(band))
     except rasterio.errors.RasterioIOError as exc:
-        from .safety import file_of
+        from ..platform.safety import file_of
 
         name = os.path.basename(file_of(spath) or spath)
         if spath.lower().endswith(".hdf") or spath.startswith("HDF4"):
-            from .install_hints import HDF4_HINT
+            from ..platform.install_hints import HDF4_HINT
 
             msg = f"{name} is not a readable HDF4 file (damaged or incomplete download; {HDF4_HINT})"
         elif os.path.isfile(spath):

@@ -10,7 +10,7 @@ name, ``INPUT_<ROLE>`` (file name) and ``SOFTWARE``.
 import hashlib
 import os
 
-from ..version import __version__
+from ...version import __version__
 from .dates import parse_date
 from .units import BAND_UNIT, unit_of
 
@@ -38,7 +38,7 @@ def sha256_of(path, chunk=1 << 20):
 
 
 def fused_metadata(method, data, target, parameters, inputs=None, algorithm="", target_name=""):
-    """keyword arguments for :func:`core.io.write_raster`: ``tags``, ``description`` and ``unit``.
+    """keyword arguments for :func:`core.data.io.write_raster`: ``tags``, ``description`` and ``unit``.
 
     ``target`` is the coarse raster of the target date (its date and unit are the
     output's); ``parameters`` {Processing name: value}; ``inputs`` {role: Raster}.

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import LstFusionError
+from ..platform.errors import LstFusionError
 
 BASELINE_MODIS = "MODIS resampled"
 BASELINE_CHANGE = "Landsat ref + MODIS change"

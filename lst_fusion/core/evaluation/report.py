@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from .io import atomic_write_text
+from ..data.io import atomic_write_text
 from .metrics import METRICS
 
 COLUMNS = ["method", "date", "region", "N"] + list(METRICS) + ["NOTES"]
@@ -68,7 +68,7 @@ def write_table(path, rows, columns=None, parameter="OUTPUT_TABLE"):
         return write_csv(path, rows, columns, parameter)
     from osgeo import ogr
 
-    from .io import atomic_path
+    from ..data.io import atomic_path
 
     columns = _columns(rows, columns)
     with atomic_path(path, ".gpkg", parameter) as tmp:
@@ -114,7 +114,7 @@ UNIT_LABEL = {"celsius": "°C", "kelvin": "K"}
 
 
 def unit_label(ref):
-    from .units import unit_of
+    from ..data.units import unit_of
 
     return UNIT_LABEL[unit_of(ref)]
 

@@ -1,4 +1,4 @@
-"""Candidates of the ``auto`` choice (core.protocol.choose): the classical methods and their variants.
+"""Candidates of the ``auto`` choice (core.evaluation.protocol.choose): the classical methods and their variants.
 
 ``classical_candidates(case, pairs, block)`` predicts ``case.date`` from the pairs it is given, with
 ESTARFM (nearest pair before and after) and STARFM (nearest pair), each as is, with the scene-mean
@@ -7,9 +7,10 @@ the Landsat of ``case.before``, ``case.after`` and ``case.nearest`` only, never 
 """
 import numpy as np
 
-from . import protocol, residual
-from .estarfm import estarfm
-from .starfm import starfm
+from ..fusion import residual
+from ..fusion.estarfm import estarfm
+from ..fusion.starfm import starfm
+from . import protocol
 
 CLASSICAL = ("STARFM", "ESTARFM")
 

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .errors import check_cancel
+from ..platform.errors import check_cancel
 
 _tile_state = threading.local()
 
@@ -13,7 +13,7 @@ _tile_state = threading.local()
 def check_tile_cancel():
     """Raise Cancelled inside a tile when the run was cancelled or another tile failed.
 
-    The window-sum loops (core.kernels) call this between rows or row strips, so
+    The window-sum loops (core.fusion.kernels) call this between rows or row strips, so
     cancel is honoured within a fraction of a second even when one tile is long.
     """
     check_cancel(getattr(_tile_state, "cancel", None))
@@ -39,7 +39,7 @@ BLOCK_ARRAYS = 30  # float64 arrays of a halo'd block alive at once in a classic
 
 def check_window(window, shape, tile=128, workers=2, parameter="WINDOW"):
     """Refuse, before any allocation, a window larger than the image can use or than memory can hold."""
-    from .errors import LstFusionError
+    from ..platform.errors import LstFusionError
 
     h, w = shape
     limit = 2 * max(h, w) - 1

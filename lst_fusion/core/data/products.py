@@ -16,8 +16,8 @@ import os
 
 import numpy as np
 
+from ..platform.errors import LstFusionError
 from .dates import require_date
-from .errors import LstFusionError
 from .io import check_same_grid, read_raster, write_raster
 from .units import KELVIN_OFFSET, UNITS
 
@@ -150,7 +150,7 @@ def _check_hdf_opens(path, parameter):
     with rasterio.Env() as env:
         drivers = env.drivers()
     if "HDF4" not in drivers and "HDF4Image" not in drivers:
-        from .install_hints import HDF4_HINT
+        from ..platform.install_hints import HDF4_HINT
 
         raise LstFusionError(parameter, f"{name} needs GDAL's HDF4 driver, which this GDAL lacks ({HDF4_HINT}), "
                              "or use a GeoTIFF export of the product")

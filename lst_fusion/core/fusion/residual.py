@@ -21,7 +21,7 @@ footprint (``block`` = coarse / fine pixel size, e.g. 1000 m / 30 m -> 33).
 """
 import numpy as np
 
-from .errors import LstFusionError
+from ..platform.errors import LstFusionError
 
 MAX_SPREAD_ITERATIONS = 4
 

@@ -1,7 +1,7 @@
 """Reprojection/resampling of a (coarse) raster onto a reference grid."""
 import numpy as np
 
-from .errors import LstFusionError
+from ..platform.errors import LstFusionError
 from .io import Grid
 
 METHODS = ("bicubic", "bilinear", "nearest", "average")

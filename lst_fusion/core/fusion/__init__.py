@@ -1,0 +1,1 @@
+"""The classical fusion methods, their window kernels, tiling and the MODIS-consistency residual step."""
