@@ -238,11 +238,13 @@ RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footp
 def choose_for_series(pairs, block, quantity="lst", log=print):
     """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
     methods and variants over every pair with one before and after it; a tie to the cheaper).
-    Returns (method id, residual-correction mode, tag text); the documented default with fewer than 3 pairs."""
-    if len(pairs) < 3:
+    Returns (method id, residual-correction mode, tag text); the documented default where the pairs give fewer
+    than ``protocol.MIN_INNER_FOLDS`` test dates (as in :func:`protocol.choose`)."""
+    need = protocol.MIN_INNER_FOLDS + 2
+    if len(pairs) < need:
         m, v = protocol.DEFAULT_CHOICE
         tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
-               "leave-one-date-out; the documented default)")
+               f"leave-one-date-out ({need} needed); the documented default)")
         log(tag)
         return m.lower(), RESIDUAL_OF_VARIANT[v], tag
     cases = protocol.plan(pairs)

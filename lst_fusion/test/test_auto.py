@@ -57,12 +57,16 @@ def test_mean_of_k_best_is_a_candidate_and_its_own_row():
     assert np.allclose(protocol.mean_of_best(c, outer), 4.0)
 
 
-def test_too_few_inner_folds_fall_back_to_the_documented_default():
-    pairs = {d: v for d, v in series().items() if d in D[:3]}
+@pytest.mark.parametrize("n", [3, 4])
+def test_too_few_inner_folds_fall_back_to_the_documented_default(n):
+    """2 remaining pairs give no inner fold and 3 give one: one date is too few to choose on; 4 give two."""
+    pairs = {d: v for d, v in series().items() if d in D[:n]}
     logs = []
     c = protocol.choose(pairs, D[1], fixed({("ESTARFM", "as is"): 0.1}), log=logs.append)
     assert c.key == protocol.DEFAULT_CHOICE == ("STARFM", "+SM") and c.message and logs == [c.message]
-    assert "only 2 pair(s) remain without the test date 2020-01-17" in c.message
+    assert f"only {n - 1} pair(s) remain without the test date 2020-01-17" in c.message and "4 needed" in c.message
+    five = protocol.choose({d: v for d, v in series().items() if d in D[:5]}, D[1], fixed({("ESTARFM", "as is"): 0.1}))
+    assert not five.message and five.key == ("ESTARFM", "as is") and len(five.inner_dates) == 2
 
 
 @pytest.mark.parametrize("value", [np.nan, 1e6])
