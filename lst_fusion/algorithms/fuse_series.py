@@ -11,6 +11,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core.fusion import methods
 from ..core.fusion.residual import MODES as RESIDUAL_MODES
 from ..deep import series as core_series
 from . import names as P
@@ -31,10 +32,9 @@ AUTO_LABEL = "auto (choose by leave-one-date-out on the pairs)"
 
 
 def method_options():
-    from ..models.registry import info
-
-    # appended, never inserted: saved models (city_season.model3) store the index
-    return ["ESTARFM", "STARFM"] + [info(m).name for m in core_series.methods()[2:]] + [AUTO_LABEL]
+    """The METHOD enum: the method table's labels in its (append-only) order, then auto; saved models
+    (city_season.model3) store the index."""
+    return methods.labels() + [AUTO_LABEL]
 
 
 class FuseSeries(LstFusionAlgorithm):

@@ -56,6 +56,7 @@ import numpy as np
 
 from ..core.data.io import atomic_path, atomic_write_text, read_raster, read_window, tile_writer, write_raster
 from ..core.data.pairing import list_rasters, read_index
+from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import Cancelled, LstFusionError, check_cancel
 from ..version import __version__
 
@@ -261,18 +262,9 @@ def run_tile(job):
     r0, r1, c0, c1 = job.window
     blocks = [read_block(s, job.grid, r0, r1, c0, c1, job.halo) for s in job.sources]
     h = job.halo
-    if job.method == "estarfm":
-        from ..core.fusion.estarfm import _estarfm_kernel
-
-        kernel = _estarfm_kernel(h, p["th1"], p["th2"], p["celsius"], p["CHANGE_THRESHOLD"], 5, p["shift"],
-                                 p["ENGINE"], p["QUANTITY"])
-        out = kernel(blocks)
-    elif job.method == "starfm":
-        from ..core.fusion.starfm import DEFAULT_SPATIAL_FACTOR, DEFAULT_UNCERTAINTY, _starfm_kernel
-
-        ths = [p["th1"]] + ([p["th2"]] if len(blocks) == 5 else [])
-        kernel = _starfm_kernel(h, ths, DEFAULT_UNCERTAINTY, DEFAULT_SPATIAL_FACTOR, len(ths), p["ENGINE"])
-        out = kernel(blocks)
+    entry = fusion_methods.get(job.method)
+    if entry.classical:
+        out = entry.tile(blocks, h, p)
     else:
         from ..models import registry
         from .predict import predict_array
