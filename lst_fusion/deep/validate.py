@@ -154,45 +154,45 @@ def dt_of(iso):
 def write_html(path, res, maps, methods, epochs, size, unit):
     import html
 
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Validation</title>{report._STYLE}</head>"
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Validation</title>{report.HTML_STYLE}</head>"
              "<body><h1>Validation on this series (leave-one-date-out)</h1>"]
     rec = res["recommendation"]
-    parts.append(report._header_html({
+    parts.append(report.header_html({
         "test dates": ", ".join(c.date.isoformat() for c in res["cases"]), "methods": ", ".join(methods),
         "deep models": f"size {size}, at most {epochs} epochs, trained per test date without it",
         "recommendation": f"{protocol.label((rec['method'], rec['variant']))} (auto's rule on every test date: "
                           "lowest mean RMSE, a tie to the cheaper)", "unit": unit, "run time": f"{res['seconds']:.0f} s"}))
-    parts += ["<h2>Mean over test dates</h2>", report._table_html(res["means"], ["method", "variant", "dates", *COLUMNS,
+    parts += ["<h2>Mean over test dates</h2>", report.table_html(res["means"], ["method", "variant", "dates", *COLUMNS,
                                                                               "beats MODIS resampled",
                                                                               "vs MODIS resampled"])]
-    parts += ["<h2>What auto chose per test date (from the other pairs only)</h2>", report._table_html(
+    parts += ["<h2>What auto chose per test date (from the other pairs only)</h2>", report.table_html(
         [{"date": c.date.isoformat(), "chose": c.describe(),
           "inner RMSE": "; ".join(f"{r['candidate']} {r['RMSE']:.2f}" for r in c.table) or c.message}
          for c in res["choices"]], ["date", "chose", "inner RMSE"])]
     whole = [r for r in res["rows"] if r["region"] == "whole image"]
     for case in res["cases"]:
         d = case.date.isoformat()
-        parts += [f"<h2>{d}</h2>", report._table_html(sorted((r for r in whole if r["date"] == d),
+        parts += [f"<h2>{d}</h2>", report.table_html(sorted((r for r in whole if r["date"] == d),
                                                              key=lambda r: r["RMSE"]),
                                                       ["method", "variant", *COLUMNS, "verdict", "chose"])]
     parts += [f"<h2>Errors per land-cover class</h2><p>Classes: {html.escape(res['class_source'])}.</p>",
-              report._table_html(res["classes"], ["method", "date", "class", "N", "RMSE", "BIAS"]),
-              report._img("class chart", report._png(class_figure(res["classes"])))]
+              report.table_html(res["classes"], ["method", "date", "class", "N", "RMSE", "BIAS"]),
+              report.img_html("class chart", report.png_base64(class_figure(res["classes"])))]
     rmse_cols = sorted({k for r in res["variability"] for k in r if k.startswith("RMSE ")})
     strong = [r["date"] for r in res["variability"] if r["strong"]]
     parts += ["<h2>Temporal variability per test date</h2>",
               f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g}): "
               f"{', '.join(strong) or 'none'}.</p>",
-              report._table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
+              report.table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
                                                       "Landsat std", "strong", *rmse_cols]),
-              report._img("variability scatter", report._png(variability_figure(res["variability"], rmse_cols)))]
+              report.img_html("variability scatter", report.png_base64(variability_figure(res["variability"], rmse_cols)))]
     parts.append("<h2>Error maps</h2>")
     for d, (truth, preds) in maps.items():
         for name, p in preds.items():
             parts += [f"<h3>{d}: {html.escape(name)}</h3>",
-                      report._img(f"maps {name}", report._png(report.maps_figure(np.asarray(p, float), truth, unit,
+                      report.img_html(f"maps {name}", report.png_base64(report.maps_figure(np.asarray(p, float), truth, unit,
                                                                                   title_pred=name)))]
-    parts.append(report._FOOTER + "</body></html>")
+    parts.append(report.HTML_FOOTER + "</body></html>")
     from ..core.data.io import atomic_write_text
 
     atomic_write_text(path, "\n".join(parts))

@@ -12,7 +12,9 @@ Each entry of :data:`METHODS` is a :class:`Method`:
 * ``halo``: px of context around a tile: :data:`WINDOW_HALO` (half the WINDOW parameter), or
   :data:`MODEL_HALO_RULE` (twice the model's receptive radius from ``models/registry.py``, or
   :data:`MODEL_HALO` px for models with global context);
-* ``params``: its parameters as :class:`Param` (Processing name, default, bounds);
+* ``params``: its parameters as :class:`Param` (Processing name, default, bounds; a series takes each
+  value from the SeriesOptions field of the lower-cased name, else from ``method_params``; WINDOW 0 or
+  None is the default);
 * classical methods: ``pair_stats`` (``pair_stats(stats, params) -> dict``: what every tile of one
   reference pair shares, from whole-image :class:`~.tiling.ImageStats`) and ``tile``
   (``tile(blocks, halo, params) -> array``: one tile, the blocks in :attr:`Method.roles` order), both public
@@ -96,11 +98,11 @@ def _classes():
 
 
 METHODS = (
-    Method("estarfm", "ESTARFM", "classical", TWO, ("lst", "reflectance"), WINDOW_HALO,
+    Method("estarfm", "ESTARFM", "classical", TWO, estarfm.QUANTITIES, WINDOW_HALO,
            (Param("WINDOW", 2 * estarfm.DEFAULT_HALF_WINDOW + 1, minimum=MIN_WINDOW, odd=True), _classes(),
-            Param("CHANGE_THRESHOLD", estarfm.DEFAULT_CHANGE_THRESHOLD, minimum=0.0)),
+            Param("CHANGE_THRESHOLD", estarfm.DEFAULT_CHANGE_THRESHOLD, minimum=0.0), Param("QUANTITY", "lst")),
            pair_stats=estarfm.pair_statistics, tile=estarfm.fuse_tile),
-    Method("starfm", "STARFM", "classical", ANY, ("lst", "reflectance"), WINDOW_HALO,
+    Method("starfm", "STARFM", "classical", ANY, estarfm.QUANTITIES, WINDOW_HALO,
            (Param("WINDOW", starfm.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True), _classes()),
            pair_stats=starfm.pair_statistics, tile=starfm.fuse_tile),
     deep("edcstfn", "EDCSTFN", ONE),
