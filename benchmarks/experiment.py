@@ -44,9 +44,8 @@ sys.path.insert(0, ROOT)
 from lst_fusion.core.data.io import atomic_write_text, read_raster  # noqa: E402
 from lst_fusion.core.data.pairing import align_pairs, read_index  # noqa: E402
 from lst_fusion.core.evaluation import metrics, protocol, report, validation  # noqa: E402
-from lst_fusion.core.fusion import residual  # noqa: E402
+from lst_fusion.core.fusion import methods, residual  # noqa: E402
 from lst_fusion.core.fusion.estarfm import estarfm  # noqa: E402
-from lst_fusion.core.fusion.starfm import starfm  # noqa: E402
 from lst_fusion.core.platform.errors import LstFusionError  # noqa: E402
 from lst_fusion.deep import training  # noqa: E402
 from lst_fusion.deep.predict import predict_array  # noqa: E402
@@ -105,8 +104,14 @@ def predictions_for_case(case, pairs, models, quantity, device, robust=False):
     fn, cn = pairs[case.nearest]
     c0 = pairs[case.date][1]
     out = dict(protocol.baselines(fn, cn, c0))
-    out["STARFM"] = lambda C1, C2, C0: starfm(fn, C1 if case.nearest == case.before else C2, C0)
-    out["ESTARFM"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity)
+    for label in validation.CLASSICAL:  # the method table's classical methods (core.fusion.methods)
+        def classical(C1, C2, C0, mid=methods.id_of(label)):
+            near = C1 if case.nearest == case.before else C2
+            coarse = {"coarse_ref1": C1, "coarse_ref2": C2} if "coarse_ref2" in validation.case_images(
+                case, pairs, mid) else {"coarse_ref1": near}
+            images = validation.case_images(case, pairs, mid, dict(coarse, coarse_target=C0))
+            return methods.fuse_image(mid, images, quantity=quantity)
+        out[label] = classical
     if robust and quantity == "lst":  # the mode is for LST (its 3 K disagreement threshold)
         out["ESTARFM lst-robust"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity, mode="lst-robust")
     for mid, (ckpt, model) in models.items():

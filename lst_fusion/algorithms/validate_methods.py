@@ -12,7 +12,7 @@ from qgis.core import (
 )
 
 from ..core.evaluation import protocol, report, validation
-from ..core.fusion import residual
+from ..core.fusion import methods, residual
 from ..core.platform.errors import LstFusionError
 from . import names as P
 from .base import LstFusionAlgorithm, add_int, add_raster, set_advanced
@@ -21,10 +21,9 @@ EE_NDVI_BAND = 2  # Earth Engine exports: LST, NDVI, NDWI, NDBI
 
 
 def method_options():
-    """(label, id) of every method: the classical ones, then each deep model."""
-    from ..models import registry
-
-    return [(m, m) for m in validation.CLASSICAL] + [(registry.info(m).name, m) for m in registry.model_ids()]
+    """(label, value) of every method of the method table: the classical ones cheaper first (by label, as the
+    validation tables name them), then each deep model (by id)."""
+    return [(m, m) for m in validation.CLASSICAL] + [(methods.get(m).label, m) for m in methods.DEEP]
 
 
 class ValidateMethods(LstFusionAlgorithm):

@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from ..core.evaluation import metrics, protocol, report, validation
+from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import LstFusionError, check_cancel
 from ..models import registry
 from . import training
@@ -66,11 +67,11 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
     t_start = time.time()
     cases = protocol.plan(pairs)
     classical = [m for m in validation.CLASSICAL if m in methods]
-    deep = [m for m in methods if m in registry.model_ids()]
+    deep = [m for m in methods if m in fusion_methods.DEEP]
     unknown = [m for m in methods if m not in classical and m not in deep]
     if unknown or not (classical or deep):
         raise LstFusionError("METHODS", f"unknown method(s) {', '.join(unknown) or '(none chosen)'}; choose among "
-                             f"{', '.join(validation.CLASSICAL + tuple(registry.model_ids()))}")
+                             f"{', '.join(validation.CLASSICAL + fusion_methods.DEEP)}")
     shape = next(iter(pairs.values()))[0].shape
     masks = [("whole image", np.ones(shape, dtype=bool))]
     rows, fold_preds, truths, choices, class_rows, maps = [], [], [], [], [], {}
@@ -244,7 +245,7 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
         tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
                "leave-one-date-out; the documented default)")
         log(tag)
-        return m.lower(), RESIDUAL_OF_VARIANT[v], tag
+        return fusion_methods.id_of(m), RESIDUAL_OF_VARIANT[v], tag
     cases = protocol.plan(pairs)
     preds = [validation.classical_candidates(c, pairs, block, quantity) for c in cases]
     key, members, table = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
@@ -254,4 +255,4 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
         log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
     tag = f"METHOD=auto: {protocol.label(key)} (RMSE over {len(cases)} date(s): {inner})"
     log(tag)
-    return key[0].lower(), RESIDUAL_OF_VARIANT[key[1]], tag
+    return fusion_methods.id_of(key[0]), RESIDUAL_OF_VARIANT[key[1]], tag

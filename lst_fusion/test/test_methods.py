@@ -92,3 +92,16 @@ def test_halo_rule_per_kind():
     assert M.halo("estarfm") == 25 and M.halo("starfm") == 15  # half the default windows 51 and 31
     assert M.halo("edcstfn", receptive_radius=8) == 16
     assert M.halo("swinstfm", receptive_radius=None) == M.MODEL_HALO
+
+
+def test_fuse_image_is_the_core_function_bit_for_bit():
+    """The table's generic whole-image path (what validation and the experiment use) equals estarfm()/starfm()."""
+    i = scene(30)
+    two = M.fuse_image("estarfm", i, engine="numpy", WINDOW=9)
+    np.testing.assert_array_equal(two, E.estarfm(*(i[r] for r in M.TWO_PAIR_ROLES), window=9, engine="numpy"))
+    one = {r: i[r] for r in M.ONE_PAIR_ROLES}
+    np.testing.assert_array_equal(M.fuse_image("starfm", one, engine="numpy"),
+                                  S.starfm(i["fine_ref1"], i["coarse_ref1"], i["coarse_target"], engine="numpy"))
+    with pytest.raises(LstFusionError, match="^FINE_REF2: ESTARFM needs two reference pairs"):
+        M.fuse_image("estarfm", one)
+    assert M.id_of("STARFM") == "starfm" and M.id_of("MLFF-GAN") == "mlffgan"

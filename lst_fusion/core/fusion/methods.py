@@ -113,6 +113,7 @@ METHODS = (
     # append new methods here, never above: the METHOD enum's index is saved in models
 )
 BY_ID = {m.id: m for m in METHODS}
+BY_LABEL = {m.label: m for m in METHODS}
 IDS = tuple(BY_ID)
 CLASSICAL = tuple(m.id for m in METHODS if m.classical)
 DEEP = tuple(m.id for m in METHODS if not m.classical)
@@ -160,3 +161,42 @@ def halo(method, window=None, receptive_radius=None):
     if m.halo == WINDOW_HALO:
         return (window or m.default("WINDOW")) // 2
     return 2 * receptive_radius if receptive_radius else MODEL_HALO
+
+
+def id_of(label):
+    """The id of a method named by its label (``"STARFM"`` -> ``"starfm"``), as validation tables name them."""
+    return BY_LABEL[label].id
+
+
+def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progress=None, cancel=None, **params):
+    """A classical method on whole images in memory: ``images`` maps roles (``fine_ref1``, ``coarse_ref1``,
+    ``fine_ref2``, ``coarse_ref2``, ``coarse_target``) to arrays on one grid; without ``fine_ref2`` one pair
+    is used (the method must accept one). ``params``: the entry's parameters by Processing name (defaults
+    otherwise). The table's ``pair_stats`` on the images' statistics and its ``tile`` function run tile by
+    tile (core.fusion.tiling.run_tiled), as a series does."""
+    import numpy as np
+
+    from ..platform.errors import LstFusionError
+    from .kernels import default_tile, resolve_engine
+    from .tiling import ImageStats, run_tiled
+
+    m = get(method)
+    if not m.classical:
+        raise LstFusionError("METHOD", f"{m.label} is a deep model: predict it with its checkpoint")
+    two = "fine_ref2" in images
+    if m.pair_mode == TWO and not two:
+        raise LstFusionError("FINE_REF2", f"{m.label} needs two reference pairs")
+    roles = TWO_PAIR_ROLES if two else ONE_PAIR_ROLES
+    values = {p.name: params.get(p.name, p.default) for p in m.params}
+    if "QUANTITY" in values:
+        values["QUANTITY"] = quantity
+    for name, value in values.items():
+        check_param(method, name, value)
+    arrays = [np.asarray(images[r], dtype=np.float64) for r in roles]
+    by_role = dict(zip(roles, arrays))
+    stats = m.pair_stats(lambda role: ImageStats.of(by_role[role]) if role in by_role else None, values)
+    engine = resolve_engine(engine)
+    run = dict(values, ENGINE=engine, **stats)
+    h = halo(method, values.get("WINDOW"))
+    return run_tiled(lambda blocks: m.tile(blocks, h, run), arrays, h, tile=tile or default_tile(engine),
+                     progress=progress, cancel=cancel)

@@ -48,6 +48,12 @@ class ImageStats:
     std: float  # population (ddof 0)
     std_sample: float  # sample (ddof 1)
 
+    @classmethod
+    def of(cls, array):
+        """The statistics of an array in memory (NaN = nodata), as the whole-image functions compute them."""
+        a = np.asarray(array, dtype=np.float64)
+        return cls(int(np.isfinite(a).sum()), float(np.nanmean(a)), float(np.nanstd(a)), float(np.nanstd(a, ddof=1)))
+
 
 def check_odd_window(window, parameter="WINDOW"):
     """The one window rule of ESTARFM and STARFM, in core and in a series: odd and at least MIN_WINDOW."""
