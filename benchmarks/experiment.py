@@ -45,7 +45,7 @@ from lst_fusion.core.data.io import atomic_write_text, read_raster  # noqa: E402
 from lst_fusion.core.data.pairing import align_pairs, read_index  # noqa: E402
 from lst_fusion.core.evaluation import metrics, protocol, report, validation  # noqa: E402
 from lst_fusion.core.fusion import methods, residual  # noqa: E402
-from lst_fusion.core.fusion.estarfm import estarfm  # noqa: E402
+from lst_fusion.core.fusion.estarfm import QUANTITIES, estarfm  # noqa: E402
 from lst_fusion.core.platform.errors import LstFusionError  # noqa: E402
 from lst_fusion.deep import training  # noqa: E402
 from lst_fusion.deep.predict import predict_array  # noqa: E402
@@ -288,7 +288,7 @@ def parse(argv=None):
     ap.add_argument("--landsat")
     ap.add_argument("--modis-band", type=int)
     ap.add_argument("--landsat-band", type=int)
-    ap.add_argument("--quantity", choices=["lst", "reflectance"])
+    ap.add_argument("--quantity", choices=list(QUANTITIES))
     ap.add_argument("--coarse-pixel", type=float, help="MODIS pixel size in m (footprint of the correction)")
     ap.add_argument("--block", type=int, help="MODIS footprint in fine pixels (overrides --coarse-pixel)")
     ap.add_argument("--test-dates", nargs="*")

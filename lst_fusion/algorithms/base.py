@@ -28,6 +28,8 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.data import roles
+from ..core.data.units import UNITS  # noqa: F401 - the one definition; the UNIT enums' options
+from ..core.platform.backends import DEVICES  # noqa: F401 - the one definition; the DEVICE enums' options
 from ..core.platform.errors import Cancelled, LstFusionError
 from ..core.platform.safety import check_outputs, interrupt_guard
 from . import names as P
@@ -42,10 +44,8 @@ GROUPS = {
     "deep": "Fusion (deep learning)",
     "evaluation": "Evaluation",
 }
-UNITS = ["celsius", "kelvin"]
 FUSION_ROLES = list(roles.PARAMETERS)  # the one role table: core/data/roles.py
 ROLE_DESCRIPTIONS = {r.parameter: r.description for r in roles.ROLES}
-DEVICES = ["auto", "cpu", "cuda"]
 
 
 class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
@@ -214,7 +214,7 @@ def add_double(alg, name, description, default, minimum=None, optional=False):
 
 
 def add_enum(alg, name, description, options, default=0, advanced=False):
-    p = QgsProcessingParameterEnum(name, description, options, defaultValue=default)
+    p = QgsProcessingParameterEnum(name, description, list(options), defaultValue=default)
     if advanced:
         p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     alg.addParameter(p)

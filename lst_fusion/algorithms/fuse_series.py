@@ -27,7 +27,7 @@ from .base import (
 )
 from .subregions import read_subregions
 
-QUANTITIES = list(methods.get("estarfm").quantities)  # the QUANTITY enum: what ESTARFM fuses
+QUANTITIES = methods.get("estarfm").quantities  # the QUANTITY enum's options: core.fusion.estarfm.QUANTITIES
 AUTO_LABEL = "auto (choose by leave-one-date-out on the pairs)"
 
 

@@ -250,9 +250,9 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
 def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, modis_band, landsat_band, scales,
                     output_dir, log, report, cancel):
     """MODIS's shift estimated on the pairs; the grid MODIS is resampled onto (shifted when significant)."""
-    from ..evaluation.report import write_csv
-    from ..fusion.residual import footprint_pixels
     from . import coregister as cr
+    from .io import write_csv_rows
+    from .resample import footprint_pixels
 
     fines, coarses, labels = [], [], []
     block = pad = None
@@ -278,7 +278,7 @@ def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, 
     for s in est.describe():
         if log:
             log(s)
-    write_csv(os.path.join(output_dir, "coregistration.csv"), est.rows(), list(est.rows()[0]))
+    write_csv_rows(os.path.join(output_dir, "coregistration.csv"), est.rows(), list(est.rows()[0]))
     if isinstance(report, dict):
         report["coregistration"] = est
     return cr.shifted_grid(grid, *est.applied_shift())

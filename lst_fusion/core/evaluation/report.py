@@ -5,7 +5,6 @@ so nothing touches QGIS's own GUI backend) and embedded as base64 PNG, so the
 report is one self-contained file that opens in QGIS and in any browser.
 """
 import base64
-import csv
 import html
 import io as _io
 import math
@@ -13,7 +12,7 @@ import os
 
 import numpy as np
 
-from ..data.io import atomic_write_text
+from ..data.io import atomic_write_text, format_cell, write_csv_rows
 from .metrics import METRICS
 
 COLUMNS = ["method", "date", "region", "N"] + list(METRICS) + ["NOTES"]
@@ -29,19 +28,6 @@ def temperature_stretch(*arrays, percent=STRETCH_PERCENT):
     return float(lo), float(hi) if hi > lo else float(lo) + 1.0
 
 
-def _fmt(v, undefined=""):
-    """A table cell: 4 decimals; +inf as 'inf' and -inf as '-inf' (never one for the other); NaN as
-    ``undefined`` (empty in CSV, 'undefined' where a person reads it; the NOTES column says why)."""
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        if math.isnan(v):
-            return undefined
-        return f"{v:.4f}"
-    return str(v)
-
-
 def _columns(rows, columns):
     """The given columns (or the default ones present), plus NOTES whenever a row has a note."""
     columns = list(columns or [c for c in COLUMNS if any(c in r for r in rows)])
@@ -53,13 +39,7 @@ def _columns(rows, columns):
 
 
 def write_csv(path, rows, columns=None, parameter="OUTPUT_TABLE"):
-    columns = _columns(rows, columns)
-    buf = _io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: _fmt(r.get(k, "")) for k in columns})
-    return atomic_write_text(path, buf.getvalue(), parameter)
+    return write_csv_rows(path, rows, _columns(rows, columns), parameter)
 
 
 def write_table(path, rows, columns=None, parameter="OUTPUT_TABLE"):
@@ -97,7 +77,7 @@ def markdown_table(rows, columns=None):
     columns = _columns(rows, columns)
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in rows:
-        lines.append("| " + " | ".join(_fmt(r.get(c, ""), "undefined") for c in columns) + " |")
+        lines.append("| " + " | ".join(format_cell(r.get(c, ""), "undefined") for c in columns) + " |")
     return "\n".join(lines)
 
 
@@ -226,7 +206,7 @@ def report_header(method="", date="", inputs=None, unit="", regions=None):
 
 def table_html(rows, columns):
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(c, ''), 'undefined'))}</td>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(format_cell(r.get(c, ''), 'undefined'))}</td>" for c in columns)
                    + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
