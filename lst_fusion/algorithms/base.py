@@ -48,6 +48,11 @@ FUSION_ROLES = list(roles.PARAMETERS)  # the one role table: core/data/roles.py
 ROLE_DESCRIPTIONS = {r.parameter: r.description for r in roles.ROLES}
 
 
+# the one sentence for "neither a dataset folder nor both raster lists" (fuse_series, validate_methods, train_*)
+INPUTS_MISSING = (f"{P.DATASET}: give a dataset folder (lstfusion:align_pairs), or both {P.MODIS} and {P.LANDSAT} "
+                  "rasters")
+
+
 class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
     ALG_ID = ""
     DISPLAY = ""
@@ -71,6 +76,19 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802
         return type(self)()
+
+    def has_dataset_or_lists(self, parameters, context):
+        """True when DATASET is given, or both MODIS and LANDSAT (else say :data:`INPUTS_MISSING`)."""
+        return bool(self.parameterAsFile(parameters, P.DATASET, context)) or (
+            bool(self.parameterAsLayerList(parameters, P.MODIS, context))
+            and bool(self.parameterAsLayerList(parameters, P.LANDSAT, context)))
+
+    def check_dataset_or_lists(self, parameters, context):
+        """checkParameterValues of an algorithm taking DATASET or MODIS + LANDSAT: (ok, message)."""
+        ok, msg = LstFusionAlgorithm.checkParameterValues(self, parameters, context)
+        if ok and not self.has_dataset_or_lists(parameters, context):
+            return False, INPUTS_MISSING
+        return ok, msg
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         """Raster paths that do not exist or cannot be read are named in one sentence here (QGIS alone

@@ -122,10 +122,7 @@ class FuseSeries(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputFile(P.OUTPUT_HTML, "Season report"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
-        ok, msg = super().checkParameterValues(parameters, context)
-        if ok and not parameters.get(P.DATASET) and not (parameters.get(P.MODIS) and parameters.get(P.LANDSAT)):
-            return False, f"{P.MODIS}: give MODIS and LANDSAT rasters, or a DATASET folder"
-        return ok, msg
+        return self.check_dataset_or_lists(parameters, context)
 
     def execute(self, parameters, context, feedback, progress, cancel):
         modis_layers = self.parameterAsLayerList(parameters, P.MODIS, context)

@@ -15,7 +15,7 @@ from ..core.evaluation import protocol, report, validation
 from ..core.fusion import methods, residual
 from ..core.platform.errors import LstFusionError
 from . import names as P
-from .base import LstFusionAlgorithm, add_int, add_raster, set_advanced
+from .base import INPUTS_MISSING, LstFusionAlgorithm, add_int, add_raster, set_advanced
 
 EE_NDVI_BAND = 2  # Earth Engine exports: LST, NDVI, NDWI, NDBI
 
@@ -79,10 +79,7 @@ class ValidateMethods(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(P.N_FOLDS, "Test dates (folds)"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
-        ok, msg = super().checkParameterValues(parameters, context)
-        if ok and not parameters.get(P.DATASET) and not (parameters.get(P.MODIS) and parameters.get(P.LANDSAT)):
-            return False, f"{P.DATASET}: give a dataset folder (lstfusion:align_pairs), or MODIS and LANDSAT rasters"
-        return ok, msg
+        return self.check_dataset_or_lists(parameters, context)
 
     def execute(self, parameters, context, feedback, progress, cancel):
         from ..core.data.io import read_raster
@@ -98,7 +95,7 @@ class ValidateMethods(LstFusionAlgorithm):
         raw_landsat = {}
         if not dataset:
             if not (modis and landsat):
-                raise LstFusionError(P.DATASET, "give a dataset folder (lstfusion:align_pairs), or MODIS and LANDSAT")
+                raise LstFusionError("", INPUTS_MISSING)
             dataset = os.path.splitext(out_csv)[0] + "_dataset"
             align_pairs(modis, landsat, dataset, modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
                         landsat_band=lst_band, log=feedback.pushInfo, cancel=cancel)
