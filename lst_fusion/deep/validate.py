@@ -26,12 +26,17 @@ VARIANTS = protocol.VARIANT_ORDER
 COLUMNS = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
 
 
-def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log):
+def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel=None, log=print):
+    """(checkpoint, model, info): ``mid`` trained on every pair but ``case.date`` (its Landsat in no role,
+    :func:`core.evaluation.protocol.check_unseen`) - the one per-fold training of validate_methods and of
+    benchmarks/experiment.py. A two-pair model with too few pairs for triplets takes the nearest pair in
+    both roles; otherwise a series too short for the model raises its LstFusionError."""
     src = protocol.training_pairs(pairs, case)
     try:
         samples = training.pair_samples(src, mid)
     except LstFusionError:
-        # a two-pair model with too few pairs for triplets: the nearest pair in both roles
+        if "fine_ref2" not in registry.info(mid).inputs or len(src) < 2:
+            raise
         samples = [dict(s, fine_ref2=s["fine_ref1"], coarse_ref2=s["coarse_ref1"], ref_dates=s["ref_dates"] * 2)
                    for s in training.pair_samples(src, "edcstfn")]
     protocol.check_unseen(samples, case.date)
@@ -41,9 +46,14 @@ def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, c
     model, _ = registry.build(mid, **ckpt["hparams"])
     model.load_state_dict(ckpt["state_dict"])
     model.eval()
-    log(f"  trained {registry.info(mid).name} without {case.date}: {len(rows)} epochs, {len(samples)} samples, "
-        f"{time.time() - t:.0f} s")
-    return ckpt, model
+    info = {"model": registry.info(mid).name, "test_date": case.date.isoformat(),
+            "train_dates": " ".join(sorted({d.isoformat() for s in samples for d in protocol.sample_dates(s)})),
+            "samples": len(samples), "patches": ckpt["summary"]["n_train_patches"],
+            "val_patches": ckpt["summary"]["n_val_patches"], "epochs": len(rows), "seconds": round(time.time() - t, 1),
+            "size": ckpt["hparams"]["size"]}
+    log(f"  trained {info['model']} without {case.date}: {info['epochs']} epochs, {info['samples']} samples, "
+        f"{info['patches']} patches, {info['seconds']:.0f} s (dates {info['train_dates']})")
+    return ckpt, model, info
 
 
 def deep_prediction(mid, ckpt, model, case, pairs, device, cancel):
@@ -84,7 +94,7 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
         preds = validation.classical_candidates(case, pairs, block, quantity, methods=classical)
         for mid in deep:
             check_cancel(cancel)
-            ckpt, model = train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log)
+            ckpt, model, _ = train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log)
             plain = deep_prediction(mid, ckpt, model, case, pairs, device, cancel)
             preds.update(validation.with_variants(registry.info(mid).name, plain, c0, block))
             done += 1
