@@ -128,3 +128,13 @@ def test_dataset_or_lists_is_one_check_with_one_sentence(provider, tif, tmp_path
         for drop in (("DATASET", "MODIS", "LANDSAT"), ("DATASET", "MODIS")):
             broken = {k: v for k, v in params.items() if k not in drop}
             assert alg.checkParameterValues(broken, ctx) == (False, INPUTS_MISSING), (alg_id, drop)
+
+
+def test_method_table_entries_name_their_algorithms(provider):
+    """The dock lists methods from core/fusion/methods.py: each of today's entries names a real algorithm."""
+    from lst_fusion.core.fusion import methods
+
+    ids = {a.id() for a in provider.algorithms()}
+    assert [m.algorithm_id for m in methods.METHODS[:3]] == ["lstfusion:estarfm", "lstfusion:starfm",
+                                                             "lstfusion:predict_edcstfn"]
+    assert all(m.algorithm_id in ids for m in methods.METHODS[:7])

@@ -71,6 +71,12 @@ class Method:
         return self.id.upper()
 
     @property
+    def algorithm_id(self):
+        """The Processing id of its one-date algorithm: ``lstfusion:<id>`` (classical; the optional thin
+        algorithm file uses ``ALG_ID = id``) or ``lstfusion:predict_<model>`` (deep)."""
+        return f"lstfusion:{self.id}" if self.classical else f"lstfusion:predict_{self.model}"
+
+    @property
     def classical(self):
         return self.kind == "classical"
 
