@@ -18,7 +18,16 @@ import numpy as np
 
 from ..core.data.io import read_raster
 from ..core.evaluation.metrics import region_masks
-from ..core.evaluation.report import HTML_STYLE, UNIT_LABEL, header_html, img_html, png_base64, table_html, write_csv
+from ..core.evaluation.report import (
+    HTML_STYLE,
+    UNIT_LABEL,
+    header_html,
+    img_html,
+    png_base64,
+    table_html,
+    temperature_stretch,
+    write_csv,
+)
 from ..core.platform.errors import check_cancel
 
 STATS_COLUMNS = ["date", "region", "source", "mean", "p10", "p90", "valid"]
@@ -59,12 +68,7 @@ def season_stats(result, regions=None, cancel=None):
         for name, m in masks:
             for source, arr in (("fused", fused), ("MODIS", modis)):
                 rows.append({"date": r["date"], "region": name, "source": source, **describe(arr[m])})
-    v = np.concatenate(sample) if sample else np.array([])
-    stretch = (0.0, 1.0)
-    if v.size:
-        lo, hi = np.percentile(v, (2, 98))
-        stretch = (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
-    return rows, stretch
+    return rows, temperature_stretch(*sample) if sample else (0.0, 1.0)  # the one 2-98 % rule
 
 
 def season_figure(rows, region, pairs, unit_label=""):

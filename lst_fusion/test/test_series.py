@@ -270,3 +270,20 @@ def test_residual_correction_in_the_series(season, tmp_path, mode):
     assert len(res.outputs) == 17
     with pytest.raises(LstFusionError, match="^RESIDUAL_CORRECTION: must be one of"):
         fuse_series(out, modis=mod, landsat=lan, residual_correction="smooth", **RUN)
+
+
+def test_no_series_function_has_over_12_parameters():
+    """issue 25: fuse_series' options are a dataclass; no function of lst_fusion/series/ takes over 12."""
+    import ast
+
+    from .conftest import REPO
+
+    counts = {}
+    for f in sorted(glob.glob(os.path.join(REPO, "lst_fusion", "series", "*.py"))):
+        for n in ast.walk(ast.parse(open(f, encoding="utf-8").read())):
+            if isinstance(n, ast.FunctionDef):
+                a = n.args
+                counts[n.name] = (len(a.posonlyargs) + len(a.args) + len(a.kwonlyargs) + bool(a.vararg)
+                                  + bool(a.kwarg))
+    assert counts["fuse_series"] == 6 and counts["plan_series"] == 12
+    assert max(counts.values()) <= 12, {k: v for k, v in counts.items() if v > 12}
