@@ -20,10 +20,15 @@ from .base import INPUTS_MISSING, LstFusionAlgorithm, add_int, add_raster, set_a
 EE_NDVI_BAND = 2  # Earth Engine exports: LST, NDVI, NDWI, NDBI
 
 
+FIRST = ("starfm", "estarfm")  # options 0 and 1 since the algorithm exists (cheaper first); the rest follow the
+# method table's order, so a method appended to the table is appended here too and saved indices keep meaning
+
+
 def method_options():
-    """(label, value) of every method of the method table: the classical ones cheaper first (by label, as the
-    validation tables name them), then each deep model (by id)."""
-    return [(m, m) for m in validation.CLASSICAL] + [(methods.get(m).label, m) for m in methods.DEEP]
+    """(label, value) of every method of the method table, in the METHODS enum's append-only order;
+    value: the label for classical methods (as the validation tables name them), the id for deep models."""
+    ids = list(FIRST) + [m for m in methods.IDS if m not in FIRST]
+    return [(methods.get(m).label, methods.get(m).label if methods.get(m).classical else m) for m in ids]
 
 
 class ValidateMethods(LstFusionAlgorithm):
@@ -64,9 +69,10 @@ class ValidateMethods(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters",
                                                                QgsProcessing.TypeRaster, optional=True))
         options = method_options()
-        n_default = len(options) if registry.torch_available() else len(validation.CLASSICAL)
+        torch = registry.torch_available()
+        default = [i for i, (label, _) in enumerate(options) if torch or label in validation.CLASSICAL]
         self.addParameter(QgsProcessingParameterEnum(P.METHODS, "Methods", [o[0] for o in options],
-                                                     allowMultiple=True, defaultValue=list(range(n_default))))
+                                                     allowMultiple=True, defaultValue=default))
         add_int(self, P.EPOCHS, "Deep models: epochs per test date", 5, 1)
         add_raster(self, P.CLASS_RASTER, "Land-cover classes (optional)", optional=True)
         add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters holding LST", 1, 1)
