@@ -53,7 +53,7 @@ def make_inputs(folder, n, dates):
 
 
 def run(folder, out, scheduler, dates, tile):
-    from lst_fusion.deep.series import fuse_series
+    from lst_fusion.series import fuse_series
 
     t = time.perf_counter()
     res = fuse_series(out, modis=os.path.join(folder, "modis"), landsat=os.path.join(folder, "landsat"),
@@ -72,7 +72,7 @@ def child(mode, folder, out, dates, tile):
 
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
             with Client(cluster) as client:
-                client.run(lambda: __import__("lst_fusion.deep.series"))  # workers import the core before timing
+                client.run(lambda: __import__("lst_fusion.series"))  # workers import the core before timing
                 seconds, res = run(folder, out, cluster.scheduler_address, dates, tile)
                 workers = sorted(client.run(maxrss_mb).values())
     else:

@@ -40,7 +40,7 @@ def main():
         name = "/data/" + os.path.basename(made[band])
         size = server.file_size(os.path.basename(made[band]))
         for half in halves:
-            stac._clear_curl_cache()
+            stac.clear_curl_cache()
             before = server.bytes_sent[name]
             out = tempfile.mkdtemp(prefix="lstfusion_dl_")
             t0 = time.perf_counter()

@@ -44,11 +44,10 @@ sys.path.insert(0, ROOT)
 from lst_fusion.core.data.io import atomic_write_text, read_raster  # noqa: E402
 from lst_fusion.core.data.pairing import align_pairs, read_index  # noqa: E402
 from lst_fusion.core.evaluation import metrics, protocol, report, validation  # noqa: E402
-from lst_fusion.core.fusion import residual  # noqa: E402
-from lst_fusion.core.fusion.estarfm import estarfm  # noqa: E402
-from lst_fusion.core.fusion.starfm import starfm  # noqa: E402
+from lst_fusion.core.fusion import methods, residual  # noqa: E402
+from lst_fusion.core.fusion.estarfm import QUANTITIES, estarfm  # noqa: E402
 from lst_fusion.core.platform.errors import LstFusionError  # noqa: E402
-from lst_fusion.deep import training  # noqa: E402
+from lst_fusion.deep import training, validate  # noqa: E402
 from lst_fusion.deep.predict import predict_array  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
 
@@ -69,34 +68,13 @@ SHOWN = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
 
 
 def train_for_case(mid, pairs, case, a, log):
-    """A model trained on every pair but the test date (its Landsat in no role)."""
-    src = protocol.training_pairs(pairs, case)
+    """A model trained on every pair but the test date (deep.validate's one per-fold training); None when the
+    series is too short for it."""
     try:
-        samples = training.pair_samples(src, mid)
+        return validate.train_for_case(mid, pairs, case, a.epochs, a.device, a.size, a.patch_size, a.stride, log=log)
     except LstFusionError as exc:
-        if "fine_ref2" in registry.info(mid).inputs and len(src) >= 2:
-            # two-pair model with too few pairs for triplets: the nearest pair in both roles
-            samples = [dict(s, fine_ref2=s["fine_ref1"], coarse_ref2=s["coarse_ref1"],
-                            ref_dates=s["ref_dates"] * 2) for s in training.pair_samples(src, "edcstfn")]
-        else:
-            log(f"  {mid}: skipped ({exc})")
-            return None
-    protocol.check_unseen(samples, case.date)
-    t = time.time()
-    ckpt, rows = training.train(mid, samples, epochs=a.epochs, patch_size=a.patch_size, stride=a.stride,
-                                device=a.device, val_dates=None, patience=max(3, a.epochs // 3), seed=0,
-                                size=a.size)
-    model, _ = registry.build(mid, **ckpt["hparams"])
-    model.load_state_dict(ckpt["state_dict"])
-    model.eval()
-    info = {"model": registry.info(mid).name, "test_date": case.date.isoformat(),
-            "train_dates": " ".join(sorted({d.isoformat() for s in samples for d in protocol.sample_dates(s)})),
-            "samples": len(samples), "patches": ckpt["summary"]["n_train_patches"],
-            "val_patches": ckpt["summary"]["n_val_patches"], "epochs": len(rows), "seconds": round(time.time() - t, 1),
-            "size": ckpt["hparams"]["size"]}
-    log(f"  trained {info['model']} for {case.date}: {info['epochs']} epochs, {info['samples']} samples, "
-        f"{info['patches']} patches, {info['seconds']} s (dates {info['train_dates']})")
-    return ckpt, model, info
+        log(f"  {mid}: skipped ({exc})")
+        return None
 
 
 def predictions_for_case(case, pairs, models, quantity, device, robust=False):
@@ -105,8 +83,14 @@ def predictions_for_case(case, pairs, models, quantity, device, robust=False):
     fn, cn = pairs[case.nearest]
     c0 = pairs[case.date][1]
     out = dict(protocol.baselines(fn, cn, c0))
-    out["STARFM"] = lambda C1, C2, C0: starfm(fn, C1 if case.nearest == case.before else C2, C0)
-    out["ESTARFM"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity)
+    for label in validation.CLASSICAL:  # the method table's classical methods (core.fusion.methods)
+        def classical(C1, C2, C0, mid=methods.id_of(label)):
+            near = C1 if case.nearest == case.before else C2
+            coarse = {"coarse_ref1": C1, "coarse_ref2": C2} if "coarse_ref2" in validation.case_images(
+                case, pairs, mid) else {"coarse_ref1": near}
+            images = validation.case_images(case, pairs, mid, dict(coarse, coarse_target=C0))
+            return methods.fuse_image(mid, images, quantity=quantity)
+        out[label] = classical
     if robust and quantity == "lst":  # the mode is for LST (its 3 K disagreement threshold)
         out["ESTARFM lst-robust"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity, mode="lst-robust")
     for mid, (ckpt, model) in models.items():
@@ -283,7 +267,7 @@ def parse(argv=None):
     ap.add_argument("--landsat")
     ap.add_argument("--modis-band", type=int)
     ap.add_argument("--landsat-band", type=int)
-    ap.add_argument("--quantity", choices=["lst", "reflectance"])
+    ap.add_argument("--quantity", choices=list(QUANTITIES))
     ap.add_argument("--coarse-pixel", type=float, help="MODIS pixel size in m (footprint of the correction)")
     ap.add_argument("--block", type=int, help="MODIS footprint in fine pixels (overrides --coarse-pixel)")
     ap.add_argument("--test-dates", nargs="*")

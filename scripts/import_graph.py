@@ -2,8 +2,8 @@
 
     python3 scripts/import_graph.py [--strict] [PACKAGE_DIR]
 
-The intended direction is ui -> algorithms -> deep -> models -> core (plugin.py
-above all, version.py below all): a package may import those to its right,
+The intended direction is ui -> algorithms -> series -> deep -> models -> core (plugin.py
+above all, version.py below all), and inside core evaluation -> fusion -> data -> platform: a package may import those to its right,
 never those to its left. Every ``import``/``from ... import`` is counted,
 including the lazy ones inside functions, since they couple the packages just
 the same. Tests (``test/``) are left out. With ``--strict`` the exit status is
@@ -16,13 +16,22 @@ from collections import defaultdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # higher imports lower; equal ranks are one layer
-LAYERS = {"plugin": 6, "__init__": 6, "ui": 5, "algorithms": 4, "deep": 3, "models": 2, "core": 1, "version": 0}
+LAYERS = {"plugin": 7, "__init__": 7, "ui": 6, "algorithms": 5, "series": 4, "deep": 3, "models": 2, "core": 1.5,
+          "version": 0}
+# core's subpackages, one layer each inside core: evaluation -> fusion -> data -> platform
+CORE_LAYERS = {"evaluation": 1.4, "fusion": 1.3, "data": 1.2, "platform": 1.1}
+LAYERS.update({f"core.{k}": v for k, v in CORE_LAYERS.items()})  # core/__init__ ("core") above them
 SKIP = {"test"}
 
 
 def unit_of(parts):
-    """The package (first path component under the root package) of a module path like ['core', 'io']."""
-    return parts[0] if parts else "__init__"
+    """The package (first path component under the root package) of a module path like ['ui', 'dock'];
+    inside core, its subpackage (['core', 'data', 'io'] -> 'core.data')."""
+    if not parts:
+        return "__init__"
+    if parts[0] == "core" and len(parts) > 1 and parts[1] in CORE_LAYERS:
+        return f"core.{parts[1]}"
+    return parts[0]
 
 
 def module_parts(package_dir, path):
@@ -85,7 +94,7 @@ def upward(src, dst):
 
 def report(edges):
     order = sorted(LAYERS, key=lambda k: -LAYERS[k])
-    lines = ["order: ui -> algorithms -> deep -> models -> core (plugin.py on top, version.py at the bottom)", ""]
+    lines = ["order: ui -> algorithms -> series -> deep -> models -> core (plugin.py on top, version.py at the bottom)", ""]
     key = lambda e: (order.index(e[0]) if e[0] in order else 99, order.index(e[1]) if e[1] in order else 99)
     for src, dst in sorted(edges, key=key):
         where = edges[(src, dst)]

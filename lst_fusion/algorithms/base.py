@@ -28,6 +28,8 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.data import roles
+from ..core.data.units import UNITS  # noqa: F401 - the one definition; the UNIT enums' options
+from ..core.platform.backends import DEVICES  # noqa: F401 - the one definition; the DEVICE enums' options
 from ..core.platform.errors import Cancelled, LstFusionError
 from ..core.platform.safety import check_outputs, interrupt_guard
 from . import names as P
@@ -42,10 +44,13 @@ GROUPS = {
     "deep": "Fusion (deep learning)",
     "evaluation": "Evaluation",
 }
-UNITS = ["celsius", "kelvin"]
 FUSION_ROLES = list(roles.PARAMETERS)  # the one role table: core/data/roles.py
 ROLE_DESCRIPTIONS = {r.parameter: r.description for r in roles.ROLES}
-DEVICES = ["auto", "cpu", "cuda"]
+
+
+# the one sentence for "neither a dataset folder nor both raster lists" (fuse_series, validate_methods, train_*)
+INPUTS_MISSING = (f"{P.DATASET}: give a dataset folder (lstfusion:align_pairs), or both {P.MODIS} and {P.LANDSAT} "
+                  "rasters")
 
 
 class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
@@ -71,6 +76,19 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802
         return type(self)()
+
+    def has_dataset_or_lists(self, parameters, context):
+        """True when DATASET is given, or both MODIS and LANDSAT (else say :data:`INPUTS_MISSING`)."""
+        return bool(self.parameterAsFile(parameters, P.DATASET, context)) or (
+            bool(self.parameterAsLayerList(parameters, P.MODIS, context))
+            and bool(self.parameterAsLayerList(parameters, P.LANDSAT, context)))
+
+    def check_dataset_or_lists(self, parameters, context):
+        """checkParameterValues of an algorithm taking DATASET or MODIS + LANDSAT: (ok, message)."""
+        ok, msg = LstFusionAlgorithm.checkParameterValues(self, parameters, context)
+        if ok and not self.has_dataset_or_lists(parameters, context):
+            return False, INPUTS_MISSING
+        return ok, msg
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         """Raster paths that do not exist or cannot be read are named in one sentence here (QGIS alone
@@ -214,7 +232,7 @@ def add_double(alg, name, description, default, minimum=None, optional=False):
 
 
 def add_enum(alg, name, description, options, default=0, advanced=False):
-    p = QgsProcessingParameterEnum(name, description, options, defaultValue=default)
+    p = QgsProcessingParameterEnum(name, description, list(options), defaultValue=default)
     if advanced:
         p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
     alg.addParameter(p)

@@ -11,8 +11,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from .. import series as core_series
+from ..core.fusion import methods
 from ..core.fusion.residual import MODES as RESIDUAL_MODES
-from ..deep import series as core_series
 from . import names as P
 from .base import (
     LstFusionAlgorithm,
@@ -26,15 +27,14 @@ from .base import (
 )
 from .subregions import read_subregions
 
-QUANTITIES = ["lst", "reflectance"]
+QUANTITIES = methods.get("estarfm").quantities  # the QUANTITY enum's options: core.fusion.estarfm.QUANTITIES
 AUTO_LABEL = "auto (choose by leave-one-date-out on the pairs)"
 
 
 def method_options():
-    from ..models.registry import info
-
-    # appended, never inserted: saved models (city_season.model3) store the index
-    return ["ESTARFM", "STARFM"] + [info(m).name for m in core_series.methods()[2:]] + [AUTO_LABEL]
+    """The METHOD enum: the method table's labels in its (append-only) order, then auto; saved models
+    (city_season.model3) store the index."""
+    return methods.labels() + [AUTO_LABEL]
 
 
 class FuseSeries(LstFusionAlgorithm):
@@ -122,16 +122,12 @@ class FuseSeries(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputFile(P.OUTPUT_HTML, "Season report"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
-        ok, msg = super().checkParameterValues(parameters, context)
-        if ok and not parameters.get(P.DATASET) and not (parameters.get(P.MODIS) and parameters.get(P.LANDSAT)):
-            return False, f"{P.MODIS}: give MODIS and LANDSAT rasters, or a DATASET folder"
-        return ok, msg
+        return self.check_dataset_or_lists(parameters, context)
 
     def execute(self, parameters, context, feedback, progress, cancel):
         modis_layers = self.parameterAsLayerList(parameters, P.MODIS, context)
         landsat_layers = self.parameterAsLayerList(parameters, P.LANDSAT, context)
-        methods = core_series.methods() + ["auto"]
-        method = methods[self.parameterAsEnum(parameters, P.METHOD, context)]
+        method = methods.enum_ids()[self.parameterAsEnum(parameters, P.METHOD, context)]
         residual_correction = self.enum_value(parameters, P.RESIDUAL_CORRECTION, context, list(RESIDUAL_MODES))
         extra_tags = None
         if method == "auto":
@@ -139,10 +135,10 @@ class FuseSeries(LstFusionAlgorithm):
                                                            feedback)
             extra_tags = {"METHOD_CHOICE": tag}
         window = self.parameterAsInt(parameters, P.WINDOW, context) or None
-        engine = engine_value(self, parameters, context, feedback) if method in core_series.CLASSICAL else "auto"
+        engine = engine_value(self, parameters, context, feedback) if method in methods.CLASSICAL else "auto"
         out = self.parameterAsString(parameters, P.OUTPUT, context)
-        res = core_series.fuse_series(
-            out, modis=[lyr.source() for lyr in modis_layers] or None,
+        options = core_series.SeriesOptions(
+            modis=[lyr.source() for lyr in modis_layers] or None,
             landsat=[lyr.source() for lyr in landsat_layers] or None,
             dataset=self.parameterAsFile(parameters, P.DATASET, context) or None, method=method,
             start=self.parameterAsString(parameters, P.START, context) or None,
@@ -157,18 +153,19 @@ class FuseSeries(LstFusionAlgorithm):
                     self.parameterAsDouble(parameters, P.MODIS_SCALE, context)),
             window=window, classes=self.parameterAsInt(parameters, P.CLASSES, context),
             quantity=self.enum_value(parameters, P.QUANTITY, context, QUANTITIES), engine=engine,
-            tile=self.parameterAsInt(parameters, P.TILE_SIZE, context), progress=progress, cancel=cancel,
-            log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers] or None,
+            tile=self.parameterAsInt(parameters, P.TILE_SIZE, context),
+            modis_names=[lyr.name() for lyr in modis_layers] or None,
             landsat_names=[lyr.name() for lyr in landsat_layers] or None,
             residual_correction=residual_correction, extra_tags=extra_tags,
             coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context))
+        res = core_series.fuse_series(out, options, progress=progress, cancel=cancel, log=feedback.pushInfo)
         for r in res.rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (refs {r['ref1']} {r['ref2']}, MODIS {r['modis_clear']} % "
                               "clear)")
         html = ""
         if res.outputs:
             from ..core.data.io import read_grid
-            from ..deep import season
+            from ..series import season
 
             regions = read_subregions(self, parameters, context, read_grid(res.outputs[0], P.OUTPUT))
             stats = season.season_report(res, regions=regions, cancel=cancel)

@@ -15,7 +15,7 @@ from ..core.platform import backends
 from ..core.platform.errors import LstFusionError
 from ..models import registry
 from . import names as P
-from .base import DEVICES, LstFusionAlgorithm, add_double, add_enum, add_int
+from .base import DEVICES, INPUTS_MISSING, LstFusionAlgorithm, add_double, add_enum, add_int
 
 
 class TrainModel(LstFusionAlgorithm):
@@ -66,15 +66,7 @@ class TrainModel(LstFusionAlgorithm):
                                                                 optional=True))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
-        ok, msg = super().checkParameterValues(parameters, context)
-        if not ok:
-            return ok, msg
-        has_dataset = bool(self.parameterAsFile(parameters, P.DATASET, context))
-        has_layers = bool(self.parameterAsLayerList(parameters, P.LANDSAT, context)) and bool(
-            self.parameterAsLayerList(parameters, P.MODIS, context))
-        if not (has_dataset or has_layers):
-            return False, f"{P.DATASET}: give a dataset folder, or Landsat and MODIS rasters"
-        return True, ""
+        return self.check_dataset_or_lists(parameters, context)
 
     def execute(self, parameters, context, feedback, progress, cancel):
         backends.require_torch()
@@ -96,7 +88,7 @@ class TrainModel(LstFusionAlgorithm):
             lan = self.parameterAsLayerList(parameters, P.LANDSAT, context)
             mod = self.parameterAsLayerList(parameters, P.MODIS, context)
             if not lan or not mod:
-                raise LstFusionError(P.DATASET, "give a dataset folder, or Landsat and MODIS rasters")
+                raise LstFusionError("", INPUTS_MISSING)
 
             def dated(layers, name):
                 paths = list_rasters([lyr.source() for lyr in layers], name, [lyr.name() for lyr in layers])

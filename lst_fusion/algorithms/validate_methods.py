@@ -12,19 +12,23 @@ from qgis.core import (
 )
 
 from ..core.evaluation import protocol, report, validation
-from ..core.fusion import residual
+from ..core.fusion import methods, residual
 from ..core.platform.errors import LstFusionError
 from . import names as P
-from .base import LstFusionAlgorithm, add_int, add_raster, set_advanced
+from .base import INPUTS_MISSING, LstFusionAlgorithm, add_int, add_raster, set_advanced
 
 EE_NDVI_BAND = 2  # Earth Engine exports: LST, NDVI, NDWI, NDBI
 
 
-def method_options():
-    """(label, id) of every method: the classical ones, then each deep model."""
-    from ..models import registry
+FIRST = ("starfm", "estarfm")  # options 0 and 1 since the algorithm exists (cheaper first); the rest follow the
+# method table's order, so a method appended to the table is appended here too and saved indices keep meaning
 
-    return [(m, m) for m in validation.CLASSICAL] + [(registry.info(m).name, m) for m in registry.model_ids()]
+
+def method_options():
+    """(label, value) of every method of the method table, in the METHODS enum's append-only order;
+    value: the label for classical methods (as the validation tables name them), the id for deep models."""
+    ids = list(FIRST) + [m for m in methods.IDS if m not in FIRST]
+    return [(methods.get(m).label, methods.get(m).label if methods.get(m).classical else m) for m in ids]
 
 
 class ValidateMethods(LstFusionAlgorithm):
@@ -65,9 +69,10 @@ class ValidateMethods(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters",
                                                                QgsProcessing.TypeRaster, optional=True))
         options = method_options()
-        n_default = len(options) if registry.torch_available() else len(validation.CLASSICAL)
+        torch = registry.torch_available()
+        default = [i for i, (label, _) in enumerate(options) if torch or label in validation.CLASSICAL]
         self.addParameter(QgsProcessingParameterEnum(P.METHODS, "Methods", [o[0] for o in options],
-                                                     allowMultiple=True, defaultValue=list(range(n_default))))
+                                                     allowMultiple=True, defaultValue=default))
         add_int(self, P.EPOCHS, "Deep models: epochs per test date", 5, 1)
         add_raster(self, P.CLASS_RASTER, "Land-cover classes (optional)", optional=True)
         add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters holding LST", 1, 1)
@@ -80,10 +85,7 @@ class ValidateMethods(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(P.N_FOLDS, "Test dates (folds)"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
-        ok, msg = super().checkParameterValues(parameters, context)
-        if ok and not parameters.get(P.DATASET) and not (parameters.get(P.MODIS) and parameters.get(P.LANDSAT)):
-            return False, f"{P.DATASET}: give a dataset folder (lstfusion:align_pairs), or MODIS and LANDSAT rasters"
-        return ok, msg
+        return self.check_dataset_or_lists(parameters, context)
 
     def execute(self, parameters, context, feedback, progress, cancel):
         from ..core.data.io import read_raster
@@ -99,7 +101,7 @@ class ValidateMethods(LstFusionAlgorithm):
         raw_landsat = {}
         if not dataset:
             if not (modis and landsat):
-                raise LstFusionError(P.DATASET, "give a dataset folder (lstfusion:align_pairs), or MODIS and LANDSAT")
+                raise LstFusionError("", INPUTS_MISSING)
             dataset = os.path.splitext(out_csv)[0] + "_dataset"
             align_pairs(modis, landsat, dataset, modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
                         landsat_band=lst_band, log=feedback.pushInfo, cancel=cancel)

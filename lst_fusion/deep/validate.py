@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from ..core.evaluation import metrics, protocol, report, validation
+from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import LstFusionError, check_cancel
 from ..models import registry
 from . import training
@@ -25,12 +26,17 @@ VARIANTS = protocol.VARIANT_ORDER
 COLUMNS = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
 
 
-def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log):
+def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel=None, log=print):
+    """(checkpoint, model, info): ``mid`` trained on every pair but ``case.date`` (its Landsat in no role,
+    :func:`core.evaluation.protocol.check_unseen`) - the one per-fold training of validate_methods and of
+    benchmarks/experiment.py. A two-pair model with too few pairs for triplets takes the nearest pair in
+    both roles; otherwise a series too short for the model raises its LstFusionError."""
     src = protocol.training_pairs(pairs, case)
     try:
         samples = training.pair_samples(src, mid)
     except LstFusionError:
-        # a two-pair model with too few pairs for triplets: the nearest pair in both roles
+        if "fine_ref2" not in registry.info(mid).inputs or len(src) < 2:
+            raise
         samples = [dict(s, fine_ref2=s["fine_ref1"], coarse_ref2=s["coarse_ref1"], ref_dates=s["ref_dates"] * 2)
                    for s in training.pair_samples(src, "edcstfn")]
     protocol.check_unseen(samples, case.date)
@@ -40,9 +46,14 @@ def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, c
     model, _ = registry.build(mid, **ckpt["hparams"])
     model.load_state_dict(ckpt["state_dict"])
     model.eval()
-    log(f"  trained {registry.info(mid).name} without {case.date}: {len(rows)} epochs, {len(samples)} samples, "
-        f"{time.time() - t:.0f} s")
-    return ckpt, model
+    info = {"model": registry.info(mid).name, "test_date": case.date.isoformat(),
+            "train_dates": " ".join(sorted({d.isoformat() for s in samples for d in protocol.sample_dates(s)})),
+            "samples": len(samples), "patches": ckpt["summary"]["n_train_patches"],
+            "val_patches": ckpt["summary"]["n_val_patches"], "epochs": len(rows), "seconds": round(time.time() - t, 1),
+            "size": ckpt["hparams"]["size"]}
+    log(f"  trained {info['model']} without {case.date}: {info['epochs']} epochs, {info['samples']} samples, "
+        f"{info['patches']} patches, {info['seconds']:.0f} s (dates {info['train_dates']})")
+    return ckpt, model, info
 
 
 def deep_prediction(mid, ckpt, model, case, pairs, device, cancel):
@@ -66,11 +77,11 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
     t_start = time.time()
     cases = protocol.plan(pairs)
     classical = [m for m in validation.CLASSICAL if m in methods]
-    deep = [m for m in methods if m in registry.model_ids()]
+    deep = [m for m in methods if m in fusion_methods.DEEP]
     unknown = [m for m in methods if m not in classical and m not in deep]
     if unknown or not (classical or deep):
         raise LstFusionError("METHODS", f"unknown method(s) {', '.join(unknown) or '(none chosen)'}; choose among "
-                             f"{', '.join(validation.CLASSICAL + tuple(registry.model_ids()))}")
+                             f"{', '.join(validation.CLASSICAL + fusion_methods.DEEP)}")
     shape = next(iter(pairs.values()))[0].shape
     masks = [("whole image", np.ones(shape, dtype=bool))]
     rows, fold_preds, truths, choices, class_rows, maps = [], [], [], [], [], {}
@@ -83,7 +94,7 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
         preds = validation.classical_candidates(case, pairs, block, quantity, methods=classical)
         for mid in deep:
             check_cancel(cancel)
-            ckpt, model = train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log)
+            ckpt, model, _ = train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log)
             plain = deep_prediction(mid, ckpt, model, case, pairs, device, cancel)
             preds.update(validation.with_variants(registry.info(mid).name, plain, c0, block))
             done += 1
@@ -154,45 +165,45 @@ def dt_of(iso):
 def write_html(path, res, maps, methods, epochs, size, unit):
     import html
 
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Validation</title>{report._STYLE}</head>"
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Validation</title>{report.HTML_STYLE}</head>"
              "<body><h1>Validation on this series (leave-one-date-out)</h1>"]
     rec = res["recommendation"]
-    parts.append(report._header_html({
+    parts.append(report.header_html({
         "test dates": ", ".join(c.date.isoformat() for c in res["cases"]), "methods": ", ".join(methods),
         "deep models": f"size {size}, at most {epochs} epochs, trained per test date without it",
         "recommendation": f"{protocol.label((rec['method'], rec['variant']))} (auto's rule on every test date: "
                           "lowest mean RMSE, a tie to the cheaper)", "unit": unit, "run time": f"{res['seconds']:.0f} s"}))
-    parts += ["<h2>Mean over test dates</h2>", report._table_html(res["means"], ["method", "variant", "dates", *COLUMNS,
+    parts += ["<h2>Mean over test dates</h2>", report.table_html(res["means"], ["method", "variant", "dates", *COLUMNS,
                                                                               "beats MODIS resampled",
                                                                               "vs MODIS resampled"])]
-    parts += ["<h2>What auto chose per test date (from the other pairs only)</h2>", report._table_html(
+    parts += ["<h2>What auto chose per test date (from the other pairs only)</h2>", report.table_html(
         [{"date": c.date.isoformat(), "chose": c.describe(),
           "inner RMSE": "; ".join(f"{r['candidate']} {r['RMSE']:.2f}" for r in c.table) or c.message}
          for c in res["choices"]], ["date", "chose", "inner RMSE"])]
     whole = [r for r in res["rows"] if r["region"] == "whole image"]
     for case in res["cases"]:
         d = case.date.isoformat()
-        parts += [f"<h2>{d}</h2>", report._table_html(sorted((r for r in whole if r["date"] == d),
+        parts += [f"<h2>{d}</h2>", report.table_html(sorted((r for r in whole if r["date"] == d),
                                                              key=lambda r: r["RMSE"]),
                                                       ["method", "variant", *COLUMNS, "verdict", "chose"])]
     parts += [f"<h2>Errors per land-cover class</h2><p>Classes: {html.escape(res['class_source'])}.</p>",
-              report._table_html(res["classes"], ["method", "date", "class", "N", "RMSE", "BIAS"]),
-              report._img("class chart", report._png(class_figure(res["classes"])))]
+              report.table_html(res["classes"], ["method", "date", "class", "N", "RMSE", "BIAS"]),
+              report.img_html("class chart", report.png_base64(class_figure(res["classes"])))]
     rmse_cols = sorted({k for r in res["variability"] for k in r if k.startswith("RMSE ")})
     strong = [r["date"] for r in res["variability"] if r["strong"]]
     parts += ["<h2>Temporal variability per test date</h2>",
               f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g}): "
               f"{', '.join(strong) or 'none'}.</p>",
-              report._table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
+              report.table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
                                                       "Landsat std", "strong", *rmse_cols]),
-              report._img("variability scatter", report._png(variability_figure(res["variability"], rmse_cols)))]
+              report.img_html("variability scatter", report.png_base64(variability_figure(res["variability"], rmse_cols)))]
     parts.append("<h2>Error maps</h2>")
     for d, (truth, preds) in maps.items():
         for name, p in preds.items():
             parts += [f"<h3>{d}: {html.escape(name)}</h3>",
-                      report._img(f"maps {name}", report._png(report.maps_figure(np.asarray(p, float), truth, unit,
+                      report.img_html(f"maps {name}", report.png_base64(report.maps_figure(np.asarray(p, float), truth, unit,
                                                                                   title_pred=name)))]
-    parts.append(report._FOOTER + "</body></html>")
+    parts.append(report.HTML_FOOTER + "</body></html>")
     from ..core.data.io import atomic_write_text
 
     atomic_write_text(path, "\n".join(parts))
@@ -246,7 +257,7 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
         tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
                f"leave-one-date-out ({need} needed); the documented default)")
         log(tag)
-        return m.lower(), RESIDUAL_OF_VARIANT[v], tag
+        return fusion_methods.id_of(m), RESIDUAL_OF_VARIANT[v], tag
     cases = protocol.plan(pairs)
     preds = [validation.classical_candidates(c, pairs, block, quantity) for c in cases]
     key, members, table = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
@@ -256,4 +267,4 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
         log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
     tag = f"METHOD=auto: {protocol.label(key)} (RMSE over {len(cases)} date(s): {inner})"
     log(tag)
-    return key[0].lower(), RESIDUAL_OF_VARIANT[key[1]], tag
+    return fusion_methods.id_of(key[0]), RESIDUAL_OF_VARIANT[key[1]], tag

@@ -118,8 +118,12 @@ def test_fuse_series_method_options_keep_the_saved_indices():
     saved = re.findall(r'name="METHOD">\s*<Option type="Map">\s*<Option value="2" type="int" name="source"/>\s*'
                        r'<Option value="(\d+)" type="int" name="static_value"/>', text)
     assert saved and set(saved) == {"0"}
-    assert method_options() == ["ESTARFM", "STARFM", "EDCSTFN", "STTFN", "MLFF-GAN", "GAN-STFM", "SwinSTFM",
-                                AUTO_LABEL]
+    from lst_fusion.core.fusion import methods
+
+    # the options are the method table's labels, in its order, then auto; the saved index 0 is the table's first
+    assert method_options() == methods.labels() + [AUTO_LABEL]
+    assert methods.METHODS[int(saved[0])].tag == "ESTARFM"
+    assert method_options()[:7] == ["ESTARFM", "STARFM", "EDCSTFN", "STTFN", "MLFF-GAN", "GAN-STFM", "SwinSTFM"]
 
 
 def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, tif):

@@ -184,3 +184,27 @@ def test_align_pairs_without_a_pair_fails_clearly(tmp_path, tif):
     tif("l/L_20200102.tif", np.ones((4, 4), np.float32))
     with pytest.raises(LstFusionError, match="no same-day MODIS/Landsat pair"):
         pairing.align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
+
+
+def test_one_index_reader_one_strictness(tmp_path):
+    """pairing.read_index (series, training, validation) refuses what checks.read_dataset_pairs refuses."""
+    import pytest
+
+    from lst_fusion.core.data import checks, pairing
+    from lst_fusion.core.platform.errors import LstFusionError
+
+    (tmp_path / "M_20200101.tif").write_bytes(b"")
+    (tmp_path / "index.csv").write_text("date,landsat,modis,status\n2020-01-01,L_20200101.tif,M_20200101.tif,pair\n")
+    msg = "^DATASET: index.csv line 2: the landsat file 'L_20200101.tif' of 2020-01-01 is not in the dataset folder$"
+    for reader in (pairing.read_index, checks.read_dataset_pairs):
+        with pytest.raises(LstFusionError, match=msg):
+            reader(str(tmp_path))
+    (tmp_path / "L_20200101.tif").write_bytes(b"")
+    (tmp_path / "index.csv").write_text("date,landsat,modis,status\n2020-01-01,L_20200101.tif,M_20200101.tif,pair\n"
+                                        "2020-01-01,L_20200101.tif,M_20200101.tif,pair\n")
+    with pytest.raises(LstFusionError, match="^DATASET: index.csv line 3: a second pair for 2020-01-01$"):
+        pairing.read_index(str(tmp_path))
+    (tmp_path / "index.csv").write_text("date,landsat,modis,status\n2020-01-01,L_20200101.tif,M_20200101.tif,pair\n"
+                                        "2020-01-02,,M_20200102.tif,modis_only\n")
+    rows = pairing.read_index(str(tmp_path))
+    assert [r["status"] for r in rows] == ["pair", "modis_only"] and rows[0]["landsat"] == str(tmp_path / "L_20200101.tif")

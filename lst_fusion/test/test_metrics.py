@@ -136,4 +136,4 @@ def test_constant_reference_gives_undefined_psnr_cc_ssim_with_the_reason(tmp_pat
     assert "inf" not in text.replace("PSNR undefined", "") and "undefined" in text
     assert metrics.evaluate(ref, ref)["NOTES"] == "CC undefined: the reference is constant, so it has no variance " \
                                                   "to correlate with"  # identical: PSNR +inf, SSIM 1, CC undefined
-    assert report._fmt(float("-inf")) == "-inf" and report._fmt(float("inf")) == "inf"
+    assert report.format_cell(float("-inf")) == "-inf" and report.format_cell(float("inf")) == "inf"

@@ -111,3 +111,30 @@ def test_algorithm_metadata_and_parameter_round_trip(provider, alg_id, tif, tmp_
         bad[p.name()] = p.minimum() - 1
         ok, _ = alg.checkParameterValues(bad, ctx)
         assert not ok, f"{p.name()} below its minimum was accepted"
+
+
+def test_dataset_or_lists_is_one_check_with_one_sentence(provider, tif, tmp_path):
+    """fuse_series, validate_methods and train_*: neither DATASET nor both lists -> the same sentence; one list
+    alone is refused too; DATASET alone or both lists pass that check."""
+    from lst_fusion.algorithms.base import INPUTS_MISSING
+
+    assert INPUTS_MISSING.startswith("DATASET: ")
+    path = tif("LST_20200101.tif", np.ones((8, 8), np.float32))
+    ctx = QgsProcessingContext()
+    for alg_id in ("fuse_series", "validate_methods", "train_edcstfn"):
+        alg = provider.algorithm(alg_id)
+        params = valid_parameters(alg, path, tmp_path)
+        assert alg.checkParameterValues(params, ctx)[0]
+        for drop in (("DATASET", "MODIS", "LANDSAT"), ("DATASET", "MODIS")):
+            broken = {k: v for k, v in params.items() if k not in drop}
+            assert alg.checkParameterValues(broken, ctx) == (False, INPUTS_MISSING), (alg_id, drop)
+
+
+def test_method_table_entries_name_their_algorithms(provider):
+    """The dock lists methods from core/fusion/methods.py: each of today's entries names a real algorithm."""
+    from lst_fusion.core.fusion import methods
+
+    ids = {a.id() for a in provider.algorithms()}
+    assert [m.algorithm_id for m in methods.METHODS[:3]] == ["lstfusion:estarfm", "lstfusion:starfm",
+                                                             "lstfusion:predict_edcstfn"]
+    assert all(m.algorithm_id in ids for m in methods.METHODS[:7])

@@ -1,4 +1,4 @@
-"""core/series: the plan, the per-date files, resume, atomicity, schedulers, and the real Kranj proof."""
+"""lst_fusion/series: the plan, the per-date files, resume, atomicity, schedulers, and the real Kranj proof."""
 import datetime as dt
 import glob
 import hashlib
@@ -7,12 +7,13 @@ import os
 import numpy as np
 import pytest
 
+from lst_fusion import series
 from lst_fusion.core.data.io import read_raster
 from lst_fusion.core.evaluation.metrics import rmse
 from lst_fusion.core.fusion.estarfm import estarfm
+from lst_fusion.core.platform import backends
 from lst_fusion.core.platform.errors import Cancelled, LstFusionError
-from lst_fusion.deep import series
-from lst_fusion.deep.series import choose_refs, fuse_series, read_series_csv
+from lst_fusion.series import choose_refs, fuse_series, read_series_csv
 
 from .conftest import SHARED, synthetic_scene, write_tif
 
@@ -45,7 +46,7 @@ def test_choose_refs_known_answers():
 def test_pair_modes():
     assert series.pair_mode("estarfm") == "two" and series.pair_mode("starfm") == "two_or_one"
     assert series.pair_mode("sttfn") == "two" and series.pair_mode("edcstfn") == "one"
-    assert series.methods()[:2] == ["estarfm", "starfm"]
+    assert series.pair_mode("ganstfm") == "one" and series.pair_mode("swinstfm") == "one"
 
 
 @pytest.fixture
@@ -153,7 +154,7 @@ def test_cancel_mid_date_keeps_no_half_written_file(season, tmp_path):
 
 def test_without_dask_runs_sequentially_and_says_so(season, tmp_path, monkeypatch):
     lan, mod = season
-    monkeypatch.setattr(series, "dask_available", lambda: False)
+    monkeypatch.setattr(backends, "dask_available", lambda: False)
     log = []
     res = fuse_series(str(tmp_path / "out"), modis=mod, landsat=lan, log=log.append, end="2020-01-03", **RUN)
     assert series.SEQUENTIAL_NOTE in log and res.scheduler == "sequential" and len(res.outputs) == 3
@@ -269,3 +270,20 @@ def test_residual_correction_in_the_series(season, tmp_path, mode):
     assert len(res.outputs) == 17
     with pytest.raises(LstFusionError, match="^RESIDUAL_CORRECTION: must be one of"):
         fuse_series(out, modis=mod, landsat=lan, residual_correction="smooth", **RUN)
+
+
+def test_no_series_function_has_over_12_parameters():
+    """issue 25: fuse_series' options are a dataclass; no function of lst_fusion/series/ takes over 12."""
+    import ast
+
+    from .conftest import REPO
+
+    counts = {}
+    for f in sorted(glob.glob(os.path.join(REPO, "lst_fusion", "series", "*.py"))):
+        for n in ast.walk(ast.parse(open(f, encoding="utf-8").read())):
+            if isinstance(n, ast.FunctionDef):
+                a = n.args
+                counts[n.name] = (len(a.posonlyargs) + len(a.args) + len(a.kwonlyargs) + bool(a.vararg)
+                                  + bool(a.kwarg))
+    assert counts["fuse_series"] == 6 and counts["plan_series"] == 12
+    assert max(counts.values()) <= 12, {k: v for k, v in counts.items() if v > 12}

@@ -164,9 +164,9 @@ def test_a_transient_failure_is_retried_and_the_result_is_the_same(server, tmp_p
     ref = stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 1), ["MODIS Terra"],
                                str(tmp_path / "ref"), **FAST)
     name = "/data/" + os.path.basename(server.made["LST_Day_1km"])
-    from lst_fusion.core.data.stac import _clear_curl_cache
+    from lst_fusion.core.data.stac import clear_curl_cache
 
-    _clear_curl_cache()
+    clear_curl_cache()
     gets_ref = sum(r[1] == name for r in server.requests)
     server.requests.clear()
     server.failures[name] = [failure, failure] if failure != "truncate" else ["truncate"]
@@ -186,7 +186,7 @@ def test_a_transient_failure_is_retried_and_the_result_is_the_same(server, tmp_p
 
 def test_persistent_failures_leave_the_item_failed_with_its_reason(server, tmp_path):
     name = "/data/" + os.path.basename(server.made["ST_B10"])
-    stac._clear_curl_cache()
+    stac.clear_curl_cache()
     server.failures[name] = ["500"] * 10
     out = str(tmp_path / "dl")
     # issue 23: every item failed -> an error (non-zero exit), and downloads.csv still says why
@@ -261,7 +261,7 @@ def test_signed_urls_tokens_fetched_refreshed_and_refused(server, tmp_path):
     assert any("new token" in m for m in logs)
     server.expired_tokens = 5
     out = str(tmp_path / "expired")
-    stac._clear_curl_cache()
+    stac.clear_curl_cache()
     with pytest.raises(LstFusionError, match=r"^STAC_URL: the storage refused .* even after a fresh token from .*: "
                                              r"the token is expired or not valid"):
         stac.search_download(server.url, MODIS_AOI, dt.date(2019, 11, 1), dt.date(2019, 11, 1), ["MODIS Terra"],

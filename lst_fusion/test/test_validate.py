@@ -132,3 +132,16 @@ def test_algorithm_with_two_pairs_says_so_in_one_sentence(provider, dataset):
     text = " | ".join(fb.errors) + str(exc.value)
     assert "DATASET: not enough pairs for an accuracy test" in text and "got 2" in text
     assert not (dataset / "o.csv").exists()
+
+
+def test_validate_methods_options_only_ever_append():
+    """METHODS' indices (saved in models) keep meaning: STARFM, ESTARFM, today's deep models, then the table's
+    newer entries in its order; values are what deep.validate.run expects (labels, model ids)."""
+    from lst_fusion.algorithms.validate_methods import method_options
+    from lst_fusion.core.fusion import methods
+
+    opts = method_options()
+    assert opts[:7] == [("STARFM", "STARFM"), ("ESTARFM", "ESTARFM"), ("EDCSTFN", "edcstfn"), ("STTFN", "sttfn"),
+                        ("MLFF-GAN", "mlffgan"), ("GAN-STFM", "ganstfm"), ("SwinSTFM", "swinstfm")]
+    assert [label for label, _ in opts[7:]] == [m.label for m in methods.METHODS[7:]]
+    assert sorted(label for label, _ in opts) == sorted(methods.labels())

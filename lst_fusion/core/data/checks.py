@@ -153,7 +153,9 @@ INDEX_COLUMNS = ("date", "landsat", "modis", "status")
 def read_index_rows(dataset_dir, parameter="DATASET"):
     """The one reader of a dataset folder's index.csv, for every algorithm: its rows with names and values stripped,
     ``date`` a date and ``line`` the line number; read as ``utf-8-sig`` (the BOM Excel writes) with any line ending
-    (LF, CRLF, CR). Every problem is one sentence naming ``parameter``."""
+    (LF, CRLF, CR). One strictness for every caller (pairing.read_index, read_dataset_pairs): a ``pair`` row
+    must name both files, present in the folder, and a date has one pair at most. Every problem is one sentence
+    naming ``parameter``."""
     import datetime as _dt
 
     folder = str(dataset_dir)
@@ -187,6 +189,14 @@ def read_index_rows(dataset_dir, parameter="DATASET"):
         except ValueError:
             raise LstFusionError(parameter, f"index.csv line {line}: {r['date']!r} is not a date (YYYY-MM-DD)") from None
         r["line"] = line
+        if r["status"] == "pair":
+            if any(x["date"] == r["date"] for x in rows if x["status"] == "pair"):
+                raise LstFusionError(parameter, f"index.csv line {line}: a second pair for {r['date']}")
+            for col in ("landsat", "modis"):
+                f = r[col]
+                if not f or not os.path.isfile(os.path.join(folder, f)):
+                    raise LstFusionError(parameter, f"index.csv line {line}: the {col} file {f!r} of {r['date']} "
+                                         "is not in the dataset folder")
         rows.append(r)
     return rows
 
@@ -197,25 +207,13 @@ def read_dataset_pairs(dataset_dir, parameter="DATASET", log=None):
     from .io import check_same_grid, read_raster
 
     folder = str(dataset_dir)
-    rows = read_index_rows(folder, parameter)
     pairs = {}
-    for r in rows:
-        line, d = r["line"], r["date"]
+    for r in read_index_rows(folder, parameter):  # the one reader: dates, duplicates and files checked there
         if r["status"] != "pair":
             continue
-        if d in pairs:
-            raise LstFusionError(parameter, f"index.csv line {line}: a second pair for {d}")
-        files = []
-        for col in ("landsat", "modis"):
-            f = r[col].strip()
-            p = os.path.join(folder, f)
-            if not f or not os.path.isfile(p):
-                raise LstFusionError(parameter, f"index.csv line {line}: the {col} file {f!r} of {d} is not in the "
-                                     "dataset folder")
-            files.append(p)
-        fine = read_raster(files[0], f"{parameter} ({r['landsat'].strip()})")
-        coarse = read_raster(files[1], f"{parameter} ({r['modis'].strip()})")
-        pairs[d] = (fine, coarse)
+        fine = read_raster(os.path.join(folder, r["landsat"]), f"{parameter} ({r['landsat']})")
+        coarse = read_raster(os.path.join(folder, r["modis"]), f"{parameter} ({r['modis']})")
+        pairs[r["date"]] = (fine, coarse)
     if not pairs:
         raise LstFusionError(parameter, "index.csv has no row with status 'pair'")
     named = {}

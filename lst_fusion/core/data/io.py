@@ -4,17 +4,17 @@ Every reader returns a :class:`Raster` (data + :class:`Grid`); every writer
 writes to a temporary file beside the destination and renames it, so an
 interrupted run never leaves a half-written output.
 """
-import atexit
 import contextlib
 import errno
+import math
 import os
 import tempfile
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..platform.errors import LstFusionError
+from ..platform.temps import discard, live_temps, release, remove_live_temps, track  # noqa: F401 - re-exported
 
 try:
     import rasterio
@@ -33,40 +33,6 @@ def publish(tmp, path):
     os.replace(tmp, path)
 
 
-# temporary files being written right now: removed on errors, on SIGINT/SIGTERM (core.platform.safety.interrupt_guard)
-# and at interpreter exit, so an interrupted run leaves no hidden .tmp_* file behind
-_LIVE_TEMPS = set()
-_LIVE_LOCK = threading.Lock()
-
-
-def live_temps():
-    with _LIVE_LOCK:
-        return sorted(_LIVE_TEMPS)
-
-
-def _discard(tmp):
-    with _LIVE_LOCK:
-        _LIVE_TEMPS.discard(tmp)
-    try:
-        os.remove(tmp)
-    except FileNotFoundError:
-        pass
-    except IsADirectoryError:
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def remove_live_temps():
-    """Remove every temporary file still being written (signal handlers, atexit)."""
-    for tmp in live_temps():
-        try:
-            _discard(tmp)
-        except OSError:
-            pass
-
-
-atexit.register(remove_live_temps)
 
 
 # the errors a write gets when the disk (or the user's quota, or the largest file size) is exhausted
@@ -133,22 +99,20 @@ def atomic_path(path, suffix="", parameter="OUTPUT", size=None):
             raise disk_full_error(parameter, directory) from None
         raise
     os.close(fd)
-    with _LIVE_LOCK:
-        _LIVE_TEMPS.add(tmp)
+    track(tmp)
     try:
         yield tmp
         if os.path.isfile(tmp):
             fsync_file(tmp)
         publish(tmp, path)
-        with _LIVE_LOCK:
-            _LIVE_TEMPS.discard(tmp)
+        release(tmp)
     except OSError as exc:
-        _discard(tmp)
+        discard(tmp)
         if exc.errno in DISK_FULL_ERRNOS:
             raise disk_full_error(parameter, directory) from None
         raise
     except BaseException:
-        _discard(tmp)
+        discard(tmp)
         raise
 
 
@@ -561,3 +525,29 @@ def tile_writer(path, grid, tags=None, description=None, unit=None, parameter="O
                 ds.close()
         check_gdal_write(opening + got + closing, tmp, parameter, path)
     return path
+
+
+def format_cell(v, undefined=""):
+    """A table cell: 4 decimals; +inf as 'inf' and -inf as '-inf' (never one for the other); NaN as
+    ``undefined`` (empty in CSV, 'undefined' where a person reads it; the NOTES column says why)."""
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        if math.isnan(v):
+            return undefined
+        return f"{v:.4f}"
+    return str(v)
+
+
+def write_csv_rows(path, rows, columns, parameter="OUTPUT_TABLE"):
+    """``rows`` (dicts) as CSV with ``columns``, cells by :func:`format_cell`, written atomically."""
+    import csv
+    import io as _io
+
+    buf = _io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: format_cell(r.get(k, "")) for k in columns})
+    return atomic_write_text(path, buf.getvalue(), parameter)

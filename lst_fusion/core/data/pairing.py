@@ -28,6 +28,24 @@ from .units import BAND_UNIT
 RASTER_EXT = (".tif", ".tiff", ".vrt", ".img", ".hdf")
 
 
+# ---------------------------------------------------------------- the reference-pair rule (series and protocol)
+def nearest_pair(target, dates):
+    """The reference of one-pair methods: the pair date nearest in time to ``target``, the earlier on a tie
+    (None when ``dates`` is empty). Used by the series (lst_fusion.series.plan) and by the leave-one-date-out
+    protocol (core.evaluation.protocol), so both choose alike."""
+    dates = list(dates)
+    return min(dates, key=lambda d: (abs((d - target).days), d)) if dates else None
+
+
+def pairs_around(target, dates, on_target=True):
+    """(before, after): the nearest pair date on or before ``target`` (strictly before with ``on_target``
+    False, as for a held-out test date) and the nearest strictly after it; None where there is none."""
+    dates = sorted(dates)
+    before = [d for d in dates if d < target or (on_target and d == target)]
+    after = [d for d in dates if d > target]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
 def check_percent(value, parameter="MIN_CLEAR"):
     """A percentage of clear pixels: 0 to 100 (above 100 no pair can pass, and the run would only say so)."""
     if not 0 <= value <= 100:
@@ -232,9 +250,9 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
 def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, modis_band, landsat_band, scales,
                     output_dir, log, report, cancel):
     """MODIS's shift estimated on the pairs; the grid MODIS is resampled onto (shifted when significant)."""
-    from ..evaluation.report import write_csv
-    from ..fusion.residual import footprint_pixels
     from . import coregister as cr
+    from .io import write_csv_rows
+    from .resample import footprint_pixels
 
     fines, coarses, labels = [], [], []
     block = pad = None
@@ -260,7 +278,7 @@ def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, 
     for s in est.describe():
         if log:
             log(s)
-    write_csv(os.path.join(output_dir, "coregistration.csv"), est.rows(), list(est.rows()[0]))
+    write_csv_rows(os.path.join(output_dir, "coregistration.csv"), est.rows(), list(est.rows()[0]))
     if isinstance(report, dict):
         report["coregistration"] = est
     return cr.shifted_grid(grid, *est.applied_shift())

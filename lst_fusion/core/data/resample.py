@@ -50,3 +50,19 @@ def crop_grid(grid, bounds):
     win = from_bounds(x0, y0, x1, y1, grid.transform).round_offsets().round_lengths()
     win = win.intersection(type(win)(0, 0, grid.width, grid.height))
     return Grid(grid.crs, wtransform(win, grid.transform), int(win.width), int(win.height))
+
+
+def block_size(fine_pixel, coarse_pixel):
+    """Fine pixels per MODIS footprint edge, at least 1."""
+    return max(1, int(round(float(coarse_pixel) / float(fine_pixel))))
+
+
+def footprint_pixels(grid, coarse_pixel_m):
+    """MODIS footprint edge in fine pixels for a grid in metres or degrees."""
+    from rasterio.crs import CRS
+
+    px = float(grid.pixel_size[0])
+    if grid.crs is not None and CRS.from_user_input(grid.crs).is_geographic:
+        lat = 0.5 * (grid.bounds[1] + grid.bounds[3])
+        px *= 111320.0 * max(np.cos(np.radians(lat)), 1e-6)  # metres per degree of longitude there
+    return block_size(px, coarse_pixel_m)

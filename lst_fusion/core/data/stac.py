@@ -343,7 +343,7 @@ def gdal_http_env(timeout=30.0, retries=4, backoff=1.0):
                 VSI_CACHE="FALSE", GDAL_HTTP_UNSAFESSL="NO")
 
 
-def _clear_curl_cache():
+def clear_curl_cache():
     try:
         from osgeo import gdal
 
@@ -510,7 +510,7 @@ def read_with_retries(item, aoi, grid, signer, retries=4, backoff=1.0, log=None,
             return read_item(item, aoi, grid, signer, **kw)
         except (RasterioError, OSError) as exc:
             err = _classify(exc)
-            _clear_curl_cache()
+            clear_curl_cache()
             if isinstance(err, RefusedError) and signer.token_url and not refreshed:
                 refreshed = True
                 if log:

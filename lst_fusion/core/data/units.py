@@ -13,11 +13,19 @@ UNITS = ("celsius", "kelvin")
 BAND_UNIT = {"celsius": "degC", "kelvin": "K"}  # GDAL band unit type (UDUNITS/CF spelling)
 
 
+CELSIUS_BELOW = 150.0  # a typical value below this is degrees Celsius, above it Kelvin
+
+
 def is_celsius(array):
     valid = np.asarray(array)[np.isfinite(array)]
     if valid.size == 0:
         return True
-    return float(np.median(valid)) < 150.0
+    return float(np.median(valid)) < CELSIUS_BELOW
+
+
+def is_celsius_mean(mean):
+    """The same rule on a mean computed elsewhere (a series' whole-image statistics, read strip by strip)."""
+    return float(mean) < CELSIUS_BELOW
 
 
 def unit_of(array):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..data.pairing import nearest_pair, pairs_around
 from ..platform.errors import LstFusionError
 
 BASELINE_MODIS = "MODIS resampled"
@@ -44,7 +45,7 @@ class TestCase:
     @property
     def nearest(self):
         """The one reference of one-pair methods: the nearest in time (the earlier on a tie)."""
-        return self.before if (self.date - self.before) <= (self.after - self.date) else self.after
+        return nearest_pair(self.date, (self.before, self.after))
 
 
 def plan(pair_dates, test_dates=None):
@@ -59,8 +60,8 @@ def plan(pair_dates, test_dates=None):
         if t not in inner:
             raise LstFusionError("TEST_DATES", f"{t} is not a same-day pair with a pair before and after it "
                                  f"(possible: {', '.join(d.isoformat() for d in inner)})")
-        i = dates.index(t)
-        cases.append(TestCase(t, dates[i - 1], dates[i + 1], tuple(d for d in dates if d != t)))
+        before, after = pairs_around(t, dates, on_target=False)
+        cases.append(TestCase(t, before, after, tuple(d for d in dates if d != t)))
     return cases
 
 

@@ -5,7 +5,6 @@ so nothing touches QGIS's own GUI backend) and embedded as base64 PNG, so the
 report is one self-contained file that opens in QGIS and in any browser.
 """
 import base64
-import csv
 import html
 import io as _io
 import math
@@ -13,7 +12,7 @@ import os
 
 import numpy as np
 
-from ..data.io import atomic_write_text
+from ..data.io import atomic_write_text, format_cell, write_csv_rows
 from .metrics import METRICS
 
 COLUMNS = ["method", "date", "region", "N"] + list(METRICS) + ["NOTES"]
@@ -29,19 +28,6 @@ def temperature_stretch(*arrays, percent=STRETCH_PERCENT):
     return float(lo), float(hi) if hi > lo else float(lo) + 1.0
 
 
-def _fmt(v, undefined=""):
-    """A table cell: 4 decimals; +inf as 'inf' and -inf as '-inf' (never one for the other); NaN as
-    ``undefined`` (empty in CSV, 'undefined' where a person reads it; the NOTES column says why)."""
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        if math.isnan(v):
-            return undefined
-        return f"{v:.4f}"
-    return str(v)
-
-
 def _columns(rows, columns):
     """The given columns (or the default ones present), plus NOTES whenever a row has a note."""
     columns = list(columns or [c for c in COLUMNS if any(c in r for r in rows)])
@@ -53,13 +39,7 @@ def _columns(rows, columns):
 
 
 def write_csv(path, rows, columns=None, parameter="OUTPUT_TABLE"):
-    columns = _columns(rows, columns)
-    buf = _io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: _fmt(r.get(k, "")) for k in columns})
-    return atomic_write_text(path, buf.getvalue(), parameter)
+    return write_csv_rows(path, rows, _columns(rows, columns), parameter)
 
 
 def write_table(path, rows, columns=None, parameter="OUTPUT_TABLE"):
@@ -97,11 +77,11 @@ def markdown_table(rows, columns=None):
     columns = _columns(rows, columns)
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for r in rows:
-        lines.append("| " + " | ".join(_fmt(r.get(c, ""), "undefined") for c in columns) + " |")
+        lines.append("| " + " | ".join(format_cell(r.get(c, ""), "undefined") for c in columns) + " |")
     return "\n".join(lines)
 
 
-def _png(fig):
+def png_base64(fig):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
@@ -210,7 +190,7 @@ def figures(pred, ref, unit=None, regions=None, transform=None):
     ref = np.asarray(ref, dtype=np.float64)
     unit = unit or unit_label(ref)
     outlines = outline_paths(regions, transform) if regions and transform is not None else ()
-    return {"maps": _png(maps_figure(pred, ref, unit, outlines)), "scatter_hist": _png(scatter_figure(pred, ref, unit))}
+    return {"maps": png_base64(maps_figure(pred, ref, unit, outlines)), "scatter_hist": png_base64(scatter_figure(pred, ref, unit))}
 
 
 def report_header(method="", date="", inputs=None, unit="", regions=None):
@@ -224,30 +204,30 @@ def report_header(method="", date="", inputs=None, unit="", regions=None):
     return out
 
 
-def _table_html(rows, columns):
+def table_html(rows, columns):
     head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(_fmt(r.get(c, ''), 'undefined'))}</td>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(format_cell(r.get(c, ''), 'undefined'))}</td>" for c in columns)
                    + "</tr>" for r in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _header_html(header):
+def header_html(header):
     if not header:
         return ""
     rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in header.items())
     return f"<table class='header'>{rows}</table>"
 
 
-_STYLE = ("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}"
+HTML_STYLE = ("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}"
           "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;"
           "text-align:right}th{background:#eee}table.header td,table.header th{text-align:left}"
           "img{max-width:100%}</style>")
-_FOOTER = ("<p style='color:#666'>Metric conventions: see the help of lstfusion:evaluate "
+HTML_FOOTER = ("<p style='color:#666'>Metric conventions: see the help of lstfusion:evaluate "
            "(SAM over the image vector in Kelvin; ERGAS with the fine/coarse pixel-size ratio). Maps: shared "
            "2-98 % colour stretch of reference and prediction.</p>")
 
 
-def _img(alt, b64):
+def img_html(alt, b64):
     return f"<img alt='{html.escape(alt)}' src='data:image/png;base64,{b64}'>"
 
 
@@ -256,15 +236,15 @@ def write_html(path, title, rows, pred=None, ref=None, columns=None, notes="", h
     """One report: ``header`` (method, date, inputs, unit), the metric table, maps (subregions outlined when
     ``regions`` and the grid's ``transform`` are given), scatter and histogram."""
     columns = _columns(rows, columns)
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{_STYLE}"
-             f"</head><body><h1>{html.escape(title)}</h1>", _header_html(header), _table_html(rows, columns)]
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{HTML_STYLE}"
+             f"</head><body><h1>{html.escape(title)}</h1>", header_html(header), table_html(rows, columns)]
     if notes:
         parts.append(f"<p>{html.escape(notes)}</p>")
     if pred is not None and ref is not None:
         figs = figures(pred, ref, unit=(header or {}).get("Unit"), regions=regions, transform=transform)
-        parts.append(f"<h2>Maps</h2>{_img('maps', figs['maps'])}")
-        parts.append(f"<h2>Scatter and error histogram</h2>{_img('scatter', figs['scatter_hist'])}")
-    parts.append(_FOOTER)
+        parts.append(f"<h2>Maps</h2>{img_html('maps', figs['maps'])}")
+        parts.append(f"<h2>Scatter and error histogram</h2>{img_html('scatter', figs['scatter_hist'])}")
+    parts.append(HTML_FOOTER)
     parts.append("</body></html>")
     return atomic_write_text(path, "\n".join(parts), "OUTPUT_HTML")
 
@@ -278,16 +258,16 @@ def write_comparison_html(path, title, ranked, ref, predictions, columns=None, h
     columns = columns or [c for c in COLUMNS if any(c in r for r in ranked)]
     ref = np.asarray(ref, dtype=np.float64)
     unit = (header or {}).get("Unit") or unit_label(ref)
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{_STYLE}"
-             f"</head><body><h1>{html.escape(title)}</h1>", _header_html(header), "<h2>Ranking</h2>",
-             _table_html(ranked, columns)]
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{HTML_STYLE}"
+             f"</head><body><h1>{html.escape(title)}</h1>", header_html(header), "<h2>Ranking</h2>",
+             table_html(ranked, columns)]
     outlines = outline_paths(regions, transform) if regions and transform is not None else ()
     for method, pred in predictions.items():
         pred = np.asarray(pred, dtype=np.float64)
         parts.append(f"<h2 class='method'>{html.escape(method)}</h2>")
-        parts.append(_img(f"maps {method}", _png(maps_figure(pred, ref, unit, outlines, title_pred=method))))
-        parts.append(_img(f"scatter {method}", _png(scatter_figure(pred, ref, unit))))
-    parts.append(_FOOTER)
+        parts.append(img_html(f"maps {method}", png_base64(maps_figure(pred, ref, unit, outlines, title_pred=method))))
+        parts.append(img_html(f"scatter {method}", png_base64(scatter_figure(pred, ref, unit))))
+    parts.append(HTML_FOOTER)
     parts.append("</body></html>")
     return atomic_write_text(path, "\n".join(parts), "OUTPUT_HTML")
 

@@ -1,18 +1,24 @@
 """Candidates of the ``auto`` choice (core.evaluation.protocol.choose): the classical methods and their variants.
 
 ``classical_candidates(case, pairs, block)`` predicts ``case.date`` from the pairs it is given, with
-ESTARFM (nearest pair before and after) and STARFM (nearest pair), each as is, with the scene-mean
-correction (+SM) and per MODIS footprint (+RC), plus both baselines (scored, never chosen). It reads
+every classical method of the method table (core.fusion.methods: two-pair methods as ESTARFM with the
+nearest pair before and after, the others as STARFM with the nearest pair), each as is, with the
+scene-mean correction (+SM) and per MODIS footprint (+RC), plus both baselines (scored, never chosen). It reads
 the Landsat of ``case.before``, ``case.after`` and ``case.nearest`` only, never of ``case.date``.
 """
 import numpy as np
 
+from ..fusion import methods as fusion_methods
 from ..fusion import residual
-from ..fusion.estarfm import estarfm
-from ..fusion.starfm import starfm
 from . import protocol
 
-CLASSICAL = ("STARFM", "ESTARFM")
+
+def _cost(label):
+    return protocol.COST_ORDER.index(label) if label in protocol.COST_ORDER else len(protocol.COST_ORDER)
+
+
+# the classical methods of the method table, cheaper first (protocol.COST_ORDER), the rest in table order
+CLASSICAL = tuple(sorted(fusion_methods.labels(fusion_methods.CLASSICAL), key=_cost))
 
 
 def with_variants(name, plain, c0, block):
@@ -21,16 +27,33 @@ def with_variants(name, plain, c0, block):
             (name, "+RC"): residual.correct(plain, c0, "MODIS footprint", block)}
 
 
+def case_images(case, pairs, method, coarse=None):
+    """The role images a method of the table uses for ``case``: two-pair methods the pair before and after,
+    the others (one pair, any reference) the nearest pair; ``coarse`` replaces the MODIS images by role
+    (e.g. cross-sensor normalised ones). Never the Landsat of ``case.date``."""
+    coarse = coarse or {}
+    if fusion_methods.get(method).pair_mode == fusion_methods.TWO:
+        (f1, c1), (f2, c2) = pairs[case.before], pairs[case.after]
+        images = {"fine_ref1": f1, "coarse_ref1": c1, "fine_ref2": f2, "coarse_ref2": c2}
+    else:
+        fn, cn = pairs[case.nearest]
+        images = {"fine_ref1": fn, "coarse_ref1": cn}
+    images["coarse_target"] = pairs[case.date][1]
+    images.update({r: v for r, v in coarse.items() if r in images})
+    return images
+
+
 def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL):
-    f1, c1 = pairs[case.before]
-    f2, c2 = pairs[case.after]
+    """Baselines, then every classical method of ``methods`` (labels) in the order of :data:`CLASSICAL`,
+    each as is, +SM and +RC."""
     fn, cn = pairs[case.nearest]
     c0 = pairs[case.date][1]  # the test date's MODIS only
     out = {(k, "as is"): v for k, v in protocol.baselines(fn, cn, c0).items()}
-    if "STARFM" in methods:
-        out.update(with_variants("STARFM", starfm(fn, cn, c0), c0, block))
-    if "ESTARFM" in methods:
-        out.update(with_variants("ESTARFM", estarfm(f1, c1, f2, c2, c0, quantity=quantity), c0, block))
+    for label in CLASSICAL:
+        if label in methods:
+            mid = fusion_methods.id_of(label)
+            plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid), quantity=quantity)
+            out.update(with_variants(label, plain, c0, block))
     return out
 
 

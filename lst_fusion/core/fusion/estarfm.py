@@ -60,13 +60,15 @@ untiled runs are bit-identical.
 import numpy as np
 
 from ..data.products import LST_MAX_K, LST_MIN_K
-from ..data.units import KELVIN_OFFSET, is_celsius
+from ..data.units import KELVIN_OFFSET, is_celsius, is_celsius_mean
 from ..platform.errors import LstFusionError
 from .kernels import default_tile, estarfm_sums, resolve_engine
-from .tiling import check_window, run_tiled, window_sum
+from .tiling import check_odd_window, check_window, run_tiled, window_sum
 
 DEFAULT_HALF_WINDOW = 25  # Zhu's code: w = 25 -> 51 x 51 window for 30 m / 500 m
 DEFAULT_CLASSES = 4
+DEFAULT_CHANGE_THRESHOLD = 1.0  # degrees (Zhu: 2 % of the reflectance range)
+MIN_SIMILAR = 5  # Zhu's code: with this many similar pixels or fewer, the window-mean change is used
 
 
 def _check_inputs(named, window):
@@ -81,14 +83,18 @@ def _check_inputs(named, window):
             raise LstFusionError(name, f"size {a.shape[1]}x{a.shape[0]} differs from the other inputs ({shape[1]}x{shape[0]})")
         if not np.isfinite(a).any():
             raise LstFusionError(name, "the raster has no valid pixel (all nodata)")
-    if window < 1 or window % 2 == 0:
-        raise LstFusionError("WINDOW", f"window must be an odd number of pixels >= 3, not {window}")
+    check_odd_window(window)
     check_window(window, shape)  # bounded by the image and by memory, before any allocation
+
+
+def class_threshold(std, classes):
+    """The similar-pixel threshold of ESTARFM and STARFM: ``std * 2 / classes`` (the one rule)."""
+    return float(std) * 2.0 / classes
 
 
 def similarity_threshold(fine, classes):
     """std(F)·2/classes with the sample standard deviation (ddof 1), as Zhu's IDL code."""
-    return float(np.nanstd(fine, ddof=1)) * 2.0 / classes
+    return class_threshold(np.nanstd(fine, ddof=1), classes)
 
 
 def physical_range(celsius):
@@ -112,8 +118,11 @@ def robust_coefficient(slope, se):
     return np.clip(1.0 + lam * d, 1.0 - V_BOUND, 1.0 + V_BOUND)
 
 
-def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_shift, engine, quantity="lst",
-                    mode="published"):
+def make_kernel(w, th1, th2, celsius, change_threshold=DEFAULT_CHANGE_THRESHOLD, min_similar=MIN_SIMILAR,
+                centre_shift=0.0, engine="numpy", quantity="lst", mode="published"):
+    """``kernel(blocks)``: ESTARFM on one tile ``(F1, C1, F2, C2, C0)`` with a halo of ``w`` px, returning the
+    tile without its halo; ``th1``/``th2``: the similar-pixel thresholds of the two fine images (whole-image
+    statistics, so every tile uses the same numbers)."""
     from scipy.special import stdtr  # lazy: the plugin loads without scipy and says what to install
 
     if quantity == "lst":
@@ -196,8 +205,25 @@ def _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, centre_
     return kernel
 
 
+def pair_statistics(stats, params):
+    """What every tile of one reference pair shares, from whole-image statistics: ``stats(role)`` is the
+    :class:`~lst_fusion.core.fusion.tiling.ImageStats` of that role's image; ``params`` holds ``CLASSES``."""
+    f1 = stats("fine_ref1")
+    return {"th1": class_threshold(f1.std_sample, params["CLASSES"]),
+            "th2": class_threshold(stats("fine_ref2").std_sample, params["CLASSES"]),
+            "celsius": is_celsius_mean(f1.mean), "shift": stats("coarse_ref1").mean}
+
+
+def fuse_tile(blocks, halo, params):
+    """One tile of a series: :func:`make_kernel` with :func:`pair_statistics`' numbers and the method's
+    parameters (CHANGE_THRESHOLD, ENGINE, QUANTITY)."""
+    p = params
+    return make_kernel(halo, p["th1"], p["th2"], p["celsius"], p["CHANGE_THRESHOLD"], MIN_SIMILAR, p["shift"],
+                       p["ENGINE"], p["QUANTITY"])(blocks)
+
+
 def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WINDOW + 1,
-            classes=DEFAULT_CLASSES, change_threshold=1.0, min_similar=5, tile=None,
+            classes=DEFAULT_CLASSES, change_threshold=DEFAULT_CHANGE_THRESHOLD, min_similar=MIN_SIMILAR, tile=None,
             progress=None, cancel=None, workers=None, engine="auto", quantity="lst", mode="published"):
     """Predict the fine image at the target date (same unit as the inputs).
 
@@ -229,5 +255,5 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
     celsius = is_celsius(arrays[0])
     shift = float(np.nanmean(arrays[1]))
     engine = resolve_engine(engine)
-    kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity, mode)
+    kernel = make_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity, mode)
     return run_tiled(kernel, arrays, w, tile=tile or default_tile(engine), progress=progress, cancel=cancel, workers=workers)

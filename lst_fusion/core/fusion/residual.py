@@ -21,25 +21,10 @@ footprint (``block`` = coarse / fine pixel size, e.g. 1000 m / 30 m -> 33).
 """
 import numpy as np
 
+from ..data.resample import block_size, footprint_pixels  # noqa: F401 - the grid geometry lives in core.data
 from ..platform.errors import LstFusionError
 
 MAX_SPREAD_ITERATIONS = 4
-
-
-def block_size(fine_pixel, coarse_pixel):
-    """Fine pixels per MODIS footprint edge, at least 1."""
-    return max(1, int(round(float(coarse_pixel) / float(fine_pixel))))
-
-
-def footprint_pixels(grid, coarse_pixel_m):
-    """MODIS footprint edge in fine pixels for a grid in metres or degrees."""
-    from rasterio.crs import CRS
-
-    px = float(grid.pixel_size[0])
-    if grid.crs is not None and CRS.from_user_input(grid.crs).is_geographic:
-        lat = 0.5 * (grid.bounds[1] + grid.bounds[3])
-        px *= 111320.0 * max(np.cos(np.radians(lat)), 1e-6)  # metres per degree of longitude there
-    return block_size(px, coarse_pixel_m)
 
 
 def _blocks(shape, block):

@@ -29,8 +29,9 @@ where the centre is invalid in any input.  The window sums run in core.fusion.ke
 """
 import numpy as np
 
+from ..data.units import is_celsius_mean
 from ..platform.errors import LstFusionError
-from .estarfm import _check_inputs
+from .estarfm import _check_inputs, class_threshold
 from .kernels import default_tile, resolve_engine, starfm_sums
 from .tiling import run_tiled
 
@@ -40,7 +41,9 @@ DEFAULT_SPATIAL_FACTOR = 150.0
 DEFAULT_UNCERTAINTY = 0.5
 
 
-def _starfm_kernel(w, ths, sigma, A, npairs, engine):
+def make_kernel(w, ths, sigma=DEFAULT_UNCERTAINTY, A=DEFAULT_SPATIAL_FACTOR, npairs=1, engine="numpy"):
+    """``kernel(blocks)``: STARFM on one tile ``(F1, C1[, F2, C2], C0)`` with a halo of ``w`` px, returning the
+    tile without its halo; ``ths``: the candidate threshold of each pair's fine image (whole-image std)."""
     s2 = np.sqrt(2.0) * sigma
 
     def kernel(blocks):
@@ -79,6 +82,23 @@ def _starfm_kernel(w, ths, sigma, A, npairs, engine):
     return kernel
 
 
+def pair_statistics(stats, params):
+    """What every tile of one reference pair (or two) shares: ``stats(role)`` is the
+    :class:`~lst_fusion.core.fusion.tiling.ImageStats` of that role's image (None for a missing second pair);
+    ``params`` holds ``CLASSES``.  The thresholds use the population std (ddof 0), as starfm4py."""
+    f1, f2 = stats("fine_ref1"), stats("fine_ref2")
+    out = {"th1": class_threshold(f1.std, params["CLASSES"]), "celsius": is_celsius_mean(f1.mean)}
+    if f2 is not None:
+        out["th2"] = class_threshold(f2.std, params["CLASSES"])
+    return out
+
+
+def fuse_tile(blocks, halo, params):
+    """One tile of a series from one pair (3 blocks) or two (5 blocks), with :func:`pair_statistics`' numbers."""
+    ths = [params["th1"]] + ([params["th2"]] if len(blocks) == 5 else [])
+    return make_kernel(halo, ths, DEFAULT_UNCERTAINTY, DEFAULT_SPATIAL_FACTOR, len(ths), params["ENGINE"])(blocks)
+
+
 def starfm(fine1, coarse1, coarse0, fine2=None, coarse2=None, window=DEFAULT_WINDOW,
            classes=DEFAULT_CLASSES, spatial_factor=DEFAULT_SPATIAL_FACTOR,
            uncertainty=DEFAULT_UNCERTAINTY, tile=None, progress=None, cancel=None, workers=None, engine="auto"):
@@ -102,7 +122,7 @@ def starfm(fine1, coarse1, coarse0, fine2=None, coarse2=None, window=DEFAULT_WIN
         raise LstFusionError("UNCERTAINTY", "the uncertainty must be positive")
     arrays = [np.asarray(a, dtype=np.float64) for a in named.values()]
     npairs = (len(arrays) - 1) // 2
-    ths = [np.nanstd(arrays[2 * k]) * 2.0 / classes for k in range(npairs)]
+    ths = [class_threshold(np.nanstd(arrays[2 * k]), classes) for k in range(npairs)]
     engine = resolve_engine(engine)
-    kernel = _starfm_kernel(window // 2, ths, uncertainty, spatial_factor, npairs, engine)
+    kernel = make_kernel(window // 2, ths, uncertainty, spatial_factor, npairs, engine)
     return run_tiled(kernel, arrays, window // 2, tile=tile or default_tile(engine), progress=progress, cancel=cancel, workers=workers)

@@ -2,6 +2,7 @@
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -32,6 +33,34 @@ def available_memory():
         return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+MIN_WINDOW = 3  # the smallest moving window with a neighbour on each side
+
+
+@dataclass(frozen=True)
+class ImageStats:
+    """Whole-image statistics of the valid pixels (read strip by strip by a series): what the per-pair
+    statistics of ESTARFM and STARFM need."""
+
+    count: int
+    mean: float
+    std: float  # population (ddof 0)
+    std_sample: float  # sample (ddof 1)
+
+    @classmethod
+    def of(cls, array):
+        """The statistics of an array in memory (NaN = nodata), as the whole-image functions compute them."""
+        a = np.asarray(array, dtype=np.float64)
+        return cls(int(np.isfinite(a).sum()), float(np.nanmean(a)), float(np.nanstd(a)), float(np.nanstd(a, ddof=1)))
+
+
+def check_odd_window(window, parameter="WINDOW"):
+    """The one window rule of ESTARFM and STARFM, in core and in a series: odd and at least MIN_WINDOW."""
+    from ..platform.errors import LstFusionError
+
+    if window < MIN_WINDOW or window % 2 == 0:
+        raise LstFusionError(parameter, f"window must be an odd number of pixels >= {MIN_WINDOW}, not {window}")
 
 
 BLOCK_ARRAYS = 30  # float64 arrays of a halo'd block alive at once in a classical kernel (generous)

@@ -1,4 +1,4 @@
-"""Optional back-ends, in one place: PyTorch (deep models, the torch engine), CUDA, numba, pystac-client.
+"""Optional back-ends, in one place: PyTorch (deep models, the torch engine), CUDA, numba, dask, pystac-client.
 
 Every question "is it there?" and every "it is needed here" goes through this
 module; the install sentences come from :mod:`core.platform.install_hints`.  It imports
@@ -55,6 +55,11 @@ def numba_available():
     except Exception:  # ImportError, or numba refusing this NumPy version: fall back to NumPy
         return False
     return True
+
+
+def dask_available():
+    """Whether dask imports (a series then runs its tiles on Dask's threads or a cluster)."""
+    return available("dask")
 
 
 def resolve_device(device="auto"):

@@ -146,7 +146,7 @@ class Interrupted(KeyboardInterrupt):
 
 
 def _on_signal(signum, frame):
-    from ..data.io import remove_live_temps
+    from .temps import remove_live_temps
 
     remove_live_temps()
     raise Interrupted(signum)

@@ -18,7 +18,16 @@ import numpy as np
 
 from ..core.data.io import read_raster
 from ..core.evaluation.metrics import region_masks
-from ..core.evaluation.report import _STYLE, UNIT_LABEL, _header_html, _img, _png, _table_html, write_csv
+from ..core.evaluation.report import (
+    HTML_STYLE,
+    UNIT_LABEL,
+    header_html,
+    img_html,
+    png_base64,
+    table_html,
+    temperature_stretch,
+    write_csv,
+)
 from ..core.platform.errors import check_cancel
 
 STATS_COLUMNS = ["date", "region", "source", "mean", "p10", "p90", "valid"]
@@ -43,7 +52,7 @@ def describe(values):
 def season_stats(result, regions=None, cancel=None):
     """(rows for series_stats.csv, (low, high) shared legend range: the 2nd and 98th percentiles of all fused
     pixels, from a regular sample of each date)."""
-    from .series import read_block
+    from .tiles import read_block
 
     grid = result.grid
     masks = region_masks(grid, regions)
@@ -59,12 +68,7 @@ def season_stats(result, regions=None, cancel=None):
         for name, m in masks:
             for source, arr in (("fused", fused), ("MODIS", modis)):
                 rows.append({"date": r["date"], "region": name, "source": source, **describe(arr[m])})
-    v = np.concatenate(sample) if sample else np.array([])
-    stretch = (0.0, 1.0)
-    if v.size:
-        lo, hi = np.percentile(v, (2, 98))
-        stretch = (float(lo), float(hi) if hi > lo else float(lo) + 1.0)
-    return rows, stretch
+    return rows, temperature_stretch(*sample) if sample else (0.0, 1.0)  # the one 2-98 % rule
 
 
 def season_figure(rows, region, pairs, unit_label=""):
@@ -99,13 +103,13 @@ def write_season_html(path, result, rows, unit=""):
     header = {"Method": result.method, "Dates": f"{result.rows[0]['date']} to {result.rows[-1]['date']}",
               "Fused dates": str(len(result.outputs)), "Landsat reference dates": ", ".join(result.pairs),
               "Unit": label or "(as the inputs)", "Subregions": ", ".join(regions)}
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Season report</title>{_STYLE}</head><body>"
-             f"<h1>{html.escape(result.method)} daily series: season report</h1>", _header_html(header)]
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Season report</title>{HTML_STYLE}</head><body>"
+             f"<h1>{html.escape(result.method)} daily series: season report</h1>", header_html(header)]
     for region in regions:
         parts.append(f"<h2>{html.escape(region)}</h2>")
-        parts.append(_img(f"LST through time, {region}", _png(season_figure(rows, region, result.pairs, label))))
+        parts.append(img_html(f"LST through time, {region}", png_base64(season_figure(rows, region, result.pairs, label))))
     parts.append("<h2>Statistics per date</h2>")
-    parts.append(_table_html(rows, STATS_COLUMNS))
+    parts.append(table_html(rows, STATS_COLUMNS))
     parts.append("<p style='color:#666'>fused: the series; MODIS: the MODIS raster of the date on the fine grid "
                  "(gap-filled where series.csv says so). p10/p90: 10th and 90th percentiles of the valid pixels "
                  "whose centres fall in the region.</p></body></html>")

@@ -1,0 +1,208 @@
+"""The one table of fusion methods, classical and deep: every layer reads it (core included).
+
+Each entry of :data:`METHODS` is a :class:`Method`:
+
+* ``id``: stable lower-case id (``"estarfm"``), used in code, in ``fuse_series(method=...)`` and by the
+  model registry; ``label``: what the user reads (``"ESTARFM"``, ``"MLFF-GAN"``); ``tag``: the name in
+  file names and provenance tags (``LST_<tag>_YYYYMMDD.tif``, ``METHOD=<tag>``), the id upper-cased;
+* ``kind``: ``"classical"`` or ``"deep"``;
+* ``quantities``: what it fuses (``"lst"``, ``"reflectance"``);
+* ``pair_mode``: :data:`ONE` (the nearest pair), :data:`TWO` (the nearest pair on or before the date and the
+  nearest after it) or :data:`ANY` (two when there are two, else the nearest one);
+* ``halo``: px of context around a tile: :data:`WINDOW_HALO` (half the WINDOW parameter), or
+  :data:`MODEL_HALO_RULE` (twice the model's receptive radius from ``models/registry.py``, or
+  :data:`MODEL_HALO` px for models with global context);
+* ``params``: its parameters as :class:`Param` (Processing name, default, bounds; a series takes each
+  value from the SeriesOptions field of the lower-cased name, else from ``method_params``; WINDOW 0 or
+  None is the default);
+* classical methods: ``pair_stats`` (``pair_stats(stats, params) -> dict``: what every tile of one
+  reference pair shares, from whole-image :class:`~.tiling.ImageStats`) and ``tile``
+  (``tile(blocks, halo, params) -> array``: one tile, the blocks in :attr:`Method.roles` order), both public
+  functions of the method's core module;
+* deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
+
+The order of :data:`METHODS` is the order of fuse_series's METHOD enum, whose index saved models
+(``resources/models/city_season.model3``) store: **append new methods at the end, never insert or
+reorder** (``test_auto.py`` pins it).  ``auto`` (:data:`AUTO`) follows the table in that enum.
+
+Adding a method: docs/adding_a_method.md.
+"""
+from dataclasses import dataclass
+
+from . import estarfm, starfm
+from .tiling import MIN_WINDOW
+
+ONE, TWO, ANY = "one", "two", "two_or_one"  # pair modes
+WINDOW_HALO = "window // 2"
+MODEL_HALO_RULE = "2 x receptive radius"
+MODEL_HALO = 32  # px of context around a tile for models with global context (AdaIN, attention)
+AUTO = "auto"  # fuse_series's METHOD after the table: chosen by leave-one-date-out on the series' pairs
+
+ONE_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "coarse_target")
+TWO_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "fine_ref2", "coarse_ref2", "coarse_target")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a method: its Processing name, default and bounds (``odd``: odd values only)."""
+
+    name: str
+    default: object
+    minimum: float = None
+    maximum: float = None
+    odd: bool = False
+
+
+@dataclass(frozen=True)
+class Method:
+    id: str
+    label: str
+    kind: str
+    pair_mode: str
+    quantities: tuple = ("lst",)
+    halo: str = WINDOW_HALO
+    params: tuple = ()
+    pair_stats: object = None
+    tile: object = None
+    model: str = ""
+
+    @property
+    def tag(self):
+        return self.id.upper()
+
+    @property
+    def algorithm_id(self):
+        """The Processing id of its one-date algorithm: ``lstfusion:<id>`` (classical; the optional thin
+        algorithm file uses ``ALG_ID = id``) or ``lstfusion:predict_<model>`` (deep)."""
+        return f"lstfusion:{self.id}" if self.classical else f"lstfusion:predict_{self.model}"
+
+    @property
+    def classical(self):
+        return self.kind == "classical"
+
+    @property
+    def roles(self):
+        """The classical methods' input roles for one or two pairs (deep models: the model registry's)."""
+        return TWO_PAIR_ROLES if self.pair_mode == TWO else ONE_PAIR_ROLES
+
+    def param(self, name):
+        return next((p for p in self.params if p.name == name), None)
+
+    def default(self, name):
+        p = self.param(name)
+        return None if p is None else p.default
+
+
+def deep(model_id, label, pair_mode):
+    """A deep model's entry: its checkpoint and everything else from models/registry.py's ``model_id``."""
+    return Method(model_id, label, "deep", pair_mode, ("lst",), MODEL_HALO_RULE, (Param("CHECKPOINT", ""),),
+                  model=model_id)
+
+
+def _classes():
+    return Param("CLASSES", estarfm.DEFAULT_CLASSES, minimum=1)
+
+
+METHODS = (
+    Method("estarfm", "ESTARFM", "classical", TWO, estarfm.QUANTITIES, WINDOW_HALO,
+           (Param("WINDOW", 2 * estarfm.DEFAULT_HALF_WINDOW + 1, minimum=MIN_WINDOW, odd=True), _classes(),
+            Param("CHANGE_THRESHOLD", estarfm.DEFAULT_CHANGE_THRESHOLD, minimum=0.0), Param("QUANTITY", "lst")),
+           pair_stats=estarfm.pair_statistics, tile=estarfm.fuse_tile),
+    Method("starfm", "STARFM", "classical", ANY, estarfm.QUANTITIES, WINDOW_HALO,
+           (Param("WINDOW", starfm.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True), _classes()),
+           pair_stats=starfm.pair_statistics, tile=starfm.fuse_tile),
+    deep("edcstfn", "EDCSTFN", ONE),
+    deep("sttfn", "STTFN", TWO),
+    deep("mlffgan", "MLFF-GAN", ONE),
+    deep("ganstfm", "GAN-STFM", ONE),
+    deep("swinstfm", "SwinSTFM", ONE),
+    # append new methods here, never above: the METHOD enum's index is saved in models
+)
+BY_ID = {m.id: m for m in METHODS}
+BY_LABEL = {m.label: m for m in METHODS}
+IDS = tuple(BY_ID)
+CLASSICAL = tuple(m.id for m in METHODS if m.classical)
+DEEP = tuple(m.id for m in METHODS if not m.classical)
+
+
+def get(method_id, parameter="METHOD"):
+    """The entry of ``method_id``; an unknown id is an error naming the known ones."""
+    from ..platform.errors import LstFusionError
+
+    if method_id not in BY_ID:
+        raise LstFusionError(parameter, f"unknown method {method_id!r}; choose one of {', '.join(IDS)}")
+    return BY_ID[method_id]
+
+
+def enum_ids():
+    """The ids in the order of fuse_series's METHOD enum: the table, then ``auto``."""
+    return list(IDS) + [AUTO]
+
+
+def labels(ids=IDS):
+    return [BY_ID[i].label for i in ids]
+
+
+def check_param(method, name, value):
+    """Refuse a value outside the entry's bounds with one sentence starting with the parameter's name."""
+    from ..platform.errors import LstFusionError
+    from .tiling import check_odd_window
+
+    p = get(method).param(name)
+    if p is None:
+        return value
+    if p.odd:
+        check_odd_window(value, name)
+    elif p.minimum is not None and value < p.minimum:
+        raise LstFusionError(name, f"must be at least {p.minimum:g}, not {value}")
+    if p.maximum is not None and value > p.maximum:
+        raise LstFusionError(name, f"must be at most {p.maximum:g}, not {value}")
+    return value
+
+
+def halo(method, window=None, receptive_radius=None):
+    """Px of context around a tile: half the window (classical) or twice the model's receptive radius,
+    :data:`MODEL_HALO` for a model with global context (``receptive_radius`` None)."""
+    m = get(method)
+    if m.halo == WINDOW_HALO:
+        return (window or m.default("WINDOW")) // 2
+    return 2 * receptive_radius if receptive_radius else MODEL_HALO
+
+
+def id_of(label):
+    """The id of a method named by its label (``"STARFM"`` -> ``"starfm"``), as validation tables name them."""
+    return BY_LABEL[label].id
+
+
+def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progress=None, cancel=None, **params):
+    """A classical method on whole images in memory: ``images`` maps roles (``fine_ref1``, ``coarse_ref1``,
+    ``fine_ref2``, ``coarse_ref2``, ``coarse_target``) to arrays on one grid; without ``fine_ref2`` one pair
+    is used (the method must accept one). ``params``: the entry's parameters by Processing name (defaults
+    otherwise). The table's ``pair_stats`` on the images' statistics and its ``tile`` function run tile by
+    tile (core.fusion.tiling.run_tiled), as a series does."""
+    import numpy as np
+
+    from ..platform.errors import LstFusionError
+    from .kernels import default_tile, resolve_engine
+    from .tiling import ImageStats, run_tiled
+
+    m = get(method)
+    if not m.classical:
+        raise LstFusionError("METHOD", f"{m.label} is a deep model: predict it with its checkpoint")
+    two = "fine_ref2" in images
+    if m.pair_mode == TWO and not two:
+        raise LstFusionError("FINE_REF2", f"{m.label} needs two reference pairs")
+    roles = TWO_PAIR_ROLES if two else ONE_PAIR_ROLES
+    values = {p.name: params.get(p.name, p.default) for p in m.params}
+    if "QUANTITY" in values:
+        values["QUANTITY"] = quantity
+    for name, value in values.items():
+        check_param(method, name, value)
+    arrays = [np.asarray(images[r], dtype=np.float64) for r in roles]
+    by_role = dict(zip(roles, arrays))
+    stats = m.pair_stats(lambda role: ImageStats.of(by_role[role]) if role in by_role else None, values)
+    engine = resolve_engine(engine)
+    run = dict(values, ENGINE=engine, **stats)
+    h = halo(method, values.get("WINDOW"))
+    return run_tiled(lambda blocks: m.tile(blocks, h, run), arrays, h, tile=tile or default_tile(engine),
+                     progress=progress, cancel=cancel)

@@ -1,0 +1,212 @@
+"""The plan of a series: for each MODIS date between ``start`` and ``end``, its reference pairs, whether it
+is gap-filled first, its output file and its resume key.
+
+* reference pairs are Landsat dates that have a MODIS raster of the same day, chosen by the one rule of
+  core.data.pairing (:func:`~lst_fusion.core.data.pairing.nearest_pair`,
+  :func:`~lst_fusion.core.data.pairing.pairs_around`, shared with core.evaluation.protocol): two-pair
+  methods (ESTARFM, STTFN) take the nearest pair on or before the date and the nearest after it (on a pair
+  date: that pair and the next, or the previous one for the last pair); one-pair methods take the nearest
+  pair (the earlier on a tie); STARFM takes two pairs when there are two, else the nearest one (the pair
+  mode of the method table); a pair farther than ``max_gap_days`` is never used, and a date without
+  usable pairs is skipped with the reason;
+* a MODIS date with fewer clear pixels than ``min_clear`` percent is gap-filled first (core.data.gapfill:
+  linear in time from the nearest MODIS dates within ``gapfill_days``, then the progressive focal mean)
+  into ``modis_filled/M_YYYYMMDD.tif``; a date with no clear pixel left to fill from is skipped with the
+  reason;
+* a date whose output exists with the same ``SERIES_KEY`` tag (method, references, inputs, parameters)
+  is kept.
+"""
+import datetime as _dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..core.data.pairing import list_rasters, nearest_pair, pairs_around, read_index
+from ..core.fusion import methods as fusion_methods
+from ..core.platform.errors import LstFusionError, check_cancel
+from .tiles import Source, clear_percent, read_block
+
+DEFAULT_MAX_GAP_DAYS = 48
+GAPFILL_DAYS = 32
+
+
+@dataclass
+class DatePlan:
+    date: _dt.date
+    modis: Source
+    ref1: _dt.date = None
+    ref2: _dt.date = None
+    status: str = ""
+    modis_clear: float = float("nan")
+    gapfilled: bool = False
+    output: str = ""
+    key: str = ""
+    tags: dict = field(default_factory=dict)
+
+
+def pair_mode(method):
+    """'two' (two pairs: before and after), 'one' (the nearest pair) or 'two_or_one' (STARFM): the table's."""
+    return fusion_methods.get(method).pair_mode
+
+
+def choose_refs(target, pair_dates, mode, max_gap_days=DEFAULT_MAX_GAP_DAYS):
+    """(ref1, ref2, reason): the reference pair dates for ``target`` (ref2 None for one pair);
+    ``reason`` says why none fits (then ref1 and ref2 are None)."""
+    near = sorted(d for d in pair_dates if abs((d - target).days) <= max_gap_days)
+    nearest = nearest_pair(target, near)
+    if mode == fusion_methods.ONE:
+        if nearest is None:
+            return None, None, f"no Landsat pair within {max_gap_days} days"
+        return nearest, None, ""
+    ref1, ref2 = pairs_around(target, near)
+    before = [d for d in near if d <= target]
+    if ref2 is None and ref1 == target and len(before) > 1:  # the last pair's own date: the pair before it too
+        ref1, ref2 = before[-2], target
+    if ref1 is not None and ref2 is not None:
+        return ref1, ref2, ""
+    if mode == fusion_methods.ANY and nearest is not None:
+        return nearest, None, ""
+    side = "on or before" if ref1 is None else "after"
+    return None, None, f"no Landsat pair {side} {target.isoformat()} within {max_gap_days} days"
+
+
+# ---------------------------------------------------------------- inputs and the plan
+
+
+def collect_inputs(modis=None, landsat=None, dataset=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0),
+                   modis_names=None, landsat_names=None):
+    """(modis {date: Source}, landsat {date: Source}, fine grid)."""
+    from ..core.data.io import read_grid
+
+    if dataset:
+        rows = read_index(dataset)
+        m = {r["date"]: r["modis"] for r in rows if r["modis"]}
+        lan = {r["date"]: r["landsat"] for r in rows if r["landsat"] and r["status"] == "pair"}
+        modis_band = landsat_band = 1
+        scales = (1.0, 1.0)
+        if not m:
+            raise LstFusionError("DATASET", f"{dataset!r} lists no MODIS raster")
+        if not lan:
+            raise LstFusionError("DATASET", f"{dataset!r} lists no same-day pair")
+    else:
+        if not modis:
+            raise LstFusionError("MODIS", "no MODIS raster given")
+        if not landsat:
+            raise LstFusionError("LANDSAT", "no Landsat raster given (or give DATASET, an align_pairs folder)")
+        m = list_rasters(modis, "MODIS", modis_names)
+        lan = list_rasters(landsat, "LANDSAT", landsat_names)
+    first = min(lan)
+    grid = read_grid(lan[first], "LANDSAT")
+    if grid.crs is None:
+        raise LstFusionError("LANDSAT", f"{os.path.basename(lan[first])} has no CRS")
+    lsrc = {}
+    for d, p in lan.items():
+        g = read_grid(p, "LANDSAT")
+        if not g.same_as(grid):
+            raise LstFusionError("LANDSAT", f"{os.path.basename(p)} is not on the grid of {os.path.basename(lan[first])} "
+                                 f"({g.describe()} vs {grid.describe()}); resample it (lstfusion:resample) or use "
+                                 "lstfusion:align_pairs")
+        lsrc[d] = Source(p, landsat_band, scales[0], True, "LANDSAT")
+    msrc = {d: Source(p, modis_band, scales[1], read_grid(p, "MODIS").same_as(grid), "MODIS") for d, p in m.items()}
+    return msrc, lsrc, grid
+
+
+def series_key(payload):
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+
+def gapfill_date(plan, modis, grid, folder, cancel):
+    """Fill the target's MODIS into modis_filled/M_YYYYMMDD.tif (kept for a re-run); False when impossible."""
+    from ..core.data.gapfill import spatial_fill, temporal_fill
+
+    path = os.path.join(folder, "modis_filled", f"M_{plan.date:%Y%m%d}.tif")
+    if os.path.exists(path):
+        plan.modis = Source(path, 1, 1.0, True, "MODIS")
+        return True
+    def whole(src):
+        return read_block(src, grid, 0, grid.height, 0, grid.width)
+
+    target = whole(plan.modis)
+    near = sorted((d for d in modis if d != plan.date and abs((d - plan.date).days) <= GAPFILL_DAYS),
+                  key=lambda d: (abs((d - plan.date).days), d))
+    before = [d for d in near if d < plan.date][:2]
+    after = [d for d in near if d > plan.date][:2]
+    others = [(d, whole(modis[d])) for d in sorted(before + after)]
+    filled, _ = temporal_fill(target, plan.date, others, GAPFILL_DAYS)
+    if not np.isfinite(filled).any():
+        return False
+    filled, _ = spatial_fill(filled, cancel=cancel)  # = core.data.gapfill's 'temporal+spatial'
+    from ..core.data.io import write_raster
+
+    write_raster(path, filled, grid, tags={"ACQUISITION_DATE": plan.date.isoformat(), "GAPFILLED": "temporal+spatial"})
+    plan.modis = Source(path, 1, 1.0, True, "MODIS")
+    return True
+
+
+def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_gap_days=DEFAULT_MAX_GAP_DAYS,
+                min_clear=0.0, key_params=None, log=None, cancel=None):
+    """The list of :class:`DatePlan` (status '' = to compute, 'kept', or 'skipped: reason')."""
+    from ..core.data.dates import to_date
+
+    start = to_date(start, "START") if start else min(modis)
+    end = to_date(end, "END") if end else max(modis)
+    if end < start:
+        raise LstFusionError("END", f"{end} is before START {start}")
+    targets = sorted(d for d in modis if start <= d <= end)
+    if not targets:
+        raise LstFusionError("START", f"no MODIS date between {start} and {end} (MODIS has {min(modis)} to {max(modis)})")
+    pair_dates = sorted(d for d in landsat if d in modis)
+    for d in sorted(set(landsat) - set(modis)):
+        if log:
+            log(f"LANDSAT: {d} has no MODIS raster of the same day, so it is not a reference pair")
+    if not pair_dates:
+        raise LstFusionError("LANDSAT", "no Landsat date has a MODIS raster of the same day, so there is no "
+                             "reference pair")
+    mode = pair_mode(method)
+    label = fusion_methods.get(method).tag
+    plans = []
+    for d in targets:
+        p = DatePlan(d, modis[d])
+        p.ref1, p.ref2, reason = choose_refs(d, pair_dates, mode, max_gap_days)
+        p.modis_clear = clear_percent(modis[d], grid)
+        if reason:
+            p.status = f"skipped: {reason}"
+        elif p.modis_clear < min_clear:
+            check_cancel(cancel)
+            if gapfill_date(p, modis, grid, folder, cancel):
+                p.gapfilled = True
+                if log:
+                    log(f"MODIS: {d} is {p.modis_clear:.1f} % clear (MIN_CLEAR {min_clear:g} %): gap-filled first")
+            else:
+                p.status = (f"skipped: MODIS {p.modis_clear:.1f} % clear (MIN_CLEAR {min_clear:g} %) and not fillable "
+                            f"(no valid pixel, nor clear MODIS on both sides within {GAPFILL_DAYS} days)")
+        p.output = os.path.join(folder, f"LST_{label}_{d:%Y%m%d}.tif")
+        refs = [r for r in (p.ref1, p.ref2) if r]
+        p.key = series_key({"method": method, "date": d, "refs": refs, "modis": os.path.basename(p.modis.path),
+                      "fine": [os.path.basename(landsat[r].path) for r in refs], "params": key_params or {},
+                      "bands": [modis[d].band, landsat[pair_dates[0]].band], "scales": [modis[d].scale,
+                                                                                       landsat[pair_dates[0]].scale],
+                      "gapfilled": p.gapfilled})
+        if not p.status and os.path.exists(p.output):
+            try:
+                done = tags_of(p.output).get("SERIES_KEY") == p.key
+            except Exception:  # unreadable: computed again
+                done = False
+            if done:
+                p.status = "kept"
+            elif log:
+                log(f"{os.path.basename(p.output)} was made with other inputs or parameters: it is computed again")
+        plans.append(p)
+    return plans
+
+
+def tags_of(path):
+    import rasterio
+
+    with rasterio.open(path) as ds:
+        return ds.tags()
+

@@ -1,0 +1,267 @@
+"""fuse_series: a daily fused series, one fine LST raster per MODIS date, resumable, on one core or on Dask.
+
+Output folder: ``LST_<METHOD>_<YYYYMMDD>.tif`` per date (tags: date, unit, method, reference dates,
+parameters, inputs; band description and unit), ``series.csv`` and ``series.vrt`` (series.outputs).
+
+Engine: every date is cut into tiles (``tile`` px plus the method's halo, series.tiles); a task reads only
+its tile window + halo of each input and returns the fused tile, which is written into the date's
+temporary GeoTIFF; the file is renamed into place when its last tile is written, so a cancelled, failed or
+killed run never leaves a half-written ``LST_*.tif`` (a killed run's ``.tmp_*`` files are removed by the
+next run).  A re-run keeps every date whose file exists with the same ``SERIES_KEY`` tag (series.plan) and
+computes only the rest.  Tasks run on a scheduler of series.schedulers; results are consumed in task
+order, so the outputs are bit-identical to the sequential run and memory stays bounded by tiles.
+"""
+import dataclasses
+import os
+from dataclasses import dataclass, field
+
+from ..core.data.io import read_raster, tile_writer, write_raster
+from ..core.data.units import BAND_UNIT
+from ..core.fusion import methods as fusion_methods
+from ..core.platform.errors import LstFusionError, check_cancel
+from ..version import __version__
+from .outputs import build_vrt, stale_temporaries, write_series_csv
+from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
+from .schedulers import Sequential, make_scheduler
+from .tiles import TileJob, pair_statistics, read_block, run_tile, sources
+
+DEFAULT_TILE = 256
+MIN_TILE = 16
+NOT_TASK_PARAMS = ("RESIDUAL_CORRECTION", "COARSE_PIXEL")  # applied per date after its tiles, not per tile
+
+
+@dataclass
+class SeriesOptions:
+    """Everything fuse_series needs besides the output folder and the callbacks.
+
+    ``modis``/``landsat``: folders or lists of rasters dated by name (or ``dataset``, an align_pairs folder);
+    ``scales``: (Landsat, MODIS) factors on reading; ``quantity``: 'lst' or 'reflectance' (ESTARFM);
+    ``scheduler``: '' / 'sequential' / a dask.distributed address (series.schedulers);
+    ``residual_correction``: 'none', 'MODIS footprint' or 'scene mean' (core.fusion.residual), applied per
+    date after its tiles are written (that pass reads the date whole); ``coarse_pixel``: MODIS pixel size
+    (m); ``extra_tags``: more provenance tags on every date (METHOD=auto's choice); ``method_params``: values
+    of the method's table parameters by Processing name (``WINDOW``, ...) for those without a field here.
+    """
+
+    modis: object = None
+    landsat: object = None
+    dataset: str = None
+    method: str = "estarfm"
+    start: object = None
+    end: object = None
+    max_gap_days: int = DEFAULT_MAX_GAP_DAYS
+    min_clear: float = 0.0
+    scheduler: str = ""
+    checkpoint: str = None
+    modis_band: int = 1
+    landsat_band: int = 1
+    scales: tuple = (1.0, 1.0)
+    window: int = None
+    classes: int = fusion_methods.get("estarfm").default("CLASSES")
+    change_threshold: float = fusion_methods.get("estarfm").default("CHANGE_THRESHOLD")
+    quantity: str = "lst"
+    engine: str = "auto"
+    device: str = "cpu"
+    tile: int = DEFAULT_TILE
+    modis_names: list = None
+    landsat_names: list = None
+    residual_correction: str = "none"
+    coarse_pixel: float = 1000.0
+    extra_tags: dict = None
+    method_params: dict = field(default_factory=dict)
+
+
+@dataclass
+class SeriesResult:
+    rows: list
+    folder: str
+    csv: str
+    vrt: str
+    outputs: list
+    scheduler: str
+    grid: object = None
+    modis: dict = field(default_factory=dict)  # ISO date -> Source of the MODIS used (gap-filled or not)
+    pairs: list = field(default_factory=list)  # ISO dates of the reference pairs
+    method: str = ""
+
+
+def check_options(o):
+    """Refuse bad options before any file is read, one sentence starting with the parameter's name."""
+    from ..core.fusion import residual
+
+    fusion_methods.get(o.method)
+    if o.max_gap_days < 1:
+        raise LstFusionError("MAX_GAP_DAYS", f"must be at least 1 day, not {o.max_gap_days}")
+    if not 0 <= o.min_clear <= 100:
+        raise LstFusionError("MIN_CLEAR", f"must be a percentage between 0 and 100, not {o.min_clear}")
+    if o.tile < MIN_TILE:
+        raise LstFusionError("TILE_SIZE", f"tiles must be at least {MIN_TILE} px, not {o.tile}")
+    if o.residual_correction not in residual.MODES:
+        raise LstFusionError("RESIDUAL_CORRECTION", f"must be one of {', '.join(residual.MODES)}, "
+                             f"not {o.residual_correction!r}")
+
+
+def method_parameters(o):
+    """(params for tags and the resume key, run_params for the tasks, halo px) of the options' method."""
+    entry = fusion_methods.get(o.method)
+    if entry.classical:
+        from ..core.fusion.kernels import resolve_engine
+
+        params = {}
+        for p in entry.params:
+            value = o.method_params.get(p.name, getattr(o, p.name.lower(), None))
+            if value is None or (p.odd and value == 0):  # WINDOW 0: the method's default
+                value = p.default
+            params[p.name] = fusion_methods.check_param(o.method, p.name, value)
+        quantity = params.get("QUANTITY")
+        if quantity is not None and quantity not in entry.quantities:
+            raise LstFusionError("QUANTITY", f"must be one of {', '.join(entry.quantities)}, not {quantity!r}")
+        return params, dict(params, ENGINE=resolve_engine(o.engine)), fusion_methods.halo(o.method, params["WINDOW"])
+    from ..deep.checkpoint import bundled_checkpoint, load_checkpoint
+    from ..models import registry
+
+    ckpt_path = o.checkpoint or bundled_checkpoint(entry.model)
+    if not os.path.exists(ckpt_path):
+        raise LstFusionError("CHECKPOINT", f"no checkpoint at {ckpt_path}; train one with lstfusion:train_{entry.model}")
+    load_checkpoint(ckpt_path, entry.model)  # a wrong or broken file is refused before any task runs
+    halo = fusion_methods.halo(o.method, receptive_radius=registry.info(entry.model).receptive_radius)
+    params = {"CHECKPOINT": os.path.basename(ckpt_path), "TILE_SIZE": o.tile}
+    return params, dict(params, CHECKPOINT_PATH=os.path.abspath(ckpt_path), DEVICE=o.device), halo
+
+
+def date_tags(p, o, params, run_params, stats, lsrc, msrc):
+    """The provenance tags of one date's raster."""
+    quantity_is_lst = params.get("QUANTITY", "lst") == "lst"
+    unit = ("celsius" if stats["celsius"] else "kelvin") if quantity_is_lst else ""
+    tags = {"METHOD": fusion_methods.get(o.method).tag, "ACQUISITION_DATE": p.date.isoformat(),
+            "REF1_DATE": p.ref1.isoformat(), "REF2_DATE": p.ref2.isoformat() if p.ref2 else "",
+            **({"LST_UNIT": unit} if unit else {}),
+            **{k: v for k, v in run_params.items() if k != "CHECKPOINT_PATH"},
+            "MAX_GAP_DAYS": o.max_gap_days, "MIN_CLEAR": o.min_clear, "MODIS_CLEAR": f"{p.modis_clear:.2f}",
+            "GAPFILLED": p.gapfilled, "SERIES_KEY": p.key, "SOFTWARE": f"LST Fusion {__version__} (series)"}
+    tags.update(o.extra_tags or {})  # e.g. METHOD_CHOICE of METHOD=auto
+    tags["INPUT_COARSE_TARGET"] = os.path.basename(p.modis.path)
+    for n, r in enumerate([p.ref1, p.ref2], 1):
+        if r:
+            tags[f"INPUT_FINE_REF{n}"] = os.path.basename(lsrc[r].path)
+            tags[f"INPUT_COARSE_REF{n}"] = os.path.basename(msrc[r].path)
+    return tags
+
+
+def describe_band(p, label, extra=""):
+    unit = p.tags.get("LST_UNIT")
+    what = "land surface temperature" if unit else "reflectance"
+    return f"{what} ({label}, {p.date.isoformat()}{extra})", BAND_UNIT.get(unit) if unit else None
+
+
+def write_dates(todo, jobs, sched, o, grid, progress, cancel):
+    """Run the tasks in order, write each date's tiles into its temporary file, rename it into place and
+    apply the residual correction; a failure or cancel removes the date's temporary file."""
+    from ..core.fusion import residual
+
+    label = fusion_methods.get(o.method).tag
+    correcting = o.residual_correction != "none"
+    footprint = residual.footprint_pixels(grid, o.coarse_pixel)
+
+    def finish(p):
+        if correcting:
+            fused = read_raster(p.output, "OUTPUT")
+            coarse = read_block(p.modis, grid, 0, grid.height, 0, grid.width)
+            corrected = residual.correct(fused.data, coarse, o.residual_correction, footprint)
+            description, unit = describe_band(p, label, f", {o.residual_correction} correction")
+            write_raster(p.output, corrected, grid, tags=p.tags, description=description, unit=unit)
+        p.status = "fused_gapfilled" if p.gapfilled else "fused"
+
+    done_tiles = 0
+    current, writer, write = None, None, None
+    results = sched.map(run_tile, jobs)
+    try:
+        for job in jobs:
+            check_cancel(cancel)
+            block = next(results)
+            if job.index != current:
+                if writer is not None:
+                    writer.__exit__(None, None, None)
+                    writer = None
+                    finish(todo[current])
+                current = job.index
+                p = todo[current]
+                # with a correction to come, the resume key is written only by the corrected file
+                tags = dict(p.tags, SERIES_KEY="pending residual correction") if correcting else p.tags
+                writer = tile_writer(p.output, grid, tags, *describe_band(p, label))
+                write = writer.__enter__()
+            write(block, job.window[0], job.window[2])
+            done_tiles += 1
+            if progress:
+                progress(100.0 * done_tiles / len(jobs), f"{todo[current].date.isoformat()} ({current + 1}/{len(todo)})")
+        if writer is not None:
+            writer.__exit__(None, None, None)
+            writer = None
+            finish(todo[current])
+    except BaseException as exc:
+        if writer is not None:
+            writer.__exit__(type(exc), exc, exc.__traceback__)  # removes the date's temporary file
+        raise
+    finally:
+        results.close()
+        sched.close()
+
+
+def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, **fields):
+    """Fuse one fine raster per MODIS date into ``output_dir``; returns a :class:`SeriesResult`.
+
+    ``options``: a :class:`SeriesOptions`; or its fields as keywords (``method="starfm", modis=...``),
+    which also override those of ``options``.  ``log(sentence)``, ``progress(percent, message)`` and
+    ``cancel() -> bool`` are plain callbacks.
+    """
+    o = dataclasses.replace(options, **fields) if options is not None else SeriesOptions(**fields)
+    check_options(o)
+    log = log or (lambda s: None)
+    os.makedirs(output_dir, exist_ok=True)
+    for stale in stale_temporaries(output_dir):
+        os.remove(stale)
+        log(f"removed {os.path.basename(stale)}, a half-written file of an interrupted run")
+    msrc, lsrc, grid = collect_inputs(o.modis, o.landsat, o.dataset, o.modis_band, o.landsat_band, o.scales,
+                                      o.modis_names, o.landsat_names)
+    params, run_params, halo = method_parameters(o)
+    if o.residual_correction != "none":
+        extra = {"RESIDUAL_CORRECTION": o.residual_correction, "COARSE_PIXEL": o.coarse_pixel}
+        params, run_params = dict(params, **extra), dict(run_params, **extra)
+    key_params = dict(params, MAX_GAP_DAYS=o.max_gap_days, MIN_CLEAR=o.min_clear)
+    plans = plan_series(msrc, lsrc, grid, o.method, output_dir, o.start, o.end, o.max_gap_days, o.min_clear,
+                        key_params, log, cancel)
+    todo = [p for p in plans if not p.status]
+    kept = sum(p.status == "kept" for p in plans)
+    if kept:
+        log(f"{kept} date(s) already complete with the same inputs and parameters: kept")
+
+    from ..core.fusion.tiling import tiles
+
+    cache, jobs = {}, []
+    for i, p in enumerate(todo):
+        check_cancel(cancel)
+        stats = pair_statistics(o.method, p, lsrc, msrc, grid, run_params, cache, cancel)
+        job_params = tuple(sorted((k, v) for k, v in dict(run_params, **stats).items() if k not in NOT_TASK_PARAMS))
+        srcs = sources(o.method, p, lsrc, msrc)
+        for window in tiles(grid.shape, o.tile):
+            jobs.append(TileJob(o.method, job_params, srcs, grid, window, halo, i))
+        p.tags = date_tags(p, o, params, run_params, stats, lsrc, msrc)
+
+    sched = make_scheduler(o.scheduler, log) if jobs else Sequential()
+    if jobs:
+        log(f"{len(todo)} date(s) x {len(jobs) // max(len(todo), 1)} tile(s) of {o.tile} px = {len(jobs)} tasks on "
+            f"{sched.name}")
+    write_dates(todo, jobs, sched, o, grid, progress, cancel)
+    rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",
+             "ref2": p.ref2.isoformat() if p.ref2 else "", "modis_clear": f"{p.modis_clear:.2f}",
+             "output": os.path.basename(p.output) if not p.status.startswith("skipped") else ""} for p in plans]
+    csv_path = write_series_csv(os.path.join(output_dir, "series.csv"), rows)
+    outputs = [os.path.join(output_dir, r["output"]) for r in rows if r["output"]]
+    vrt = build_vrt(os.path.join(output_dir, "series.vrt"), outputs, [r["date"] for r in rows if r["output"]])
+    for r in rows:
+        if r["status"].startswith("skipped"):
+            log(f"{r['date']}: {r['status']}")
+    pair_dates = sorted(d for d in lsrc if d in msrc)
+    return SeriesResult(rows, output_dir, csv_path, vrt, outputs, sched.name, grid,
+                        {p.date.isoformat(): p.modis for p in plans}, [d.isoformat() for d in pair_dates],
+                        fusion_methods.get(o.method).tag)

@@ -1,0 +1,112 @@
+"""Where a series' tile tasks run: one after another, on Dask's in-process threads, or on a
+dask.distributed cluster.
+
+* ``scheduler=""`` (default): on Dask's in-process threaded scheduler when dask is installed (the numba
+  engine releases the GIL, so tiles run in parallel), else one after another, and the log says so;
+* ``"sequential"``: one after another, in this process;
+* ``"tcp://host:8786"``: on that ``dask.distributed`` cluster (workers need only ``lst_fusion``'s
+  QGIS-free core: numpy, rasterio, numba or torch).
+
+Every scheduler's ``map`` yields the results in task order, at most ``in_flight`` tiles at a time, so the
+outputs are bit-identical to the sequential run and memory stays bounded by tiles.
+"""
+import collections
+import os
+
+from ..core.platform import backends
+from ..core.platform.errors import LstFusionError
+from .tiles import worker_check
+
+SEQUENTIAL_NOTE = ("dask is not installed: the series runs sequentially in this process "
+                   "(the Python package dask[distributed] uses every core or a cluster)")
+
+
+class Sequential:
+    name = "sequential"
+
+    def map(self, fn, jobs):
+        for job in jobs:
+            yield fn(job)
+
+    def close(self):
+        pass
+
+
+class DaskThreads:
+    """Dask's in-process threaded scheduler, in ordered batches of ``in_flight`` tasks."""
+
+    name = "dask (in-process threads)"
+
+    def __init__(self, in_flight=None):
+        self.workers = os.cpu_count() or 1
+        self.in_flight = in_flight or 2 * self.workers
+
+    def map(self, fn, jobs):
+        import dask
+
+        jobs = list(jobs)
+        for i in range(0, len(jobs), self.in_flight):
+            batch = [dask.delayed(fn, pure=False)(j) for j in jobs[i:i + self.in_flight]]
+            yield from dask.compute(*batch, scheduler="threads", num_workers=self.workers)
+
+    def close(self):
+        pass
+
+
+class DaskDistributed:
+    """A dask.distributed cluster; tasks are submitted ``in_flight`` ahead and collected in order."""
+
+    def __init__(self, address, in_flight=None, timeout=20):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise LstFusionError("DASK_SCHEDULER", "a scheduler address needs the Python package dask[distributed] "
+                                 "in QGIS's Python (requirements.txt pins the tested version)") from None
+        try:
+            self.client = Client(address, timeout=timeout, set_as_default=False)
+        except Exception as exc:  # OSError, TimeoutError, ...: one sentence for the user
+            raise LstFusionError("DASK_SCHEDULER", f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        workers = self.client.scheduler_info().get("workers", {})
+        n = sum(w.get("nthreads", 1) for w in workers.values()) or 1
+        self.in_flight = in_flight or 2 * n
+        self.name = f"dask.distributed at {address} ({len(workers)} workers, {n} threads)"
+        try:
+            self.client.submit(worker_check, pure=False).result(timeout=timeout * 3)
+        except Exception as exc:
+            self.close()
+            raise LstFusionError("DASK_SCHEDULER", f"the Dask workers at {address} cannot run the series "
+                                 f"(they need lst_fusion's core importable: numpy, rasterio): {exc}") from None
+
+    def map(self, fn, jobs):
+        pending = collections.deque()
+        try:
+            for job in jobs:
+                pending.append(self.client.submit(fn, job, pure=False))
+                if len(pending) >= self.in_flight:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
+
+    def close(self):
+        self.client.close()
+
+
+def make_scheduler(scheduler, log=None):
+    """'' (Dask in-process when installed, else sequential), 'sequential', or a dask.distributed address."""
+    text = (scheduler or "").strip()
+    if text.lower() == "sequential":
+        return Sequential()
+    if text.lower() in ("", "threads"):
+        if backends.dask_available():
+            return DaskThreads()
+        if log:
+            log(SEQUENTIAL_NOTE)
+        return Sequential()
+    if "://" in text:
+        return DaskDistributed(text)
+    raise LstFusionError("DASK_SCHEDULER", f"{text!r} is not a Dask scheduler address (like tcp://host:8786); "
+                         "leave it empty to run in this process")
+

@@ -1,0 +1,197 @@
+"""Tiles of a series: the inputs as sources on the fine grid, reading blocks of them (tile + halo), the
+per-pair statistics every tile of a date shares, and running one tile (in this process or on a Dask worker).
+
+Per-pair statistics (ESTARFM's similarity thresholds, STARFM's) are computed once per reference pair from
+strips of the images (:func:`image_stats`) and handed to the method table's ``pair_stats``, so every tile
+of every date uses the same numbers; the tile itself is the table's ``tile`` function (classical) or the
+model's prediction on the halo'd blocks (deep).
+"""
+import collections
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.data.io import read_raster, read_window
+from ..core.data.units import is_celsius_mean
+from ..core.fusion import methods as fusion_methods
+from ..core.fusion.tiling import ImageStats
+from ..core.platform.errors import LstFusionError, check_cancel
+from ..version import __version__
+
+
+@dataclass(frozen=True)
+class Source:
+    """One band of a raster file as read onto the fine grid (``same_grid`` False: resampled per window)."""
+
+    path: str
+    band: int = 1
+    scale: float = 1.0
+    same_grid: bool = True
+    parameter: str = "MODIS"
+
+
+@dataclass(frozen=True)
+class TileJob:
+    """Everything one task needs (picklable, QGIS-free): the method, its per-pair statistics, the sources
+    in the method's order and the tile window."""
+
+    method: str
+    params: tuple  # sorted (name, value) pairs
+    sources: tuple
+    grid: object
+    window: tuple  # r0, r1, c0, c1
+    halo: int
+    index: int  # position of the date in the run
+
+
+# ---------------------------------------------------------------- reading windows on the fine grid
+
+_COARSE_CACHE = collections.OrderedDict()
+
+
+def _whole(source):
+    """A whole coarse raster (small), cached per process for the per-window resampling."""
+    key = (source.path, source.band, source.scale)
+    if key not in _COARSE_CACHE:
+        r = read_raster(source.path, source.parameter, band=source.band)
+        if source.scale != 1.0:
+            r.data *= np.float32(source.scale)
+        _COARSE_CACHE[key] = r
+        while len(_COARSE_CACHE) > 8:
+            _COARSE_CACHE.popitem(last=False)
+    return _COARSE_CACHE[key]
+
+
+def read_block(source, grid, r0, r1, c0, c1, halo=0):
+    """The source on the fine-grid window rows r0-halo..r1+halo, columns c0-halo..c1+halo (float64, NaN for
+    nodata and outside the fine grid)."""
+    if source.same_grid:
+        return read_window(source.path, r0, r1, c0, c1, halo, source.band, source.scale, source.parameter)
+    from rasterio.transform import Affine
+
+    from ..core.data.io import Grid
+    from ..core.data.resample import resample_to_grid
+
+    win = Grid(grid.crs, grid.transform * Affine.translation(c0 - halo, r0 - halo),
+               c1 - c0 + 2 * halo, r1 - r0 + 2 * halo)
+    r = _whole(source)
+    out = resample_to_grid(r.data, r.grid, win, "bicubic", source.parameter).astype(np.float64)
+    rows = np.arange(r0 - halo, r1 + halo)
+    cols = np.arange(c0 - halo, c1 + halo)
+    out[(rows < 0) | (rows >= grid.height), :] = np.nan
+    out[:, (cols < 0) | (cols >= grid.width)] = np.nan
+    return out
+
+
+def strips(grid, rows=512):
+    for r0 in range(0, grid.height, rows):
+        yield r0, min(r0 + rows, grid.height)
+
+
+def image_stats(source, grid, cancel=None):
+    """(count, mean, std ddof 0, std ddof 1) of the valid pixels, read strip by strip (two passes)."""
+    n, total = 0, 0.0
+    for r0, r1 in strips(grid):
+        check_cancel(cancel)
+        a = read_block(source, grid, r0, r1, 0, grid.width)
+        v = a[np.isfinite(a)]
+        n += v.size
+        total += float(v.sum())
+    if n == 0:
+        raise LstFusionError(source.parameter, f"{os.path.basename(source.path)} has no valid pixel (all nodata)")
+    mean = total / n
+    ss = 0.0
+    for r0, r1 in strips(grid):
+        a = read_block(source, grid, r0, r1, 0, grid.width)
+        v = a[np.isfinite(a)]
+        ss += float(((v - mean) ** 2).sum())
+    return n, mean, float(np.sqrt(ss / n)), float(np.sqrt(ss / max(n - 1, 1)))
+
+
+def clear_percent(source, grid):
+    """Percentage of the fine grid's pixels where the source is valid."""
+    n = 0
+    for r0, r1 in strips(grid):
+        n += int(np.isfinite(read_block(source, grid, r0, r1, 0, grid.width)).sum())
+    return 100.0 * n / (grid.width * grid.height)
+
+
+def roles_of(method, two_pairs):
+    """The input roles of ``method`` in its order: the model's (deep) or one or two pairs + the target."""
+    entry = fusion_methods.get(method)
+    if entry.classical:
+        return fusion_methods.TWO_PAIR_ROLES if two_pairs else fusion_methods.ONE_PAIR_ROLES
+    from ..models import registry
+
+    return registry.info(entry.model).inputs
+
+
+def sources(method, plan, landsat, modis):
+    """The sources of one date's tiles, in the order of :func:`roles_of`."""
+    by_role = {"fine_ref1": landsat[plan.ref1], "coarse_ref1": modis[plan.ref1], "coarse_target": plan.modis}
+    if plan.ref2:
+        by_role.update(fine_ref2=landsat[plan.ref2], coarse_ref2=modis[plan.ref2])
+    return tuple(by_role[r] for r in roles_of(method, bool(plan.ref2)))
+
+
+def pair_statistics(method, plan, landsat, modis, grid, params, cache, cancel=None):
+    """What every tile of the date's reference pair(s) shares (cached per pair): the table's ``pair_stats``
+    on whole-image statistics; deep models: the unit (``celsius``) of the first fine reference."""
+    key = (plan.ref1, plan.ref2)
+    if key in cache:
+        return cache[key]
+    images = {"fine_ref1": landsat[plan.ref1], "coarse_ref1": modis[plan.ref1]}
+    if plan.ref2:
+        images.update(fine_ref2=landsat[plan.ref2], coarse_ref2=modis[plan.ref2])
+
+    def stats(role):
+        return ImageStats(*image_stats(images[role], grid, cancel)) if role in images else None
+
+    entry = fusion_methods.get(method)
+    if entry.pair_stats is not None:
+        out = entry.pair_stats(stats, params)
+    else:
+        out = {"celsius": is_celsius_mean(stats("fine_ref1").mean)}
+    cache[key] = out
+    return out
+
+
+# ---------------------------------------------------------------- one task: one tile of one date
+
+_MODEL_CACHE = {}
+
+
+def _model(path):
+    if path not in _MODEL_CACHE:
+        from ..deep.checkpoint import load_checkpoint
+
+        _MODEL_CACHE.clear()
+        _MODEL_CACHE[path] = load_checkpoint(path)
+    return _MODEL_CACHE[path]
+
+
+def run_tile(job):
+    """The fused tile (float32, the tile's shape) of one date; runs in this process or on a Dask worker."""
+    p = dict(job.params)
+    r0, r1, c0, c1 = job.window
+    blocks = [read_block(s, job.grid, r0, r1, c0, c1, job.halo) for s in job.sources]
+    h = job.halo
+    entry = fusion_methods.get(job.method)
+    if entry.classical:
+        out = entry.tile(blocks, h, p)
+    else:
+        from ..deep.predict import predict_array
+
+        shape = (r1 - r0, c1 - c0)
+        if any(not np.isfinite(b).any() for b in blocks):
+            return np.full(shape, np.nan, dtype=np.float32)
+        ckpt, model = _model(p["CHECKPOINT_PATH"])
+        full = predict_array(ckpt, model, dict(zip(roles_of(job.method, True), blocks)), device=p["DEVICE"])
+        out = full[h:h + shape[0], h:h + shape[1]]
+    return np.asarray(out, dtype=np.float32)
+
+
+def worker_check():
+    """What a Dask worker reports before the run: it can import this module (and so the core)."""
+    return __version__
