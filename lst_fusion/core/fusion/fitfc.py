@@ -107,14 +107,16 @@ def residual_to_fine(r, factor):
 
 
 def _filter_kernel(w, similar, engine):
-    scale = (2 * w + 1) / 2.0  # 1 + d * 2 / window
+    window = 2 * w + 1
 
     def kernel(blocks):
         G, P = blocks
         hh, ww = G.shape
         th, tw = hh - 2 * w, ww - 2 * w
-        sw, sv = similar_sums(engine, G, np.where(np.isfinite(P), P, 0.0), np.zeros((th, tw)), np.inf, similar,
-                              w, scale)
+        # rank by |F1 - F1 centre| alone (ties to the nearer); weight 1 / (1 + 2 d / window)
+        sw, sv = similar_sums(engine, G, np.where(np.isfinite(P), P, 0.0), np.ones((th, tw)), np.inf, similar, w,
+                              rank_dist=np.ones_like, eps=0.0, weight_dist=lambda d: 1.0 + d * 2.0 / window,
+                              weight_rel=False)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = sv / sw
         out[~np.isfinite(G[w:w + th, w:w + tw])] = np.nan
