@@ -17,11 +17,12 @@ weight_dist ``1 + 2 d / window``.  FSDAF (Zhu's 2019 IDL): rel ``1 / G_centre``
 (relative difference, in Kelvin for LST), eps 1e-5, rank_dist ``10 + d / w``,
 weight_dist ``1 + d / w`` with the relative difference in the weight.
 
-Two engines give identical sums (same float64 operations in the same order):
-``numpy`` (a loop over the window offsets in that order, each step a
-whole-tile insertion into a k-slot sorted buffer) and ``numba`` (the same
-insertion per pixel, compiled; cancel checked between strips of rows).  Any
-other engine name (``torch``) runs the NumPy loop.
+Two engines keep the same pixels and give the same sums (the same float64
+operations, added in offset order): ``numpy`` (per strip of rows the keys of
+all window offsets stacked, the k smallest by ``np.partition``, equal keys
+resolved in offset order by a cumulative count) and ``numba`` (per pixel an
+insertion into a k-slot sorted buffer, compiled; cancel checked between strips
+of rows).  Any other engine name (``torch``) runs the NumPy code.
 """
 import threading
 
@@ -71,45 +72,46 @@ def similar_sums(engine, G, V, rel, threshold, k, w, rank_dist, eps, weight_dist
     return _offsets(G, V, rel, *args)
 
 
+STACK_ELEMENTS = 2_000_000  # NumPy engine: window offsets x pixels per strip (a few 16 MB arrays)
+
+
 def _offsets(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel):
+    """NumPy engine: per strip of rows, the keys of every window offset stacked; the k smallest by a partition,
+    equal keys resolved in offset order by a cumulative count; sums in offset order (as the numba loop)."""
     hh, ww = G.shape
     th, tw = hh - 2 * w, ww - 2 * w
-    cG = G[w:w + th, w:w + tw]
-    K = np.full((k, th, tw), np.inf)  # sorted rank keys of the kept neighbours
-    S = np.zeros((k, th, tw))  # their spectral differences
-    D = np.ones((k, th, tw))  # their distance terms of the weight
-    X = np.zeros((k, th, tw))  # their values
-    for n in range(oy.size):
-        if n % (2 * w + 1) == 0:
-            check_tile_cancel()
-        sl = (slice(w + oy[n], w + oy[n] + th), slice(w + ox[n], w + ox[n] + tw))
-        s = np.abs(G[sl] - cG)
-        cand = s < threshold  # NaN (invalid) compares False: never a candidate
-        key = np.where(cand, (s * rel + eps) * dr[n], np.inf)
-        take = key < K[k - 1]
-        if not take.any():
-            continue
-        pos = (K <= key).sum(axis=0)  # insertion slot: after the kept ones with a key <= this one (met earlier)
-        v = V[sl]
-        for j in range(k - 1, -1, -1):
-            here = take & (pos == j)
-            if j > 0:
-                shift = take & (pos < j)
-                for B in (K, S, D, X):
-                    B[j] = np.where(shift, B[j - 1], B[j])
-            K[j] = np.where(here, key, K[j])
-            S[j] = np.where(here, s, S[j])
-            D[j] = np.where(here, dw[n], D[j])
-            X[j] = np.where(here, v, X[j])
-    kept = np.isfinite(K)
-    with np.errstate(invalid="ignore"):
-        den = D * (1.0 + rel * S) if weight_rel else D
-        wgt = np.where(kept, 1.0 / den, 0.0)
+    N = oy.size
+    kk = min(k, N)
     sw = np.zeros((th, tw))
     sv = np.zeros((th, tw))
-    for j in range(k):  # summed in slot order, as the numba loop does
-        sw += wgt[j]
-        sv += wgt[j] * X[j]
+    rows = max(1, int(STACK_ELEMENTS // (N * tw)))
+    for a in range(0, th, rows):
+        b = min(th, a + rows)
+        check_tile_cancel()
+        cG = G[w + a:w + b, w:w + tw]
+        q = rel[a:b]
+        S = np.empty((N, b - a, tw))
+        X = np.empty((N, b - a, tw))
+        for n in range(N):
+            sl = (slice(w + a + oy[n], w + b + oy[n]), slice(w + ox[n], w + ox[n] + tw))
+            np.subtract(G[sl], cG, out=S[n])
+            X[n] = V[sl]
+        np.abs(S, out=S)
+        with np.errstate(invalid="ignore"):
+            K = np.where(S < threshold, (S * q + eps) * dr[:, None, None], np.inf)  # NaN: never a candidate
+        kth = np.partition(K, kk - 1, axis=0)[kk - 1]
+        sel = K < kth
+        eq = (K == kth) & np.isfinite(K)
+        sel |= eq & (np.cumsum(eq, axis=0) <= kk - sel.sum(axis=0))  # equal keys: the first in offset order
+        with np.errstate(invalid="ignore", divide="ignore"):
+            den = dw[:, None, None] * (1.0 + q * S) if weight_rel else np.broadcast_to(dw[:, None, None], S.shape)
+            wgt = np.where(sel, 1.0 / den, 0.0)
+        acc_w = np.zeros((b - a, tw))
+        acc_v = np.zeros((b - a, tw))
+        for n in range(N):  # in offset order, as the numba loop adds its kept pixels
+            acc_w += wgt[n]
+            acc_v += wgt[n] * X[n]
+        sw[a:b], sv[a:b] = acc_w, acc_v
     return sw, sv
 
 
@@ -117,8 +119,7 @@ def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
     th, tw = rel.shape
     K = np.empty(k)
     S = np.empty(k)
-    D = np.empty(k)
-    X = np.empty(k)
+    I = np.empty(k, np.int64)  # noqa: E741 - offset index of each kept pixel
     for i in range(th):
         for j in range(tw):
             c = G[i + w, j + w]
@@ -126,12 +127,9 @@ def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
             for m in range(k):
                 K[m] = np.inf
                 S[m] = 0.0
-                D[m] = 1.0
-                X[m] = 0.0
+                I[m] = -1
             for n in range(oy.size):
-                r = i + w + oy[n]
-                cc = j + w + ox[n]
-                s = abs(G[r, cc] - c)
+                s = abs(G[i + w + oy[n], j + w + ox[n]] - c)
                 if not s < threshold:
                     continue
                 key = (s * q + eps) * dr[n]
@@ -141,20 +139,26 @@ def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
                 while p > 0 and K[p - 1] > key:  # equal keys: the one met first stays first
                     K[p] = K[p - 1]
                     S[p] = S[p - 1]
-                    D[p] = D[p - 1]
-                    X[p] = X[p - 1]
+                    I[p] = I[p - 1]
                     p -= 1
                 K[p] = key
                 S[p] = s
-                D[p] = dw[n]
-                X[p] = V[r, cc]
+                I[p] = n
             a = 0.0
             b = 0.0
-            for m in range(k):
-                if K[m] < np.inf:
-                    wg = 1.0 / (D[m] * (1.0 + q * S[m])) if weight_rel else 1.0 / D[m]
-                    a += wg
-                    b += wg * X[m]
+            last = -1
+            for _ in range(k):  # add the kept pixels in offset order
+                best = -1
+                for m in range(k):
+                    if I[m] > last and (best < 0 or I[m] < I[best]):
+                        best = m
+                if best < 0:
+                    break
+                n = I[best]
+                last = n
+                wg = 1.0 / (dw[n] * (1.0 + q * S[best])) if weight_rel else 1.0 / dw[n]
+                a += wg
+                b += wg * V[i + w + oy[n], j + w + ox[n]]
             sw[i, j] = a
             sv[i, j] = b
 
