@@ -126,3 +126,42 @@ def test_progress_cancel_and_bad_inputs():
         core.fitfc(F1, C1, C0, 4, window=6)
     with pytest.raises(LstFusionError, match="^COARSE_TARGET: size 31x32"):
         core.fitfc(F1, C1, C0[:, :31], 4)
+
+
+@pytest.mark.parametrize("alg_id, method", [("fitfc", "Fit-FC"), ("fsdaf", "FSDAF")])
+def test_algorithm_translates_parameters_writes_provenance_and_keeps_nodata(qgis_app, qgis_processing, tif, tmp_path,
+                                                                            alg_id, method):
+    import rasterio
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingFeedback
+
+    from lst_fusion.algorithms.provider import LstFusionProvider
+    from lst_fusion.core.fusion import fsdaf
+
+    F1 = synthetic_scene(40, 8)
+    C1 = np.kron(core.block_mean(F1, 4), np.ones((4, 4)))  # 30 m grid, COARSE_PIXEL 120 m: 4 x 4 fine pixels
+    C0 = C1 * 0.9 + 5
+    F1[2, 3] = -9999.0
+    paths = {"FINE_REF1": tif("FINE_REF1_20200101.tif", F1.astype(np.float32), nodata=-9999.0),
+             "COARSE_REF1": tif("COARSE_REF1_20200101.tif", C1.astype(np.float32)),
+             "COARSE_TARGET": tif("COARSE_TARGET_20200117.tif", C0.astype(np.float32))}
+    provider = LstFusionProvider()
+    assert QgsApplication.processingRegistry().addProvider(provider)
+    try:
+        alg = QgsApplication.processingRegistry().algorithmById(f"lstfusion:{alg_id}").create()
+        out = str(tmp_path / "fused.tif")
+        params = {**paths, "WINDOW": 9, "SIMILAR_PIXELS": 5, "ENGINE": 1, "COARSE_PIXEL": 120.0, "OUTPUT": out}
+        res, ok = alg.run(params, QgsProcessingContext(), QgsProcessingFeedback())
+        assert ok and res["OUTPUT"] == out
+    finally:
+        QgsApplication.processingRegistry().removeProvider(provider)
+    with rasterio.open(out) as ds:
+        tags, data = ds.tags(), ds.read(1, masked=True).filled(np.nan)
+    assert tags["METHOD"] == method and tags["ACQUISITION_DATE"] == "2020-01-17" and tags["LST_UNIT"] == "celsius"
+    assert (tags["WINDOW"], tags["SIMILAR_PIXELS"], tags["ENGINE"]) == ("9", "5", "numpy")
+    assert float(tags["COARSE_PIXEL"]) == 120.0 and tags["RESIDUAL_CORRECTION"] == "none"
+    assert tags["SOFTWARE"].endswith(f"(lstfusion:{alg_id})")
+    F1[2, 3] = np.nan
+    fn = core.fitfc if alg_id == "fitfc" else fsdaf.fsdaf
+    expected = fn(F1, C1, C0, 4, window=9, similar=5, engine="numpy")
+    np.testing.assert_allclose(data, expected, atol=1e-5)  # the core call, nothing else
+    assert np.isnan(data[2, 3]) and np.isfinite(np.delete(data.ravel(), 2 * 40 + 3)).all()
