@@ -70,6 +70,20 @@ def test_oracle_agreement_with_nodata_and_partial_coarse_pixels(engine):
     assert share_within(out, ref) == 1.0 and np.isnan(out[4, 11]) and np.isnan(out[20, 5])
 
 
+@pytest.mark.skipif(not kernels.numba_available(), reason="numba not installed")
+def test_numba_and_numpy_filters_are_bit_identical():
+    from lst_fusion.core.fusion import fsdaf
+
+    rng = np.random.default_rng(9)
+    F1 = np.round(synthetic_scene(26, 3), 1)  # rounded: many equal differences, so the tie rule matters
+    C1 = np.kron(core.block_mean(F1, 4), np.ones((4, 4)))[:26, :26] + 0.02 * np.arange(26)
+    C0 = C1 + 2 + rng.normal(0, 0.2, C1.shape)
+    F1[5, 5:9] = np.nan
+    for fn in (core.fitfc, fsdaf.fsdaf):
+        a, b = (fn(F1, C1, C0, 4, window=7, similar=6, engine=e) for e in ("numpy", "numba"))
+        np.testing.assert_array_equal(a, b)
+
+
 @pytest.mark.parametrize("delta", [2.5, -4.0])
 def test_uniform_change_adds_it_to_fine_t1(delta):
     F1 = synthetic_scene(40, 1)
