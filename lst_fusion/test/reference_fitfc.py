@@ -48,7 +48,12 @@ def fitfc_reference(F1, C1, C2, factor, window=51, similar=10):
             for bj in range(nw):
                 blk = res[bi * factor:(bi + 1) * factor, bj * factor:(bj + 1) * factor]
                 ok = np.isfinite(blk)
-                rc[bi, bj] = blk[ok].mean() if ok.any() else 0.0
+                rc[bi, bj] = blk[ok].mean() if ok.any() else np.nan
+        empty = [(a, b) for a in range(nh) for b in range(nw) if np.isnan(rc[a, b])]
+        full = [(a, b) for a in range(nh) for b in range(nw) if not np.isnan(rc[a, b])]
+        for a, b in empty:  # the nearest coarse pixel with a value (the first in raster order on a tie)
+            src = min(full, key=lambda p: (p[0] - a) ** 2 + (p[1] - b) ** 2)
+            rc[a, b] = rc[src]
         fine_r = np.zeros((h, wd))
         for i in range(h):
             u = (i + 0.5) / factor - 0.5

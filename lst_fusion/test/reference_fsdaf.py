@@ -127,7 +127,9 @@ def block_change_reference(F1, C1, C0, valid, L, ncls, s, w, pure, lo, hi):
     for i in range(nl):
         for j in range(ns):
             ai, bi, aj, bj = max(0, i - w), min(nl - 1, i + w), max(0, j - w), min(ns - 1, j + w)
-            het[i, j] = np.sum(L[ai:bi + 1, aj:bj + 1] == L[i, j]) / ((bi - ai + 1.0) * (bj - aj + 1.0))
+            if valid[i, j]:  # the share among the valid pixels of the window
+                v = valid[ai:bi + 1, aj:bj + 1]
+                het[i, j] = np.sum(v & (L[ai:bi + 1, aj:bj + 1] == L[i, j])) / np.sum(v)
     vi = np.argwhere(valid)
     L2_tps = np.zeros((nl, ns))
     L2_tps[valid] = tps_surface(np.array([rowc[k] for k in ks]), np.array([colc[k] for k in ks]),

@@ -84,6 +84,27 @@ def test_numba_and_numpy_filters_are_bit_identical():
         np.testing.assert_array_equal(a, b)
 
 
+def test_series_tile_with_its_halo_equals_the_whole_image():
+    from lst_fusion.core.fusion.tiling import halo_block
+
+    rng = np.random.default_rng(2)
+    F1 = synthetic_scene(40, 9)
+    C1 = np.kron(core.block_mean(F1, 4), np.ones((4, 4))) + rng.normal(0, 0.1, (40, 40))
+    C0 = 0.8 * C1 + 7 + rng.normal(0, 0.2, (40, 40))
+    F1[30:34, 2:9] = np.nan  # a whole empty coarse pixel: filled from its neighbour in both runs
+    whole = core.fitfc(F1, C1, C0, 4, window=7, similar=5, engine="numpy")
+    halo = core.tile_halo(7, 4)
+    assert halo % 4 == 0 and halo >= 6 + 12
+    params = {"WINDOW": 7, "SIMILAR_PIXELS": 5, "FACTOR": 4, "ENGINE": "numpy"}
+    tiled = np.full_like(whole, np.nan)
+    for r0 in (0, 20):
+        for c0 in (0, 20):
+            blocks = [halo_block(a, r0, r0 + 20, c0, c0 + 20, halo) for a in (F1, C1, C0)]
+            tiled[r0:r0 + 20, c0:c0 + 20] = core.fuse_tile(blocks, halo, params)
+    np.testing.assert_allclose(tiled, whole, atol=1e-4)
+    np.testing.assert_array_equal(np.isnan(tiled), np.isnan(whole))
+
+
 @pytest.mark.parametrize("delta", [2.5, -4.0])
 def test_uniform_change_adds_it_to_fine_t1(delta):
     F1 = synthetic_scene(40, 1)

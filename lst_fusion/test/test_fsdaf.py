@@ -53,6 +53,20 @@ def test_uniform_change_adds_it_to_fine_t1(delta):
     np.testing.assert_allclose(out, F1 + delta, atol=1e-4)
 
 
+def test_series_tile_covering_the_image_equals_the_whole_image():
+    from lst_fusion.core.fusion.tiling import halo_block
+
+    F1 = synthetic_scene(30, 2)
+    C1 = np.kron(core.block_mean(F1, 5), np.ones((5, 5)))
+    C0 = C1 + 2 + 0.1 * np.arange(30)
+    F1[10:13, 4:8] = np.nan
+    whole = core.fsdaf(F1, C1, C0, 5, window=9, engine="numpy")
+    params = {"WINDOW": 9, "CLASSES": 4, "SIMILAR_PIXELS": 20, "PURE_PIXELS": 100, "FACTOR": 5, "ENGINE": "numpy"}
+    tile = core.fuse_tile([halo_block(a, 0, 30, 0, 30, 10) for a in (F1, C1, C0)], 10, params)
+    np.testing.assert_allclose(tile, whole, atol=1e-4)
+    np.testing.assert_array_equal(np.isnan(tile), np.isnan(whole))
+
+
 def test_classes_are_deterministic_1d_kmeans():
     v = np.array([[1.0, 1.2, 0.8, 10.0], [10.3, 9.7, 20.0, 21.0], [19.0, np.nan, 1.1, 20.5]])
     valid = np.isfinite(v)

@@ -27,7 +27,9 @@ docs/fitfc_fsdaf.md):
    ``FRM + R`` over them (core.fusion.neighbours).
 
 Nodata: invalid pixels never enter a regression, a coarse mean or a filter;
-coarse pixels without a valid pixel get a residual of 0; the output is NaN where
+a coarse pixel without a valid pixel takes the residual of the nearest coarse
+pixel that has one (outside the image too: a series tile then equals the
+whole-image run, see :func:`fuse_tile`); the output is NaN where
 the centre is invalid in any input.  Step 3 runs tiled with a halo of
 ``window // 2`` (core.fusion.tiling.run_tiled: progress and cancel per tile and
 per window row); steps 1-2 are whole-image array operations (window sums in a
@@ -96,12 +98,25 @@ def cubic_matrix(n_fine, n_coarse, factor):
     return M
 
 
+def fill_nearest(a):
+    """NaN cells take the value of the nearest finite cell (all NaN: zeros)."""
+    from scipy.ndimage import distance_transform_edt
+
+    bad = ~np.isfinite(a)
+    if not bad.any():
+        return a
+    if bad.all():
+        return np.zeros_like(a)
+    idx = distance_transform_edt(bad, return_distances=False, return_indices=True)
+    return a[tuple(idx)]
+
+
 def residual_to_fine(r, factor):
-    """Coarse means of the residual (NaN-aware; 0 where a coarse pixel has no valid pixel), bicubic to fine."""
+    """Coarse means of the residual (NaN-aware; a coarse pixel without a valid pixel takes the nearest coarse
+    pixel's), bicubic to fine."""
     if factor == 1:
         return np.where(np.isfinite(r), r, 0.0)
-    rc = block_mean(r, factor)
-    rc = np.where(np.isfinite(rc), rc, 0.0)
+    rc = fill_nearest(block_mean(r, factor))
     h, w = r.shape
     return cubic_matrix(h, rc.shape[0], factor) @ rc @ cubic_matrix(w, rc.shape[1], factor).T
 
@@ -151,3 +166,34 @@ def fitfc(fine1, coarse1, coarse0, factor, window=DEFAULT_WINDOW, similar=DEFAUL
     G = np.where(valid, F1, np.nan)
     return run_tiled(_filter_kernel(w, int(similar), engine), [G, P], w, tile=tile or default_tile(engine),
                      progress=progress, cancel=cancel, workers=workers)
+
+
+# ---------------------------------------------------------------- series (core.fusion.methods' contract)
+
+def pair_statistics(stats, params):
+    """What every tile of one pair shares: nothing (Fit-FC's regression, residual and filter are local)."""
+    return {}
+
+
+def tile_halo(window, factor):
+    """Halo (px) with which :func:`fuse_tile` equals the whole-image run: two windows and the bicubic's reach,
+    rounded up to whole coarse pixels so that the tile's coarse pixels stay those of the image."""
+    need = 2 * (window // 2) + 3 * int(factor)
+    return -(-need // int(factor)) * int(factor)
+
+
+def fuse_tile(blocks, halo, params):
+    """One tile of a series: Fit-FC on the halo'd blocks (F1, C1, C0; NaN outside the image), the centre kept.
+
+    ``params``: WINDOW, SIMILAR_PIXELS, FACTOR (the MODIS pixel in fine pixels) and ENGINE.  Equal to the
+    whole-image run when ``halo >= tile_halo(WINDOW, FACTOR)``, tile origins and the halo are multiples of
+    FACTOR; with a smaller halo the pixels near the tile's edge differ (their windows are cut).
+    """
+    F1, C1, C0 = (np.asarray(b, dtype=np.float64) for b in blocks)
+    valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C0)
+    out = np.full(F1.shape, np.nan, dtype=np.float32)
+    if valid.any():
+        out = fitfc(F1, C1, C0, params["FACTOR"], window=params["WINDOW"], similar=params["SIMILAR_PIXELS"],
+                    engine=params.get("ENGINE", "auto"), workers=1)
+    h, w = out.shape
+    return out[halo:h - halo, halo:w - halo]

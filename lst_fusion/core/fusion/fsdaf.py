@@ -18,8 +18,9 @@ deviations in docs/fitfc_fsdaf.md):
 2. Extreme F1 values (beyond the 0.01 and 99.99 percentiles) replaced by the
    nearest inner value; coarse pixels = blocks of ``factor`` x ``factor`` fine
    pixels; class fractions per coarse pixel (0 where it holds nodata); the
-   homogeneity index of each fine pixel: the share of same-class pixels in its
-   (2w+1)^2 window.
+   homogeneity index of each fine pixel: the share of same-class pixels among
+   the valid pixels of its (2w+1)^2 window (Zhu: of all its pixels; the same
+   without nodata).
 3. **Class change**: for each class its ``pure`` (100) purest coarse pixels
    (fraction > 0.01), those between the 10th and 90th percentile of the coarse
    change; the change of every class from ``fractions @ change = coarse change``
@@ -165,11 +166,11 @@ def block_change(F1, C1, C0, valid, L, ncls, factor, w, pure, lo, hi):
     cls = np.where(valid, L - 1, 0)
     L2_1 = Fd + rate[cls]
     pad = lambda a: np.pad(a, w)  # noqa: E731
-    area = window_sum(pad(np.ones((h, wd))), w)
+    area = window_sum(pad(valid.astype(np.float64)), w)  # valid pixels of the window (Zhu: all of it)
     het = np.zeros((h, wd))
-    for c in range(ncls + 1):  # class 0: nodata, as Zhu's background
-        same = L == c
-        het = np.where(same, window_sum(pad(same.astype(np.float64)), w) / area, het)
+    for c in range(1, ncls + 1):
+        same = valid & (L == c)
+        het = np.where(same, window_sum(pad(same.astype(np.float64)), w) / np.maximum(area, 1.0), het)
     L2_tps = np.zeros((h, wd))
     L2_tps[valid] = tps(np.column_stack([rowc[cvalid], colc[cvalid]]), C0c[cvalid], rr[valid], cc[valid])
     resid = (C0c - C1c) - (bm(L2_1) - F1c)
@@ -275,3 +276,29 @@ def fsdaf(fine1, coarse1, coarse0, factor, window=DEFAULT_WINDOW, classes=DEFAUL
     return run_tiled(kernel, [G, change, np.where(valid, C0 - C1, 0.0)], w, tile=tile or default_tile(engine),
                      progress=(lambda p: progress(20.0 + 0.8 * p)) if progress else None, cancel=cancel,
                      workers=workers)
+
+
+# ---------------------------------------------------------------- series (core.fusion.methods' contract)
+
+def pair_statistics(stats, params):
+    """What every tile of one pair shares: nothing yet (each tile is its own FSDAF scene, see :func:`fuse_tile`)."""
+    return {}
+
+
+def fuse_tile(blocks, halo, params):
+    """One tile of a series: FSDAF on the halo'd blocks (F1, C1, C0; NaN outside the image), the centre kept.
+
+    ``params``: WINDOW, CLASSES, SIMILAR_PIXELS, PURE_PIXELS, FACTOR (the MODIS pixel in fine pixels) and ENGINE.
+    The tile plus halo is FSDAF's scene: its classes, class changes and thin plate spline are the tile's (Zhu's
+    code fits them per block of 30 coarse pixels in the same way); equal to the whole-image run when the tile
+    and halo cover the image.
+    """
+    F1, C1, C0 = (np.asarray(b, dtype=np.float64) for b in blocks)
+    valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C0)
+    out = np.full(F1.shape, np.nan, dtype=np.float32)
+    if valid.sum() >= 2:
+        out = fsdaf(F1, C1, C0, params["FACTOR"], window=params["WINDOW"], classes=params["CLASSES"],
+                    similar=params["SIMILAR_PIXELS"], pure=params["PURE_PIXELS"], engine=params.get("ENGINE", "auto"),
+                    workers=1)
+    h, w = out.shape
+    return out[halo:h - halo, halo:w - halo]
