@@ -113,3 +113,30 @@ def test_progress_cancel_and_bad_inputs():
         core.fsdaf(F1, C1, C0, 4, window=5, classes=0)
     with pytest.raises(LstFusionError, match="^FINE_REF1: the raster has no valid pixel"):
         core.fsdaf(np.full_like(F1, np.nan), C1, C0, 4)
+
+
+@pytest.mark.parametrize("method", ["fitfc", "fsdaf"])
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_cancel_is_honoured_inside_one_long_tile(method, engine):
+    """One tile, a huge window: the filter asks for cancel between strips of rows, so a cancel that turns True
+    at the third question stops the run inside that tile, whatever the machine's speed."""
+    import time
+
+    from lst_fusion.core.fusion import fitfc, kernels
+
+    if engine == "numba" and not kernels.numba_available():
+        pytest.skip("numba is not installed")
+    F1 = synthetic_scene(128)
+    C1 = np.kron(core.block_mean(F1, 8), np.ones((8, 8)))
+    asked = []
+
+    def cancel():
+        asked.append(1)
+        return len(asked) >= 3
+
+    fn = fitfc.fitfc if method == "fitfc" else core.fsdaf
+    t0 = time.perf_counter()
+    with pytest.raises(Cancelled):
+        fn(F1, C1, C1 + 1, 8, window=201, tile=128, engine=engine, cancel=cancel)
+    assert len(asked) == 3
+    assert time.perf_counter() - t0 < 6.0

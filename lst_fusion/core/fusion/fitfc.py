@@ -37,7 +37,7 @@ fixed order: tiled and untiled runs are identical).
 """
 import numpy as np
 
-from ..platform.errors import LstFusionError
+from ..platform.errors import LstFusionError, check_cancel
 from .estarfm import _check_inputs
 from .kernels import default_tile, numba_available, resolve_engine
 from .neighbours import similar_sums
@@ -163,6 +163,7 @@ def fitfc(fine1, coarse1, coarse0, factor, window=DEFAULT_WINDOW, similar=DEFAUL
     w = window // 2
     frm, r = regression_model(F1, C1, C0, w)
     P = frm + residual_to_fine(np.where(valid, r, np.nan), int(factor))
+    check_cancel(cancel)  # steps 1-2 are whole-image array operations: asked once before the filter
     G = np.where(valid, F1, np.nan)
     return run_tiled(_filter_kernel(w, int(similar), engine), [G, P], w, tile=tile or default_tile(engine),
                      progress=progress, cancel=cancel, workers=workers)
