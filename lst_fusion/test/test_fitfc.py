@@ -145,6 +145,15 @@ def test_tiled_equals_untiled_exactly(engine):
     np.testing.assert_array_equal(core.fitfc(F1, C1, C0, 4, window=9, tile=9, engine=engine), full)
 
 
+def test_auto_on_a_cuda_machine_runs_the_filter_on_numba(monkeypatch):
+    """auto picks torch where PyTorch sees a GPU; the k-selection has no torch engine, so numba (else NumPy) runs."""
+    monkeypatch.setattr(kernels, "cuda_available", lambda: True)
+    assert kernels.resolve_engine("auto") == "torch"
+    assert core.filter_engine("auto") == ("numba" if kernels.numba_available() else "numpy")
+    monkeypatch.setattr(kernels, "numba_available", lambda: False)
+    assert core.filter_engine("auto") == "numpy"
+
+
 def test_progress_cancel_and_bad_inputs():
     F1 = synthetic_scene(32, 6)
     C1, C0 = F1 * 0.4 + 14, F1 * 0.4 + 16

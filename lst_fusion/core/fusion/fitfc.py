@@ -38,8 +38,9 @@ fixed order: tiled and untiled runs are identical).
 import numpy as np
 
 from ..platform.errors import LstFusionError, check_cancel
+from . import kernels
 from .estarfm import _check_inputs
-from .kernels import default_tile, numba_available, resolve_engine
+from .kernels import default_tile, resolve_engine
 from .neighbours import similar_sums
 from .residual import block_mean
 from .tiling import run_tiled, window_sum
@@ -54,7 +55,7 @@ def filter_engine(engine):
     """The engine of the neighbour filter: numba or numpy (torch has no k-selection here: numba, else NumPy)."""
     engine = resolve_engine(engine)
     if engine == "torch":
-        return "numba" if numba_available() else "numpy"
+        return "numba" if kernels.numba_available() else "numpy"
     return engine
 
 
