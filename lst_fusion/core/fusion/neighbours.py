@@ -102,16 +102,18 @@ def _offsets(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel):
         kth = np.partition(K, kk - 1, axis=0)[kk - 1]
         sel = K < kth
         eq = (K == kth) & np.isfinite(K)
-        sel |= eq & (np.cumsum(eq, axis=0) <= kk - sel.sum(axis=0))  # equal keys: the first in offset order
+        need = kk - sel.sum(axis=0)
+        tied = eq.sum(axis=0) > need  # more equal keys than free slots: the first ones in offset order
+        sel |= eq & ~tied
+        if tied.any():
+            sub = eq[:, tied]
+            sel[:, tied] |= sub & (np.cumsum(sub, axis=0) <= need[tied])
         with np.errstate(invalid="ignore", divide="ignore"):
             den = dw[:, None, None] * (1.0 + q * S) if weight_rel else np.broadcast_to(dw[:, None, None], S.shape)
             wgt = np.where(sel, 1.0 / den, 0.0)
-        acc_w = np.zeros((b - a, tw))
-        acc_v = np.zeros((b - a, tw))
-        for n in range(N):  # in offset order, as the numba loop adds its kept pixels
-            acc_w += wgt[n]
-            acc_v += wgt[n] * X[n]
-        sw[a:b], sv[a:b] = acc_w, acc_v
+        # reductions over the first axis add the offsets one after the other, as the numba loop adds its pixels
+        sw[a:b] = wgt.sum(axis=0)
+        sv[a:b] = (wgt * X).sum(axis=0)
     return sw, sv
 
 
