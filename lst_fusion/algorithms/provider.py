@@ -13,6 +13,8 @@ def algorithm_classes():
     from .coregister import Coregister
     from .estarfm import Estarfm
     from .evaluate import Evaluate
+    from .fitfc import FitFc
+    from .fsdaf import Fsdaf
     from .fuse_series import FuseSeries
     from .gapfill import GapFill
     from .import_landsat import ImportLandsat
@@ -25,7 +27,7 @@ def algorithm_classes():
     from .validate_methods import ValidateMethods
 
     classes = [SearchDownload, ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Coregister,
-               Estarfm, Starfm, FuseSeries, Evaluate,
+               Estarfm, Starfm, FitFc, Fsdaf, FuseSeries, Evaluate,
                CompareMethods, ValidateMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]

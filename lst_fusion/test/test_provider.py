@@ -20,7 +20,7 @@ from qgis.core import (
 from lst_fusion.models.registry import model_ids
 
 EXPECTED = {"search_download", "import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "coregister",
-            "estarfm",
+            "estarfm", "fitfc", "fsdaf",
             "starfm", "fuse_series", "evaluate", "compare_methods", "validate_methods"} | {f"train_{m}" for m in model_ids()} | {
     f"predict_{m}" for m in model_ids()}
 

@@ -1,0 +1,174 @@
+"""The k most similar pixels of a window, weighted: the filter step of Fit-FC and of FSDAF.
+
+For every centre pixel of a halo'd block (halo w) and its (2w+1)^2 window:
+
+* candidates: the neighbours whose fine value ``G`` is finite and differs from
+  the centre's by ``s = |G - G_centre| < threshold`` (``inf``: every valid neighbour);
+* the ``k`` candidates with the smallest rank key ``(s * rel + eps) * rank_dist[offset]``
+  are kept; equal keys go to the neighbour met first in the offset order (nearer
+  first, then raster order of the window), a total order, so that every engine
+  keeps the same pixels;
+* each kept neighbour weighs ``1 / (weight_dist[offset] * (1 + s * rel))`` when
+  ``weight_rel``, else ``1 / weight_dist[offset]``;
+* returned: the sum of the weights and the weighted sum of ``V``.
+
+Fit-FC: rel 1, eps 0, rank_dist 1 (the smallest difference, ties to the nearer),
+weight_dist ``1 + 2 d / window``.  FSDAF (Zhu's 2019 IDL): rel ``1 / G_centre``
+(relative difference, in Kelvin for LST), eps 1e-5, rank_dist ``10 + d / w``,
+weight_dist ``1 + d / w`` with the relative difference in the weight.
+
+Two engines keep the same pixels and give the same sums (the same float64
+operations, added in offset order): ``numpy`` (per strip of rows the keys of
+all window offsets stacked, the k smallest by ``np.partition``, equal keys
+resolved in offset order by a cumulative count) and ``numba`` (per pixel an
+insertion into a k-slot sorted buffer, compiled; cancel checked between strips
+of rows).  Any other engine name (``torch``) runs the NumPy code.
+"""
+import threading
+
+import numpy as np
+
+from .kernels import STRIP_WORK
+from .tiling import check_tile_cancel
+
+_compiled = {}
+_lock = threading.Lock()  # the tile threads share one dispatcher
+
+
+def offsets_in_tie_order(w):
+    """Window offsets (dy, dx) sorted by squared distance, then raster order of the window."""
+    dy, dx = np.mgrid[-w:w + 1, -w:w + 1]
+    dy, dx = dy.ravel(), dx.ravel()
+    order = np.lexsort((np.arange(dy.size), dy * dy + dx * dx))
+    return dy[order], dx[order]
+
+
+def similar_sums(engine, G, V, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel):
+    """(sum of weights, weighted sum of V) over the k most similar pixels of each window.
+
+    G, V: halo'd blocks (float64; G NaN where invalid); rel: per-centre factor of the spectral term (tile
+    shape); rank_dist, weight_dist: functions of the distance in pixels (numpy arrays in, arrays out);
+    returns two arrays of the tile's shape (0 where the centre has no candidate).
+    """
+    G = np.ascontiguousarray(G, dtype=np.float64)
+    V = np.ascontiguousarray(V, dtype=np.float64)
+    rel = np.ascontiguousarray(rel, dtype=np.float64)
+    oy, ox = offsets_in_tie_order(w)
+    d = np.hypot(oy, ox)
+    dr = np.ascontiguousarray(rank_dist(d), dtype=np.float64)
+    dw = np.ascontiguousarray(weight_dist(d), dtype=np.float64)
+    args = (float(threshold), int(k), int(w), oy, ox, dr, float(eps), dw, bool(weight_rel))
+    if engine == "numba":
+        loop = _jit_loop()
+        th, tw = rel.shape
+        sw = np.zeros((th, tw))
+        sv = np.zeros((th, tw))
+        rows = max(1, int(STRIP_WORK // max(1, tw * oy.size * 2)))
+        for a in range(0, th, rows):
+            b = min(th, a + rows)
+            check_tile_cancel()
+            loop(G[a:b + 2 * w], V[a:b + 2 * w], rel[a:b], *args, sw[a:b], sv[a:b])
+        return sw, sv
+    return _offsets(G, V, rel, *args)
+
+
+STACK_ELEMENTS = 2_000_000  # NumPy engine: window offsets x pixels per strip (a few 16 MB arrays)
+
+
+def _offsets(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel):
+    """NumPy engine: per strip of rows, the keys of every window offset stacked; the k smallest by a partition,
+    equal keys resolved in offset order by a cumulative count; sums in offset order (as the numba loop)."""
+    hh, ww = G.shape
+    th, tw = hh - 2 * w, ww - 2 * w
+    N = oy.size
+    kk = min(k, N)
+    sw = np.zeros((th, tw))
+    sv = np.zeros((th, tw))
+    rows = max(1, int(STACK_ELEMENTS // (N * tw)))
+    for a in range(0, th, rows):
+        b = min(th, a + rows)
+        check_tile_cancel()
+        cG = G[w + a:w + b, w:w + tw]
+        q = rel[a:b]
+        S = np.empty((N, b - a, tw))
+        X = np.empty((N, b - a, tw))
+        for n in range(N):
+            sl = (slice(w + a + oy[n], w + b + oy[n]), slice(w + ox[n], w + ox[n] + tw))
+            np.subtract(G[sl], cG, out=S[n])
+            X[n] = V[sl]
+        np.abs(S, out=S)
+        with np.errstate(invalid="ignore"):
+            K = np.where(S < threshold, (S * q + eps) * dr[:, None, None], np.inf)  # NaN: never a candidate
+        kth = np.partition(K, kk - 1, axis=0)[kk - 1]
+        sel = K < kth
+        eq = (K == kth) & np.isfinite(K)
+        need = kk - sel.sum(axis=0)
+        tied = eq.sum(axis=0) > need  # more equal keys than free slots: the first ones in offset order
+        sel |= eq & ~tied
+        if tied.any():
+            sub = eq[:, tied]
+            sel[:, tied] |= sub & (np.cumsum(sub, axis=0) <= need[tied])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            den = dw[:, None, None] * (1.0 + q * S) if weight_rel else np.broadcast_to(dw[:, None, None], S.shape)
+            wgt = np.where(sel, 1.0 / den, 0.0)
+        # reductions over the first axis add the offsets one after the other, as the numba loop adds its pixels
+        sw[a:b] = wgt.sum(axis=0)
+        sv[a:b] = (wgt * X).sum(axis=0)
+    return sw, sv
+
+
+def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
+    th, tw = rel.shape
+    K = np.empty(k)
+    S = np.empty(k)
+    I = np.empty(k, np.int64)  # noqa: E741 - offset index of each kept pixel
+    for i in range(th):
+        for j in range(tw):
+            c = G[i + w, j + w]
+            q = rel[i, j]
+            for m in range(k):
+                K[m] = np.inf
+                S[m] = 0.0
+                I[m] = -1
+            for n in range(oy.size):
+                s = abs(G[i + w + oy[n], j + w + ox[n]] - c)
+                if not s < threshold:
+                    continue
+                key = (s * q + eps) * dr[n]
+                if not key < K[k - 1]:
+                    continue
+                p = k - 1
+                while p > 0 and K[p - 1] > key:  # equal keys: the one met first stays first
+                    K[p] = K[p - 1]
+                    S[p] = S[p - 1]
+                    I[p] = I[p - 1]
+                    p -= 1
+                K[p] = key
+                S[p] = s
+                I[p] = n
+            a = 0.0
+            b = 0.0
+            last = -1
+            for _ in range(k):  # add the kept pixels in offset order
+                best = -1
+                for m in range(k):
+                    if I[m] > last and (best < 0 or I[m] < I[best]):
+                        best = m
+                if best < 0:
+                    break
+                n = I[best]
+                last = n
+                wg = 1.0 / (dw[n] * (1.0 + q * S[best])) if weight_rel else 1.0 / dw[n]
+                a += wg
+                b += wg * V[i + w + oy[n], j + w + ox[n]]
+            sw[i, j] = a
+            sv[i, j] = b
+
+
+def _jit_loop():
+    with _lock:
+        if "loop" not in _compiled:
+            import numba
+
+            _compiled["loop"] = numba.njit(nogil=True, cache=True)(_loop)
+        return _compiled["loop"]
