@@ -224,6 +224,7 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
     dock.series.landsat.setFilePath(str(tmp_path / "landsat"))
     assert [dock.series.method.itemText(i) for i in range(dock.series.method.count())] == method_options()
     dock.series.method.setCurrentIndex(dock.series.method.findText("STARFM"))
+    dock.series.correction.setCurrentIndex(0)  # none
     set_date(dock.series.start_date, "2020-01-02")
     set_date(dock.series.end_date, "2020-01-03")
     dock.series.output.setFilePath(str(tmp_path / "series"))
