@@ -20,11 +20,13 @@ from .widgets import fit_rows, number_item, read_only_table
 
 TABLE_HEIGHT = 170  # px
 DEFAULT_EPOCHS = 5  # when the algorithm is not registered (its EPOCHS default otherwise)
-MEAN_COLUMNS = (("method", "method"), ("variant", "variant: as is, +SM (scene-mean correction), +RC (per MODIS "
-                                                  "footprint)"), ("dates", "test dates")) + tuple(
-    (c, f"mean {c} over the test dates") for c in COLUMNS) + (
-    ("beats MODIS resampled", "test dates on which its RMSE is below MODIS resampled's"),
-    ("vs MODIS resampled", "mean RMSE relative to MODIS resampled's (positive: better)"))
+# (mean-table key, header, header tooltip)
+MEAN_COLUMNS = (("method", "Method", "method or baseline"),
+                ("variant", "Variant", "as is, +SM (scene-mean correction), +RC (correction per MODIS footprint)"),
+                ("dates", "Dates", "test dates")) + tuple(
+    (c, c, f"mean {c} over the test dates") for c in COLUMNS) + (
+    ("beats MODIS resampled", "Beats MODIS", "test dates on which its RMSE is below MODIS resampled's"),
+    ("vs MODIS resampled", "vs MODIS", "mean RMSE relative to MODIS resampled's (positive: lower, better)"))
 
 
 def mean_table(path):
@@ -84,7 +86,7 @@ class ValidateSection(Section):
         self.run_button.setToolTip("Leave-one-date-out over every pair with a pair before and after it")
         self.run_button.clicked.connect(lambda: self.run())
         self.add_buttons(self.run_button)
-        self.table = read_only_table(MEAN_COLUMNS, TABLE_HEIGHT)
+        self.table = read_only_table([(h, t) for _, h, t in MEAN_COLUMNS], TABLE_HEIGHT)
         self.form.addRow(self.table)
         self.report_button = QPushButton("Open report")
         self.report_button.setEnabled(False)
@@ -158,7 +160,7 @@ class ValidateSection(Section):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             recommended = (r["method"], r["variant"]) == self.recommendation
-            for j, (col, _) in enumerate(MEAN_COLUMNS):
+            for j, (col, _, _) in enumerate(MEAN_COLUMNS):
                 value = r[col]
                 item = number_item(f"{value:.3f}") if isinstance(value, float) else QTableWidgetItem(str(value))
                 if recommended:
