@@ -314,10 +314,12 @@ def shoot_validate():
         _status(f"validate report screenshot: not rendered (no QtWebKit in this QGIS: {exc})")
         finish()
         return
-    from qgis.PyQt.QtCore import QSize, QUrl
+    from qgis.PyQt.QtCore import QSize, Qt, QUrl
 
     report_page = QWebPage()
     report_page.setViewportSize(QSize(1100, 800))
+    for orientation in (Qt.Orientation.Horizontal, Qt.Orientation.Vertical):  # the picture, not the scroll bars
+        report_page.mainFrame().setScrollBarPolicy(orientation, Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     report_page.loadFinished.connect(render_report)
     report_page.mainFrame().load(QUrl.fromLocalFile(report))
 

@@ -6,7 +6,7 @@ import tempfile
 from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import pyqtSignal
-from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton
+from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from ..algorithms import names as P
 from ..algorithms.outputs import style_lst_layer
@@ -15,7 +15,7 @@ from ..core.platform import backends
 from ..core.platform.errors import LstFusionError
 from .methods import ROLES, TWO_PAIRS, methods
 from .tasks import Section
-from .widgets import date_edit, date_text, set_date, warning_label
+from .widgets import combo_box, date_edit, date_text, set_date, warning_label
 
 
 def device_text():
@@ -48,9 +48,10 @@ class FusionSection(Section):
         for name, label, tip in ROLES:
             combo = QgsMapLayerComboBox()
             combo.setToolTip(f"{tip} ({name})")
-            combo.setMinimumWidth(170)
+            combo.setMinimumWidth(150)
             combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
             combo.setAllowEmptyLayer(True)
+            combo.setLayer(None)  # not the project's first raster: nothing until chosen or restored
             combo.setObjectName(name)
             date = date_edit("Acquisition date, read from the layer or file name; editable", optional=True)
             combo.layerChanged.connect(lambda lyr, d=date: self._fill_date(lyr, d))
@@ -64,21 +65,21 @@ class FusionSection(Section):
         self.warning = warning_label()
         self.form.addRow(self.warning)
         self.advice = []
-        self.method = QComboBox()
         self.methods = methods()
-        for m in self.methods:
-            self.method.addItem(m.label, m.key)
+        self.method = combo_box([(m.label, m.key) for m in self.methods])
         self.method.currentIndexChanged.connect(self._method_changed)
         self.form.addRow("Method", self.method)
         self.checkpoint = QgsFileWidget()
         self.checkpoint.setFilter("Checkpoint (*.pt)")
         self.form.addRow("Checkpoint", self.checkpoint)
         self.device = QLabel(device_text())
+        self.device.setWordWrap(True)
         self.form.addRow("Device", self.device)
         self.output = QgsFileWidget()
         self.output.setStorageMode(QgsFileWidget.SaveFile)
         self.output.setFilter("GeoTIFF (*.tif)")
-        self.form.addRow("Output (optional)", self.output)
+        self.output.lineEdit().setPlaceholderText("optional; empty = a temporary file")
+        self.form.addRow("Output", self.output)
         self.run_button = QPushButton("Run")
         self.run_button.clicked.connect(lambda: self.run())
         self.add_buttons(self.run_button)
@@ -88,6 +89,8 @@ class FusionSection(Section):
 
     def restore(self):
         super().restore()
+        for name, combo in self.combos.items():  # a restored layer that was already current emitted no change
+            self._fill_date(combo.currentLayer(), self.dates[name])
         self._method_changed()
 
     @staticmethod

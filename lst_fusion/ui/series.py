@@ -4,14 +4,14 @@ import tempfile
 
 from qgis.core import QgsProcessingContext, QgsProject, QgsRasterLayer
 from qgis.gui import QgsFileWidget
-from qgis.PyQt.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton
+from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from ..algorithms import names as P
 from ..core.fusion.residual import MODES as CORRECTIONS
 from .ids import FUSE_SERIES
 from .methods import series_choices
 from .tasks import Section
-from .widgets import date_edit, date_text
+from .widgets import combo_box, date_edit, date_text
 
 
 def rasters_in(folder):
@@ -37,15 +37,12 @@ class SeriesSection(Section):
         self.form.addRow("MODIS folder", self.modis)
         self.landsat = folder_widget("Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)")
         self.form.addRow("Landsat folder", self.landsat)
-        self.method = QComboBox()
-        for label, index in series_choices():
-            self.method.addItem(label, index)
-        self.method.setToolTip("Fusion method (METHOD); auto chooses by leave-one-date-out on the series' pairs")
+        self.method = combo_box(series_choices(), "Fusion method (METHOD); auto chooses by leave-one-date-out on "
+                                                  "the series' pairs")
         self.form.addRow("Method", self.method)
-        self.correction = QComboBox()
-        self.correction.addItems(list(CORRECTIONS))
-        self.correction.setToolTip("MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
-                                   "variant +SM of the validation, 'MODIS footprint' is +RC")
+        self.correction = combo_box([(mode, i) for i, mode in enumerate(CORRECTIONS)],
+                                    "MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
+                                    "variant +SM of the validation, 'MODIS footprint' is +RC")
         self.form.addRow("Correction", self.correction)
         self.start_date = date_edit("First date (START); none = the first MODIS date", optional=True)
         self.end_date = date_edit("Last date, included (END); none = the last MODIS date", optional=True)

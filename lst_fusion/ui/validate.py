@@ -54,12 +54,13 @@ class ValidateSection(Section):
         super().__init__("Validate", runner, iface)
         self.series = series
         self.recommendation = None  # (RECOMMENDED_METHOD, RECOMMENDED_VARIANT) of the last run
+        self.summary = ""  # the status line of the last run
         self.last_report = None
         self.dataset = folder_widget("A folder written by lstfusion:align_pairs, with index.csv (DATASET)")
         self.form.addRow("Dataset folder", self.dataset)
-        self.use_series = QCheckBox("the Series section's MODIS and Landsat folders instead")
-        self.use_series.setToolTip("Pass the rasters of the Series folders as MODIS and LANDSAT; they are aligned "
-                                   "into <output>/validation_dataset first")
+        self.use_series = QCheckBox("the Series folders instead")
+        self.use_series.setToolTip("The rasters of the Series section's MODIS and Landsat folders, passed as MODIS "
+                                   "and LANDSAT: they are aligned into <output>/validation_dataset first")
         self.use_series.toggled.connect(lambda on: self.dataset.setEnabled(not on))
         self.form.addRow("", self.use_series)
         grid = QGridLayout()
@@ -72,7 +73,7 @@ class ValidateSection(Section):
             check.setEnabled(m.classical or torch)
             check.setToolTip("classical" if m.classical else "deep model, trained anew per test date (small size)"
                              + ("" if torch else "; PyTorch is not installed"))
-            grid.addWidget(check, i // 3, i % 3)
+            grid.addWidget(check, i // 2, i % 2)
             self.method_checks[m.key] = (check, m)
         self.form.addRow("Methods", grid)
         self.epochs = QSpinBox()
@@ -153,7 +154,8 @@ class ValidateSection(Section):
         text = f"Validated on {int(results[P.N_FOLDS])} test date(s): recommended {method} {variant}"
         if rows and rows[0]["method"] == protocol.BASELINE_MODIS:
             text += f"; but no method beats {protocol.BASELINE_MODIS} on this series"
-        self.status.setText(text + ".")
+        self.summary = text + "."
+        self.status.setText(self.summary)
 
     def fill_table(self, rows):
         """The mean table, lowest mean RMSE first; the recommended row in bold."""
@@ -184,6 +186,6 @@ class ValidateSection(Section):
         if not self.series.set_method(method, RESIDUAL_OF_VARIANT.get(variant)):
             self.status.setText(f"{method} is not a method of the Series section")
             return False
-        self.status.setText(f"The Series method is now {method} with the correction "
-                            f"{self.series.correction.currentText()!r} ({variant}).")
+        self.status.setText(f"{self.summary} The Series method is now {method} with the correction "
+                            f"{self.series.correction.currentText()!r} ({variant}).".strip())
         return True

@@ -9,7 +9,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDate, Qt
-from qgis.PyQt.QtWidgets import QAbstractItemView, QDateEdit, QLabel, QTableWidget, QTableWidgetItem
+from qgis.PyQt.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QTableWidget, QTableWidgetItem
 
 ISO = "yyyy-MM-dd"
 NO_DATE = QDate(1900, 1, 1)  # an optional date field at its minimum shows NO_DATE_TEXT and means "none"
@@ -45,6 +45,17 @@ def date_text(edit):
     if edit.specialValueText() and edit.date() == edit.minimumDate():
         return ""
     return edit.date().toString(ISO)
+
+
+def combo_box(items=(), tooltip=""):
+    """A combo box whose width does not follow its longest item (the panel stays narrow); ``items``: (text, data)."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(14)
+    for text, data in items:
+        box.addItem(text, data)
+    box.setToolTip(tooltip)
+    return box
 
 
 def warning_label():
