@@ -149,6 +149,20 @@ def test_validate_section_takes_the_series_folders_and_says_what_is_missing(plug
     section.method_checks["ESTARFM"][0].setChecked(True)
 
 
+def test_validate_section_cancels(plugin, series_folders):  # noqa: F811
+    dock = open_dock(plugin)
+    section = dock.validation
+    section.use_series.setChecked(False)
+    section.dataset.setFilePath(str(series_folders / "ds"))
+    section.output.setFilePath(str(series_folders / "cancelled"))
+    assert section.run() is not None
+    section.cancel_button.click()
+    wait_for(dock)
+    assert section.status.text() == "Cancelled; no output was written."
+    assert not (series_folders / "cancelled" / "validation.csv").exists() and not section.use_button.isEnabled()
+    assert section.run_button.isEnabled() and not section.cancel_button.isEnabled()
+
+
 def test_every_section_saves_and_restores_its_settings(plugin, series_folders, qgis_new_project):  # noqa: F811
     from lst_fusion.ui.dock import LstFusionDock
 

@@ -73,11 +73,11 @@ class TaskRunner(QObject):
         return self.task
 
     def cancel(self):
-        if self.feedback is not None:
-            self.feedback.cancel()
-        if self.task is not None:
-            self.task.cancel()
-            self.section.status.setText("Cancelling …")
+        if self.task is None:
+            return
+        self.section.status.setText("Cancelling …")  # first: a task not started yet ends inside task.cancel()
+        self.feedback.cancel()
+        self.task.cancel()
 
     @pyqtSlot(float)
     def _on_progress(self, percent):
