@@ -4,7 +4,8 @@ panel with sample layers, save a screenshot, then quit.  Used by desktop_check.s
 With ../shared/data/kranj: the Series section on Kranj (docs/temporal_controller.png).
 With ../shared/data/ranchi: the Download section's Search against a local STAC API
 (lst_fusion/test/stac_server.py, in this QGIS process) serving the Ranchi items
-(docs/download.png)."""
+(docs/download.png); then the Validate section on the raw Ranchi files, classical methods
+(docs/validate.png, and the HTML report rendered with QtWebKit: docs/validate_report.png)."""
 import glob
 import importlib.util
 import os
@@ -37,13 +38,13 @@ if plugin is not None:
     plugin.action.setChecked(True)
     dock = plugin.dock
     names = {lyr.name(): lyr for lyr in QgsProject.instance().mapLayers().values()}
-    dock.method.setCurrentIndex(dock.method.findText("STARFM"))
+    dock.fusion.method.setCurrentIndex(dock.fusion.method.findText("STARFM"))
     for role, name in (("COARSE_TARGET", "MOD11A1_LST_cloudrm_20160308"), ("FINE_REF1", "Landsat_LST_cloudrm_20160205"),
                        ("COARSE_REF1", "MOD11A1_LST_cloudrm_20160205")):
-        dock.combos[role].setLayer(names.get(name))
-    dock.output.setFilePath(os.path.join(OUT, "STARFM_20160308.tif"))
-    status.append(f"dock visible: {dock.isVisible()}; warnings: {dock.validate()}")
-    dock.run()
+        dock.fusion.combos[role].setLayer(names.get(name))
+    dock.fusion.output.setFilePath(os.path.join(OUT, "STARFM_20160308.tif"))
+    status.append(f"dock visible: {dock.isVisible()}; warnings: {dock.fusion.validate()}")
+    dock.fusion.run()
 with open(os.path.join(OUT, "status.txt"), "w") as fh:
     fh.write("\n".join(status) + "\n")
 
@@ -64,22 +65,24 @@ def evaluate():
 
 def evaluate_now():
     dock = plugin.dock
-    engine = [line for line in dock.feedback.textLog().splitlines() if line.startswith("window sums")]
+    engine = [line for line in dock.runner.feedback.textLog().splitlines() if line.startswith("window sums")]
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"STARFM log: {engine[0] if engine else 'no engine line'}\n")
     zones = QgsVectorLayer(os.path.join(sample, "subregions.geojson"), "subregions", "ogr")
-    dock.outline_style(zones)
+    from lst_fusion.ui.evaluation import outline_style
+
+    outline_style(zones)
     QgsProject.instance().addMapLayer(zones)
-    dock.reference.setLayer(QgsProject.instance().mapLayersByName("Landsat_LST_cloudrm_20160308")[0])
-    dock.regions.setLayer(zones)
-    dock.name_field.setField("name")
-    dock.evaluate()
+    dock.evaluation.reference.setLayer(QgsProject.instance().mapLayersByName("Landsat_LST_cloudrm_20160308")[0])
+    dock.evaluation.regions.setLayer(zones)
+    dock.evaluation.name_field.setField("name")
+    dock.evaluation.evaluate()
     QTimer.singleShot(500, lambda: after_task(wait_then_shoot))
 
 
 def wait_then_shoot():
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
-        fh.write(f"run: {plugin.dock.status.text()}\n")
+        fh.write(f"run: {plugin.dock.evaluation.status.text()}\n")
     for lyr in QgsProject.instance().mapLayers().values():
         if lyr.name() != "STARFM 2016-03-08" and lyr.name() != "subregions":  # the fused layer: method and date
             QgsProject.instance().layerTreeRoot().findLayer(lyr.id()).setItemVisibilityChecked(False)
@@ -105,16 +108,18 @@ def series():
         download()
         return
     dock = plugin.dock
-    dock.series_modis.setFilePath(os.path.join(KRANJ, "modis", "filled"))
-    dock.series_landsat.setFilePath(os.path.join(KRANJ, "landsat", "filled"))
-    dock.series_method.setCurrentIndex(dock.series_method.findText("ESTARFM"))
-    dock.series_start.setText("2020-03-08")
-    dock.series_end.setText("2020-04-02")
-    dock.series_output.setFilePath(os.path.join(OUT, "series"))
-    _, params = dock.series_parameters()
+    dock.series.modis.setFilePath(os.path.join(KRANJ, "modis", "filled"))
+    dock.series.landsat.setFilePath(os.path.join(KRANJ, "landsat", "filled"))
+    dock.series.set_method("ESTARFM", "none")
+    from lst_fusion.ui.widgets import set_date
+
+    set_date(dock.series.start_date, "2020-03-08")
+    set_date(dock.series.end_date, "2020-04-02")
+    dock.series.output.setFilePath(os.path.join(OUT, "series"))
+    _, params = dock.series.parameters()
     # the section lists whole folders; the check keeps Landsat 077 and 100 out and reads band 4 reflectance
     landsat = [p for p in params["LANDSAT"] if os.path.basename(p).startswith(("2020068", "2020093"))]
-    task = dock.run_series({"LANDSAT": landsat, "MODIS_BAND": 4, "LANDSAT_BAND": 4, "LANDSAT_SCALE": 1e-4,
+    task = dock.series.run_series({"LANDSAT": landsat, "MODIS_BAND": 4, "LANDSAT_BAND": 4, "LANDSAT_SCALE": 1e-4,
                             "QUANTITY": 1})
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"series started: {task is not None}; {len(params['MODIS'])} MODIS, {len(landsat)} Landsat\n")
@@ -129,7 +134,7 @@ def wait_series():
     group = next((g for g in QgsProject.instance().layerTreeRoot().children() if g.name().startswith("LST ")), None)
     layers = [n.layer() for n in group.findLayers()] if group is not None else []
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
-        fh.write(f"series: {dock.status.text()}\n")
+        fh.write(f"series: {dock.series.status.text()}\n")
         fh.write(f"series group: {group.name() if group else None}; {len(layers)} layers; temporal: "
                  f"{sum(lyr.temporalProperties().isActive() for lyr in layers)}\n")
     if layers:
@@ -152,7 +157,7 @@ def wait_series():
             fh.write(f"dock widgets: {[(d.objectName(), d.windowTitle()) for d in docks]}\n")
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"temporal controller panel: {panel is not None and panel.isVisible()}\n")
-    dock.scroll.ensureWidgetVisible(dock.series_run_button)  # the panel shows the section that ran
+    dock.scroll.ensureWidgetVisible(dock.series.run_button)  # the panel shows the section that ran
     QTimer.singleShot(3000, shoot_series)
 
 
@@ -199,7 +204,7 @@ def download():
     if plugin is None or not stac_data.have_ranchi():
         with open(os.path.join(OUT, "status.txt"), "a") as fh:
             fh.write(f"download: skipped ({stac_data.RANCHI} not present)\n")
-        finish()
+        validate()
         return
     from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
     from qgis.PyQt.QtCore import QDate
@@ -213,31 +218,31 @@ def download():
         if "temporal" in (other.objectName() + other.windowTitle()).lower():
             other.setVisible(False)
     dock = plugin.dock
-    dock.aoi_layer.setLayer(None)
-    dock.set_download_extent(QgsRectangle(x0, y0, x1, y1), QgsCoordinateReferenceSystem("EPSG:4326"))
-    dock.download_start.setDate(QDate(2023, 1, 1))
-    dock.download_end.setDate(QDate(2025, 12, 31))
-    dock.stac_url.setText(stac_server.url)
-    dock.token_url.setText(stac_server.url + "/token")
-    dock.download_folder.setFilePath(os.path.join(OUT, "download"))
+    dock.download.aoi_layer.setLayer(None)
+    dock.download.set_download_extent(QgsRectangle(x0, y0, x1, y1), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download.start_date.setDate(QDate(2023, 1, 1))
+    dock.download.end_date.setDate(QDate(2025, 12, 31))
+    dock.download.stac_url.setText(stac_server.url)
+    dock.download.token_url.setText(stac_server.url + "/token")
+    dock.download.folder.setFilePath(os.path.join(OUT, "download"))
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
-        fh.write(f"download section: {dock.validate_download() or 'complete'}; search enabled: "
-                 f"{dock.search_button.isEnabled()}\n")
-    dock.search_button.click()
+        fh.write(f"download section: {dock.download.validate() or 'complete'}; search enabled: "
+                 f"{dock.download.search_button.isEnabled()}\n")
+    dock.download.search_button.click()
     QTimer.singleShot(500, lambda: after_task(wait_download))
 
 
 def wait_download():
     dock = plugin.dock
-    table = dock.download_table
+    table = dock.download.table
     rasters = glob.glob(os.path.join(OUT, "download", "*", "*.tif"))
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
-        fh.write(f"download: {dock.download_status.text()}\n")
+        fh.write(f"download: {dock.download.status.text()}\n")
         fh.write(f"download table: {table.rowCount()} rows; rasters written by the search: {len(rasters)}\n")
         for i in range(table.rowCount()):
             fh.write("  " + " | ".join(table.item(i, j).text() for j in range(table.columnCount())) + "\n")
     # the Download section at the top of the dock's scroll area
-    dock.scroll.verticalScrollBar().setValue(dock.download_box.y() - 6)
+    dock.scroll.verticalScrollBar().setValue(dock.download.y() - 6)
     QTimer.singleShot(1500, shoot_download)
 
 
@@ -247,6 +252,94 @@ def shoot_download():
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_window_download.png"))
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"download screenshot: {path if ok else 'not saved'}\n")
+    validate()
+
+
+RANCHI = os.path.join(REPO, "..", "shared", "data", "ranchi")
+report_page = None  # the QWebPage rendering the validation report
+
+
+def _status(line):
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(line + "\n")
+
+
+def validate():
+    """The dock's Validate section on the raw Ranchi files (4 pairs, 2 test dates) through the Series section's
+    folders, classical methods only; then "Use recommendation"."""
+    if plugin is None or not os.path.isdir(os.path.join(RANCHI, "landsat8")):
+        _status(f"validate: skipped ({RANCHI} not present)")
+        finish()
+        return
+    dock = plugin.dock
+    dock.series.modis.setFilePath(os.path.join(RANCHI, "modis"))
+    dock.series.landsat.setFilePath(os.path.join(RANCHI, "landsat8"))
+    dock.series.set_method("ESTARFM", "none")
+    section = dock.validation
+    section.use_series.setChecked(True)
+    for check, method in section.method_checks.values():
+        check.setChecked(method.classical)
+    section.output.setFilePath(os.path.join(OUT, "validate"))
+    _status(f"validate started: {section.run() is not None}; methods {[m.label for m in section.chosen()]}")
+    QTimer.singleShot(500, lambda: after_task(wait_validate))
+
+
+def wait_validate():
+    dock = plugin.dock
+    section, table = dock.validation, dock.validation.table
+    _status(f"validate: {section.status.text()}")
+    _status(f"validate table: {table.rowCount()} rows")
+    for i in range(table.rowCount()):
+        _status("  " + " | ".join(table.item(i, j).text() for j in range(table.columnCount())))
+    section.use_button.click()
+    _status(f"validate recommendation: {section.status.text()} Series method: {dock.series.method.currentText()}, "
+            f"correction: {dock.series.correction.currentText()}")
+    from qgis.PyQt.QtCore import Qt
+
+    # wide enough for the mean table's columns, the Validate section in view
+    iface.mainWindow().resizeDocks([dock], [980], Qt.Orientation.Horizontal)
+    QTimer.singleShot(500, lambda: dock.scroll.verticalScrollBar().setValue(section.y() - 6))
+    QTimer.singleShot(2000, shoot_validate)
+
+
+def shoot_validate():
+    global report_page
+    path = os.path.join(REPO, "docs", "validate.png")
+    ok = plugin.dock.grab().save(path)
+    _status(f"validate screenshot: {path if ok else 'not saved'}")
+    report = plugin.dock.validation.last_report
+    try:
+        from qgis.PyQt.QtWebKitWidgets import QWebPage
+    except ImportError as exc:
+        _status(f"validate report screenshot: not rendered (no QtWebKit in this QGIS: {exc})")
+        finish()
+        return
+    from qgis.PyQt.QtCore import QSize, Qt, QUrl
+
+    report_page = QWebPage()
+    report_page.setViewportSize(QSize(1100, 800))
+    for orientation in (Qt.Orientation.Horizontal, Qt.Orientation.Vertical):  # the picture, not the scroll bars
+        report_page.mainFrame().setScrollBarPolicy(orientation, Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    report_page.loadFinished.connect(render_report)
+    report_page.mainFrame().load(QUrl.fromLocalFile(report))
+
+
+def render_report(ok):
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtGui import QImage, QPainter
+
+    frame = report_page.mainFrame()
+    size = frame.contentsSize()
+    size.setHeight(min(size.height(), 2600))  # the header, the mean table, auto's choices and the first date
+    report_page.setViewportSize(size)
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    frame.render(painter)
+    painter.end()
+    path = os.path.join(REPO, "docs", "validate_report.png")
+    saved = ok and image.save(path)
+    _status(f"validate report screenshot: {path if saved else 'not saved'} ({size.width()} x {size.height()} px)")
     finish()
 
 

@@ -4,7 +4,9 @@
 # screenshots and report Python errors and crashes; then, when ../shared/data/kranj exists, run
 # the panel's Series section on Kranj and save the Temporal Controller as docs/temporal_controller.png;
 # then, when ../shared/data/ranchi exists, fill the Download section, Search a local STAC API serving the
-# Ranchi items (lst_fusion/test/stac_server.py, started inside QGIS) and save the dock as docs/download.png.
+# Ranchi items (lst_fusion/test/stac_server.py, started inside QGIS) and save the dock as docs/download.png;
+# then run the Validate section on the raw Ranchi files (classical methods): docs/validate.png and
+# docs/validate_report.png (the HTML report rendered with QtWebKit).
 #
 #   bash scripts/desktop_check.sh [--repeat N] [--load] [OUT]
 #
@@ -51,11 +53,11 @@ one_run() {  # $1: output folder of this run; returns 0 when the run ended norma
   mkdir -p "$profile/python/plugins" "$profile/QGIS"
   (cd "$profile/python/plugins" && /usr/bin/python3 -m zipfile -e "$OUT/lst_fusion.zip" .)
   printf '[PythonPlugins]\nlst_fusion=true\n\n[qgis]\ncheckVersion=false\nshowTips=false\n' > "$profile/QGIS/QGIS3.ini"
-  timeout 300 xvfb-run -a -s "-screen 0 1600x1000x24" qgis --noversioncheck --nologo \
+  timeout 480 xvfb-run -a -s "-screen 0 1600x1000x24" qgis --noversioncheck --nologo \
     --code "$REPO/scripts/desktop_check.py" > "$run/stdout.txt" 2>&1 || rc=$?
   cat "$run/status.txt" 2>/dev/null || echo "QGIS did not run the check script"
   if [ "$rc" -ne 0 ]; then
-    if [ "$rc" -eq 124 ]; then echo "FAIL: QGIS did not finish within 300 s"
+    if [ "$rc" -eq 124 ]; then echo "FAIL: QGIS did not finish within 480 s"
     elif [ "$rc" -gt 128 ]; then echo "FAIL: QGIS died on signal $((rc - 128)) (exit $rc)"
     else echo "FAIL: QGIS exited with $rc"; fi
     return 1
@@ -76,6 +78,9 @@ one_run() {  # $1: output folder of this run; returns 0 when the run ended norma
     grep -q "^download table: [1-9][0-9]* rows; rasters written by the search: 0$" "$run/status.txt" \
       || { echo "FAIL: the Download section's table is empty, or the search wrote rasters"; return 1; }
     grep -q "^download screenshot: /" "$run/status.txt" || { echo "FAIL: no Download screenshot"; return 1; }
+    grep -q "^validate: Validated on [1-9]" "$run/status.txt" || { echo "FAIL: the dock's Validate run did not finish"; return 1; }
+    grep -q "^validate table: [1-9][0-9]* rows" "$run/status.txt" || { echo "FAIL: the Validate section's table is empty"; return 1; }
+    grep -q "^validate screenshot: /" "$run/status.txt" || { echo "FAIL: no Validate screenshot"; return 1; }
     if grep -q "^resource warning" "$run/status.txt"; then
       echo "NOTE: $(grep -c "^resource warning" "$run/status.txt") ResourceWarning(s) (unclosed sockets of the STAC search), not counted as errors"
     fi

@@ -5,6 +5,8 @@ from qgis.PyQt.QtGui import QIcon
 from ..core.data.io import RASTER_DRIVERS
 from .base import ICON
 
+PROVIDER_ID = "lstfusion"  # the prefix of every algorithm id: lstfusion:<ALG_ID>
+
 
 def algorithm_classes():
     from ..models.registry import model_ids
@@ -36,7 +38,7 @@ def algorithm_classes():
 
 class LstFusionProvider(QgsProcessingProvider):
     def id(self):
-        return "lstfusion"
+        return PROVIDER_ID
 
     def name(self):
         return "LST Fusion"

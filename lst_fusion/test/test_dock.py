@@ -9,6 +9,7 @@ from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsRectangle, 
 from lst_fusion.core.data.io import read_grid
 from lst_fusion.core.evaluation import metrics
 from lst_fusion.core.fusion.estarfm import estarfm
+from lst_fusion.ui.widgets import date_text, set_date
 
 from .conftest import synthetic_scene
 
@@ -68,40 +69,51 @@ def test_combos_list_only_rasters(plugin, layers):
     dock = open_dock(plugin)
     vec = QgsVectorLayer("Polygon?crs=EPSG:32631", "zones", "memory")
     QgsProject.instance().addMapLayer(vec)
-    combo = dock.combos["COARSE_TARGET"]
+    combo = dock.fusion.combos["COARSE_TARGET"]
     names = {combo.layer(i).name() for i in range(combo.count()) if combo.layer(i) is not None}
     assert names == {"L_20200101", "M_20200101", "L_20200301", "M_20200301", "M_20200201"}
-    assert dock.regions.layer(1) is vec or vec in [dock.regions.layer(i) for i in range(dock.regions.count())]
+    regions = dock.evaluation.regions
+    assert vec in [regions.layer(i) for i in range(regions.count())]
 
 
 def set_inputs(dock, lyrs):
-    dock.method.setCurrentIndex(dock.method.findText("ESTARFM"))
+    dock.fusion.method.setCurrentIndex(dock.fusion.method.findText("ESTARFM"))
     for k, lyr in lyrs.items():
-        dock.combos[k].setLayer(lyr)
+        dock.fusion.combos[k].setLayer(lyr)
 
 
 def test_dates_and_warnings(plugin, layers, tif):
     dock = open_dock(plugin)
     lyrs, arrays = layers
     set_inputs(dock, lyrs)
-    assert dock.dates["COARSE_TARGET"].text() == "2020-02-01"
-    assert dock.validate() == []
+    assert date_text(dock.fusion.dates["COARSE_TARGET"]) == "2020-02-01"
+    assert dock.fusion.validate() == [] and dock.fusion.advice == []
+    # ESTARFM needs both pairs: a target after pair 2 is advice (shown, not blocking); STARFM (one pair) has none
+    set_date(dock.fusion.dates["COARSE_TARGET"], "2020-04-01")
+    assert dock.fusion.validate() == []
+    assert dock.fusion.advice == ["ESTARFM expects pair 1 before and pair 2 after the target date (COARSE_REF1 "
+                                  "2020-01-01, COARSE_TARGET 2020-04-01, COARSE_REF2 2020-03-01); it runs anyway"]
+    assert dock.fusion.advice[0] in dock.fusion.warning.text()
+    dock.fusion.method.setCurrentIndex(dock.fusion.method.findText("STARFM"))
+    assert dock.fusion.validate() == [] and dock.fusion.advice == []
+    set_inputs(dock, lyrs)
+    set_date(dock.fusion.dates["COARSE_TARGET"], "2020-02-01")
     odd = QgsRasterLayer(tif("M_20200215.tif", np.ones((30, 30), np.float32)), "M_20200215")
     QgsProject.instance().addMapLayer(odd)
-    dock.combos["COARSE_REF2"].setLayer(odd)
-    problems = dock.validate()
+    dock.fusion.combos["COARSE_REF2"].setLayer(odd)
+    problems = dock.fusion.validate()
     assert any("COARSE_REF2: grid differs" in p for p in problems)
     assert any("FINE_REF2 and COARSE_REF2 are not the same day" in p for p in problems)
-    assert dock.run() is None and "Fix the inputs" in dock.status.text()
+    assert dock.fusion.run() is None and "Fix the inputs" in dock.fusion.status.text()
 
 
 def test_full_estarfm_run_through_the_task_adds_a_layer(plugin, layers, tmp_path):
     dock = open_dock(plugin)
     lyrs, arrays = layers
     set_inputs(dock, lyrs)
-    dock.output.setFilePath(str(tmp_path / "estarfm.tif"))
+    dock.fusion.output.setFilePath(str(tmp_path / "estarfm.tif"))
     before = len(QgsProject.instance().mapLayers())
-    assert dock.run() is not None
+    assert dock.fusion.run() is not None
     wait_for(dock)
     assert len(QgsProject.instance().mapLayers()) == before + 1
     added = QgsProject.instance().mapLayersByName("ESTARFM 2020-02-01")  # method and date, from the raster's tags
@@ -113,28 +125,28 @@ def test_full_estarfm_run_through_the_task_adds_a_layer(plugin, layers, tmp_path
 
     expected = estarfm(*(arrays[k] for k in ("FINE_REF1", "COARSE_REF1", "FINE_REF2", "COARSE_REF2", "COARSE_TARGET")))
     np.testing.assert_allclose(read_raster(tmp_path / "estarfm.tif").data, expected, atol=1e-5)
-    assert dock.prediction.currentLayer() is added[0]
+    assert dock.evaluation.prediction.currentLayer() is added[0]
 
 
 def test_cancel_stops_a_running_task(plugin, tif, tmp_path, qgis_new_project):
     dock = open_dock(plugin)
     rng = np.random.default_rng(1)
     # 1500 x 1500: the full run takes ~4 s with numba (minutes with NumPy), so the cancel at 0.3 s lands mid-run
-    big = {k: rng.normal(25, 3, (1500, 1500)).astype(np.float32) for k in dock.combos}
+    big = {k: rng.normal(25, 3, (1500, 1500)).astype(np.float32) for k in dock.fusion.combos}
     for k, v in big.items():
         lyr = QgsRasterLayer(tif(f"{k}_big.tif", v), k)
         QgsProject.instance().addMapLayer(lyr)
-        dock.combos[k].setLayer(lyr)
-    dock.method.setCurrentIndex(dock.method.findText("ESTARFM"))
-    dock.output.setFilePath(str(tmp_path / "cancelled.tif"))
+        dock.fusion.combos[k].setLayer(lyr)
+    dock.fusion.method.setCurrentIndex(dock.fusion.method.findText("ESTARFM"))
+    dock.fusion.output.setFilePath(str(tmp_path / "cancelled.tif"))
     t0 = time.time()
-    assert dock.run() is not None
+    assert dock.fusion.run() is not None
     QgsApplication.processEvents()
     time.sleep(0.3)
-    dock.cancel()
+    dock.fusion.cancel()
     wait_for(dock)
     assert time.time() - t0 < 20  # cancel stops within a tile
-    assert "Cancelled" in dock.status.text()
+    assert "Cancelled" in dock.fusion.status.text()
     assert not os.path.exists(tmp_path / "cancelled.tif")
     assert not QgsProject.instance().mapLayersByName("ESTARFM LST")
 
@@ -146,26 +158,26 @@ def test_subregion_table_fills_with_the_right_numbers(plugin, layers, tif, tmp_p
     pred = truth + np.where(np.arange(60)[:, None] < 30, 2.0, 0.5)
     pl = QgsRasterLayer(tif("pred.tif", pred.astype(np.float32)), "prediction")
     QgsProject.instance().addMapLayer(pl)
-    dock.prediction.setLayer(pl)
-    dock.reference.setLayer(lyrs["FINE_REF1"])
-    dock.clear_rectangles()
+    dock.evaluation.prediction.setLayer(pl)
+    dock.evaluation.reference.setLayer(lyrs["FINE_REF1"])
+    dock.evaluation.clear_rectangles()
     crs = lyrs["FINE_REF1"].crs()
     # northern 30 rows and southern 30 rows of the 60 x 60 grid (x0 500000, y0 5300000, 30 m)
-    dock.add_rectangle(QgsRectangle(500000, 5299100, 501800, 5300000), crs)
-    dock.add_rectangle(QgsRectangle(500000, 5298200, 501800, 5299100), crs)
-    assert dock.evaluate() is not None
+    dock.evaluation.add_rectangle(QgsRectangle(500000, 5299100, 501800, 5300000), crs)
+    dock.evaluation.add_rectangle(QgsRectangle(500000, 5298200, 501800, 5299100), crs)
+    assert dock.evaluation.evaluate() is not None
     wait_for(dock)
-    assert dock.table.rowCount() == 3
+    assert dock.evaluation.table.rowCount() == 3
     grid = read_grid(lyrs["FINE_REF1"].source())
     masks = metrics.region_masks(grid, extents=[("rectangle 1", (500000, 5299100, 501800, 5300000)),
                                                ("rectangle 2", (500000, 5298200, 501800, 5299100))])
     rows = metrics.evaluate_regions(pred, truth, masks)
     for i, r in enumerate(rows):
-        assert dock.table.item(i, 0).text() == r["region"]
-        assert float(dock.table.item(i, 2).text()) == pytest.approx(r["RMSE"], abs=1e-4)
-    assert float(dock.table.item(1, 2).text()) == pytest.approx(2.0, abs=1e-4)
-    assert float(dock.table.item(2, 2).text()) == pytest.approx(0.5, abs=1e-4)
-    assert dock.report_button.isEnabled() and os.path.exists(dock.last_report)
+        assert dock.evaluation.table.item(i, 0).text() == r["region"]
+        assert float(dock.evaluation.table.item(i, 2).text()) == pytest.approx(r["RMSE"], abs=1e-4)
+    assert float(dock.evaluation.table.item(1, 2).text()) == pytest.approx(2.0, abs=1e-4)
+    assert float(dock.evaluation.table.item(2, 2).text()) == pytest.approx(0.5, abs=1e-4)
+    assert dock.evaluation.report_button.isEnabled() and os.path.exists(dock.evaluation.last_report)
 
 
 def test_screenshot_is_not_blank(plugin, layers, tmp_path):
@@ -184,14 +196,14 @@ def test_last_parameters_are_remembered(plugin, layers, tmp_path):
 
     dock = open_dock(plugin)
     lyrs, _ = layers
-    dock.method.setCurrentIndex(dock.method.findText("STARFM"))
+    dock.fusion.method.setCurrentIndex(dock.fusion.method.findText("STARFM"))
     for k in ("COARSE_TARGET", "FINE_REF1", "COARSE_REF1"):
-        dock.combos[k].setLayer(lyrs[k])
-    dock._save()
+        dock.fusion.combos[k].setLayer(lyrs[k])
+    dock.save()
     fresh = LstFusionDock(None)
-    assert fresh.method.currentText() == "STARFM"
-    assert fresh.combos["FINE_REF1"].currentLayer() is lyrs["FINE_REF1"]
-    assert fresh.combos["COARSE_TARGET"].currentLayer() is lyrs["COARSE_TARGET"]
+    assert fresh.fusion.method.currentText() == "STARFM"
+    assert fresh.fusion.combos["FINE_REF1"].currentLayer() is lyrs["FINE_REF1"]
+    assert fresh.fusion.combos["COARSE_TARGET"].currentLayer() is lyrs["COARSE_TARGET"]
     fresh.deleteLater()
 
 
@@ -208,26 +220,32 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
         tif(f"modis/M_{day}.tif", 0.3 * F1 + 17 + off)
     for day, off in (("20200101", 0.0), ("20200104", 1.5)):
         tif(f"landsat/L_{day}.tif", F1 + off)
-    dock.series_modis.setFilePath(str(tmp_path / "modis"))
-    dock.series_landsat.setFilePath(str(tmp_path / "landsat"))
-    assert [dock.series_method.itemText(i) for i in range(dock.series_method.count())] == method_options()
-    dock.series_method.setCurrentIndex(dock.series_method.findText("STARFM"))
-    dock.series_start.setText("2020-01-02")
-    dock.series_end.setText("2020-01-03")
-    dock.series_output.setFilePath(str(tmp_path / "series"))
-    alg_id, params = dock.series_parameters()
+    dock.series.modis.setFilePath(str(tmp_path / "modis"))
+    dock.series.landsat.setFilePath(str(tmp_path / "landsat"))
+    assert [dock.series.method.itemText(i) for i in range(dock.series.method.count())] == method_options()
+    dock.series.method.setCurrentIndex(dock.series.method.findText("STARFM"))
+    dock.series.correction.setCurrentIndex(0)  # none
+    set_date(dock.series.start_date, "2020-01-02")
+    set_date(dock.series.end_date, "2020-01-03")
+    dock.series.output.setFilePath(str(tmp_path / "series"))
+    alg_id, params = dock.series.parameters()
     assert alg_id == "lstfusion:fuse_series"
     assert params == {"MODIS": [str(tmp_path / "modis" / f"M_2020010{d}.tif") for d in (1, 2, 3, 4)],
                       "LANDSAT": [str(tmp_path / "landsat" / "L_20200101.tif"), str(tmp_path / "landsat" / "L_20200104.tif")],
-                      "METHOD": 1, "START": "2020-01-02", "END": "2020-01-03", "OUTPUT": str(tmp_path / "series")}
+                      "METHOD": 1, "RESIDUAL_CORRECTION": 0, "START": "2020-01-02", "END": "2020-01-03",
+                      "OUTPUT": str(tmp_path / "series")}
     alg = QgsApplication.processingRegistry().algorithmById(alg_id)
     assert alg.checkParameterValues(params, __import__("qgis.core").core.QgsProcessingContext())[0]
-    dock.series_start.setText("not a date")
-    assert dock.run_series() is None and "not a date" in dock.status.text()
-    dock.series_start.setText("2020-01-02")
-    assert dock.run_series() is not None
+    set_date(dock.series.start_date, "2020-01-04")
+    assert dock.series.run_series() is None
+    assert dock.series.status.text() == "START 2020-01-04 is after END 2020-01-03: choose an earlier start"
+    set_date(dock.series.start_date, "2020-01-02")
+    assert dock.series.run_series() is not None
+    assert dock.series.cancel_button.isEnabled() and not dock.fusion.cancel_button.isEnabled()
+    assert not dock.fusion.run_button.isEnabled() and not dock.validation.run_button.isEnabled()
     wait_for(dock)
-    assert dock.status.text().startswith("Series done: 2 dated layers"), dock.status.text()
+    assert dock.series.status.text().startswith("Series done: 2 dated layers"), dock.series.status.text()
+    assert dock.series.progress.value() == 100 and dock.fusion.run_button.isEnabled()
     group = QgsProject.instance().layerTreeRoot().findGroup("LST STARFM series 2020-01-02 to 2020-01-03")
     assert group is not None
     names = [c.layer().name() for c in group.findLayers()]
@@ -246,25 +264,25 @@ def test_download_section_builds_search_download_parameters(plugin, tmp_path, qg
     from lst_fusion.core.data import stac
 
     dock = open_dock(plugin)
-    assert [c.text() for c in dock.sensor_checks.values()] == stac.SENSOR_NAMES
-    dock.aoi_layer.setLayer(None)
-    dock.set_download_extent(None, None)
-    dock.download_folder.setFilePath("")
-    for name, check in dock.sensor_checks.items():
+    assert [c.text() for c in dock.download.sensor_checks.values()] == stac.SENSOR_NAMES
+    dock.download.aoi_layer.setLayer(None)
+    dock.download.set_download_extent(None, None)
+    dock.download.folder.setFilePath("")
+    for name, check in dock.download.sensor_checks.items():
         check.setChecked(name in ("MODIS Terra", "Landsat 8", "Landsat 9"))
-    assert not dock.search_button.isEnabled() and not dock.download_button.isEnabled()
-    assert dock.validate_download() == ["AOI: choose a polygon layer or draw an extent", "OUTPUT: choose an output folder"]
-    dock.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
-    dock.download_start.setDate(QDate(2023, 1, 1))
-    dock.download_end.setDate(QDate(2023, 12, 31))
-    dock.max_cloud.setValue(60)
-    dock.min_clear.setValue(10)
-    dock.stac_url.setText(" http://127.0.0.1:9/stac ")
-    dock.token_url.setText("")
-    dock.download_folder.setFilePath(str(tmp_path / "dl"))
-    assert dock.validate_download() == [] and dock.search_button.isEnabled() and dock.download_button.isEnabled()
-    assert dock.extent_label.text() == "x 85.2500 to 85.3750\ny 23.3000 to 23.4000\nEPSG:4326"
-    alg_id, params = dock.download_parameters(list_only=True)
+    assert not dock.download.search_button.isEnabled() and not dock.download.download_button.isEnabled()
+    assert dock.download.validate() == ["AOI: choose a polygon layer or draw an extent", "OUTPUT: choose an output folder"]
+    dock.download.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download.start_date.setDate(QDate(2023, 1, 1))
+    dock.download.end_date.setDate(QDate(2023, 12, 31))
+    dock.download.max_cloud.setValue(60)
+    dock.download.min_clear.setValue(10)
+    dock.download.stac_url.setText(" http://127.0.0.1:9/stac ")
+    dock.download.token_url.setText("")
+    dock.download.folder.setFilePath(str(tmp_path / "dl"))
+    assert dock.download.validate() == [] and dock.download.search_button.isEnabled() and dock.download.download_button.isEnabled()
+    assert dock.download.extent_label.text() == "x 85.2500 to 85.3750\ny 23.3000 to 23.4000\nEPSG:4326"
+    alg_id, params = dock.download.parameters(list_only=True)
     assert alg_id == "lstfusion:search_download"
     assert params == {"AOI": "85.25,85.375,23.3,23.4 [EPSG:4326]", "START": "2023-01-01", "END": "2023-12-31",
                       "SENSORS": [0, 2, 3], "MAX_CLOUD": 60.0, "MIN_CLEAR": 10.0, "STAC_URL": "http://127.0.0.1:9/stac",
@@ -279,42 +297,42 @@ def test_download_section_builds_search_download_parameters(plugin, tmp_path, qg
     city = QgsVectorLayer(str(tmp_path / "city.geojson"), "city", "ogr")
     assert city.isValid()
     QgsProject.instance().addMapLayer(city)
-    dock.aoi_layer.setLayer(city)
-    dock.sensor_checks["MODIS Aqua"].setChecked(True)
-    dock.sensor_checks["Landsat 9"].setChecked(False)
-    dock.token_url.setText("http://127.0.0.1:9/token")
-    _, params = dock.download_parameters()
+    dock.download.aoi_layer.setLayer(city)
+    dock.download.sensor_checks["MODIS Aqua"].setChecked(True)
+    dock.download.sensor_checks["Landsat 9"].setChecked(False)
+    dock.download.token_url.setText("http://127.0.0.1:9/token")
+    _, params = dock.download.parameters()
     assert params == {"AOI": city.source(), "START": "2023-01-01", "END": "2023-12-31", "SENSORS": [0, 1, 2],
                       "MAX_CLOUD": 60.0, "MIN_CLEAR": 10.0, "STAC_URL": "http://127.0.0.1:9/stac",
                       "TOKEN_URL": "http://127.0.0.1:9/token", "LIST_ONLY": False, "OUTPUT": str(tmp_path / "dl")}
-    assert "city" in dock.extent_label.text()
+    assert "city" in dock.download.extent_label.text()
     # a scratch (memory) layer has no file for the worker: the dock writes its polygons to a GeoPackage first
     scratch = QgsVectorLayer("Polygon?crs=EPSG:32645", "scratch", "memory")
     f = QgsFeature(scratch.fields())
     f.setGeometry(QgsGeometry.fromRect(QgsRectangle(330000, 2575000, 345000, 2590000)))
     scratch.dataProvider().addFeatures([f])
     QgsProject.instance().addMapLayer(scratch)
-    dock.aoi_layer.setLayer(scratch)
-    aoi = dock.download_parameters()[1]["AOI"]
+    dock.download.aoi_layer.setLayer(scratch)
+    aoi = dock.download.parameters()[1]["AOI"]
     assert aoi.endswith("aoi.gpkg") and os.path.exists(aoi)
     written = QgsVectorLayer(aoi, "written", "ogr")
     assert written.featureCount() == 1 and written.crs().authid() == "EPSG:32645"
     assert written.extent() == QgsRectangle(330000, 2575000, 345000, 2590000)
-    dock.aoi_layer.setLayer(city)
+    dock.download.aoi_layer.setLayer(city)
 
     # what keeps Search and Download off
-    dock.download_start.setDate(QDate(2024, 1, 1))
-    assert dock.validate_download() == ["START 2024-01-01 is after END 2023-12-31"]
-    assert not dock.search_button.isEnabled() and not dock.download_button.isEnabled()
-    dock.download_start.setDate(QDate(2023, 1, 1))
-    for check in dock.sensor_checks.values():
+    dock.download.start_date.setDate(QDate(2024, 1, 1))
+    assert dock.download.validate() == ["START 2024-01-01 is after END 2023-12-31"]
+    assert not dock.download.search_button.isEnabled() and not dock.download.download_button.isEnabled()
+    dock.download.start_date.setDate(QDate(2023, 1, 1))
+    for check in dock.download.sensor_checks.values():
         check.setChecked(False)
-    assert dock.validate_download() == ["SENSORS: choose at least one sensor"]
-    assert dock.search() is None and "Fix the Download section first: SENSORS" in dock.download_status.text()
-    dock.sensor_checks["Landsat 8"].setChecked(True)
-    assert dock.search_button.isEnabled()
-    dock.aoi_layer.setLayer(None)  # back to the drawn extent
-    assert dock.download_parameters()[1]["AOI"] == "85.25,85.375,23.3,23.4 [EPSG:4326]"
+    assert dock.download.validate() == ["SENSORS: choose at least one sensor"]
+    assert dock.download.search() is None and "Fix the Download section first: SENSORS" in dock.download.status.text()
+    dock.download.sensor_checks["Landsat 8"].setChecked(True)
+    assert dock.download.search_button.isEnabled()
+    dock.download.aoi_layer.setLayer(None)  # back to the drawn extent
+    assert dock.download.parameters()[1]["AOI"] == "85.25,85.375,23.3,23.4 [EPSG:4326]"
 
 
 def test_draw_extent_arms_a_map_tool_and_takes_the_canvas_crs(plugin, qgis_iface, qgis_new_project):
@@ -324,13 +342,13 @@ def test_draw_extent_arms_a_map_tool_and_takes_the_canvas_crs(plugin, qgis_iface
     dock = open_dock(plugin)
     canvas = qgis_iface.mapCanvas()
     canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:32645"))
-    dock.start_extent_drawing()
+    dock.download.start_extent_drawing()
     assert isinstance(canvas.mapTool(), QgsMapToolExtent)
     canvas.mapTool().extentChanged.emit(QgsRectangle(330000, 2575000, 345000, 2590000))
     assert not isinstance(canvas.mapTool(), QgsMapToolExtent)  # one extent, then the tool is released
-    assert dock.download_extent[1].authid() == "EPSG:32645"
-    assert dock.extent_label.text() == "x 330000 to 345000\ny 2575000 to 2590000\nEPSG:32645"
-    assert dock.download_parameters()[1]["AOI"] == "330000.0,345000.0,2575000.0,2590000.0 [EPSG:32645]"
+    assert dock.download.download_extent[1].authid() == "EPSG:32645"
+    assert dock.download.extent_label.text() == "x 330000 to 345000\ny 2575000 to 2590000\nEPSG:32645"
+    assert dock.download.parameters()[1]["AOI"] == "330000.0,345000.0,2575000.0,2590000.0 [EPSG:32645]"
 
 
 def test_download_settings_are_remembered(plugin, tmp_path):
@@ -340,21 +358,21 @@ def test_download_settings_are_remembered(plugin, tmp_path):
     from lst_fusion.ui.dock import LstFusionDock
 
     dock = open_dock(plugin)
-    dock.aoi_layer.setLayer(None)
-    dock.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
-    dock.download_start.setDate(QDate(2023, 2, 3))
-    dock.download_end.setDate(QDate(2023, 4, 5))
-    for name, check in dock.sensor_checks.items():
+    dock.download.aoi_layer.setLayer(None)
+    dock.download.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download.start_date.setDate(QDate(2023, 2, 3))
+    dock.download.end_date.setDate(QDate(2023, 4, 5))
+    for name, check in dock.download.sensor_checks.items():
         check.setChecked(name == "MODIS Aqua")
-    dock.max_cloud.setValue(33)
-    dock.min_clear.setValue(44)
-    dock.stac_url.setText("http://127.0.0.1:9/stac")
-    dock.token_url.setText("http://127.0.0.1:9/token")
-    dock.download_folder.setFilePath(str(tmp_path / "dl"))
-    want = dock.download_parameters()[1]
-    dock._save()
+    dock.download.max_cloud.setValue(33)
+    dock.download.min_clear.setValue(44)
+    dock.download.stac_url.setText("http://127.0.0.1:9/stac")
+    dock.download.token_url.setText("http://127.0.0.1:9/token")
+    dock.download.folder.setFilePath(str(tmp_path / "dl"))
+    want = dock.download.parameters()[1]
+    dock.save()
     fresh = LstFusionDock(None)
-    assert fresh.download_parameters()[1] == want
+    assert fresh.download.parameters()[1] == want
     fresh.deleteLater()
 
 
@@ -368,16 +386,16 @@ def test_a_failed_search_says_why_in_the_section(plugin, tmp_path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     dock = open_dock(plugin)
-    dock.aoi_layer.setLayer(None)
-    dock.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
-    dock.stac_url.setText(f"http://127.0.0.1:{port}")
-    dock.token_url.setText("")
-    dock.download_folder.setFilePath(str(tmp_path / "dl"))
-    assert dock.search() is not None
+    dock.download.aoi_layer.setLayer(None)
+    dock.download.set_download_extent(QgsRectangle(85.25, 23.3, 85.375, 23.4), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download.stac_url.setText(f"http://127.0.0.1:{port}")
+    dock.download.token_url.setText("")
+    dock.download.folder.setFilePath(str(tmp_path / "dl"))
+    assert dock.download.search() is not None
     wait_for(dock)
-    assert dock.download_status.text() == (f"Failed: STAC_URL: cannot reach http://127.0.0.1:{port} (offline, or a "
+    assert dock.download.status.text() == (f"Failed: STAC_URL: cannot reach http://127.0.0.1:{port} (offline, or a "
                                            "wrong address?); check the address and the network connection")
-    assert dock.search_button.isEnabled() and dock.run_button.isEnabled() and not dock.download_cancel_button.isEnabled()
+    assert dock.download.search_button.isEnabled() and dock.fusion.run_button.isEnabled() and not dock.download.cancel_button.isEnabled()
 
 
 @pytest.fixture(scope="module")
@@ -394,7 +412,7 @@ def ranchi_stac(tmp_path_factory):
 
 
 def _table(dock):
-    t = dock.download_table
+    t = dock.download.table
     headers = [t.horizontalHeaderItem(j).text() for j in range(t.columnCount())]
     return [dict(zip(headers, (t.item(i, j).text() for j in range(t.columnCount())))) for i in range(t.rowCount())]
 
@@ -414,26 +432,26 @@ def test_search_then_download_against_a_local_stac_api(plugin, ranchi_stac, tmp_
 
     dock = open_dock(plugin)
     x0, y0, x1, y1 = stac_data.inner_box(ranchi_stac.landsat_bbox)
-    dock.aoi_layer.setLayer(None)
-    dock.set_download_extent(QgsRectangle(x0, y0, x1, y1), QgsCoordinateReferenceSystem("EPSG:4326"))
-    dock.download_start.setDate(QDate(2023, 1, 1))
-    dock.download_end.setDate(QDate(2023, 12, 31))
-    for name, check in dock.sensor_checks.items():
+    dock.download.aoi_layer.setLayer(None)
+    dock.download.set_download_extent(QgsRectangle(x0, y0, x1, y1), QgsCoordinateReferenceSystem("EPSG:4326"))
+    dock.download.start_date.setDate(QDate(2023, 1, 1))
+    dock.download.end_date.setDate(QDate(2023, 12, 31))
+    for name, check in dock.download.sensor_checks.items():
         check.setChecked(name in ("MODIS Terra", "Landsat 8", "Landsat 9"))
-    dock.max_cloud.setValue(80)
-    dock.min_clear.setValue(10)
-    dock.stac_url.setText(ranchi_stac.url)
-    dock.token_url.setText(ranchi_stac.url + "/token")
+    dock.download.max_cloud.setValue(80)
+    dock.download.min_clear.setValue(10)
+    dock.download.stac_url.setText(ranchi_stac.url)
+    dock.download.token_url.setText(ranchi_stac.url + "/token")
     out = tmp_path / "dl"
-    dock.download_folder.setFilePath(str(out))
-    dock.series_modis.setFilePath("")
-    dock.series_landsat.setFilePath("")
+    dock.download.folder.setFilePath(str(out))
+    dock.series.modis.setFilePath("")
+    dock.series.landsat.setFilePath("")
 
     # Search: the items of 2023 with their clear % in the AOI, no raster
-    dock.search_button.click()
-    assert dock.task is not None and not dock.search_button.isEnabled() and dock.download_cancel_button.isEnabled()
+    dock.download.search_button.click()
+    assert dock.task is not None and not dock.download.search_button.isEnabled() and dock.download.cancel_button.isEnabled()
     wait_for(dock)
-    assert dock.download_progress.value() == 100
+    assert dock.download.progress.value() == 100
     rows = list(csv.DictReader(open(out / "downloads.csv", encoding="utf-8")))
     table = _table(dock)
     assert [(r["Date"], r["Sensor"], r["Item"], r["Status"]) for r in table] == [
@@ -446,27 +464,27 @@ def test_search_then_download_against_a_local_stac_api(plugin, ranchi_stac, tmp_
         assert float(r["Clear %"]) == pytest.approx(float(by_id[r["Item"]]["clear_percent"]), abs=0.05)
         assert 10 < float(r["Clear %"]) <= 100
         assert r["Cloud %"] == ("5.0" if r["Sensor"] == "Landsat 8" else "")
-    assert dock.download_status.text().startswith("Search: 4 item(s) found (2 MODIS, 2 Landsat)"), \
-        dock.download_status.text()
+    assert dock.download.status.text().startswith("Search: 4 item(s) found (2 MODIS, 2 Landsat)"), \
+        dock.download.status.text()
     assert _rasters(out) == []  # the search wrote no raster
-    t = dock.download_table  # tall enough for its rows: the items are seen at once
+    t = dock.download.table  # tall enough for its rows: the items are seen at once
     assert t.minimumHeight() >= t.horizontalHeader().sizeHint().height() + 4 * t.verticalHeader().defaultSectionSize()
     assert [t.item(i, 6).text() for i in range(4)] == [""] * 4  # "found" says it all; the reason is in the tooltip
     assert t.item(0, 6).toolTip() == "listed; not downloaded (LIST_ONLY)"
-    assert dock.series_modis.filePath() == "" and dock.series_landsat.filePath() == ""
+    assert dock.series.modis.filePath() == "" and dock.series.landsat.filePath() == ""
 
     # Download: the dated files, the table refreshed, the Series folders set
-    dock.download_button.click()
+    dock.download.download_button.click()
     wait_for(dock)
     assert _rasters(out) == ["MOD11A1/MOD11A1_20230107.tif", "MOD11A1/MOD11A1_20230616.tif",
                              "landsat/LC08_20230107.tif", "landsat/LC08_20230616.tif"]
     assert [r["Status"] for r in _table(dock)] == ["downloaded"] * 4
     assert [r["Clear %"] for r in _table(dock)] == [r["Clear %"] for r in table]
-    assert dock.download_status.text().startswith(f"Downloaded: 2 MODIS and 2 Landsat date(s) in {out}"), \
-        dock.download_status.text()
-    assert dock.series_modis.filePath() == str(out / "MOD11A1")
-    assert dock.series_landsat.filePath() == str(out / "landsat")
-    _, series = dock.series_parameters()
+    assert dock.download.status.text().startswith(f"Downloaded: 2 MODIS and 2 Landsat date(s) in {out}"), \
+        dock.download.status.text()
+    assert dock.series.modis.filePath() == str(out / "MOD11A1")
+    assert dock.series.landsat.filePath() == str(out / "landsat")
+    _, series = dock.series.parameters()
     assert [os.path.basename(p) for p in series["MODIS"]] == ["MOD11A1_20230107.tif", "MOD11A1_20230616.tif"]
     assert [os.path.basename(p) for p in series["LANDSAT"]] == ["LC08_20230107.tif", "LC08_20230616.tif"]
-    assert dock.search_button.isEnabled() and not dock.download_cancel_button.isEnabled()
+    assert dock.download.search_button.isEnabled() and not dock.download.cancel_button.isEnabled()

@@ -1,0 +1,139 @@
+"""The Evaluation section: a prediction against a reference, per subregion (a polygon layer or drawn rectangles)."""
+import csv
+import os
+import tempfile
+
+from qgis.core import QgsMapLayerProxyModel
+from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem
+
+from ..algorithms import names as P
+from ..core.evaluation.metrics import METRICS
+from .ids import EVALUATE
+from .tasks import Section
+from .widgets import ExtentTool, rectangles_layer, write_gpkg
+
+TABLE_HEIGHT = 170  # px
+
+
+def outline_style(layer):
+    """Subregions drawn as outlines so the LST underneath stays visible."""
+    from qgis.core import QgsFillSymbol
+
+    layer.renderer().setSymbol(QgsFillSymbol.createSimple({"style": "no", "outline_color": "black",
+                                                           "outline_width": "0.6"}))
+    layer.triggerRepaint()
+
+
+class EvaluationSection(Section):
+    NAME = "evaluation"
+
+    def __init__(self, runner, iface=None):
+        super().__init__("Evaluation", runner, iface)
+        self.rectangles = []
+        self.last_report = None
+        self.prediction = QgsMapLayerComboBox()
+        self.prediction.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.form.addRow("Prediction", self.prediction)
+        self.reference = QgsMapLayerComboBox()
+        self.reference.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.form.addRow("Reference", self.reference)
+        self.regions = QgsMapLayerComboBox()
+        self.regions.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.regions.setAllowEmptyLayer(True)
+        self.regions.setLayer(None)
+        self.form.addRow("Subregions", self.regions)
+        self.name_field = QgsFieldComboBox()
+        self.regions.layerChanged.connect(self.name_field.setLayer)
+        self.form.addRow("Name field", self.name_field)
+        self.rectangle_tool = ExtentTool(iface, self.add_rectangle, once=False)
+        rect_row = QHBoxLayout()
+        self.draw_button = QPushButton("Draw rectangle")
+        self.draw_button.clicked.connect(self.rectangle_tool.arm)
+        self.clear_button = QPushButton("Clear rectangles")
+        self.clear_button.clicked.connect(self.clear_rectangles)
+        rect_row.addWidget(self.draw_button)
+        rect_row.addWidget(self.clear_button)
+        self.form.addRow(rect_row)
+        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button.clicked.connect(lambda: self.evaluate())
+        self.report_button = QPushButton("Open report")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self.open_report)
+        row = QHBoxLayout()
+        row.addWidget(self.evaluate_button)
+        row.addWidget(self.report_button)
+        row.addWidget(self.cancel_button)
+        self.start_buttons.append(self.evaluate_button)
+        self.form.addRow(row)
+        self.form.addRow(self.progress)
+        self.form.addRow(self.status)
+        self.table = QTableWidget(0, 0)
+        self.table.setMinimumHeight(TABLE_HEIGHT)
+        self.table.verticalHeader().setVisible(False)
+        self.form.addRow(self.table)
+
+    def saved(self):
+        return {"subregions": self.regions, "name_field": self.name_field}
+
+    def add_rectangle(self, rect, crs=None):
+        if rect.isEmpty():
+            return
+        if crs is None and self.iface is not None:
+            crs = self.iface.mapCanvas().mapSettings().destinationCrs()
+        self.rectangles.append((f"rectangle {len(self.rectangles) + 1}", rect, crs))
+        self.status.setText(f"{len(self.rectangles)} rectangle(s) drawn")
+
+    def clear_rectangles(self):
+        self.rectangles = []
+        self.status.setText("")
+
+    def parameters(self):
+        """lstfusion:evaluate parameters: files only (drawn rectangles and scratch layers written here first)."""
+        pred, ref = self.prediction.currentLayer(), self.reference.currentLayer()
+        out_dir = tempfile.mkdtemp(prefix="lstfusion_eval_")
+        params = {P.PREDICTION: pred.source(), P.REFERENCE: ref.source(),
+                  P.OUTPUT_TABLE: os.path.join(out_dir, "metrics.csv"),
+                  P.OUTPUT_HTML: os.path.join(out_dir, "report.html")}
+        regions = self.regions.currentLayer()
+        if self.rectangles:
+            params.update({P.SUBREGIONS: write_gpkg(rectangles_layer(self.rectangles),
+                                                    os.path.join(out_dir, "rectangles.gpkg")),
+                           P.NAME_FIELD: "name"})
+        elif regions is not None:
+            source = regions.source()
+            if regions.providerType() == "memory":
+                source = write_gpkg(regions, os.path.join(out_dir, "subregions.gpkg"))
+            params.update({P.SUBREGIONS: source, P.NAME_FIELD: self.name_field.currentField()})
+        return EVALUATE, params
+
+    def evaluate(self):
+        if self.prediction.currentLayer() is None or self.reference.currentLayer() is None:
+            self.status.setText(f"{P.PREDICTION}/{P.REFERENCE}: choose a prediction and a reference layer")
+            return None
+        alg_id, params = self.parameters()
+        return self.start(alg_id, params, self._done)
+
+    def _done(self, results):
+        with open(results[P.OUTPUT_TABLE], newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        self.fill_table(rows)
+        self.last_report = results.get(P.OUTPUT_HTML)
+        self.report_button.setEnabled(bool(self.last_report))
+        self.status.setText(f"Evaluated: RMSE {results[P.RMSE]:.3f}, SSIM {results[P.SSIM]:.3f}")
+
+    def fill_table(self, rows):
+        cols = ["region", "N", *METRICS]  # the columns of evaluate's OUTPUT_TABLE
+        self.table.setColumnCount(len(cols))
+        self.table.setHorizontalHeaderLabels(cols)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for j, c in enumerate(cols):
+                self.table.setItem(i, j, QTableWidgetItem(r.get(c, "")))
+        self.table.resizeColumnsToContents()
+
+    def open_report(self):
+        if self.last_report:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(self.last_report))

@@ -1,0 +1,70 @@
+"""The methods the panel offers: ``methods()`` is the one list every section reads.
+
+Fusion runs a method's own algorithm (``alg_id``, with the input roles that algorithm requires), Series
+passes ``series_index`` (fuse_series' METHOD enum), Validate passes ``validate_index`` (validate_methods'
+METHODS enum). The indices are looked up in those algorithms' own option lists, so the panel never
+numbers a method itself.
+"""
+from collections import namedtuple
+
+from qgis.core import QgsApplication, QgsProcessingParameterDefinition
+
+from ..algorithms import names as P
+from ..algorithms.estarfm import Estarfm
+from ..algorithms.fuse_series import AUTO_LABEL
+from ..algorithms.fuse_series import method_options as series_options
+from ..algorithms.predict_model import predict_class
+from ..algorithms.starfm import Starfm
+from ..algorithms.validate_methods import method_options as validate_options
+from ..core.data.roles import BY_PARAMETER
+from ..models import registry
+from .ids import alg_id
+
+# (parameter, label, tooltip) from the one role table (core/data/roles.py), in the panel's order
+FUSION_ORDER = (P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1, P.FINE_REF2, P.COARSE_REF2)
+ROLES = [(p, BY_PARAMETER[p].label, BY_PARAMETER[p].help) for p in FUSION_ORDER]
+# both pairs required: the method interpolates between a pair before and a pair after the target
+TWO_PAIRS = frozenset((P.FINE_REF1, P.COARSE_REF1, P.FINE_REF2, P.COARSE_REF2))
+
+Method = namedtuple("Method", "label key alg_id roles series_index validate_index classical")
+Method.__doc__ = ("label: shown and written in file names; key: validate_methods' id; alg_id: its fusion algorithm; "
+                  "roles: the inputs that algorithm requires; series_index / validate_index: its place in fuse_series' "
+                  "METHOD and validate_methods' METHODS (None when not offered there); classical: not a deep model")
+
+
+def required_roles(algorithm, fallback):
+    """The input-role parameters an algorithm requires, asked of the Processing registry (its own
+    parameter definitions), in their order; ``fallback`` when the provider is not registered."""
+    alg = QgsApplication.processingRegistry().algorithmById(algorithm)
+    if alg is None:
+        return list(fallback)
+    return [d.name() for d in alg.parameterDefinitions()
+            if d.name() in BY_PARAMETER and not d.flags() & QgsProcessingParameterDefinition.FlagOptional]
+
+
+def _index(options, value):
+    return options.index(value) if value in options else None
+
+
+def methods():
+    """Every fusion method the panel offers (a :data:`Method` each): ESTARFM, STARFM, then each deep model."""
+    series = series_options()
+    validate = [key for _, key in validate_options()]
+    entries = [("ESTARFM", "ESTARFM", alg_id(Estarfm.ALG_ID), FUSION_ORDER, True),
+               ("STARFM", "STARFM", alg_id(Starfm.ALG_ID), FUSION_ORDER[:3], True)]
+    for mid, spec in registry.MODELS.items():
+        entries.append((spec.name, mid, alg_id(predict_class(mid).ALG_ID),
+                        [registry.PARAMETER_OF_ROLE[r] for r in spec.inputs], False))
+    return [Method(label, key, aid, required_roles(aid, fallback), _index(series, label), _index(validate, key),
+                   classical) for label, key, aid, fallback, classical in entries]
+
+
+def series_choices():
+    """(label, METHOD index) of fuse_series in its enum's order: the methods, then ``auto``."""
+    offered = sorted((m.series_index, m.label) for m in methods() if m.series_index is not None)
+    return [(label, i) for i, label in offered] + [(AUTO_LABEL, series_options().index(AUTO_LABEL))]
+
+
+def by_label(label):
+    """The method shown as ``label`` (e.g. validate_methods' RECOMMENDED_METHOD), or None."""
+    return next((m for m in methods() if m.label == label), None)

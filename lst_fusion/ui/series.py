@@ -1,0 +1,125 @@
+"""The Series section: lstfusion:fuse_series over a MODIS folder and a Landsat folder, loaded as a dated group."""
+import os
+import tempfile
+
+from qgis.core import QgsProcessingContext, QgsProject, QgsRasterLayer
+from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
+
+from ..algorithms import names as P
+from ..core.fusion.residual import MODES as CORRECTIONS
+from .ids import FUSE_SERIES
+from .methods import series_choices
+from .tasks import Section
+from .widgets import combo_box, date_edit, date_text
+
+
+def rasters_in(folder):
+    """The .tif/.tiff files of a folder, sorted by name; [] when there is no such folder."""
+    if not folder or not os.path.isdir(folder):
+        return []
+    return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.lower().endswith((".tif", ".tiff"))]
+
+
+def folder_widget(tooltip):
+    w = QgsFileWidget()
+    w.setStorageMode(QgsFileWidget.GetDirectory)
+    w.setToolTip(tooltip)
+    return w
+
+
+class SeriesSection(Section):
+    NAME = "series"
+
+    def __init__(self, runner, iface=None):
+        super().__init__("Series", runner, iface)
+        self.modis = folder_widget("Folder of daily MODIS rasters dated by their names (MODIS)")
+        self.form.addRow("MODIS folder", self.modis)
+        self.landsat = folder_widget("Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)")
+        self.form.addRow("Landsat folder", self.landsat)
+        self.method = combo_box(series_choices(), "Fusion method (METHOD); auto chooses by leave-one-date-out on "
+                                                  "the series' pairs")
+        self.form.addRow("Method", self.method)
+        self.correction = combo_box([(mode, i) for i, mode in enumerate(CORRECTIONS)],
+                                    "MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
+                                    "variant +SM of the validation, 'MODIS footprint' is +RC")
+        self.form.addRow("Correction", self.correction)
+        self.start_date = date_edit("First date (START); none = the first MODIS date", optional=True)
+        self.end_date = date_edit("Last date, included (END); none = the last MODIS date", optional=True)
+        dates_row = QHBoxLayout()
+        for w in (self.start_date, QLabel("to"), self.end_date):
+            dates_row.addWidget(w, 0 if isinstance(w, QLabel) else 1)
+        self.form.addRow("Dates", dates_row)
+        self.output = folder_widget("Series folder (OUTPUT); empty = a temporary folder")
+        self.form.addRow("Output folder", self.output)
+        self.run_button = QPushButton("Run series")
+        self.run_button.clicked.connect(lambda: self.run_series())
+        self.add_buttons(self.run_button)
+
+    def saved(self):
+        return {"modis": self.modis, "landsat": self.landsat, "method": self.method, "correction": self.correction,
+                "start": self.start_date, "end": self.end_date, "output": self.output}
+
+    def set_folders(self, modis, landsat):
+        """The folders a Download wrote (an empty one is left as it is)."""
+        if modis:
+            self.modis.setFilePath(modis)
+        if landsat:
+            self.landsat.setFilePath(landsat)
+
+    def set_method(self, label, correction=None):
+        """Choose the method shown as ``label`` (and a RESIDUAL_CORRECTION mode); False when it is not offered."""
+        i = self.method.findText(label)
+        if i < 0:
+            return False
+        self.method.setCurrentIndex(i)
+        if correction is not None:
+            self.correction.setCurrentIndex(list(CORRECTIONS).index(correction))
+        return True
+
+    def parameters(self):
+        """lstfusion:fuse_series parameters from the section (folders listed into raster lists)."""
+        params = {P.MODIS: rasters_in(self.modis.filePath()), P.LANDSAT: rasters_in(self.landsat.filePath()),
+                  P.METHOD: self.method.currentData(), P.RESIDUAL_CORRECTION: self.correction.currentIndex(),
+                  P.START: date_text(self.start_date), P.END: date_text(self.end_date),
+                  P.OUTPUT: self.output.filePath() or tempfile.mkdtemp(prefix="lstfusion_series_")}
+        return FUSE_SERIES, params
+
+    def problems(self, params):
+        problems = []
+        if not params[P.MODIS] or not params[P.LANDSAT]:
+            problems.append(f"{P.MODIS}/{P.LANDSAT}: choose a MODIS folder and a Landsat folder with rasters")
+        if params[P.START] and params[P.END] and params[P.START] > params[P.END]:
+            problems.append(f"{P.START} {params[P.START]} is after {P.END} {params[P.END]}: choose an earlier start")
+        return problems
+
+    def run_series(self, overrides=None):
+        """Run fuse_series in the background; ``overrides`` update the parameters."""
+        alg_id, params = self.parameters()
+        params.update(overrides or {})
+        problems = self.problems(params)
+        if problems:
+            self.status.setText(problems[0])
+            return None
+        return self.start(alg_id, params, self._done)
+
+    def _done(self, results):
+        """Main thread: load the dated outputs Processing queued on the context, through series_layers' post-processor."""
+        project = QgsProject.instance()
+        context = QgsProcessingContext()
+        context.setProject(project)
+        loaded = 0
+        queued = self.runner.context
+        for path, details in queued.layersToLoadOnCompletion().items():
+            layer = QgsRasterLayer(path, details.name)
+            if not layer.isValid():
+                continue
+            project.addMapLayer(layer, False)
+            post = details.postProcessor()
+            if post is not None:
+                post.postProcessLayer(layer, context, self.runner.feedback)
+            else:
+                project.layerTreeRoot().addLayer(layer)
+            loaded += 1
+        queued.setLayersToLoadOnCompletion({})
+        self.status.setText(f"Series done: {loaded} dated layers from {results[P.OUTPUT]}")
