@@ -77,7 +77,7 @@ def train_for_case(mid, pairs, case, a, log):
         return None
 
 
-def predictions_for_case(case, pairs, models, quantity, device, robust=False):
+def predictions_for_case(case, pairs, models, quantity, device, robust=False, factor=33):
     f1, c1 = pairs[case.before]
     f2, c2 = pairs[case.after]
     fn, cn = pairs[case.nearest]
@@ -89,7 +89,7 @@ def predictions_for_case(case, pairs, models, quantity, device, robust=False):
             coarse = {"coarse_ref1": C1, "coarse_ref2": C2} if "coarse_ref2" in validation.case_images(
                 case, pairs, mid) else {"coarse_ref1": near}
             images = validation.case_images(case, pairs, mid, dict(coarse, coarse_target=C0))
-            return methods.fuse_image(mid, images, quantity=quantity)
+            return methods.fuse_image(mid, images, quantity=quantity, factor=factor)
         out[label] = classical
     if robust and quantity == "lst":  # the mode is for LST (its 3 K disagreement threshold)
         out["ESTARFM lst-robust"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity, mode="lst-robust")
@@ -160,7 +160,7 @@ def run(a, log=print):
         n1, n2, n0 = (residual.apply_cross_sensor(c, fit) for c in (c1, c2, c0))
         panels = {}
         for name, pred in predictions_for_case(case, pairs, models, quantity, a.device,
-                                                     a.estarfm_robust).items():
+                                                     a.estarfm_robust, factor=block).items():
             baseline = name in protocol.BASELINES
             variants = {}
             if baseline:

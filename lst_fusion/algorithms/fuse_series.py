@@ -32,9 +32,9 @@ AUTO_LABEL = "auto (choose by leave-one-date-out on the pairs)"
 
 
 def method_options():
-    """The METHOD enum: the method table's labels in its (append-only) order, then auto; saved models
-    (city_season.model3) store the index."""
-    return methods.labels() + [AUTO_LABEL]
+    """The METHOD enum, append-only (saved models such as city_season.model3 store the index): the method
+    table's labels in its order with auto where it was appended (core.fusion.methods.enum_ids)."""
+    return [AUTO_LABEL if i == methods.AUTO else methods.get(i).label for i in methods.enum_ids()]
 
 
 class FuseSeries(LstFusionAlgorithm):

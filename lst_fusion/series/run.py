@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ..core.data.io import read_raster, tile_writer, write_raster
 from ..core.data.units import BAND_UNIT
 from ..core.fusion import methods as fusion_methods
+from ..core.fusion import residual
 from ..core.platform.errors import LstFusionError, check_cancel
 from ..version import __version__
 from .outputs import build_vrt, stale_temporaries, write_series_csv
@@ -101,8 +102,9 @@ def check_options(o):
                              f"not {o.residual_correction!r}")
 
 
-def method_parameters(o):
-    """(params for tags and the resume key, run_params for the tasks, halo px) of the options' method."""
+def method_parameters(o, grid=None):
+    """(params for tags and the resume key, run_params for the tasks, halo px) of the options' method; a
+    FACTOR left at None (Fit-FC, FSDAF) is the MODIS pixel in fine pixels of ``grid`` and COARSE_PIXEL."""
     entry = fusion_methods.get(o.method)
     if entry.classical:
         from ..core.fusion.kernels import resolve_engine
@@ -113,10 +115,13 @@ def method_parameters(o):
             if value is None or (p.odd and value == 0):  # WINDOW 0: the method's default
                 value = p.default
             params[p.name] = fusion_methods.check_param(o.method, p.name, value)
+        if grid is not None:
+            params = fusion_methods.with_factor(o.method, params, residual.footprint_pixels(grid, o.coarse_pixel))
         quantity = params.get("QUANTITY")
         if quantity is not None and quantity not in entry.quantities:
             raise LstFusionError("QUANTITY", f"must be one of {', '.join(entry.quantities)}, not {quantity!r}")
-        return params, dict(params, ENGINE=resolve_engine(o.engine)), fusion_methods.halo(o.method, params["WINDOW"])
+        return (params, dict(params, ENGINE=resolve_engine(o.engine)),
+                fusion_methods.halo(o.method, params["WINDOW"], params=params))
     from ..deep.checkpoint import bundled_checkpoint, load_checkpoint
     from ..models import registry
 
@@ -223,7 +228,7 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         log(f"removed {os.path.basename(stale)}, a half-written file of an interrupted run")
     msrc, lsrc, grid = collect_inputs(o.modis, o.landsat, o.dataset, o.modis_band, o.landsat_band, o.scales,
                                       o.modis_names, o.landsat_names)
-    params, run_params, halo = method_parameters(o)
+    params, run_params, halo = method_parameters(o, grid)
     if o.residual_correction != "none":
         extra = {"RESIDUAL_CORRECTION": o.residual_correction, "COARSE_PIXEL": o.coarse_pixel}
         params, run_params = dict(params, **extra), dict(run_params, **extra)
@@ -238,18 +243,20 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     from ..core.fusion.tiling import tiles
 
     cache, jobs = {}, []
+    tile_px = fusion_methods.tile_size(o.method, o.tile, grid.shape, params) if fusion_methods.get(o.method).classical \
+        else o.tile
     for i, p in enumerate(todo):
         check_cancel(cancel)
         stats = pair_statistics(o.method, p, lsrc, msrc, grid, run_params, cache, cancel)
         job_params = tuple(sorted((k, v) for k, v in dict(run_params, **stats).items() if k not in NOT_TASK_PARAMS))
         srcs = sources(o.method, p, lsrc, msrc)
-        for window in tiles(grid.shape, o.tile):
+        for window in tiles(grid.shape, tile_px):
             jobs.append(TileJob(o.method, job_params, srcs, grid, window, halo, i))
         p.tags = date_tags(p, o, params, run_params, stats, lsrc, msrc)
 
     sched = make_scheduler(o.scheduler, log) if jobs else Sequential()
     if jobs:
-        log(f"{len(todo)} date(s) x {len(jobs) // max(len(todo), 1)} tile(s) of {o.tile} px = {len(jobs)} tasks on "
+        log(f"{len(todo)} date(s) x {len(jobs) // max(len(todo), 1)} tile(s) of {tile_px} px = {len(jobs)} tasks on "
             f"{sched.name}")
     write_dates(todo, jobs, sched, o, grid, progress, cancel)
     rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",

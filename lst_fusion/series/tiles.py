@@ -149,10 +149,9 @@ def pair_statistics(method, plan, landsat, modis, grid, params, cache, cancel=No
         return ImageStats(*image_stats(images[role], grid, cancel)) if role in images else None
 
     entry = fusion_methods.get(method)
-    if entry.pair_stats is not None:
-        out = entry.pair_stats(stats, params)
-    else:
-        out = {"celsius": is_celsius_mean(stats("fine_ref1").mean)}
+    out = dict(entry.pair_stats(stats, params)) if entry.pair_stats is not None else {}
+    if "celsius" not in out:  # the unit of the tags: the first fine reference's, for every method
+        out["celsius"] = is_celsius_mean(stats("fine_ref1").mean)
     cache[key] = out
     return out
 

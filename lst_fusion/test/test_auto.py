@@ -120,17 +120,19 @@ def test_fuse_series_method_options_keep_the_saved_indices():
     assert saved and set(saved) == {"0"}
     from lst_fusion.core.fusion import methods
 
-    # the options are the method table's labels, in its order, then auto; the saved index 0 is the table's first
-    assert method_options() == methods.labels() + [AUTO_LABEL]
+    # the options are the method table's labels in its order, auto where it was appended (index 7, released
+    # in 0.2.0) and the methods added after it; the saved index 0 is the table's first
     assert methods.METHODS[int(saved[0])].tag == "ESTARFM"
-    assert method_options()[:7] == ["ESTARFM", "STARFM", "EDCSTFN", "STTFN", "MLFF-GAN", "GAN-STFM", "SwinSTFM"]
+    assert method_options()[:9] == ["ESTARFM", "STARFM", "EDCSTFN", "STTFN", "MLFF-GAN", "GAN-STFM", "SwinSTFM",
+                                    AUTO_LABEL, "Fit-FC"]
+    assert sorted(method_options()) == sorted(methods.labels() + [AUTO_LABEL])
 
 
 def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, tif):
     import processing
     import rasterio
 
-    from lst_fusion.algorithms.fuse_series import method_options
+    from lst_fusion.algorithms.fuse_series import AUTO_LABEL, method_options
     from lst_fusion.core.data.pairing import align_pairs
     from lst_fusion.deep.validate import choose_for_series
 
@@ -142,7 +144,7 @@ def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, t
         tif(f"m/M_{d:%Y%m%d}.tif", c.astype(np.float32))
     align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
     res = processing.run("lstfusion:fuse_series", {"DATASET": str(tmp_path / "ds"),
-                                                   "METHOD": len(method_options()) - 1, "COARSE_PIXEL": 240.0,
+                                                   "METHOD": method_options().index(AUTO_LABEL), "COARSE_PIXEL": 240.0,
                                                    "OUTPUT": str(tmp_path / "out")})
     assert res["N_DATES"] == 4
     f32 = {d: (f.astype(np.float32).astype(np.float64), c.astype(np.float32).astype(np.float64))

@@ -17,7 +17,8 @@ SAVED_ORDER = ["estarfm", "starfm", "edcstfn", "sttfn", "mlffgan", "ganstfm", "s
 
 def test_the_order_only_ever_appends():
     assert list(M.IDS[:len(SAVED_ORDER)]) == SAVED_ORDER
-    assert M.enum_ids()[-1] == M.AUTO and M.AUTO not in M.IDS
+    assert M.enum_ids()[M.AUTO_POSITION] == M.AUTO == "auto" and M.AUTO_POSITION == 7 and M.AUTO not in M.IDS
+    assert [i for i in M.enum_ids() if i != M.AUTO] == list(M.IDS)
     assert len(set(M.IDS)) == len(M.IDS)
     assert [m.tag for m in M.METHODS[:3]] == ["ESTARFM", "STARFM", "EDCSTFN"]
 
@@ -105,3 +106,25 @@ def test_fuse_image_is_the_core_function_bit_for_bit():
     with pytest.raises(LstFusionError, match="^FINE_REF2: ESTARFM needs two reference pairs"):
         M.fuse_image("estarfm", one)
     assert M.id_of("STARFM") == "starfm" and M.id_of("MLFF-GAN") == "mlffgan"
+
+
+@pytest.mark.parametrize("method_id", ["fitfc", "fsdaf"])
+def test_appended_methods_run_tiled_from_the_table_as_their_core_function(method_id):
+    """Fit-FC and FSDAF were added as a core module + one table entry: fuse_image with small tiles, through the
+    entry's halo rule, tiling rule and FACTOR from the caller, equals the whole-image core function."""
+    from lst_fusion.core.fusion import fitfc, fsdaf
+
+    images = scene(n=40)
+    m = M.get(method_id)
+    assert M.enum_ids().index(method_id) > M.AUTO_POSITION  # appended after auto: saved indices keep meaning
+    assert M.tile_size(method_id, 9, (40, 40), {"FACTOR": 4}) == (12 if method_id == "fitfc" else 40)
+    params = {"WINDOW": 9, "SIMILAR_PIXELS": 5}
+    one = {r: images[r] for r in M.ONE_PAIR_ROLES}
+    with pytest.raises(LstFusionError, match="^FACTOR"):
+        M.fuse_image(method_id, one, engine="numpy", tile=9, **params)
+    tiled = M.fuse_image(method_id, one, engine="numpy", tile=9, factor=4, **params)
+    core = fitfc.fitfc if method_id == "fitfc" else fsdaf.fsdaf
+    whole = core(images["fine_ref1"], images["coarse_ref1"], images["coarse_target"], 4, window=9, similar=5,
+                 engine="numpy")
+    assert m.tiling in (M.COARSE, M.WHOLE)
+    np.testing.assert_allclose(tiled, whole, rtol=0, atol=1e-5)

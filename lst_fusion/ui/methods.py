@@ -10,13 +10,12 @@ from collections import namedtuple
 from qgis.core import QgsApplication, QgsProcessingParameterDefinition
 
 from ..algorithms import names as P
-from ..algorithms.estarfm import Estarfm
 from ..algorithms.fuse_series import AUTO_LABEL
 from ..algorithms.fuse_series import method_options as series_options
 from ..algorithms.predict_model import predict_class
-from ..algorithms.starfm import Starfm
 from ..algorithms.validate_methods import method_options as validate_options
 from ..core.data.roles import BY_PARAMETER
+from ..core.fusion import methods as fusion_methods
 from ..models import registry
 from .ids import alg_id
 
@@ -47,22 +46,27 @@ def _index(options, value):
 
 
 def methods():
-    """Every fusion method the panel offers (a :data:`Method` each): ESTARFM, STARFM, then each deep model."""
+    """Every fusion method the panel offers (a :data:`Method` each), from the one method table
+    (core/fusion/methods.py) in its order: ESTARFM, STARFM, the deep models, then any method appended."""
     series = series_options()
     validate = [key for _, key in validate_options()]
-    entries = [("ESTARFM", "ESTARFM", alg_id(Estarfm.ALG_ID), FUSION_ORDER, True),
-               ("STARFM", "STARFM", alg_id(Starfm.ALG_ID), FUSION_ORDER[:3], True)]
-    for mid, spec in registry.MODELS.items():
-        entries.append((spec.name, mid, alg_id(predict_class(mid).ALG_ID),
-                        [registry.PARAMETER_OF_ROLE[r] for r in spec.inputs], False))
+    entries = []
+    for m in fusion_methods.METHODS:
+        if m.classical:
+            fallback = FUSION_ORDER if m.pair_mode == fusion_methods.TWO else FUSION_ORDER[:3]
+            entries.append((m.label, m.label, alg_id(m.id), fallback, True))
+        else:
+            entries.append((m.label, m.id, alg_id(predict_class(m.model).ALG_ID),
+                            [registry.PARAMETER_OF_ROLE[r] for r in registry.info(m.model).inputs], False))
     return [Method(label, key, aid, required_roles(aid, fallback), _index(series, label), _index(validate, key),
                    classical) for label, key, aid, fallback, classical in entries]
 
 
 def series_choices():
-    """(label, METHOD index) of fuse_series in its enum's order: the methods, then ``auto``."""
-    offered = sorted((m.series_index, m.label) for m in methods() if m.series_index is not None)
-    return [(label, i) for i, label in offered] + [(AUTO_LABEL, series_options().index(AUTO_LABEL))]
+    """(label, METHOD index) of fuse_series in its enum's order: the methods, with ``auto`` where it sits."""
+    offered = sorted([(m.series_index, m.label) for m in methods() if m.series_index is not None]
+                     + [(series_options().index(AUTO_LABEL), AUTO_LABEL)])
+    return [(label, i) for i, label in offered]
 
 
 def by_label(label):

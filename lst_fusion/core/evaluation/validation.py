@@ -52,7 +52,7 @@ def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL):
     for label in CLASSICAL:
         if label in methods:
             mid = fusion_methods.id_of(label)
-            plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid), quantity=quantity)
+            plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid), quantity=quantity, factor=block)
             out.update(with_variants(label, plain, c0, block))
     return out
 

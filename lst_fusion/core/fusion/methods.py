@@ -9,9 +9,15 @@ Each entry of :data:`METHODS` is a :class:`Method`:
 * ``quantities``: what it fuses (``"lst"``, ``"reflectance"``);
 * ``pair_mode``: :data:`ONE` (the nearest pair), :data:`TWO` (the nearest pair on or before the date and the
   nearest after it) or :data:`ANY` (two when there are two, else the nearest one);
-* ``halo``: px of context around a tile: :data:`WINDOW_HALO` (half the WINDOW parameter), or
+* ``halo``: px of context around a tile: :data:`WINDOW_HALO` (half the WINDOW parameter),
   :data:`MODEL_HALO_RULE` (twice the model's receptive radius from ``models/registry.py``, or
-  :data:`MODEL_HALO` px for models with global context);
+  :data:`MODEL_HALO` px for models with global context), or a function of the parameters
+  (``halo(params) -> px``, e.g. Fit-FC's two windows plus the bicubic's reach);
+* ``tiling``: :data:`FREE` (any tile size), :data:`COARSE` (tile sizes and halos in whole MODIS pixels,
+  so that a tile's MODIS pixels are the image's) or :data:`WHOLE` (one tile: the method models the whole
+  scene, e.g. FSDAF's classes and spline);
+* a ``FACTOR`` parameter (the MODIS pixel in fine pixels) whose default is None is taken from the grid
+  and COARSE_PIXEL by the caller (series, validation);
 * ``params``: its parameters as :class:`Param` (Processing name, default, bounds; a series takes each
   value from the SeriesOptions field of the lower-cased name, else from ``method_params``; WINDOW 0 or
   None is the default);
@@ -23,19 +29,21 @@ Each entry of :data:`METHODS` is a :class:`Method`:
 
 The order of :data:`METHODS` is the order of fuse_series's METHOD enum, whose index saved models
 (``resources/models/city_season.model3``) store: **append new methods at the end, never insert or
-reorder** (``test_auto.py`` pins it).  ``auto`` (:data:`AUTO`) follows the table in that enum.
+reorder** (``test_auto.py`` pins it).  ``auto`` (:data:`AUTO`) sits at :data:`AUTO_POSITION` in that enum
+(where it was appended), before the methods added after it (:func:`enum_ids`).
 
 Adding a method: docs/adding_a_method.md.
 """
 from dataclasses import dataclass
 
-from . import estarfm, starfm
+from . import estarfm, fitfc, fsdaf, starfm
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY = "one", "two", "two_or_one"  # pair modes
 WINDOW_HALO = "window // 2"
 MODEL_HALO_RULE = "2 x receptive radius"
 MODEL_HALO = 32  # px of context around a tile for models with global context (AdaIN, attention)
+FREE, COARSE, WHOLE = "free", "whole MODIS pixels", "whole image"  # tiling rules
 AUTO = "auto"  # fuse_series's METHOD after the table: chosen by leave-one-date-out on the series' pairs
 
 ONE_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "coarse_target")
@@ -65,6 +73,7 @@ class Method:
     pair_stats: object = None
     tile: object = None
     model: str = ""
+    tiling: str = FREE
 
     @property
     def tag(self):
@@ -116,6 +125,16 @@ METHODS = (
     deep("mlffgan", "MLFF-GAN", ONE),
     deep("ganstfm", "GAN-STFM", ONE),
     deep("swinstfm", "SwinSTFM", ONE),
+    Method("fitfc", "Fit-FC", "classical", ONE, ("lst",), lambda p: fitfc.tile_halo(p["WINDOW"], p["FACTOR"]),
+           (Param("WINDOW", fitfc.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True),
+            Param("SIMILAR_PIXELS", fitfc.DEFAULT_SIMILAR, minimum=1), Param("FACTOR", None, minimum=1)),
+           pair_stats=fitfc.pair_statistics, tile=fitfc.fuse_tile, tiling=COARSE),
+    Method("fsdaf", "FSDAF", "classical", ONE, ("lst",), WINDOW_HALO,
+           (Param("WINDOW", fsdaf.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True),
+            Param("CLASSES", fsdaf.DEFAULT_CLASSES, minimum=1),
+            Param("SIMILAR_PIXELS", fsdaf.DEFAULT_SIMILAR, minimum=1),
+            Param("PURE_PIXELS", fsdaf.DEFAULT_PURE, minimum=1), Param("FACTOR", None, minimum=1)),
+           pair_stats=fsdaf.pair_statistics, tile=fsdaf.fuse_tile, tiling=WHOLE),
     # append new methods here, never above: the METHOD enum's index is saved in models
 )
 BY_ID = {m.id: m for m in METHODS}
@@ -134,9 +153,15 @@ def get(method_id, parameter="METHOD"):
     return BY_ID[method_id]
 
 
+# ``auto`` entered fuse_series's METHOD enum (0.2.0) after the first seven methods: it keeps that index, and
+# the methods appended to the table later (Fit-FC, FSDAF, ...) follow it
+AUTO_POSITION = 7
+
+
 def enum_ids():
-    """The ids in the order of fuse_series's METHOD enum: the table, then ``auto``."""
-    return list(IDS) + [AUTO]
+    """The ids in the order of fuse_series's METHOD enum: the table's first :data:`AUTO_POSITION` methods,
+    ``auto``, then the methods appended after it (append-only: a saved index keeps its method)."""
+    return list(IDS[:AUTO_POSITION]) + [AUTO] + list(IDS[AUTO_POSITION:])
 
 
 def labels(ids=IDS):
@@ -149,7 +174,7 @@ def check_param(method, name, value):
     from .tiling import check_odd_window
 
     p = get(method).param(name)
-    if p is None:
+    if p is None or (value is None and p.default is None):  # None: taken from the grid by the caller
         return value
     if p.odd:
         check_odd_window(value, name)
@@ -160,13 +185,37 @@ def check_param(method, name, value):
     return value
 
 
-def halo(method, window=None, receptive_radius=None):
-    """Px of context around a tile: half the window (classical) or twice the model's receptive radius,
-    :data:`MODEL_HALO` for a model with global context (``receptive_radius`` None)."""
+def halo(method, window=None, receptive_radius=None, params=None):
+    """Px of context around a tile: half the window (classical), the entry's own rule of its ``params``, or
+    twice the model's receptive radius, :data:`MODEL_HALO` for a model with global context
+    (``receptive_radius`` None)."""
     m = get(method)
+    if callable(m.halo):
+        return int(m.halo(params))
     if m.halo == WINDOW_HALO:
         return (window or m.default("WINDOW")) // 2
     return 2 * receptive_radius if receptive_radius else MODEL_HALO
+
+
+def tile_size(method, tile, shape, params):
+    """The tile size a method runs with: ``tile`` (FREE), ``tile`` rounded up to whole MODIS pixels
+    (COARSE, ``params["FACTOR"]``), or the whole image (WHOLE)."""
+    m = get(method)
+    if m.tiling == WHOLE:
+        return max(shape)
+    if m.tiling == COARSE:
+        f = int(params["FACTOR"])
+        return -(-int(tile) // f) * f
+    return tile
+
+
+def with_factor(method, params, factor):
+    """``params`` with FACTOR set to ``factor`` (the MODIS pixel in fine pixels, from the grid) where the
+    entry has a FACTOR parameter left at None."""
+    p = get(method).param("FACTOR")
+    if p is not None and params.get("FACTOR") is None:
+        return dict(params, FACTOR=int(round(factor)))
+    return params
 
 
 def id_of(label):
@@ -174,12 +223,14 @@ def id_of(label):
     return BY_LABEL[label].id
 
 
-def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progress=None, cancel=None, **params):
+def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progress=None, cancel=None, factor=None,
+               **params):
     """A classical method on whole images in memory: ``images`` maps roles (``fine_ref1``, ``coarse_ref1``,
     ``fine_ref2``, ``coarse_ref2``, ``coarse_target``) to arrays on one grid; without ``fine_ref2`` one pair
     is used (the method must accept one). ``params``: the entry's parameters by Processing name (defaults
-    otherwise). The table's ``pair_stats`` on the images' statistics and its ``tile`` function run tile by
-    tile (core.fusion.tiling.run_tiled), as a series does."""
+    otherwise); ``factor``: the MODIS pixel in fine pixels, for the methods with a FACTOR parameter. The
+    table's ``pair_stats`` on the images' statistics and its ``tile`` function run tile by tile
+    (core.fusion.tiling.run_tiled), as a series does."""
     import numpy as np
 
     from ..platform.errors import LstFusionError
@@ -194,6 +245,10 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
         raise LstFusionError("FINE_REF2", f"{m.label} needs two reference pairs")
     roles = TWO_PAIR_ROLES if two else ONE_PAIR_ROLES
     values = {p.name: params.get(p.name, p.default) for p in m.params}
+    if factor is not None:
+        values = with_factor(method, values, factor)
+    if m.param("FACTOR") is not None and values.get("FACTOR") is None:
+        raise LstFusionError("FACTOR", f"{m.label} needs the MODIS pixel in fine pixels (FACTOR)")
     if "QUANTITY" in values:
         values["QUANTITY"] = quantity
     for name, value in values.items():
@@ -203,6 +258,7 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
     stats = m.pair_stats(lambda role: ImageStats.of(by_role[role]) if role in by_role else None, values)
     engine = resolve_engine(engine)
     run = dict(values, ENGINE=engine, **stats)
-    h = halo(method, values.get("WINDOW"))
-    return run_tiled(lambda blocks: m.tile(blocks, h, run), arrays, h, tile=tile or default_tile(engine),
+    h = halo(method, values.get("WINDOW"), params=values)
+    size = tile_size(method, tile or default_tile(engine), arrays[0].shape, values)
+    return run_tiled(lambda blocks: m.tile(blocks, h, run), arrays, h, tile=size,
                      progress=progress, cancel=cancel)
