@@ -60,9 +60,10 @@ class FuseSeries(LstFusionAlgorithm):
                   "MODIS A2021227) or an ACQUISITION_DATE tag; on the Landsat grid or resampled onto it per tile."),
         P.LANDSAT: "Landsat LST rasters dated by their names, all on one grid (the grid of the series).",
         P.DATASET: "Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).",
-        P.METHOD: ("Fusion method: ESTARFM, STARFM, a deep model (with its CHECKPOINT), or auto: STARFM or "
-                   "ESTARFM, as is, +SM or +RC, whichever has the lowest mean RMSE in a leave-one-date-out on "
-                   "the series' own pairs (overrides RESIDUAL_CORRECTION; STARFM +SM with fewer than 3 pairs)."),
+        P.METHOD: ("Fusion method: a classical method (ESTARFM, STARFM, Fit-FC, FSDAF), a deep model (with its "
+                   "CHECKPOINT), or auto (the default): the classical method and variant (as is, +SM or +RC) with "
+                   "the lowest mean RMSE in a leave-one-date-out on the series' own pairs (overrides "
+                   "RESIDUAL_CORRECTION; the documented default STARFM +SM with fewer than 4 pairs)."),
         P.CHECKPOINT: "For the deep models: a .pt file written by lstfusion:train_<model>; empty = the bundled one.",
         P.START: "First date (YYYY-MM-DD); empty = the first MODIS date.",
         P.END: "Last date (YYYY-MM-DD); empty = the last MODIS date.",
@@ -90,7 +91,7 @@ class FuseSeries(LstFusionAlgorithm):
                                                                QgsProcessing.TypeRaster, optional=True))
         self.addParameter(QgsProcessingParameterFile(P.DATASET, "Dataset folder (align_pairs) instead of the lists",
                                                      QgsProcessingParameterFile.Folder, optional=True))
-        add_enum(self, P.METHOD, "Method", method_options())
+        add_enum(self, P.METHOD, "Method", method_options(), default=method_options().index(AUTO_LABEL))
         self.addParameter(QgsProcessingParameterFile(P.CHECKPOINT, "Checkpoint (.pt; empty = bundled)",
                                                      extension="pt", optional=True))
         self.addParameter(QgsProcessingParameterString(P.START, "First date (YYYY-MM-DD)", optional=True))

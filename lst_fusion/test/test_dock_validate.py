@@ -9,7 +9,7 @@ from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsSetti
 from lst_fusion.core.data.io import read_raster
 from lst_fusion.core.data.pairing import align_pairs, read_index
 from lst_fusion.deep import validate
-from lst_fusion.models import registry
+from lst_fusion.ui.methods import series_choices_auto_index
 from lst_fusion.ui.validate import MEAN_COLUMNS, mean_table
 from lst_fusion.ui.widgets import date_text, set_date
 
@@ -54,13 +54,17 @@ def test_validate_section_runs_fills_the_mean_table_and_sets_the_series_method(p
     QgsSettings().remove("lstfusion/dock/validate")  # nothing saved: the defaults
     fresh = LstFusionDock(None)
     checks = fresh.validation.method_checks
-    assert {key for key, (check, m) in checks.items() if check.isChecked()} == {"STARFM", "ESTARFM"}  # classical
-    assert len(checks) == 2 + len(registry.model_ids()) and fresh.validation.epochs.value() == 5
+    from lst_fusion.core.fusion import methods as fusion_methods
+
+    classical = {m.label for m in fusion_methods.METHODS if m.classical}
+    assert classical >= {"STARFM", "ESTARFM", "Fit-FC", "FSDAF"}
+    assert {key for key, (check, m) in checks.items() if check.isChecked()} == classical  # the classical ones
+    assert len(checks) == len(fusion_methods.METHODS) and fresh.validation.epochs.value() == 5
     fresh.deleteLater()
     dock = open_dock(plugin)
     section = dock.validation
     for key, (check, m) in section.method_checks.items():
-        check.setChecked(m.classical)
+        check.setChecked(key in ("ESTARFM", "STARFM"))
     section.use_series.setChecked(False)
     section.dataset.setFilePath(str(series_folders / "ds"))
     section.output.setFilePath(str(out))
@@ -103,13 +107,15 @@ def test_validate_section_runs_fills_the_mean_table_and_sets_the_series_method(p
     assert section.report_button.isEnabled() and (out / "validation.html").exists()
 
     # "Use recommendation": the Series method and its correction (the variant)
-    dock.series.method.setCurrentIndex(dock.series.method.count() - 1)  # auto
+    dock.series.method.setCurrentIndex(dock.series.method.findData(series_choices_auto_index()))  # auto
     dock.series.correction.setCurrentIndex(0)
     assert section.use_button.isEnabled()
     section.use_button.click()
     assert dock.series.method.currentText() == rec["method"]
     assert dock.series.correction.currentText() == validate.RESIDUAL_OF_VARIANT[rec["variant"]]
     assert dock.series.parameters()[1]["METHOD"] == ["ESTARFM", "STARFM"].index(rec["method"])
+    series_alg = QgsApplication.processingRegistry().algorithmById("lstfusion:fuse_series")
+    assert series_alg.parameterDefinition("METHOD").defaultValue() == series_choices_auto_index() == 7  # auto
     for variant, mode in (("as is", "none"), ("+SM", "scene mean"), ("+RC", "MODIS footprint")):
         section.recommendation = ("ESTARFM", variant)
         assert section.use_recommendation()

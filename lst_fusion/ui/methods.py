@@ -72,3 +72,8 @@ def series_choices():
 def by_label(label):
     """The method shown as ``label`` (e.g. validate_methods' RECOMMENDED_METHOD), or None."""
     return next((m for m in methods() if m.label == label), None)
+
+
+def series_choices_auto_index():
+    """fuse_series' METHOD index of ``auto``, its default."""
+    return series_options().index(AUTO_LABEL)

@@ -9,7 +9,7 @@ from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
 from ..algorithms import names as P
 from ..core.fusion.residual import MODES as CORRECTIONS
 from .ids import FUSE_SERIES
-from .methods import series_choices
+from .methods import series_choices, series_choices_auto_index
 from .tasks import Section
 from .widgets import combo_box, date_edit, date_text
 
@@ -39,6 +39,7 @@ class SeriesSection(Section):
         self.form.addRow("Landsat folder", self.landsat)
         self.method = combo_box(series_choices(), "Fusion method (METHOD); auto chooses by leave-one-date-out on "
                                                   "the series' pairs")
+        self.method.setCurrentIndex(self.method.findData(series_choices_auto_index()))  # fuse_series' default
         self.form.addRow("Method", self.method)
         self.correction = combo_box([(mode, i) for i, mode in enumerate(CORRECTIONS)],
                                     "MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
