@@ -16,6 +16,9 @@ from qgis.utils import active_plugins, iface, plugins
 
 OUT = os.environ.get("LSTFUSION_CHECK_OUT", "/tmp/lstfusion_desktop")
 os.makedirs(OUT, exist_ok=True)
+# docs/temporal_controller.png and docs/download.png go here (test_ltr.sh desktop: a build folder, not docs/)
+DOCS = os.environ.get("LSTFUSION_DOCS_OUT", os.path.join(os.environ["LSTFUSION_REPO"], "docs"))
+os.makedirs(DOCS, exist_ok=True)
 _log = open(os.path.join(OUT, "qgis.log"), "w")
 
 
@@ -157,7 +160,7 @@ def wait_series():
 
 
 def shoot_series():
-    path = os.path.join(os.environ["LSTFUSION_REPO"], "docs", "temporal_controller.png")
+    path = os.path.join(DOCS, "temporal_controller.png")
     ok = iface.mainWindow().grab().save(path)
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"temporal controller screenshot: {path if ok else 'not saved'}\n")
@@ -242,7 +245,7 @@ def wait_download():
 
 
 def shoot_download():
-    path = os.path.join(REPO, "docs", "download.png")
+    path = os.path.join(DOCS, "download.png")
     ok = plugin.dock.grab().save(path)
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_window_download.png"))
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
