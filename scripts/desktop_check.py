@@ -14,6 +14,8 @@ from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication
 from qgis.utils import active_plugins, iface, plugins
 
+from lst_fusion.algorithms import qgis_enums
+
 OUT = os.environ.get("LSTFUSION_CHECK_OUT", "/tmp/lstfusion_desktop")
 os.makedirs(OUT, exist_ok=True)
 # docs/temporal_controller.png and docs/download.png go here (test_ltr.sh desktop: a build folder, not docs/)
@@ -126,7 +128,7 @@ def series():
 
 def wait_series():
     dock = plugin.dock
-    from qgis.core import QgsDateTimeRange, QgsInterval, QgsTemporalNavigationObject, QgsUnitTypes
+    from qgis.core import QgsDateTimeRange, QgsInterval
     from qgis.PyQt.QtWidgets import QDockWidget
 
     group = next((g for g in QgsProject.instance().layerTreeRoot().children() if g.name().startswith("LST ")), None)
@@ -141,8 +143,8 @@ def wait_series():
         ranges = [lyr.temporalProperties().fixedTemporalRange() for lyr in layers]
         nav = iface.mapCanvas().temporalController()
         nav.setTemporalExtents(QgsDateTimeRange(ranges[0].begin(), ranges[-1].end()))
-        nav.setFrameDuration(QgsInterval(1, QgsUnitTypes.TemporalDays))  # one day a frame
-        nav.setNavigationMode(QgsTemporalNavigationObject.Animated)
+        nav.setFrameDuration(QgsInterval(1, qgis_enums.TEMPORAL_DAYS))  # one day a frame
+        nav.setNavigationMode(qgis_enums.NAVIGATION_ANIMATED)
         nav.setCurrentFrameNumber(9)  # 2020-03-17
     docks = iface.mainWindow().findChildren(QDockWidget)
     panel = iface.mainWindow().findChild(QDockWidget, "TemporalControllerDock") or next(
