@@ -2,7 +2,6 @@
 import os
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFile,
@@ -14,6 +13,7 @@ from qgis.core import (
 from ..core.fusion.residual import MODES as RESIDUAL_MODES
 from ..deep import series as core_series
 from . import names as P
+from . import qgis_enums
 from .base import (
     LstFusionAlgorithm,
     add_double,
@@ -85,11 +85,11 @@ class FuseSeries(LstFusionAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters (daily)",
-                                                               QgsProcessing.TypeRaster, optional=True))
+                                                               qgis_enums.SOURCE_RASTER, optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters",
-                                                               QgsProcessing.TypeRaster, optional=True))
+                                                               qgis_enums.SOURCE_RASTER, optional=True))
         self.addParameter(QgsProcessingParameterFile(P.DATASET, "Dataset folder (align_pairs) instead of the lists",
-                                                     QgsProcessingParameterFile.Folder, optional=True))
+                                                     qgis_enums.FILE_FOLDER, optional=True))
         add_enum(self, P.METHOD, "Method", method_options())
         self.addParameter(QgsProcessingParameterFile(P.CHECKPOINT, "Checkpoint (.pt; empty = bundled)",
                                                      extension="pt", optional=True))
