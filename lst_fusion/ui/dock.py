@@ -29,11 +29,9 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
-    QgsMapLayerProxyModel,
     QgsProcessingAlgRunnerTask,
     QgsProcessingContext,
     QgsProcessingFeedback,
-    QgsProcessingParameterDefinition,
     QgsProject,
     QgsRasterLayer,
     QgsRectangle,
@@ -65,6 +63,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..algorithms import names as P
+from ..algorithms import qgis_enums
 from ..algorithms.fuse_series import method_options as series_method_options
 from ..algorithms.outputs import style_lst_layer
 from ..algorithms.search_download import DEFAULT_SENSORS
@@ -101,7 +100,7 @@ def _required_roles(alg_id, fallback):
     if alg is None:
         return list(fallback)
     return [d.name() for d in alg.parameterDefinitions()
-            if d.name() in BY_PARAMETER and not d.flags() & QgsProcessingParameterDefinition.FlagOptional]
+            if d.name() in BY_PARAMETER and not d.flags() & qgis_enums.PARAMETER_OPTIONAL]
 
 
 def methods():
@@ -163,7 +162,7 @@ class LstFusionDock(QgsDockWidget):
             combo = QgsMapLayerComboBox()
             combo.setToolTip(f"{tip} ({name})")
             combo.setMinimumWidth(170)
-            combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+            combo.setFilters(qgis_enums.FILTER_RASTER_LAYER)
             combo.setAllowEmptyLayer(True)
             combo.setObjectName(name)
             date = QLineEdit()
@@ -197,7 +196,7 @@ class LstFusionDock(QgsDockWidget):
         self.device = QLabel(device_text())
         rform.addRow("Device", self.device)
         self.output = QgsFileWidget()
-        self.output.setStorageMode(QgsFileWidget.SaveFile)
+        self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output.setFilter("GeoTIFF (*.tif)")
         rform.addRow("Output (optional)", self.output)
         buttons = QHBoxLayout()
@@ -219,13 +218,13 @@ class LstFusionDock(QgsDockWidget):
         ev = QGroupBox("Evaluation")
         eform = QFormLayout(ev)
         self.prediction = QgsMapLayerComboBox()
-        self.prediction.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.prediction.setFilters(qgis_enums.FILTER_RASTER_LAYER)
         eform.addRow("Prediction", self.prediction)
         self.reference = QgsMapLayerComboBox()
-        self.reference.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.reference.setFilters(qgis_enums.FILTER_RASTER_LAYER)
         eform.addRow("Reference", self.reference)
         self.regions = QgsMapLayerComboBox()
-        self.regions.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.regions.setFilters(qgis_enums.FILTER_POLYGON_LAYER)
         self.regions.setAllowEmptyLayer(True)
         self.regions.setLayer(None)
         eform.addRow("Subregions", self.regions)
@@ -260,11 +259,11 @@ class LstFusionDock(QgsDockWidget):
         series = QGroupBox("Series")
         sform = QFormLayout(series)
         self.series_modis = QgsFileWidget()
-        self.series_modis.setStorageMode(QgsFileWidget.GetDirectory)
+        self.series_modis.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.series_modis.setToolTip("Folder of daily MODIS rasters dated by their names (MODIS)")
         sform.addRow("MODIS folder", self.series_modis)
         self.series_landsat = QgsFileWidget()
-        self.series_landsat.setStorageMode(QgsFileWidget.GetDirectory)
+        self.series_landsat.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.series_landsat.setToolTip("Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)")
         sform.addRow("Landsat folder", self.series_landsat)
         self.series_method = QComboBox()
@@ -280,7 +279,7 @@ class LstFusionDock(QgsDockWidget):
         dates_row.addWidget(self.series_end)
         sform.addRow("Dates", dates_row)
         self.series_output = QgsFileWidget()
-        self.series_output.setStorageMode(QgsFileWidget.GetDirectory)
+        self.series_output.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         sform.addRow("Output folder", self.series_output)
         self.series_run_button = QPushButton("Run series")
         self.series_run_button.clicked.connect(lambda: self.run_series())
@@ -312,7 +311,7 @@ class LstFusionDock(QgsDockWidget):
         self._previous_tool = None
         self._download_params = None  # the parameters of the last Search/Download, to read its rows
         self.aoi_layer = QgsMapLayerComboBox()
-        self.aoi_layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.aoi_layer.setFilters(qgis_enums.FILTER_POLYGON_LAYER)
         self.aoi_layer.setAllowEmptyLayer(True)
         self.aoi_layer.setLayer(None)
         self.aoi_layer.setToolTip("A polygon layer: its polygons bound the search and the clear percentage (AOI); "
@@ -375,7 +374,7 @@ class LstFusionDock(QgsDockWidget):
                                   "for its API, none for others")
         form.addRow("Token endpoint", self.token_url)
         self.download_folder = QgsFileWidget()
-        self.download_folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.download_folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.download_folder.setToolTip("Folder for MOD11A1/, MYD11A1/, landsat/ and downloads.csv; a re-run into it "
                                         "resumes (OUTPUT)")
         self.download_folder.fileChanged.connect(self.validate_download)
@@ -699,7 +698,7 @@ class LstFusionDock(QgsDockWidget):
             options = QgsVectorFileWriter.SaveVectorOptions()
             options.driverName = "GPKG"
             err = QgsVectorFileWriter.writeAsVectorFormatV2(layer, path, QgsCoordinateTransformContext(), options)
-            if err[0] != QgsVectorFileWriter.NoError:
+            if err[0] != QgsVectorFileWriter.WriterError.NoError:
                 raise OSError(f"cannot write {layer.name()} to {path}: {err[1]}")
             return path
         return layer.source()
@@ -869,7 +868,7 @@ class LstFusionDock(QgsDockWidget):
         options.driverName = "GPKG"
         err = QgsVectorFileWriter.writeAsVectorFormatV2(self._rectangle_layer(), path, QgsCoordinateTransformContext(),
                                                         options)
-        if err[0] != QgsVectorFileWriter.NoError:
+        if err[0] != QgsVectorFileWriter.WriterError.NoError:
             raise OSError(f"cannot write the drawn rectangles to {path}: {err[1]}")
         return path
 
