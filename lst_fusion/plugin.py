@@ -31,7 +31,7 @@ class LstFusionPlugin:
             from qgis.core import Qgis, QgsMessageLog
 
             QgsMessageLog.logMessage("LST Fusion: a provider with id 'lstfusion' is already registered",
-                                     "LST Fusion", Qgis.Warning)
+                                     "LST Fusion", Qgis.MessageLevel.Warning)
 
     # -- desktop GUI
     def initGui(self):  # noqa: N802

@@ -15,8 +15,13 @@ from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication
 from qgis.utils import active_plugins, iface, plugins
 
+from lst_fusion.algorithms import qgis_enums
+
 OUT = os.environ.get("LSTFUSION_CHECK_OUT", "/tmp/lstfusion_desktop")
 os.makedirs(OUT, exist_ok=True)
+# docs/temporal_controller.png and docs/download.png go here (test_ltr.sh desktop: a build folder, not docs/)
+DOCS = os.environ.get("LSTFUSION_DOCS_OUT", os.path.join(os.environ["LSTFUSION_REPO"], "docs"))
+os.makedirs(DOCS, exist_ok=True)
 _log = open(os.path.join(OUT, "qgis.log"), "w")
 
 
@@ -128,7 +133,7 @@ def series():
 
 def wait_series():
     dock = plugin.dock
-    from qgis.core import QgsDateTimeRange, QgsInterval, QgsTemporalNavigationObject, QgsUnitTypes
+    from qgis.core import QgsDateTimeRange, QgsInterval
     from qgis.PyQt.QtWidgets import QDockWidget
 
     group = next((g for g in QgsProject.instance().layerTreeRoot().children() if g.name().startswith("LST ")), None)
@@ -143,8 +148,8 @@ def wait_series():
         ranges = [lyr.temporalProperties().fixedTemporalRange() for lyr in layers]
         nav = iface.mapCanvas().temporalController()
         nav.setTemporalExtents(QgsDateTimeRange(ranges[0].begin(), ranges[-1].end()))
-        nav.setFrameDuration(QgsInterval(1, QgsUnitTypes.TemporalDays))  # one day a frame
-        nav.setNavigationMode(QgsTemporalNavigationObject.Animated)
+        nav.setFrameDuration(QgsInterval(1, qgis_enums.TEMPORAL_DAYS))  # one day a frame
+        nav.setNavigationMode(qgis_enums.NAVIGATION_ANIMATED)
         nav.setCurrentFrameNumber(9)  # 2020-03-17
     docks = iface.mainWindow().findChildren(QDockWidget)
     panel = iface.mainWindow().findChild(QDockWidget, "TemporalControllerDock") or next(
@@ -162,7 +167,7 @@ def wait_series():
 
 
 def shoot_series():
-    path = os.path.join(os.environ["LSTFUSION_REPO"], "docs", "temporal_controller.png")
+    path = os.path.join(DOCS, "temporal_controller.png")
     ok = iface.mainWindow().grab().save(path)
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"temporal controller screenshot: {path if ok else 'not saved'}\n")
@@ -247,7 +252,7 @@ def wait_download():
 
 
 def shoot_download():
-    path = os.path.join(REPO, "docs", "download.png")
+    path = os.path.join(DOCS, "download.png")
     ok = plugin.dock.grab().save(path)
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_window_download.png"))
     with open(os.path.join(OUT, "status.txt"), "a") as fh:

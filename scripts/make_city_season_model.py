@@ -27,6 +27,7 @@ def build():
     from qgis.PyQt.QtCore import QPointF
 
     from lst_fusion.algorithms import names as P
+    from lst_fusion.algorithms import qgis_enums
     from lst_fusion.core.data import stac
 
     model = QgsProcessingModelAlgorithm("City season LST", "LST Fusion",
@@ -47,10 +48,11 @@ def build():
     param(QgsProcessingParameterString(P.STAC_URL, "STAC API", defaultValue=stac.PLANETARY_COMPUTER), 720, 60)
     param(QgsProcessingParameterString(P.TOKEN_URL, "Token endpoint (empty = automatic)", optional=True), 920, 60)
     param(QgsProcessingParameterNumber(P.MIN_CLEAR, "Minimum clear pixels in the AOI (%)",
-                                       QgsProcessingParameterNumber.Double, 20.0, False, 0.0, 100.0), 1120, 60)
+                                       qgis_enums.NUMBER_DOUBLE, 20.0, False, 0.0, 100.0), 1120, 60)
     param(QgsProcessingParameterNumber(P.MAX_GAP_DAYS, "Farthest reference pair (days)",
-                                       QgsProcessingParameterNumber.Integer, 48, False, 1), 1320, 60)
-    param(QgsProcessingParameterFeatureSource(P.SUBREGIONS, "Subregions of the season report", [2], optional=True),
+                                       qgis_enums.NUMBER_INTEGER, 48, False, 1), 1320, 60)
+    param(QgsProcessingParameterFeatureSource(P.SUBREGIONS, "Subregions of the season report",
+                                              [qgis_enums.SOURCE_VECTOR_POLYGON], optional=True),
           1520, 60)
 
     st = QgsProcessingModelChildParameterSource.fromStaticValue

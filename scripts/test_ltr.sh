@@ -4,16 +4,32 @@
 # ruff and pytest there with this checkout and ../shared bind-mounted at their own paths. Run as root.
 # The root is cached in LTR_ROOT (outside the repository); each stage has a marker, so a rerun only
 # repeats what changed. LTR_FRESH=1 deletes the cache first (the from-scratch run).
-# `bash scripts/test_ltr.sh desktop` runs scripts/desktop_check.sh there instead (docs/panel_340.png).
+# `bash scripts/test_ltr.sh desktop` runs scripts/desktop_check.sh there instead (docs/qgis_340_panel.png).
+# Every network step has a wall-clock limit (LTR_NET_TIMEOUT seconds each, default 1800; apt and pip also retry
+# and time out per connection): an unreachable mirror or index ends the run with one line saying which step.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=$(cd "$REPO/.." && pwd)/shared
 ROOT=${LTR_ROOT:-/var/cache/lst-fusion-ltr/root}
 MIRROR=${LTR_MIRROR:-http://deb.debian.org/debian}
 VENV=/opt/lst-fusion-venv
+NET_TIMEOUT=${LTR_NET_TIMEOUT:-1800}
 APT_PACKAGES="qgis python3-qgis qgis-providers xvfb xauth python3-rasterio python3-skimage python3-scipy
               python3-matplotlib gdal-bin python3-venv python3-pip ca-certificates git"
+APT_NET="-o Acquire::http::Timeout=60 -o Acquire::https::Timeout=60 -o Acquire::Retries=3"
 say() { echo "[test-ltr $(date +%H:%M:%S)] $*"; }
+net() {  # net WHAT LOG CMD...: a network step, at most NET_TIMEOUT s; on failure its log's tail and one sentence
+  local what=$1 log=$2 rc=0; shift 2
+  timeout --kill-after=30 "$NET_TIMEOUT" "$@" >"$log" 2>&1 || rc=$?
+  [ "$rc" = 0 ] && return 0
+  tail -20 "$log"
+  if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+    say "FAILED: $what did not finish within ${NET_TIMEOUT} s (network? check the mirror/index and proxy; LTR_NET_TIMEOUT raises the limit); log: $log"
+  else
+    say "FAILED: $what exited with $rc (network or mirror error?); log: $log"
+  fi
+  exit 1
+}
 
 [ "$(id -u)" = 0 ] || { echo "make test-ltr needs root (debootstrap, chroot, mount)"; exit 2; }
 if [ "${LTR_FRESH:-0}" = 1 ] && [ -d "$ROOT" ]; then
@@ -24,12 +40,16 @@ fi
 
 # 1. base system
 if [ ! -e "$ROOT/.stage-debootstrap" ]; then
-  command -v debootstrap >/dev/null || { say "installing debootstrap on the host"; apt-get update -qq;
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; }
+  mkdir -p "$(dirname "$ROOT")"
+  if ! command -v debootstrap >/dev/null; then
+    say "installing debootstrap on the host"
+    net "apt-get update on the host" "$(dirname "$ROOT")/host-apt.log" apt-get update -qq $APT_NET
+    net "apt-get install debootstrap on the host" "$(dirname "$ROOT")/host-apt.log" \
+      env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $APT_NET debootstrap
+  fi
   say "debootstrap trixie into $ROOT"
-  rm -rf "$ROOT"; mkdir -p "$(dirname "$ROOT")"
-  debootstrap --variant=minbase trixie "$ROOT" "$MIRROR" >"$(dirname "$ROOT")/debootstrap.log" 2>&1 ||
-    { tail -20 "$(dirname "$ROOT")/debootstrap.log"; exit 1; }
+  rm -rf "$ROOT"
+  net "debootstrap from $MIRROR" "$(dirname "$ROOT")/debootstrap.log" debootstrap --variant=minbase trixie "$ROOT" "$MIRROR"
   touch "$ROOT/.stage-debootstrap"
 fi
 
@@ -55,16 +75,18 @@ bind /dev; bind /dev/pts; [ -d /dev/shm ] && bind /dev/shm
 mount -t sysfs -o ro sysfs "$ROOT/sys"; MOUNTS+=("$ROOT/sys")  # read-only, as on a host (a test writes there to fail)
 cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
 
-inside() { chroot "$ROOT" /usr/bin/env -u LTR_IN_NS PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-  LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+INSIDE=(chroot "$ROOT" /usr/bin/env -u LTR_IN_NS PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+  LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive)
+inside() { "${INSIDE[@]}" "$@"; }
 
 # 2. QGIS 3.40 and the Python stack from Debian
 if [ ! -e "$ROOT/.stage-apt" ]; then
   say "apt: QGIS 3.40 and Python 3.13 stack"
-  inside apt-get update -qq
   # shellcheck disable=SC2086
-  inside apt-get install -y -qq --no-install-recommends $APT_PACKAGES >"$ROOT/../apt.log" 2>&1 ||
-    { tail -30 "$ROOT/../apt.log"; exit 1; }
+  net "apt-get update in the root" "$(dirname "$ROOT")/apt.log" "${INSIDE[@]}" apt-get update -qq $APT_NET
+  # shellcheck disable=SC2086
+  net "apt-get install (QGIS 3.40) in the root" "$(dirname "$ROOT")/apt.log" \
+    "${INSIDE[@]}" apt-get install -y -qq --no-install-recommends $APT_NET $APT_PACKAGES
   inside apt-get clean
   touch "$ROOT/.stage-apt"
 fi
@@ -100,7 +122,8 @@ if [ ! -e "$ROOT/.stage-pip-$REQ_HASH" ]; then
   inside /usr/bin/python3 -m venv --system-site-packages "$VENV"
   NUMPY=$(inside /usr/bin/python3 -c 'import numpy; print(numpy.__version__)')
   cp "$REPO/requirements-ltr.txt" "$ROOT/tmp/requirements-ltr.txt"
-  inside "$VENV/bin/python" -m pip install -q --disable-pip-version-check -r /tmp/requirements-ltr.txt "numpy==$NUMPY"
+  net "pip install -r requirements-ltr.txt in the root" "$(dirname "$ROOT")/pip.log" "${INSIDE[@]}" "$VENV/bin/python" -m pip \
+    install -q --disable-pip-version-check --timeout 60 --retries 3 -r /tmp/requirements-ltr.txt "numpy==$NUMPY"
   touch "$ROOT/.stage-pip-$REQ_HASH"
 fi
 
@@ -117,13 +140,18 @@ QP=$(inside sh -c 'command -v qgis_process.bin || command -v qgis_process')
 if [ "${1:-}" = desktop ]; then  # bash scripts/test_ltr.sh desktop: the panel on QGIS 3.40 desktop under Xvfb
   SITE=$(inside "$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   rc=0
-  inside sh -c "cd '$REPO' && HOME=/root PYTHONPATH=$SITE bash scripts/desktop_check.sh $REPO/build/desktop_340" || rc=$?
-  [ -e "$REPO/build/desktop_340/dock.png" ] && cp "$REPO/build/desktop_340/dock.png" "$REPO/docs/panel_340.png"
+  # the check's other screenshots (Series, Download) stay in the build folder: docs/ keeps the 3.22 ones
+  inside sh -c "cd '$REPO' && HOME=/root PYTHONPATH=$SITE LSTFUSION_DOCS_OUT=$REPO/build/desktop_340/docs \
+    bash scripts/desktop_check.sh $REPO/build/desktop_340" || rc=$?
+  [ -e "$REPO/build/desktop_340/dock.png" ] && cp "$REPO/build/desktop_340/dock.png" "$REPO/docs/qgis_340_panel.png"
   exit $rc
 fi
 say "ruff"
 inside sh -c "cd '$REPO' && $VENV/bin/ruff check lst_fusion benchmarks scripts"
 say "pytest"
 mkdir -p "$ROOT/tmp/runtime-root"; chmod 700 "$ROOT/tmp/runtime-root"
-inside sh -c "cd '$REPO' && QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=/tmp/runtime-root QGIS_PROCESS=$QP HOME=/root \
-  $VENV/bin/python -m pytest ${LTR_PYTEST_ARGS:-}"
+rc=0  # a hung test ends the run too (LTR_TEST_TIMEOUT s, default 3600)
+timeout --kill-after=30 "${LTR_TEST_TIMEOUT:-3600}" "${INSIDE[@]}" sh -c "cd '$REPO' && QT_QPA_PLATFORM=offscreen \
+  XDG_RUNTIME_DIR=/tmp/runtime-root QGIS_PROCESS=$QP HOME=/root $VENV/bin/python -m pytest ${LTR_PYTEST_ARGS:-}" || rc=$?
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then say "FAILED: pytest did not finish within ${LTR_TEST_TIMEOUT:-3600} s"; fi
+exit $rc

@@ -1,7 +1,6 @@
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsProcessing,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
@@ -14,6 +13,7 @@ from ..core.data import pairing
 from ..core.data import resample as core_resample
 from ..core.data.io import read_grid
 from . import names as P
+from . import qgis_enums
 from .base import LstFusionAlgorithm, add_double, add_enum, add_int
 
 
@@ -53,10 +53,10 @@ class AlignPairs(LstFusionAlgorithm):
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters", QgsProcessing.TypeRaster))
-        self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters", QgsProcessing.TypeRaster))
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters", qgis_enums.SOURCE_RASTER))
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters", qgis_enums.SOURCE_RASTER))
         add_double(self, P.MIN_CLEAR, "Minimum clear pixels (%)", 0.0, 0.0)
-        self.addParameter(QgsProcessingParameterFeatureSource(P.AOI, "Area of interest", [QgsProcessing.TypeVectorPolygon],
+        self.addParameter(QgsProcessingParameterFeatureSource(P.AOI, "Area of interest", [qgis_enums.SOURCE_VECTOR_POLYGON],
                                                               optional=True))
         add_enum(self, P.METHOD, "MODIS resampling", list(core_resample.METHODS))
         add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters holding LST", 1, 1)

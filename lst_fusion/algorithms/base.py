@@ -13,7 +13,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputLayerDefinition,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
@@ -33,6 +32,7 @@ from ..core.platform.backends import DEVICES  # noqa: F401 - the one definition;
 from ..core.platform.errors import Cancelled, LstFusionError
 from ..core.platform.safety import check_outputs, interrupt_guard
 from . import names as P
+from . import qgis_enums
 from .conventions import ProcessingConventions
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icon.svg")
@@ -93,11 +93,11 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802
         """Raster paths that do not exist or cannot be read are named in one sentence here (QGIS alone
         says "Could not load source layer ...: not found" even for a file that exists but is no raster)."""
-        from qgis.core import QgsProcessing, QgsProcessingUtils
+        from qgis.core import QgsProcessingUtils
 
         for p in self.parameterDefinitions():
             raster = isinstance(p, QgsProcessingParameterRasterLayer) or (
-                isinstance(p, QgsProcessingParameterMultipleLayers) and p.layerType() == QgsProcessing.TypeRaster)
+                isinstance(p, QgsProcessingParameterMultipleLayers) and p.layerType() == qgis_enums.SOURCE_RASTER)
             value = parameters.get(p.name())
             if not raster or value is None:
                 continue
@@ -217,7 +217,7 @@ def add_raster(alg, name, description, optional=False):
 
 
 def add_int(alg, name, description, default, minimum=1, maximum=None, optional=False):
-    p = QgsProcessingParameterNumber(name, description, QgsProcessingParameterNumber.Integer, default,
+    p = QgsProcessingParameterNumber(name, description, qgis_enums.NUMBER_INTEGER, default,
                                      optional, minimum)
     if maximum is not None:
         p.setMaximum(maximum)
@@ -225,7 +225,7 @@ def add_int(alg, name, description, default, minimum=1, maximum=None, optional=F
 
 
 def add_double(alg, name, description, default, minimum=None, optional=False):
-    p = QgsProcessingParameterNumber(name, description, QgsProcessingParameterNumber.Double, default, optional)
+    p = QgsProcessingParameterNumber(name, description, qgis_enums.NUMBER_DOUBLE, default, optional)
     if minimum is not None:
         p.setMinimum(minimum)
     alg.addParameter(p)
@@ -234,7 +234,7 @@ def add_double(alg, name, description, default, minimum=None, optional=False):
 def add_enum(alg, name, description, options, default=0, advanced=False):
     p = QgsProcessingParameterEnum(name, description, list(options), defaultValue=default)
     if advanced:
-        p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        p.setFlags(p.flags() | qgis_enums.PARAMETER_ADVANCED)
     alg.addParameter(p)
 
 
@@ -242,7 +242,7 @@ def set_advanced(alg, *names):
     """Show the named parameters of ``alg`` under "Advanced parameters"."""
     for name in names:
         d = alg.parameterDefinition(name)
-        d.setFlags(d.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        d.setFlags(d.flags() | qgis_enums.PARAMETER_ADVANCED)
 
 
 def add_engine(alg):
@@ -265,9 +265,9 @@ def add_residual_correction(alg):
 
     add_enum(alg, P.RESIDUAL_CORRECTION, "MODIS-consistent residual correction", list(MODES))
     p = QgsProcessingParameterNumber(P.COARSE_PIXEL, "MODIS pixel size for the correction (m)",
-                                     QgsProcessingParameterNumber.Double, 1000.0)
+                                     qgis_enums.NUMBER_DOUBLE, 1000.0)
     p.setMinimum(1.0)
-    p.setFlags(p.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+    p.setFlags(p.flags() | qgis_enums.PARAMETER_ADVANCED)
     alg.addParameter(p)
 
 

@@ -1,6 +1,6 @@
 import os
 
-from qgis.core import QgsProcessing, QgsProcessingParameterFileDestination, QgsProcessingParameterMultipleLayers
+from qgis.core import QgsProcessingParameterFileDestination, QgsProcessingParameterMultipleLayers
 
 from ..core.data.checks import check_lst, harmonise_units, require_single_band
 from ..core.data.io import check_same_grid, read_raster
@@ -9,6 +9,7 @@ from ..core.evaluation import metrics, protocol, report
 from ..core.platform.errors import LstFusionError
 from ..core.platform.safety import check_not_scored_against_itself, file_of, same_key
 from . import names as P
+from . import qgis_enums
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
 from .subregions import add_subregion_parameters, read_subregions
 
@@ -34,7 +35,7 @@ class CompareMethods(LstFusionAlgorithm):
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
-        self.addParameter(QgsProcessingParameterMultipleLayers(P.PREDICTIONS, "Predictions", QgsProcessing.TypeRaster))
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.PREDICTIONS, "Predictions", qgis_enums.SOURCE_RASTER))
         add_raster(self, P.REFERENCE, "Reference LST")
         add_raster(self, P.COARSE_TARGET, "MODIS of the date, on the reference grid (baseline)", optional=True)
         add_raster(self, P.FINE_REF1, "Landsat of a reference pair (baseline)", optional=True)

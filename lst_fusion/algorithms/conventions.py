@@ -24,6 +24,7 @@ from ..core.data.io import raster_driver
 from ..core.platform import backends
 from ..core.platform.errors import LstFusionError
 from . import names as P
+from . import qgis_enums
 
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 README_ANCHOR = "the-algorithms-provider-lstfusion"  # '## The algorithms (provider `lstfusion`)' on GitHub
@@ -113,9 +114,9 @@ class ProcessingConventions:
         rows = []
         for p in self.parameterDefinitions():
             flags = []
-            if p.flags() & p.FlagOptional:
+            if p.flags() & qgis_enums.PARAMETER_OPTIONAL:
                 flags.append("optional")
-            if p.flags() & p.FlagAdvanced:
+            if p.flags() & qgis_enums.PARAMETER_ADVANCED:
                 flags.append("advanced")
             extra = f" ({', '.join(flags)})" if flags else ""
             rows.append(f"<b>{p.name()}</b> &ndash; <i>{html.escape(p.description(), False)}</i>{extra}: "

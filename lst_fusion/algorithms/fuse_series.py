@@ -2,7 +2,6 @@
 import os
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFile,
@@ -15,6 +14,7 @@ from .. import series as core_series
 from ..core.fusion import methods
 from ..core.fusion.residual import MODES as RESIDUAL_MODES
 from . import names as P
+from . import qgis_enums
 from .base import (
     LstFusionAlgorithm,
     add_double,
@@ -86,11 +86,11 @@ class FuseSeries(LstFusionAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters (daily)",
-                                                               QgsProcessing.TypeRaster, optional=True))
+                                                               qgis_enums.SOURCE_RASTER, optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters",
-                                                               QgsProcessing.TypeRaster, optional=True))
+                                                               qgis_enums.SOURCE_RASTER, optional=True))
         self.addParameter(QgsProcessingParameterFile(P.DATASET, "Dataset folder (align_pairs) instead of the lists",
-                                                     QgsProcessingParameterFile.Folder, optional=True))
+                                                     qgis_enums.FILE_FOLDER, optional=True))
         add_enum(self, P.METHOD, "Method", method_options(), default=method_options().index(AUTO_LABEL))
         self.addParameter(QgsProcessingParameterFile(P.CHECKPOINT, "Checkpoint (.pt; empty = bundled)",
                                                      extension="pt", optional=True))

@@ -1,5 +1,4 @@
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterRasterDestination,
@@ -12,6 +11,7 @@ from ..core.data.dates import require_date
 from ..core.data.io import check_same_grid, read_raster, write_raster
 from ..core.data.pairing import raster_date
 from . import names as P
+from . import qgis_enums
 from .base import LstFusionAlgorithm, add_enum, add_int, add_raster
 
 
@@ -40,7 +40,7 @@ class GapFill(LstFusionAlgorithm):
         add_raster(self, P.INPUT, "LST raster with gaps")
         add_enum(self, P.METHOD, "Method", list(core_gapfill.METHODS))
         self.addParameter(QgsProcessingParameterMultipleLayers(P.OTHER_DATES, "LST rasters of other dates (same grid)",
-                                                               QgsProcessing.TypeRaster, optional=True))
+                                                               qgis_enums.SOURCE_RASTER, optional=True))
         add_int(self, P.WINDOW_DAYS, "Temporal window (days either side)", 32, 1)
         self.addParameter(QgsProcessingParameterString(P.DATE, "Date of INPUT (if not in its name)", optional=True))
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "Gap-filled LST"))

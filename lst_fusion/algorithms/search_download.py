@@ -17,13 +17,13 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsProcessingUtils,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 
 from ..core.data import stac
 from ..core.data.dates import to_date
 from ..core.platform.errors import LstFusionError
 from . import names as P
+from . import qgis_enums
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum, add_int, set_advanced
 
 DEFAULT_SENSORS = [stac.SENSOR_NAMES.index(n) for n in ("MODIS Terra", "Landsat 8", "Landsat 9")]
@@ -38,7 +38,7 @@ def aoi_geojson(alg, parameters, context):
     layer = raw if isinstance(raw, QgsMapLayer) else None
     if layer is None and isinstance(raw, str) and raw.strip() and not EXTENT_TEXT.match(raw):
         layer = QgsProcessingUtils.mapLayerFromString(raw, context, True, QgsProcessingUtils.LayerHint.Vector)
-    if isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+    if isinstance(layer, QgsVectorLayer) and layer.geometryType() == qgis_enums.GEOMETRY_POLYGON:
         geoms = [f.geometry() for f in layer.getFeatures() if f.hasGeometry()]
         if not geoms:
             raise LstFusionError(P.AOI, f"layer {layer.name()!r} has no polygon")

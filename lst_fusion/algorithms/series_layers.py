@@ -6,10 +6,10 @@ import datetime as _dt
 import os
 
 from qgis.core import (
+    Qgis,
     QgsDateTimeRange,
     QgsProcessingContext,
     QgsProcessingLayerPostProcessorInterface,
-    QgsRasterLayerTemporalProperties,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
@@ -23,7 +23,7 @@ def set_day_range(layer, iso_date):
     d = _dt.date.fromisoformat(iso_date)
     nxt = d + _dt.timedelta(days=1)
     props = layer.temporalProperties()
-    props.setMode(QgsRasterLayerTemporalProperties.ModeFixedTemporalRange)
+    props.setMode(Qgis.RasterTemporalMode.FixedTemporalRange)
     props.setFixedTemporalRange(QgsDateTimeRange(QDateTime(QDate(d.year, d.month, d.day), QTime(0, 0)),
                                                  QDateTime(QDate(nxt.year, nxt.month, nxt.day), QTime(0, 0)),
                                                  True, False))

@@ -4,7 +4,6 @@ import json
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
-    QgsProcessing,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
@@ -13,15 +12,16 @@ from qgis.core import (
 from ..core.evaluation.metrics import DEFAULT_RATIO
 from ..core.platform.errors import LstFusionError
 from . import names as P
+from . import qgis_enums
 
 
 def add_subregion_parameters(alg):
     alg.addParameter(QgsProcessingParameterFeatureSource(P.SUBREGIONS, "Subregions (polygons)",
-                                                         [QgsProcessing.TypeVectorPolygon], optional=True))
+                                                         [qgis_enums.SOURCE_VECTOR_POLYGON], optional=True))
     alg.addParameter(QgsProcessingParameterField(P.NAME_FIELD, "Subregion name field", parentLayerParameterName=P.SUBREGIONS,
                                                  optional=True))
     alg.addParameter(QgsProcessingParameterNumber(P.RESOLUTION_RATIO, "Fine/coarse pixel size ratio for ERGAS",
-                                                  QgsProcessingParameterNumber.Double, DEFAULT_RATIO, False, 1e-9))
+                                                  qgis_enums.NUMBER_DOUBLE, DEFAULT_RATIO, False, 1e-9))
 
 
 def read_subregions(alg, parameters, context, grid):

@@ -4,7 +4,6 @@ import io
 import os
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
@@ -15,6 +14,7 @@ from ..core.platform import backends
 from ..core.platform.errors import LstFusionError
 from ..models import registry
 from . import names as P
+from . import qgis_enums
 from .base import DEVICES, INPUTS_MISSING, LstFusionAlgorithm, add_double, add_enum, add_int
 
 
@@ -45,11 +45,11 @@ class TrainModel(LstFusionAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(P.DATASET, "Dataset folder (from align_pairs)",
-                                                     QgsProcessingParameterFile.Folder, optional=True))
+                                                     qgis_enums.FILE_FOLDER, optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "or: Landsat LST rasters (dated names)",
-                                                               QgsProcessing.TypeRaster, optional=True))
+                                                               qgis_enums.SOURCE_RASTER, optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "and MODIS LST rasters on the same grid",
-                                                               QgsProcessing.TypeRaster, optional=True))
+                                                               qgis_enums.SOURCE_RASTER, optional=True))
         add_int(self, P.EPOCHS, "Epochs", 30, 1)
         add_int(self, P.BATCH_SIZE, "Batch size", 16, 1)
         add_double(self, P.LEARNING_RATE, "Learning rate (0 = the paper's)", 0.0, 0.0)

@@ -2,7 +2,6 @@
 import os
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
@@ -15,6 +14,7 @@ from ..core.evaluation import protocol, report, validation
 from ..core.fusion import methods, residual
 from ..core.platform.errors import LstFusionError
 from . import names as P
+from . import qgis_enums
 from .base import INPUTS_MISSING, LstFusionAlgorithm, add_int, add_raster, set_advanced
 
 EE_NDVI_BAND = 2  # Earth Engine exports: LST, NDVI, NDWI, NDBI
@@ -63,11 +63,11 @@ class ValidateMethods(LstFusionAlgorithm):
         from ..models import registry
 
         self.addParameter(QgsProcessingParameterFile(P.DATASET, "Dataset folder (align_pairs)",
-                                                     QgsProcessingParameterFile.Folder, optional=True))
-        self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters", QgsProcessing.TypeRaster,
+                                                     qgis_enums.FILE_FOLDER, optional=True))
+        self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters", qgis_enums.SOURCE_RASTER,
                                                                optional=True))
         self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters",
-                                                               QgsProcessing.TypeRaster, optional=True))
+                                                               qgis_enums.SOURCE_RASTER, optional=True))
         options = method_options()
         torch = registry.torch_available()
         default = [i for i, (label, _) in enumerate(options) if torch or label in validation.CLASSICAL]

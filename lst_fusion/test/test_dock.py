@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 import pytest
-from qgis.core import QgsApplication, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
 
 from lst_fusion.core.data.io import read_grid
 from lst_fusion.core.evaluation import metrics
@@ -208,7 +208,6 @@ def test_last_parameters_are_remembered(plugin, layers, tmp_path):
 
 
 def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(plugin, tif, tmp_path, qgis_new_project):
-    from qgis.core import QgsRasterLayerTemporalProperties
 
     from lst_fusion.algorithms.fuse_series import method_options
 
@@ -251,7 +250,7 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
     names = [c.layer().name() for c in group.findLayers()]
     assert names == ["STARFM 2020-01-02", "STARFM 2020-01-03"]
     props = group.findLayers()[0].layer().temporalProperties()
-    assert props.isActive() and props.mode() == QgsRasterLayerTemporalProperties.ModeFixedTemporalRange
+    assert props.isActive() and props.mode() == Qgis.RasterTemporalMode.FixedTemporalRange
     assert props.fixedTemporalRange().begin().date().toString("yyyy-MM-dd") == "2020-01-02"
 
 

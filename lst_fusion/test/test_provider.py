@@ -4,7 +4,6 @@ import pytest
 from qgis.core import (
     QgsApplication,
     QgsProcessingContext,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFile,
@@ -17,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from lst_fusion.algorithms import qgis_enums
 from lst_fusion.models.registry import model_ids
 
 EXPECTED = {"search_download", "import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "coregister",
@@ -52,7 +52,7 @@ def alg_needs_layers(alg):
 def valid_parameters(alg, tif_path, tmp_path):
     params = {}
     for p in alg.parameterDefinitions():
-        optional = p.flags() & QgsProcessingParameterDefinition.FlagOptional
+        optional = p.flags() & qgis_enums.PARAMETER_OPTIONAL
         if isinstance(p, QgsProcessingParameterRasterDestination):
             params[p.name()] = str(tmp_path / f"{p.name()}.tif")
         elif isinstance(p, QgsProcessingParameterFileDestination):
@@ -93,7 +93,7 @@ def test_algorithm_metadata_and_parameter_round_trip(provider, alg_id, tif, tmp_
     ok, msg = alg.checkParameterValues(params, ctx)
     assert ok, msg
     required = [p.name() for p in alg.parameterDefinitions()
-                if not p.flags() & QgsProcessingParameterDefinition.FlagOptional and p.defaultValue() is None
+                if not p.flags() & qgis_enums.PARAMETER_OPTIONAL and p.defaultValue() is None
                 and not p.isDestination()]
     broken = dict(params)
     if required:

@@ -4,13 +4,14 @@ their folders to the Series section."""
 import os
 import tempfile
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsMapLayerProxyModel, QgsProject, QgsRectangle
+from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsProject, QgsRectangle
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QDate, pyqtSignal
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidgetItem
 
 from ..algorithms import names as P
+from ..algorithms import qgis_enums
 from ..algorithms.search_download import DEFAULT_SENSORS
 from ..core.data import stac
 from .ids import SEARCH_DOWNLOAD
@@ -49,7 +50,7 @@ class DownloadSection(Section):
         self.download_extent = None  # (QgsRectangle, QgsCoordinateReferenceSystem) drawn on the map
         self._params = None  # the parameters of the last Search/Download, to read its rows
         self.aoi_layer = QgsMapLayerComboBox()
-        self.aoi_layer.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.aoi_layer.setFilters(qgis_enums.FILTER_POLYGON_LAYER)
         self.aoi_layer.setAllowEmptyLayer(True)
         self.aoi_layer.setLayer(None)
         self.aoi_layer.setToolTip("A polygon layer: its polygons bound the search and the clear percentage (AOI); "
@@ -97,7 +98,7 @@ class DownloadSection(Section):
                                   "for its API, none for others")
         self.form.addRow("Token endpoint", self.token_url)
         self.folder = QgsFileWidget()
-        self.folder.setStorageMode(QgsFileWidget.GetDirectory)
+        self.folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
         self.folder.setToolTip("Folder for MOD11A1/, MYD11A1/, landsat/ and downloads.csv; a re-run into it "
                                "resumes (OUTPUT)")
         self.form.addRow("Output folder", self.folder)

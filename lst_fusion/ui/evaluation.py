@@ -3,13 +3,13 @@ import csv
 import os
 import tempfile
 
-from qgis.core import QgsMapLayerProxyModel
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem
 
 from ..algorithms import names as P
+from ..algorithms import qgis_enums
 from ..core.evaluation.metrics import METRICS
 from .ids import EVALUATE
 from .tasks import Section
@@ -35,13 +35,13 @@ class EvaluationSection(Section):
         self.rectangles = []
         self.last_report = None
         self.prediction = QgsMapLayerComboBox()
-        self.prediction.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.prediction.setFilters(qgis_enums.FILTER_RASTER_LAYER)
         self.form.addRow("Prediction", self.prediction)
         self.reference = QgsMapLayerComboBox()
-        self.reference.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.reference.setFilters(qgis_enums.FILTER_RASTER_LAYER)
         self.form.addRow("Reference", self.reference)
         self.regions = QgsMapLayerComboBox()
-        self.regions.setFilters(QgsMapLayerProxyModel.PolygonLayer)
+        self.regions.setFilters(qgis_enums.FILTER_POLYGON_LAYER)
         self.regions.setAllowEmptyLayer(True)
         self.regions.setLayer(None)
         self.form.addRow("Subregions", self.regions)

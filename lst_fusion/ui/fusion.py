@@ -3,12 +3,13 @@ import datetime as dt
 import os
 import tempfile
 
-from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsRasterLayer
+from qgis.core import QgsProject, QgsRasterLayer
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from ..algorithms import names as P
+from ..algorithms import qgis_enums
 from ..algorithms.outputs import style_lst_layer
 from ..core.data.dates import parse_date
 from ..core.platform import backends
@@ -49,7 +50,7 @@ class FusionSection(Section):
             combo = QgsMapLayerComboBox()
             combo.setToolTip(f"{tip} ({name})")
             combo.setMinimumWidth(150)
-            combo.setFilters(QgsMapLayerProxyModel.RasterLayer)
+            combo.setFilters(qgis_enums.FILTER_RASTER_LAYER)
             combo.setAllowEmptyLayer(True)
             combo.setLayer(None)  # not the project's first raster: nothing until chosen or restored
             combo.setObjectName(name)
@@ -76,7 +77,7 @@ class FusionSection(Section):
         self.device.setWordWrap(True)
         self.form.addRow("Device", self.device)
         self.output = QgsFileWidget()
-        self.output.setStorageMode(QgsFileWidget.SaveFile)
+        self.output.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.output.setFilter("GeoTIFF (*.tif)")
         self.output.lineEdit().setPlaceholderText("optional; empty = a temporary file")
         self.form.addRow("Output", self.output)

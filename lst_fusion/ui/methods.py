@@ -7,9 +7,10 @@ numbers a method itself.
 """
 from collections import namedtuple
 
-from qgis.core import QgsApplication, QgsProcessingParameterDefinition
+from qgis.core import QgsApplication
 
 from ..algorithms import names as P
+from ..algorithms import qgis_enums
 from ..algorithms.fuse_series import AUTO_LABEL
 from ..algorithms.fuse_series import method_options as series_options
 from ..algorithms.predict_model import predict_class
@@ -38,7 +39,7 @@ def required_roles(algorithm, fallback):
     if alg is None:
         return list(fallback)
     return [d.name() for d in alg.parameterDefinitions()
-            if d.name() in BY_PARAMETER and not d.flags() & QgsProcessingParameterDefinition.FlagOptional]
+            if d.name() in BY_PARAMETER and not d.flags() & qgis_enums.PARAMETER_OPTIONAL]
 
 
 def _index(options, value):

@@ -23,7 +23,7 @@ def rasters_in(folder):
 
 def folder_widget(tooltip):
     w = QgsFileWidget()
-    w.setStorageMode(QgsFileWidget.GetDirectory)
+    w.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
     w.setToolTip(tooltip)
     return w
 

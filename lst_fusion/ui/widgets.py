@@ -86,7 +86,7 @@ def write_gpkg(layer, path):
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     err = QgsVectorFileWriter.writeAsVectorFormatV2(layer, path, QgsCoordinateTransformContext(), options)
-    if err[0] != QgsVectorFileWriter.NoError:
+    if err[0] != QgsVectorFileWriter.WriterError.NoError:
         raise OSError(f"cannot write {layer.name()} to {path}: {err[1]}")
     return path
 
