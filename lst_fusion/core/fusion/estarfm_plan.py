@@ -43,8 +43,8 @@ from .estarfm import (
 from .kernels import _jit, distance_table, estarfm_sums, resolve_engine
 from .tiling import halo_block, tiles, window_sum
 
-IMPULSE_SPACING = 6  # coarse pixels between two impulses of one phase: > the 4-pixel cubic support + 1
-AGREE_K = 1e-3  # |C0 - R M| beyond which a fine pixel of the date counts as not linear (float32 rounding: ~3e-5)
+IMPULSE_SPACING = 5  # coarse pixels between two impulses of one phase: more than the 4-pixel cubic support
+AGREE_K = 1e-4  # |C0 - R M| beyond which a fine pixel of the date counts as not linear (float32 rounding: ~3e-5)
 FALLBACK_STRIP = 16  # rows of centres per exact per-date sub-block
 
 
@@ -63,9 +63,9 @@ class LinearResampling:
 
     @classmethod
     def from_function(cls, resample, coarse_shape, spacing=IMPULSE_SPACING, check=True):
-        """R from ``resample(M) -> fine image`` (M: float32 coarse array), exactly: for each of the
-        ``spacing``^2 phases, unit impulses ``spacing`` pixels apart (one in any kernel footprint) and the
-        same impulses valued row + 1 and column + 1, whose ratios name the impulse each fine pixel saw.
+        """R from ``resample(M) -> fine image`` (M: float32 coarse array), exactly, in 2 * ``spacing``^2 calls:
+        for each phase, unit impulses ``spacing`` pixels apart (at most one in any kernel footprint), and the same
+        impulses valued by their number + 1, whose ratio to the first names the impulse each fine pixel saw.
         ``check``: verify R M against ``resample(M)`` on a random M (else the resampler is not linear)."""
         mh, mw = coarse_shape
         rows, cols = np.mgrid[0:mh, 0:mw]
@@ -73,15 +73,16 @@ class LinearResampling:
         for a in range(min(spacing, mh)):
             for b in range(min(spacing, mw)):
                 on = ((rows - a) % spacing == 0) & ((cols - b) % spacing == 0)
+                per_row = -(-(mw - b) // spacing)
+                number = ((rows - a) // spacing) * per_row + (cols - b) // spacing + 1
                 one = resample(on.astype(np.float32)).astype(np.float64)
-                rr = resample(np.where(on, rows + 1, 0).astype(np.float32)).astype(np.float64)
-                cc = resample(np.where(on, cols + 1, 0).astype(np.float32)).astype(np.float64)
+                named = resample(np.where(on, number, 0).astype(np.float32)).astype(np.float64)
                 hit = np.isfinite(one) & (one != 0)
                 with np.errstate(divide="ignore", invalid="ignore"):
-                    jr = np.rint(np.where(hit, rr / one, 1.0)).astype(np.int64) - 1
-                    jc = np.rint(np.where(hit, cc / one, 1.0)).astype(np.int64) - 1
-                ok = (jr >= 0) & (jr < mh) & (jc >= 0) & (jc < mw)
-                ok &= ((jr - a) % spacing == 0) & ((jc - b) % spacing == 0)
+                    ratio = np.where(hit, named / one, 1.0)
+                k = np.rint(ratio).astype(np.int64) - 1
+                jr, jc = a + (k // per_row) * spacing, b + (k % per_row) * spacing
+                ok = (np.abs(ratio - (k + 1)) < 0.25) & (k >= 0) & (jr < mh) & (jc < mw)
                 if (hit & ~ok).any():
                     raise LstFusionError("METHOD", "the resampling is not linear with a support under "
                                                    f"{spacing} coarse pixels; use nearest, bilinear or bicubic")
@@ -224,6 +225,7 @@ class EstarfmTilePlan:
                  engine="numpy", quantity="lst", mode="published"):
         F1, C1, F2, C2 = (np.asarray(b, np.float64) for b in blocks)
         self.w, self.mode, self.shift = w, mode, shift
+        self.last_exact = 0  # centres of the last predict() computed by the per-date kernel
         self.refs = (F1, C1, F2, C2)  # kept for the exact per-date fallback
         self.resampling = resampling
         self.kernel = _estarfm_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity,
@@ -308,10 +310,11 @@ class EstarfmTilePlan:
         patches = np.lib.stride_tricks.sliding_window_view(Mz, (self.kr, self.kc))[self.orow, self.ocol]
         return np.einsum("ijab,ijab->ij", self.A, patches)
 
-    def predict(self, M, C0):
+    def predict(self, M, C0, fallback=True):
         """The fused tile (float64, NaN where invalid) at the date whose coarse pixels are ``M`` (the coarse
         grid) and whose resampled coarse block (halo'd like the references, as ``estarfm`` reads it) is ``C0``;
-        equal to ``estarfm()``'s tile within float rounding."""
+        equal to ``estarfm()``'s tile within float rounding.  ``fallback=False``: the aggregated weights
+        everywhere, also where the date is not R M (only to measure what the fallback corrects)."""
         w = self.w
         C0 = np.asarray(C0, np.float64)
         M = np.asarray(M, np.float64)
@@ -327,12 +330,12 @@ class EstarfmTilePlan:
             d = (s - self.q[0], s - self.q[1])
         out = blend(self.enough, self.V, 1.0, d, self.r, self.cF, (m0, self.m1, self.m2), self.limits, self.mode)
         out[~self.cvalid] = np.nan
-        if off.any():
-            self._exact(out, off, C0)
+        self.last_exact = self._exact(out, off, C0) if fallback and off.any() else 0
         return out
 
     def _exact(self, out, off, C0):
-        """The per-date kernel on the centres whose window holds a pixel in ``off``, in strips of rows."""
+        """The per-date kernel on the centres whose window holds a pixel in ``off``, in strips of rows;
+        returns how many centres it computed."""
         w = self.w
         th, tw = out.shape
         touched = window_sum(off.astype(np.float64), w) > 0
@@ -347,6 +350,7 @@ class EstarfmTilePlan:
             exact = self.kernel(sub)
             part = touched[a:b, c0:c1]
             out[a:b, c0:c1][part] = exact[part]
+        return int(touched.sum())
 
 
 def _minimum_filter():
