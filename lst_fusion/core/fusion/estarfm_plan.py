@@ -130,6 +130,17 @@ class LinearResampling:
         flat = np.asarray(bad, bool).ravel()
         return (flat[np.maximum(self.idx, 0)] & (self.idx >= 0)).any(-1)
 
+    def not_linear(self, M, fine, numba=False):
+        """Fine pixels where ``fine`` (the resampled M) is not R M: NaN, reading a NaN coarse pixel, or off by
+        more than AGREE_K."""
+        M = np.asarray(M, np.float64)
+        if numba:
+            out = np.empty(fine.shape, bool)
+            _jit(_not_linear_loop)(self.idx, self.wt, M.ravel(), np.asarray(fine, np.float64), AGREE_K, out)
+            return out
+        with np.errstate(invalid="ignore"):
+            return ~np.isfinite(fine) | self.touches(~np.isfinite(M)) | ~(np.abs(fine - self.apply(M)) <= AGREE_K)
+
     def block(self, r0, r1, c0, c1, halo):
         """The operator for the fine rows r0-halo..r1+halo, columns c0-halo..c1+halo (-1 outside)."""
         H, W, S = self.idx.shape
@@ -144,11 +155,11 @@ class LinearResampling:
 
 # ---------------------------------------------------------------- the aggregation loop (build, once per tile)
 
-def _aggregate_loop(G1, G2, OMS, C1s, C2s, idx, wt, dist, th1, th2, w, orow, ocol, mw, kc, Q, A):
+def _aggregate_loop(G1, G2, OMS, C1s, C2s, JR, JC, wt, dist, th1, th2, w, orow, ocol, kc, Q, A):
     """Per centre: q_k = sum W (C_k - shift), q_2 = sum W (float64) and A[a * kc + b] = sum W R_i,(orow + a, ocol + b)."""
     th, tw = Q.shape[1], Q.shape[2]
     k = 2 * w + 1
-    S = idx.shape[2]
+    S = JR.shape[2]
     for i in range(th):
         for j in range(tw):
             c1 = G1[i + w, j + w]
@@ -168,16 +179,16 @@ def _aggregate_loop(G1, G2, OMS, C1s, C2s, idx, wt, dist, th1, th2, w, orow, oco
                         q1 += wg * C1s[r, c]
                         q2 += wg * C2s[r, c]
                         for s in range(S):
-                            jj = idx[r, c, s]
-                            if jj < 0:
+                            a = JR[r, c, s]
+                            if a < 0:
                                 break
-                            A[i, j, (jj // mw - r0) * kc + (jj % mw - k0)] += wg * wt[r, c, s]
+                            A[i, j, (a - r0) * kc + (JC[r, c, s] - k0)] += wg * wt[r, c, s]
             Q[0, i, j] = q1
             Q[1, i, j] = q2
             Q[2, i, j] = sw
 
 
-def _aggregate_offsets(G1, G2, OMS, C1s, C2s, idx, wt, dist, th1, th2, w, orow, ocol, mw, kc, Q, A):
+def _aggregate_offsets(G1, G2, OMS, C1s, C2s, JR, JC, wt, dist, th1, th2, w, orow, ocol, kc, Q, A):
     """NumPy path of :func:`_aggregate_loop`: one whole-tile step per window offset and impulse slot."""
     from .tiling import check_tile_cancel
 
@@ -198,13 +209,44 @@ def _aggregate_offsets(G1, G2, OMS, C1s, C2s, idx, wt, dist, th1, th2, w, orow, 
             Q[0] += wg * C1s[sl]
             Q[1] += wg * C2s[sl]
             Q[2] += wg
-            for s in range(idx.shape[2]):
-                jj = idx[sl + (s,)].astype(np.int64)
-                use = m & (jj >= 0)
+            for s in range(JR.shape[2]):
+                jr = JR[sl + (s,)].astype(np.int64)
+                use = m & (jr >= 0)
                 if not use.any():
                     continue
-                local = (jj // mw - orow) * kc + (jj % mw - ocol)
+                local = (jr - orow) * kc + (JC[sl + (s,)] - ocol)
                 Af[(base + local)[use]] += (wg * wt[sl + (s,)])[use]  # one slot per centre: no repeats
+
+
+def _weighted_mean_loop(A, Mz, orow, ocol, out):
+    th, tw, kr, kc = A.shape
+    for i in range(th):
+        for j in range(tw):
+            r0, c0 = orow[i, j], ocol[i, j]
+            s = 0.0
+            for a in range(kr):
+                for b in range(kc):
+                    s += A[i, j, a, b] * Mz[r0 + a, c0 + b]
+            out[i, j] = s
+
+
+def _not_linear_loop(idx, wt, M, fine, tol, out):
+    h, w, S = idx.shape
+    for i in range(h):
+        for j in range(w):
+            f = fine[i, j]
+            bad = not (f == f)
+            s = 0.0
+            for k in range(S):
+                jj = idx[i, j, k]
+                if jj < 0:
+                    break
+                m = M[jj]
+                if not (m == m):
+                    bad = True
+                    break
+                s += wt[i, j, k] * m
+            out[i, j] = bad or idx[i, j, 0] < 0 or not (abs(f - s) <= tol)
 
 
 def _window_extreme(a, w, fn, fill):
@@ -284,9 +326,11 @@ class EstarfmTilePlan:
         self.orow, self.ocol = orow, ocol
         Q = np.zeros((3, th, tw))
         A = np.zeros((th, tw, self.kr * self.kc))
-        args = (G1, G2, oms, np.where(valid, C1 - shift, 0.0), np.where(valid, C2 - shift, 0.0), idx,
-                resampling.wt, distance_table(w, w, np.float32), th1, th2, w, orow, ocol, mw, self.kc, Q, A)
-        if engine == "numba":
+        args = (G1, G2, oms, np.where(valid, C1 - shift, 0.0), np.where(valid, C2 - shift, 0.0),
+                jr.astype(np.int32), jc.astype(np.int32), resampling.wt, distance_table(w, w, np.float32), th1, th2,
+                w, orow, ocol, self.kc, Q, A)
+        self.numba = engine == "numba"
+        if self.numba:
             _jit(_aggregate_loop)(*args)
         else:
             _aggregate_offsets(*args)
@@ -307,6 +351,10 @@ class EstarfmTilePlan:
         mh, mw = self.resampling.coarse_shape
         Mz = np.zeros((mh + self.kr, mw + self.kc))
         Mz[:mh, :mw] = np.nan_to_num(np.asarray(M, np.float64), nan=0.0)
+        if self.numba:
+            out = np.empty(self.orow.shape)
+            _jit(_weighted_mean_loop)(self.A, Mz, self.orow, self.ocol, out)
+            return out
         patches = np.lib.stride_tricks.sliding_window_view(Mz, (self.kr, self.kc))[self.orow, self.ocol]
         return np.einsum("ijab,ijab->ij", self.A, patches)
 
@@ -320,10 +368,7 @@ class EstarfmTilePlan:
         M = np.asarray(M, np.float64)
         f0 = np.isfinite(C0)
         # fine pixels where the date is not R M: nodata, or a nodata MODIS pixel under the resampling kernel
-        with np.errstate(invalid="ignore"):
-            lin = self.resampling.apply(M)
-            off = ~f0 | self.resampling.touches(~np.isfinite(M)) | ~(np.abs(C0 - lin) <= AGREE_K)
-        off &= self.valid
+        off = self.resampling.not_linear(M, C0, self.numba) & self.valid
         with np.errstate(divide="ignore", invalid="ignore"):
             m0 = window_sum(np.where(self.valid & f0, C0, 0.0), w) / self.cnt
             s = self.weighted_mean(M) - self.shift
