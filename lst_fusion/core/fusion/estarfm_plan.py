@@ -188,6 +188,80 @@ def _aggregate_loop(G1, G2, OMS, C1s, C2s, JR, JC, wt, dist, th1, th2, w, orow, 
             Q[2, i, j] = sw
 
 
+def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, PC, V, has, dist, th1, th2, w, orow, ocol, kc, Q, A):
+    """:func:`_aggregate_loop` for a separable resampling: fine row r reads coarse rows PR[r] + a with weights
+    U[r, a], fine column c coarse columns PC[c] + b with V[c, b]; per window row the similar neighbours' weights
+    are first gathered per coarse column, then spread over the coarse rows (4 + 4 x kc adds, not 16, per pixel)."""
+    th, tw = Q.shape[1], Q.shape[2]
+    k = 2 * w + 1
+    br, bc = U.shape[1], V.shape[1]
+    kr = A.shape[2] // kc
+    tmp = np.zeros(kc + bc)  # the columns past kc get only the zero tail of a box, never read
+    for i in range(th):
+        for j in range(tw):
+            c1 = G1[i + w, j + w]
+            c2 = G2[i + w, j + w]
+            if not (c1 == c1 and c2 == c2):
+                continue
+            q1 = q2 = sw = 0.0
+            r0 = orow[i, j]
+            k0 = ocol[i, j]
+            for dy in range(k):
+                r = i + dy
+                tmp[:] = 0.0
+                row_used = False
+                for dx in range(k):
+                    c = j + dx
+                    if (abs(G1[r, c] - c1) < th1) & (abs(G2[r, c] - c2) < th2):
+                        wg = np.float32(1.0) / (OMS[r, c] * dist[dy, dx] + np.float32(1e-7))
+                        sw += wg
+                        q1 += wg * C1s[r, c]
+                        q2 += wg * C2s[r, c]
+                        if has[r, c]:
+                            row_used = True
+                            base = PC[c] - k0
+                            for b in range(bc):
+                                tmp[base + b] += wg * V[c, b]
+                if row_used:
+                    for a in range(min(br, kr - (PR[r] - r0))):
+                        u = U[r, a]
+                        rb = (PR[r] - r0 + a) * kc
+                        for b in range(kc):
+                            A[i, j, rb + b] += u * tmp[b]
+            Q[0, i, j] = q1
+            Q[1, i, j] = q2
+            Q[2, i, j] = sw
+
+
+def _separable(idx, wt, jr, jc, has, rmin, cmin):
+    """(PR, U, PC, V) when every fine pixel's resampling weights are U[row] x V[column] (a north-up resampling in
+    the same CRS), to float32 rounding of the impulse responses; else None."""
+    if not has.any():
+        return None
+    ok_rows, ok_cols = has.any(1), has.any(0)
+    PR = np.where(ok_rows, np.where(has, rmin, np.iinfo(np.int32).max).min(1), 0)
+    PC = np.where(ok_cols, np.where(has, cmin, np.iinfo(np.int32).max).min(0), 0)
+    if not (np.all(np.where(has, rmin, PR[:, None]) == PR[:, None]) and np.all(np.where(has, cmin, PC[None, :]) ==
+                                                                            PC[None, :])):
+        return None
+    br = int(np.where(idx >= 0, jr - PR[:, None, None], 0).max()) + 1
+    bc = int(np.where(idx >= 0, jc - PC[None, :, None], 0).max()) + 1
+    B = np.zeros(idx.shape[:2] + (br, bc))
+    rr, cc, ss = np.nonzero(idx >= 0)
+    B[rr, cc, jr[rr, cc, ss] - PR[rr], jc[rr, cc, ss] - PC[cc]] = wt[rr, cc, ss]
+    total = B.sum((2, 3))
+    if not np.allclose(total[has], 1.0, rtol=0, atol=1e-6):
+        return None
+    # the row factor from each row's pixels, the column factor from each column's (means over valid pixels)
+    n_r, n_c = np.maximum(has.sum(1), 1), np.maximum(has.sum(0), 1)
+    U = (B.sum(3) * has[..., None]).sum(1) / n_r[:, None]
+    V = (B.sum(2) * has[..., None]).sum(0) / n_c[:, None]
+    rebuilt = U[:, None, :, None] * V[None, :, None, :]
+    if not np.all(np.abs(rebuilt - B)[has] <= 1e-6):
+        return None
+    return PR.astype(np.int64), U, PC.astype(np.int64), V
+
+
 def _aggregate_offsets(G1, G2, OMS, C1s, C2s, JR, JC, wt, dist, th1, th2, w, orow, ocol, kc, Q, A):
     """NumPy path of :func:`_aggregate_loop`: one whole-tile step per window offset and impulse slot."""
     from .tiling import check_tile_cancel
@@ -330,7 +404,11 @@ class EstarfmTilePlan:
                 jr.astype(np.int32), jc.astype(np.int32), resampling.wt, distance_table(w, w, np.float32), th1, th2,
                 w, orow, ocol, self.kc, Q, A)
         self.numba = engine == "numba"
-        if self.numba:
+        sep = _separable(idx, resampling.wt, jr, jc, has, rmin, cmin) if self.numba else None
+        self.separable = sep is not None
+        if sep is not None:  # R = U(row) x V(column): per window row, the columns' weights first
+            _jit(_aggregate_separable_loop)(*args[:5], *sep, has, *args[8:])
+        elif self.numba:
             _jit(_aggregate_loop)(*args)
         else:
             _aggregate_offsets(*args)
