@@ -30,9 +30,10 @@ def _ub(name):
     return r.data.astype(np.float64), r.grid
 
 
-def ubestarfm(n=100):
-    """The ubESTARFM sample cropped to n x n fine px, and its MODIS on the real 0.01 deg MODIS grid: the files
-    hold MODIS already resampled by nearest onto 0.001 deg (10 x 10 blocks), so each block is one MODIS pixel."""
+def ubestarfm(n=100, off=150):
+    """The ubESTARFM sample cropped to n x n fine px from row and column ``off``, and its MODIS on the real
+    0.01 deg MODIS grid (all 40 x 40 px): the files hold MODIS already resampled by nearest onto 0.001 deg
+    (10 x 10 blocks), so each block is one MODIS pixel."""
     F1, grid = _ub("Landsat_LST_cloudrm_20160205.tif")
     F2, _ = _ub("Landsat_LST_cloudrm_20160308.tif")
     modis = []
@@ -40,10 +41,11 @@ def ubestarfm(n=100):
         a, _ = _ub(f"MOD11A1_LST_cloudrm_{d}.tif")
         blocks = a.reshape(40, 10, 40, 10)
         assert np.array_equal(blocks, np.broadcast_to(blocks[:, :1, :, :1], blocks.shape))  # one value per block
-        modis.append(a[::10, ::10][:n // 10, :n // 10])
-    fine = Grid(grid.crs, grid.transform, n, n)
-    coarse = Grid(grid.crs, grid.transform * Affine.scale(10), n // 10, n // 10)
-    return F1[:n, :n], F2[:n, :n], modis, coarse, fine
+        modis.append(a[::10, ::10])
+    fine = Grid(grid.crs, grid.transform * Affine.translation(off, off), n, n)
+    coarse = Grid(grid.crs, grid.transform * Affine.scale(10), 40, 40)
+    crop = (slice(off, off + n), slice(off, off + n))
+    return F1[crop], F2[crop], modis, coarse, fine
 
 
 def compare(F1, F2, modis, coarse, fine, method, dates, window=31, mode="published", engine=ENGINE):
@@ -67,10 +69,10 @@ def test_the_nearest_resampling_reproduces_the_sample_files():
     # the round trip that makes the MODIS grid real: nearest from 0.01 deg gives the 0.001 deg files bit for bit
     F1, F2, modis, coarse, fine = ubestarfm(100)
     given, _ = _ub("MOD11A1_LST_cloudrm_20160218.tif")
-    assert np.array_equal(resample_to_grid(modis[1], coarse, fine, "nearest"), given[:100, :100])
+    assert np.array_equal(resample_to_grid(modis[1], coarse, fine, "nearest"), given[150:250, 150:250])
     R = LinearResampling.from_grids(coarse, fine, "nearest")
     assert R.idx.shape == (100, 100, 1) and np.array_equal(R.wt, np.ones((100, 100, 1)))
-    assert np.array_equal(R.apply(modis[1]), given[:100, :100])
+    assert np.array_equal(R.apply(modis[1]), given[150:250, 150:250])
 
 
 @needs(UB)
@@ -84,6 +86,8 @@ def test_plan_equals_estarfm_per_date_on_ubestarfm(method):
     t = plan.tiles[0]
     # bicubic over 10 px MODIS pixels: a 31 px window reads at most 4 + 3 MODIS pixels a side, not 31
     assert (t.kr, t.kc) == ((7, 7) if method == "bicubic" else (4, 4))
+    # north-up in one CRS: the row x column aggregation (numba; the NumPy path has the general one only)
+    assert all(t.separable for t in plan.tiles) == (ENGINE == "numba")
 
 
 @needs(UB)
@@ -97,7 +101,7 @@ def test_plan_equals_estarfm_lst_robust():
 def test_modis_nodata_falls_back_to_the_exact_per_date_kernel():
     F1, F2, modis, coarse, fine = ubestarfm(100)
     M = modis[1].copy()
-    M[8, 8] = np.nan  # a cloudy MODIS pixel: NaN under it, renormalised cubic around it
+    M[23, 23] = np.nan  # a cloudy MODIS pixel: NaN under it, renormalised cubic around it
     worst, plan = compare(F1, F2, modis, coarse, fine, "bicubic", [M])
     assert worst < TOL
     exact = sum(t.last_exact for t in plan.tiles)  # centres whose window reads a pixel that is not R M
@@ -140,6 +144,7 @@ def test_plan_equals_estarfm_on_ranchi_through_the_align_pairs_resampling():
         assert np.array_equal(np.isnan(got), np.isnan(ref)) and np.isfinite(ref).mean() > 0.5
         assert float(np.nanmax(np.abs(got - ref))) < TOL
     assert sum(t.last_exact for t in plan.tiles) > 0
+    assert not any(t.separable for t in plan.tiles)  # sinusoidal -> UTM: the general aggregation
 
 
 def test_a_non_linear_resampler_is_refused():
