@@ -185,7 +185,8 @@ def main():
     print(f"per-date speed-up: {t_est / t_plan:.1f}x; the plan pays for itself after "
           f"{(t_build) / max(t_est - t_plan, 1e-9):.1f} dates (R: once per MODIS grid, {t_R:.1f} s)")
     print(f"max |plan - estarfm()| on the real date: {worst:.2e} K")
-    print(f"MODIS pixels per window (box): {K[0]} x {K[1]} = {K[0] * K[1]} against {a.window}^2 = {a.window ** 2}")
+    print(f"MODIS pixels per window (box): {K[0]} x {K[1]} = {K[0] * K[1]} against {a.window}^2 = {a.window ** 2}; "
+          f"separable aggregation in {sum(t.separable for t in plan.tiles)} of {len(plan.tiles)} tiles")
     print(f"plan memory: {per_tile / 2**20:.1f} MiB per 128 px tile (largest), {plan.nbytes / 2**20:.0f} MiB in all "
           f"({len(plan.tiles)} tiles); R: {(R.idx.nbytes + R.wt.nbytes) / 2**20:.0f} MiB; "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
