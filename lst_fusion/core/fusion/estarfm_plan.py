@@ -11,8 +11,9 @@ cubic resampling are, where no MODIS pixel is nodata).  So ``sum_i W_i C0(x_i) =
 ``A_j = sum_i W_i R_ij``: a sum over the few MODIS pixels that a fine pixel's window and the resampling
 kernel touch (a 51 px window at 30 m over 1 km MODIS: about 6 x 6, against 51 x 51 neighbours).
 :class:`LinearResampling` obtains R exactly by resampling staggered unit impulses with the resampler
-itself; :class:`EstarfmTilePlan` aggregates A per tile once; :meth:`EstarfmTilePlan.predict` then costs
-O(MODIS pixels under the window) per fine pixel plus box sums.
+itself; :class:`EstarfmTilePlan` aggregates A per tile once (numba: row by row where R is separable, north-up
+in one CRS; a NumPy offset loop without numba); :meth:`EstarfmTilePlan.predict` then costs O(MODIS pixels under
+the window) per fine pixel plus box sums.  Figures and the plan for fuse_series: docs/series_precompute.md.
 
 Exactness: V, the similar pixels, the weight sums and the window means of the references are those of
 ``estarfm()`` bit for bit (the same window-sum engine computes them); the date's part differs from
