@@ -27,7 +27,7 @@ SELF = os.path.abspath(__file__)
 ENUMS = os.path.join(REPO, "lst_fusion", "algorithms", "qgis_enums.py")
 
 
-def _sources():
+def source_files():
     for root in ROOTS:
         for d, dirs, files in os.walk(os.path.join(REPO, root)):
             dirs[:] = [x for x in dirs if x not in ("__pycache__", "build")]
@@ -96,7 +96,7 @@ def test_the_checker_finds_each_idiom():
     assert qt5_idioms(good) == []
 
 
-@pytest.mark.parametrize("path", sorted(_sources()), ids=lambda p: os.path.relpath(p, REPO))
+@pytest.mark.parametrize("path", sorted(source_files()), ids=lambda p: os.path.relpath(p, REPO))
 def test_no_qt5_only_idioms(path):
     with open(path, encoding="utf-8") as f:
         found = qt5_idioms(f.read(), os.path.relpath(path, REPO))
@@ -188,7 +188,7 @@ def test_the_enum_checker_finds_each_idiom():
     assert qgis_enum_idioms(good) == []
 
 
-@pytest.mark.parametrize("path", sorted(p for p in _sources() if p != ENUMS), ids=lambda p: os.path.relpath(p, REPO))
+@pytest.mark.parametrize("path", sorted(p for p in source_files() if p != ENUMS), ids=lambda p: os.path.relpath(p, REPO))
 def test_qgis_enums_through_the_table(path):
     with open(path, encoding="utf-8") as f:
         found = qgis_enum_idioms(f.read(), os.path.relpath(path, REPO))

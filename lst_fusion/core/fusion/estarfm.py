@@ -118,13 +118,71 @@ def robust_coefficient(slope, se):
     return np.clip(1.0 + lam * d, 1.0 - V_BOUND, 1.0 + V_BOUND)
 
 
+def conversion_coefficient(S64, change_threshold, mode="published"):
+    """V per centre from the float64 regression sums ``[n, sx1, sx2, sy, sxx, sxy, syy]`` of
+    core.fusion.kernels.estarfm_sums (step 4 of the module doc; ``mode`` as in :func:`estarfm`)."""
+    from scipy.special import stdtr  # lazy: the plugin loads without scipy and says what to install
+
+    n, sx1, sx2, sy, sxx, sxy, syy = S64
+    with np.errstate(divide="ignore", invalid="ignore"):
+        N = 2.0 * n
+        mx = (sx1 + sx2) / N
+        my = sy / N
+        sxx = sxx - N * mx * mx
+        sxy = sxy - N * mx * my
+        syy = syy - N * my * my
+        slope = sxy / sxx
+        r = np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0)
+        r = np.where(np.isfinite(r), r, 0.0)
+        df = N - 2.0
+        t = r * np.sqrt(df / ((1.0 - r) * (1.0 + r)))
+        p = 2.0 * stdtr(np.maximum(df, 1.0), -np.abs(t))
+        change = np.abs(sx1 - sx2) / n
+        use_v = (change >= change_threshold) & (sxx > 0) & (p <= 0.05) & (slope > 0) & (slope <= 5)
+        if mode == "lst-robust":
+            se = np.sqrt(np.maximum(syy - slope * sxy, 0.0) / np.maximum(df, 1.0) / sxx)
+            return np.where(use_v, robust_coefficient(slope, se), 1.0)
+        return np.where(use_v, slope, 1.0)
+
+
+def blend(enough, V, sw, sd, sf, cF, m, limits, mode="published"):
+    """Steps 5-6 of the module doc for the centres of a tile: the two one-pair predictions, their temporal
+    blend, the lst-robust choice and the outlier revision.
+
+    ``enough``: more than ``min_similar`` similar pixels; ``V``: :func:`conversion_coefficient`; ``sw``: sum of
+    the similarity weights; ``sd`` = (sd1, sd2): weighted sums of C0 - C1, C0 - C2; ``sf`` = (sf1, sf2): weighted
+    sums of F1, F2; ``cF`` = (F1, F2) at the centres; ``m`` = (m0, m1, m2): window means of C0, C1, C2;
+    ``limits``: the physical range (lo, hi).
+    """
+    sd1, sd2 = sd
+    sf1, sf2 = sf
+    cF1, cF2 = cF
+    m0, m1, m2 = m
+    lo, hi = limits
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dif1 = np.abs(m0 - m1) + 1e-10
+        dif2 = np.abs(m0 - m2) + 1e-10
+        T1 = (1.0 / dif1) / (1.0 / dif1 + 1.0 / dif2)
+        T2 = 1.0 - T1
+        # too few similar pixels: the fine reference plus the window-mean coarse change (Zhu's code)
+        p1 = np.where(enough, cF1 + V * sd1 / sw, cF1 + (m0 - m1))
+        p2 = np.where(enough, cF2 + V * sd2 / sw, cF2 + (m0 - m2))
+        out = T1 * p1 + T2 * p2
+        if mode == "lst-robust":  # the two references disagree: the temporally nearer pair alone
+            out = np.where(np.abs(p1 - p2) > DISAGREE, np.where(T1 >= 0.5, p1, p2), out)
+        bad = enough & ((out <= lo) | (out >= hi))  # the outlier revision needs similar pixels
+        if bad.any():
+            r1 = np.where(enough, sf1 / sw, cF1)
+            r2 = np.where(enough, sf2 / sw, cF2)
+            out = np.where(bad, T1 * r1 + T2 * r2, out)
+    return out
+
+
 def make_kernel(w, th1, th2, celsius, change_threshold=DEFAULT_CHANGE_THRESHOLD, min_similar=MIN_SIMILAR,
                 centre_shift=0.0, engine="numpy", quantity="lst", mode="published"):
     """``kernel(blocks)``: ESTARFM on one tile ``(F1, C1, F2, C2, C0)`` with a halo of ``w`` px, returning the
     tile without its halo; ``th1``/``th2``: the similar-pixel thresholds of the two fine images (whole-image
     statistics, so every tile uses the same numbers)."""
-    from scipy.special import stdtr  # lazy: the plugin loads without scipy and says what to install
-
     if quantity == "lst":
         lo, hi = physical_range(celsius)
         koff = KELVIN_OFFSET if celsius else 0.0
@@ -154,51 +212,19 @@ def make_kernel(w, th1, th2, celsius, change_threshold=DEFAULT_CHANGE_THRESHOLD,
         P = np.stack([C0 - C1, C0 - C2, F1, F2]).astype(np.float32)
         S64, S32 = estarfm_sums(engine, G1, G2, X1, X2, Y1, Y2, one_minus_s, P, th1, th2, w)
         cs = (slice(w, w + th), slice(w, w + tw))
-        n, sx1, sx2, sy, sxx, sxy, syy = S64
+        n = S64[0]
         sw, sd1, sd2, sf1, sf2 = S32.astype(np.float64)
         cF1, cF2 = F1[cs], F2[cs]
         cvalid = valid[cs]
         enough = n > min_similar
+        V = conversion_coefficient(S64, change_threshold, mode)
         with np.errstate(divide="ignore", invalid="ignore"):
-            N = 2.0 * n
-            mx = (sx1 + sx2) / N
-            my = sy / N
-            sxx = sxx - N * mx * mx
-            sxy = sxy - N * mx * my
-            syy = syy - N * my * my
-            slope = sxy / sxx
-            r = np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0)
-            r = np.where(np.isfinite(r), r, 0.0)
-            df = N - 2.0
-            t = r * np.sqrt(df / ((1.0 - r) * (1.0 + r)))
-            p = 2.0 * stdtr(np.maximum(df, 1.0), -np.abs(t))
-            change = np.abs(sx1 - sx2) / n
-            use_v = (change >= change_threshold) & (sxx > 0) & (p <= 0.05) & (slope > 0) & (slope <= 5)
-            if mode == "lst-robust":
-                se = np.sqrt(np.maximum(syy - slope * sxy, 0.0) / np.maximum(df, 1.0) / sxx)
-                V = np.where(use_v, robust_coefficient(slope, se), 1.0)
-            else:
-                V = np.where(use_v, slope, 1.0)
             # temporal weights from window means of the coarse images
             cnt = window_sum(vf, w)
             m0 = window_sum(C0, w) / cnt
             m1 = window_sum(C1, w) / cnt
             m2 = window_sum(C2, w) / cnt
-            dif1 = np.abs(m0 - m1) + 1e-10
-            dif2 = np.abs(m0 - m2) + 1e-10
-            T1 = (1.0 / dif1) / (1.0 / dif1 + 1.0 / dif2)
-            T2 = 1.0 - T1
-            # too few similar pixels: the fine reference plus the window-mean coarse change (Zhu's code)
-            p1 = np.where(enough, cF1 + V * sd1 / sw, cF1 + (m0 - m1))
-            p2 = np.where(enough, cF2 + V * sd2 / sw, cF2 + (m0 - m2))
-            out = T1 * p1 + T2 * p2
-            if mode == "lst-robust":  # the two references disagree: the temporally nearer pair alone
-                out = np.where(np.abs(p1 - p2) > DISAGREE, np.where(T1 >= 0.5, p1, p2), out)
-            bad = enough & ((out <= lo) | (out >= hi))  # the outlier revision needs similar pixels
-            if bad.any():
-                r1 = np.where(enough, sf1 / sw, cF1)
-                r2 = np.where(enough, sf2 / sw, cF2)
-                out = np.where(bad, T1 * r1 + T2 * r2, out)
+        out = blend(enough, V, sw, (sd1, sd2), (sf1, sf2), (cF1, cF2), (m0, m1, m2), (lo, hi), mode)
         out[~cvalid] = np.nan
         return out
 

@@ -1,0 +1,566 @@
+"""ESTARFM for a series: the per-reference-set work once, each further date cheap (issue 28).
+
+For one set of references (F1, C1, F2, C2 on the fine grid) ESTARFM's similar pixels, their weights W
+and the conversion coefficient V do not depend on the target date; a date enters only through
+
+* the weighted sums ``sum_i W_i (C0(x_i) - C_k(x_i))`` (steps 5-6 of core.fusion.estarfm), and
+* the window means of C0 (the temporal weights, the <= 5 similar pixel fallback).
+
+C0 is the day's MODIS M resampled onto the fine grid, ``C0 = R M`` with R linear (nearest, bilinear and
+cubic resampling are, where no MODIS pixel is nodata).  So ``sum_i W_i C0(x_i) = sum_j A_j M_j`` with
+``A_j = sum_i W_i R_ij``: a sum over the few MODIS pixels that a fine pixel's window and the resampling
+kernel touch (a 51 px window at 30 m over 1 km MODIS: about 6 x 6, against 51 x 51 neighbours).
+:class:`LinearResampling` obtains R exactly by resampling staggered unit impulses with the resampler
+itself; :class:`EstarfmTilePlan` aggregates A per tile once (numba: row by row where R is separable, north-up
+in one CRS; a NumPy offset loop without numba); :meth:`EstarfmTilePlan.predict` then costs O(MODIS pixels under
+the window) per fine pixel plus box sums.  Figures and the plan for fuse_series: docs/series_precompute.md.
+
+Exactness: V, the similar pixels, the weight sums and the window means of the references are those of
+``estarfm()`` bit for bit (the same window-sum engine computes them); the date's part differs from
+``estarfm()``'s only by float rounding (1e-5 K; the tests hold it within 1e-4 K on real data).  Where the
+day's resampled MODIS is not ``R M`` (a MODIS nodata pixel under the resampling kernel: NaN or
+renormalised), the centres whose window holds such a pixel are computed by the per-date kernel itself
+(``estarfm``'s, on the smallest sub-blocks that hold them), so they are exact too.
+"""
+import os
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..data.units import KELVIN_OFFSET, is_celsius
+from ..platform.errors import LstFusionError, check_cancel
+from .estarfm import (
+    DEFAULT_CLASSES,
+    DEFAULT_HALF_WINDOW,
+    MODES,
+    QUANTITIES,
+    _check_inputs,
+    blend,
+    conversion_coefficient,
+    make_kernel,
+    physical_range,
+    similarity_threshold,
+)
+from .kernels import _jit, distance_table, estarfm_sums, resolve_engine
+from .tiling import halo_block, tiles, window_sum
+
+IMPULSE_SPACING = 5  # coarse pixels between two impulses of one phase: more than the 4-pixel cubic support
+AGREE_K = 1e-4  # |C0 - R M| beyond which a fine pixel of the date counts as not linear (float32 rounding: ~3e-5)
+FALLBACK_STRIP = 16  # rows of centres per exact per-date sub-block
+
+
+class LinearResampling:
+    """The coarse grid -> fine grid resampling as a sparse linear operator R.
+
+    ``idx`` (H, W, S) int32: flat indices (row * coarse width + column) of the coarse pixels each fine pixel
+    depends on, -1 padded; ``wt`` (H, W, S) float64: their weights, so that the resampled image is
+    ``sum_s wt[..., s] * M.flat[idx[..., s]]``.
+    """
+
+    def __init__(self, idx, wt, coarse_shape):
+        self.idx = idx
+        self.wt = wt
+        self.coarse_shape = tuple(coarse_shape)
+
+    @classmethod
+    def from_function(cls, resample, coarse_shape, spacing=IMPULSE_SPACING, check=True):
+        """R from ``resample(M) -> fine image`` (M: float32 coarse array), exactly, in 2 * ``spacing``^2 calls:
+        for each phase, unit impulses ``spacing`` pixels apart (at most one in any kernel footprint), and the same
+        impulses valued by their number + 1, whose ratio to the first names the impulse each fine pixel saw.
+        ``check``: verify R M against ``resample(M)`` on a random M (else the resampler is not linear)."""
+        mh, mw = coarse_shape
+        rows, cols = np.mgrid[0:mh, 0:mw]
+        entries = []
+        for a in range(min(spacing, mh)):
+            for b in range(min(spacing, mw)):
+                on = ((rows - a) % spacing == 0) & ((cols - b) % spacing == 0)
+                per_row = -(-(mw - b) // spacing)
+                number = ((rows - a) // spacing) * per_row + (cols - b) // spacing + 1
+                one = resample(on.astype(np.float32)).astype(np.float64)
+                named = resample(np.where(on, number, 0).astype(np.float32)).astype(np.float64)
+                hit = np.isfinite(one) & (one != 0)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(hit, named / one, 1.0)
+                k = np.rint(ratio).astype(np.int64) - 1
+                jr, jc = a + (k // per_row) * spacing, b + (k % per_row) * spacing
+                ok = (np.abs(ratio - (k + 1)) < 0.25) & (k >= 0) & (jr < mh) & (jc < mw)
+                if (hit & ~ok).any():
+                    raise LstFusionError("METHOD", "the resampling is not linear with a support under "
+                                                   f"{spacing} coarse pixels; use nearest, bilinear or bicubic")
+                entries.append((np.where(hit, jr * mw + jc, -1), np.where(hit, one, 0.0)))
+        count = sum((e[0] >= 0).astype(np.int32) for e in entries)
+        S = max(1, int(count.max()))
+        shape = entries[0][0].shape
+        idx = np.full(shape + (S,), -1, np.int32)
+        wt = np.zeros(shape + (S,))
+        fill = np.zeros(shape, np.int32)
+        r, c = np.indices(shape)
+        for j, v in entries:  # packed: the entries of a pixel first, then -1
+            m = j >= 0
+            idx[r[m], c[m], fill[m]] = j[m]
+            wt[r[m], c[m], fill[m]] = v[m]
+            fill[m] += 1
+        out = cls(idx, wt, coarse_shape)
+        if check:
+            M = (np.random.default_rng(0).random(coarse_shape) * 20 + 290).astype(np.float32)
+            ref = resample(M).astype(np.float64)
+            got = out.apply(M)
+            both = np.isfinite(ref)
+            if not (np.array_equal(both, np.isfinite(got)) and np.allclose(got[both], ref[both], rtol=0, atol=AGREE_K)):
+                raise LstFusionError("METHOD", "the resampling is not linear in the coarse pixels; use nearest, "
+                                               "bilinear or bicubic")
+        return out
+
+    @classmethod
+    def from_grids(cls, src_grid, dst_grid, method="bicubic"):
+        """R of core.data.resample.resample_to_grid from ``src_grid`` onto ``dst_grid`` (what align_pairs and
+        the series' per-window reading do)."""
+        from ..data.resample import resample_to_grid
+
+        return cls.from_function(lambda m: resample_to_grid(m, src_grid, dst_grid, method), src_grid.shape)
+
+    def apply(self, M):
+        """R M (float64, the fine shape; NaN where no coarse pixel reaches; NaN coarse pixels count as 0)."""
+        flat = np.nan_to_num(np.asarray(M, np.float64).ravel(), nan=0.0)
+        out = (self.wt * flat[np.maximum(self.idx, 0)]).sum(-1)
+        out[self.idx[..., 0] < 0] = np.nan
+        return out
+
+    def touches(self, bad):
+        """Fine pixels whose resampling reads a coarse pixel flagged in ``bad`` (coarse shape, bool)."""
+        flat = np.asarray(bad, bool).ravel()
+        return (flat[np.maximum(self.idx, 0)] & (self.idx >= 0)).any(-1)
+
+    def not_linear(self, M, fine, numba=False):
+        """Fine pixels where ``fine`` (the resampled M) is not R M: NaN, reading a NaN coarse pixel, or off by
+        more than AGREE_K."""
+        M = np.asarray(M, np.float64)
+        if numba:
+            out = np.empty(fine.shape, bool)
+            _jit(_not_linear_loop)(self.idx, self.wt, M.ravel(), np.asarray(fine, np.float64), AGREE_K, out)
+            return out
+        with np.errstate(invalid="ignore"):
+            return ~np.isfinite(fine) | self.touches(~np.isfinite(M)) | ~(np.abs(fine - self.apply(M)) <= AGREE_K)
+
+    def block(self, r0, r1, c0, c1, halo):
+        """The operator for the fine rows r0-halo..r1+halo, columns c0-halo..c1+halo (-1 outside)."""
+        H, W, S = self.idx.shape
+        idx = np.full((r1 - r0 + 2 * halo, c1 - c0 + 2 * halo, S), -1, np.int32)
+        wt = np.zeros(idx.shape)
+        sr0, sr1, sc0, sc1 = max(r0 - halo, 0), min(r1 + halo, H), max(c0 - halo, 0), min(c1 + halo, W)
+        dst = (slice(sr0 - (r0 - halo), sr1 - (r0 - halo)), slice(sc0 - (c0 - halo), sc1 - (c0 - halo)))
+        idx[dst] = self.idx[sr0:sr1, sc0:sc1]
+        wt[dst] = self.wt[sr0:sr1, sc0:sc1]
+        return LinearResampling(idx, wt, self.coarse_shape)
+
+
+# ---------------------------------------------------------------- the aggregation loop (build, once per tile)
+
+def _aggregate_loop(G1, G2, OMS, C1s, C2s, JR, JC, wt, dist, th1, th2, w, orow, ocol, kc, Q, A):
+    """Per centre: q_k = sum W (C_k - shift), q_2 = sum W (float64) and A[a * kc + b] = sum W R_i,(orow + a, ocol + b)."""
+    th, tw = Q.shape[1], Q.shape[2]
+    k = 2 * w + 1
+    S = JR.shape[2]
+    for i in range(th):
+        for j in range(tw):
+            c1 = G1[i + w, j + w]
+            c2 = G2[i + w, j + w]
+            if not (c1 == c1 and c2 == c2):
+                continue
+            q1 = q2 = sw = 0.0
+            r0 = orow[i, j]
+            k0 = ocol[i, j]
+            for dy in range(k):
+                r = i + dy
+                for dx in range(k):
+                    c = j + dx
+                    if (abs(G1[r, c] - c1) < th1) & (abs(G2[r, c] - c2) < th2):
+                        wg = np.float32(1.0) / (OMS[r, c] * dist[dy, dx] + np.float32(1e-7))
+                        sw += wg
+                        q1 += wg * C1s[r, c]
+                        q2 += wg * C2s[r, c]
+                        for s in range(S):
+                            a = JR[r, c, s]
+                            if a < 0:
+                                break
+                            A[i, j, (a - r0) * kc + (JC[r, c, s] - k0)] += wg * wt[r, c, s]
+            Q[0, i, j] = q1
+            Q[1, i, j] = q2
+            Q[2, i, j] = sw
+
+
+def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, PC, V, has, dist, th1, th2, w, orow, ocol, kc, Q, A):
+    """:func:`_aggregate_loop` for a separable resampling: fine row r reads coarse rows PR[r] + a with weights
+    U[r, a], fine column c coarse columns PC[c] + b with V[c, b]; per window row the similar neighbours' weights
+    are first gathered per coarse column, then spread over the coarse rows (4 + 4 x kc adds, not 16, per pixel)."""
+    th, tw = Q.shape[1], Q.shape[2]
+    k = 2 * w + 1
+    br, bc = U.shape[1], V.shape[1]
+    kr = A.shape[2] // kc
+    tmp = np.zeros(kc + bc)  # the columns past kc get only the zero tail of a box, never read
+    for i in range(th):
+        for j in range(tw):
+            c1 = G1[i + w, j + w]
+            c2 = G2[i + w, j + w]
+            if not (c1 == c1 and c2 == c2):
+                continue
+            q1 = q2 = sw = 0.0
+            r0 = orow[i, j]
+            k0 = ocol[i, j]
+            for dy in range(k):
+                r = i + dy
+                tmp[:] = 0.0
+                row_used = False
+                for dx in range(k):
+                    c = j + dx
+                    if (abs(G1[r, c] - c1) < th1) & (abs(G2[r, c] - c2) < th2):
+                        wg = np.float32(1.0) / (OMS[r, c] * dist[dy, dx] + np.float32(1e-7))
+                        sw += wg
+                        q1 += wg * C1s[r, c]
+                        q2 += wg * C2s[r, c]
+                        if has[r, c]:
+                            row_used = True
+                            base = PC[c] - k0
+                            for b in range(bc):
+                                tmp[base + b] += wg * V[c, b]
+                if row_used:
+                    for a in range(min(br, kr - (PR[r] - r0))):
+                        u = U[r, a]
+                        rb = (PR[r] - r0 + a) * kc
+                        for b in range(kc):
+                            A[i, j, rb + b] += u * tmp[b]
+            Q[0, i, j] = q1
+            Q[1, i, j] = q2
+            Q[2, i, j] = sw
+
+
+def _separable(idx, wt, jr, jc, has, rmin, cmin):
+    """(PR, U, PC, V) when every fine pixel's resampling weights are U[row] x V[column] (a north-up resampling in
+    the same CRS), to float32 rounding of the impulse responses; else None."""
+    if not has.any():
+        return None
+    ok_rows, ok_cols = has.any(1), has.any(0)
+    PR = np.where(ok_rows, np.where(has, rmin, np.iinfo(np.int32).max).min(1), 0)
+    PC = np.where(ok_cols, np.where(has, cmin, np.iinfo(np.int32).max).min(0), 0)
+    if not (np.all(np.where(has, rmin, PR[:, None]) == PR[:, None]) and np.all(np.where(has, cmin, PC[None, :]) ==
+                                                                            PC[None, :])):
+        return None
+    br = int(np.where(idx >= 0, jr - PR[:, None, None], 0).max()) + 1
+    bc = int(np.where(idx >= 0, jc - PC[None, :, None], 0).max()) + 1
+    B = np.zeros(idx.shape[:2] + (br, bc))
+    rr, cc, ss = np.nonzero(idx >= 0)
+    B[rr, cc, jr[rr, cc, ss] - PR[rr], jc[rr, cc, ss] - PC[cc]] = wt[rr, cc, ss]
+    total = B.sum((2, 3))
+    if not np.allclose(total[has], 1.0, rtol=0, atol=1e-6):
+        return None
+    # the row factor from each row's pixels, the column factor from each column's (means over valid pixels)
+    n_r, n_c = np.maximum(has.sum(1), 1), np.maximum(has.sum(0), 1)
+    U = (B.sum(3) * has[..., None]).sum(1) / n_r[:, None]
+    V = (B.sum(2) * has[..., None]).sum(0) / n_c[:, None]
+    rebuilt = U[:, None, :, None] * V[None, :, None, :]
+    if not np.all(np.abs(rebuilt - B)[has] <= 1e-6):
+        return None
+    return PR.astype(np.int64), U, PC.astype(np.int64), V
+
+
+def _aggregate_offsets(G1, G2, OMS, C1s, C2s, JR, JC, wt, dist, th1, th2, w, orow, ocol, kc, Q, A):
+    """NumPy path of :func:`_aggregate_loop`: one whole-tile step per window offset and impulse slot."""
+    from .tiling import check_tile_cancel
+
+    th, tw = Q.shape[1], Q.shape[2]
+    K2 = A.shape[2]
+    cG1, cG2 = G1[w:w + th, w:w + tw], G2[w:w + th, w:w + tw]
+    Af = A.reshape(-1)
+    base = np.arange(th * tw).reshape(th, tw) * K2
+    for dy in range(2 * w + 1):
+        check_tile_cancel()
+        for dx in range(2 * w + 1):
+            sl = (slice(dy, dy + th), slice(dx, dx + tw))
+            m = (np.abs(G1[sl] - cG1) < th1) & (np.abs(G2[sl] - cG2) < th2)
+            if not m.any():
+                continue
+            wg = np.where(m, np.float32(1.0) / (OMS[sl] * np.float32(dist[dy, dx]) + np.float32(1e-7)),
+                          np.float32(0.0))
+            Q[0] += wg * C1s[sl]
+            Q[1] += wg * C2s[sl]
+            Q[2] += wg
+            for s in range(JR.shape[2]):
+                jr = JR[sl + (s,)].astype(np.int64)
+                use = m & (jr >= 0)
+                if not use.any():
+                    continue
+                local = (jr - orow) * kc + (JC[sl + (s,)] - ocol)
+                Af[(base + local)[use]] += (wg * wt[sl + (s,)])[use]  # one slot per centre: no repeats
+
+
+def _weighted_mean_loop(A, Mz, orow, ocol, out):
+    th, tw, kr, kc = A.shape
+    for i in range(th):
+        for j in range(tw):
+            r0, c0 = orow[i, j], ocol[i, j]
+            s = 0.0
+            for a in range(kr):
+                for b in range(kc):
+                    s += A[i, j, a, b] * Mz[r0 + a, c0 + b]
+            out[i, j] = s
+
+
+def _not_linear_loop(idx, wt, M, fine, tol, out):
+    h, w, S = idx.shape
+    for i in range(h):
+        for j in range(w):
+            f = fine[i, j]
+            bad = not (f == f)
+            s = 0.0
+            for k in range(S):
+                jj = idx[i, j, k]
+                if jj < 0:
+                    break
+                m = M[jj]
+                if not (m == m):
+                    bad = True
+                    break
+                s += wt[i, j, k] * m
+            out[i, j] = bad or idx[i, j, 0] < 0 or not (abs(f - s) <= tol)
+
+
+def _window_extreme(a, w, fn, fill):
+    return fn(a, size=2 * w + 1, mode="constant", cval=fill)[w:a.shape[0] - w, w:a.shape[1] - w]
+
+
+# ---------------------------------------------------------------- one tile
+
+class EstarfmTilePlan:
+    """One tile's per-reference-set state; :meth:`predict` gives ``estarfm()``'s tile for any date.
+
+    ``blocks``: F1, C1, F2, C2 cut with a NaN halo of ``w`` (as ``run_tiled`` cuts them); ``resampling``: the
+    :class:`LinearResampling` of the same halo'd block; ``params``: th1, th2, celsius, shift (the image-wide
+    statistics ``estarfm()`` computes), change_threshold, min_similar, engine, quantity, mode.
+    """
+
+    def __init__(self, blocks, resampling, w, th1, th2, celsius, shift, change_threshold=1.0, min_similar=5,
+                 engine="numpy", quantity="lst", mode="published"):
+        F1, C1, F2, C2 = (np.asarray(b, np.float64) for b in blocks)
+        self.w, self.mode, self.shift = w, mode, shift
+        self.last_exact = 0  # centres of the last predict() computed by the per-date kernel
+        self.refs = (F1, C1, F2, C2)  # kept for the exact per-date fallback
+        self.resampling = resampling
+        self.kernel = make_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity,
+                                      mode)
+        if quantity == "lst":
+            self.limits, koff = physical_range(celsius), (KELVIN_OFFSET if celsius else 0.0)
+        else:
+            self.limits, koff = (0.0, 1.0), 0.0
+        hh, ww = F1.shape
+        th, tw = hh - 2 * w, ww - 2 * w
+        valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(F2) & np.isfinite(C2)
+        self.valid = valid
+        # the same inputs as make_kernel where C0 is valid (so the same sums, bit for bit)
+        G1 = np.where(valid, F1, np.nan)
+        G2 = np.where(valid, F2, np.nan)
+        z = lambda a: np.where(valid, a, 0.0)  # noqa: E731
+        F1z, C1z, F2z, C2z = z(F1), z(C1), z(F2), z(C2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a1 = np.abs((F1z - C1z) / (F1z + C1z + 2 * koff))
+            a2 = np.abs((F2z - C2z) / (F2z + C2z + 2 * koff))
+        oms = 0.5 * (a1 + a2)
+        oms[~np.isfinite(oms)] = 0.5
+        oms = oms.astype(np.float32)
+        X1, X2, Y1, Y2 = (np.where(valid, a - shift, 0.0) for a in (C1z, C2z, F1z, F2z))
+        P = np.stack([np.zeros_like(F1z), np.zeros_like(F1z), F1z, F2z]).astype(np.float32)
+        S64, S32 = estarfm_sums(engine, G1, G2, X1, X2, Y1, Y2, oms, P, th1, th2, w)
+        sw, _, _, sf1, sf2 = S32.astype(np.float64)
+        self.enough = S64[0] > min_similar
+        self.V = conversion_coefficient(S64, change_threshold, mode)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.cnt = window_sum(valid.astype(np.float64), w)
+            self.m1 = window_sum(C1z, w) / self.cnt
+            self.m2 = window_sum(C2z, w) / self.cnt
+            self.r = (sf1 / sw, sf2 / sw)
+        cs = (slice(w, w + th), slice(w, w + tw))
+        self.cF = (F1z[cs], F2z[cs])
+        self.cvalid = valid[cs]
+        # the coarse box each centre's window reads
+        mh, mw = resampling.coarse_shape
+        idx = resampling.idx
+        has = idx[..., 0] >= 0
+        jr = np.where(idx >= 0, idx // mw, -1)
+        jc = np.where(idx >= 0, idx % mw, -1)
+        big = np.iinfo(np.int32).max
+        rmin = np.where(has, np.where(idx >= 0, jr, big).min(-1), big)
+        cmin = np.where(has, np.where(idx >= 0, jc, big).min(-1), big)
+        orow = _window_extreme(rmin, w, _minimum_filter(), big)
+        ocol = _window_extreme(cmin, w, _minimum_filter(), big)
+        rmax = _window_extreme(jr.max(-1), w, _maximum_filter(), -1)
+        cmax = _window_extreme(jc.max(-1), w, _maximum_filter(), -1)
+        reach = rmax >= 0
+        orow = np.where(reach, orow, 0).astype(np.int64)
+        ocol = np.where(reach, ocol, 0).astype(np.int64)
+        self.kr = int(max(1, (np.where(reach, rmax - orow + 1, 1)).max()))
+        self.kc = int(max(1, (np.where(reach, cmax - ocol + 1, 1)).max()))
+        self.orow, self.ocol = orow, ocol
+        Q = np.zeros((3, th, tw))
+        A = np.zeros((th, tw, self.kr * self.kc))
+        args = (G1, G2, oms, np.where(valid, C1 - shift, 0.0), np.where(valid, C2 - shift, 0.0),
+                jr.astype(np.int32), jc.astype(np.int32), resampling.wt, distance_table(w, w, np.float32), th1, th2,
+                w, orow, ocol, self.kc, Q, A)
+        self.numba = engine == "numba"
+        sep = _separable(idx, resampling.wt, jr, jc, has, rmin, cmin) if self.numba else None
+        self.separable = sep is not None
+        if sep is not None:  # R = U(row) x V(column): per window row, the columns' weights first
+            _jit(_aggregate_separable_loop)(*args[:5], *sep, has, *args[8:])
+        elif self.numba:
+            _jit(_aggregate_loop)(*args)
+        else:
+            _aggregate_offsets(*args)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # normalised by the float64 weight sum: A M is ~300 K, where float32's sum would cost 1e-4 K
+            self.A = (A / Q[2][..., None]).reshape(th, tw, self.kr, self.kc)
+            self.q = (Q[0] / Q[2], Q[1] / Q[2])
+
+    @property
+    def nbytes(self):
+        """Bytes this plan holds (its arrays)."""
+        arrays = [self.A, self.V, self.enough, self.cnt, self.m1, self.m2, *self.r, *self.cF, self.cvalid, self.orow,
+                  self.ocol, *self.q, *self.refs, self.valid, self.resampling.idx, self.resampling.wt]
+        return int(sum(a.nbytes for a in arrays))
+
+    def weighted_mean(self, M):
+        """sum_i W_i (R M)_i / sum_i W_i per centre (float64), from the aggregated weights."""
+        mh, mw = self.resampling.coarse_shape
+        Mz = np.zeros((mh + self.kr, mw + self.kc))
+        Mz[:mh, :mw] = np.nan_to_num(np.asarray(M, np.float64), nan=0.0)
+        if self.numba:
+            out = np.empty(self.orow.shape)
+            _jit(_weighted_mean_loop)(self.A, Mz, self.orow, self.ocol, out)
+            return out
+        patches = np.lib.stride_tricks.sliding_window_view(Mz, (self.kr, self.kc))[self.orow, self.ocol]
+        return np.einsum("ijab,ijab->ij", self.A, patches)
+
+    def predict(self, M, C0, fallback=True):
+        """The fused tile (float64, NaN where invalid) at the date whose coarse pixels are ``M`` (the coarse
+        grid) and whose resampled coarse block (halo'd like the references, as ``estarfm`` reads it) is ``C0``;
+        equal to ``estarfm()``'s tile within float rounding.  ``fallback=False``: the aggregated weights
+        everywhere, also where the date is not R M (only to measure what the fallback corrects)."""
+        w = self.w
+        C0 = np.asarray(C0, np.float64)
+        M = np.asarray(M, np.float64)
+        f0 = np.isfinite(C0)
+        # fine pixels where the date is not R M: nodata, or a nodata MODIS pixel under the resampling kernel
+        off = self.resampling.not_linear(M, C0, self.numba) & self.valid
+        with np.errstate(divide="ignore", invalid="ignore"):
+            m0 = window_sum(np.where(self.valid & f0, C0, 0.0), w) / self.cnt
+            s = self.weighted_mean(M) - self.shift
+            d = (s - self.q[0], s - self.q[1])
+        out = blend(self.enough, self.V, 1.0, d, self.r, self.cF, (m0, self.m1, self.m2), self.limits, self.mode)
+        out[~self.cvalid] = np.nan
+        self.last_exact = self._exact(out, off, C0) if fallback and off.any() else 0
+        return out
+
+    def _exact(self, out, off, C0):
+        """The per-date kernel on the centres whose window holds a pixel in ``off``, in strips of rows;
+        returns how many centres it computed."""
+        w = self.w
+        th, tw = out.shape
+        touched = window_sum(off.astype(np.float64), w) > 0
+        blocks = self.refs + (C0,)
+        for a in range(0, th, FALLBACK_STRIP):
+            b = min(th, a + FALLBACK_STRIP)
+            cols = np.flatnonzero(touched[a:b].any(0))
+            if cols.size == 0:
+                continue
+            c0, c1 = int(cols[0]), int(cols[-1]) + 1
+            sub = [x[a:b + 2 * w, c0:c1 + 2 * w] for x in blocks]
+            exact = self.kernel(sub)
+            part = touched[a:b, c0:c1]
+            out[a:b, c0:c1][part] = exact[part]
+        return int(touched.sum())
+
+
+def _minimum_filter():
+    from scipy import ndimage
+
+    return ndimage.minimum_filter
+
+
+def _maximum_filter():
+    from scipy import ndimage
+
+    return ndimage.maximum_filter
+
+
+# ---------------------------------------------------------------- a whole image
+
+class EstarfmPlan:
+    """ESTARFM over a whole fine grid for many dates sharing one reference set.
+
+    The same arguments as :func:`core.fusion.estarfm.estarfm` less ``coarse0``, plus ``resampling`` (the
+    :class:`LinearResampling` of the whole fine grid, e.g. ``LinearResampling.from_grids``) and, for
+    :meth:`predict` without the resampled date, ``resample`` (coarse array -> fine image).  ``predict(M)``
+    equals ``estarfm(fine1, coarse1, fine2, coarse2, resample(M), ...)`` within float rounding.
+    """
+
+    def __init__(self, fine1, coarse1, fine2, coarse2, resampling, resample=None, window=2 * DEFAULT_HALF_WINDOW + 1,
+                 classes=DEFAULT_CLASSES, change_threshold=1.0, min_similar=5, tile=128, progress=None, cancel=None,
+                 workers=None, engine="auto", quantity="lst", mode="published"):
+        named = {"FINE_REF1": fine1, "COARSE_REF1": coarse1, "FINE_REF2": fine2, "COARSE_REF2": coarse2}
+        _check_inputs(named, window)
+        if quantity not in QUANTITIES:
+            raise LstFusionError("QUANTITY", f"quantity must be one of {', '.join(QUANTITIES)}, not {quantity!r}")
+        if mode not in MODES:
+            raise LstFusionError("MODE", f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        arrays = [np.asarray(a, dtype=np.float64) for a in named.values()]
+        if resampling.idx.shape[:2] != arrays[0].shape:
+            raise LstFusionError("COARSE_REF1", f"the resampling is for {resampling.idx.shape[1]}x"
+                                 f"{resampling.idx.shape[0]} px, the references are {arrays[0].shape[1]}x"
+                                 f"{arrays[0].shape[0]} px")
+        engine = resolve_engine(engine)
+        if engine == "torch":
+            engine = "numpy"  # the aggregation has no torch path; the window sums match within rounding
+        self.w = w = window // 2
+        self.shape = arrays[0].shape
+        self.resample = resample
+        self.cancel = cancel
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        params = dict(th1=similarity_threshold(arrays[0], classes), th2=similarity_threshold(arrays[2], classes),
+                      celsius=is_celsius(arrays[0]), shift=float(np.nanmean(arrays[1])),
+                      change_threshold=change_threshold, min_similar=min_similar, engine=engine, quantity=quantity,
+                      mode=mode)
+        self.windows = list(tiles(self.shape, tile))
+
+        def one(t):
+            check_cancel(cancel)
+            r0, r1, c0, c1 = t
+            return EstarfmTilePlan([halo_block(a, r0, r1, c0, c1, w) for a in arrays],
+                                   resampling.block(r0, r1, c0, c1, w), w, **params)
+
+        self.tiles = []
+        with ThreadPoolExecutor(self.workers) as pool:
+            for n, p in enumerate(pool.map(one, self.windows), 1):
+                self.tiles.append(p)
+                if progress:
+                    progress(100.0 * n / len(self.windows))
+
+    @property
+    def nbytes(self):
+        return sum(t.nbytes for t in self.tiles)
+
+    def predict(self, M, coarse0=None):
+        """The fused image (float32) for the date whose coarse pixels are ``M``; ``coarse0``: ``M`` on the fine
+        grid (default ``resample(M)``)."""
+        if coarse0 is None:
+            if self.resample is None:
+                raise LstFusionError("COARSE_TARGET", "give the date on the fine grid too, or build the plan with "
+                                                      "resample")
+            coarse0 = self.resample(np.asarray(M, np.float32))
+        coarse0 = np.asarray(coarse0, np.float64)
+        out = np.full(self.shape, np.nan, np.float32)
+
+        def one(k):
+            check_cancel(self.cancel)
+            r0, r1, c0, c1 = self.windows[k]
+            out[r0:r1, c0:c1] = self.tiles[k].predict(M, halo_block(coarse0, r0, r1, c0, c1, self.w))
+
+        with ThreadPoolExecutor(self.workers) as pool:
+            list(pool.map(one, range(len(self.tiles))))
+        return out
