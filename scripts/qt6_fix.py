@@ -17,7 +17,7 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-from lst_fusion.test.test_qt6 import ENUMS, source_files, qgis_enum_idioms  # noqa: E402
+from lst_fusion.test.test_qt6 import ENUMS, qgis_enum_idioms, source_files  # noqa: E402
 
 FINDING = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<spelled>\S+) -> (?P<new>[A-Za-z_][\w.]*)")
 
