@@ -68,7 +68,7 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
     (tmp_path / "m").mkdir()
     (tmp_path / "l").mkdir()
     base = synthetic_scene(40)
-    for k, d in enumerate(("20200101", "20200117", "20200202", "20200218")):
+    for k, d in enumerate(("20200101", "20200117", "20200202", "20200218", "20200305")):  # 4 left: 2 inner dates
         tif(f"l/L_{d}.tif", (base + 1.5 * k).astype(np.float32))
         tif(f"m/M_{d}.tif", (0.3 * base + 17 + 1.5 * k).astype(np.float32))
     align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
@@ -77,8 +77,11 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
                             "--models", "edcstfn", "--epochs", "1", "--patch-size", "16", "--stride", "8",
                             "--device", "cpu", "--block", "8", "--size", "paper"])
     rows = list(csv.DictReader(open(out / "results.csv")))
-    assert {r["method"] for r in rows} == {"STARFM", "ESTARFM", "EDCSTFN", "MODIS resampled",
-                                           "Landsat ref + MODIS change", "auto", "auto mean of 3 best"}
+    from lst_fusion.core.evaluation import validation
+
+    assert set(validation.CLASSICAL) >= {"STARFM", "ESTARFM", "Fit-FC", "FSDAF"}  # every classical table entry
+    assert {r["method"] for r in rows} == set(validation.CLASSICAL) | {
+        "EDCSTFN", "MODIS resampled", "Landsat ref + MODIS change", "auto", "auto mean of 3 best"}
     auto = [r for r in rows if r["method"] == "auto" and r["region"] == "whole image"][0]
     assert auto["variant"] == "as is" and auto["chose"]  # what it chose for this date
     assert {r["variant"] for r in rows} == {"as is", "+SM", "+RC", "+XN+RC", "+XN"}
