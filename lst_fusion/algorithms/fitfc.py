@@ -29,6 +29,18 @@ def filter_engine_value(alg, parameters, context, feedback):
     return run
 
 
+def read_one_pair(alg, parameters, context, feedback, int_names):
+    """What Fit-FC and FSDAF read alike: the one pair's rasters, the MODIS pixel in fine pixels (logged), and
+    the parameters for the provenance tags (the integers ``int_names``, COARSE_PIXEL and the filter's ENGINE)."""
+    r = read_role_rasters(alg, parameters, context, ONE_PAIR, feedback=feedback)
+    pixel = alg.parameterAsDouble(parameters, P.COARSE_PIXEL, context)
+    factor = residual.footprint_pixels(r[P.COARSE_TARGET].grid, pixel)
+    feedback.pushInfo(f"{alg.DISPLAY}: the MODIS pixel ({pixel:g} m) is {factor}x{factor} fine pixels")
+    params = {name: alg.parameterAsInt(parameters, name, context) for name in int_names}
+    params.update({P.COARSE_PIXEL: pixel, P.ENGINE: filter_engine_value(alg, parameters, context, feedback)})
+    return r, factor, params
+
+
 class FitFc(LstFusionAlgorithm):
     ALG_ID = "fitfc"
     DISPLAY = "Fit-FC"
@@ -60,14 +72,7 @@ class FitFc(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "Fit-FC prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, ONE_PAIR, feedback=feedback)
-        pixel = self.parameterAsDouble(parameters, P.COARSE_PIXEL, context)
-        factor = residual.footprint_pixels(r[P.COARSE_TARGET].grid, pixel)
-        feedback.pushInfo(f"Fit-FC: the MODIS pixel ({pixel:g} m) is {factor}x{factor} fine pixels")
-        params = {P.WINDOW: self.parameterAsInt(parameters, P.WINDOW, context),
-                  P.SIMILAR_PIXELS: self.parameterAsInt(parameters, P.SIMILAR_PIXELS, context),
-                  P.COARSE_PIXEL: pixel,
-                  P.ENGINE: filter_engine_value(self, parameters, context, feedback)}
+        r, factor, params = read_one_pair(self, parameters, context, feedback, (P.WINDOW, P.SIMILAR_PIXELS))
         out = core_fitfc.fitfc(r[P.FINE_REF1].data, r[P.COARSE_REF1].data, r[P.COARSE_TARGET].data, factor,
                                window=params[P.WINDOW], similar=params[P.SIMILAR_PIXELS], progress=progress,
                                cancel=cancel, engine=params[P.ENGINE])

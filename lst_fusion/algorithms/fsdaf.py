@@ -1,7 +1,6 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core.fusion import fsdaf as core_fsdaf
-from ..core.fusion import residual
 from . import names as P
 from .base import (
     LstFusionAlgorithm,
@@ -10,10 +9,9 @@ from .base import (
     add_int,
     add_residual_correction,
     corrected_with_params,
-    read_role_rasters,
     set_advanced,
 )
-from .fitfc import ONE_PAIR, filter_engine_value
+from .fitfc import ONE_PAIR, read_one_pair
 from .outputs import write_fused_output
 
 
@@ -52,16 +50,8 @@ class Fsdaf(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "FSDAF prediction"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        r = read_role_rasters(self, parameters, context, ONE_PAIR, feedback=feedback)
-        pixel = self.parameterAsDouble(parameters, P.COARSE_PIXEL, context)
-        factor = residual.footprint_pixels(r[P.COARSE_TARGET].grid, pixel)
-        feedback.pushInfo(f"FSDAF: the MODIS pixel ({pixel:g} m) is {factor}x{factor} fine pixels")
-        params = {P.WINDOW: self.parameterAsInt(parameters, P.WINDOW, context),
-                  P.CLASSES: self.parameterAsInt(parameters, P.CLASSES, context),
-                  P.SIMILAR_PIXELS: self.parameterAsInt(parameters, P.SIMILAR_PIXELS, context),
-                  P.PURE_PIXELS: self.parameterAsInt(parameters, P.PURE_PIXELS, context),
-                  P.COARSE_PIXEL: pixel,
-                  P.ENGINE: filter_engine_value(self, parameters, context, feedback)}
+        r, factor, params = read_one_pair(self, parameters, context, feedback,
+                                          (P.WINDOW, P.CLASSES, P.SIMILAR_PIXELS, P.PURE_PIXELS))
         out = core_fsdaf.fsdaf(r[P.FINE_REF1].data, r[P.COARSE_REF1].data, r[P.COARSE_TARGET].data, factor,
                                window=params[P.WINDOW], classes=params[P.CLASSES], similar=params[P.SIMILAR_PIXELS],
                                pure=params[P.PURE_PIXELS], progress=progress, cancel=cancel, engine=params[P.ENGINE])

@@ -251,7 +251,7 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
     methods and variants over every pair with one before and after it; a tie to the cheaper).
     Returns (method id, residual-correction mode, tag text); the documented default where the pairs give fewer
     than ``protocol.MIN_INNER_FOLDS`` test dates (as in :func:`protocol.choose`)."""
-    need = protocol.MIN_INNER_FOLDS + 2
+    need = protocol.MIN_CHOICE_PAIRS
     if len(pairs) < need:
         m, v = protocol.DEFAULT_CHOICE
         tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "

@@ -243,8 +243,7 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     from ..core.fusion.tiling import tiles
 
     cache, jobs = {}, []
-    tile_px = fusion_methods.tile_size(o.method, o.tile, grid.shape, params) if fusion_methods.get(o.method).classical \
-        else o.tile
+    tile_px = fusion_methods.tile_size(o.method, o.tile, grid.shape, params)
     for i, p in enumerate(todo):
         check_cancel(cancel)
         stats = pair_statistics(o.method, p, lsrc, msrc, grid, run_params, cache, cancel)

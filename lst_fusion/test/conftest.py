@@ -29,6 +29,20 @@ def tif(tmp_path):
     return make
 
 
+def write_series_folders(folder, tif, pairs):
+    """Same-day pairs ``{date: (landsat, modis)}`` written as ``folder``/l/L_YYYYMMDD.tif and m/M_YYYYMMDD.tif
+    (float32, with ``tif``, which writes under the test's tmp_path = ``folder``) and aligned into ``folder``/ds."""
+    from lst_fusion.core.data.pairing import align_pairs
+
+    (folder / "m").mkdir()
+    (folder / "l").mkdir()
+    for d, (f, c) in pairs.items():
+        tif(f"l/L_{d:%Y%m%d}.tif", np.asarray(f).astype(np.float32))
+        tif(f"m/M_{d:%Y%m%d}.tif", np.asarray(c).astype(np.float32))
+    align_pairs(str(folder / "m"), str(folder / "l"), str(folder / "ds"))
+    return folder
+
+
 def synthetic_scene(n=64, seed=0, celsius=True):
     """Structured LST scene: urban blocks, a river, a field gradient, noise."""
     rng = np.random.default_rng(seed)

@@ -6,7 +6,7 @@ import pytest
 
 from lst_fusion.core.evaluation import protocol, validation
 
-from .conftest import synthetic_scene
+from .conftest import synthetic_scene, write_series_folders
 
 D = [dt.date(2020, 1, 1) + dt.timedelta(days=16 * i) for i in range(6)]
 
@@ -133,16 +133,10 @@ def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, t
     import rasterio
 
     from lst_fusion.algorithms.fuse_series import AUTO_LABEL, method_options
-    from lst_fusion.core.data.pairing import align_pairs
     from lst_fusion.deep.validate import choose_for_series
 
     pairs = {d: v for d, v in series().items() if d in D[:4]}
-    (tmp_path / "m").mkdir()
-    (tmp_path / "l").mkdir()
-    for d, (f, c) in pairs.items():
-        tif(f"l/L_{d:%Y%m%d}.tif", f.astype(np.float32))
-        tif(f"m/M_{d:%Y%m%d}.tif", c.astype(np.float32))
-    align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
+    write_series_folders(tmp_path, tif, pairs)
     res = processing.run("lstfusion:fuse_series", {"DATASET": str(tmp_path / "ds"),
                                                    "METHOD": method_options().index(AUTO_LABEL), "COARSE_PIXEL": 240.0,
                                                    "OUTPUT": str(tmp_path / "out")})

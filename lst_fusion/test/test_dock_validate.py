@@ -2,17 +2,17 @@
 the Series section) and every section's settings saved and restored under its own key."""
 import csv
 
-import numpy as np
 import pytest
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsSettings, QgsVectorLayer
 
 from lst_fusion.core.data.io import read_raster
-from lst_fusion.core.data.pairing import align_pairs, read_index
+from lst_fusion.core.data.pairing import read_index
 from lst_fusion.deep import validate
 from lst_fusion.ui.methods import series_choices_auto_index
 from lst_fusion.ui.validate import MEAN_COLUMNS, mean_table
 from lst_fusion.ui.widgets import date_text, set_date
 
+from .conftest import write_series_folders
 from .test_dock import open_dock, plugin, wait_for  # noqa: F401  (the plugin fixture)
 from .test_validate import constructed
 
@@ -21,12 +21,7 @@ from .test_validate import constructed
 def series_folders(tmp_path, tif):
     """Five same-day pairs (32 x 32, test_validate.constructed) as m/M_*.tif and l/L_*.tif, and their dataset ds/."""
     pairs, _ = constructed()
-    (tmp_path / "m").mkdir()
-    (tmp_path / "l").mkdir()
-    for d, (f, c) in pairs.items():
-        tif(f"l/L_{d:%Y%m%d}.tif", f.astype(np.float32))
-        tif(f"m/M_{d:%Y%m%d}.tif", c.astype(np.float32))
-    align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
+    write_series_folders(tmp_path, tif, pairs)
     return tmp_path
 
 

@@ -10,7 +10,7 @@ from lst_fusion.core.evaluation import protocol, validation
 from lst_fusion.core.platform.errors import Cancelled
 from lst_fusion.deep import validate
 
-from .conftest import synthetic_scene
+from .conftest import synthetic_scene, write_series_folders
 
 D = [dt.date(2020, 1, 1) + dt.timedelta(days=16 * i) for i in range(5)]
 SHIFT = [0.0, 1.0, 9.0, 10.0, 11.0]  # MODIS scene change per date: D2 is 8 degrees from its nearest pair D1
@@ -89,12 +89,7 @@ def test_engine_stops_on_cancel(tmp_path):
 @pytest.fixture
 def dataset(tmp_path, tif):
     pairs, _ = constructed()
-    (tmp_path / "m").mkdir()
-    (tmp_path / "l").mkdir()
-    for d, (f, c) in pairs.items():
-        tif(f"l/L_{d:%Y%m%d}.tif", f.astype(np.float32))
-        tif(f"m/M_{d:%Y%m%d}.tif", c.astype(np.float32))
-    align_pairs(str(tmp_path / "m"), str(tmp_path / "l"), str(tmp_path / "ds"))
+    write_series_folders(tmp_path, tif, pairs)
     return tmp_path
 
 

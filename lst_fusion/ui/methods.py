@@ -66,7 +66,7 @@ def methods():
 def series_choices():
     """(label, METHOD index) of fuse_series in its enum's order: the methods, with ``auto`` where it sits."""
     offered = sorted([(m.series_index, m.label) for m in methods() if m.series_index is not None]
-                     + [(series_options().index(AUTO_LABEL), AUTO_LABEL)])
+                     + [(series_choices_auto_index(), AUTO_LABEL)])
     return [(label, i) for i, label in offered]
 
 

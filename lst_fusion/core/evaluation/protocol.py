@@ -143,6 +143,7 @@ VARIANT_ORDER = ("as is", "+SM", "+RC")
 # LST, issue 26), and +SM sets the scene mean to MODIS's, so its bias is MODIS's. It is also the best
 # classical row of Ranchi's mean table, so Ranchi's ``auto`` figures under the fallback are not independent.
 MIN_INNER_FOLDS = 2
+MIN_CHOICE_PAIRS = MIN_INNER_FOLDS + 2  # pairs to choose on: the first and the last are never test dates
 DEFAULT_CHOICE = ("STARFM", "+SM")
 FALLBACK = ("auto: only {n} pair(s) remain without the test date {date}, too few for an inner leave-one-date-out "
             "({need} needed, so that the choice rests on at least {folds} inner test dates); "
@@ -204,8 +205,8 @@ def choose(pairs, outer, candidates, k=K_BEST, log=None):
     of its own (which wins only when strictly better). Baselines are scored for the table but never chosen.
     """
     rest = {d: v for d, v in pairs.items() if d != outer}
-    if len(rest) < MIN_INNER_FOLDS + 2:
-        msg = FALLBACK.format(n=len(rest), date=outer, need=MIN_INNER_FOLDS + 2, folds=MIN_INNER_FOLDS,
+    if len(rest) < MIN_CHOICE_PAIRS:
+        msg = FALLBACK.format(n=len(rest), date=outer, need=MIN_CHOICE_PAIRS, folds=MIN_INNER_FOLDS,
                               m=DEFAULT_CHOICE[0], v=DEFAULT_CHOICE[1])
         if log:
             log(msg)
