@@ -5,32 +5,43 @@ and 2016-03-08 pairs, 400x400 px at 0.001 deg), in degC.  Spatial hold-out:
 training uses only the northern half (rows 0-199) in both directions
 (0205 -> 0308 and 0308 -> 0205); the southern half (rows 200-399) is never
 seen and is where `make demo` scores the models.  With only two pairs STTFN is
-trained with the same pair as both of its references.
+trained with the same pair as both of its references.  Training is anchored
+(the default of ``training.train``, ``norm["anchor"]``).
 
-    .venv/bin/python scripts/train_bundled.py [model ...]
+The weights are stored as float16 (``save_checkpoint(..., half=True)``); the
+largest change this makes to a prediction of the southern half (both
+directions) is measured against the float32 weights, printed and kept in the
+checkpoint's summary as ``float16_max_change_K``.
+
+    .venv/bin/python scripts/train_bundled.py [model[=epochs] ...]
+    .venv/bin/python scripts/train_bundled.py --half CHECKPOINT.pt ...   (float32 file -> float16 in place)
 """
 import glob
 import os
 import sys
+import tempfile
 import time
+
+import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lst_fusion.core.data.io import read_raster  # noqa: E402
 from lst_fusion.deep import training  # noqa: E402
-from lst_fusion.deep.checkpoint import save_checkpoint  # noqa: E402
+from lst_fusion.deep.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
+from lst_fusion.deep.predict import predict_array  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lst_fusion", "resources")
-NORTH = slice(0, 200)
+NORTH, SOUTH = slice(0, 200), slice(200, 400)
 EPOCHS = {"edcstfn": 40, "sttfn": 40, "mlffgan": 25, "ganstfm": 30, "swinstfm": 30}
 
 
-def load():
+def load(rows=NORTH):
     def dated(pattern):
         from lst_fusion.core.data.dates import parse_date
 
-        return {parse_date(p): read_raster(p).data[NORTH] - 273.15 for p in sorted(glob.glob(pattern))}
+        return {parse_date(p): read_raster(p).data[rows] - 273.15 for p in sorted(glob.glob(pattern))}
 
     lan = dated(os.path.join(ROOT, "sample", "landsat", "*.tif"))
     mod = dated(os.path.join(ROOT, "sample", "modis", "*.tif"))
@@ -49,18 +60,59 @@ def samples_for(model_id, pairs):
     return out
 
 
-def main(ids):
+def save_half(ckpt, model, path):
+    """Store ``ckpt`` with float16 weights at ``path``; the largest change (K) this makes to the
+    predictions of the southern half in both directions, through the real loader."""
+    south = load(SOUTH)
+    probe = path + ".probe"
+    try:
+        save_checkpoint(ckpt, probe, half=True)
+        _, half_model = load_checkpoint(probe, ckpt["model_id"])
+    finally:
+        if os.path.exists(probe):
+            os.remove(probe)
+    model.eval()
+    change = 0.0
+    for s in samples_for(ckpt["model_id"], south):
+        a, b = predict_array(ckpt, model, s, device="cpu"), predict_array(ckpt, half_model, s, device="cpu")
+        if not np.array_equal(np.isnan(a), np.isnan(b)):
+            raise RuntimeError(f"{path}: float16 weights change which pixels are predicted")
+        change = max(change, float(np.nanmax(abs(a - b))))
+    ckpt["summary"]["float16_max_change_K"] = change
+    return save_checkpoint(ckpt, path, half=True), change
+
+
+def to_half(paths):
+    for path in paths:
+        mb = os.path.getsize(path) / 1e6
+        ckpt, model = load_checkpoint(path)  # float32 weights (float16 ones are widened, exactly)
+        out, change = save_half(ckpt, model, path)
+        print(f"{registry.info(ckpt['model_id']).name}: {mb:.2f} MB -> {os.path.getsize(out) / 1e6:.2f} MB, "
+              f"largest change of a southern-half prediction {change:.2e} K", flush=True)
+
+
+def main(args):
+    if args[:1] == ["--half"]:
+        return to_half(args[1:])
     pairs = load()
-    for mid in ids:
+    for arg in args:
+        mid, _, n = arg.partition("=")
         t0 = time.time()
-        ckpt, rows = training.train(mid, samples_for(mid, pairs), epochs=EPOCHS[mid], batch_size=16,
+        ckpt, rows = training.train(mid, samples_for(mid, pairs), epochs=int(n or EPOCHS[mid]), batch_size=16,
                                     patch_size=48, stride=16, device="cpu", seed=0, val_dates=set(),
-                                    patience=8, size="small")
+                                    patience=8, size="small",
+                                    log=lambda m: print(f"  {mid} {time.time() - t0:6.0f} s: {m}", flush=True))
         ckpt["summary"]["trained_on"] = ("bundled sample (ubESTARFM test data), northern half rows 0-199, "
                                          "pairs 2016-02-05 and 2016-03-08 in both directions")
-        path = save_checkpoint(ckpt, os.path.join(ROOT, "checkpoints", f"{mid}.pt"))
-        print(f"{mid}: {len(rows)} epochs, final train loss {rows[-1]['train_loss']:.4f}, "
-              f"{time.time() - t0:.0f} s -> {path} ({os.path.getsize(path) / 1e6:.1f} MB)", flush=True)
+        seconds = time.time() - t0
+        keep = save_checkpoint(ckpt, os.path.join(tempfile.gettempdir(), f"{mid}.float32.pt"))  # not shipped
+        print(f"{mid}: float32 weights kept at {keep}", flush=True)
+        model, _ = registry.build(mid, **ckpt["hparams"])
+        model.load_state_dict(ckpt["state_dict"])
+        path, change = save_half(ckpt, model, os.path.join(ROOT, "checkpoints", f"{mid}.pt"))
+        print(f"{mid}: {len(rows)} epochs, final train loss {rows[-1]['train_loss']:.4f}, {seconds:.0f} s -> {path} "
+              f"({os.path.getsize(path) / 1e6:.2f} MB float16; largest change of a southern-half prediction "
+              f"{change:.2e} K)", flush=True)
 
 
 if __name__ == "__main__":

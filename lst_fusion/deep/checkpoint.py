@@ -6,7 +6,13 @@ checkpoint without one is ``small``, as the bundled ones), weights, the sha256
 of the weights, normalisation (mean, std, unit), training dates, training
 summary and the package version.  :func:`load_checkpoint` checks all of it
 (the weights against their sha256, so a damaged file is never used to
-predict) and explains any mismatch in one sentence.
+predict; weights that are not finite are refused too) and explains any
+mismatch in one sentence.
+
+Storage: float32, or float16 with ``save_checkpoint(..., half=True)`` (half the
+size; the bundled checkpoints are stored so).  The sha256 covers the weights as
+stored; :func:`load_checkpoint` turns float16 weights back into float32 before
+they reach the model, so prediction always runs in float32.
 """
 import hashlib
 import io
@@ -58,12 +64,36 @@ def checkpoint_size(ckpt):
     return (ckpt.get("hparams") or {}).get("size", "small")
 
 
-def save_checkpoint(ckpt, path):
-    """Write ``ckpt`` atomically, with the sha256 of the weights it holds now."""
+def half_state(state_dict):
+    """``state_dict`` with its float32 tensors stored as float16 (integer buffers unchanged)."""
+    import torch
+
+    out = {}
+    for name, t in state_dict.items():
+        if t.dtype == torch.float32:
+            h = t.detach().cpu().to(torch.float16)
+            if not torch.isfinite(h).all():
+                raise LstFusionError("OUTPUT", f"weight {name} exceeds float16's range ({float(t.abs().max()):.3g}); "
+                                     "save this checkpoint without half=True")
+            t = h
+        out[name] = t
+    return out
+
+
+def float_state(state_dict):
+    """``state_dict`` with float16 tensors widened back to float32: the dtype every model computes in."""
+    import torch
+
+    return {name: t.float() if t.dtype == torch.float16 else t for name, t in state_dict.items()}
+
+
+def save_checkpoint(ckpt, path, half=False):
+    """Write ``ckpt`` atomically, with the sha256 of the weights it holds now; ``half``: store them as float16."""
     import torch
 
     path = str(path)
-    ckpt = dict(ckpt, weights_sha256=weights_sha256(ckpt["state_dict"]))
+    state = half_state(ckpt["state_dict"]) if half else ckpt["state_dict"]
+    ckpt = dict(ckpt, state_dict=state, weights_sha256=weights_sha256(state))
     buf = io.BytesIO()
     torch.save(ckpt, buf)  # whole in memory first: its size is checked against the free space, a full disk is one sentence
     return atomic_write_bytes(path, buf.getvalue(), "OUTPUT", ".pt")
@@ -113,6 +143,12 @@ def load_checkpoint(path, model_id=None, parameter="CHECKPOINT"):
     if actual != stored:
         raise LstFusionError(parameter, f"{name} is damaged: its weights do not match their sha256 checksum (stored "
                              f"{stored[:12]}..., found {actual[:12]}...); use an intact copy or retrain it")
+    ckpt["state_dict"] = float_state(ckpt["state_dict"])
+    bad = [k for k, t in ckpt["state_dict"].items() if t.is_floating_point() and not torch.isfinite(t).all()]
+    if bad:
+        raise LstFusionError(parameter, f"{name} holds weights that are not finite ({bad[0]}"
+                             f"{f' and {len(bad) - 1} more' if len(bad) > 1 else ''}): the training diverged; "
+                             f"retrain it (lstfusion:train_{mid})")
     hparams = dict(ckpt.get("hparams") or {})
     hparams["size"] = checkpoint_size(ckpt)
     try:
