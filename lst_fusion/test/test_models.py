@@ -343,17 +343,28 @@ def test_paper_checkpoint_round_trip(mid, tmp_path):
                                   predict_array(ck2, model, inputs, tile=32, overlap=8))
 
 
-def test_bundled_checkpoints_without_a_size_load_as_small():
+def test_bundled_checkpoints_are_small():
     import os
 
     from lst_fusion.algorithms.predict_model import bundled_checkpoint
+    from lst_fusion.deep.checkpoint import checkpoint_size
 
     for mid in registry.model_ids():
         path = bundled_checkpoint(mid)
         if not os.path.exists(path):
             continue
         ck, model = load_checkpoint(path, mid)
-        assert "size" not in ck["hparams"] and registry.count_parameters(model) == PARAMS[mid]
+        assert checkpoint_size(ck) == "small" and registry.count_parameters(model) == PARAMS[mid]
+
+
+def test_checkpoint_without_a_size_loads_as_small(tmp_path):
+    from lst_fusion.deep.checkpoint import checkpoint_size, make_checkpoint
+
+    gen, _ = registry.build("sttfn")
+    ck = make_checkpoint("sttfn", gen, {"mean": 0.0, "std": 1.0, "unit": "celsius"}, [], {})
+    assert "size" not in ck["hparams"]
+    ck2, model = load_checkpoint(save_checkpoint(ck, tmp_path / "old.pt"), "sttfn")
+    assert checkpoint_size(ck2) == "small" and registry.count_parameters(model) == PARAMS["sttfn"]
 
 
 @pytest.mark.parametrize("mid", [m for m in registry.model_ids() if registry.config(m, "paper").receptive_radius])
