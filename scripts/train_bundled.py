@@ -15,6 +15,8 @@ checkpoint's summary as ``float16_max_change_K``.
 
     .venv/bin/python scripts/train_bundled.py [model[=epochs] ...]
     .venv/bin/python scripts/train_bundled.py --half CHECKPOINT.pt ...   (float32 file -> float16 in place)
+    .venv/bin/python scripts/train_bundled.py --score [FOLDER]   (markdown table: the southern half, both
+                                                                  directions, against the real Landsat)
 """
 import glob
 import os
@@ -91,9 +93,31 @@ def to_half(paths):
               f"largest change of a southern-half prediction {change:.2e} K", flush=True)
 
 
+def score(folder=os.path.join(ROOT, "checkpoints")):
+    """Markdown rows: each checkpoint in ``folder`` and both baselines on the southern half (never seen in
+    training), in both directions, against that date's real Landsat: RMSE, bias, ubRMSE, CC (degC)."""
+    from lst_fusion.core.evaluation import metrics, protocol
+
+    south = load(SOUTH)
+    models = {mid: load_checkpoint(os.path.join(folder, f"{mid}.pt"), mid) for mid in registry.model_ids()
+              if os.path.exists(os.path.join(folder, f"{mid}.pt"))}
+    print("| predicts (from) | method | RMSE | bias | ubRMSE | CC |\n|---|---|---|---|---|---|")
+    for i, s in enumerate(samples_for("edcstfn", south)):  # the same two directions for every model
+        truth, ref = s["fine_target"], next(d for d in south if d != s["date"])
+        preds = protocol.baselines(s["fine_ref1"], s["coarse_ref1"], s["coarse_target"])
+        for mid, (ckpt, model) in models.items():
+            preds[registry.info(mid).name] = predict_array(ckpt, model, samples_for(mid, south)[i], device="cpu")
+        for name, pred in preds.items():
+            rmse, bias = metrics.rmse(pred, truth), metrics.bias(pred, truth)
+            print(f"| {s['date']} ({ref}) | {name} | {rmse:.2f} | {bias:+.2f} | "
+                  f"{np.sqrt(max(rmse ** 2 - bias ** 2, 0.0)):.2f} | {metrics.cc(pred, truth):.2f} |", flush=True)
+
+
 def main(args):
     if args[:1] == ["--half"]:
         return to_half(args[1:])
+    if args[:1] == ["--score"]:
+        return score(*args[1:2])
     pairs = load()
     for arg in args:
         mid, _, n = arg.partition("=")
