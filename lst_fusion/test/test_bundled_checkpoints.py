@@ -2,7 +2,7 @@
 
 Each loads through the real loader, is anchored, is stored as float16 and widened to float32, and
 predicts the southern half of the bundled sample (rows 200-399, never seen in training) for the
-MODIS-only date 2016-02-18 finitely and near that day's MODIS level.  float16 storage changes a
+MODIS-only date 2016-02-18 finitely, moving with that day's MODIS level.  float16 storage changes a
 prediction by less than 0.02 K (HALF_BOUND_K).  The loader still refuses damaged or non-finite weights.
 """
 import datetime as dt
@@ -60,9 +60,10 @@ def test_bundled_checkpoint_is_anchored_half_and_predicts_the_unseen_south(mid):
     assert np.isfinite(pred[valid]).all() and valid.sum() > 0.99 * valid.size
     lo, hi = min(np.nanmin(a) for a in x.values()), max(np.nanmax(a) for a in x.values())
     assert lo - 10 < np.nanmin(pred) and np.nanmax(pred) < hi + 10  # within 10 K of every input's range
-    # anchored: the day's MODIS level, not the references' (2016-02-18 MODIS is 4.3 K warmer than 2016-02-05's)
-    bias = float(np.nanmean(pred) - np.nanmean(x["coarse_target"]))
-    assert abs(bias) < 2.0, bias
+    # anchored: the day's MODIS 3 K warmer everywhere -> the prediction 3 K warmer everywhere, exactly (an
+    # absolute-mode checkpoint does not do this); the offset learned from the training dates stays (docs/sample.md)
+    warmer = predict_array(ck, model, dict(x, coarse_target=x["coarse_target"] + 3.0), tile=256, device="cpu")
+    np.testing.assert_allclose((warmer - pred)[valid], 3.0, atol=1e-3)
 
 
 def tiny_sample_problem(mid):
