@@ -33,6 +33,7 @@ pairs for an accuracy test and scores nothing.
 import argparse
 import datetime as dt
 import os
+import subprocess
 import sys
 import time
 
@@ -43,6 +44,7 @@ sys.path.insert(0, ROOT)
 
 from lst_fusion.core.data.io import atomic_write_text, read_raster  # noqa: E402
 from lst_fusion.core.data.pairing import align_pairs, read_index  # noqa: E402
+from lst_fusion.core.data.resample import footprint_pixels  # noqa: E402
 from lst_fusion.core.evaluation import metrics, protocol, report, validation  # noqa: E402
 from lst_fusion.core.fusion import methods, residual  # noqa: E402
 from lst_fusion.core.fusion.estarfm import QUANTITIES, estarfm  # noqa: E402
@@ -106,8 +108,12 @@ def predictions_for_case(case, pairs, models, quantity, device, robust=False, fa
     return out
 
 
-def run(a, log=print):
+def run(a, log=print, on_case=None):
+    """The leave-one-date-out run of ``a`` (:func:`parse`); ``on_case(case, truth, panels, choice)``, when
+    given, receives each test date's Landsat, its predictions by label (``STARFM +SM``, ``auto``, the
+    baselines ...) and what ``auto`` chose (benchmarks/site_tables.py draws its error maps from them)."""
     t_start = time.time()
+    load_start = os.getloadavg()[0]
     os.makedirs(a.out, exist_ok=True)
     site = SITES.get(a.site, {})
     quantity = a.quantity or site.get("quantity", "lst")
@@ -139,8 +145,7 @@ def run(a, log=print):
         atomic_write_text(os.path.join(a.out, "results.md"), text)
         log(text)
         return None
-    block = residual.block_size(grid.pixel_size[0] if grid.crs and grid.crs.is_projected else 1.0,
-                                a.coarse_pixel or site.get("coarse_pixel", 1000.0)) if not a.block else a.block
+    block = a.block or footprint_pixels(grid, a.coarse_pixel or site.get("coarse_pixel", 1000.0))
     log(f"pairs: {', '.join(map(str, sorted(pairs)))}; test dates: {', '.join(str(c.date) for c in cases)}; "
         f"MODIS footprint: {block} x {block} fine pixels")
     region_masks = metrics.region_masks(grid)
@@ -208,8 +213,12 @@ def run(a, log=print):
                                         date=case.date.isoformat(),
                                         inputs={"pairs": f"{case.before} (before), {case.after} (after)"},
                                         unit=report.unit_label(truth)))
+        if on_case:
+            on_case(case, truth, panels, choice)
         log(f"  scored {case.date} ({time.time() - t_start:.0f} s so far)")
-    return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log, coreg_note, choices)
+    load = f"load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end on {os.cpu_count()} cores"
+    return write_results(a, dataset, cases, results, trainings, quantity, time.time() - t_start, log, coreg_note, choices,
+                         load)
 
 
 def resolved_size(a):
@@ -219,7 +228,19 @@ def resolved_size(a):
     return registry.resolve_size(a.size, training.resolve_device(a.device))
 
 
-def write_results(a, dataset, cases, results, trainings, quantity, seconds, log, coreg_note="", choices=()):
+def commit():
+    """The checkout's commit (``abc1234``, ``+`` when the tree has changes), for the run-time line."""
+    try:
+        head = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+" if dirty else "")
+
+
+def write_results(a, dataset, cases, results, trainings, quantity, seconds, log, coreg_note="", choices=(), load=""):
     metric_cols = [m for m in metrics.METRICS if quantity == "lst" or m not in ("SAM", "ERGAS")]
     cols = ["method", "variant", "date", "region", "N", "ubRMSE"] + metric_cols + ["chose"]
     report.write_csv(os.path.join(a.out, "results.csv"), results, cols)
@@ -234,7 +255,8 @@ def write_results(a, dataset, cases, results, trainings, quantity, seconds, log,
     dates = [c.date.isoformat() for c in cases]
     lines = [f"Dataset: {dataset}; leave-one-date-out over {', '.join(dates)} ({quantity}); deep models "
              f"({', '.join(a.models) or 'none'}): size {resolved_size(a)}, {a.epochs} epochs max, {a.patch_size} px patches, "
-             f"stride {a.stride}, trained per test date without it. Run time {seconds / 60:.1f} min.", ""]
+             f"stride {a.stride}, trained per test date without it. Run time {seconds / 60:.1f} min"
+             f"{' (' + load + ')' if load else ''}, commit {commit()}.", ""]
     if coreg_note:
         lines += [f"MODIS {coreg_note} (every method and baseline uses this MODIS).", ""]
     for d in dates:
