@@ -30,7 +30,8 @@ class AlignPairs(LstFusionAlgorithm):
             "band. A MODIS sinusoidal CRS declared on the WGS84 ellipsoid (Earth Engine) is read on the MODIS "
             "sphere, with a log line. The log states each input's detected unit. "
             "L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status = pair / "
-            "modis_only / rejected). Training and the reference experiment read this layout.<br>"
+            "training_pair / modis_only / rejected; <b>MIN_CLEAR_TRAINING</b>: partly cloudy pairs kept for training "
+            "only). Training and the reference experiment read this layout.<br>"
             "<b>COREGISTER</b>: MODIS's shift relative to Landsat is estimated jointly over the pairs and, when "
             "its correlation gain is significant, applied to every MODIS raster, so that every method and "
             "baseline downstream uses the same co-registered MODIS (lstfusion:coregister; "
@@ -44,7 +45,11 @@ class AlignPairs(LstFusionAlgorithm):
         P.LANDSAT: "Landsat LST rasters dated by their names; the earliest one's grid is the dataset grid.",
         P.LANDSAT_BAND: "Band of the Landsat rasters that holds LST (Earth Engine exports often add NDVI etc.).",
         P.MODIS_BAND: "Band of the MODIS rasters that holds LST.",
-        P.MIN_CLEAR: "Pairs where either raster has fewer clear pixels than this percentage are rejected.",
+        P.MIN_CLEAR: ("Pairs where either raster has fewer clear pixels than this percentage are not used as "
+                      "references or test dates (status pair from it on)."),
+        P.MIN_CLEAR_TRAINING: ("Pairs below MIN_CLEAR but at least this clear (%) are kept as training pairs (status "
+                               "training_pair): the deep models train on them with a masked loss, no method uses "
+                               "them as references or test truth. 100 (default), or MIN_CLEAR and above: none."),
         P.AOI: "Optional polygon layer; the dataset grid is cropped to its extent (any CRS).",
         P.METHOD: "Resampling kernel for MODIS onto the Landsat grid: bicubic, bilinear, nearest or average.",
         P.COREGISTER: ("Estimate MODIS's shift relative to Landsat (PSF-aggregated Landsat, correlation over shifts, "
@@ -56,6 +61,8 @@ class AlignPairs(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterMultipleLayers(P.MODIS, "MODIS LST rasters", qgis_enums.SOURCE_RASTER))
         self.addParameter(QgsProcessingParameterMultipleLayers(P.LANDSAT, "Landsat LST rasters", qgis_enums.SOURCE_RASTER))
         add_double(self, P.MIN_CLEAR, "Minimum clear pixels (%)", 0.0, 0.0)
+        add_double(self, P.MIN_CLEAR_TRAINING, "Minimum clear pixels of training-only pairs (%)", 100.0, 0.0)
+        self.parameterDefinition(P.MIN_CLEAR_TRAINING).setMaximum(100.0)
         self.addParameter(QgsProcessingParameterFeatureSource(P.AOI, "Area of interest", [qgis_enums.SOURCE_VECTOR_POLYGON],
                                                               optional=True))
         add_enum(self, P.METHOD, "MODIS resampling", list(core_resample.METHODS))
@@ -101,10 +108,11 @@ class AlignPairs(LstFusionAlgorithm):
                                    landsat_band=self.parameterAsInt(parameters, P.LANDSAT_BAND, context),
                                    log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers],
                                    landsat_names=[lyr.name() for lyr in landsat_layers],
-                                   coregister=coregister, max_shift=max_shift, report=report)
+                                   coregister=coregister, max_shift=max_shift, report=report,
+                                   min_clear_training=self.parameterAsDouble(parameters, P.MIN_CLEAR_TRAINING, context))
         for r in rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (Landsat {r['landsat_clear']} %, MODIS {r['modis_clear']} %)")
         import os
 
-        return {P.OUTPUT: out, P.N_PAIRS: sum(r["status"] == "pair" for r in rows),
+        return {P.OUTPUT: out, P.N_PAIRS: sum(r["status"] == pairing.PAIR for r in rows),
                 P.INDEX: os.path.join(out, "index.csv")}, report

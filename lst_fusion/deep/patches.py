@@ -25,18 +25,22 @@ def patch_origins(shape, size=DEFAULT_PATCH, stride=DEFAULT_STRIDE, parameter="P
     return [(r, c) for r in axis(h) for c in axis(w)]
 
 
-def extract_patches(arrays, size=DEFAULT_PATCH, stride=DEFAULT_STRIDE, min_valid=1.0):
+def extract_patches(arrays, size=DEFAULT_PATCH, stride=DEFAULT_STRIDE, min_valid=1.0, valid=None):
     """Stack of patches (N, len(arrays), size, size) with their origins.
 
-    A patch is kept when the fraction of pixels valid in *all* arrays is at
-    least ``min_valid`` (1.0 = no nodata at all).
+    A patch is kept when the fraction of its valid pixels is at least
+    ``min_valid`` (1.0 = no nodata at all); ``valid``: the boolean mask of
+    valid pixels (default: finite in *all* arrays).
     """
     arrays = [np.asarray(a, dtype=np.float32) for a in arrays]
     shape = arrays[0].shape
     for a in arrays[1:]:
         if a.shape != shape:
             raise LstFusionError("INPUT", f"rasters differ in size: {a.shape} vs {shape}")
-    valid = np.logical_and.reduce([np.isfinite(a) for a in arrays])
+    if valid is None:
+        valid = np.logical_and.reduce([np.isfinite(a) for a in arrays])
+    elif np.shape(valid) != shape:
+        raise LstFusionError("INPUT", f"the validity mask differs in size from the rasters: {np.shape(valid)} vs {shape}")
     stack = np.stack(arrays)
     out, origins = [], []
     for r, c in patch_origins(shape, size, stride):

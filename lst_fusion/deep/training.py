@@ -6,8 +6,10 @@ Samples come from a dataset folder (:func:`samples_from_dataset`, the
 ``align_pairs`` layout) or from explicit layer lists (:func:`samples_from_pairs`).
 
 Training follows each paper's optimiser (Adam with its learning rate and
-weight decay), with: patches (95 px, stride 20 by default) containing no
-nodata; one normalisation (mean/std over all training pixels) stored with the
+weight decay), with: patches (95 px, stride 20 by default) with at least
+``min_valid_patch`` of their pixels valid (1.0 by default: no nodata) and a
+masked loss (:func:`loss_mask`, :func:`masked_loss`: no missing or gap-filled
+target pixel enters a loss term, docs/deep_models.md); one normalisation (mean/std over all training pixels) stored with the
 model; random flips and 90-degree rotations; a validation split by target date
 (the latest date(s)); early stopping on the validation loss with the best
 weights kept; alternating discriminator/generator updates for the GANs (LSGAN,
@@ -30,6 +32,8 @@ from ..models import registry
 from .patches import DEFAULT_PATCH, DEFAULT_STRIDE, extract_patches
 
 TARGET = "fine_target"
+OBSERVED = "observed"  # optional sample key: {role: bool array}, False where a finite pixel is gap-filled
+MIN_VALID_PATCH = 1.0  # default least fraction of a patch's pixels in the loss mask (1.0: patches without nodata)
 
 
 def amp_context(dev):
@@ -80,10 +84,11 @@ def pair_samples(pairs, model_id, hparams=None):
 
 
 def samples_from_dataset(dataset_dir, model_id, hparams=None):
+    from ..core.data.checks import TRAINING_STATUSES
     from ..core.data.io import read_raster
     from ..core.data.pairing import read_index
 
-    rows = [r for r in read_index(dataset_dir) if r["status"] == "pair"]
+    rows = [r for r in read_index(dataset_dir) if r["status"] in TRAINING_STATUSES]
     pairs = {r["date"]: (read_raster(r["landsat"], "DATASET").data, read_raster(r["modis"], "DATASET").data)
              for r in rows}
     return pair_samples(pairs, model_id, hparams)
@@ -127,12 +132,56 @@ def anchored_stack(arrays, roles, anchor):
     return out
 
 
+def observed_target(sample):
+    """The fine target with NaN where it is missing or gap-filled (``sample[OBSERVED][TARGET]`` False): the
+    only target the trainer reads, so that such pixels enter neither the normalisation nor a loss term."""
+    t = np.asarray(sample[TARGET], dtype=np.float32)
+    obs = (sample.get(OBSERVED) or {}).get(TARGET)
+    if obs is None:
+        return t
+    obs = np.asarray(obs, dtype=bool)
+    if obs.shape != t.shape:
+        raise LstFusionError("DATASET", f"the mask of observed pixels of {sample['date']} has shape {obs.shape}, "
+                             f"its Landsat image {t.shape}")
+    return np.where(obs, t, np.float32(np.nan))
+
+
+def loss_mask(arrays):
+    """Where a target pixel's loss counts: the target and every input finite there (the same pixel).
+
+    A missing input makes prediction NaN at that pixel (deep.predict), so training on it would teach a
+    case that is never predicted; a *neighbour*'s missing input is filled with the neutral value 0 (the
+    normalised mean; in the anchored mode no detail and no change) as in prediction.  Gap-filled pixels
+    of the target are NaN already (:func:`observed_target`); gap-filled inputs stay inputs, as they are
+    when a gap-filled reference is given for prediction."""
+    return np.logical_and.reduce([np.isfinite(a) for a in arrays])
+
+
+def masked_loss(loss, pred, target, mask, features=None):
+    """``loss(pred, target, features)`` with only the pixels of ``mask`` (1 valid, 0 not) reading the target.
+
+    The target's invalid pixels are replaced by the prediction itself, so that pixel-wise terms (MSE, L1,
+    Charbonnier) are exactly zero there with zero gradient, and window terms (MS-SSIM, cosine, a frozen
+    encoder's features) compare identical values there; the sum is divided by the valid fraction of the
+    batch, so that a pixel-wise term is the mean over the valid pixels (exactly for MSE and L1).  The
+    target's values at invalid pixels are never read (a 1e4 K there changes neither the loss nor its
+    gradient).  A batch without a valid pixel gives 0."""
+    import torch
+
+    m = mask > 0.5
+    frac = mask.float().mean()
+    if float(frac) == 0.0:
+        return pred.float().sum() * 0.0
+    filled = torch.where(m, target, pred)
+    return loss(pred, filled, features) / frac
+
+
 def _normalisation(samples, roles, anchored=True):
     """Mean/std of the network's inputs and target, stored in the checkpoint.
 
     Anchored (the default, see :func:`anchored_stack`): the network sees
     level-free differences and predicts the fine target minus the coarse target."""
-    arrays = [np.asarray(a) for s in samples for k, a in s.items() if k not in ("date", "ref_dates")]
+    arrays = [np.asarray(a) for s in samples for k, a in s.items() if k not in ("date", "ref_dates", OBSERVED)]
     vals = np.concatenate([a[np.isfinite(a)].ravel() for a in arrays])
     norm = {"unit": unit_of(vals)}
     if not anchored:
@@ -152,11 +201,21 @@ def _augment(batch, rng):
     return np.ascontiguousarray(batch)
 
 
-def pretrain_features(autoencoder, patches, dev, batch_size, epochs, rng, cancel=None, log=None):
+def pretrain_features(autoencoder, patches, dev, batch_size, epochs, rng, cancel=None, log=None, masks=None):
     """Train the feature autoencoder a paper's loss needs on the training targets (the reference recipe:
-    reconstruction, MSE, Adam 1e-3), freeze it and return (its encoder, summary for the checkpoint)."""
+    reconstruction, MSE, Adam 1e-3), freeze it and return (its encoder, summary for the checkpoint).
+
+    ``masks`` (N, 1, H, W; 1 valid, 0 not; default all valid): the reconstruction error is the mean over
+    the valid pixels (the invalid ones hold the neutral 0 and are not scored)."""
     import torch
-    import torch.nn.functional as F
+
+    if masks is None:
+        masks = np.ones_like(patches)
+    both = np.concatenate([patches, masks], axis=1)  # flipped and rotated together
+
+    def error(x, m, reduction="mean"):
+        se = ((autoencoder(x) - x) ** 2 * m).sum()
+        return se / m.sum().clamp(min=1.0) if reduction == "mean" else se
 
     autoencoder.to(dev).train()
     opt = torch.optim.Adam(autoencoder.parameters(), lr=1e-3)
@@ -165,17 +224,16 @@ def pretrain_features(autoencoder, patches, dev, batch_size, epochs, rng, cancel
         order = rng.permutation(n)
         for b in range(0, n, batch_size):
             check_cancel(cancel)
-            x = torch.from_numpy(_augment(patches[order[b:b + batch_size]], rng)).to(dev)
-            loss = F.mse_loss(autoencoder(x), x)
+            t = torch.from_numpy(_augment(both[order[b:b + batch_size]], rng)).to(dev)
+            loss = error(t[:, :1], t[:, 1:])
             opt.zero_grad()
             loss.backward()
             opt.step()
     autoencoder.eval()
     with torch.no_grad():
-        se = sum(float(F.mse_loss(autoencoder(torch.from_numpy(np.ascontiguousarray(patches[b:b + batch_size])).to(dev)),
-                                  torch.from_numpy(np.ascontiguousarray(patches[b:b + batch_size])).to(dev),
-                                  reduction="sum")) for b in range(0, n, batch_size))
-    rmse = math.sqrt(se / patches.size)
+        se = sum(float(error(*(torch.from_numpy(np.ascontiguousarray(a[b:b + batch_size])).to(dev)
+                                for a in (patches, masks)), reduction="sum")) for b in range(0, n, batch_size))
+    rmse = math.sqrt(se / max(float(masks.sum()), 1.0))
     for p in autoencoder.parameters():
         p.requires_grad_(False)
     if log:
@@ -186,7 +244,8 @@ def pretrain_features(autoencoder, patches, dev, batch_size, epochs, rng, cancel
 
 def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAULT_PATCH,
           stride=DEFAULT_STRIDE, device="auto", seed=0, val_dates=None, patience=10,
-          max_patches=None, hparams=None, progress=None, cancel=None, log=None, anchored=True, size="auto"):
+          max_patches=None, hparams=None, progress=None, cancel=None, log=None, anchored=True, size="auto",
+          min_valid_patch=MIN_VALID_PATCH):
     """Train ``model_id``; returns (checkpoint dict, log rows).
 
     ``size``: ``small``, ``paper`` or ``auto`` (paper on a CUDA device, small on the CPU); it picks
@@ -194,7 +253,10 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     ``hparams``: constructor arguments overriding the size's (e.g. SwinSTFM ``depths``); both are
     stored in the checkpoint (``hparams["size"]``).  ``anchored``: learn the fine target relative to
     the coarse target (see :func:`_normalisation`); recorded in the checkpoint.  ``progress(percent, message)``; ``cancel() -> bool``;
-    ``log(message)``.
+    ``log(message)``.  ``min_valid_patch``: the least fraction (0-1] of a patch's pixels in the loss mask
+    (:func:`loss_mask`) for the patch to be used; invalid pixels are filled with the neutral 0 and left out
+    of every loss term (:func:`masked_loss`).  Samples may carry ``OBSERVED``: ``{TARGET: bool array}``,
+    False where the target is gap-filled (those pixels are treated as missing).
     """
     backends.require_torch()
     import torch
@@ -204,6 +266,10 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     for name, v in (("EPOCHS", epochs), ("BATCH_SIZE", batch_size), ("PATCH_SIZE", patch_size), ("STRIDE", stride)):
         if v < 1:
             raise LstFusionError(name, "must be at least 1")
+    if not 0.0 < min_valid_patch <= 1.0:
+        raise LstFusionError("MIN_VALID_PATCH", f"{min_valid_patch:g} is not a fraction of valid pixels: give a "
+                             "value above 0 and at most 1")
+    samples = [dict(s, **{TARGET: observed_target(s)}) for s in samples]
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     dev = resolve_device(device)
@@ -219,24 +285,29 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     val_dates = set(val_dates)
 
     def cut(subset):
+        """(N, 1 + inputs + 1, size, size): the normalised target and inputs (0 where invalid) and the loss mask."""
         arrays = []
         for s in subset:
             rasters = [s[TARGET]] + [s[r] for r in roles]
             if norm.get("anchor") == ANCHOR:
                 rasters = anchored_stack(rasters, [TARGET] + roles, s[ANCHOR])
-            p, _ = extract_patches(rasters, patch_size, stride, min_valid=1.0)
+            rasters = [(np.asarray(a, dtype=np.float32) - norm["mean"]) / norm["std"] for a in rasters]
+            valid = loss_mask(rasters)
+            rasters = [np.where(valid if i == 0 else np.isfinite(a), a, 0.0) for i, a in enumerate(rasters)]
+            p, _ = extract_patches(rasters + [valid.astype(np.float32)], patch_size, stride,
+                                   min_valid=min_valid_patch, valid=valid)
             arrays.append(p)
         if not arrays:
-            return np.zeros((0, len(roles) + 1, patch_size, patch_size), np.float32)
-        return (np.concatenate(arrays) - norm["mean"]) / norm["std"]
+            return np.zeros((0, len(roles) + 2, patch_size, patch_size), np.float32)
+        return np.concatenate(arrays)
 
     train_p = cut([s for s in samples if s["date"] not in val_dates])
     val_p = cut([s for s in samples if s["date"] in val_dates])
     if len(val_p) == 0 and log:  # said once, instead of "validation loss nan" every epoch
         log(f"{len(dates)} pair{'s' if len(dates) != 1 else ''}: no date left for validation; early stopping is off")
     if len(train_p) == 0:
-        raise LstFusionError("PATCH_SIZE", f"no {patch_size}px training patch without nodata; "
-                             "use smaller patches or gap-filled rasters")
+        raise LstFusionError("PATCH_SIZE", f"no {patch_size}px training patch with at least "
+                             f"{100 * min_valid_patch:g} % valid pixels; use smaller patches or a lower MIN_VALID_PATCH")
     if max_patches and len(train_p) > max_patches:
         train_p = train_p[rng.choice(len(train_p), max_patches, replace=False)]
     gen, disc = registry.build(model_id, **hparams)
@@ -254,10 +325,10 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     features, ae_summary = None, {}
     if cfg.feature_autoencoder is not None:
         features, ae_summary = pretrain_features(cfg.feature_autoencoder(), train_p[:, :1], dev, batch_size,
-                                                 max(1, min(20, epochs)), rng, cancel, log)
+                                                 max(1, min(20, epochs)), rng, cancel, log, masks=train_p[:, -1:])
 
-    def content(pred, y):
-        return cfg.loss(pred.float(), y, features)  # float32: MS-SSIM's products underflow in half precision
+    def content(pred, y, m):  # float32: MS-SSIM's products underflow in half precision
+        return masked_loss(cfg.loss, pred.float(), y, m, features)
 
     def update(optimizer, loss, grad_scaler):
         optimizer.zero_grad()
@@ -271,23 +342,24 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
 
     def to_inputs(batch):
         t = torch.from_numpy(batch).to(dev, non_blocking=True)
-        return {r: t[:, i + 1:i + 2] for i, r in enumerate(roles)}, t[:, :1]
+        return {r: t[:, i + 1:i + 2] for i, r in enumerate(roles)}, t[:, :1], t[:, -1:]
 
     def val_loss():
         if len(val_p) == 0:
             return math.nan, math.nan
         gen.eval()
-        tot, se, n = 0.0, 0.0, 0
+        tot, se, n, nv = 0.0, 0.0, 0, 0.0
         with torch.no_grad():
             for i in range(0, len(val_p), batch_size):
-                x, y = to_inputs(val_p[i:i + batch_size])
+                x, y, m = to_inputs(val_p[i:i + batch_size])
                 with autocast:
                     pred = gen(x).float()
-                tot += float(content(pred, y)) * len(y)
-                se += float(((pred - y) ** 2).sum())
+                tot += float(content(pred, y, m)) * len(y)
+                se += float((((pred - y) * m) ** 2).sum())
                 n += len(y)
+                nv += float(m.sum())
         gen.train()
-        return tot / n, math.sqrt(se / (n * patch_size * patch_size)) * norm["std"]
+        return tot / n, math.sqrt(se / max(nv, 1.0)) * norm["std"]
 
     rows, best, best_state, bad = [], math.inf, None, 0
     n_batches = max(1, math.ceil(len(train_p) / batch_size))
@@ -301,18 +373,19 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
         for b in range(n_batches):
             check_cancel(cancel)
             batch = _augment(train_p[order[b * batch_size:(b + 1) * batch_size]], rng)
-            x, y = to_inputs(batch)
+            x, y, m = to_inputs(batch)
             if disc is not None:
                 with torch.no_grad(), autocast:
                     fake = gen(x)
+                real = torch.where(m > 0.5, y, fake.to(y.dtype))  # the truth's invalid pixels: the fake's own
                 with autocast:
-                    d_loss = 0.5 * (lsgan_loss([o.float() for o in disc(y, x)], True)
+                    d_loss = 0.5 * (lsgan_loss([o.float() for o in disc(real, x)], True)
                                     + lsgan_loss([o.float() for o in disc(fake, x)], False))
                 update(opt_d, d_loss, scaler_d)
             with autocast:
                 pred = gen(x)
                 gan = (lsgan_loss([o.float() for o in disc(pred, x)], True) if disc is not None else None)
-            loss = content(pred, y)
+            loss = content(pred, y, m)
             if gan is not None:
                 loss = loss + cfg.gan_weight * gan
             update(opt, loss, scaler)
@@ -343,5 +416,7 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
     ckpt = make_checkpoint(model_id, gen, norm, sorted({s["date"].isoformat() for s in samples}),
                            {"epochs_run": len(rows), "patch_size": patch_size, "stride": stride, "seed": seed,
                             "n_train_patches": int(len(train_p)), "n_val_patches": int(len(val_p)),
+                            "min_valid_patch": min_valid_patch,
+                            "train_valid_fraction": float(train_p[:, -1].mean()),
                             "best_monitor": best, **ae_summary}, hparams=hparams)
     return ckpt, rows

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingFeedback
 
+from lst_fusion.core.data import pairing
 from lst_fusion.core.data.io import read_raster
 from lst_fusion.core.fusion.estarfm import estarfm
 from lst_fusion.core.fusion.starfm import starfm
@@ -202,6 +203,19 @@ def test_align_pairs(run, tif, tmp_path):
     res = run("align_pairs", {"MODIS": m, "LANDSAT": l_, "OUTPUT": str(tmp_path / "ds")})
     assert res["N_PAIRS"] == 1 and os.path.exists(res["INDEX"])
     assert sorted(os.listdir(tmp_path / "ds")) == ["L_20200101.tif", "M_20200101.tif", "M_20200102.tif", "index.csv"]
+
+
+def test_align_pairs_min_clear_training(run, tif, tmp_path):
+    """MIN_CLEAR_TRAINING: the 75 % clear pair becomes a training pair, not a pair (N_PAIRS: test dates)."""
+    import glob
+
+    from .test_training_pairs import folders
+
+    m, l_ = folders(tmp_path, tif)
+    res = run("align_pairs", {"MODIS": sorted(glob.glob(m + "/*.tif")), "LANDSAT": sorted(glob.glob(l_ + "/*.tif")),
+                              "MIN_CLEAR": 80, "MIN_CLEAR_TRAINING": 50, "OUTPUT": str(tmp_path / "ds")})
+    assert res["N_PAIRS"] == 1
+    assert [r["status"] for r in pairing.read_index(res["OUTPUT"])] == ["pair", "training_pair", "rejected:clear<50%"]
 
 
 def test_coregister_and_align_pairs_coregister(run, tmp_path):

@@ -148,6 +148,9 @@ def require_single_band(name, path, count):
 
 
 INDEX_COLUMNS = ("date", "landsat", "modis", "status")
+PAIR = "pair"  # index.csv status: a same-day pair passing MIN_CLEAR (training, references and test truth)
+TRAINING_PAIR = "training_pair"  # below MIN_CLEAR but at least MIN_CLEAR_TRAINING: for training only
+TRAINING_STATUSES = (PAIR, TRAINING_PAIR)
 
 
 def read_index_rows(dataset_dir, parameter="DATASET"):
@@ -189,8 +192,8 @@ def read_index_rows(dataset_dir, parameter="DATASET"):
         except ValueError:
             raise LstFusionError(parameter, f"index.csv line {line}: {r['date']!r} is not a date (YYYY-MM-DD)") from None
         r["line"] = line
-        if r["status"] == "pair":
-            if any(x["date"] == r["date"] for x in rows if x["status"] == "pair"):
+        if r["status"] in TRAINING_STATUSES:
+            if any(x["date"] == r["date"] for x in rows if x["status"] in TRAINING_STATUSES):
                 raise LstFusionError(parameter, f"index.csv line {line}: a second pair for {r['date']}")
             for col in ("landsat", "modis"):
                 f = r[col]

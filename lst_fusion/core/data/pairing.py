@@ -8,8 +8,11 @@ reference experiment)::
       M_YYYYMMDD.tif   MODIS LST resampled onto the same grid
       index.csv        date,landsat,modis,landsat_clear,modis_clear,status
 
-``status`` is ``pair`` (same-day pair passing the clear-percentage filter),
-``modis_only`` (a prediction date), or ``rejected:<reason>``.  Adding new real
+``status`` is ``pair`` (same-day pair passing the clear-percentage filter
+MIN_CLEAR: a training pair, a reference and a test date), ``training_pair``
+(below MIN_CLEAR but at least MIN_CLEAR_TRAINING: the deep models train on it
+with their masked loss; never a reference or test truth), ``modis_only`` (a
+prediction date), or ``rejected:<reason>``.  Adding new real
 pairs is a drop-in: put the files in the input folders and run again.
 """
 import csv
@@ -19,7 +22,7 @@ import os
 import numpy as np
 
 from ..platform.errors import LstFusionError, check_cancel
-from .checks import robust_range, unit_in_range
+from .checks import PAIR, TRAINING_PAIR, robust_range, unit_in_range
 from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
 from .io import atomic_write_text, read_raster, write_raster
 from .resample import crop_grid, resample_to_grid
@@ -148,10 +151,29 @@ def describe_values(raster, parameter):
     return out
 
 
+def pair_status(landsat_clear, modis_clear, min_clear, min_clear_training=None):
+    """index.csv status of a same-day pair from its clear percentages: ``pair`` from ``min_clear`` on,
+    ``training_pair`` from ``min_clear_training`` (below ``min_clear``; None: no training-only pairs) on,
+    else rejected."""
+    clear = min(landsat_clear, modis_clear)
+    if clear >= min_clear:
+        return PAIR
+    if min_clear_training is not None and clear >= min_clear_training:
+        return TRAINING_PAIR
+    lowest = min_clear if min_clear_training is None else min(min_clear, min_clear_training)
+    return f"rejected:clear<{lowest:g}%"
+
+
 def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, method="bicubic",
                 progress=None, cancel=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0), log=None,
-                modis_names=None, landsat_names=None, coregister=False, max_shift=None, report=None):
+                modis_names=None, landsat_names=None, coregister=False, max_shift=None, report=None,
+                min_clear_training=None):
     """Match same-day pairs and write the dataset folder; returns the index rows.
+
+    ``min_clear``: a same-day pair with both rasters at least this clear (%) is a ``pair`` (training,
+    reference and test truth); ``min_clear_training`` (None, the default: no such pairs; at or above
+    ``min_clear``: none either): a less clear pair at least this clear is a ``training_pair``, for the deep
+    models' masked training only (:func:`pair_status`).
 
     ``coregister``: estimate MODIS's shift relative to Landsat jointly over the
     pairs passing ``min_clear`` (core.data.coregister; ``max_shift`` in MODIS
@@ -165,6 +187,8 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     detected or assumed (units, CRS repairs, band choice).
     """
     check_percent(min_clear)
+    if min_clear_training is not None:
+        check_percent(min_clear_training, "MIN_CLEAR_TRAINING")
     m_dates = list_rasters(modis, "MODIS", modis_names)
     l_dates = list_rasters(landsat, "LANDSAT", landsat_names)
     said = set()
@@ -218,11 +242,8 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
             l_arr = lr.data if lr.grid.same_as(grid) else resample_to_grid(lr.data, lr.grid, grid, "nearest", "LANDSAT")
             row["landsat_clear"] = f"{100.0 * np.isfinite(l_arr).mean():.2f}"
         if d in m_dates and d in l_dates:
-            lc, mc = float(row["landsat_clear"]), float(row["modis_clear"])
-            if min(lc, mc) < min_clear:
-                row["status"] = f"rejected:clear<{min_clear:g}%"
-            else:
-                row["status"] = "pair"
+            row["status"] = pair_status(float(row["landsat_clear"]), float(row["modis_clear"]), min_clear,
+                                        min_clear_training)
         elif d in m_dates:
             row["status"] = "modis_only" if float(row["modis_clear"]) >= min_clear else f"rejected:clear<{min_clear:g}%"
         else:
@@ -237,7 +258,7 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
         rows.append(row)
         if progress:
             progress(100.0 * (i + 1) / len(all_dates))
-    if not any(r["status"] == "pair" for r in rows):
+    if not any(r["status"] == PAIR for r in rows):
         raise LstFusionError("LANDSAT", "no same-day MODIS/Landsat pair passed the filters")
     buf = _io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(rows[0]))
