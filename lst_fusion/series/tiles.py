@@ -95,11 +95,15 @@ def read_block(source, grid, r0, r1, c0, c1, halo=0):
     win = window_grid(grid, r0, r1, c0, c1, halo)
     r = _whole(source)
     out = resample_to_grid(r.data, r.grid, win, "bicubic", source.parameter).astype(np.float64)
+    out[outside_grid(grid, r0, r1, c0, c1, halo)] = np.nan
+    return out
+
+
+def outside_grid(grid, r0, r1, c0, c1, halo=0):
+    """The pixels of the window rows r0-halo..r1+halo, columns c0-halo..c1+halo that lie outside the fine grid."""
     rows = np.arange(r0 - halo, r1 + halo)
     cols = np.arange(c0 - halo, c1 + halo)
-    out[(rows < 0) | (rows >= grid.height), :] = np.nan
-    out[:, (cols < 0) | (cols >= grid.width)] = np.nan
-    return out
+    return ((rows < 0) | (rows >= grid.height))[:, None] | ((cols < 0) | (cols >= grid.width))[None, :]
 
 
 def strips(grid, rows=512):
@@ -242,13 +246,19 @@ def run_plan_tile(job):
     del resampling
     entry = fusion_methods.get(job.method)
     out = []
+    outside = outside_grid(job.grid, r0, r1, c0, c1, h)
     for src in job.targets:
-        C0 = read_block(src, job.grid, r0, r1, c0, c1, h)
         m = _whole(src)
-        if m.grid.same_as(coarse):
-            out.append(np.asarray(plan.predict(m.data, C0), np.float32))
+        if not m.grid.same_as(coarse):
+            out.append(np.asarray(entry.tile(refs + [read_block(src, job.grid, r0, r1, c0, c1, h)], h, p), np.float32))
+            continue
+        C0 = plan.resampled(m.data)  # R M: what the resampler gives, without resampling (no MODIS nodata read)
+        linear = C0 is not None
+        if linear:
+            C0[outside] = np.nan
         else:
-            out.append(np.asarray(entry.tile(refs + [C0], h, p), np.float32))
+            C0 = read_block(src, job.grid, r0, r1, c0, c1, h)
+        out.append(np.asarray(plan.predict(m.data, C0, linear=linear), np.float32))
     return out
 
 
