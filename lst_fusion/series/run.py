@@ -24,11 +24,12 @@ from ..version import __version__
 from .outputs import build_vrt, stale_temporaries, write_series_csv
 from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
 from .schedulers import Sequential, make_scheduler
-from .tiles import TileJob, pair_statistics, read_block, run_tile, sources
+from .tiles import PlanJob, TileJob, pair_statistics, read_block, run_task, sources
 
 DEFAULT_TILE = 256
 MIN_TILE = 16
 NOT_TASK_PARAMS = ("RESIDUAL_CORRECTION", "COARSE_PIXEL")  # applied per date after its tiles, not per tile
+PLAN_MIN_DATES = 8  # dates of one reference set from which ESTARFM's per-pair plan pays (docs/series_precompute.md)
 
 
 @dataclass
@@ -41,7 +42,10 @@ class SeriesOptions:
     ``residual_correction``: 'none', 'MODIS footprint' or 'scene mean' (core.fusion.residual), applied per
     date after its tiles are written (that pass reads the date whole); ``coarse_pixel``: MODIS pixel size
     (m); ``extra_tags``: more provenance tags on every date (METHOD=auto's choice); ``method_params``: values
-    of the method's table parameters by Processing name (``WINDOW``, ...) for those without a field here.
+    of the method's table parameters by Processing name (``WINDOW``, ...) for those without a field here;
+    ``precompute``: ESTARFM's per-reference-set plan (core.fusion.estarfm_plan) for the dates whose MODIS is
+    resampled per window: None (default) where a reference set has PLAN_MIN_DATES dates or more and the
+    engine is numba, True always, False never (the per-date kernel; equal within 1e-4 K).
     """
 
     modis: object = None
@@ -70,6 +74,7 @@ class SeriesOptions:
     coarse_pixel: float = 1000.0
     extra_tags: dict = None
     method_params: dict = field(default_factory=dict)
+    precompute: bool = None
 
 
 @dataclass
@@ -159,6 +164,33 @@ def describe_band(p, label, extra=""):
     return f"{what} ({label}, {p.date.isoformat()}{extra})", BAND_UNIT.get(unit) if unit else None
 
 
+def precomputed(p, o, run_params):
+    """Whether date ``p`` can use ESTARFM's per-reference-set plan: ESTARFM with two pairs, the date's MODIS
+    resampled per window (not on the fine grid nor gap-filled), numba or NumPy, and ``precompute`` not False."""
+    return (o.method == "estarfm" and o.precompute is not False and p.ref2 is not None and not p.modis.same_grid
+            and run_params.get("ENGINE") in ("numba", "numpy"))
+
+
+def plan_groups(todo, o, run_params):
+    """The dates to fuse as (positions in ``todo``, uses the plan), in the order of their first date: the dates of
+    one reference set that use the plan together (``precompute`` None: only a set of PLAN_MIN_DATES dates or more
+    on numba), every other date alone."""
+    sets = {}
+    for i, p in enumerate(todo):
+        if precomputed(p, o, run_params):
+            sets.setdefault((p.ref1, p.ref2), []).append(i)
+    auto = o.precompute is None
+    shared = {i: tuple(g) for g in sets.values()
+              if not auto or (len(g) >= PLAN_MIN_DATES and run_params.get("ENGINE") == "numba") for i in g}
+    groups, seen = [], set()
+    for i in range(len(todo)):
+        g = shared.get(i, (i,))
+        if g not in seen:
+            seen.add(g)
+            groups.append((g, i in shared))
+    return groups
+
+
 def write_dates(todo, jobs, sched, o, grid, progress, cancel):
     """Run the tasks in order, write each date's tiles into its temporary file, rename it into place and
     apply the residual correction; a failure or cancel removes the date's temporary file."""
@@ -177,35 +209,39 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel):
             write_raster(p.output, corrected, grid, tags=p.tags, description=description, unit=unit)
         p.status = "fused_gapfilled" if p.gapfilled else "fused"
 
-    done_tiles = 0
-    current, writer, write = None, None, None
-    results = sched.map(run_tile, jobs)
+    done_tiles, total = 0, sum(len(j.indices) for j in jobs)
+    current, writers = None, {}  # the dates being written (one task's indices) and their open writers
+
+    def close_all(exc=None):
+        for i in list(writers):
+            w = writers.pop(i)
+            w[0].__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+            if exc is None:
+                finish(todo[i])
+
+    results = sched.map(run_task, jobs)
     try:
         for job in jobs:
             check_cancel(cancel)
-            block = next(results)
-            if job.index != current:
-                if writer is not None:
-                    writer.__exit__(None, None, None)
-                    writer = None
-                    finish(todo[current])
-                current = job.index
-                p = todo[current]
-                # with a correction to come, the resume key is written only by the corrected file
-                tags = dict(p.tags, SERIES_KEY="pending residual correction") if correcting else p.tags
-                writer = tile_writer(p.output, grid, tags, *describe_band(p, label))
-                write = writer.__enter__()
-            write(block, job.window[0], job.window[2])
-            done_tiles += 1
-            if progress:
-                progress(100.0 * done_tiles / len(jobs), f"{todo[current].date.isoformat()} ({current + 1}/{len(todo)})")
-        if writer is not None:
-            writer.__exit__(None, None, None)
-            writer = None
-            finish(todo[current])
+            blocks = next(results)
+            if job.indices != current:
+                close_all()
+                current = job.indices
+                for i in current:
+                    p = todo[i]
+                    # with a correction to come, the resume key is written only by the corrected file
+                    tags = dict(p.tags, SERIES_KEY="pending residual correction") if correcting else p.tags
+                    writer = tile_writer(p.output, grid, tags, *describe_band(p, label))
+                    writers[i] = (writer, writer.__enter__())
+            for i, block in zip(current, blocks):
+                check_cancel(cancel)
+                writers[i][1](block, job.window[0], job.window[2])
+                done_tiles += 1
+                if progress:
+                    progress(100.0 * done_tiles / total, f"{todo[i].date.isoformat()} ({i + 1}/{len(todo)})")
+        close_all()
     except BaseException as exc:
-        if writer is not None:
-            writer.__exit__(type(exc), exc, exc.__traceback__)  # removes the date's temporary file
+        close_all(exc)  # removes the dates' temporary files
         raise
     finally:
         results.close()
@@ -244,19 +280,30 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
 
     cache, jobs = {}, []
     tile_px = fusion_methods.tile_size(o.method, o.tile, grid.shape, params)
-    for i, p in enumerate(todo):
+    windows = list(tiles(grid.shape, tile_px))
+    groups = plan_groups(todo, o, run_params)
+    for group, use_plan in groups:
         check_cancel(cancel)
+        p = todo[group[0]]
         stats = pair_statistics(o.method, p, lsrc, msrc, grid, run_params, cache, cancel)
         job_params = tuple(sorted((k, v) for k, v in dict(run_params, **stats).items() if k not in NOT_TASK_PARAMS))
+        for i in group:
+            todo[i].tags = date_tags(todo[i], o, params, run_params, stats, lsrc, msrc)
+        if use_plan:
+            refs = sources(o.method, p, lsrc, msrc)[:4]
+            targets = tuple(todo[i].modis for i in group)
+            for i in group:
+                todo[i].tags["PRECOMPUTED"] = "estarfm reference-set plan"
+            jobs.extend(PlanJob(o.method, job_params, refs, targets, grid, w, halo, tuple(group)) for w in windows)
+            continue
         srcs = sources(o.method, p, lsrc, msrc)
-        for window in tiles(grid.shape, tile_px):
-            jobs.append(TileJob(o.method, job_params, srcs, grid, window, halo, i))
-        p.tags = date_tags(p, o, params, run_params, stats, lsrc, msrc)
+        jobs.extend(TileJob(o.method, job_params, srcs, grid, w, halo, group[0]) for w in windows)
 
     sched = make_scheduler(o.scheduler, log) if jobs else Sequential()
     if jobs:
-        log(f"{len(todo)} date(s) x {len(jobs) // max(len(todo), 1)} tile(s) of {tile_px} px = {len(jobs)} tasks on "
-            f"{sched.name}")
+        shared = sum(len(g) for g, use_plan in groups if use_plan)
+        log(f"{len(todo)} date(s) x {len(windows)} tile(s) of {tile_px} px = {len(jobs)} tasks on {sched.name}"
+            + (f"; {shared} date(s) share their reference set's per-pair plan" if shared else ""))
     write_dates(todo, jobs, sched, o, grid, progress, cancel)
     rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",
              "ref2": p.ref2.isoformat() if p.ref2 else "", "modis_clear": f"{p.modis_clear:.2f}",

@@ -44,10 +44,31 @@ class TileJob:
     halo: int
     index: int  # position of the date in the run
 
+    @property
+    def indices(self):
+        return (self.index,)
+
+
+@dataclass(frozen=True)
+class PlanJob:
+    """One tile of every date sharing a reference set (ESTARFM, MODIS resampled per window): the per-pair state
+    (core.fusion.estarfm_plan) is built once inside the task, then each date costs its share of MODIS pixels
+    under the window.  ``refs``: F1, C1, F2, C2; ``targets``: each date's MODIS, in date order."""
+
+    method: str
+    params: tuple
+    refs: tuple
+    targets: tuple
+    grid: object
+    window: tuple
+    halo: int
+    indices: tuple  # positions of the dates in the run, in the order of ``targets``
+
 
 # ---------------------------------------------------------------- reading windows on the fine grid
 
 _COARSE_CACHE = collections.OrderedDict()
+COARSE_CACHE_BYTES = 256 * 2 ** 20  # coarse rasters kept per process (a plan task reads each of its dates)
 
 
 def _whole(source):
@@ -58,8 +79,9 @@ def _whole(source):
         if source.scale != 1.0:
             r.data *= np.float32(source.scale)
         _COARSE_CACHE[key] = r
-        while len(_COARSE_CACHE) > 8:
+        while len(_COARSE_CACHE) > 8 and sum(c.data.nbytes for c in _COARSE_CACHE.values()) > COARSE_CACHE_BYTES:
             _COARSE_CACHE.popitem(last=False)
+    _COARSE_CACHE.move_to_end(key)
     return _COARSE_CACHE[key]
 
 
@@ -68,20 +90,20 @@ def read_block(source, grid, r0, r1, c0, c1, halo=0):
     nodata and outside the fine grid)."""
     if source.same_grid:
         return read_window(source.path, r0, r1, c0, c1, halo, source.band, source.scale, source.parameter)
-    from rasterio.transform import Affine
-
-    from ..core.data.io import Grid
     from ..core.data.resample import resample_to_grid
 
-    win = Grid(grid.crs, grid.transform * Affine.translation(c0 - halo, r0 - halo),
-               c1 - c0 + 2 * halo, r1 - r0 + 2 * halo)
+    win = window_grid(grid, r0, r1, c0, c1, halo)
     r = _whole(source)
     out = resample_to_grid(r.data, r.grid, win, "bicubic", source.parameter).astype(np.float64)
+    out[outside_grid(grid, r0, r1, c0, c1, halo)] = np.nan
+    return out
+
+
+def outside_grid(grid, r0, r1, c0, c1, halo=0):
+    """The pixels of the window rows r0-halo..r1+halo, columns c0-halo..c1+halo that lie outside the fine grid."""
     rows = np.arange(r0 - halo, r1 + halo)
     cols = np.arange(c0 - halo, c1 + halo)
-    out[(rows < 0) | (rows >= grid.height), :] = np.nan
-    out[:, (cols < 0) | (cols >= grid.width)] = np.nan
-    return out
+    return ((rows < 0) | (rows >= grid.height))[:, None] | ((cols < 0) | (cols >= grid.width))[None, :]
 
 
 def strips(grid, rows=512):
@@ -189,6 +211,62 @@ def run_tile(job):
         full = predict_array(ckpt, model, dict(zip(roles_of(job.method, True), blocks)), device=p["DEVICE"])
         out = full[h:h + shape[0], h:h + shape[1]]
     return np.asarray(out, dtype=np.float32)
+
+
+def window_grid(grid, r0, r1, c0, c1, halo):
+    """The fine grid of the window rows r0-halo..r1+halo, columns c0-halo..c1+halo (what read_block resamples
+    a coarse source onto)."""
+    from rasterio.transform import Affine
+
+    from ..core.data.io import Grid
+
+    return Grid(grid.crs, grid.transform * Affine.translation(c0 - halo, r0 - halo), c1 - c0 + 2 * halo,
+                r1 - r0 + 2 * halo)
+
+
+def run_plan_tile(job):
+    """The fused tiles (float32) of every date of ``job`` (a :class:`PlanJob`), in date order: the ESTARFM plan
+    of the tile's references is built once, on the resampling operator of the very window read_block resamples
+    each date's MODIS onto (so each date equals the per-date kernel within float rounding); a date whose MODIS
+    lies on another coarse grid than the first's gets the per-date kernel."""
+    from ..core.fusion.estarfm import MIN_SIMILAR
+    from ..core.fusion.estarfm_plan import EstarfmTilePlan, LinearResampling
+
+    p = dict(job.params)
+    r0, r1, c0, c1 = job.window
+    h = job.halo
+    refs = [read_block(s, job.grid, r0, r1, c0, c1, h) for s in job.refs]
+    shape = (r1 - r0, c1 - c0)
+    if not all(np.isfinite(b).any() for b in refs):  # no valid reference pixel in the window: nothing to fuse
+        return [np.full(shape, np.nan, np.float32) for _ in job.targets]
+    coarse = _whole(job.targets[0]).grid
+    resampling = LinearResampling.from_grids(coarse, window_grid(job.grid, r0, r1, c0, c1, h), "bicubic")
+    plan = EstarfmTilePlan(refs, resampling, h, p["th1"], p["th2"], p["celsius"], p["shift"], p["CHANGE_THRESHOLD"],
+                           MIN_SIMILAR, p["ENGINE"], p["QUANTITY"])
+    del resampling
+    entry = fusion_methods.get(job.method)
+    out = []
+    outside = outside_grid(job.grid, r0, r1, c0, c1, h)
+    for src in job.targets:
+        m = _whole(src)
+        if not m.grid.same_as(coarse):
+            out.append(np.asarray(entry.tile(refs + [read_block(src, job.grid, r0, r1, c0, c1, h)], h, p), np.float32))
+            continue
+        C0 = plan.resampled(m.data)  # R M: what the resampler gives, without resampling (no MODIS nodata read)
+        linear = C0 is not None
+        if linear:
+            C0[outside] = np.nan
+        else:
+            C0 = read_block(src, job.grid, r0, r1, c0, c1, h)
+        out.append(np.asarray(plan.predict(m.data, C0, linear=linear), np.float32))
+    return out
+
+
+def run_task(job):
+    """The fused tiles of a task, one per date of ``job.indices``: a :class:`PlanJob` or a :class:`TileJob`."""
+    if isinstance(job, PlanJob):
+        return run_plan_tile(job)
+    return [run_tile(job)]
 
 
 def worker_check():

@@ -68,6 +68,25 @@ def season(tmp_path):
     return str(lan_dir), str(mod_dir)
 
 
+@pytest.fixture
+def coarse_season(tmp_path):
+    """:func:`season` with MODIS on its own 150 m grid (8 x 8 px of 5 x 5 fine px, the fine pixels' means), so
+    that the series reads it resampled per window and ESTARFM shares its per-pair plan over the 17 dates."""
+    lan_dir, mod_dir = tmp_path / "landsat", tmp_path / "modis"
+    lan_dir.mkdir()
+    mod_dir.mkdir()
+    base = synthetic_scene(40)
+    rng = np.random.default_rng(1)
+    for k, day in enumerate((1, 17)):
+        write_tif(lan_dir / f"LC_202001{day:02d}.tif", (base + 3 * k + rng.normal(0, 0.2, base.shape)).astype(np.float32))
+    for day in range(1, 21):
+        m = (0.4 * base + 15 + 3 * (day - 1) / 16).reshape(8, 5, 8, 5).mean((1, 3)).astype(np.float32)
+        if day == 5:
+            m[:4] = np.nan
+        write_tif(mod_dir / f"MOD_202001{day:02d}.tif", m, res=150.0, nodata=np.nan)
+    return str(lan_dir), str(mod_dir)
+
+
 RUN = dict(method="estarfm", window=7, tile=16, max_gap_days=20)
 
 
@@ -160,11 +179,14 @@ def test_without_dask_runs_sequentially_and_says_so(season, tmp_path, monkeypatc
     assert series.SEQUENTIAL_NOTE in log and res.scheduler == "sequential" and len(res.outputs) == 3
 
 
-def test_dask_threads_equal_sequential(season, tmp_path):
+@pytest.mark.parametrize("inputs", ["season", "coarse_season"])  # per-date kernel; ESTARFM's per-pair plan
+def test_dask_threads_equal_sequential(inputs, request, tmp_path):
     pytest.importorskip("dask", reason="dask is not installed")
-    lan, mod = season
-    a = fuse_series(str(tmp_path / "a"), modis=mod, landsat=lan, scheduler="sequential", end="2020-01-04", **RUN)
-    b = fuse_series(str(tmp_path / "b"), modis=mod, landsat=lan, scheduler="", end="2020-01-04", **RUN)
+    lan, mod = request.getfixturevalue(inputs)
+    a = fuse_series(str(tmp_path / "a"), modis=mod, landsat=lan, scheduler="sequential", end="2020-01-04",
+                    precompute=True, **RUN)
+    b = fuse_series(str(tmp_path / "b"), modis=mod, landsat=lan, scheduler="", end="2020-01-04", precompute=True,
+                    **RUN)
     assert b.scheduler == "dask (in-process threads)"
     A, B = arrays_of(a.folder), arrays_of(b.folder)
     assert list(A) == list(B) and all(np.array_equal(A[k], B[k], equal_nan=True) for k in A)
@@ -174,10 +196,11 @@ def sha(path):
     return hashlib.sha256(open(path, "rb").read()).hexdigest()
 
 
-def test_dask_local_cluster_two_processes_bit_identical(season, tmp_path):
+@pytest.mark.parametrize("inputs", ["season", "coarse_season"])
+def test_dask_local_cluster_two_processes_bit_identical(inputs, request, tmp_path):
     pytest.importorskip("dask", reason="dask is not installed")
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
-    lan, mod = season
+    lan, mod = request.getfixturevalue(inputs)
     seq = fuse_series(str(tmp_path / "seq"), modis=mod, landsat=lan, scheduler="sequential", **RUN)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         log = []
@@ -192,6 +215,7 @@ def test_dask_local_cluster_two_processes_bit_identical(season, tmp_path):
     # written in the same order with the same tags: the files are identical byte for byte
     assert all(sha(os.path.join(seq.folder, k)) == sha(os.path.join(dis.folder, k)) for k in A)
     assert [r["status"] for r in seq.rows] == [r["status"] for r in dis.rows]
+    assert any("share their reference set's per-pair plan" in s for s in log) == (inputs == "coarse_season")
 
 
 def test_bad_inputs_name_their_parameter(season, tmp_path):

@@ -44,7 +44,7 @@ from .estarfm import (
 from .kernels import _jit, distance_table, estarfm_sums, resolve_engine
 from .tiling import halo_block, tiles, window_sum
 
-IMPULSE_SPACING = 5  # coarse pixels between two impulses of one phase: more than the 4-pixel cubic support
+IMPULSE_SPACING = 4  # coarse pixels between two impulses of one phase: the 4-pixel cubic support (one impulse per footprint)
 AGREE_K = 1e-4  # |C0 - R M| beyond which a fine pixel of the date counts as not linear (float32 rounding: ~3e-5)
 FALLBACK_STRIP = 16  # rows of centres per exact per-date sub-block
 
@@ -240,11 +240,10 @@ def _separable(idx, wt, jr, jc, has, rmin, cmin):
     if not has.any():
         return None
     ok_rows, ok_cols = has.any(1), has.any(0)
+    # each fine row's first coarse row, each fine column's first coarse column (a pixel whose first weight is an
+    # exact zero, e.g. on a coarse pixel's centre, starts later: the factors below give it that zero)
     PR = np.where(ok_rows, np.where(has, rmin, np.iinfo(np.int32).max).min(1), 0)
     PC = np.where(ok_cols, np.where(has, cmin, np.iinfo(np.int32).max).min(0), 0)
-    if not (np.all(np.where(has, rmin, PR[:, None]) == PR[:, None]) and np.all(np.where(has, cmin, PC[None, :]) ==
-                                                                            PC[None, :])):
-        return None
     br = int(np.where(idx >= 0, jr - PR[:, None, None], 0).max()) + 1
     bc = int(np.where(idx >= 0, jc - PC[None, :, None], 0).max()) + 1
     B = np.zeros(idx.shape[:2] + (br, bc))
@@ -345,6 +344,7 @@ class EstarfmTilePlan:
         self.last_exact = 0  # centres of the last predict() computed by the per-date kernel
         self.refs = (F1, C1, F2, C2)  # kept for the exact per-date fallback
         self.resampling = resampling
+        self._reads = None  # the coarse pixels the block's resampling reads (resampled)
         self.kernel = make_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity,
                                       mode)
         if quantity == "lst":
@@ -405,7 +405,8 @@ class EstarfmTilePlan:
                 jr.astype(np.int32), jc.astype(np.int32), resampling.wt, distance_table(w, w, np.float32), th1, th2,
                 w, orow, ocol, self.kc, Q, A)
         self.numba = engine == "numba"
-        sep = _separable(idx, resampling.wt, jr, jc, has, rmin, cmin) if self.numba else None
+        # R need factor only where the references are valid (the only pixels ever similar)
+        sep = _separable(idx, resampling.wt, jr, jc, has & valid, rmin, cmin) if self.numba else None
         self.separable = sep is not None
         if sep is not None:  # R = U(row) x V(column): per window row, the columns' weights first
             _jit(_aggregate_separable_loop)(*args[:5], *sep, has, *args[8:])
@@ -417,6 +418,17 @@ class EstarfmTilePlan:
             # normalised by the float64 weight sum: A M is ~300 K, where float32's sum would cost 1e-4 K
             self.A = (A / Q[2][..., None]).reshape(th, tw, self.kr, self.kc)
             self.q = (Q[0] / Q[2], Q[1] / Q[2])
+
+    def resampled(self, M):
+        """The date's C0 as R M rounded to float32 (what the resampler writes), or None when a coarse pixel the
+        block reads is NaN (the resampler then renormalises around it: read it from the resampler)."""
+        if self._reads is None:
+            self._reads = np.zeros(self.resampling.coarse_shape, bool)
+            self._reads.flat[self.resampling.idx[self.resampling.idx >= 0]] = True
+        M = np.asarray(M)
+        if not np.isfinite(M[self._reads]).all():
+            return None
+        return self.resampling.apply(M).astype(np.float32).astype(np.float64)
 
     @property
     def nbytes(self):
@@ -437,17 +449,21 @@ class EstarfmTilePlan:
         patches = np.lib.stride_tricks.sliding_window_view(Mz, (self.kr, self.kc))[self.orow, self.ocol]
         return np.einsum("ijab,ijab->ij", self.A, patches)
 
-    def predict(self, M, C0, fallback=True):
+    def predict(self, M, C0, fallback=True, linear=False):
         """The fused tile (float64, NaN where invalid) at the date whose coarse pixels are ``M`` (the coarse
         grid) and whose resampled coarse block (halo'd like the references, as ``estarfm`` reads it) is ``C0``;
         equal to ``estarfm()``'s tile within float rounding.  ``fallback=False``: the aggregated weights
-        everywhere, also where the date is not R M (only to measure what the fallback corrects)."""
+        everywhere, also where the date is not R M (only to measure what the fallback corrects); ``linear``:
+        ``C0`` is R M itself (:meth:`resampled`), so only its NaN pixels need the per-date kernel."""
         w = self.w
         C0 = np.asarray(C0, np.float64)
         M = np.asarray(M, np.float64)
         f0 = np.isfinite(C0)
         # fine pixels where the date is not R M: nodata, or a nodata MODIS pixel under the resampling kernel
-        off = self.resampling.not_linear(M, C0, self.numba) & self.valid
+        if linear:
+            off = ~f0 & self.valid
+        else:
+            off = self.resampling.not_linear(M, C0, self.numba) & self.valid
         with np.errstate(divide="ignore", invalid="ignore"):
             m0 = window_sum(np.where(self.valid & f0, C0, 0.0), w) / self.cnt
             s = self.weighted_mean(M) - self.shift

@@ -1,0 +1,155 @@
+"""fuse_series with ESTARFM's per-reference-set plan (series.tiles.run_plan_tile) against the per-date kernel
+(precompute=False) on real data: the ubESTARFM sample and the raw Ranchi exports, ../shared read in place."""
+import glob
+import os
+
+import numpy as np
+import pytest
+
+from lst_fusion.core.data.io import read_raster, write_raster
+from lst_fusion.core.fusion.kernels import numba_available
+from lst_fusion.core.platform.errors import Cancelled
+from lst_fusion.series import cancelled_cleanly, fuse_series
+
+from .conftest import SHARED
+from .test_series import RUN, coarse_season  # noqa: F401 (a fixture)
+
+UB = os.path.join(SHARED, "data", "ubestarfm")
+RANCHI = os.path.join(SHARED, "data", "ranchi")
+ENGINE = "numba" if numba_available() else "numpy"
+TOL = 1e-4  # K
+
+
+def needs(path):
+    return pytest.mark.skipif(not os.path.exists(path), reason=f"{os.path.relpath(path, os.path.dirname(SHARED))} "
+                              "is not present (the real data live in ../shared beside the repository)")
+
+
+def vrt(dst, src, window=None):
+    """A VRT of ``src`` (optionally the pixel window x, y, w, h) named ``dst``: the file is read in place."""
+    from osgeo import gdal
+
+    gdal.Translate(str(dst), src, format="VRT", **({"srcWin": list(window)} if window else {}))
+    return str(dst)
+
+
+def outputs(folder):
+    return {os.path.basename(p)[-12:]: read_raster(p).data for p in sorted(glob.glob(os.path.join(folder, "LST_*.tif")))}
+
+
+def compare(tmp_path, tol=TOL, **run):
+    """The plan's series against the per-date series: same dates, same NaN pattern, within ``tol``."""
+    logs = {}
+    res = {}
+    for pre in (True, False):
+        logs[pre] = []
+        res[pre] = fuse_series(str(tmp_path / f"pre{pre}"), precompute=pre, scheduler="sequential", engine=ENGINE,
+                               log=logs[pre].append, **run)
+    got, ref = outputs(res[True].folder), outputs(res[False].folder)
+    assert sorted(got) == sorted(ref) and len(got) == len(res[True].outputs) >= 3
+    worst = 0.0
+    for name in ref:
+        assert np.array_equal(np.isnan(got[name]), np.isnan(ref[name])), name
+        assert np.isfinite(ref[name]).mean() > 0.5
+        worst = max(worst, float(np.nanmax(np.abs(got[name].astype(np.float64) - ref[name]))))
+    assert worst < tol
+    assert any("share their reference set's per-pair plan" in s for s in logs[True])
+    assert not any("per-pair plan" in s for s in logs[False])
+    return res, worst
+
+
+@needs(UB)
+def test_plan_series_equals_per_date_series_on_ubestarfm(tmp_path):
+    # 100 x 100 px of the sample; MODIS on its real 0.01 deg grid (the files are 10 x 10 nearest blocks)
+    fine, modis = tmp_path / "fine", tmp_path / "modis"
+    fine.mkdir()
+    modis.mkdir()
+    off, n = 150, 100
+    for d in ("20160205", "20160308"):
+        r = read_raster(os.path.join(UB, f"Landsat_LST_cloudrm_{d}.tif"))
+        write_raster(str(fine / f"L_{d}.tif"), r.data[off:off + n, off:off + n], _crop(r.grid, off, n))
+    for d in ("20160205", "20160218", "20160308"):
+        r = read_raster(os.path.join(UB, f"MOD11A1_LST_cloudrm_{d}.tif"))
+        write_raster(str(modis / f"M_{d}.tif"), r.data[::10, ::10], _coarse(r.grid))
+        if d == "20160218":  # a cloudy MODIS day: two QC-masked pixels inside the crop
+            cloudy = r.data[::10, ::10].copy()
+            cloudy[19, 20] = cloudy[22, 17] = np.nan
+            write_raster(str(modis / "M_20160219.tif"), cloudy, _coarse(r.grid))
+    res, _ = compare(tmp_path, modis=str(modis), landsat=str(fine), window=31, tile=64)
+    assert [r["status"] for r in res[True].rows] == ["fused"] * 4
+    assert tags_of(res[True].outputs[1])["PRECOMPUTED"] == "estarfm reference-set plan"
+    assert "PRECOMPUTED" not in tags_of(res[False].outputs[1])
+
+
+@needs(RANCHI)
+def test_plan_series_equals_per_date_series_on_ranchi(tmp_path):
+    # raw Earth Engine exports: MODIS 1 km sinusoidal (sphere), Landsat 30 m UTM in degC with nodata; the west
+    # 240 x 160 px through VRTs (read in place); a MODIS day between the pairs, clear and with a masked pixel
+    lan = [vrt(tmp_path / f"L_{d}.vrt", os.path.join(RANCHI, "landsat8", f"LC08_140044_{d}.tif"), (0, 0, 240, 160))
+           for d in ("20230107", "20230616")]
+    mod = [vrt(tmp_path / f"M_{d}.vrt", os.path.join(RANCHI, "modis", f"{src}.tif"))
+           for d, src in (("20230107", "2023_01_07"), ("20230616", "2023_06_16"), ("20230301", "2024_05_01"))]
+    day = read_raster(mod[2])
+    cloudy = day.data.copy()
+    cloudy[4, 3] = np.nan
+    mod.append(str(tmp_path / "M_20230302.tif"))
+    write_raster(mod[-1], cloudy, day.grid)
+    res, _ = compare(tmp_path, modis=mod, landsat=lan, window=31, tile=256, max_gap_days=200)
+    assert np.isnan(read_raster(lan[0]).data).any()  # Landsat nodata
+    assert [r["status"] for r in res[True].rows] == ["fused"] * 4
+
+
+def tags_of(path):
+    import rasterio
+
+    with rasterio.open(path) as ds:
+        return ds.tags()
+
+
+def _crop(grid, off, n):
+    from rasterio.transform import Affine
+
+    from lst_fusion.core.data.io import Grid
+
+    return Grid(grid.crs, grid.transform * Affine.translation(off, off), n, n)
+
+
+def _coarse(grid):
+    from rasterio.transform import Affine
+
+    from lst_fusion.core.data.io import Grid
+
+    return Grid(grid.crs, grid.transform * Affine.scale(10), grid.width // 10, grid.height // 10)
+
+
+def test_plan_series_resumes_cancels_and_chooses(coarse_season, tmp_path):  # noqa: F811
+    lan, mod = coarse_season
+    run = dict(RUN, tile=20)
+    whole = fuse_series(str(tmp_path / "whole"), modis=mod, landsat=lan, scheduler="sequential", precompute=True,
+                        **run)
+    ref = outputs(whole.folder)
+    assert len(ref) == 17
+    # cancelled inside the plan's tasks (17 dates x 4 tiles; each task writes a tile of every date): nothing left
+    out, written = str(tmp_path / "out"), []
+    with pytest.raises(Cancelled):
+        fuse_series(out, modis=mod, landsat=lan, scheduler="sequential", precompute=True,
+                    cancel=lambda: len(written) >= 17 * 2 + 5, progress=lambda pct, msg: written.append(pct), **run)
+    assert cancelled_cleanly(out) and not glob.glob(os.path.join(out, "LST_*.tif"))
+    # resumed: two dates removed are computed again (a plan of two dates), the other 15 kept, the same bits
+    fuse_series(out, modis=mod, landsat=lan, scheduler="sequential", precompute=True, **run)
+    for name in ("20200103.tif", "20200110.tif"):
+        os.remove(os.path.join(out, f"LST_ESTARFM_{name}"))
+    log = []
+    res = fuse_series(out, modis=mod, landsat=lan, scheduler="sequential", precompute=True, log=log.append, **run)
+    assert sorted(r["date"] for r in res.rows if r["status"] == "fused") == ["2020-01-03", "2020-01-10"]
+    assert "15 date(s) already complete with the same inputs and parameters: kept" in log
+    assert any("2 date(s) share their reference set's per-pair plan" in s for s in log)
+    got = outputs(out)
+    assert list(got) == list(ref) and all(np.array_equal(got[k], ref[k], equal_nan=True) for k in ref)
+    # the default: the plan for a reference set of PLAN_MIN_DATES dates or more on numba, else the per-date kernel
+    for end, n in (("2020-01-20", 17), ("2020-01-04", 0)):
+        log = []
+        fuse_series(str(tmp_path / end), modis=mod, landsat=lan, scheduler="sequential", end=end, log=log.append,
+                    **run)
+        uses = any(f"{n} date(s) share their reference set's per-pair plan" in s for s in log)
+        assert uses == (n > 0 and ENGINE == "numba"), log
