@@ -24,7 +24,9 @@ class TrainModel(LstFusionAlgorithm):
     GROUP = "deep"
 
     PARAM_HELP = {
-        P.DATASET: "Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv).",
+        P.DATASET: ("Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv): its pairs and "
+                    "training_pairs (MIN_CLEAR_TRAINING); Landsat pixels marked gap-filled by lstfusion:gapfill "
+                    "enter no loss term."),
         P.LANDSAT: "Instead of DATASET: Landsat LST rasters with dates in their names.",
         P.MODIS: "With LANDSAT: MODIS LST rasters on the same grid; rasters with the same date form a pair.",
         P.EPOCHS: "Passes over the training patches; training stops earlier when validation stops improving.",
@@ -152,7 +154,8 @@ def train_class(model_id):
     help_text = (f"Trains {spec.name} ({spec.family}; {spec.citation}) on same-day MODIS/Landsat pairs: a dataset "
                  "folder from lstfusion:align_pairs, or Landsat and MODIS rasters on one grid with dates in their "
                  f"names. Inputs of the model: {', '.join(registry.PARAMETER_OF_ROLE[r] for r in spec.inputs)}. "
-                 f"Paper's learning rate: {spec.lr:g}. Patches without nodata ({95} px, stride 20 by default), "
+                 f"Paper's learning rate: {spec.lr:g}. Patches without nodata by default ({95} px, stride 20) "
+                 "(MIN_VALID_PATCH: partly cloudy ones too, with a masked loss), "
                  "random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a "
                  "CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper's configuration there "
                  "and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, "
