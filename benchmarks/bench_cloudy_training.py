@@ -2,7 +2,7 @@
 
     flock /tmp/heavy.lock nice -n 10 env OMP_NUM_THREADS=2 .venv/bin/python benchmarks/bench_cloudy_training.py \\
         benchmarks/results/cloudy [--fractions 0 0.3 0.6] [--epochs 10] [--patch-size 48] [--stride 24] \\
-        [--min-valid-patch 0.25] [--seed 0]
+        [--min-valid-patch 0.25] [--seed 0] [--train-seed 0]
 
 The raw Ranchi exports (../shared/data/ranchi, read in place, never copied) are aligned as
 ``benchmarks/experiment.py --site ranchi`` aligns them (``align_pairs``, no co-registration): four same-day
@@ -15,7 +15,8 @@ pixels (and the real gaps) are filled by the project's gap fill (``core.data.gap
 the dates are months apart, so in practice the progressive focal mean). ONE deep model, EDCSTFN at size
 ``small`` (CPU), is then trained per test date on the other pairs only (the test date's Landsat in no role,
 ``protocol.check_unseen``), with the budget of validate_methods' per-fold training
-(``deep.validate.train_for_case``: early stopping, patience max(3, epochs // 3), seed 0), two ways:
+(``deep.validate.train_for_case``: early stopping, patience max(3, epochs // 3), seed ``--train-seed``), two
+ways:
 
 * ``gap-filled``: the gap-filled Landsat is the training target, as if it were observed;
 * ``masked``: the same gap-filled images, but each sample's ``OBSERVED`` mask marks the filled pixels, so
@@ -108,7 +109,7 @@ def train_and_predict(src, observed, mode, case, pairs, a, log):
     protocol.check_unseen(samples, case.date)
     t0 = time.time()
     ckpt, rows = training.train(MODEL, samples, epochs=a.epochs, patch_size=a.patch_size, stride=a.stride,
-                                device="cpu", val_dates=None, patience=max(3, a.epochs // 3), seed=0, size="small",
+                                device="cpu", val_dates=None, patience=max(3, a.epochs // 3), seed=a.train_seed, size="small",
                                 min_valid_patch=a.min_valid_patch)
     seconds = time.time() - t0
     model, _ = registry.build(MODEL, **ckpt["hparams"])
@@ -214,7 +215,7 @@ def write(a, results, cases, notes, seconds, load, grid, log):
         f"benchmarks/bench_cloudy_training.py {argv}`", "",
         f"Commit {commit()}; {seconds / 60:.1f} min; {load}. Grid {grid.width}x{grid.height} px (30 m); "
         f"epochs <= {a.epochs} (early stopping), patches {a.patch_size} px stride {a.stride}, min_valid_patch "
-        f"{a.min_valid_patch:g}, cloud seed {a.seed}.", "",
+        f"{a.min_valid_patch:g}, cloud seed {a.seed}, training seed {a.train_seed}.", "",
         *lines, "", "Observed (not clouded, not a real gap) fraction of each training Landsat image:", "",
         *[f"* {n}" for n in notes], ""])
     atomic_write_text(os.path.join(a.out, "results.md"), text)
@@ -230,7 +231,8 @@ def parse(argv=None):
     ap.add_argument("--patch-size", type=int, default=48)
     ap.add_argument("--stride", type=int, default=24)
     ap.add_argument("--min-valid-patch", type=float, default=0.25)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0, help="seed of the cloud masks")
+    ap.add_argument("--train-seed", type=int, default=0, help="seed of the weights, patch order and augmentations")
     return ap.parse_args(argv)
 
 
