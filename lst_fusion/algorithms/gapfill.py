@@ -8,7 +8,7 @@ from qgis.core import (
 from ..core.data import gapfill as core_gapfill
 from ..core.data.checks import harmonise_units, require_single_band
 from ..core.data.dates import require_date
-from ..core.data.io import check_same_grid, read_raster, write_raster
+from ..core.data.io import check_same_grid, read_raster
 from ..core.data.pairing import raster_date
 from . import names as P
 from . import qgis_enums
@@ -24,7 +24,8 @@ class GapFill(LstFusionAlgorithm):
             "<b>WINDOW_DAYS</b>, taken from <b>OTHER_DATES</b> (rasters of the same grid, dated by name).<br>"
             "<b>spatial</b>: progressive focal mean (3&times;3, 5&times;5, ... until no gap is left); clear pixels "
             "are never changed.<br><b>temporal+spatial</b> (default): temporal first, spatial for the rest.<br>"
-            "Returns how many pixels each step filled.")
+            "Returns how many pixels each step filled, and marks them in a raster beside the output "
+            "(<i>output</i>.filled.tif): training never takes a filled pixel for an observed one.")
 
     TAGS = ("gap filling", "interpolation", "clouds", "nodata", "inpainting")
     PARAM_HELP = {
@@ -33,7 +34,9 @@ class GapFill(LstFusionAlgorithm):
             "temporal (interpolate in time), spatial (progressive focal mean) or temporal+spatial (temporal first)."),
         P.OTHER_DATES: "LST rasters of other dates on the same grid, dated by their names, used by the temporal step.",
         P.WINDOW_DAYS: "How far before and after the date of INPUT the temporal step looks for clear observations (days).",
-        P.OUTPUT: "Gap-filled LST; clear pixels of INPUT are never changed.",
+        P.OUTPUT: ("Gap-filled LST; clear pixels of INPUT are never changed. Beside it, X.filled.tif marks the "
+                   "filled pixels (1) and the observed ones (0); align_pairs carries it into a dataset and the deep "
+                   "models' training leaves the filled pixels out of the loss."),
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -70,7 +73,7 @@ class GapFill(LstFusionAlgorithm):
         filled, rep = core_gapfill.gapfill(target.data, method, date, others,
                                            self.parameterAsInt(parameters, P.WINDOW_DAYS, context), cancel=cancel)
         out = self.parameterAsOutputLayer(parameters, P.OUTPUT, context)
-        write_raster(out, filled, target.grid, tags=target.tags)
+        core_gapfill.write_marked(out, filled, target.data, target.grid, tags=target.tags, method=method)
         feedback.pushInfo(f"{rep['gaps_before']} gaps: {rep['filled_temporal']} filled in time, "
                           f"{rep['filled_spatial']} in space, {rep['gaps_after']} left")
         return {P.OUTPUT: out, P.FILLED_TEMPORAL: rep["filled_temporal"], P.FILLED_SPATIAL: rep["filled_spatial"]}

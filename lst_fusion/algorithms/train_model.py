@@ -12,10 +12,11 @@ from qgis.core import (
 
 from ..core.platform import backends
 from ..core.platform.errors import LstFusionError
+from ..deep.training import MIN_VALID_PATCH
 from ..models import registry
 from . import names as P
 from . import qgis_enums
-from .base import DEVICES, INPUTS_MISSING, LstFusionAlgorithm, add_double, add_enum, add_int
+from .base import DEVICES, INPUTS_MISSING, LstFusionAlgorithm, add_double, add_enum, add_int, set_advanced
 
 
 class TrainModel(LstFusionAlgorithm):
@@ -23,7 +24,9 @@ class TrainModel(LstFusionAlgorithm):
     GROUP = "deep"
 
     PARAM_HELP = {
-        P.DATASET: "Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv).",
+        P.DATASET: ("Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv): its pairs and "
+                    "training_pairs (MIN_CLEAR_TRAINING); Landsat pixels marked gap-filled by lstfusion:gapfill "
+                    "enter no loss term."),
         P.LANDSAT: "Instead of DATASET: Landsat LST rasters with dates in their names.",
         P.MODIS: "With LANDSAT: MODIS LST rasters on the same grid; rasters with the same date form a pair.",
         P.EPOCHS: "Passes over the training patches; training stops earlier when validation stops improving.",
@@ -39,6 +42,10 @@ class TrainModel(LstFusionAlgorithm):
         P.TWO_PAIRS: ("EDCSTFN only: train for the reference's two-pair prediction (pairs before and after each "
                       "target, blended by the inverse size of each pair's change features); needs three dates, and "
                       "FINE_REF2/COARSE_REF2 when predicting."),
+        P.MIN_VALID_PATCH: ("Least fraction (above 0, at most 1) of a patch's pixels that must be valid for the patch "
+                            "to be trained on: the Landsat target observed (not missing, not gap-filled) and every "
+                            "input finite. 1 (default): patches without nodata; e.g. 0.5 also trains on partly "
+                            "cloudy patches, whose invalid pixels enter no loss term (masked loss)."),
         P.OUTPUT: "Checkpoint (.pt) with the weights, normalisation, unit, training dates and versions.",
         P.OUTPUT_LOG: "Optional CSV log with the losses of each epoch.",
     }
@@ -61,6 +68,8 @@ class TrainModel(LstFusionAlgorithm):
             self.addParameter(QgsProcessingParameterBoolean(P.TWO_PAIRS, "Predict from two pairs (reference weighting)",
                                                             False))
         add_int(self, P.SEED, "Random seed", 0, 0)
+        add_double(self, P.MIN_VALID_PATCH, "Least valid fraction of a training patch (0-1]", MIN_VALID_PATCH, 0.0)
+        set_advanced(self, P.MIN_VALID_PATCH)
         self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT, "Checkpoint", "Checkpoint (*.pt)"))
         self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_LOG, "Training log", "CSV (*.csv)",
                                                                 optional=True))
@@ -70,7 +79,7 @@ class TrainModel(LstFusionAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         backends.require_torch()
-        from ..core.data.checks import harmonise_units, read_dataset_pairs, require_single_band
+        from ..core.data.checks import TRAINING_STATUSES, harmonise_units, read_dataset_pairs, require_single_band
         from ..core.data.io import atomic_write_text, check_same_grid, read_raster
         from ..core.data.pairing import list_rasters
         from ..deep import training
@@ -82,8 +91,11 @@ class TrainModel(LstFusionAlgorithm):
         dataset = self.parameterAsFile(parameters, P.DATASET, context)
         if dataset:
             # every index.csv row, file, grid and value checked, the parameter named DATASET
-            pairs = read_dataset_pairs(dataset, P.DATASET, feedback.pushInfo)
-            samples = training.pair_samples({d: (f.data, c.data) for d, (f, c) in pairs.items()}, self.MODEL_ID, hparams)
+            # every pair and training_pair (MIN_CLEAR_TRAINING), gap-filled Landsat pixels marked as not observed
+            pairs = read_dataset_pairs(dataset, P.DATASET, feedback.pushInfo, statuses=TRAINING_STATUSES)
+            observed = training.observed_of({d: f for d, (f, _) in pairs.items()}, P.DATASET)
+            samples = training.pair_samples({d: (f.data, c.data) for d, (f, c) in pairs.items()}, self.MODEL_ID, hparams,
+                                            observed)
         else:
             lan = self.parameterAsLayerList(parameters, P.LANDSAT, context)
             mod = self.parameterAsLayerList(parameters, P.MODIS, context)
@@ -108,7 +120,9 @@ class TrainModel(LstFusionAlgorithm):
                      **{f"{P.MODIS} ({os.path.basename(md[d].path)})": md[d] for d in common}}
             check_same_grid(named)
             harmonise_units(named, feedback.pushInfo)
-            samples = training.pair_samples({d: (ld[d].data, md[d].data) for d in common}, self.MODEL_ID, hparams)
+            observed = training.observed_of({d: ld[d] for d in common}, P.LANDSAT)
+            samples = training.pair_samples({d: (ld[d].data, md[d].data) for d in common}, self.MODEL_ID, hparams,
+                                            observed)
         lr = self.parameterAsDouble(parameters, P.LEARNING_RATE, context) or None
         ckpt, rows = training.train(
             self.MODEL_ID, samples,
@@ -118,6 +132,7 @@ class TrainModel(LstFusionAlgorithm):
             stride=self.parameterAsInt(parameters, P.STRIDE, context),
             device=self.enum_value(parameters, P.DEVICE, context, DEVICES),
             seed=self.parameterAsInt(parameters, P.SEED, context), hparams=hparams,
+            min_valid_patch=self.parameterAsDouble(parameters, P.MIN_VALID_PATCH, context),
             progress=progress, cancel=cancel, log=feedback.pushInfo)
         feedback.pushInfo(f"size: {ckpt['hparams']['size']}")
         path = self.parameterAsFileOutput(parameters, P.OUTPUT, context)
@@ -139,7 +154,8 @@ def train_class(model_id):
     help_text = (f"Trains {spec.name} ({spec.family}; {spec.citation}) on same-day MODIS/Landsat pairs: a dataset "
                  "folder from lstfusion:align_pairs, or Landsat and MODIS rasters on one grid with dates in their "
                  f"names. Inputs of the model: {', '.join(registry.PARAMETER_OF_ROLE[r] for r in spec.inputs)}. "
-                 f"Paper's learning rate: {spec.lr:g}. Patches without nodata ({95} px, stride 20 by default), "
+                 f"Paper's learning rate: {spec.lr:g}. Patches without nodata by default ({95} px, stride 20) "
+                 "(MIN_VALID_PATCH: partly cloudy ones too, with a masked loss), "
                  "random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a "
                  "CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper's configuration there "
                  "and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, "

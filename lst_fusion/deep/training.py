@@ -20,6 +20,7 @@ backward passes run under automatic mixed precision (bf16 where the GPU supports
 it, else fp16 with loss scaling); on the CPU in float32.
 """
 import math
+import os
 import time
 
 import numpy as np
@@ -50,12 +51,14 @@ def amp_context(dev):
     return torch.autocast("cuda", dtype=torch.float16), torch.amp.GradScaler("cuda")
 
 
-def pair_samples(pairs, model_id, hparams=None):
+def pair_samples(pairs, model_id, hparams=None, observed=None):
     """Samples from dated same-day pairs ``{date: (fine, coarse)}``.
 
     One-pair models: each pair is a target once, with the nearest *earlier*
     pair as reference (the nearest later one for the first date).  Two-pair
     models: each pair with an earlier and a later pair, the nearest of each.
+    ``observed``: ``{date: bool array or None}``, False where that date's Landsat is gap-filled
+    (core.data.gapfill's marker): the sample with that target gets it as its ``OBSERVED`` mask.
     """
     spec = registry.info(model_id)
     dates = sorted(pairs)
@@ -64,6 +67,8 @@ def pair_samples(pairs, model_id, hparams=None):
     for i, d in enumerate(dates):
         f0, c0 = pairs[d]
         s = {"date": d, TARGET: f0, "coarse_target": c0}
+        if observed is not None and observed.get(d) is not None:
+            s[OBSERVED] = {TARGET: observed[d]}
         if two:
             if i == 0 or i == len(dates) - 1:
                 continue
@@ -89,9 +94,16 @@ def samples_from_dataset(dataset_dir, model_id, hparams=None):
     from ..core.data.pairing import read_index
 
     rows = [r for r in read_index(dataset_dir) if r["status"] in TRAINING_STATUSES]
-    pairs = {r["date"]: (read_raster(r["landsat"], "DATASET").data, read_raster(r["modis"], "DATASET").data)
-             for r in rows}
-    return pair_samples(pairs, model_id, hparams)
+    fines = {r["date"]: read_raster(r["landsat"], "DATASET") for r in rows}
+    pairs = {r["date"]: (fines[r["date"]].data, read_raster(r["modis"], "DATASET").data) for r in rows}
+    return pair_samples(pairs, model_id, hparams, observed_of(fines))
+
+
+def observed_of(fines, parameter="DATASET"):
+    """``{date: observed mask or None}`` of Landsat Rasters: False where lstfusion:gapfill's marker says filled."""
+    from ..core.data.gapfill import observed_pixels
+
+    return {d: observed_pixels(r, f"{parameter} ({os.path.basename(str(r.path))})") for d, r in fines.items()}
 
 
 ANCHOR = "coarse_target"

@@ -133,6 +133,14 @@ def shifted_modis(folder, rows):
     write_tif(os.path.join(folder, "M_20200117.tif"), arr, x0=500015.0)  # half a 30 m pixel
 
 
+def marker_lost(folder, rows):
+    """L_20200117.tif tagged as gap-filled by lstfusion:gapfill, its marker raster not beside it."""
+    import rasterio
+
+    with rasterio.open(os.path.join(folder, "L_20200117.tif"), "r+") as ds:
+        ds.update_tags(GAPFILLED="spatial", GAPFILLED_PIXELS="L_20200117.filled.tif")
+
+
 def read_array(path):
     import rasterio
 
@@ -496,6 +504,14 @@ CASES = [
     Case("index_short_row", "train_edcstfn",
          lambda e: train(e, dataset(e, lambda f, rows: rows.__setitem__(2, "2020-01-17,L_20200117.tif"))),
          "DATASET: index.csv line 3 has fewer fields than the header"),
+    Case("train_min_valid_patch_zero", "train_edcstfn", lambda e: train(e, dataset(e), MIN_VALID_PATCH=0.0),
+         "MIN_VALID_PATCH: 0 is not a fraction of valid pixels: give a value above 0 and at most 1"),
+    Case("train_min_valid_patch_above_one", "train_edcstfn", lambda e: train(e, dataset(e), MIN_VALID_PATCH=1.5),
+         "MIN_VALID_PATCH: 1.5 is not a fraction of valid pixels: give a value above 0 and at most 1"),
+    Case("train_marker_of_gapfill_missing", "train_edcstfn",
+         lambda e: train(e, dataset(e, marker_lost)),
+         "DATASET (L_20200117.tif): L_20200117.tif is gap-filled and says its filled pixels are marked in "
+         "L_20200117.filled.tif, which is not beside it"),
     Case("dataset_with_shifted_modis_grid", "train_edcstfn", lambda e: train(e, dataset(e, shifted_modis)),
          "DATASET (M_20200117.tif): grid differs from DATASET (L_20200101.tif): origin x 500015.0 vs 500000.0"),
     Case("train_layers_scaled", "train_edcstfn",

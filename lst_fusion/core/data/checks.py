@@ -204,15 +204,16 @@ def read_index_rows(dataset_dir, parameter="DATASET"):
     return rows
 
 
-def read_dataset_pairs(dataset_dir, parameter="DATASET", log=None):
+def read_dataset_pairs(dataset_dir, parameter="DATASET", log=None, statuses=(PAIR,)):
     """{date: (fine Raster, coarse Raster)} of the ``pair`` rows of a dataset
-    folder, every row checked; one sentence naming ``parameter`` otherwise."""
+    folder (``statuses``: the rows read; :data:`TRAINING_STATUSES` for training), every row checked; one
+    sentence naming ``parameter`` otherwise."""
     from .io import check_same_grid, read_raster
 
     folder = str(dataset_dir)
     pairs = {}
     for r in read_index_rows(folder, parameter):  # the one reader: dates, duplicates and files checked there
-        if r["status"] != "pair":
+        if r["status"] not in statuses:
             continue
         fine = read_raster(os.path.join(folder, r["landsat"]), f"{parameter} ({r['landsat']})")
         coarse = read_raster(os.path.join(folder, r["modis"]), f"{parameter} ({r['modis']})")

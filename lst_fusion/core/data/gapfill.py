@@ -8,7 +8,15 @@ observation on one side only are left for the spatial step.
 ``spatial``: progressive focal mean - every nodata pixel with at least one valid
 neighbour in a 3x3 window takes their mean, then 5x5, 7x7, ... until nothing is
 left.  Valid pixels are never changed.
+
+The filled pixels are marked (:func:`write_marked`): beside the output ``X.tif`` a raster ``X.filled.tif``
+(1 where the gap fill made the value, 0 where it was observed; the folder listings of ``core.data.pairing``
+skip it), named by the output's tag ``GAPFILLED_PIXELS``.  ``align_pairs`` carries the marker into the
+dataset folder and counts the filled pixels as not clear; the deep models' training reads it as the
+sample's ``OBSERVED`` mask (:func:`observed_pixels`), so that a gap-filled Landsat pixel never enters a loss.
 """
+import os
+
 import numpy as np
 
 from ..platform.errors import LstFusionError, check_cancel
@@ -91,3 +99,60 @@ def gapfill(target, method="temporal+spatial", target_date=None, others=(), wind
         out, report["filled_spatial"] = spatial_fill(out, cancel=cancel)
     report["gaps_after"] = int((~np.isfinite(out)).sum())
     return out, report
+
+
+MARKER_TAG = "GAPFILLED_PIXELS"  # the output's tag naming its marker raster (a file name beside it)
+METHOD_TAG = "GAPFILLED"
+MARKER_SUFFIX = ".filled.tif"
+
+
+def marker_path(path):
+    """The marker raster of ``path``: ``X.tif`` -> ``X.filled.tif`` beside it."""
+    return os.path.splitext(str(path))[0] + MARKER_SUFFIX
+
+
+def is_marker(path):
+    return str(path).lower().endswith(MARKER_SUFFIX)
+
+
+def write_marked(path, filled, before, grid, tags=None, method="", parameter="OUTPUT"):
+    """Write the gap-filled raster ``filled`` to ``path`` and its marker (1 where ``before`` was not finite and
+    ``filled`` is), the output tagged with the marker's name and the method."""
+    from .io import write_raster
+
+    marked = ~np.isfinite(before) & np.isfinite(filled)
+    marker = marker_path(path)
+    write_raster(marker, marked.astype(np.float32), grid, nodata=None, tags={"GAPFILLED_PIXELS_OF": os.path.basename(path)},
+                 description="1 = filled by the gap fill, 0 = observed", parameter=parameter)
+    write_raster(path, filled, grid, tags={**(tags or {}), METHOD_TAG: method or "yes",
+                                           MARKER_TAG: os.path.basename(marker)}, parameter=parameter)
+    return marker
+
+
+def filled_pixels(raster, parameter):
+    """The boolean mask of the pixels the gap fill made in ``raster`` (a core.data.io Raster), None when it names
+    no marker; one sentence naming ``parameter`` when its marker is missing or of another size."""
+    from ..platform.errors import LstFusionError
+    from .io import read_raster
+
+    name = (raster.tags or {}).get(MARKER_TAG)
+    if not name:
+        return None
+    path = os.path.join(os.path.dirname(str(raster.path)), os.path.basename(name))
+    base = os.path.basename(str(raster.path))
+    if not os.path.isfile(path):
+        raise LstFusionError(parameter, f"{base} is gap-filled and says its filled pixels are marked in {name}, which "
+                             "is not beside it; keep the marker that lstfusion:gapfill wrote next to the raster, or "
+                             "give the raster from before gap filling")
+    marker = read_raster(path, parameter)
+    if marker.data.shape != raster.data.shape:
+        raise LstFusionError(parameter, f"the marker {name} of {base} has {marker.data.shape[1]}x"
+                             f"{marker.data.shape[0]} px, the raster {raster.data.shape[1]}x{raster.data.shape[0]}; "
+                             "gap-fill the raster again with lstfusion:gapfill")
+    return marker.data > 0.5
+
+
+def observed_pixels(raster, parameter):
+    """Finite and not gap-filled (:func:`filled_pixels`); None when the raster marks no gap-filled pixel."""
+    filled = filled_pixels(raster, parameter)
+    return None if filled is None else np.isfinite(raster.data) & ~filled

@@ -5,6 +5,7 @@ reference experiment)::
 
     DATASET/
       L_YYYYMMDD.tif   Landsat LST on the reference grid
+      L_YYYYMMDD.filled.tif  where that Landsat was gap-filled (lstfusion:gapfill's marker, 1 = filled)
       M_YYYYMMDD.tif   MODIS LST resampled onto the same grid
       index.csv        date,landsat,modis,landsat_clear,modis_clear,status
 
@@ -24,6 +25,7 @@ import numpy as np
 from ..platform.errors import LstFusionError, check_cancel
 from .checks import PAIR, TRAINING_PAIR, robust_range, unit_in_range
 from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
+from .gapfill import MARKER_TAG, filled_pixels, is_marker, marker_path
 from .io import atomic_write_text, read_raster, write_raster
 from .resample import crop_grid, resample_to_grid
 from .units import BAND_UNIT
@@ -114,7 +116,7 @@ def list_rasters(folder_or_list, parameter, names=None):
         if not os.path.isdir(str(folder_or_list)):
             raise LstFusionError(parameter, f"{folder_or_list!r} is not a folder")
         paths = sorted(os.path.join(folder_or_list, f) for f in os.listdir(folder_or_list)
-                       if f.lower().endswith(RASTER_EXT) and not f.startswith("."))
+                       if f.lower().endswith(RASTER_EXT) and not f.startswith(".") and not is_marker(f))
     if not paths:
         raise LstFusionError(parameter, "no raster given")
     names = list(names) if names else [None] * len(paths)
@@ -232,6 +234,7 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
         check_cancel(cancel)
         tag = d.strftime("%Y%m%d")
         row = {"date": d.isoformat(), "landsat": "", "modis": "", "landsat_clear": "", "modis_clear": "", "status": ""}
+        filled = None
         if d in m_dates:
             m = read(m_dates[d], "MODIS", modis_band, scales[1])
             m_arr = resample_to_grid(m.data, m.grid, m_grid, method, parameter="MODIS")
@@ -240,7 +243,14 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
         if d in l_dates:
             lr = read(l_dates[d], "LANDSAT", landsat_band, scales[0])
             l_arr = lr.data if lr.grid.same_as(grid) else resample_to_grid(lr.data, lr.grid, grid, "nearest", "LANDSAT")
-            row["landsat_clear"] = f"{100.0 * np.isfinite(l_arr).mean():.2f}"
+            filled = filled_pixels(lr, "LANDSAT")  # lstfusion:gapfill's marker: filled pixels are not clear
+            if filled is not None:
+                filled = (filled if lr.grid.same_as(grid) else
+                          resample_to_grid(filled.astype(np.float32), lr.grid, grid, "nearest", "LANDSAT") > 0.5)
+                note(f"LANDSAT: {os.path.basename(l_dates[d])} is gap-filled ({100.0 * filled.mean():.1f} % of the "
+                     "pixels, its marker beside it): they count as not clear and are left out of the deep models' loss")
+            clear = np.isfinite(l_arr) if filled is None else np.isfinite(l_arr) & ~filled
+            row["landsat_clear"] = f"{100.0 * clear.mean():.2f}"
         if d in m_dates and d in l_dates:
             row["status"] = pair_status(float(row["landsat_clear"]), float(row["modis_clear"]), min_clear,
                                         min_clear_training)
@@ -254,7 +264,13 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
                 write_raster(os.path.join(output_dir, row["modis"]), m_arr, grid, tags={"ACQUISITION_DATE": d.isoformat()})
             if d in l_dates:
                 row["landsat"] = f"L_{tag}.tif"
-                write_raster(os.path.join(output_dir, row["landsat"]), l_arr, grid, tags={"ACQUISITION_DATE": d.isoformat()})
+                tags = {"ACQUISITION_DATE": d.isoformat()}
+                if filled is not None:
+                    marker = marker_path(os.path.join(output_dir, row["landsat"]))
+                    write_raster(marker, filled.astype(np.float32), grid, nodata=None,
+                                 tags={"GAPFILLED_PIXELS_OF": row["landsat"]})
+                    tags[MARKER_TAG] = os.path.basename(marker)
+                write_raster(os.path.join(output_dir, row["landsat"]), l_arr, grid, tags=tags)
         rows.append(row)
         if progress:
             progress(100.0 * (i + 1) / len(all_dates))
