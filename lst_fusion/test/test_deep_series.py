@@ -135,3 +135,35 @@ def test_models_without_the_split_predict_each_date_as_before():
         np.testing.assert_array_equal(o, predict_array(ckpt, model, {"fine_ref1": r["L", REF],
                                                                      "coarse_target": r["M", t]}, tile=64,
                                                        device="cpu"))
+
+
+def test_fuse_series_deep_dates_of_one_reference_set_equal_the_per_date_series(tmp_path):
+    """fuse_series with EDCSTFN: the dates sharing a reference set in one task per tile (predict_dates) against
+    precompute=False (run_tile per date): the same dates, NaN pattern and values within ENC_BOUND_K, on a
+    96 x 120 px window of the real sample (VRTs: the files are read in place)."""
+    from osgeo import gdal
+
+    from lst_fusion.series import fuse_series
+
+    folders = {}
+    for sub in ("landsat", "modis"):
+        folders[sub] = tmp_path / sub
+        folders[sub].mkdir()
+        for src in sorted(glob.glob(os.path.join(SAMPLE, sub, "*.tif"))):
+            gdal.Translate(str(folders[sub] / (os.path.basename(src)[:-4] + ".vrt")), src, format="VRT",
+                           srcWin=[0, 200, 120, 96])
+    res, logs = {}, {}
+    for pre in (True, False):
+        logs[pre] = []
+        res[pre] = fuse_series(str(tmp_path / f"pre{pre}"), modis=str(folders["modis"]), landsat=str(folders["landsat"]),
+                               method="edcstfn", tile=48, precompute=pre, scheduler="sequential",
+                               log=logs[pre].append)
+    assert any("share their reference set's per-pair plan" in s for s in logs[True])
+    assert not any("per-pair plan" in s for s in logs[False])
+    got = [read_raster(p).data for p in res[True].outputs]
+    ref = [read_raster(p).data for p in res[False].outputs]
+    assert [os.path.basename(p) for p in res[True].outputs] == [os.path.basename(p) for p in res[False].outputs]
+    assert len(ref) >= 2
+    for a, b in zip(got, ref):
+        assert np.array_equal(np.isnan(a), np.isnan(b)) and np.isfinite(b).mean() > 0.9
+        assert np.nanmax(np.abs(a.astype(np.float64) - b)) <= ENC_BOUND_K
