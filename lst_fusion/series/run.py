@@ -45,7 +45,9 @@ class SeriesOptions:
     of the method's table parameters by Processing name (``WINDOW``, ...) for those without a field here;
     ``precompute``: ESTARFM's per-reference-set plan (core.fusion.estarfm_plan) for the dates whose MODIS is
     resampled per window: None (default) where a reference set has PLAN_MIN_DATES dates or more and the
-    engine is numba, True always, False never (the per-date kernel; equal within 1e-4 K).
+    engine is numba, True always, False never (the per-date kernel; equal within 1e-4 K).  Deep methods whose model encodes its
+    references once (EDCSTFN, deep.predict.predict_dates): None or True groups the dates of one reference set
+    per tile, False predicts each date alone (equal within 1e-5 K; docs/deep_series.md).
     """
 
     modis: object = None
