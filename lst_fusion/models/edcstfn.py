@@ -57,17 +57,37 @@ class EDCSTFN(nn.Module):
         self.decoder = nn.Sequential(nn.ReLU() if decoder_relu else nn.Identity(), _conv(c3, c2, 3, pad_mode, True),
                                      _conv(c2, c1, 3, pad_mode, True), _conv(c1, 1, out_kernel, pad_mode, False))
 
-    def _fused(self, fine, coarse, coarse_target):
+    # the fine references the fine encoder reads: all that encode_references sees (deep.predict.predict_dates
+    # checks that the network's view of these roles is the same on every date before it reuses an encoding)
+    reference_roles = ("fine_ref1", "fine_ref2")
+
+    def _fused(self, fine, coarse, coarse_target, fine_features=None):
         change = self.residual_encoder(torch.cat([coarse, fine, coarse_target], 1))
-        return self.fine_encoder(fine) + change, change
+        features = self.fine_encoder(fine) if fine_features is None else fine_features
+        return features + change, change
 
     def forward(self, x):
+        return self.predict_from_encoding(None, x)
+
+    def encode_references(self, x):
+        """The sub-network that reads only the fine references: the fine encoder's features of each
+        (anchored checkpoints: of F_k - C_k; absolute ones: of F_k).  Computed once per reference set and
+        tile, reused for every date (:meth:`predict_from_encoding`); the target's MODIS is not read."""
+        enc = {"fine_ref1": self.fine_encoder(x["fine_ref1"])}
+        if self.two_pairs and x.get("fine_ref2") is not None:
+            enc["fine_ref2"] = self.fine_encoder(x["fine_ref2"])
+        return enc
+
+    def predict_from_encoding(self, enc, x):
+        """The prediction of one date from :meth:`encode_references`'s output (None: encode here, which is
+        ``forward``): the residual (change) encoder, the two-pair weighting and the decoder."""
+        enc = enc or {}
         f1 = x["fine_ref1"]
-        fused1, change1 = self._fused(f1, x["coarse_ref1"], x["coarse_target"])
+        fused1, change1 = self._fused(f1, x["coarse_ref1"], x["coarse_target"], enc.get("fine_ref1"))
         if not (self.two_pairs and x.get("fine_ref2") is not None):
             return f1 + self.decoder(fused1)
         f2 = x["fine_ref2"]
-        fused2, change2 = self._fused(f2, x["coarse_ref2"], x["coarse_target"])
+        fused2, change2 = self._fused(f2, x["coarse_ref2"], x["coarse_target"], enc.get("fine_ref2"))
         # the reference's weighting: inverse size of each pair's change features, per feature
         inv1, inv2 = 1.0 / (change1.abs() + 1e-8), 1.0 / (change2.abs() + 1e-8)
         w1 = (inv1 / (inv1 + inv2)).clamp(0.0, 1.0)

@@ -24,7 +24,7 @@ from ..version import __version__
 from .outputs import build_vrt, stale_temporaries, write_series_csv
 from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
 from .schedulers import Sequential, make_scheduler
-from .tiles import PlanJob, TileJob, pair_statistics, read_block, run_task, sources
+from .tiles import PlanJob, TileJob, deep_reference_roles, pair_statistics, read_block, roles_of, run_task, sources
 
 DEFAULT_TILE = 256
 MIN_TILE = 16
@@ -45,7 +45,9 @@ class SeriesOptions:
     of the method's table parameters by Processing name (``WINDOW``, ...) for those without a field here;
     ``precompute``: ESTARFM's per-reference-set plan (core.fusion.estarfm_plan) for the dates whose MODIS is
     resampled per window: None (default) where a reference set has PLAN_MIN_DATES dates or more and the
-    engine is numba, True always, False never (the per-date kernel; equal within 1e-4 K).
+    engine is numba, True always, False never (the per-date kernel; equal within 1e-4 K).  Deep methods whose model encodes its
+    references once (EDCSTFN, deep.predict.predict_dates): None or True groups the dates of one reference set
+    per tile, False predicts each date alone (equal within 1e-5 K; docs/deep_series.md).
     """
 
     modis: object = None
@@ -171,17 +173,36 @@ def precomputed(p, o, run_params):
             and run_params.get("ENGINE") in ("numba", "numpy"))
 
 
+DEEP_GROUP_DATES = 16  # dates of one reference set predicted together per tile (one float64 block per date)
+
+
+def deep_grouped(o, run_params):
+    """Whether a deep method's dates of one reference set are predicted together (deep.predict.predict_dates):
+    its model encodes the references once per tile (EDCSTFN), and ``precompute`` is not False."""
+    if fusion_methods.get(o.method).classical or o.precompute is False:
+        return False
+    from .tiles import reuses_encoding
+
+    return reuses_encoding(run_params["CHECKPOINT_PATH"])
+
+
 def plan_groups(todo, o, run_params):
     """The dates to fuse as (positions in ``todo``, uses the plan), in the order of their first date: the dates of
     one reference set that use the plan together (``precompute`` None: only a set of PLAN_MIN_DATES dates or more
     on numba), every other date alone."""
     sets = {}
-    for i, p in enumerate(todo):
-        if precomputed(p, o, run_params):
+    if deep_grouped(o, run_params):  # every set of two dates or more, in chunks of DEEP_GROUP_DATES
+        for i, p in enumerate(todo):
             sets.setdefault((p.ref1, p.ref2), []).append(i)
-    auto = o.precompute is None
-    shared = {i: tuple(g) for g in sets.values()
-              if not auto or (len(g) >= PLAN_MIN_DATES and run_params.get("ENGINE") == "numba") for i in g}
+        chunks = [g[k:k + DEEP_GROUP_DATES] for g in sets.values() for k in range(0, len(g), DEEP_GROUP_DATES)]
+        shared = {i: tuple(g) for g in chunks if len(g) > 1 for i in g}
+    else:
+        for i, p in enumerate(todo):
+            if precomputed(p, o, run_params):
+                sets.setdefault((p.ref1, p.ref2), []).append(i)
+        auto = o.precompute is None
+        shared = {i: tuple(g) for g in sets.values()
+                  if not auto or (len(g) >= PLAN_MIN_DATES and run_params.get("ENGINE") == "numba") for i in g}
     groups, seen = [], set()
     for i in range(len(todo)):
         g = shared.get(i, (i,))
@@ -290,10 +311,15 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         for i in group:
             todo[i].tags = date_tags(todo[i], o, params, run_params, stats, lsrc, msrc)
         if use_plan:
-            refs = sources(o.method, p, lsrc, msrc)[:4]
+            deep = not fusion_methods.get(o.method).classical
+            srcs = sources(o.method, p, lsrc, msrc)
+            if deep:
+                refs = tuple(s for r, s in zip(roles_of(o.method, bool(p.ref2)), srcs) if r in deep_reference_roles(o.method))
+            else:
+                refs = srcs[:4]
             targets = tuple(todo[i].modis for i in group)
             for i in group:
-                todo[i].tags["PRECOMPUTED"] = "estarfm reference-set plan"
+                todo[i].tags["PRECOMPUTED"] = "deep reference encoding" if deep else "estarfm reference-set plan"
             jobs.extend(PlanJob(o.method, job_params, refs, targets, grid, w, halo, tuple(group)) for w in windows)
             continue
         srcs = sources(o.method, p, lsrc, msrc)

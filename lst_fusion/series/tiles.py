@@ -229,6 +229,8 @@ def run_plan_tile(job):
     of the tile's references is built once, on the resampling operator of the very window read_block resamples
     each date's MODIS onto (so each date equals the per-date kernel within float rounding); a date whose MODIS
     lies on another coarse grid than the first's gets the per-date kernel."""
+    if not fusion_methods.get(job.method).classical:
+        return run_deep_plan_tile(job)
     from ..core.fusion.estarfm import MIN_SIMILAR
     from ..core.fusion.estarfm_plan import EstarfmTilePlan, LinearResampling
 
@@ -259,6 +261,43 @@ def run_plan_tile(job):
         else:
             C0 = read_block(src, job.grid, r0, r1, c0, c1, h)
         out.append(np.asarray(plan.predict(m.data, C0, linear=linear), np.float32))
+    return out
+
+
+def deep_reference_roles(method):
+    """The input roles of a deep method other than the coarse target: a :class:`PlanJob`'s ``refs``."""
+    return tuple(r for r in roles_of(method, True) if r != "coarse_target")
+
+
+def reuses_encoding(checkpoint_path):
+    """Whether the checkpoint's model encodes its references once for many dates (deep.predict.predict_dates)."""
+    from ..deep.predict import encodes_references
+
+    return encodes_references(_model(checkpoint_path)[1])
+
+
+def run_deep_plan_tile(job):
+    """The fused tiles of every date of a deep :class:`PlanJob`: deep.predict.predict_dates on the halo'd blocks,
+    each tile's reference encoding made once for all its dates (equal to run_tile per date within float
+    rounding); a date without a valid MODIS pixel in the block is NaN, as run_tile makes it."""
+    from ..deep.predict import predict_dates
+
+    p = dict(job.params)
+    r0, r1, c0, c1 = job.window
+    h = job.halo
+    shape = (r1 - r0, c1 - c0)
+    refs = [read_block(s, job.grid, r0, r1, c0, c1, h) for s in job.refs]
+    nan = np.full(shape, np.nan, dtype=np.float32)
+    if any(not np.isfinite(b).any() for b in refs):
+        return [nan.copy() for _ in job.targets]
+    targets = [read_block(s, job.grid, r0, r1, c0, c1, h) for s in job.targets]
+    valid = [i for i, t in enumerate(targets) if np.isfinite(t).any()]
+    ckpt, model = _model(p["CHECKPOINT_PATH"])
+    full = predict_dates(ckpt, model, dict(zip(deep_reference_roles(job.method), refs)), [targets[i] for i in valid],
+                         device=p["DEVICE"])
+    out = [nan.copy() for _ in job.targets]
+    for i, f in zip(valid, full):
+        out[i] = np.asarray(f[h:h + shape[0], h:h + shape[1]], dtype=np.float32)
     return out
 
 
