@@ -329,7 +329,8 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     if jobs:
         shared = sum(len(g) for g, use_plan in groups if use_plan)
         log(f"{len(todo)} date(s) x {len(windows)} tile(s) of {tile_px} px = {len(jobs)} tasks on {sched.name}"
-            + (f"; {shared} date(s) share their reference set's per-pair plan" if shared else ""))
+            + (f"; {shared} date(s) share their reference set's "
+               f"{'per-pair plan' if fusion_methods.get(o.method).classical else 'reference encoding'}" if shared else ""))
     write_dates(todo, jobs, sched, o, grid, progress, cancel)
     rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",
              "ref2": p.ref2.isoformat() if p.ref2 else "", "modis_clear": f"{p.modis_clear:.2f}",

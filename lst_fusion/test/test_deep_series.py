@@ -158,7 +158,7 @@ def test_fuse_series_deep_dates_of_one_reference_set_equal_the_per_date_series(t
         res[pre] = fuse_series(str(tmp_path / f"pre{pre}"), modis=str(folders["modis"]), landsat=str(folders["landsat"]),
                                method="edcstfn", tile=48, precompute=pre, scheduler="sequential",
                                log=logs[pre].append)
-    assert any("share their reference set's per-pair plan" in s for s in logs[True])
+    assert any("share their reference set's reference encoding" in s for s in logs[True])
     assert not any("per-pair plan" in s for s in logs[False])
     got = [read_raster(p).data for p in res[True].outputs]
     ref = [read_raster(p).data for p in res[False].outputs]
