@@ -206,7 +206,9 @@ def main():
 
     def run(name, dates, **kw):
         spec = dict(base, out=os.path.join(tmp, name), dates=dates, **kw)
-        return spawn(**spec)
+        got = spawn(**spec)
+        print(f"# {name} ({dates} dates): {json.dumps(got)}", flush=True)  # kept if the run is stopped later
+        return got
 
     if a.profile:
         run("profile", D, mode="profile", profile=os.path.abspath(a.profile), precompute=True)
@@ -219,7 +221,9 @@ def main():
     floor = io_floor(os.path.join(tmp, "e1"), grid)
     if not a.quick:
         rows["qgis 1"] = qgis_run(tmp, os.path.join(tmp, "q1"), 1, a.tile, "estarfm")
+        print(f"# qgis 1: {json.dumps(rows['qgis 1'])}", flush=True)
         rows[f"qgis {D}"] = qgis_run(tmp, os.path.join(tmp, "qD"), D, a.tile, "estarfm")
+        print(f"# qgis {D}: {json.dumps(rows[f'qgis {D}'])}", flush=True)
         rows["cluster 1"] = run("c1", 1, precompute=True, mode="cluster")
         rows[f"cluster {D}"] = run("cD", D, mode="cluster")
         rows["per-date 1"] = run("p1", 1, precompute=False)
