@@ -191,6 +191,7 @@ def main():
                                                            "cluster, per-date kernel nor STARFM)")
     ap.add_argument("--variants", default="estarfm,starfm,per-date,qgis,cluster",
                     help="which rows, in this order (the 2-core machine's lock time: measure the rest in a second run)")
+    ap.add_argument("--no-warm", action="store_true", help="skip the warm-up run (numba's disk cache already made)")
     ap.add_argument("--profile", help="cProfile one sequential in-process run into this file and print it")
     ap.add_argument("--child")
     a = ap.parse_args()
@@ -216,9 +217,10 @@ def main():
         run("profile", D, mode="profile", profile=os.path.abspath(a.profile), precompute=True)
         return
     load0 = os.getloadavg()
-    run("warm", 1, precompute=True)  # numba's cache loaded once (on disk), not in any timed run
-    rows = {}
     variants = ["estarfm"] if a.quick else a.variants.split(",")
+    if not a.no_warm:
+        run("warm", 1, precompute=True)  # numba's cache loaded once (on disk), not in any timed run
+    rows = {}
     for v in variants:
         if v == "estarfm":
             rows["estarfm 1"] = run("e1", 1, precompute=True)
