@@ -21,6 +21,7 @@ Prints a Markdown table, the marginal cost (T(D) - T(1)) / (D - 1) against the f
 Landsat scene (7700 x 7700 px) x 90 days on this machine's cores.
 
     nice -n 10 .venv/bin/python benchmarks/bench_series.py [--size 2000] [--dates 90] [--tile 256] [--quick]
+        [--variants estarfm,starfm,per-date,qgis,cluster] [--no-warm]
 """
 import argparse
 import datetime as dt
