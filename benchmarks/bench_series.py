@@ -21,6 +21,7 @@ Prints a Markdown table, the marginal cost (T(D) - T(1)) / (D - 1) against the f
 Landsat scene (7700 x 7700 px) x 90 days on this machine's cores.
 
     nice -n 10 .venv/bin/python benchmarks/bench_series.py [--size 2000] [--dates 90] [--tile 256] [--quick]
+        [--variants estarfm,starfm,per-date,qgis,cluster] [--no-warm]
 """
 import argparse
 import datetime as dt
@@ -189,6 +190,9 @@ def main():
     ap.add_argument("--tile", type=int, default=256)
     ap.add_argument("--quick", action="store_true", help="only the in-process ESTARFM rows (no qgis_process, "
                                                            "cluster, per-date kernel nor STARFM)")
+    ap.add_argument("--variants", default="estarfm,starfm,per-date,qgis,cluster",
+                    help="which rows, in this order (the 2-core machine's lock time: measure the rest in a second run)")
+    ap.add_argument("--no-warm", action="store_true", help="skip the warm-up run (numba's disk cache already made)")
     ap.add_argument("--profile", help="cProfile one sequential in-process run into this file and print it")
     ap.add_argument("--child")
     a = ap.parse_args()
@@ -206,26 +210,42 @@ def main():
 
     def run(name, dates, **kw):
         spec = dict(base, out=os.path.join(tmp, name), dates=dates, **kw)
-        return spawn(**spec)
+        got = spawn(**spec)
+        print(f"# {name} ({dates} dates): {json.dumps(got)}", flush=True)  # kept if the run is stopped later
+        return got
 
     if a.profile:
         run("profile", D, mode="profile", profile=os.path.abspath(a.profile), precompute=True)
         return
     load0 = os.getloadavg()
-    run("warm", 1, precompute=True)  # numba's cache loaded once (on disk), not in any timed run
+    variants = ["estarfm"] if a.quick else a.variants.split(",")
+    if not a.no_warm:
+        run("warm", 1, precompute=True)  # numba's cache loaded once (on disk), not in any timed run
     rows = {}
-    rows["estarfm 1"] = run("e1", 1, precompute=True)
-    rows[f"estarfm {D}"] = run("eD", D)
-    floor = io_floor(os.path.join(tmp, "e1"), grid)
-    if not a.quick:
-        rows["qgis 1"] = qgis_run(tmp, os.path.join(tmp, "q1"), 1, a.tile, "estarfm")
-        rows[f"qgis {D}"] = qgis_run(tmp, os.path.join(tmp, "qD"), D, a.tile, "estarfm")
-        rows["cluster 1"] = run("c1", 1, precompute=True, mode="cluster")
-        rows[f"cluster {D}"] = run("cD", D, mode="cluster")
-        rows["per-date 1"] = run("p1", 1, precompute=False)
-        rows[f"per-date {D}"] = run("pD", min(D, 10), precompute=False)
-        rows["starfm 1"] = run("s1", 1, method="starfm")
-        rows[f"starfm {D}"] = run("sD", min(D, 10), method="starfm")
+    for v in variants:
+        if v == "estarfm":
+            rows["estarfm 1"] = run("e1", 1, precompute=True)
+            rows[f"estarfm {D}"] = run("eD", D)
+        elif v == "qgis":
+            rows["qgis 1"] = qgis_run(tmp, os.path.join(tmp, "q1"), 1, a.tile, "estarfm")
+            print(f"# qgis 1: {json.dumps(rows['qgis 1'])}", flush=True)
+            rows[f"qgis {D}"] = qgis_run(tmp, os.path.join(tmp, "qD"), D, a.tile, "estarfm")
+            print(f"# qgis {D}: {json.dumps(rows[f'qgis {D}'])}", flush=True)
+        elif v == "cluster":
+            rows["cluster 1"] = run("c1", 1, precompute=True, mode="cluster")
+            rows[f"cluster {D}"] = run("cD", D, mode="cluster")
+        elif v == "per-date":
+            rows["per-date 1"] = run("p1", 1, precompute=False)
+            rows[f"per-date {D}"] = run("pD", min(D, 10), precompute=False)
+        elif v == "starfm":
+            rows["starfm 1"] = run("s1", 1, method="starfm")
+            rows[f"starfm {D}"] = run("sD", min(D, 10), method="starfm")
+        else:
+            sys.exit(f"--variants: {v!r} is not one of estarfm, starfm, per-date, qgis, cluster")
+        if "floor" not in locals():
+            floor = io_floor(os.path.join(tmp, {"estarfm": "e1", "qgis": "q1", "cluster": "c1", "per-date": "p1",
+                                                "starfm": "s1"}[v]), grid)
+            print(f"# I/O floor: {floor:.3f} s", flush=True)
     load1 = os.getloadavg()
     mp = n * n / 1e6
     print(f"{n} x {n} px ({mp:.1f} MP) mirrored from ubESTARFM, MODIS {n // 10} x {n // 10} px (bicubic per "

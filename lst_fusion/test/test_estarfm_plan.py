@@ -155,3 +155,46 @@ def test_a_non_linear_resampler_is_refused():
     R = LinearResampling.from_function(lambda m: np.kron(m, np.ones((3, 3), np.float32)) * 0.5, grid.shape)
     m = np.arange(36, dtype=np.float32).reshape(6, 6)
     assert np.array_equal(R.apply(m), np.kron(m, np.ones((3, 3))) * 0.5)
+
+
+@needs(UB)
+def test_an_edge_tile_reached_by_the_modis_margin_builds_in_bounded_memory():
+    # fuse_series' corner tile: the references' NaN halo beyond the fine grid, the MODIS raster (wider than the
+    # fine grid, as a MODIS tile or a clip with a margin) still reaching it, so R has entries where nothing is valid
+    import tracemalloc
+
+    from lst_fusion.core.data.units import is_celsius
+    from lst_fusion.core.fusion.estarfm import DEFAULT_CLASSES, similarity_threshold
+    from lst_fusion.core.fusion.estarfm_plan import EstarfmTilePlan
+    from lst_fusion.core.fusion.tiling import halo_block
+
+    F1, F2, modis, coarse, fine = ubestarfm(100)
+    w, (r0, r1, c0, c1) = 15, (0, 64, 0, 64)
+    win = Grid(fine.crs, fine.transform * Affine.translation(c0 - w, r0 - w), c1 - c0 + 2 * w, r1 - r0 + 2 * w)
+    R = LinearResampling.from_grids(coarse, win, "bicubic")
+    assert (R.idx[:w, :, 0] >= 0).all() and (R.idx[:, :w, 0] >= 0).all()  # the MODIS reaches the halo
+    outside = np.ones(R.idx.shape[:2], bool)
+    outside[w:, w:] = False  # rows and columns -15..-1 of the fine grid
+    res = lambda m: np.where(outside, np.nan, resample_to_grid(m, coarse, win, "bicubic").astype(np.float64))  # noqa: E731
+    C1, C0, C2 = (res(m) for m in modis)
+    blocks = [halo_block(F1, r0, r1, c0, c1, w), C1, halo_block(F2, r0, r1, c0, c1, w), C2]
+    def build():
+        return EstarfmTilePlan(blocks, R, w, similarity_threshold(F1, DEFAULT_CLASSES),
+                               similarity_threshold(F2, DEFAULT_CLASSES), is_celsius(F1), float(np.nanmean(C1)),
+                               engine=ENGINE)
+
+    build()  # numba's compilation or cache load first, outside the measure
+    tracemalloc.start()
+    plan = build()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert plan.separable == (ENGINE == "numba")
+    # the tile's own arrays (94 x 94 px, A: 64 x 64 x 7 x 7) take a few MiB: 12.6 MiB measured at the peak; with the
+    # halo's rows and columns counted in the separable factors, each factor box spanned the MODIS raster from its
+    # row and column 0 (about 25 x 25 coarse px, not 4 x 4) and the build peaked at 87 MiB for this tile (the whole
+    # process at 21 GiB for 1000 x 1000 px in tiles of 256, docs/series_precompute.md)
+    assert peak < 24 * 2 ** 20, f"{peak / 2 ** 20:.0f} MiB"
+    got = plan.predict(modis[1], C0)
+    ref = plan.kernel(blocks + [C0])  # the per-date kernel of estarfm() on the same blocks
+    assert np.array_equal(np.isnan(got), np.isnan(ref)) and np.isfinite(ref).mean() > 0.9
+    assert float(np.nanmax(np.abs(got - ref))) < TOL

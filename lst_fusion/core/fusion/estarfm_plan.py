@@ -244,10 +244,14 @@ def _separable(idx, wt, jr, jc, has, rmin, cmin):
     # exact zero, e.g. on a coarse pixel's centre, starts later: the factors below give it that zero)
     PR = np.where(ok_rows, np.where(has, rmin, np.iinfo(np.int32).max).min(1), 0)
     PC = np.where(ok_cols, np.where(has, cmin, np.iinfo(np.int32).max).min(0), 0)
-    br = int(np.where(idx >= 0, jr - PR[:, None, None], 0).max()) + 1
-    bc = int(np.where(idx >= 0, jc - PC[None, :, None], 0).max()) + 1
+    # only the pixels in ``has`` are ever aggregated, so only theirs build the factors: a row or column without
+    # one (the NaN halo of an edge tile, which the MODIS margin still reaches) has PR or PC 0, and counting its
+    # entries would make the boxes as large as the MODIS raster (a (H, W, br, bc) array of tens of GiB)
+    used = (idx >= 0) & has[..., None]
+    br = int(np.where(used, jr - PR[:, None, None], 0).max()) + 1
+    bc = int(np.where(used, jc - PC[None, :, None], 0).max()) + 1
     B = np.zeros(idx.shape[:2] + (br, bc))
-    rr, cc, ss = np.nonzero(idx >= 0)
+    rr, cc, ss = np.nonzero(used)
     B[rr, cc, jr[rr, cc, ss] - PR[rr], jc[rr, cc, ss] - PC[cc]] = wt[rr, cc, ss]
     total = B.sum((2, 3))
     if not np.allclose(total[has], 1.0, rtol=0, atol=1e-6):
