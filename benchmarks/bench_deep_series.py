@@ -68,9 +68,9 @@ def parts(mid, size, model, x):
     if mid == "swinstfm":
         if size == "small":
             return 0.0, 0.0  # one encoder on the three inputs stacked
-        from lst_fusion.models.swinstfm import _fit_size
+        from lst_fusion.models.swinstfm import fit_size
 
-        s = _fit_size(f1.shape[-1], model.patch, model.window, model.levels)
+        s = fit_size(f1.shape[-1], model.patch, model.window, model.levels)
         inp = torch.zeros(1, 1, s, s)
         return flops(lambda: model.fine(inp)), flops(lambda: model.coarse(inp))
     raise KeyError(mid)

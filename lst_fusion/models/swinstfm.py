@@ -172,7 +172,7 @@ def _check_stages(embed, depths, heads, window, patch):
 
 
 # ------------------------------------------------------------------ paper size
-def _fit_size(n, base, window, levels):
+def fit_size(n, base, window, levels):
     """Smallest size >= n whose level sizes (n / base / 2**l) are whole and either multiples of ``window``
     or divisors of it, so every level tiles into windows."""
     size = base * 2 ** (levels - 1) * max(1, math.ceil(n / (base * 2 ** (levels - 1))))
@@ -370,8 +370,8 @@ class SwinSTFMPaper(nn.Module):
         f1 = x["fine_ref1"]
         inp = torch.cat([f1, x["coarse_ref1"], x["coarse_target"]], 1)
         h, w = inp.shape[-2:]
-        ph = _fit_size(h, self.patch, self.window, self.levels) - h
-        pw = _fit_size(w, self.patch, self.window, self.levels) - w
+        ph = fit_size(h, self.patch, self.window, self.levels) - h
+        pw = fit_size(w, self.patch, self.window, self.levels) - w
         if ph or pw:
             inp = F.pad(inp, (0, pw, 0, ph), mode="reflect" if (ph < h and pw < w) else "replicate")
         ff = self.fine(inp[:, :1])

@@ -318,10 +318,10 @@ def test_auto_size_is_paper_on_cuda_and_small_on_cpu():
 
 
 def test_swinstfm_paper_pads_to_sizes_whose_levels_fit_the_windows():
-    from lst_fusion.models.swinstfm import _fit_size
+    from lst_fusion.models.swinstfm import fit_size
 
     # levels of 2 px patches halve 4 times; each level must tile into 8-token windows (or be one smaller window)
-    assert [_fit_size(n, 2, 8, 5) for n in (20, 64, 95, 96, 128, 256, 300)] == [32, 64, 128, 128, 128, 256, 512]
+    assert [fit_size(n, 2, 8, 5) for n in (20, 64, 95, 96, 128, 256, 300)] == [32, 64, 128, 128, 128, 256, 512]
 
 
 @pytest.mark.parametrize("mid", ["edcstfn", "ganstfm", "mlffgan", "sttfn"])
