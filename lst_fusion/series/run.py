@@ -303,6 +303,7 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     tile_px = fusion_methods.tile_size(o.method, o.tile, grid.shape, params)
     windows = list(tiles(grid.shape, tile_px))
     groups = plan_groups(todo, o, run_params)
+    deep = not fusion_methods.get(o.method).classical  # a plan group of a deep method shares its reference encoding
     for group, use_plan in groups:
         check_cancel(cancel)
         p = todo[group[0]]
@@ -311,7 +312,6 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         for i in group:
             todo[i].tags = date_tags(todo[i], o, params, run_params, stats, lsrc, msrc)
         if use_plan:
-            deep = not fusion_methods.get(o.method).classical
             srcs = sources(o.method, p, lsrc, msrc)
             if deep:
                 refs = tuple(s for r, s in zip(roles_of(o.method, bool(p.ref2)), srcs) if r in deep_reference_roles(o.method))
@@ -330,7 +330,7 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         shared = sum(len(g) for g, use_plan in groups if use_plan)
         log(f"{len(todo)} date(s) x {len(windows)} tile(s) of {tile_px} px = {len(jobs)} tasks on {sched.name}"
             + (f"; {shared} date(s) share their reference set's "
-               f"{'per-pair plan' if fusion_methods.get(o.method).classical else 'reference encoding'}" if shared else ""))
+               f"{'reference encoding' if deep else 'per-pair plan'}" if shared else ""))
     write_dates(todo, jobs, sched, o, grid, progress, cancel)
     rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",
              "ref2": p.ref2.isoformat() if p.ref2 else "", "modis_clear": f"{p.modis_clear:.2f}",

@@ -120,19 +120,27 @@ def write_marked(path, filled, before, grid, tags=None, method="", parameter="OU
     ``filled`` is), the output tagged with the marker's name and the method."""
     from .io import write_raster
 
-    marked = ~np.isfinite(before) & np.isfinite(filled)
-    marker = marker_path(path)
-    write_raster(marker, marked.astype(np.float32), grid, nodata=None, tags={"GAPFILLED_PIXELS_OF": os.path.basename(path)},
-                 description="1 = filled by the gap fill, 0 = observed", parameter=parameter)
+    marker = write_marker(path, ~np.isfinite(before) & np.isfinite(filled), grid, parameter)
     write_raster(path, filled, grid, tags={**(tags or {}), METHOD_TAG: method or "yes",
                                            MARKER_TAG: os.path.basename(marker)}, parameter=parameter)
+    return marker
+
+
+def write_marker(path, filled, grid, parameter="OUTPUT"):
+    """Write the marker of the raster ``path`` (``filled``: True where the gap fill made the value) beside it;
+    its path, whose base name the raster's tag :data:`MARKER_TAG` must carry."""
+    from .io import write_raster
+
+    marker = marker_path(path)
+    write_raster(marker, filled.astype(np.float32), grid, nodata=None,
+                 tags={"GAPFILLED_PIXELS_OF": os.path.basename(path)},
+                 description="1 = filled by the gap fill, 0 = observed", parameter=parameter)
     return marker
 
 
 def filled_pixels(raster, parameter):
     """The boolean mask of the pixels the gap fill made in ``raster`` (a core.data.io Raster), None when it names
     no marker; one sentence naming ``parameter`` when its marker is missing or of another size."""
-    from ..platform.errors import LstFusionError
     from .io import read_raster
 
     name = (raster.tags or {}).get(MARKER_TAG)

@@ -25,7 +25,7 @@ import numpy as np
 from ..platform.errors import LstFusionError, check_cancel
 from .checks import PAIR, TRAINING_PAIR, robust_range, unit_in_range
 from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
-from .gapfill import MARKER_TAG, filled_pixels, is_marker, marker_path
+from .gapfill import MARKER_TAG, filled_pixels, is_marker, write_marker
 from .io import atomic_write_text, read_raster, write_raster
 from .resample import crop_grid, resample_to_grid
 from .units import BAND_UNIT
@@ -266,9 +266,7 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
                 row["landsat"] = f"L_{tag}.tif"
                 tags = {"ACQUISITION_DATE": d.isoformat()}
                 if filled is not None:
-                    marker = marker_path(os.path.join(output_dir, row["landsat"]))
-                    write_raster(marker, filled.astype(np.float32), grid, nodata=None,
-                                 tags={"GAPFILLED_PIXELS_OF": row["landsat"]})
+                    marker = write_marker(os.path.join(output_dir, row["landsat"]), filled, grid)
                     tags[MARKER_TAG] = os.path.basename(marker)
                 write_raster(os.path.join(output_dir, row["landsat"]), l_arr, grid, tags=tags)
         rows.append(row)
