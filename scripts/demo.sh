@@ -28,7 +28,7 @@ for f in "$OUT"/imported/*.tif; do b=$(basename "$f"); others=()
   for g in "$OUT"/imported/${b:0:1}_*.tif; do [ "$g" != "$f" ] && others+=("OTHER_DATES=$g"); done
   echo -n "  $b: "; run gapfill INPUT="$f" "${others[@]}" OUTPUT="$OUT/filled/$b"; echo; done
 echo "== 3. resample MODIS onto the Landsat grid (bicubic)"
-for f in "$OUT"/filled/M_*.tif; do b=$(basename "$f")
+for f in "$OUT"/filled/M_*.tif; do b=$(basename "$f"); [[ $b == *.filled.tif ]] && continue  # gapfill's markers
   run resample INPUT="$f" REFERENCE="$OUT/filled/L_20160205.tif" METHOD=0 OUTPUT="$OUT/resampled/$b"; echo "  $b"; done
 cp "$OUT"/filled/L_*.tif "$OUT/resampled/"
 R=$OUT/resampled P=$OUT/predictions

@@ -34,6 +34,11 @@ def test_the_gap_fill_marks_what_it_filled_and_nothing_else(tmp_path, tif):
     assert gapfill.filled_pixels(src, "LANDSAT") is None  # a raster that was never gap-filled marks nothing
     # a folder listing takes the gap-filled raster and skips its marker (both carry the date in their names)
     assert pairing.list_rasters(str(tmp_path / "gf"), "LANDSAT") == {dt.date(2020, 1, 1): out}
+    # so does a list of the folder's files (the batch dialog, a layer list, a shell glob)
+    assert pairing.list_rasters([marker, out], "LANDSAT") == {dt.date(2020, 1, 1): out}
+    assert pairing.list_rasters([marker, out], "LANDSAT", names=["marker", "LST"]) == {dt.date(2020, 1, 1): out}
+    with pytest.raises(LstFusionError, match=r"^LANDSAT: no raster given"):
+        pairing.list_rasters([marker], "LANDSAT")
     os.remove(marker)
     with pytest.raises(LstFusionError, match=r"^LANDSAT: LST_20200101.tif is gap-filled and says its filled "
                                              r"pixels are marked in LST_20200101.filled.tif, which is not beside it"):

@@ -111,7 +111,12 @@ def list_rasters(folder_or_list, parameter, names=None):
     """``{date: path}`` for a folder or a list of rasters (optionally with layer
     names), one raster per date; every problem is one sentence for ``parameter``."""
     if isinstance(folder_or_list, (list, tuple)):
-        paths = [str(p) for p in folder_or_list]
+        # lstfusion:gapfill's markers (X.filled.tif) are skipped in a list as in a folder: selecting a folder's
+        # files in the batch dialog or a layer list selects them too, and they are never LST
+        kept = [(str(p), n) for p, n in zip(folder_or_list, list(names) if names else [None] * len(folder_or_list))
+                if not is_marker(p)]
+        paths = [p for p, _ in kept]
+        names = [n for _, n in kept] if names else None
     else:
         if not os.path.isdir(str(folder_or_list)):
             raise LstFusionError(parameter, f"{folder_or_list!r} is not a folder")
