@@ -242,13 +242,14 @@ def run_plan_tile(job):
     if not all(np.isfinite(b).any() for b in refs):  # no valid reference pixel in the window: nothing to fuse
         return [np.full(shape, np.nan, np.float32) for _ in job.targets]
     coarse = _whole(job.targets[0]).grid
-    resampling = LinearResampling.from_grids(coarse, window_grid(job.grid, r0, r1, c0, c1, h), "bicubic")
+    outside = outside_grid(job.grid, r0, r1, c0, c1, h)  # NaN in every block read_block gives: R needs no entry
+    resampling = LinearResampling.from_grids(coarse, window_grid(job.grid, r0, r1, c0, c1, h), "bicubic",
+                                             inside=~outside)
     plan = EstarfmTilePlan(refs, resampling, h, p["th1"], p["th2"], p["celsius"], p["shift"], p["CHANGE_THRESHOLD"],
                            MIN_SIMILAR, p["ENGINE"], p["QUANTITY"])
     del resampling
     entry = fusion_methods.get(job.method)
     out = []
-    outside = outside_grid(job.grid, r0, r1, c0, c1, h)
     for src in job.targets:
         m = _whole(src)
         if not m.grid.same_as(coarse):

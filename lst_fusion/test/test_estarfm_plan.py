@@ -198,3 +198,36 @@ def test_an_edge_tile_reached_by_the_modis_margin_builds_in_bounded_memory():
     ref = plan.kernel(blocks + [C0])  # the per-date kernel of estarfm() on the same blocks
     assert np.array_equal(np.isnan(got), np.isnan(ref)) and np.isfinite(ref).mean() > 0.9
     assert float(np.nanmax(np.abs(got - ref))) < TOL
+
+
+@needs(UB)
+def test_row_and_column_factors_equal_the_pixel_by_pixel_operator():
+    # north-up in one CRS: R measured from 17 GDAL calls as U(row) x V(column), against the 33-call pixel-by-pixel R,
+    # on the real MODIS grid; inside a mask only (the fine grid within a halo'd block), and where GDAL's bicubic
+    # turns bilinear near the MODIS raster's edge the factors are refused (pixel-by-pixel R instead)
+    from lst_fusion.core.fusion.estarfm_plan import Factors
+
+    F1, F2, modis, coarse, fine = ubestarfm(100)
+    res = lambda m, g=fine: resample_to_grid(m, coarse, g, "bicubic")  # noqa: E731
+    R = LinearResampling.from_grids(coarse, fine, "bicubic")
+    assert isinstance(R.factors, Factors)
+    P = LinearResampling.from_function(res, coarse.shape)
+    assert np.array_equal(R.idx[..., 0] >= 0, P.idx[..., 0] >= 0)
+    for M in modis:
+        assert np.nanmax(np.abs(R.apply(M) - P.apply(M))) < 1e-4
+        assert np.nanmax(np.abs(R.apply(M) - res(M))) < 1e-4
+    # the same sparse slots (the plan's aggregation reads them): per pixel the same coarse pixels and weights
+    for r, c in ((0, 0), (37, 81), (99, 99)):
+        a = {int(i): w for i, w in zip(R.idx[r, c], R.wt[r, c]) if i >= 0}
+        b = {int(i): w for i, w in zip(P.idx[r, c], P.wt[r, c]) if i >= 0}
+        assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-6 for k in a)
+    # a window over the MODIS raster's first 2 pixels: not separable there (bilinear edge zone), unless masked out
+    t = fine.transform
+    edge = Grid(fine.crs, Affine(t.a, 0, coarse.transform.c, 0, t.e, coarse.transform.f), 60, 60)  # 6 x 6 MODIS px
+    assert LinearResampling.from_grids(coarse, edge, "bicubic").factors is None
+    inside = np.zeros((60, 60), bool)
+    inside[25:, 25:] = True
+    masked = LinearResampling.from_grids(coarse, edge, "bicubic", inside=inside)
+    assert masked.factors is not None and np.array_equal(masked.idx[..., 0] >= 0, inside)
+    got, want = masked.apply(modis[1]), res(modis[1], edge)
+    assert np.isnan(got[~inside]).all() and np.nanmax(np.abs(got[inside] - want[inside])) < 1e-4

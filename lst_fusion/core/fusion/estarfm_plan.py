@@ -55,19 +55,25 @@ class LinearResampling:
     ``idx`` (H, W, S) int32: flat indices (row * coarse width + column) of the coarse pixels each fine pixel
     depends on, -1 padded; ``wt`` (H, W, S) float64: their weights, so that the resampled image is
     ``sum_s wt[..., s] * M.flat[idx[..., s]]``.
+
+    ``factors`` (a north-up resampling in one CRS, :meth:`from_grids`): :class:`Factors`, R = U(row) x V(column);
+    :meth:`apply` then costs two small products instead of a gather over every slot.
     """
 
-    def __init__(self, idx, wt, coarse_shape):
+    def __init__(self, idx, wt, coarse_shape, factors=None):
         self.idx = idx
         self.wt = wt
         self.coarse_shape = tuple(coarse_shape)
+        self.factors = factors
 
     @classmethod
-    def from_function(cls, resample, coarse_shape, spacing=IMPULSE_SPACING, check=True):
+    def from_function(cls, resample, coarse_shape, spacing=IMPULSE_SPACING, check=True, inside=None):
         """R from ``resample(M) -> fine image`` (M: float32 coarse array), exactly, in 2 * ``spacing``^2 calls:
         for each phase, unit impulses ``spacing`` pixels apart (at most one in any kernel footprint), and the same
         impulses valued by their number + 1, whose ratio to the first names the impulse each fine pixel saw.
-        ``check``: verify R M against ``resample(M)`` on a random M (else the resampler is not linear)."""
+        ``check``: verify R M against ``resample(M)`` on a random M (else the resampler is not linear).
+        ``inside`` (fine shape, bool): the only pixels that matter (e.g. the fine grid within a halo'd block); R
+        has no entry elsewhere."""
         mh, mw = coarse_shape
         rows, cols = np.mgrid[0:mh, 0:mw]
         entries = []
@@ -100,10 +106,13 @@ class LinearResampling:
             idx[r[m], c[m], fill[m]] = j[m]
             wt[r[m], c[m], fill[m]] = v[m]
             fill[m] += 1
+        if inside is not None:
+            idx[~inside] = -1
+            wt[~inside] = 0.0
         out = cls(idx, wt, coarse_shape)
         if check:
             M = (np.random.default_rng(0).random(coarse_shape) * 20 + 290).astype(np.float32)
-            ref = resample(M).astype(np.float64)
+            ref = _masked(resample(M).astype(np.float64), inside)
             got = out.apply(M)
             both = np.isfinite(ref)
             if not (np.array_equal(both, np.isfinite(got)) and np.allclose(got[both], ref[both], rtol=0, atol=AGREE_K)):
@@ -112,15 +121,73 @@ class LinearResampling:
         return out
 
     @classmethod
-    def from_grids(cls, src_grid, dst_grid, method="bicubic"):
+    def from_grids(cls, src_grid, dst_grid, method="bicubic", inside=None):
         """R of core.data.resample.resample_to_grid from ``src_grid`` onto ``dst_grid`` (what align_pairs and
-        the series' per-window reading do)."""
+        the series' per-window reading do); ``inside``: as for :meth:`from_function`.  North-up in one CRS, R is
+        measured as row and column factors (:meth:`_from_lines`, 17 GDAL calls, 16 of them on a line of pixels),
+        else, or where GDAL's kernel does not factor (its bicubic turns bilinear within 2 coarse pixels of the
+        MODIS raster's edge), pixel by pixel (33 calls on the whole grid)."""
         from ..data.resample import resample_to_grid
 
-        return cls.from_function(lambda m: resample_to_grid(m, src_grid, dst_grid, method), src_grid.shape)
+        def resample(m, grid=dst_grid):
+            return resample_to_grid(m, src_grid, grid, method)
+
+        if _north_up(src_grid) and _north_up(dst_grid) and _same_crs(src_grid, dst_grid):
+            out = cls._from_lines(resample, src_grid.shape, dst_grid, inside=inside)
+            if out is not None:
+                return out
+        return cls.from_function(resample, src_grid.shape, inside=inside)
+
+    @classmethod
+    def _from_lines(cls, resample, coarse_shape, dst_grid, spacing=IMPULSE_SPACING, inside=None):
+        """R measured as its row and column factors (a north-up resampling in one CRS is U(row) x V(column)):
+        coarse images constant along one axis, with staggered impulses along the other, resampled onto one fine
+        column (rows' factors) or one fine row (columns'): 4 * ``spacing`` calls on a line of pixels, then one
+        check of R M against ``resample(M)`` on the whole grid.  None when the resampling does not factor so
+        (the caller then measures R pixel by pixel)."""
+        from rasterio.transform import Affine
+
+        mh, mw = coarse_shape
+        parts = []
+        for axis in (0, 1):  # 0: the rows' factor, read on one fine column
+            n, fine_n = (mh, dst_grid.height) if axis == 0 else (mw, dst_grid.width)
+            line = (dst_grid.width if axis == 0 else dst_grid.height) // 2  # a line through the middle
+            g = type(dst_grid)(dst_grid.crs, dst_grid.transform * (Affine.translation(line, 0) if axis == 0 else
+                                                                    Affine.translation(0, line)),
+                               1 if axis == 0 else dst_grid.width, dst_grid.height if axis == 0 else 1)
+            pos = np.arange(n)
+            entries = []
+            for a in range(min(spacing, n)):
+                on = (pos - a) % spacing == 0
+                number = (pos - a) // spacing + 1
+                as_image = (lambda v: np.repeat(v[:, None], mw, 1)) if axis == 0 else (
+                    lambda v: np.repeat(v[None, :], mh, 0))
+                one = resample(as_image(on.astype(np.float32)), g).astype(np.float64).ravel()
+                named = resample(as_image(np.where(on, number, 0).astype(np.float32)), g).astype(np.float64).ravel()
+                hit = np.isfinite(one) & (one != 0)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = np.where(hit, named / one, 1.0)
+                k = np.rint(ratio).astype(np.int64) - 1
+                j = a + k * spacing
+                if (hit & ~((np.abs(ratio - (k + 1)) < 0.25) & (k >= 0) & (j < n))).any():
+                    return None
+                entries.append((np.where(hit, j, -1), np.where(hit, one, 0.0)))
+            parts.append(_line_factor(entries, fine_n))
+        (PR, U, hasr), (PC, V, hasc) = parts
+        f = Factors(PR, U, hasr, PC, V, hasc, inside)
+        out = cls(*_pack(f, mw), coarse_shape, f)
+        M = (np.random.default_rng(0).random(coarse_shape) * 20 + 290).astype(np.float32)
+        ref = _masked(resample(M).astype(np.float64), inside)
+        got = out.apply(M)
+        both = np.isfinite(ref)
+        if not (np.array_equal(both, np.isfinite(got)) and np.allclose(got[both], ref[both], rtol=0, atol=AGREE_K)):
+            return None
+        return out
 
     def apply(self, M):
         """R M (float64, the fine shape; NaN where no coarse pixel reaches; NaN coarse pixels count as 0)."""
+        if self.factors is not None:
+            return self.factors.apply(M, self.coarse_shape)
         flat = np.nan_to_num(np.asarray(M, np.float64).ravel(), nan=0.0)
         out = (self.wt * flat[np.maximum(self.idx, 0)]).sum(-1)
         out[self.idx[..., 0] < 0] = np.nan
@@ -151,7 +218,115 @@ class LinearResampling:
         dst = (slice(sr0 - (r0 - halo), sr1 - (r0 - halo)), slice(sc0 - (c0 - halo), sc1 - (c0 - halo)))
         idx[dst] = self.idx[sr0:sr1, sc0:sc1]
         wt[dst] = self.wt[sr0:sr1, sc0:sc1]
-        return LinearResampling(idx, wt, self.coarse_shape)
+        f = self.factors
+        if f is not None:
+            mask = None if f.mask is None else (idx[..., 0] >= 0)
+            f = Factors(*_cut_line(f.PR, f.U, f.hasr, r0 - halo, r1 + halo),
+                        *_cut_line(f.PC, f.V, f.hasc, c0 - halo, c1 + halo), mask)
+        return LinearResampling(idx, wt, self.coarse_shape, f)
+
+
+class Factors:
+    """A separable R: fine row r reads coarse rows PR[r] + a with weights U[r, a], fine column c coarse columns
+    PC[c] + b with V[c, b] (trimmed: U[r, 0] and V[c, 0] are the first non-zero weights); ``hasr`` / ``hasc``: the
+    lines any coarse pixel reaches (elsewhere U or V is 0 and PR or PC repeats the nearest reached line's);
+    ``mask`` (optional, fine shape): the only pixels R has entries for."""
+
+    def __init__(self, PR, U, hasr, PC, V, hasc, mask=None):
+        self.PR, self.U, self.hasr, self.PC, self.V, self.hasc = PR, U, hasr, PC, V, hasc
+        self.mask = mask
+
+    @property
+    def has(self):
+        """The fine pixels R has entries for."""
+        ok = self.hasr[:, None] & self.hasc[None, :]
+        return ok if self.mask is None else ok & self.mask
+
+    def apply(self, M, coarse_shape):
+        """R M as U M V' over the coarse box the lines read (float64; NaN where no coarse pixel reaches; NaN
+        coarse pixels count as 0)."""
+        mh, mw = coarse_shape
+        br, bc = self.U.shape[1], self.V.shape[1]
+        out = np.full((self.PR.size, self.PC.size), np.nan)
+        if not (self.hasr.any() and self.hasc.any()):
+            return out
+        a0, a1 = int(self.PR[self.hasr].min()), int(self.PR[self.hasr].max()) + br
+        b0, b1 = int(self.PC[self.hasc].min()), int(self.PC[self.hasc].max()) + bc
+        Mz = np.zeros((a1 - a0, b1 - b0))
+        src = np.nan_to_num(np.asarray(M, np.float64)[a0:min(a1, mh), b0:min(b1, mw)], nan=0.0)
+        Mz[:src.shape[0], :src.shape[1]] = src
+        rows = np.clip(self.PR - a0, 0, a1 - a0 - br)[:, None] + np.arange(br)
+        cols = np.clip(self.PC - b0, 0, b1 - b0 - bc)[:, None] + np.arange(bc)
+        T = np.einsum("ra,rac->rc", self.U, Mz[rows])  # the rows' factor: (fine rows, coarse columns)
+        res = np.einsum("cb,rcb->rc", self.V, T[:, cols])
+        ok = self.has
+        out[ok] = res[ok]
+        return out
+
+
+def _north_up(grid):
+    t = grid.transform
+    return t.b == 0 and t.d == 0
+
+
+def _same_crs(a, b):
+    from rasterio.crs import CRS
+
+    if a.crs is None or b.crs is None:
+        return False
+    return CRS.from_user_input(a.crs) == CRS.from_user_input(b.crs)
+
+
+def _line_factor(entries, n):
+    """(P, U, has) of one axis from each phase's (coarse index or -1, weight) per fine line."""
+    J = np.stack([e[0] for e in entries], 1)  # (fine lines, phases)
+    Wt = np.stack([e[1] for e in entries], 1)
+    has = (J >= 0).any(1)
+    big = np.iinfo(np.int64).max
+    first = np.where(J >= 0, J, big).min(1)
+    last = np.where(J >= 0, J, -1).max(1)
+    width = int(max(1, (last - first + 1)[has].max())) if has.any() else 1
+    P = np.where(has, first, 0)
+    U = np.zeros((n, width))
+    rr, pp = np.nonzero(J >= 0)
+    U[rr, J[rr, pp] - P[rr]] = Wt[rr, pp]
+    if has.any():  # unreached lines repeat the nearest reached line's first index (safe to index, weight 0)
+        reached = np.flatnonzero(has)
+        near = reached[np.clip(np.searchsorted(reached, np.arange(n)), 0, reached.size - 1)]
+        P = np.where(has, P, P[near])
+    return P.astype(np.int64), U, has
+
+
+def _cut_line(P, U, has, a, b):
+    """Lines a..b-1 of one axis' factor (lines outside: unreached)."""
+    n = P.size
+    sel = np.arange(a, b)
+    inside = (sel >= 0) & (sel < n)
+    s = np.clip(sel, 0, n - 1)
+    return P[s], np.where(inside[:, None], U[s], 0.0), has[s] & inside
+
+
+def _masked(a, inside):
+    if inside is not None:
+        a[~inside] = np.nan
+    return a
+
+
+def _pack(f, mw):
+    """idx, wt (the per-pixel slots of :class:`LinearResampling`) of the factors ``f``, non-zero weights first."""
+    PR, U, PC, V = f.PR, f.U, f.PC, f.V
+    br, bc = U.shape[1], V.shape[1]
+    rows = PR[:, None] + np.arange(br)  # (H, br)
+    cols = PC[:, None] + np.arange(bc)  # (W, bc)
+    idx = (rows[:, None, :, None] * mw + cols[None, :, None, :]).reshape(PR.size, PC.size, br * bc)
+    wt = (U[:, None, :, None] * V[None, :, None, :]).reshape(idx.shape)
+    use = (wt != 0) & f.has[..., None]
+    S = max(1, int(use.sum(-1).max()))
+    order = np.argsort(~use, axis=-1, kind="stable")[..., :S]
+    use = np.take_along_axis(use, order, -1)
+    idx = np.where(use, np.take_along_axis(idx, order, -1), -1).astype(np.int32)
+    wt = np.where(use, np.take_along_axis(wt, order, -1), 0.0)
+    return idx, wt
 
 
 # ---------------------------------------------------------------- the aggregation loop (build, once per tile)
@@ -189,15 +364,18 @@ def _aggregate_loop(G1, G2, OMS, C1s, C2s, JR, JC, wt, dist, th1, th2, w, orow, 
             Q[2, i, j] = sw
 
 
-def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, PC, V, has, dist, th1, th2, w, orow, ocol, kc, Q, A):
+def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, VdT, F, hasf, dist, th1, th2, w, orow, ocol, kc, Q, A):
     """:func:`_aggregate_loop` for a separable resampling: fine row r reads coarse rows PR[r] + a with weights
-    U[r, a], fine column c coarse columns PC[c] + b with V[c, b]; per window row the similar neighbours' weights
-    are first gathered per coarse column, then spread over the coarse rows (4 + 4 x kc adds, not 16, per pixel)."""
+    U[r, a]; ``VdT[j, b, dx]``: the weight of coarse column F[j] + b in window column j + dx (dense, the frame of
+    the centres of column j: :func:`_column_frames`).  Per window row, branch-free: the neighbours' weights (0
+    where not similar) into a buffer, their sums per coarse column, then those spread over the row's coarse rows."""
     th, tw = Q.shape[1], Q.shape[2]
     k = 2 * w + 1
-    br, bc = U.shape[1], V.shape[1]
+    br, kcw = U.shape[1], VdT.shape[1]
     kr = A.shape[2] // kc
-    tmp = np.zeros(kc + bc)  # the columns past kc get only the zero tail of a box, never read
+    wrow = np.zeros(k)
+    tmp = np.zeros(kcw)
+    zero = np.float32(0.0)
     for i in range(th):
         for j in range(tw):
             c1 = G1[i + w, j + w]
@@ -206,32 +384,61 @@ def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, PC, V, has, dist, th
                 continue
             q1 = q2 = sw = 0.0
             r0 = orow[i, j]
-            k0 = ocol[i, j]
+            off = F[j] - ocol[i, j]
+            nb = min(kcw, kc - off)
             for dy in range(k):
                 r = i + dy
-                tmp[:] = 0.0
-                row_used = False
+                s0 = s1 = s2 = sh = 0.0
                 for dx in range(k):
                     c = j + dx
-                    if (abs(G1[r, c] - c1) < th1) & (abs(G2[r, c] - c2) < th2):
-                        wg = np.float32(1.0) / (OMS[r, c] * dist[dy, dx] + np.float32(1e-7))
-                        sw += wg
-                        q1 += wg * C1s[r, c]
-                        q2 += wg * C2s[r, c]
-                        if has[r, c]:
-                            row_used = True
-                            base = PC[c] - k0
-                            for b in range(bc):
-                                tmp[base + b] += wg * V[c, b]
-                if row_used:
-                    for a in range(min(br, kr - (PR[r] - r0))):
-                        u = U[r, a]
-                        rb = (PR[r] - r0 + a) * kc
-                        for b in range(kc):
-                            A[i, j, rb + b] += u * tmp[b]
+                    sim = (abs(G1[r, c] - c1) < th1) & (abs(G2[r, c] - c2) < th2)
+                    wg = np.float32(1.0) / (OMS[r, c] * dist[dy, dx] + np.float32(1e-7))
+                    wg = wg if sim else zero
+                    s0 += wg
+                    s1 += wg * C1s[r, c]
+                    s2 += wg * C2s[r, c]
+                    wh = wg * hasf[r, c]
+                    wrow[dx] = wh
+                    sh += wh
+                sw += s0
+                q1 += s1
+                q2 += s2
+                rb0 = PR[r] - r0
+                if sh == 0.0 or rb0 < 0 or off < 0:
+                    continue
+                for b in range(nb):
+                    t = 0.0
+                    for dx in range(k):
+                        t += wrow[dx] * VdT[j, b, dx]
+                    tmp[b] = t
+                for a in range(min(br, kr - rb0)):
+                    u = U[r, a]
+                    rb = (rb0 + a) * kc + off
+                    for b in range(nb):
+                        A[i, j, rb + b] += u * tmp[b]
             Q[0, i, j] = q1
             Q[1, i, j] = q2
             Q[2, i, j] = sw
+
+
+def _column_frames(PC, V, used, tw, k):
+    """(VdT, F) of :func:`_aggregate_separable_loop`: per window start j, the coarse columns its window's used
+    columns read, from F[j] (the least), as a dense (tw, kcw, k) table of V."""
+    bc = V.shape[1]
+    F = np.zeros(tw, np.int64)
+    hi = np.zeros(tw, np.int64)
+    for j in range(tw):
+        ok = used[j:j + k]
+        if ok.any():
+            pcs = PC[j:j + k][ok]
+            F[j], hi[j] = pcs.min(), pcs.max() + bc
+    kcw = int(max(1, (hi - F).max()))
+    VdT = np.zeros((tw, kcw, k))
+    jj, dd = np.nonzero(np.lib.stride_tricks.sliding_window_view(used, k)[:tw])
+    cc = jj + dd
+    for b in range(bc):
+        VdT[jj, PC[cc] - F[jj] + b, dd] = V[cc, b]
+    return VdT, F
 
 
 def _separable(idx, wt, jr, jc, has, rmin, cmin):
@@ -410,10 +617,17 @@ class EstarfmTilePlan:
                 w, orow, ocol, self.kc, Q, A)
         self.numba = engine == "numba"
         # R need factor only where the references are valid (the only pixels ever similar)
-        sep = _separable(idx, resampling.wt, jr, jc, has & valid, rmin, cmin) if self.numba else None
+        sep = None
+        if self.numba:
+            f = resampling.factors
+            sep = (f.PR, f.U, f.PC, f.V) if f is not None else _separable(idx, resampling.wt, jr, jc, has & valid,
+                                                                            rmin, cmin)
         self.separable = sep is not None
         if sep is not None:  # R = U(row) x V(column): per window row, the columns' weights first
-            _jit(_aggregate_separable_loop)(*args[:5], *sep, has, *args[8:])
+            PR, U, PC, V = sep
+            used = (has & valid).any(0)  # the columns ever aggregated
+            VdT, F = _column_frames(PC, V, used, tw, 2 * w + 1)
+            _jit(_aggregate_separable_loop)(*args[:5], PR, U, VdT, F, has.astype(np.float64), *args[8:])
         elif self.numba:
             _jit(_aggregate_loop)(*args)
         else:
