@@ -131,8 +131,27 @@ def image_stats(source, grid, cancel=None):
     return n, mean, float(np.sqrt(ss / n)), float(np.sqrt(ss / max(n - 1, 1)))
 
 
+_COVER_CACHE = {}  # (coarse grid, fine grid) -> % of the fine grid a MODIS raster without nodata covers
+
+
+def _grid_key(g):
+    return (str(g.crs), tuple(g.transform[:6]), g.width, g.height)
+
+
 def clear_percent(source, grid):
-    """Percentage of the fine grid's pixels where the source is valid."""
+    """Percentage of the fine grid's pixels where the source is valid.  A coarse source without any nodata pixel
+    covers what its grid covers: that is counted once per pair of grids (one GDAL pass), not once per date."""
+    if not source.same_grid:
+        r = _whole(source)
+        if np.isfinite(r.data).all():
+            key = (_grid_key(r.grid), _grid_key(grid))
+            if key not in _COVER_CACHE:
+                _COVER_CACHE[key] = _count_clear(source, grid)
+            return _COVER_CACHE[key]
+    return _count_clear(source, grid)
+
+
+def _count_clear(source, grid):
     n = 0
     for r0, r1 in strips(grid):
         n += int(np.isfinite(read_block(source, grid, r0, r1, 0, grid.width)).sum())

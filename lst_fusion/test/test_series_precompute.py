@@ -153,3 +153,29 @@ def test_plan_series_resumes_cancels_and_chooses(coarse_season, tmp_path):  # no
                     **run)
         uses = any(f"{n} date(s) share their reference set's per-pair plan" in s for s in log)
         assert uses == (n > 0 and ENGINE == "numba"), log
+
+
+def test_clear_percent_of_a_modis_without_nodata_is_counted_once_per_pair_of_grids(tmp_path):
+    # a coarse raster covering part of the fine grid: its clear % is the covered share; a second date on the same
+    # grid without nodata gets the cached count (the same number GDAL gives it), one with nodata is counted itself
+    from rasterio.transform import Affine
+
+    from lst_fusion.core.data.io import Grid, write_raster
+    from lst_fusion.series import tiles
+
+    fine = Grid("EPSG:32633", Affine(30, 0, 500000, 0, -30, 5000000), 200, 150)
+    coarse = Grid("EPSG:32633", Affine(1000, 0, 502000, 0, -1000, 5001000), 5, 6)  # east part only
+    rng = np.random.default_rng(1)
+    paths = []
+    for k, hole in enumerate((False, False, True)):
+        a = (290 + 10 * rng.random(coarse.shape)).astype(np.float32)
+        if hole:
+            a[2, 2] = np.nan
+        paths.append(str(tmp_path / f"M_{k}.tif"))
+        write_raster(paths[-1], a, coarse)
+    src = [tiles.Source(p, same_grid=False) for p in paths]
+    direct = [tiles._count_clear(s, fine) for s in src]
+    assert 0 < direct[0] < 100 and direct[0] == direct[1] and direct[2] < direct[0]
+    tiles._COVER_CACHE.clear()
+    got = [tiles.clear_percent(s, fine) for s in src]
+    assert got == direct and len(tiles._COVER_CACHE) == 1
