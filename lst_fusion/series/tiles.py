@@ -275,10 +275,8 @@ def run_plan_tile(job):
             out.append(np.asarray(entry.tile(refs + [read_block(src, job.grid, r0, r1, c0, c1, h)], h, p), np.float32))
             continue
         C0 = plan.resampled(m.data)  # R M: what the resampler gives, without resampling (no MODIS nodata read)
-        linear = C0 is not None
-        if linear:
-            C0[outside] = np.nan
-        else:
+        linear = C0 is not None  # NaN outside the fine grid already: R has no entry there
+        if not linear:
             C0 = read_block(src, job.grid, r0, r1, c0, c1, h)
         out.append(np.asarray(plan.predict(m.data, C0, linear=linear), np.float32))
     return out

@@ -202,12 +202,14 @@ class Grid:
     def pixel_size(self):
         return (abs(self.transform.a), abs(self.transform.e))
 
-    def same_as(self, other, tol=1e-6):
-        if self.shape != other.shape:
-            return False
+    def same_crs(self, other):
+        """Both grids have the same CRS (or both none)."""
         if (self.crs is None) != (other.crs is None):
             return False
-        if self.crs is not None and CRS.from_user_input(self.crs) != CRS.from_user_input(other.crs):
+        return self.crs is None or CRS.from_user_input(self.crs) == CRS.from_user_input(other.crs)
+
+    def same_as(self, other, tol=1e-6):
+        if self.shape != other.shape or not self.same_crs(other):
             return False
         return all(abs(a - b) <= tol * max(1.0, abs(a)) for a, b in zip(self.transform[:6], other.transform[:6]))
 
@@ -220,8 +222,7 @@ class Grid:
         def crs_text(g):
             return CRS.from_user_input(g.crs).to_string() if g.crs else "no CRS"
 
-        if (self.crs is None) != (other.crs is None) or (
-                self.crs is not None and CRS.from_user_input(self.crs) != CRS.from_user_input(other.crs)):
+        if not self.same_crs(other):
             out.append(f"CRS {crs_text(self)} vs {crs_text(other)}")
         names = ("pixel width", "row rotation", "origin x", "column rotation", "pixel height", "origin y")
         for name, a, b in zip(names, self.transform[:6], other.transform[:6]):

@@ -111,11 +111,7 @@ class LinearResampling:
             wt[~inside] = 0.0
         out = cls(idx, wt, coarse_shape)
         if check:
-            M = (np.random.default_rng(0).random(coarse_shape) * 20 + 290).astype(np.float32)
-            ref = _masked(resample(M).astype(np.float64), inside)
-            got = out.apply(M)
-            both = np.isfinite(ref)
-            if not (np.array_equal(both, np.isfinite(got)) and np.allclose(got[both], ref[both], rtol=0, atol=AGREE_K)):
+            if not out._reproduces(resample, inside):
                 raise LstFusionError("METHOD", "the resampling is not linear in the coarse pixels; use nearest, "
                                                "bilinear or bicubic")
         return out
@@ -132,7 +128,7 @@ class LinearResampling:
         def resample(m, grid=dst_grid):
             return resample_to_grid(m, src_grid, grid, method)
 
-        if _north_up(src_grid) and _north_up(dst_grid) and _same_crs(src_grid, dst_grid):
+        if _north_up(src_grid) and _north_up(dst_grid) and src_grid.same_crs(dst_grid):
             out = cls._from_lines(resample, src_grid.shape, dst_grid, inside=inside)
             if out is not None:
                 return out
@@ -176,13 +172,17 @@ class LinearResampling:
         (PR, U, hasr), (PC, V, hasc) = parts
         f = Factors(PR, U, hasr, PC, V, hasc, inside)
         out = cls(*_pack(f, mw), coarse_shape, f)
-        M = (np.random.default_rng(0).random(coarse_shape) * 20 + 290).astype(np.float32)
-        ref = _masked(resample(M).astype(np.float64), inside)
-        got = out.apply(M)
+        return out if out._reproduces(resample, inside) else None
+
+    def _reproduces(self, resample, inside=None):
+        """R M equals ``resample(M)`` (within AGREE_K, NaN where it is NaN) on a random M, inside ``inside``."""
+        M = (np.random.default_rng(0).random(self.coarse_shape) * 20 + 290).astype(np.float32)
+        ref = resample(M).astype(np.float64)
+        if inside is not None:
+            ref[~inside] = np.nan
+        got = self.apply(M)
         both = np.isfinite(ref)
-        if not (np.array_equal(both, np.isfinite(got)) and np.allclose(got[both], ref[both], rtol=0, atol=AGREE_K)):
-            return None
-        return out
+        return np.array_equal(both, np.isfinite(got)) and np.allclose(got[both], ref[both], rtol=0, atol=AGREE_K)
 
     def apply(self, M):
         """R M (float64, the fine shape; NaN where no coarse pixel reaches; NaN coarse pixels count as 0)."""
@@ -269,14 +269,6 @@ def _north_up(grid):
     return t.b == 0 and t.d == 0
 
 
-def _same_crs(a, b):
-    from rasterio.crs import CRS
-
-    if a.crs is None or b.crs is None:
-        return False
-    return CRS.from_user_input(a.crs) == CRS.from_user_input(b.crs)
-
-
 def _line_factor(entries, n):
     """(P, U, has) of one axis from each phase's (coarse index or -1, weight) per fine line."""
     J = np.stack([e[0] for e in entries], 1)  # (fine lines, phases)
@@ -304,12 +296,6 @@ def _cut_line(P, U, has, a, b):
     inside = (sel >= 0) & (sel < n)
     s = np.clip(sel, 0, n - 1)
     return P[s], np.where(inside[:, None], U[s], 0.0), has[s] & inside
-
-
-def _masked(a, inside):
-    if inside is not None:
-        a[~inside] = np.nan
-    return a
 
 
 def _pack(f, mw):
