@@ -9,7 +9,7 @@ with a margin): the series resamples it per window (bicubic), as for real MODIS.
 
 Each measurement runs in a fresh subprocess (its own peak RSS), after a warm-up run that loads numba's cache:
 
-* ``1`` and ``D`` dates in-process (``fuse_series``, Dask in-process threads on every core), ESTARFM with the
+* ``1`` and ``D`` dates in-process (``fuse_series``, one thread per core of the process), ESTARFM with the
   per-reference-set plan (the default for a set of 8+ dates; forced for the 1-date run so both pay the
   same build) - and the per-date kernel (``precompute=False``) for comparison;
 * the same through ``qgis_process.bin run lstfusion:fuse_series`` (when QGIS is installed);

@@ -71,7 +71,7 @@ class FuseSeries(LstFusionAlgorithm):
         P.MIN_CLEAR: ("A MODIS date with fewer clear pixels than this percentage is gap-filled first (linear in time, "
                       "then focal mean), and skipped with the reason when it cannot be filled."),
         P.DASK_SCHEDULER: ("Address of a dask.distributed scheduler (tcp://host:8786) to run the tiles on; empty = in "
-                           "this QGIS process (Dask threads when dask is installed, else one after another)."),
+                           "this QGIS process (one thread per core)."),
         P.LANDSAT_BAND: "Band of the Landsat rasters to fuse (multi-band exports).",
         P.MODIS_BAND: "Band of the MODIS rasters to fuse.",
         P.LANDSAT_SCALE: "Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000).",

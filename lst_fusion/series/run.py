@@ -325,7 +325,7 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         srcs = sources(o.method, p, lsrc, msrc)
         jobs.extend(TileJob(o.method, job_params, srcs, grid, w, halo, group[0]) for w in windows)
 
-    sched = make_scheduler(o.scheduler, log) if jobs else Sequential()
+    sched = make_scheduler(o.scheduler) if jobs else Sequential()
     if jobs:
         shared = sum(len(g) for g, use_plan in groups if use_plan)
         log(f"{len(todo)} date(s) x {len(windows)} tile(s) of {tile_px} px = {len(jobs)} tasks on {sched.name}"

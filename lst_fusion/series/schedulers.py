@@ -1,8 +1,8 @@
-"""Where a series' tile tasks run: one after another, on Dask's in-process threads, or on a
-dask.distributed cluster.
+"""Where a series' tile tasks run: one after another, on threads of this process, or on a dask.distributed
+cluster.
 
-* ``scheduler=""`` (default): on Dask's in-process threaded scheduler when dask is installed (the numba
-  engine releases the GIL, so tiles run in parallel), else one after another, and the log says so;
+* ``scheduler=""`` or ``"threads"`` (default): on one thread per core of this process (the numba engine and
+  GDAL release the GIL, so tiles run in parallel while the caller writes the finished ones);
 * ``"sequential"``: one after another, in this process;
 * ``"tcp://host:8786"``: on that ``dask.distributed`` cluster (workers need only ``lst_fusion``'s
   QGIS-free core: numpy, rasterio, numba or torch).
@@ -13,12 +13,8 @@ outputs are bit-identical to the sequential run and memory stays bounded by tile
 import collections
 import os
 
-from ..core.platform import backends
 from ..core.platform.errors import LstFusionError
 from .tiles import worker_check
-
-SEQUENTIAL_NOTE = ("dask is not installed: the series runs sequentially in this process "
-                   "(the Python package dask[distributed] uses every core or a cluster)")
 
 
 class Sequential:
@@ -32,22 +28,31 @@ class Sequential:
         pass
 
 
-class DaskThreads:
-    """Dask's in-process threaded scheduler, in ordered batches of ``in_flight`` tasks."""
+class Threads:
+    """Threads of this process: ``in_flight`` tasks submitted ahead, results collected in task order as each
+    finishes, so the caller writes one task's tiles while the next tasks run (no batch waits for its slowest)."""
 
-    name = "dask (in-process threads)"
+    name = "in-process threads"
 
-    def __init__(self, in_flight=None):
-        self.workers = os.cpu_count() or 1
+    def __init__(self, in_flight=None, workers=None):
+        self.workers = workers or os.cpu_count() or 1
         self.in_flight = in_flight or 2 * self.workers
 
     def map(self, fn, jobs):
-        import dask
+        from concurrent.futures import ThreadPoolExecutor
 
-        jobs = list(jobs)
-        for i in range(0, len(jobs), self.in_flight):
-            batch = [dask.delayed(fn, pure=False)(j) for j in jobs[i:i + self.in_flight]]
-            yield from dask.compute(*batch, scheduler="threads", num_workers=self.workers)
+        pending = collections.deque()
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="lstfusion-tile") as pool:
+            try:
+                for job in jobs:
+                    pending.append(pool.submit(fn, job))
+                    if len(pending) >= self.in_flight:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:  # stopped early (cancel, a failed write): the tasks not started are dropped
+                for f in pending:
+                    f.cancel()
 
     def close(self):
         pass
@@ -94,17 +99,13 @@ class DaskDistributed:
         self.client.close()
 
 
-def make_scheduler(scheduler, log=None):
-    """'' (Dask in-process when installed, else sequential), 'sequential', or a dask.distributed address."""
+def make_scheduler(scheduler):
+    """'' or 'threads' (this process' threads), 'sequential', or a dask.distributed address."""
     text = (scheduler or "").strip()
     if text.lower() == "sequential":
         return Sequential()
     if text.lower() in ("", "threads"):
-        if backends.dask_available():
-            return DaskThreads()
-        if log:
-            log(SEQUENTIAL_NOTE)
-        return Sequential()
+        return Threads()
     if "://" in text:
         return DaskDistributed(text)
     raise LstFusionError("DASK_SCHEDULER", f"{text!r} is not a Dask scheduler address (like tcp://host:8786); "

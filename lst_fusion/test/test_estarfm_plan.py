@@ -210,8 +210,9 @@ def test_row_and_column_factors_equal_the_pixel_by_pixel_operator():
     F1, F2, modis, coarse, fine = ubestarfm(100)
     res = lambda m, g=fine: resample_to_grid(m, coarse, g, "bicubic")  # noqa: E731
     R = LinearResampling.from_grids(coarse, fine, "bicubic")
-    assert isinstance(R.factors, Factors)
+    assert isinstance(R.factors, Factors) and R.packed_nbytes == 0  # the slots are made only when asked for
     P = LinearResampling.from_function(res, coarse.shape)
+    assert np.array_equal(R.reads(), P.reads()) and R.shape == P.shape  # read from the factors, from the slots
     assert np.array_equal(R.idx[..., 0] >= 0, P.idx[..., 0] >= 0)
     for M in modis:
         assert np.nanmax(np.abs(R.apply(M) - P.apply(M))) < 1e-4
@@ -229,5 +230,9 @@ def test_row_and_column_factors_equal_the_pixel_by_pixel_operator():
     inside[25:, 25:] = True
     masked = LinearResampling.from_grids(coarse, edge, "bicubic", inside=inside)
     assert masked.factors is not None and np.array_equal(masked.idx[..., 0] >= 0, inside)
+    unpacked = LinearResampling(None, None, coarse.shape, masked.factors)
+    want_reads = np.zeros(coarse.shape, bool)
+    want_reads.flat[masked.idx[masked.idx >= 0]] = True
+    assert np.array_equal(unpacked.reads(), want_reads)
     got, want = masked.apply(modis[1]), res(modis[1], edge)
     assert np.isnan(got[~inside]).all() and np.nanmax(np.abs(got[inside] - want[inside])) < 1e-4

@@ -3,6 +3,8 @@ import datetime as dt
 import glob
 import hashlib
 import os
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -11,7 +13,6 @@ from lst_fusion import series
 from lst_fusion.core.data.io import read_raster
 from lst_fusion.core.evaluation.metrics import rmse
 from lst_fusion.core.fusion.estarfm import estarfm
-from lst_fusion.core.platform import backends
 from lst_fusion.core.platform.errors import Cancelled, LstFusionError
 from lst_fusion.series import choose_refs, fuse_series, read_series_csv
 
@@ -171,25 +172,42 @@ def test_cancel_mid_date_keeps_no_half_written_file(season, tmp_path):
     assert statuses[:2] == ["kept", "kept"] and statuses[2] == "fused" and len(res.outputs) == 17
 
 
-def test_without_dask_runs_sequentially_and_says_so(season, tmp_path, monkeypatch):
-    lan, mod = season
-    monkeypatch.setattr(backends, "dask_available", lambda: False)
-    log = []
-    res = fuse_series(str(tmp_path / "out"), modis=mod, landsat=lan, log=log.append, end="2020-01-03", **RUN)
-    assert series.SEQUENTIAL_NOTE in log and res.scheduler == "sequential" and len(res.outputs) == 3
-
-
 @pytest.mark.parametrize("inputs", ["season", "coarse_season"])  # per-date kernel; ESTARFM's per-pair plan
-def test_dask_threads_equal_sequential(inputs, request, tmp_path):
-    pytest.importorskip("dask", reason="dask is not installed")
+def test_threads_equal_sequential_without_dask(inputs, request, tmp_path, monkeypatch):
     lan, mod = request.getfixturevalue(inputs)
     a = fuse_series(str(tmp_path / "a"), modis=mod, landsat=lan, scheduler="sequential", end="2020-01-04",
                     precompute=True, **RUN)
+    monkeypatch.setitem(sys.modules, "dask", None)  # the in-process threads need no dask
     b = fuse_series(str(tmp_path / "b"), modis=mod, landsat=lan, scheduler="", end="2020-01-04", precompute=True,
                     **RUN)
-    assert b.scheduler == "dask (in-process threads)"
+    assert b.scheduler == "in-process threads"
     A, B = arrays_of(a.folder), arrays_of(b.folder)
     assert list(A) == list(B) and all(np.array_equal(A[k], B[k], equal_nan=True) for k in A)
+
+
+def test_threads_yield_in_task_order_while_later_tasks_run():
+    started, order = [], []
+
+    def task(k):
+        started.append(k)
+        time.sleep(0.05 if k == 0 else 0.0)  # the first task finishes last
+        return k
+
+    sched = series.Threads(in_flight=3, workers=2)
+    for k in sched.map(task, range(7)):
+        order.append(k)
+        if k == 0:  # when the first result is handed over, the next tasks have already run
+            assert set(started) >= {0, 1, 2}
+    assert order == list(range(7))
+
+
+def test_threads_stop_submitting_when_the_caller_stops():
+    started = []
+    sched = series.Threads(in_flight=2, workers=1)
+    results = sched.map(lambda k: started.append(k) or k, range(100))
+    assert next(results) == 0
+    results.close()  # as write_dates does on cancel or a failed write
+    assert len(started) <= 3
 
 
 def sha(path):

@@ -57,14 +57,49 @@ class LinearResampling:
     ``sum_s wt[..., s] * M.flat[idx[..., s]]``.
 
     ``factors`` (a north-up resampling in one CRS, :meth:`from_grids`): :class:`Factors`, R = U(row) x V(column);
-    :meth:`apply` then costs two small products instead of a gather over every slot.
+    :meth:`apply` then costs two small products instead of a gather over every slot, and ``idx`` / ``wt`` are
+    made from the factors only when asked for (the numba plan never asks).
     """
 
     def __init__(self, idx, wt, coarse_shape, factors=None):
-        self.idx = idx
-        self.wt = wt
+        self._idx, self._wt = idx, wt
         self.coarse_shape = tuple(coarse_shape)
         self.factors = factors
+
+    @property
+    def idx(self):
+        if self._idx is None:
+            self._idx, self._wt = _pack(self.factors, self.coarse_shape[1])
+        return self._idx
+
+    @property
+    def wt(self):
+        self.idx  # noqa: B018 (made with idx)
+        return self._wt
+
+    @property
+    def shape(self):
+        """The fine shape."""
+        f = self.factors
+        return (f.PR.size, f.PC.size) if f is not None and self._idx is None else self._idx.shape[:2]
+
+    @property
+    def packed_nbytes(self):
+        """Bytes of ``idx`` and ``wt`` as held now (0 while only the factors exist)."""
+        return 0 if self._idx is None else self._idx.nbytes + self._wt.nbytes
+
+    def reads(self):
+        """The coarse pixels any fine pixel reads (coarse shape, bool)."""
+        out = np.zeros(self.coarse_shape, bool)
+        f = self.factors
+        if f is None:
+            out.flat[self.idx[self.idx >= 0]] = True
+            return out
+        has = f.has
+        rows, cols = has.any(1), has.any(0)
+        out[np.ix_(_line_reads(f.PR[rows], f.U[rows], self.coarse_shape[0]),
+                   _line_reads(f.PC[cols], f.V[cols], self.coarse_shape[1]))] = True
+        return out
 
     @classmethod
     def from_function(cls, resample, coarse_shape, spacing=IMPULSE_SPACING, check=True, inside=None):
@@ -171,7 +206,7 @@ class LinearResampling:
             parts.append(_line_factor(entries, fine_n))
         (PR, U, hasr), (PC, V, hasc) = parts
         f = Factors(PR, U, hasr, PC, V, hasc, inside)
-        out = cls(*_pack(f, mw), coarse_shape, f)
+        out = cls(None, None, coarse_shape, f)
         return out if out._reproduces(resample, inside) else None
 
     def _reproduces(self, resample, inside=None):
@@ -289,6 +324,19 @@ def _line_factor(entries, n):
     return P.astype(np.int64), U, has
 
 
+def _line_reads(P, U, n):
+    """The coarse lines (sorted, below n) that lines starting at P with weights U read."""
+    hit = np.unique((P[:, None] + np.arange(U.shape[1]))[U != 0])
+    return hit[hit < n]
+
+
+def _line_last(P, U, has):
+    """Per fine line, the last coarse line its weights reach (-1 where none)."""
+    nz = U != 0
+    last = U.shape[1] - 1 - np.argmax(nz[:, ::-1], axis=1)
+    return np.where(has & nz.any(1), P + last, -1)
+
+
 def _cut_line(P, U, has, a, b):
     """Lines a..b-1 of one axis' factor (lines outside: unreached)."""
     n = P.size
@@ -350,17 +398,22 @@ def _aggregate_loop(G1, G2, OMS, C1s, C2s, JR, JC, wt, dist, th1, th2, w, orow, 
             Q[2, i, j] = sw
 
 
-def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, VdT, F, hasf, dist, th1, th2, w, orow, ocol, kc, Q, A):
+def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, VdT, F, hasf, dist, th1, th2, w, orow, ocol, kc, Q, A,
+                              SA):
     """:func:`_aggregate_loop` for a separable resampling: fine row r reads coarse rows PR[r] + a with weights
     U[r, a]; ``VdT[j, b, dx]``: the weight of coarse column F[j] + b in window column j + dx (dense, the frame of
     the centres of column j: :func:`_column_frames`).  Per window row, branch-free: the neighbours' weights (0
-    where not similar) into a buffer, their sums per coarse column, then those spread over the row's coarse rows."""
+    where not similar) into a buffer, their sums per coarse column, then those spread over the row's coarse rows.
+    Each centre's A is summed in float64, then stored normalised (divided by its weight sum) in float32 ``A``,
+    with its float64 sum in ``SA`` (see :meth:`EstarfmTilePlan.weighted_mean`)."""
     th, tw = Q.shape[1], Q.shape[2]
     k = 2 * w + 1
     br, kcw = U.shape[1], VdT.shape[1]
-    kr = A.shape[2] // kc
+    K2 = A.shape[2]
+    kr = K2 // kc
     wrow = np.zeros(k)
     tmp = np.zeros(kcw)
+    acc = np.zeros(K2)
     zero = np.float32(0.0)
     for i in range(th):
         for j in range(tw):
@@ -368,6 +421,7 @@ def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, VdT, F, hasf, dist, 
             c2 = G2[i + w, j + w]
             if not (c1 == c1 and c2 == c2):
                 continue
+            acc[:] = 0.0
             q1 = q2 = sw = 0.0
             r0 = orow[i, j]
             off = F[j] - ocol[i, j]
@@ -401,10 +455,16 @@ def _aggregate_separable_loop(G1, G2, OMS, C1s, C2s, PR, U, VdT, F, hasf, dist, 
                     u = U[r, a]
                     rb = (rb0 + a) * kc + off
                     for b in range(nb):
-                        A[i, j, rb + b] += u * tmp[b]
+                        acc[rb + b] += u * tmp[b]
             Q[0, i, j] = q1
             Q[1, i, j] = q2
             Q[2, i, j] = sw
+            total = 0.0
+            for t in range(K2):
+                v = acc[t] / sw
+                A[i, j, t] = v
+                total += v
+            SA[i, j] = total
 
 
 def _column_frames(PC, V, used, tw, k):
@@ -578,18 +638,28 @@ class EstarfmTilePlan:
         self.cF = (F1z[cs], F2z[cs])
         self.cvalid = valid[cs]
         # the coarse box each centre's window reads
+        self.numba = engine == "numba"
         mh, mw = resampling.coarse_shape
-        idx = resampling.idx
-        has = idx[..., 0] >= 0
-        jr = np.where(idx >= 0, idx // mw, -1)
-        jc = np.where(idx >= 0, idx % mw, -1)
         big = np.iinfo(np.int32).max
-        rmin = np.where(has, np.where(idx >= 0, jr, big).min(-1), big)
-        cmin = np.where(has, np.where(idx >= 0, jc, big).min(-1), big)
+        f = resampling.factors if self.numba else None
+        if f is not None:  # from the factors: no per-pixel slots
+            has = f.has
+            rmin = np.where(has, f.PR[:, None], big)
+            cmin = np.where(has, f.PC[None, :], big)
+            rlast = np.where(has, _line_last(f.PR, f.U, f.hasr)[:, None], -1)
+            clast = np.where(has, _line_last(f.PC, f.V, f.hasc)[None, :], -1)
+        else:
+            idx = resampling.idx
+            has = idx[..., 0] >= 0
+            jr = np.where(idx >= 0, idx // mw, -1)
+            jc = np.where(idx >= 0, idx % mw, -1)
+            rmin = np.where(has, np.where(idx >= 0, jr, big).min(-1), big)
+            cmin = np.where(has, np.where(idx >= 0, jc, big).min(-1), big)
+            rlast, clast = jr.max(-1), jc.max(-1)
         orow = _window_extreme(rmin, w, _minimum_filter(), big)
         ocol = _window_extreme(cmin, w, _minimum_filter(), big)
-        rmax = _window_extreme(jr.max(-1), w, _maximum_filter(), -1)
-        cmax = _window_extreme(jc.max(-1), w, _maximum_filter(), -1)
+        rmax = _window_extreme(rlast, w, _maximum_filter(), -1)
+        cmax = _window_extreme(clast, w, _maximum_filter(), -1)
         reach = rmax >= 0
         orow = np.where(reach, orow, 0).astype(np.int64)
         ocol = np.where(reach, ocol, 0).astype(np.int64)
@@ -597,38 +667,41 @@ class EstarfmTilePlan:
         self.kc = int(max(1, (np.where(reach, cmax - ocol + 1, 1)).max()))
         self.orow, self.ocol = orow, ocol
         Q = np.zeros((3, th, tw))
-        A = np.zeros((th, tw, self.kr * self.kc))
-        args = (G1, G2, oms, np.where(valid, C1 - shift, 0.0), np.where(valid, C2 - shift, 0.0),
-                jr.astype(np.int32), jc.astype(np.int32), resampling.wt, distance_table(w, w, np.float32), th1, th2,
-                w, orow, ocol, self.kc, Q, A)
-        self.numba = engine == "numba"
+        head = (G1, G2, oms, np.where(valid, C1 - shift, 0.0), np.where(valid, C2 - shift, 0.0))
+        tail = (distance_table(w, w, np.float32), th1, th2, w, orow, ocol, self.kc, Q)
+        K2 = self.kr * self.kc
         # R need factor only where the references are valid (the only pixels ever similar)
         sep = None
-        if self.numba:
-            f = resampling.factors
-            sep = (f.PR, f.U, f.PC, f.V) if f is not None else _separable(idx, resampling.wt, jr, jc, has & valid,
-                                                                            rmin, cmin)
+        if f is not None:
+            sep = (f.PR, f.U, f.PC, f.V)
+        elif self.numba:
+            sep = _separable(idx, resampling.wt, jr, jc, has & valid, rmin, cmin)
         self.separable = sep is not None
         if sep is not None:  # R = U(row) x V(column): per window row, the columns' weights first
             PR, U, PC, V = sep
             used = (has & valid).any(0)  # the columns ever aggregated
             VdT, F = _column_frames(PC, V, used, tw, 2 * w + 1)
-            _jit(_aggregate_separable_loop)(*args[:5], PR, U, VdT, F, has.astype(np.float64), *args[8:])
-        elif self.numba:
-            _jit(_aggregate_loop)(*args)
+            A = np.zeros((th, tw, K2), np.float32)
+            self.SA = np.full((th, tw), np.nan)
+            _jit(_aggregate_separable_loop)(*head, PR, U, VdT, F, has.astype(np.float64), *tail, A, self.SA)
         else:
-            _aggregate_offsets(*args)
+            A = np.zeros((th, tw, K2))
+            slots = (jr.astype(np.int32), jc.astype(np.int32), resampling.wt)
+            (_jit(_aggregate_loop) if self.numba else _aggregate_offsets)(*head, *slots, *tail, A)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                A /= Q[2][..., None]
+            self.SA = A.sum(-1)
+            A = A.astype(np.float32)
+        # A normalised by the float64 weight sum, in float32; its float64 sum SA keeps A M exact (weighted_mean)
+        self.A = A.reshape(th, tw, self.kr, self.kc)
         with np.errstate(divide="ignore", invalid="ignore"):
-            # normalised by the float64 weight sum: A M is ~300 K, where float32's sum would cost 1e-4 K
-            self.A = (A / Q[2][..., None]).reshape(th, tw, self.kr, self.kc)
             self.q = (Q[0] / Q[2], Q[1] / Q[2])
 
     def resampled(self, M):
         """The date's C0 as R M rounded to float32 (what the resampler writes), or None when a coarse pixel the
         block reads is NaN (the resampler then renormalises around it: read it from the resampler)."""
         if self._reads is None:
-            self._reads = np.zeros(self.resampling.coarse_shape, bool)
-            self._reads.flat[self.resampling.idx[self.resampling.idx >= 0]] = True
+            self._reads = self.resampling.reads()
         M = np.asarray(M)
         if not np.isfinite(M[self._reads]).all():
             return None
@@ -637,21 +710,25 @@ class EstarfmTilePlan:
     @property
     def nbytes(self):
         """Bytes this plan holds (its arrays)."""
-        arrays = [self.A, self.V, self.enough, self.cnt, self.m1, self.m2, *self.r, *self.cF, self.cvalid, self.orow,
-                  self.ocol, *self.q, *self.refs, self.valid, self.resampling.idx, self.resampling.wt]
-        return int(sum(a.nbytes for a in arrays))
+        arrays = [self.A, self.SA, self.V, self.enough, self.cnt, self.m1, self.m2, *self.r, *self.cF, self.cvalid, self.orow,
+                  self.ocol, *self.q, *self.refs, self.valid]
+        return int(sum(a.nbytes for a in arrays)) + self.resampling.packed_nbytes
 
     def weighted_mean(self, M):
-        """sum_i W_i (R M)_i / sum_i W_i per centre (float64), from the aggregated weights."""
+        """sum_i W_i (R M)_i / sum_i W_i per centre (float64), from the aggregated weights: A (normalised, float32)
+        on M - shift (a few K), plus shift x SA (A's float64 sum), so A's float32 rounding costs ~1e-6 K where
+        A M itself (~300 K) would cost ~1e-4 K.  A NaN coarse pixel counts as shift (its centres are recomputed
+        by the per-date kernel)."""
         mh, mw = self.resampling.coarse_shape
         Mz = np.zeros((mh + self.kr, mw + self.kc))
-        Mz[:mh, :mw] = np.nan_to_num(np.asarray(M, np.float64), nan=0.0)
+        Mz[:mh, :mw] = np.nan_to_num(np.asarray(M, np.float64) - self.shift, nan=0.0)
         if self.numba:
             out = np.empty(self.orow.shape)
             _jit(_weighted_mean_loop)(self.A, Mz, self.orow, self.ocol, out)
-            return out
-        patches = np.lib.stride_tricks.sliding_window_view(Mz, (self.kr, self.kc))[self.orow, self.ocol]
-        return np.einsum("ijab,ijab->ij", self.A, patches)
+        else:
+            patches = np.lib.stride_tricks.sliding_window_view(Mz, (self.kr, self.kc))[self.orow, self.ocol]
+            out = np.einsum("ijab,ijab->ij", self.A, patches, dtype=np.float64)
+        return out + self.shift * self.SA
 
     def predict(self, M, C0, fallback=True, linear=False):
         """The fused tile (float64, NaN where invalid) at the date whose coarse pixels are ``M`` (the coarse
@@ -730,9 +807,9 @@ class EstarfmPlan:
         if mode not in MODES:
             raise LstFusionError("MODE", f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         arrays = [np.asarray(a, dtype=np.float64) for a in named.values()]
-        if resampling.idx.shape[:2] != arrays[0].shape:
-            raise LstFusionError("COARSE_REF1", f"the resampling is for {resampling.idx.shape[1]}x"
-                                 f"{resampling.idx.shape[0]} px, the references are {arrays[0].shape[1]}x"
+        if resampling.shape != arrays[0].shape:
+            raise LstFusionError("COARSE_REF1", f"the resampling is for {resampling.shape[1]}x"
+                                 f"{resampling.shape[0]} px, the references are {arrays[0].shape[1]}x"
                                  f"{arrays[0].shape[0]} px")
         engine = resolve_engine(engine)
         if engine == "torch":
