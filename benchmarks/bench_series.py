@@ -255,7 +255,7 @@ def main():
     print("| run | dates | seconds | marginal s per date | x I/O floor | peak RSS MiB |")
     print("|---|---|---|---|---|---|")
     proj = {}
-    for label, key in (("ESTARFM, in-process (Dask threads), plan", "estarfm"),
+    for label, key in (("ESTARFM, in-process threads, plan", "estarfm"),
                        ("ESTARFM, qgis_process.bin run lstfusion:fuse_series", "qgis"),
                        ("ESTARFM, Dask LocalCluster 2 workers x 1 thread, plan", "cluster"),
                        ("ESTARFM, in-process, per-date kernel (precompute=False)", "per-date"),

@@ -6,12 +6,15 @@ mean, 10th and 90th percentiles and the count of valid pixels (a pixel belongs
 to a subregion when its centre falls inside, as in ``evaluate``; the whole
 image is always the first region).  ``series_report.html``: per subregion the
 fused mean with its p10-p90 band beside MODIS's mean, the Landsat reference
-dates marked, so a season's urban heat island shows at a glance.  One date is
-in memory at a time.
+dates marked, so a season's urban heat island shows at a glance.  The dates
+are read on one thread per core (GDAL's decoding and warping and NumPy's
+percentiles release the GIL), one date per thread in memory at a time.
 """
 import datetime as _dt
 import html
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,25 +52,52 @@ def describe(values):
     return {"mean": float(v.mean()), "p10": float(p10), "p90": float(p90), "valid": int(v.size)}
 
 
+def fine_modis(grid):
+    """``source -> the source on the whole fine grid`` as read_block gives it; a MODIS raster without nodata, on
+    a grid whose bicubic factors into rows x columns (north-up, one CRS), as R M (core.fusion.estarfm_plan's
+    factored R, checked against GDAL within its AGREE_K once per MODIS grid), not one GDAL warp of the whole
+    fine grid per date."""
+    from ..core.fusion.estarfm_plan import LinearResampling
+    from .tiles import _grid_key, _whole, read_block
+
+    operators, lock = {}, threading.Lock()
+
+    def read(source):
+        if not source.same_grid:
+            r = _whole(source)
+            if np.isfinite(r.data).all():
+                key = _grid_key(r.grid)
+                with lock:
+                    if key not in operators:
+                        operators[key] = LinearResampling.factored(r.grid, grid)
+                if operators[key] is not None:
+                    return operators[key].apply(r.data)
+        return read_block(source, grid, 0, grid.height, 0, grid.width)
+
+    return read
+
+
 def season_stats(result, regions=None, cancel=None):
     """(rows for series_stats.csv, (low, high) shared legend range: the 2nd and 98th percentiles of all fused
     pixels, from a regular sample of each date)."""
-    from .tiles import read_block
 
     grid = result.grid
     masks = region_masks(grid, regions)
-    rows, sample = [], []
     step = max(1, int(np.sqrt(grid.width * grid.height / 20000)))
-    for r in result.rows:
-        if not r["output"]:
-            continue
+    modis_on_grid = fine_modis(grid)
+
+    def one(r):
         check_cancel(cancel)
         fused = read_raster(os.path.join(result.folder, r["output"]), "OUTPUT").data
-        sample.append(fused[::step, ::step][np.isfinite(fused[::step, ::step])])
-        modis = read_block(result.modis[r["date"]], grid, 0, grid.height, 0, grid.width)
-        for name, m in masks:
-            for source, arr in (("fused", fused), ("MODIS", modis)):
-                rows.append({"date": r["date"], "region": name, "source": source, **describe(arr[m])})
+        modis = modis_on_grid(result.modis[r["date"]])
+        rows = [{"date": r["date"], "region": name, "source": source, **describe(arr[m])}
+                for name, m in masks for source, arr in (("fused", fused), ("MODIS", modis))]
+        return rows, fused[::step, ::step][np.isfinite(fused[::step, ::step])]
+
+    with ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="lstfusion-season") as pool:
+        done = list(pool.map(one, [r for r in result.rows if r["output"]]))  # in date order
+    rows = [row for part, _ in done for row in part]
+    sample = [v for _, v in done]
     return rows, temperature_stretch(*sample) if sample else (0.0, 1.0)  # the one 2-98 % rule
 
 

@@ -179,3 +179,31 @@ def test_clear_percent_of_a_modis_without_nodata_is_counted_once_per_pair_of_gri
     tiles._COVER_CACHE.clear()
     got = [tiles.clear_percent(s, fine) for s in src]
     assert got == direct and len(tiles._COVER_CACHE) == 1
+
+
+@needs(UB)
+def test_season_modis_on_the_fine_grid_is_r_m_within_the_tolerance_and_gdal_elsewhere(tmp_path):
+    # the season report's MODIS per date: R M (the factored bicubic) where it factors and the MODIS has no nodata,
+    # within 1e-4 K of the GDAL warp read_block does; GDAL itself at the MODIS raster's edge and for a nodata pixel
+    from rasterio.transform import Affine
+
+    from lst_fusion.core.data.io import Grid
+    from lst_fusion.series import season, tiles
+
+    r = read_raster(os.path.join(UB, "MOD11A1_LST_cloudrm_20160218.tif"))
+    coarse = Grid(r.grid.crs, r.grid.transform * Affine.scale(10), 40, 40)  # the real 0.01 deg MODIS pixels
+    M = r.data[::10, ::10].astype(np.float32)
+    holed = M.copy()
+    holed[20, 20] = np.nan
+    src = []
+    for name, a in (("M.tif", M), ("holed.tif", holed)):
+        write_raster(str(tmp_path / name), a, coarse)
+        src.append(tiles.Source(str(tmp_path / name), same_grid=False))
+    inner = Grid(r.grid.crs, r.grid.transform * Affine.translation(100, 100), 200, 200)
+    for grid, factored in ((inner, True), (r.grid, False)):  # r.grid: the whole sample, to the MODIS edge
+        read = season.fine_modis(grid)
+        for s, exact in ((src[0], not factored), (src[1], True)):
+            got, want = read(s), tiles.read_block(s, grid, 0, grid.height, 0, grid.width)
+            assert np.array_equal(np.isnan(got), np.isnan(want)) and np.isfinite(want).mean() > 0.99
+            diff = float(np.nanmax(np.abs(got - want)))
+            assert diff == 0.0 if exact else 0.0 < diff < TOL, (grid.width, s.path, diff)

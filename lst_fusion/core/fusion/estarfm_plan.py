@@ -46,6 +46,7 @@ from .tiling import halo_block, tiles, window_sum
 
 IMPULSE_SPACING = 4  # coarse pixels between two impulses of one phase: the 4-pixel cubic support (one impulse per footprint)
 AGREE_K = 1e-4  # |C0 - R M| beyond which a fine pixel of the date counts as not linear (float32 rounding: ~3e-5)
+APPLY_ROWS = 256  # fine rows per step of Factors.apply
 FALLBACK_STRIP = 16  # rows of centres per exact per-date sub-block
 
 
@@ -160,14 +161,23 @@ class LinearResampling:
         MODIS raster's edge), pixel by pixel (33 calls on the whole grid)."""
         from ..data.resample import resample_to_grid
 
-        def resample(m, grid=dst_grid):
-            return resample_to_grid(m, src_grid, grid, method)
+        out = cls.factored(src_grid, dst_grid, method, inside)
+        if out is not None:
+            return out
+        return cls.from_function(lambda m: resample_to_grid(m, src_grid, dst_grid, method), src_grid.shape,
+                                 inside=inside)
 
-        if _north_up(src_grid) and _north_up(dst_grid) and src_grid.same_crs(dst_grid):
-            out = cls._from_lines(resample, src_grid.shape, dst_grid, inside=inside)
-            if out is not None:
-                return out
-        return cls.from_function(resample, src_grid.shape, inside=inside)
+    @classmethod
+    def factored(cls, src_grid, dst_grid, method="bicubic", inside=None):
+        """R as row x column factors (:meth:`_from_lines`: no per-pixel slots, so also for a whole Landsat grid),
+        or None where it does not factor so (not north-up in one CRS, or GDAL's bicubic at the MODIS raster's
+        edge inside ``inside``)."""
+        from ..data.resample import resample_to_grid
+
+        if not (_north_up(src_grid) and _north_up(dst_grid) and src_grid.same_crs(dst_grid)):
+            return None
+        return cls._from_lines(lambda m, grid=dst_grid: resample_to_grid(m, src_grid, grid, method), src_grid.shape,
+                               dst_grid, inside=inside)
 
     @classmethod
     def _from_lines(cls, resample, coarse_shape, dst_grid, spacing=IMPULSE_SPACING, inside=None):
@@ -293,9 +303,11 @@ class Factors:
         rows = np.clip(self.PR - a0, 0, a1 - a0 - br)[:, None] + np.arange(br)
         cols = np.clip(self.PC - b0, 0, b1 - b0 - bc)[:, None] + np.arange(bc)
         T = np.einsum("ra,rac->rc", self.U, Mz[rows])  # the rows' factor: (fine rows, coarse columns)
-        res = np.einsum("cb,rcb->rc", self.V, T[:, cols])
         ok = self.has
-        out[ok] = res[ok]
+        for a in range(0, out.shape[0], APPLY_ROWS):  # strips: a whole Landsat grid's (rows, cols, bc) stays small
+            sl = slice(a, a + APPLY_ROWS)
+            res = np.einsum("cb,rcb->rc", self.V, T[sl][:, cols])
+            out[sl][ok[sl]] = res[ok[sl]]
         return out
 
 
