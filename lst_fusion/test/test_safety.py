@@ -107,3 +107,24 @@ def test_window_bounded_by_memory_before_any_allocation(monkeypatch):
                                              r"than half of the 1.0 GiB of memory available"):
         estarfm(a, a, a, a, a, window=1001)
     tiling.check_window(51, (600, 600))  # the default window is fine
+
+
+def test_tiled_writes_compressed_on_threads_are_byte_identical_whatever_the_tile_order(tmp_path):
+    # tile_writer compresses its 256 px blocks on GDAL's threads (NUM_THREADS): the file must not depend on the
+    # order the tiles arrive in, nor on the run (fuse_series' outputs are bit-identical across schedulers)
+    from rasterio.transform import Affine
+
+    from lst_fusion.core.data.io import Grid, read_raster, tile_writer
+
+    grid = Grid("EPSG:32633", Affine(30, 0, 500000, 0, -30, 5000000), 700, 600)
+    a = (290 + 20 * np.random.default_rng(3).random((600, 700))).astype(np.float32)
+    windows = [(r, c) for r in range(0, 600, 256) for c in range(0, 700, 256)]
+    digests = []
+    for k, order in enumerate((windows, windows[::-1], windows[1::2] + windows[::2])):
+        path = tmp_path / f"t{k}.tif"
+        with tile_writer(path, grid, tags={"K": "v"}) as write:
+            for r, c in order:
+                write(a[r:r + 256, c:c + 256], r, c)
+        assert np.array_equal(read_raster(str(path)).data, a)
+        digests.append(path.read_bytes())
+    assert digests[0] == digests[1] == digests[2]

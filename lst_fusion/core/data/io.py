@@ -369,15 +369,7 @@ def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None, u
     out = data
     if nodata is not None and not np.isnan(nodata):
         out = np.where(np.isfinite(data), data, np.float32(nodata))
-    profile = dict(
-        driver="GTiff", width=grid.width, height=grid.height, count=1, dtype="float32",
-        crs=grid.crs, transform=grid.transform, nodata=nodata, compress="deflate",
-        predictor=3, tiled=True, blockxsize=256, blockysize=256,
-    )
-    if grid.width < 256 or grid.height < 256:
-        profile.update(tiled=False)
-        profile.pop("blockxsize")
-        profile.pop("blockysize")
+    profile = gtiff_profile(grid, nodata)
     with atomic_path(path, os.path.splitext(path)[1], parameter) as tmp:
         tif = tmp if driver == "GTiff" else tmp + ".src.tif"
         try:
@@ -486,6 +478,17 @@ def read_window(path, r0, r1, c0, c1, halo=0, band=1, scale=1.0, parameter="INPU
     return out
 
 
+def gtiff_profile(grid, nodata):
+    """The GeoTIFF every raster is written as: float32, deflate with the floating-point predictor, 256 px tiles
+    (stripped below 256 px), its blocks compressed on GDAL's threads (one per core; the file does not depend on
+    their number nor on the order of the writes)."""
+    profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=1, dtype="float32", crs=grid.crs,
+                   transform=grid.transform, nodata=nodata, compress="deflate", predictor=3)
+    if grid.width >= 256 and grid.height >= 256:
+        profile.update(tiled=True, blockxsize=256, blockysize=256, num_threads="ALL_CPUS")
+    return profile
+
+
 @contextlib.contextmanager
 def tile_writer(path, grid, tags=None, description=None, unit=None, parameter="OUTPUT"):
     """A GeoTIFF written window by window (``write(block, r0, c0)``) into a temporary file beside ``path``,
@@ -494,10 +497,7 @@ def tile_writer(path, grid, tags=None, description=None, unit=None, parameter="O
     path = str(path)
     if raster_driver(path, parameter) != "GTiff":
         raise LstFusionError(parameter, "tiled writing supports GeoTIFF (.tif) only")
-    profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=1, dtype="float32",
-                   crs=grid.crs, transform=grid.transform, nodata=np.nan, compress="deflate", predictor=3)
-    if grid.width >= 256 and grid.height >= 256:
-        profile.update(tiled=True, blockxsize=256, blockysize=256)
+    profile = gtiff_profile(grid, np.nan)
     from rasterio.windows import Window
 
     # GDAL errors are collected around this file's own calls only: reads of other files in between are not ours
