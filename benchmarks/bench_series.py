@@ -167,20 +167,28 @@ def qgis_run(folder, out, dates, tile, method):
 
 
 def io_floor(folder, grid):
-    """Seconds to write one fused date (the 1-date run's output) as a deflate GeoTIFF with write_raster."""
+    """Seconds to write one fused date (the 1-date run's output) as a deflate GeoTIFF: with write_raster (its
+    blocks compressed on one GDAL thread per core, as every output), and the same file compressed on one thread."""
     import glob
 
-    from lst_fusion.core.data.io import read_raster, write_raster
+    import rasterio
+
+    from lst_fusion.core.data.io import gtiff_profile, read_raster, write_raster
 
     src = sorted(glob.glob(os.path.join(folder, "LST_*.tif")))[0]
     r = read_raster(src)
-    times = []
+    times, one = [], []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(3):
             t = time.perf_counter()
             write_raster(os.path.join(tmp, "date.tif"), r.data, grid, tags={"LST_UNIT": "kelvin"})
             times.append(time.perf_counter() - t)
-    return min(times)
+            t = time.perf_counter()
+            with rasterio.open(os.path.join(tmp, "one.tif"), "w", **dict(gtiff_profile(grid, np.nan),
+                                                                          num_threads=1)) as ds:
+                ds.write(r.data.astype(np.float32), 1)
+            one.append(time.perf_counter() - t)
+    return min(times), min(one)
 
 
 def main():
@@ -243,15 +251,16 @@ def main():
         else:
             sys.exit(f"--variants: {v!r} is not one of estarfm, starfm, per-date, qgis, cluster")
         if "floor" not in locals():
-            floor = io_floor(os.path.join(tmp, {"estarfm": "e1", "qgis": "q1", "cluster": "c1", "per-date": "p1",
+            floor, floor1 = io_floor(os.path.join(tmp, {"estarfm": "e1", "qgis": "q1", "cluster": "c1", "per-date": "p1",
                                                 "starfm": "s1"}[v]), grid)
-            print(f"# I/O floor: {floor:.3f} s", flush=True)
+            print(f"# I/O floor: {floor:.3f} s (one compression thread: {floor1:.3f} s)", flush=True)
     load1 = os.getloadavg()
     mp = n * n / 1e6
     print(f"{n} x {n} px ({mp:.1f} MP) mirrored from ubESTARFM, MODIS {n // 10} x {n // 10} px (bicubic per "
           f"window), ESTARFM window 51, tiles of {a.tile} px, engine {resolve_engine('auto')}, {os.cpu_count()} "
           f"cores; load average {load0[0]:.1f} before, {load1[0]:.1f} after")
-    print(f"I/O floor (write_raster, deflate GeoTIFF, one date): {floor:.3f} s\n")
+    print(f"I/O floor (write_raster, deflate GeoTIFF, one date, blocks compressed on {os.cpu_count()} threads): "
+          f"{floor:.3f} s; on one thread: {floor1:.3f} s\n")
     print("| run | dates | seconds | marginal s per date | x I/O floor | peak RSS MiB |")
     print("|---|---|---|---|---|---|")
     proj = {}
@@ -269,7 +278,8 @@ def main():
                                                                               r["workers_mb"]) + ")"
                                                         if r["workers_mb"] else ""))
         print(f"| {label} | 1 | {one['seconds']:.1f} | | | {mem(one)} |")
-        print(f"| | {d_many} | {many['seconds']:.1f} | {marginal:.3f} | {marginal / floor:.1f} | {mem(many)} |")
+        print(f"| | {d_many} | {many['seconds']:.1f} | {marginal:.3f} | {marginal / floor:.1f} "
+              f"({marginal / floor1:.1f} of one thread's) | {mem(many)} |")
         proj[label] = (one["seconds"], marginal)
     scene_mp = SCENE_SIDE * SCENE_SIDE / 1e6
     print(f"\nprojection, a Landsat scene ({SCENE_SIDE} x {SCENE_SIDE} px, {scene_mp:.0f} MP) x {SEASON_DAYS} days, "

@@ -236,3 +236,24 @@ def test_row_and_column_factors_equal_the_pixel_by_pixel_operator():
     assert np.array_equal(unpacked.reads(), want_reads)
     got, want = masked.apply(modis[1]), res(modis[1], edge)
     assert np.isnan(got[~inside]).all() and np.nanmax(np.abs(got[inside] - want[inside])) < 1e-4
+
+
+def test_window_sum_compiled_is_the_numpy_sum_bit_for_bit():
+    # tiling.window_sum runs compiled (numba, no fast-math) on float64: the same additions in the same order as its
+    # NumPy form, so tiled and untiled ESTARFM, the plan and estarfm() keep equal window means bit for bit
+    from lst_fusion.core.fusion.tiling import window_sum
+
+    rng = np.random.default_rng(0)
+    x = rng.random((90, 70)) * 300
+    x[rng.random(x.shape) < 0.2] = 0.0
+    for h in (0, 3, 12):
+        th, tw = 90 - 2 * h, 70 - 2 * h
+        rows = np.zeros((90, tw))
+        for dx in range(2 * h + 1):
+            rows += x[:, dx:dx + tw]
+        want = np.zeros((th, tw))
+        for dy in range(2 * h + 1):
+            want += rows[dy:dy + th]
+        got = window_sum(x, h)
+        assert got.dtype == np.float64 and np.array_equal(got, want)
+        assert np.isclose(got[th // 2, tw // 2], x[th // 2:th // 2 + 2 * h + 1, tw // 2:tw // 2 + 2 * h + 1].sum())

@@ -128,12 +128,15 @@ class _Numpy:
         return a
 
 
-def _jit(fn):
+def _jit(fn, exact=False):
+    """``fn`` compiled by numba once per process (disk-cached); ``exact``: without fast-math, so every sum keeps
+    the order written (bit for bit what NumPy gives for the same sequence of operations)."""
     with _compile_lock:
         if fn.__name__ not in _compiled:
             import numba
 
-            _compiled[fn.__name__] = numba.njit(nogil=True, cache=True, fastmath=_FASTMATH, error_model="numpy")(fn)
+            _compiled[fn.__name__] = numba.njit(nogil=True, cache=True, fastmath=set() if exact else _FASTMATH,
+                                                error_model="numpy")(fn)
         return _compiled[fn.__name__]
 
 
