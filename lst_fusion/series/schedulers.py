@@ -17,6 +17,22 @@ from ..core.platform.errors import LstFusionError
 from .tiles import worker_check
 
 
+def _in_order(submit, jobs, in_flight):
+    """The results of ``submit(job)`` futures, in job order, at most ``in_flight`` submitted ahead; stopped early
+    (cancel, a failed write), the futures not collected are cancelled."""
+    pending = collections.deque()
+    try:
+        for job in jobs:
+            pending.append(submit(job))
+            if len(pending) >= in_flight:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
+
+
 class Sequential:
     name = "sequential"
 
@@ -41,18 +57,8 @@ class Threads:
     def map(self, fn, jobs):
         from concurrent.futures import ThreadPoolExecutor
 
-        pending = collections.deque()
         with ThreadPoolExecutor(self.workers, thread_name_prefix="lstfusion-tile") as pool:
-            try:
-                for job in jobs:
-                    pending.append(pool.submit(fn, job))
-                    if len(pending) >= self.in_flight:
-                        yield pending.popleft().result()
-                while pending:
-                    yield pending.popleft().result()
-            finally:  # stopped early (cancel, a failed write): the tasks not started are dropped
-                for f in pending:
-                    f.cancel()
+            yield from _in_order(lambda job: pool.submit(fn, job), jobs, self.in_flight)
 
     def close(self):
         pass
@@ -83,17 +89,7 @@ class DaskDistributed:
                                  f"(they need lst_fusion's core importable: numpy, rasterio): {exc}") from None
 
     def map(self, fn, jobs):
-        pending = collections.deque()
-        try:
-            for job in jobs:
-                pending.append(self.client.submit(fn, job, pure=False))
-                if len(pending) >= self.in_flight:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-        finally:
-            for f in pending:
-                f.cancel()
+        yield from _in_order(lambda job: self.client.submit(fn, job, pure=False), jobs, self.in_flight)
 
     def close(self):
         self.client.close()
