@@ -8,6 +8,7 @@ model's prediction on the halo'd blocks (deep).
 """
 import collections
 import os
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,21 +69,24 @@ class PlanJob:
 # ---------------------------------------------------------------- reading windows on the fine grid
 
 _COARSE_CACHE = collections.OrderedDict()
+_COARSE_LOCK = threading.Lock()
 COARSE_CACHE_BYTES = 256 * 2 ** 20  # coarse rasters kept per process (a plan task reads each of its dates)
 
 
 def _whole(source):
-    """A whole coarse raster (small), cached per process for the per-window resampling."""
+    """A whole coarse raster (small), cached per process for the per-window resampling (the tile and season
+    threads share the cache: one at a time changes it)."""
     key = (source.path, source.band, source.scale)
-    if key not in _COARSE_CACHE:
-        r = read_raster(source.path, source.parameter, band=source.band)
-        if source.scale != 1.0:
-            r.data *= np.float32(source.scale)
-        _COARSE_CACHE[key] = r
-        while len(_COARSE_CACHE) > 8 and sum(c.data.nbytes for c in _COARSE_CACHE.values()) > COARSE_CACHE_BYTES:
-            _COARSE_CACHE.popitem(last=False)
-    _COARSE_CACHE.move_to_end(key)
-    return _COARSE_CACHE[key]
+    with _COARSE_LOCK:
+        if key not in _COARSE_CACHE:
+            r = read_raster(source.path, source.parameter, band=source.band)
+            if source.scale != 1.0:
+                r.data *= np.float32(source.scale)
+            _COARSE_CACHE[key] = r
+            while len(_COARSE_CACHE) > 8 and sum(c.data.nbytes for c in _COARSE_CACHE.values()) > COARSE_CACHE_BYTES:
+                _COARSE_CACHE.popitem(last=False)
+        _COARSE_CACHE.move_to_end(key)
+        return _COARSE_CACHE[key]
 
 
 def read_block(source, grid, r0, r1, c0, c1, halo=0):
