@@ -82,7 +82,7 @@ class LinearResampling:
     def shape(self):
         """The fine shape."""
         f = self.factors
-        return (f.PR.size, f.PC.size) if f is not None and self._idx is None else self._idx.shape[:2]
+        return (f.PR.size, f.PC.size) if f is not None else self._idx.shape[:2]
 
     @property
     def packed_nbytes(self):

@@ -131,13 +131,14 @@ class _Numpy:
 def _jit(fn, exact=False):
     """``fn`` compiled by numba once per process (disk-cached); ``exact``: without fast-math, so every sum keeps
     the order written (bit for bit what NumPy gives for the same sequence of operations)."""
+    key = (fn.__name__, exact)
     with _compile_lock:
-        if fn.__name__ not in _compiled:
+        if key not in _compiled:
             import numba
 
-            _compiled[fn.__name__] = numba.njit(nogil=True, cache=True, fastmath=set() if exact else _FASTMATH,
-                                                error_model="numpy")(fn)
-        return _compiled[fn.__name__]
+            _compiled[key] = numba.njit(nogil=True, cache=True, fastmath=set() if exact else _FASTMATH,
+                                        error_model="numpy")(fn)
+        return _compiled[key]
 
 
 def _padded(w):

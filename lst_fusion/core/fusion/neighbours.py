@@ -24,15 +24,11 @@ resolved in offset order by a cumulative count) and ``numba`` (per pixel an
 insertion into a k-slot sorted buffer, compiled; cancel checked between strips
 of rows).  Any other engine name (``torch``) runs the NumPy code.
 """
-import threading
 
 import numpy as np
 
-from .kernels import STRIP_WORK
+from .kernels import STRIP_WORK, _jit
 from .tiling import check_tile_cancel
-
-_compiled = {}
-_lock = threading.Lock()  # the tile threads share one dispatcher
 
 
 def offsets_in_tie_order(w):
@@ -59,7 +55,7 @@ def similar_sums(engine, G, V, rel, threshold, k, w, rank_dist, eps, weight_dist
     dw = np.ascontiguousarray(weight_dist(d), dtype=np.float64)
     args = (float(threshold), int(k), int(w), oy, ox, dr, float(eps), dw, bool(weight_rel))
     if engine == "numba":
-        loop = _jit_loop()
+        loop = _jit(_loop, exact=True)  # no fast-math, as before
         th, tw = rel.shape
         sw = np.zeros((th, tw))
         sv = np.zeros((th, tw))
@@ -163,12 +159,3 @@ def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
                 b += wg * V[i + w + oy[n], j + w + ox[n]]
             sw[i, j] = a
             sv[i, j] = b
-
-
-def _jit_loop():
-    with _lock:
-        if "loop" not in _compiled:
-            import numba
-
-            _compiled["loop"] = numba.njit(nogil=True, cache=True)(_loop)
-        return _compiled["loop"]
