@@ -80,7 +80,6 @@ def fine_modis(grid):
 def season_stats(result, regions=None, cancel=None):
     """(rows for series_stats.csv, (low, high) shared legend range: the 2nd and 98th percentiles of all fused
     pixels, from a regular sample of each date)."""
-
     grid = result.grid
     masks = region_masks(grid, regions)
     step = max(1, int(np.sqrt(grid.width * grid.height / 20000)))
