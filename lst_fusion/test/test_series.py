@@ -4,7 +4,7 @@ import glob
 import hashlib
 import os
 import sys
-import time
+import threading
 
 import numpy as np
 import pytest
@@ -186,19 +186,17 @@ def test_threads_equal_sequential_without_dask(inputs, request, tmp_path, monkey
 
 
 def test_threads_yield_in_task_order_while_later_tasks_run():
-    started, order = [], []
+    fourth_ran, waited = threading.Event(), []
 
     def task(k):
-        started.append(k)
-        time.sleep(0.05 if k == 0 else 0.0)  # the first task finishes last
+        if k == 1:  # finishes only once task 3, beyond the first window of 3, has run: no batch waits for its slowest
+            waited.append(fourth_ran.wait(timeout=10))
+        if k == 3:
+            fourth_ran.set()
         return k
 
-    sched = series.Threads(in_flight=3, workers=2)
-    for k in sched.map(task, range(7)):
-        order.append(k)
-        if k == 0:  # when the first result is handed over, the next tasks have already run
-            assert set(started) >= {0, 1, 2}
-    assert order == list(range(7))
+    order = list(series.Threads(in_flight=3, workers=2).map(task, range(7)))
+    assert order == list(range(7)) and waited == [True]
 
 
 def test_threads_stop_submitting_when_the_caller_stops():
