@@ -110,8 +110,9 @@ def test_window_bounded_by_memory_before_any_allocation(monkeypatch):
 
 
 def test_tiled_writes_compressed_on_threads_are_byte_identical_whatever_the_tile_order(tmp_path):
-    # tile_writer compresses its 256 px blocks on GDAL's threads (NUM_THREADS): the file must not depend on the
-    # order the tiles arrive in, nor on the run (fuse_series' outputs are bit-identical across schedulers)
+    # tile_writer compresses its 256 px blocks on GDAL's threads where io.gtiff_profile enables them (GDAL 3.6): the
+    # file must not depend on the order the tiles arrive in, nor on the run (fuse_series' outputs are bit-identical
+    # across schedulers)
     from rasterio.transform import Affine
 
     from lst_fusion.core.data.io import Grid, read_raster, tile_writer
