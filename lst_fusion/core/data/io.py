@@ -480,15 +480,12 @@ def read_window(path, r0, r1, c0, c1, halo=0, band=1, scale=1.0, parameter="INPU
 
 def gtiff_profile(grid, nodata):
     """The GeoTIFF every raster is written as: float32, deflate with the floating-point predictor, 256 px tiles
-    (stripped below 256 px).  Its blocks are compressed on GDAL's threads (one per core; the file does not depend
-    on it) only on GDAL 3.6, where that is tested: with GDAL 3.10 (QGIS 3.40) a window-by-window write with
-    NUM_THREADS spun without end in test_safety's tile-order test, so there GDAL compresses on one thread."""
+    (stripped below 256 px), its blocks compressed on GDAL's threads (one per core; for one sequence of writes the
+    file does not depend on them)."""
     profile = dict(driver="GTiff", width=grid.width, height=grid.height, count=1, dtype="float32", crs=grid.crs,
                    transform=grid.transform, nodata=nodata, compress="deflate", predictor=3)
     if grid.width >= 256 and grid.height >= 256:
-        profile.update(tiled=True, blockxsize=256, blockysize=256)
-        if tuple(int(x) for x in rasterio.__gdal_version__.split(".")[:2]) < (3, 7):
-            profile["num_threads"] = "ALL_CPUS"
+        profile.update(tiled=True, blockxsize=256, blockysize=256, num_threads="ALL_CPUS")
     return profile
 
 
