@@ -30,7 +30,8 @@ from ..core.data import roles
 from ..core.data.units import UNITS  # noqa: F401 - the one definition; the UNIT enums' options
 from ..core.platform.backends import DEVICES  # noqa: F401 - the one definition; the DEVICE enums' options
 from ..core.platform.errors import Cancelled, LstFusionError
-from ..core.platform.safety import check_outputs, interrupt_guard
+from ..core.platform.safety import DATASET_FILE, check_outputs, interrupt_guard
+from ..core.platform.transaction import transaction
 from . import names as P
 from . import qgis_enums
 from .conventions import ProcessingConventions
@@ -58,6 +59,13 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
     DISPLAY = ""
     GROUP = ""
     HELP = ""
+    # False: all outputs of a run are renamed into place together at its end, or none (core.platform.transaction).
+    # True: each complete output file is kept as it is finished (a series, downloads: a re-run resumes)
+    STREAMS_OUTPUTS = False
+    # what a failed, cancelled or interrupted run leaves (true by the rule above)
+    NOTHING_WRITTEN = "no output was written"
+    # the files (paths relative to it, with '/') a folder output receives: an input there of such a name is refused
+    FOLDER_FILES = DATASET_FILE
 
     def name(self):
         return self.ALG_ID
@@ -130,8 +138,8 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         return source
 
     def run_paths(self, parameters, context):
-        """({input name: [paths]}, {output name: path}, {folder output names}) of this run."""
-        inputs, outputs, folders = {}, {}, set()
+        """({input name: [paths]}, {output name: path}, {folder output name: the files it writes}) of this run."""
+        inputs, outputs, folders = {}, {}, {}
         for p in self.parameterDefinitions():
             name = p.name()
             value = parameters.get(name)
@@ -141,7 +149,7 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
                 # load when the run completes; a temporary output cannot be an input anyway
                 outputs[name] = destination_path(value if name in parameters else p.defaultValue())
                 if isinstance(p, QgsProcessingParameterFolderDestination):
-                    folders.add(name)
+                    folders[name] = self.FOLDER_FILES
             elif isinstance(p, (QgsProcessingParameterRasterLayer, QgsProcessingParameterVectorLayer,
                                 QgsProcessingParameterFeatureSource, QgsProcessingParameterMultipleLayers,
                                 QgsProcessingParameterFile)):
@@ -168,7 +176,12 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         from ..core.platform.safety import file_of
 
         inputs = {k: [p for p in v if file_of(p) and os.path.exists(file_of(p))] for k, v in inputs.items()}
-        check_outputs(inputs, outputs, folders)
+        check_outputs(inputs, outputs, folders, self.derived_outputs(parameters, context))
+
+    def derived_outputs(self, parameters, context):
+        """{parameter name: (path, regular expression of the files written there, or None for a file)}: the
+        folders and side files this run writes beside its declared outputs, checked by the same rules."""
+        return {}
 
     def enum_value(self, parameters, name, context, options):
         return options[self.parameterAsEnum(parameters, name, context)]
@@ -182,15 +195,21 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         try:
             with interrupt_guard():
                 self.check_run_paths(parameters, context)
-                return self.execute(parameters, context, feedback, progress, feedback.isCanceled)
+                # every output of the run is published together at its end (core.platform.transaction); an
+                # algorithm that streams its outputs (each complete file kept, resumable) publishes each at once
+                with transaction(enabled=not self.STREAMS_OUTPUTS):
+                    return self.execute(parameters, context, feedback, progress, feedback.isCanceled)
         except LstFusionError as exc:
             raise QgsProcessingException(str(exc)) from None
         except Cancelled:
-            feedback.reportError("Cancelled: no output was written.")
+            feedback.reportError(f"Cancelled: {self.NOTHING_WRITTEN}.")
             return {}
         except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (core.platform.safety.interrupt_guard): fail, so the exit is non-zero
             how = getattr(exc, "signame", "SIGINT")
-            raise QgsProcessingException(f"Interrupted by {how}: the run stopped and no output was written") from None
+            if getattr(exc, "committed", False):
+                raise QgsProcessingException(f"Interrupted by {how} as the run ended: its outputs were all written, "
+                                             "complete") from None
+            raise QgsProcessingException(f"Interrupted by {how}: the run stopped and {self.NOTHING_WRITTEN}") from None
         except ImportError as exc:
             raise QgsProcessingException(missing_package_message(exc)) from None
         except MemoryError:
@@ -199,7 +218,7 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         except OSError as exc:  # e.g. the disk filled up while writing
             where = f" ({exc.filename})" if exc.filename else ""
             raise QgsProcessingException(f"Cannot read or write a file{where}: {exc.strerror or exc}; "
-                                         "no output was written") from None
+                                         f"{self.NOTHING_WRITTEN}") from None
 
     def execute(self, parameters, context, feedback, progress, cancel):
         raise NotImplementedError

@@ -73,6 +73,10 @@ class SearchDownload(LstFusionAlgorithm):
             "AOI is less clear than MIN_CLEAR are rejected. A re-run keeps every date already complete with the "
             "same items and settings. The MODIS_FILES and LANDSAT_FILES outputs feed align_pairs and fuse_series "
             "(graphical modeler: resources/models/city_season.model3).")
+    FOLDER_FILES = re.compile(r"^(?:downloads\.csv|[^/]+/[^/]+_\d{8}\.tif|\.tmp_[^/]*)$", re.IGNORECASE)
+    STREAMS_OUTPUTS = True  # each downloaded file is kept as it is finished; a re-run downloads only the rest
+    NOTHING_WRITTEN = ("the files downloaded before it are kept, complete, and listed in downloads.csv when it was "
+                       "written (a re-run downloads only the rest); no half-written file was left")
     TAGS = ("STAC", "download", "search", "Planetary Computer", "COG", "cloud-optimised GeoTIFF", "MOD11A1", "MYD11A1",
             "Landsat Collection 2", "ST_B10", "Earth Engine")
     PARAM_HELP = {

@@ -87,6 +87,13 @@ class ValidateMethods(LstFusionAlgorithm):
     def checkParameterValues(self, parameters, context):  # noqa: N802
         return self.check_dataset_or_lists(parameters, context)
 
+    def derived_outputs(self, parameters, context):
+        """With MODIS and LANDSAT: the aligned dataset folder beside OUTPUT_CSV (<its name>_dataset)."""
+        if self.parameterAsFile(parameters, P.DATASET, context):
+            return {}
+        return {P.OUTPUT_CSV: (dataset_folder(self.parameterAsFileOutput(parameters, P.OUTPUT_CSV, context)),
+                               self.FOLDER_FILES)}
+
     def execute(self, parameters, context, feedback, progress, cancel):
         from ..core.data.io import read_raster
         from ..core.data.pairing import align_pairs, read_index
@@ -102,9 +109,9 @@ class ValidateMethods(LstFusionAlgorithm):
         if not dataset:
             if not (modis and landsat):
                 raise LstFusionError("", INPUTS_MISSING)
-            dataset = os.path.splitext(out_csv)[0] + "_dataset"
-            align_pairs(modis, landsat, dataset, modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
-                        landsat_band=lst_band, log=feedback.pushInfo, cancel=cancel)
+            dataset = aligned_aside(dataset_folder(out_csv), lambda folder: align_pairs(
+                modis, landsat, folder, modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
+                landsat_band=lst_band, log=feedback.pushInfo, cancel=cancel))
             from ..core.data.pairing import list_rasters
 
             raw_landsat = list_rasters(landsat, P.LANDSAT)
@@ -140,6 +147,31 @@ class ValidateMethods(LstFusionAlgorithm):
         rec = res["recommendation"]
         return {P.OUTPUT_CSV: out_csv, P.OUTPUT_HTML: out_html, P.RECOMMENDED_METHOD: rec["method"],
                 P.RECOMMENDED_VARIANT: rec["variant"], P.N_FOLDS: len(res["cases"])}
+
+
+def dataset_folder(out_csv):
+    return os.path.splitext(out_csv)[0] + "_dataset"
+
+
+def aligned_aside(final, align):
+    """``align(folder)`` into a new folder beside ``final``, published there with the run's other outputs at its
+    end (core.platform.transaction: a failed or stopped run replaces nothing); returns the folder to read now."""
+    import tempfile
+
+    from ..core.platform import transaction
+
+    parent = os.path.dirname(os.path.abspath(final))
+    os.makedirs(parent, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix=".tmp_", suffix="_dataset", dir=parent)
+    t = transaction.current()
+    if t is None:  # no transaction (a script calling execute itself): aligned in place
+        os.rmdir(folder)
+        align(final)
+        return final
+    t.stage_folder(folder, final)
+    with transaction.suspended():
+        align(folder)
+    return folder
 
 
 def ndvi_bands(raw_landsat, pairs, shape):

@@ -118,23 +118,43 @@ def series_key(payload):
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def file_identity(path):
+    """What a resume key knows of an input file: its name, size and modification time (ns), so the same name
+    over another area, a re-aligned dataset or a reprocessed input is another input."""
+    st = os.stat(path)
+    return [os.path.basename(path), st.st_size, st.st_mtime_ns]
+
+
+def grid_identity(grid):
+    """The fine grid in a resume key: CRS, the six transform coefficients and the size."""
+    from rasterio.crs import CRS
+
+    crs = CRS.from_user_input(grid.crs).to_wkt() if grid.crs else ""
+    return [crs, [float(v) for v in grid.transform[:6]], grid.width, grid.height]
+
+
 
 def gapfill_date(plan, modis, grid, folder, cancel):
-    """Fill the target's MODIS into modis_filled/M_YYYYMMDD.tif (kept for a re-run); False when impossible."""
+    """Fill the target's MODIS into modis_filled/M_YYYYMMDD.tif (kept for a re-run made from the same MODIS
+    files on the same grid: its FILL_KEY tag); False when impossible."""
     from ..core.data.gapfill import spatial_fill, temporal_fill
 
     path = os.path.join(folder, "modis_filled", f"M_{plan.date:%Y%m%d}.tif")
-    if os.path.exists(path):
-        plan.modis = Source(path, 1, 1.0, True, "MODIS")
-        return True
-    def whole(src):
-        return read_block(src, grid, 0, grid.height, 0, grid.width)
-
-    target = whole(plan.modis)
     near = sorted((d for d in modis if d != plan.date and abs((d - plan.date).days) <= GAPFILL_DAYS),
                   key=lambda d: (abs((d - plan.date).days), d))
     before = [d for d in near if d < plan.date][:2]
     after = [d for d in near if d > plan.date][:2]
+    used = [plan.modis] + [modis[d] for d in sorted(before + after)]
+    key = series_key({"grid": grid_identity(grid), "gapfill_days": GAPFILL_DAYS,
+                      "modis": [file_identity(s.path) + [s.band, s.scale] for s in used]})
+    if os.path.exists(path) and _tag(path, "FILL_KEY") == key:
+        plan.modis = Source(path, 1, 1.0, True, "MODIS")
+        return True
+
+    def whole(src):
+        return read_block(src, grid, 0, grid.height, 0, grid.width)
+
+    target = whole(plan.modis)
     others = [(d, whole(modis[d])) for d in sorted(before + after)]
     filled, _ = temporal_fill(target, plan.date, others, GAPFILL_DAYS)
     if not np.isfinite(filled).any():
@@ -142,7 +162,8 @@ def gapfill_date(plan, modis, grid, folder, cancel):
     filled, _ = spatial_fill(filled, cancel=cancel)  # = core.data.gapfill's 'temporal+spatial'
     from ..core.data.io import write_raster
 
-    write_raster(path, filled, grid, tags={"ACQUISITION_DATE": plan.date.isoformat(), "GAPFILLED": "temporal+spatial"})
+    write_raster(path, filled, grid, tags={"ACQUISITION_DATE": plan.date.isoformat(), "GAPFILLED": "temporal+spatial",
+                                           "FILL_KEY": key})
     plan.modis = Source(path, 1, 1.0, True, "MODIS")
     return True
 
@@ -168,6 +189,7 @@ def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_
                              "reference pair")
     mode = pair_mode(method)
     label = fusion_methods.get(method).tag
+    grid_key = grid_identity(grid)
     plans = []
     for d in targets:
         p = DatePlan(d, modis[d])
@@ -175,6 +197,9 @@ def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_
         p.modis_clear = clear_percent(modis[d], grid)
         if reason:
             p.status = f"skipped: {reason}"
+        elif p.modis_clear == 0 and min_clear == 0:  # e.g. a MODIS raster beside the grid: nothing to fuse
+            p.status = ("skipped: MODIS has no clear pixel on the grid (a MIN_CLEAR above 0 gap-fills such dates "
+                        "from their neighbours)")
         elif p.modis_clear < min_clear:
             check_cancel(cancel)
             if gapfill_date(p, modis, grid, folder, cancel):
@@ -186,17 +211,17 @@ def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_
                             f"(no valid pixel, nor clear MODIS on both sides within {GAPFILL_DAYS} days)")
         p.output = os.path.join(folder, f"LST_{label}_{d:%Y%m%d}.tif")
         refs = [r for r in (p.ref1, p.ref2) if r]
-        p.key = series_key({"method": method, "date": d, "refs": refs, "modis": os.path.basename(p.modis.path),
-                      "fine": [os.path.basename(landsat[r].path) for r in refs], "params": key_params or {},
-                      "bands": [modis[d].band, landsat[pair_dates[0]].band], "scales": [modis[d].scale,
-                                                                                       landsat[pair_dates[0]].scale],
-                      "gapfilled": p.gapfilled})
+        # what the date depends on: each input file's identity (name, size, mtime: the same names over another
+        # area or a reprocessed input are other inputs), the grid, the method and its parameters
+        p.key = series_key({"method": method, "date": d, "refs": refs, "grid": grid_key,
+                            "modis": file_identity(modis[d].path),
+                            "filled": file_identity(p.modis.path) if p.gapfilled else None,
+                            "fine": [file_identity(landsat[r].path) for r in refs],
+                            "coarse_refs": [file_identity(modis[r].path) for r in refs], "params": key_params or {},
+                            "bands": [modis[d].band, landsat[pair_dates[0]].band],
+                            "scales": [modis[d].scale, landsat[pair_dates[0]].scale], "gapfilled": p.gapfilled})
         if not p.status and os.path.exists(p.output):
-            try:
-                done = tags_of(p.output).get("SERIES_KEY") == p.key
-            except Exception:  # unreadable: computed again
-                done = False
-            if done:
+            if _tag(p.output, "SERIES_KEY") == p.key:
                 p.status = "kept"
             elif log:
                 log(f"{os.path.basename(p.output)} was made with other inputs or parameters: it is computed again")
@@ -209,4 +234,12 @@ def tags_of(path):
 
     with rasterio.open(path) as ds:
         return ds.tags()
+
+
+def _tag(path, name):
+    """A tag of an earlier output, or None when the file cannot be read (it is then computed again)."""
+    try:
+        return tags_of(path).get(name)
+    except Exception:  # a damaged or foreign file: not ours to keep
+        return None
 

@@ -98,7 +98,8 @@ def read_block(source, grid, r0, r1, c0, c1, halo=0):
 
     win = window_grid(grid, r0, r1, c0, c1, halo)
     r = _whole(source)
-    out = resample_to_grid(r.data, r.grid, win, "bicubic", source.parameter).astype(np.float64)
+    # a window beyond the date's footprint (a MODIS raster covering part of the grid) is NaN: no data there
+    out = resample_to_grid(r.data, r.grid, win, "bicubic", source.parameter, outside_ok=True).astype(np.float64)
     out[outside_grid(grid, r0, r1, c0, c1, halo)] = np.nan
     return out
 

@@ -58,6 +58,7 @@ class TaskRunner(QObject):
             section.status.setText(why)
             return None
         self.section, self._on_done = section, on_done
+        self.nothing_written = getattr(alg, "NOTHING_WRITTEN", "no output was written")  # what a cancel leaves
         # no project on the context: the worker thread must not reach the project or its layers (see module doc)
         self.context = QgsProcessingContext()
         self.feedback = Feedback()
@@ -96,7 +97,7 @@ class TaskRunner(QObject):
         self.task = None
         self.busy.emit(False)
         if cancelled:
-            section.status.setText("Cancelled; no output was written.")
+            section.status.setText(f"Cancelled; {self.nothing_written}.")
         elif not ok:
             error = self.feedback.last_error
             section.status.setText(f"Failed: {error}" if error else

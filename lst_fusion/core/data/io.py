@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..platform import transaction
 from ..platform.errors import LstFusionError
 from ..platform.temps import discard, live_temps, release, remove_live_temps, track  # noqa: F401 - re-exported
+from ..platform.transaction import publish
 
 try:
     import rasterio
@@ -24,13 +26,15 @@ except ImportError as exc:  # pragma: no cover - exercised only without rasterio
     _RASTERIO_ERROR = exc
 
 
-def publish(tmp, path):
-    """Give a finished temporary file the permissions of a normal new file
-    (mkstemp makes it 0600) and move it into place atomically."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)
+def finish(tmp, path):
+    """``tmp`` is complete: renamed into place now, or at the end of the run when a transaction is open
+    (core.platform.transaction: a run's outputs are published together)."""
+    t = transaction.current()
+    if t is not None:
+        t.stage(tmp, path)
+        return
+    publish(tmp, path)
+    release(tmp)
 
 
 
@@ -104,8 +108,7 @@ def atomic_path(path, suffix="", parameter="OUTPUT", size=None):
         yield tmp
         if os.path.isfile(tmp):
             fsync_file(tmp)
-        publish(tmp, path)
-        release(tmp)
+        finish(tmp, path)
     except OSError as exc:
         discard(tmp)
         if exc.errno in DISK_FULL_ERRNOS:
@@ -393,7 +396,8 @@ def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None, u
             if tif != tmp and os.path.exists(tif):
                 os.remove(tif)
         if os.path.exists(tmp + ".aux.xml"):  # a sidecar (HFA keeps the metadata there) follows its raster
-            publish(tmp + ".aux.xml", path + ".aux.xml")
+            track(tmp + ".aux.xml")
+            finish(tmp + ".aux.xml", path + ".aux.xml")
     return path
 
 

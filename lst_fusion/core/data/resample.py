@@ -14,9 +14,20 @@ def _resampling(method):
             "nearest": Resampling.nearest, "average": Resampling.average}[method]
 
 
-def resample_to_grid(data, src_grid, dst_grid, method="bicubic", parameter="INPUT"):
-    """Return ``data`` (NaN = nodata) resampled onto ``dst_grid`` exactly."""
-    from rasterio.warp import reproject, transform_bounds
+def overlaps(src_grid, dst_grid):
+    """Whether the extent of ``src_grid`` (in ``dst_grid``'s CRS) meets that of ``dst_grid``."""
+    from rasterio.warp import transform_bounds
+
+    sb = transform_bounds(src_grid.crs, dst_grid.crs, *src_grid.bounds, densify_pts=21)
+    db = dst_grid.bounds
+    return not (sb[0] >= db[2] or sb[2] <= db[0] or sb[1] >= db[3] or sb[3] <= db[1])
+
+
+def resample_to_grid(data, src_grid, dst_grid, method="bicubic", parameter="INPUT", outside_ok=False):
+    """Return ``data`` (NaN = nodata) resampled onto ``dst_grid`` exactly.  A raster that does not overlap
+    ``dst_grid`` is refused, or gives all NaN with ``outside_ok`` (a window of a series beyond a date's
+    footprint)."""
+    from rasterio.warp import reproject
 
     if method not in METHODS:
         raise LstFusionError("METHOD", f"method must be one of {METHODS}")
@@ -24,9 +35,9 @@ def resample_to_grid(data, src_grid, dst_grid, method="bicubic", parameter="INPU
         raise LstFusionError(parameter, "the raster has no CRS; assign one first")
     if dst_grid.crs is None:
         raise LstFusionError("REFERENCE", "the reference raster has no CRS; assign one first")
-    sb = transform_bounds(src_grid.crs, dst_grid.crs, *src_grid.bounds, densify_pts=21)
-    db = dst_grid.bounds
-    if sb[0] >= db[2] or sb[2] <= db[0] or sb[1] >= db[3] or sb[3] <= db[1]:
+    if not overlaps(src_grid, dst_grid):
+        if outside_ok:
+            return np.full(dst_grid.shape, np.nan, dtype=np.float32)
         raise LstFusionError(parameter, "the raster does not overlap the reference grid")
     dst = np.full(dst_grid.shape, np.nan, dtype=np.float32)
     reproject(

@@ -164,8 +164,9 @@ class LinearResampling:
         out = cls.factored(src_grid, dst_grid, method, inside)
         if out is not None:
             return out
-        return cls.from_function(lambda m: resample_to_grid(m, src_grid, dst_grid, method), src_grid.shape,
-                                 inside=inside)
+        # outside_ok: where no coarse pixel reaches (a MODIS raster covering part of the grid), R M is NaN
+        return cls.from_function(lambda m: resample_to_grid(m, src_grid, dst_grid, method, outside_ok=True),
+                                 src_grid.shape, inside=inside)
 
     @classmethod
     def factored(cls, src_grid, dst_grid, method="bicubic", inside=None):
@@ -176,8 +177,8 @@ class LinearResampling:
 
         if not (_north_up(src_grid) and _north_up(dst_grid) and src_grid.same_crs(dst_grid)):
             return None
-        return cls._from_lines(lambda m, grid=dst_grid: resample_to_grid(m, src_grid, grid, method), src_grid.shape,
-                               dst_grid, inside=inside)
+        return cls._from_lines(lambda m, grid=dst_grid: resample_to_grid(m, src_grid, grid, method, outside_ok=True),
+                               src_grid.shape, dst_grid, inside=inside)
 
     @classmethod
     def _from_lines(cls, resample, coarse_shape, dst_grid, spacing=IMPULSE_SPACING, inside=None):

@@ -13,8 +13,9 @@ import re
 
 from .errors import LstFusionError
 
-# files an align_pairs dataset folder holds (an input of that name inside the folder would be replaced)
-DATASET_FILE = re.compile(r"^(?:[LM]_\d{8}\.tif|index\.csv)$", re.IGNORECASE)
+# files an align_pairs dataset folder holds (an input of that name inside the folder would be replaced): the
+# aligned rasters, gapfill's markers beside them, index.csv and coregistration.csv
+DATASET_FILE = re.compile(r"^(?:[LM]_\d{8}(?:\.filled)?\.tif|index\.csv|coregistration\.csv)$", re.IGNORECASE)
 
 
 def file_of(source):
@@ -91,41 +92,50 @@ def check_output_location(name, path, folder=False):
         raise LstFusionError(name, f"cannot be replaced: {path} is read-only; choose another output file")
 
 
-def check_outputs(inputs, outputs, folder_outputs=()):
+def check_outputs(inputs, outputs, folder_outputs=(), derived=None):
     """Refuse, before any work, outputs that would replace an input or another output.
 
     ``inputs``: {parameter name: path or list of paths}; ``outputs``: {parameter
     name: path}; empty values are skipped.  ``folder_outputs``: names of outputs
-    that are folders (align_pairs): an input inside it with a dataset file name
-    would be replaced.
+    that are folders, or {name: regular expression of the paths (relative, with
+    '/') that the run writes in that folder} (default :data:`DATASET_FILE`, what
+    align_pairs writes): an input inside it whose path matches would be replaced.
+    ``derived``: {parameter name: (path, regular expression or None for a file)}:
+    folders and side files a run writes beside the output of that parameter
+    (validate_methods' aligned dataset), under the same rules.
     """
+    patterns = folder_outputs if isinstance(folder_outputs, dict) else {n: DATASET_FILE for n in folder_outputs}
     seen_in = []
     for name, value in inputs.items():
         for p in value if isinstance(value, (list, tuple)) else [value]:
             f = file_of(p)
             if f:
                 seen_in.append((name, f, same_key(f)))
+    runs = [(name, path, name in patterns, patterns.get(name), "") for name, path in outputs.items()]
+    runs += [(name, path, pattern is not None, pattern, f"its {'folder' if pattern is not None else 'file'} "
+              f"{_short(path)} ") for name, (path, pattern) in (derived or {}).items()]
     seen_out = []
-    for name, path in outputs.items():
+    for name, path, is_folder, pattern, what in runs:
         if not path:
             continue
         path = str(path)
         key = same_key(path)
-        is_folder = name in folder_outputs
         for in_name, in_path, in_key in seen_in:
             if key == in_key:
-                raise LstFusionError(name, f"is the same file as the input {in_name} ({_short(in_path)}); "
+                raise LstFusionError(name, f"{what}is the same file as the input {in_name} ({_short(in_path)}); "
                                      "choose another output file")
-            if is_folder and os.path.dirname(in_key) == key and DATASET_FILE.match(os.path.basename(in_key)):
-                raise LstFusionError(name, f"the folder holds the input {in_name} ({_short(in_path)}), which the "
-                                     "dataset would replace; choose another output folder")
+            if is_folder and in_key.startswith(key + os.sep) and pattern.match(
+                    os.path.relpath(in_key, key).replace(os.sep, "/")):
+                raise LstFusionError(name, f"{what or 'the folder '}holds the input {in_name} ({_short(in_path)}), "
+                                     f"which the run would replace; choose another output "
+                                     f"{'file' if what else 'folder'}")
             if not is_folder and os.path.isdir(in_path) and key.startswith(in_key + os.sep) \
                     and DATASET_FILE.match(os.path.basename(key)):
-                raise LstFusionError(name, f"would replace {_short(path)} of the input folder {in_name}; "
+                raise LstFusionError(name, f"{what}would replace {_short(path)} of the input folder {in_name}; "
                                      "choose another output file")
         for out_name, out_key in seen_out:
             if key == out_key:
-                raise LstFusionError(name, f"is the same file as the output {out_name} ({_short(path)}); "
+                raise LstFusionError(name, f"{what}is the same file as the output {out_name} ({_short(path)}); "
                                      "give each output its own file")
         check_output_location(name, path, folder=is_folder)
         seen_out.append((name, key))
@@ -134,10 +144,11 @@ def check_outputs(inputs, outputs, folder_outputs=()):
 class Interrupted(KeyboardInterrupt):
     """SIGINT or SIGTERM arrived during a run (a KeyboardInterrupt, so ``except Exception`` lets it through)."""
 
-    def __init__(self, signum):
+    def __init__(self, signum, committed=False):
         import signal
 
         self.signum = signum
+        self.committed = committed  # the run's outputs were all in place when it arrived (core.platform.transaction)
         try:
             self.signame = signal.Signals(signum).name
         except ValueError:
@@ -147,7 +158,10 @@ class Interrupted(KeyboardInterrupt):
 
 def _on_signal(signum, frame):
     from .temps import remove_live_temps
+    from .transaction import defer_signal
 
+    if defer_signal(signum):  # the run's outputs are being renamed into place: finish that first
+        return
     remove_live_temps()
     raise Interrupted(signum)
 
