@@ -5,6 +5,7 @@ An algorithm declares parameters and, in ``execute``, turns them into one
 cancel) lives here.  (``execute``, not ``run``: ``QgsProcessingAlgorithm.run``
 is QGIS's own entry point, which Processing calls.)
 """
+import contextlib
 import os
 
 from qgis.core import (
@@ -112,10 +113,22 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
             for v in value if isinstance(value, (list, tuple)) else [value]:
                 if not isinstance(v, str) or not v.strip():
                     continue
-                if QgsProcessingUtils.mapLayerFromString(v, context, True,
-                                                         QgsProcessingUtils.LayerHint.Raster) is None:
+                with without_pam():
+                    layer = QgsProcessingUtils.mapLayerFromString(v, context, True, QgsProcessingUtils.LayerHint.Raster)
+                if layer is None:
                     return False, f"{p.name()}: {unreadable_raster_message(v)}"
-        return super().checkParameterValues(parameters, context)
+        with without_pam():  # Processing's own checks load the layers too
+            return super().checkParameterValues(parameters, context)
+
+    def parameterAsRasterLayer(self, parameters, name, context):  # noqa: N802
+        """Processing's, with the layer's GDAL dataset opened without PAM (:func:`without_pam`)."""
+        with without_pam():
+            return super().parameterAsRasterLayer(parameters, name, context)
+
+    def parameterAsLayerList(self, parameters, name, context, *args):  # noqa: N802
+        """Processing's, with each layer's GDAL dataset opened without PAM (:func:`without_pam`)."""
+        with without_pam():
+            return super().parameterAsLayerList(parameters, name, context, *args)
 
     # -- helpers for subclasses
     def raster_source(self, parameters, name, context, optional=False, single_band=True):
@@ -222,6 +235,25 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         raise NotImplementedError
+
+
+@contextlib.contextmanager
+def without_pam():
+    """Layers QGIS loads for the input parameters (their paths, names and band counts are all this plugin takes
+    from them) open their GDAL dataset with PAM off in this thread: QGIS computes band statistics for a new
+    layer's default style, and GDAL would save them on close as an ``.aux.xml`` beside the user's input. The
+    plugin's own reads (core.data.io, rasterio) keep PAM, so nodata or scales held in an .aux.xml still count."""
+    try:
+        from osgeo import gdal
+    except ImportError:  # pragma: no cover - GDAL's Python bindings come with QGIS
+        yield
+        return
+    old = gdal.GetThreadLocalConfigOption("GDAL_PAM_ENABLED", None)
+    gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", "NO")
+    try:
+        yield
+    finally:
+        gdal.SetThreadLocalConfigOption("GDAL_PAM_ENABLED", old)
 
 
 def missing_package_message(exc):

@@ -206,3 +206,20 @@ def test_streaming_algorithms_say_what_a_stop_keeps(provider):
 
     for alg in (FuseSeries, SearchDownload):
         assert alg.STREAMS_OUTPUTS and "kept" in alg.NOTHING_WRITTEN and "no output was written" not in alg.NOTHING_WRITTEN
+
+
+@pytest.mark.parametrize("alg", ["starfm", "evaluate", "validate_methods"])
+def test_a_run_leaves_no_statistics_file_beside_its_inputs(alg, data, provider):
+    """QGIS computes band statistics for each input layer it loads (its default style) and GDAL would save them
+    as an .aux.xml beside the user's raster when the layer closes: the plugin loads its layers without that."""
+    import gc
+
+    lan = [str(data / "in" / "landsat" / f"L_{d}.tif") for d in DATES]
+    mod = [str(data / "in" / "modis" / f"M_{d}.tif") for d in DATES]
+    params = {"starfm": {"FINE_REF1": lan[0], "COARSE_REF1": mod[0], "COARSE_TARGET": mod[1],
+                         "OUTPUT": str(data / "out" / "s.tif")},
+              "evaluate": cases(data)["evaluate"][0], "validate_methods": cases(data)["validate_methods"][0]}[alg]
+    before = snapshot(data / "in")
+    run(alg, params)
+    gc.collect()  # every layer of the run destroyed: GDAL would write its .aux.xml now
+    assert snapshot(data / "in") == before
