@@ -11,7 +11,7 @@ from ..core.platform.safety import check_not_scored_against_itself, file_of, sam
 from . import names as P
 from . import qgis_enums
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
-from .subregions import add_subregion_parameters, read_subregions
+from .subregions import add_subregion_parameters, read_subregions, subregion_masks
 
 
 class CompareMethods(LstFusionAlgorithm):
@@ -51,7 +51,7 @@ class CompareMethods(LstFusionAlgorithm):
         if not layers:
             raise LstFusionError(P.PREDICTIONS, "no prediction given")
         regions = read_subregions(self, parameters, context, ref.grid)
-        masks = metrics.region_masks(ref.grid, regions)
+        masks = subregion_masks(regions, ref.grid, feedback)
         ratio = self.parameterAsDouble(parameters, P.RESOLUTION_RATIO, context)
         rows, predictions, sources, dates = [], {}, {}, []
         seen = {}

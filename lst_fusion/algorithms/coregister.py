@@ -22,7 +22,8 @@ class Coregister(AlignPairs):
             "and jointly, with r before and after. docs/coregistration.md.")
     TAGS = ("co-registration", "shift", "geolocation", "registration", "MODIS", "AROP")
     PARAM_HELP = dict({k: v for k, v in AlignPairs.PARAM_HELP.items() if k != P.COREGISTER}, **{
-        P.MAX_SHIFT: "Search radius, in MODIS pixels (1.5: up to 1.5 km for 1 km MODIS).",
+        P.MAX_SHIFT: ("Search radius, in MODIS pixels (1.5: up to 1.5 km for 1 km MODIS); at most 5 (farther is a "
+                      "wrong CRS, not a misregistration) and at most a third of the Landsat image's shorter side."),
         P.OUTPUT: ("Dataset folder (align_pairs layout) with co-registered M_YYYYMMDD.tif, L_YYYYMMDD.tif, "
                    "index.csv and coregistration.csv."),
     })

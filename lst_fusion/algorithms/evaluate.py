@@ -10,7 +10,7 @@ from ..core.evaluation import metrics, report
 from ..core.platform.safety import check_not_scored_against_itself
 from . import names as P
 from .base import LstFusionAlgorithm, add_raster, read_role_rasters
-from .subregions import add_subregion_parameters, read_subregions
+from .subregions import add_subregion_parameters, read_subregions, subregion_masks
 
 HELP = ("Scores a prediction against a reference LST raster on the same grid, over the whole image and over "
         "each polygon of <b>SUBREGIONS</b> (pixels whose centres fall inside; <b>NAME_FIELD</b> names them). "
@@ -57,7 +57,7 @@ class Evaluate(LstFusionAlgorithm):
         r = read_role_rasters(self, parameters, context, [P.REFERENCE, P.PREDICTION], feedback=feedback)
         pred, ref = r[P.PREDICTION].data, r[P.REFERENCE].data
         regions = read_subregions(self, parameters, context, r[P.REFERENCE].grid)
-        masks = metrics.region_masks(r[P.REFERENCE].grid, regions)
+        masks = subregion_masks(regions, r[P.REFERENCE].grid, feedback)
         rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, P.RESOLUTION_RATIO, context))
         res = {k: rows[0][k] for k in metrics.METRICS}
         err = self.parameterAsOutputLayer(parameters, P.OUTPUT_ERROR, context)

@@ -1,3 +1,6 @@
+import os
+
+import numpy as np
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingParameterMultipleLayers,
@@ -10,6 +13,7 @@ from ..core.data.checks import harmonise_units, require_single_band
 from ..core.data.dates import require_date
 from ..core.data.io import check_same_grid, read_raster
 from ..core.data.pairing import raster_date
+from ..core.platform.safety import file_of, same_key
 from . import names as P
 from . import qgis_enums
 from .base import LstFusionAlgorithm, add_enum, add_int, add_raster
@@ -54,22 +58,33 @@ class GapFill(LstFusionAlgorithm):
         src = self.raster_source(parameters, P.INPUT, context)
         method = self.enum_value(parameters, P.METHOD, context, list(core_gapfill.METHODS))
         target = read_raster(src, P.INPUT)
-        others = []
-        layers = self.parameterAsLayerList(parameters, P.OTHER_DATES, context)
-        for lyr in layers:
+        others = []  # (date, Raster, parameter label)
+        for lyr in self.parameterAsLayerList(parameters, P.OTHER_DATES, context):
             name = f"{P.OTHER_DATES} ({lyr.name()})"
+            base = os.path.basename(file_of(lyr.source()) or lyr.source())
+            if same_key(file_of(lyr.source()) or lyr.source()) == same_key(file_of(src) or src):
+                # the same list for every date of a series (the batch dialog) holds INPUT too: harmless, said
+                feedback.pushInfo(f"{name}: {base} is INPUT itself: left out (the temporal step fills INPUT from "
+                                  "other dates)")
+                continue
             d = raster_date(lyr.source(), P.OTHER_DATES, lyr.name())
             require_single_band(name, lyr.source(), lyr.bandCount())
             r = read_raster(lyr.source(), name)
             check_same_grid({P.INPUT: target, name: r})
-            others.append((d, r))
+            if not np.isfinite(r.data).any():  # a fully cloudy date has nothing to give: skipped, not the run
+                feedback.pushInfo(f"{name}: {base} has no clear pixel (all nodata, a fully cloudy date): left out")
+                continue
+            others.append((d, r, name))
         # every raster plausible LST, the other dates brought to the unit of INPUT (logged)
-        harmonise_units({P.INPUT: target, **{f"{P.OTHER_DATES} ({lyr.name()})": r for lyr, (_, r) in zip(layers, others)}},
-                        feedback.pushInfo)
-        others = [(d, r.data) for d, r in others]
+        harmonise_units({P.INPUT: target, **{name: r for _, r, name in others}}, feedback.pushInfo)
         date = None
         if "temporal" in method and others:
             date = require_date(src, self.parameterAsString(parameters, P.DATE, context) or None)
+            for d, _, name in others:
+                if d == date:
+                    feedback.pushInfo(f"{name}: is of {d.isoformat()}, the date of INPUT: not used (the temporal "
+                                      "step fills INPUT from other dates)")
+        others = [(d, r.data) for d, r, _ in others]
         filled, rep = core_gapfill.gapfill(target.data, method, date, others,
                                            self.parameterAsInt(parameters, P.WINDOW_DAYS, context), cancel=cancel)
         out = self.parameterAsOutputLayer(parameters, P.OUTPUT, context)

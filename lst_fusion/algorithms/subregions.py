@@ -52,3 +52,25 @@ def read_subregions(alg, parameters, context, grid):
     if not out:
         raise LstFusionError(P.SUBREGIONS, "the layer has no polygon")
     return out
+
+
+def subregion_masks(regions, grid, feedback):
+    """core.evaluation.metrics.region_masks of ``regions`` (:func:`read_subregions`), as an empty layer is: a layer
+    none of whose polygons covers a pixel of the rasters is refused in one sentence naming SUBREGIONS; polygons
+    that cover none while others do are left out of the table, said in one warning naming SUBREGIONS."""
+    from ..core.evaluation import metrics
+
+    masks = metrics.region_masks(grid, regions)
+    empty = metrics.regions_without_pixels(masks)
+    if not empty:
+        return masks
+    names = ", ".join(repr(masks[i][0]) for i in empty)
+    if len(empty) == len(masks) - 1:
+        raise LstFusionError(P.SUBREGIONS, f"no polygon of the layer covers a pixel of the rasters ({names}: "
+                             "outside them, or between pixel centres): give polygons over the rasters, or leave "
+                             "SUBREGIONS empty to score the whole image")
+    warn = getattr(feedback, "pushWarning", feedback.pushInfo)
+    warn(f"{P.SUBREGIONS}: {len(empty)} polygon(s) cover no pixel of the rasters ({names}: outside them, or between "
+         "pixel centres): left out of the table")
+    return [m for i, m in enumerate(masks) if i not in empty]
+

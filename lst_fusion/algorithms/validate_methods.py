@@ -15,9 +15,12 @@ from ..core.fusion import methods, residual
 from ..core.platform.errors import LstFusionError
 from . import names as P
 from . import qgis_enums
-from .base import INPUTS_MISSING, LstFusionAlgorithm, add_int, add_raster, set_advanced
+from .base import INPUTS_MISSING, LstFusionAlgorithm, add_double, add_int, add_raster, set_advanced
 
 EE_NDVI_BAND = 2  # Earth Engine exports: LST, NDVI, NDWI, NDBI
+# MIN_CLEAR's default: search_download's (a date whose AOI is less than 20 % clear is not even downloaded), so a
+# series downloaded with the defaults is validated whole, and a date that is mostly cloud is not a test truth
+DEFAULT_MIN_CLEAR = 20.0
 
 
 FIRST = ("starfm", "estarfm")  # options 0 and 1 since the algorithm exists (cheaper first); the rest follow the
@@ -57,6 +60,8 @@ class ValidateMethods(LstFusionAlgorithm):
         P.MODIS_BAND: "Band of the MODIS rasters that holds LST (with MODIS and LANDSAT).",
         P.OUTPUT_CSV: "CSV: method, variant, date, region and the metrics, with each row's verdict.",
         P.OUTPUT_HTML: "HTML report: tables per date, the mean table, auto's choices, both analyses, error maps.",
+        P.MIN_CLEAR: ("A same-day pair whose Landsat or MODIS has fewer clear pixels than this percentage is neither "
+                      "a test date nor a reference (said in the log); a pair without any clear pixel never is."),
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -80,6 +85,8 @@ class ValidateMethods(LstFusionAlgorithm):
         set_advanced(self, P.LANDSAT_BAND, P.MODIS_BAND)
         self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_CSV, "Results table", "CSV (*.csv)"))
         self.addParameter(QgsProcessingParameterFileDestination(P.OUTPUT_HTML, "Report", "HTML (*.html)"))
+        add_double(self, P.MIN_CLEAR, "Minimum clear pixels of a pair (%)", DEFAULT_MIN_CLEAR, 0.0)
+        self.parameterDefinition(P.MIN_CLEAR).setMaximum(100.0)
         self.addOutput(QgsProcessingOutputString(P.RECOMMENDED_METHOD, "Recommended method"))
         self.addOutput(QgsProcessingOutputString(P.RECOMMENDED_VARIANT, "Recommended variant"))
         self.addOutput(QgsProcessingOutputNumber(P.N_FOLDS, "Test dates (folds)"))
@@ -96,7 +103,7 @@ class ValidateMethods(LstFusionAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         from ..core.data.io import read_raster
-        from ..core.data.pairing import align_pairs, read_index
+        from ..core.data.pairing import align_pairs, check_percent, read_index
         from ..deep import validate
 
         out_csv = self.parameterAsFileOutput(parameters, P.OUTPUT_CSV, context)
@@ -106,6 +113,7 @@ class ValidateMethods(LstFusionAlgorithm):
         landsat = [lyr.source() for lyr in self.parameterAsLayerList(parameters, P.LANDSAT, context)]
         lst_band = self.parameterAsInt(parameters, P.LANDSAT_BAND, context)
         raw_landsat = {}
+        given_dataset = bool(dataset)
         if not dataset:
             if not (modis and landsat):
                 raise LstFusionError("", INPUTS_MISSING)
@@ -115,19 +123,30 @@ class ValidateMethods(LstFusionAlgorithm):
             from ..core.data.pairing import list_rasters
 
             raw_landsat = list_rasters(landsat, P.LANDSAT)
-        rows = read_index(dataset)
-        rows = [r for r in rows if r["status"] == "pair"]
+        min_clear = check_percent(self.parameterAsDouble(parameters, P.MIN_CLEAR, context), P.MIN_CLEAR)
+        rows = [r for r in read_index(dataset) if r["status"] == "pair"]
         if len(rows) < 3:
             raise LstFusionError(P.DATASET, protocol.NOT_ENOUGH.format(n=len(rows)))
-        pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
-        grid = read_raster(rows[0]["landsat"]).grid
+
+        def parameter_of(path):  # the aligned files of MODIS and LANDSAT are named by their role
+            name = os.path.basename(path)
+            role = P.DATASET if given_dataset else (P.MODIS if name.startswith("M_") else P.LANDSAT)
+            return f"{role} ({name})"
+
+        pairs, grid, dropped = validation.read_series_pairs(rows, min_clear, parameter_of, feedback.pushInfo,
+                                                            P.MIN_CLEAR)
+        if len(pairs) < 3:
+            why = "; ".join(f"{d}: {w}" for d, w in dropped)
+            raise LstFusionError(P.MIN_CLEAR, f"only {len(pairs)} of the {len(rows)} pairs are clear enough "
+                                 f"({why}); leave-one-date-out needs at least three: lower {P.MIN_CLEAR} or add "
+                                 "clearer pairs")
         classes, source, bands = None, "", None
         class_layer = self.parameterAsRasterLayer(parameters, P.CLASS_RASTER, context)
         if class_layer is not None:
             from ..core.data.io import check_same_grid
 
             cr = read_raster(class_layer.source(), P.CLASS_RASTER)
-            check_same_grid({P.LANDSAT: read_raster(rows[0]["landsat"]), P.CLASS_RASTER: cr})
+            check_same_grid({P.LANDSAT: grid, P.CLASS_RASTER: cr})
             classes, source = cr.data.astype("int32"), f"the class raster {class_layer.name()}"
         elif raw_landsat and lst_band == 1:
             bands = ndvi_bands(raw_landsat, pairs, grid.shape)

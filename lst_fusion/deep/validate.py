@@ -87,30 +87,81 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
     rows, fold_preds, truths, choices, class_rows, maps = [], [], [], [], [], {}
     steps = len(cases) * (1 + len(deep))
     done = 0
+    skipped = {}  # method (or baseline) label -> why it cannot run on these images: left out of every table
+
+    def skip(name, date, why):
+        if name not in skipped:
+            skipped[name] = f"{why} (test date {date})"
+            log(f"  {name} skipped: it cannot run on these images: {why} (test date {date}); it is left out of "
+                "every table and of the recommendation")
+
+    # 1. every method's prediction of every test date (a method that cannot run on one is skipped on all of them,
+    # so that every row of the mean table is over the same dates)
+    case_preds = []
     for case in cases:
         check_cancel(cancel)
         log(f"test date {case.date}: pairs before {case.before}, after {case.after}, nearest {case.nearest}")
         truth, c0 = pairs[case.date]
-        preds = validation.classical_candidates(case, pairs, block, quantity, methods=classical)
+        failed = {}
+        preds = validation.classical_candidates(case, pairs, block, quantity,
+                                                methods=[m for m in classical if m not in skipped], failed=failed)
+        for name, why in failed.items():
+            skip(name, case.date, why)
         for mid in deep:
             check_cancel(cancel)
-            ckpt, model, _ = train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel, log)
-            plain = deep_prediction(mid, ckpt, model, case, pairs, device, cancel)
-            preds.update(validation.with_variants(registry.info(mid).name, plain, c0, block))
+            name = registry.info(mid).name
+            if name not in skipped:
+                try:
+                    ckpt, model, _ = train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride,
+                                                    cancel, log)
+                    plain = deep_prediction(mid, ckpt, model, case, pairs, device, cancel)
+                    why = validation.no_valid_pixel(plain)
+                except (ValueError, ArithmeticError) as exc:  # LstFusionError is a ValueError
+                    why = validation.reason_of(exc)
+                if why:
+                    skip(name, case.date, why)
+                else:
+                    preds.update(validation.with_variants(name, plain, c0, block))
             done += 1
             if progress:
-                progress(100.0 * done / steps, f"{case.date}: {registry.info(mid).name} trained and scored")
+                progress(100.0 * done / steps, f"{case.date}: {name} trained and scored")
+        for key, p in preds.items():
+            why = validation.no_valid_pixel(p, truth)
+            if why and key[0] != protocol.BASELINE_MODIS:  # MODIS resampled: checked with the pairs (select_pairs)
+                skip(key[0], case.date, why)
+        case_preds.append(preds)
+    if not any(m not in skipped for m in (*classical, *(registry.info(m).name for m in deep))):
+        raise LstFusionError("METHODS", "none of the chosen methods can run on these images (" + "; ".join(
+            f"{n}: {w}" for n, w in skipped.items()) + ")")
+    auto_methods = [m for m in (classical or ("STARFM",)) if m not in skipped]
+
+    # 2. auto's choice from the other pairs only, and the scores
+    for case, preds in zip(cases, case_preds):
+        check_cancel(cancel)
+        truth, c0 = pairs[case.date]
+        preds = {k: v for k, v in preds.items() if k[0] not in skipped}
+
+        def inner(c, p, outer=case.date):
+            left_out = {}
+            out = validation.classical_candidates(c, p, block, quantity, methods=auto_methods, failed=left_out)
+            for n, w in left_out.items():
+                log(f"  auto for {outer}: {n} left out of the inner choice on {c.date}: {w}")
+            return out
+
         # auto: chosen from the other pairs only (an inner leave-one-date-out of the classical methods)
-        choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date,
-                                 lambda c, p: validation.classical_candidates(c, p, block, quantity,
-                                                                              methods=classical or ("STARFM",)),
-                                 log=log)
-        choices.append(choice)
-        scored = dict(preds)
         try:
-            scored[(protocol.AUTO, "as is")] = protocol.apply_choice(choice, preds)
-        except KeyError:  # its choice is a method not asked for here
-            log(f"  auto: {choice.describe()} is not among METHODS; no auto row for {case.date}")
+            choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date, inner, log=log)
+        except LstFusionError as exc:  # no candidate left to choose from
+            log(f"  auto: no choice for {case.date} ({validation.reason_of(exc)}); no auto row for that date")
+            choice = None
+        scored = dict(preds)
+        if choice is not None:
+            choices.append(choice)
+            try:
+                scored[(protocol.AUTO, "as is")] = protocol.apply_choice(choice, preds)
+            except KeyError:  # its choice is a method not asked for here, or skipped
+                why = "was skipped" if any(m[0] in skipped for m in choice.members) else "is not among METHODS"
+                log(f"  auto: {choice.describe()} {why}; no auto row for {case.date}")
         for key, p in scored.items():
             for row in metrics.evaluate_regions(p, truth, masks):
                 row["ubRMSE"] = float(np.sqrt(max(row["RMSE"] ** 2 - row["BIAS"] ** 2, 0.0)))
@@ -145,6 +196,7 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
     report.write_csv(out_csv, rows, cols)
     seconds = time.time() - t_start
     result = {"rows": rows, "means": means, "recommendation": rec, "choices": choices, "classes": class_rows,
+              "skipped": [{"method": n, "reason": w} for n, w in skipped.items()],
               "variability": var_rows, "cases": cases, "seconds": seconds, "csv": out_csv, "html": out_html or "",
               "class_source": class_source or ("reference Landsat LST of each test date's nearest pair, "
                                                f"{validation.N_QUANTILE_CLASSES} quantile classes"
@@ -173,6 +225,10 @@ def write_html(path, res, maps, methods, epochs, size, unit):
         "deep models": f"size {size}, at most {epochs} epochs, trained per test date without it",
         "recommendation": f"{protocol.label((rec['method'], rec['variant']))} (auto's rule on every test date: "
                           "lowest mean RMSE, a tie to the cheaper)", "unit": unit, "run time": f"{res['seconds']:.0f} s"}))
+    if res.get("skipped"):
+        parts += ["<h2>Skipped: cannot run on these images</h2>",
+                  "<p>Left out of every table and of the recommendation, with the reason and the test date on "
+                  "which it first failed.</p>", report.table_html(res["skipped"], ["method", "reason"])]
     parts += ["<h2>Mean over test dates</h2>", report.table_html(res["means"], ["method", "variant", "dates", *COLUMNS,
                                                                               "beats MODIS resampled",
                                                                               "vs MODIS resampled"])]

@@ -55,6 +55,16 @@ BOOTSTRAP = 400  # block-bootstrap resamples
 BOOT_BLOCKS = 4  # blocks per axis for the bootstrap
 CONFIDENCE = 0.95  # fraction of resamples in which the gain must be positive
 MAX_SHIFT_COARSE = 1.5  # default search radius, in MODIS pixels
+# the largest search radius, in MODIS pixels: MODIS's geolocation is good to a fraction of a pixel and exports seen
+# so far are off by about one (Ranchi: 0.9 km), so 5 km is no misregistration but a wrong CRS or grid (fix that
+# first); the search time grows with the radius squared (60 on Ranchi ran past 150 s, 5 takes seconds)
+MAX_SHIFT_CAP = 5.0
+# ... and at most this fraction of the Landsat image's shorter side: MODIS shifted further overlaps Landsat on less
+# than two thirds of that side, and the correlation rests on an ever narrower strip (Ranchi, 6.9 km across: radii
+# 1.5 to 2.5 find 0.77-0.87 km east, 0.35-0.40 km south; 3.4 finds 1.11 km east, 0.01 km north, 5 1.07 and 0.19)
+MAX_SHIFT_FRACTION = 1.0 / 3.0
+MIN_TEXTURE = 1e-3  # K or degC: a raster whose standard deviation is below this has no pattern to register on
+METRES_PER_DEGREE = 111320.0  # of latitude, and x cos(latitude) of longitude, as resample.footprint_pixels
 FWHM_TO_SIGMA = 1.0 / (2.0 * np.sqrt(2.0 * np.log(2.0)))
 
 
@@ -95,6 +105,9 @@ class Shift:
         """Sentences for the log: per pair, jointly, and whether it was applied."""
         out = []
         for p in self.per_pair:
+            if p.get("reason"):
+                out.append(f"co-registration {p['label']}: not used for the joint shift: {p['reason']}")
+                continue
             x, y = self.metres(p["dx"], p["dy"])
             out.append(f"co-registration {p['label']}: MODIS shift {p['dx']:+.1f}, {p['dy']:+.1f} px "
                        f"({x:+.0f} m east, {y:+.0f} m north); r {p['r_before']:.3f} -> {p['r_after']:.3f} at its own "
@@ -290,12 +303,24 @@ def estimate_shift(fines, coarses, block, pad=0, max_shift=None, labels=None, pi
         pad = max_shift
     aggs = [_common(psf_aggregate(f, block), c, pad, max_shift) for f, c in zip(fines, coarses)]
     labels = list(labels) if labels else [f"pair {i + 1}" for i in range(len(fines))]
-    per_pair = []
+    per_pair, problems = [], []
     for i, lab in enumerate(labels):
-        pdx, pdy, pr = _peak(aggs, coarses, pad, max_shift, block, pair=i)
+        n = int(np.isfinite(aggs[i]).sum())
+        why = texture_problem(aggs[i], coarses[i])
+        if not why:
+            try:
+                pdx, pdy, pr = _peak(aggs, coarses, pad, max_shift, block, pair=i)
+            except LstFusionError as exc:  # no overlap of valid pixels under any shift
+                why = (exc.parameter, exc.message, None)
+        if why:
+            problems.append((str(lab), *why))
+            per_pair.append(dict(label=str(lab), dx=0.0, dy=0.0, r_after=float("nan"), used=False, n=n,
+                                 reason=why[1]))
+            continue
         inside = max(abs(pdx), abs(pdy)) < max_shift - 0.5
-        per_pair.append(dict(label=str(lab), dx=pdx, dy=pdy, r_after=pr, used=inside,
-                             n=int(np.isfinite(aggs[i]).sum())))
+        per_pair.append(dict(label=str(lab), dx=pdx, dy=pdy, r_after=pr, used=inside, n=n))
+    if len(problems) == len(per_pair):  # not one pair to register on: one sentence saying why
+        raise LstFusionError(problems[0][1], no_pair_message(problems))
     used = [i for i, p in enumerate(per_pair) if p["used"]]
     if not used:
         dx = dy = 0.0
@@ -330,6 +355,68 @@ def estimate_shift(fines, coarses, block, pad=0, max_shift=None, labels=None, pi
     else:
         applied, reason = True, ""
     return Shift(float(dx), float(dy), r0, r1, applied, reason, conf, per_pair, (float(pixel[0]), float(pixel[1])))
+
+
+NO_TEXTURE = ("no texture to register on: the {name} LST is uniform ({values}), and co-registration matches the "
+              "spatial pattern of MODIS with Landsat's")
+SENSOR = {"LANDSAT": "Landsat", "MODIS": "MODIS"}
+
+
+def texture_problem(agg, coarse):
+    """``(parameter, reason, value)`` when a pair has no pattern to register on (its aggregated Landsat or its
+    MODIS varies by less than :data:`MIN_TEXTURE`; ``value``: its mean), else ''."""
+    for parameter, values in (("LANDSAT", agg), ("MODIS", coarse)):
+        v = values[np.isfinite(values)]
+        if v.size and float(v.std()) < MIN_TEXTURE:
+            mean = float(v.mean())
+            return parameter, NO_TEXTURE.format(name=SENSOR[parameter], values=f"{mean:.6g} everywhere"), mean
+    return ""
+
+
+def no_pair_message(problems):
+    """The sentence when no pair can be registered: ``problems`` [(label, parameter, reason, uniform value or
+    None)]; rasters of one sensor uniform on every pair are said once."""
+    first = problems[0][1]
+    if all(p == first and v is not None for _, p, _, v in problems):
+        values = ", ".join(f"{lab}: {v:.6g}" for lab, _, _, v in problems)
+        return NO_TEXTURE.format(name=SENSOR[first], values=f"on every pair: {values}")
+    return "; ".join(f"{lab}: {reason}" for lab, _, reason, _ in problems)
+
+
+def pixel_metres(grid):
+    """The grid's pixel (a, e) in metres, east and north: a geographic CRS's degrees converted at the grid's
+    centre latitude (:data:`METRES_PER_DEGREE`), a projected CRS's unit by its factor (feet, ...)."""
+    from rasterio.crs import CRS
+
+    a, e = float(grid.transform.a), float(grid.transform.e)
+    if grid.crs is None:
+        return a, e
+    crs = CRS.from_user_input(grid.crs)
+    if crs.is_geographic:
+        lat = 0.5 * (grid.bounds[1] + grid.bounds[3])
+        return a * METRES_PER_DEGREE * max(np.cos(np.radians(lat)), 1e-6), e * METRES_PER_DEGREE
+    try:
+        factor = float(crs.linear_units_factor[1])
+    except Exception:  # noqa: BLE001 - a CRS without a linear unit: its unit is taken as metres
+        factor = 1.0
+    return a * factor, e * factor
+
+
+def check_max_shift(value, grid, block, parameter="MAX_SHIFT"):
+    """A search radius of ``value`` MODIS pixels (``block`` fine pixels each) on ``grid``: at most
+    :data:`MAX_SHIFT_CAP`, and at most :data:`MAX_SHIFT_FRACTION` of the image's shorter side; else one
+    sentence naming ``parameter``."""
+    side = min(grid.width, grid.height) / float(block)
+    if value > MAX_SHIFT_CAP:
+        raise LstFusionError(parameter, f"{value:g} MODIS pixels is beyond the largest search radius, "
+                             f"{MAX_SHIFT_CAP:g}: MODIS and Landsat that far apart are not misregistered but on a "
+                             "wrong CRS or grid, to be fixed first (a radius that large would also run for minutes)")
+    if value > MAX_SHIFT_FRACTION * side:
+        raise LstFusionError(parameter, f"{value:g} MODIS pixels is more than this image allows: at most "
+                             f"{MAX_SHIFT_FRACTION * side:.2f}, a third of the Landsat image's shorter side "
+                             f"({side:.2f} MODIS pixels), so that MODIS shifted that far still overlaps two thirds "
+                             "of it")
+    return value
 
 
 def coarse_pixel_m(grid):

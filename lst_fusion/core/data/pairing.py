@@ -301,6 +301,8 @@ def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, 
         m = read(m_dates[d], "MODIS", modis_band, scales[1])
         if block is None:
             block = footprint_pixels(grid, cr.coarse_pixel_m(m.grid))
+            if max_shift is not None:  # a radius asked for (coregister's MAX_SHIFT), bounded before any search
+                cr.check_max_shift(float(max_shift), grid, block)
             pad = int(round((cr.MAX_SHIFT_COARSE if max_shift is None else float(max_shift)) * block))
         c = resample_to_grid(m.data, m.grid, cr.padded_grid(grid, pad), method, parameter="MODIS")
         lr = read(l_dates[d], "LANDSAT", landsat_band, scales[0])
@@ -313,8 +315,13 @@ def _coregistration(m_dates, l_dates, grid, read, method, min_clear, max_shift, 
         labels.append(d.isoformat())
     if not fines:
         raise LstFusionError("LANDSAT", "co-registration needs a same-day MODIS/Landsat pair that passes MIN_CLEAR")
-    est = cr.estimate_shift(fines, coarses, block, pad=pad, max_shift=pad, labels=labels,
-                            pixel=(grid.transform.a, grid.transform.e))
+    est = cr.estimate_shift(fines, coarses, block, pad=pad, max_shift=pad, labels=labels, pixel=cr.pixel_metres(grid))
+    from rasterio.crs import CRS
+
+    if log and grid.crs is not None and CRS.from_user_input(grid.crs).is_geographic:
+        log(f"co-registration: the Landsat grid is in degrees; shifts in metres are converted at its centre latitude "
+            f"{0.5 * (grid.bounds[1] + grid.bounds[3]):.4f} ({cr.METRES_PER_DEGREE:g} m per degree north, "
+            "x cos(latitude) east)")
     for s in est.describe():
         if log:
             log(s)

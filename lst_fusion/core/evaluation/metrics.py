@@ -209,6 +209,12 @@ def region_masks(grid, regions=None, extents=None):
     return out
 
 
+def regions_without_pixels(masks):
+    """Indices (into ``masks``, after the whole image) of the regions whose mask holds no pixel centre: polygons
+    outside the raster, or between its pixel centres."""
+    return [i for i, (_, m) in enumerate(masks) if i > 0 and not m.any()]
+
+
 def evaluate_regions(pred, ref, masks, ratio=DEFAULT_RATIO, parameter="PREDICTION"):
     """[{"region": name, **metrics}, ...]; the data range is the reference's over
     the whole image so PSNR/SSIM are comparable between regions.  ``parameter``

@@ -43,18 +43,77 @@ def case_images(case, pairs, method, coarse=None):
     return images
 
 
-def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL):
+def reason_of(exc):
+    """Why a method could not run, as a clause without the parameter a lower layer named (that parameter
+    belongs to another algorithm: the caller's own sentence says which method and which date)."""
+    from ..platform.errors import LstFusionError
+
+    if isinstance(exc, LstFusionError):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}"
+
+
+def no_valid_pixel(prediction, truth=None):
+    """Why ``prediction`` cannot be scored (no finite pixel, or none where ``truth`` is finite), else ''."""
+    ok = np.isfinite(prediction)
+    if not ok.any():
+        return "its prediction has no valid pixel"
+    if truth is not None and not (ok & np.isfinite(truth)).any():
+        return "its prediction shares no valid pixel with the Landsat of the test date"
+    return ""
+
+
+def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL, failed=None):
     """Baselines, then every classical method of ``methods`` (labels) in the order of :data:`CLASSICAL`,
-    each as is, +SM and +RC."""
+    each as is, +SM and +RC. With a dict ``failed``, a method that cannot run on these images (it raises a
+    ValueError, LstFusionError included, or an ArithmeticError, or predicts no valid pixel) is left out and
+    ``failed[label]`` says why (:func:`reason_of`); without it, its error propagates."""
     fn, cn = pairs[case.nearest]
     c0 = pairs[case.date][1]  # the test date's MODIS only
     out = {(k, "as is"): v for k, v in protocol.baselines(fn, cn, c0).items()}
     for label in CLASSICAL:
         if label in methods:
             mid = fusion_methods.id_of(label)
-            plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid), quantity=quantity, factor=block)
+            try:
+                plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid), quantity=quantity, factor=block)
+            except (ValueError, ArithmeticError) as exc:  # LinAlgError and LstFusionError are ValueErrors
+                if failed is None:
+                    raise
+                failed[label] = reason_of(exc)
+                continue
+            why = no_valid_pixel(plain) if failed is not None else ""
+            if why:
+                failed[label] = why
+                continue
             out.update(with_variants(label, plain, c0, block))
     return out
+
+
+def clear_percent(values):
+    """Percentage of finite pixels."""
+    return 100.0 * float(np.isfinite(values).mean()) if np.size(values) else 0.0
+
+
+def select_pairs(pairs, min_clear, known=None, parameter="MIN_CLEAR"):
+    """``(kept, dropped)``: the pairs ``{date: (landsat, modis)}`` whose Landsat and MODIS are both at least
+    ``min_clear`` % clear and share a clear pixel (the truth a test date is scored on, the references a method
+    reads), and ``[(date, reason)]`` of the others. ``known``: ``{date: (landsat %, modis %)}`` from the
+    dataset's index.csv (gap-filled Landsat pixels are not clear there); the lower of it and the data counts."""
+    kept, dropped = {}, []
+    for d in sorted(pairs):
+        fine, coarse = pairs[d]
+        lc, mc = clear_percent(fine), clear_percent(coarse)
+        if known and d in known:
+            lc, mc = min(lc, known[d][0]), min(mc, known[d][1])
+        if min(lc, mc) <= 0.0:
+            dropped.append((d, f"Landsat {lc:.1f} % and MODIS {mc:.1f} % clear: no clear pixel"))
+        elif min(lc, mc) < min_clear:
+            dropped.append((d, f"Landsat {lc:.1f} % and MODIS {mc:.1f} % clear, below {parameter} {min_clear:g} %"))
+        elif not (np.isfinite(fine) & np.isfinite(coarse)).any():
+            dropped.append((d, "its Landsat and MODIS share no clear pixel"))
+        else:
+            kept[d] = pairs[d]
+    return kept, dropped
 
 
 # --- the two analyses of the validation report (arXiv 2412.16631 §5) ----------------------------------
@@ -111,3 +170,40 @@ def variability_rows(cases, pairs, rmse_of):
                      "strong": "strong variability" if v["mean |dMODIS|"] >= STRONG_CHANGE else "",
                      **rmse_of.get(case.date, {})})
     return rows
+
+
+def read_series_pairs(rows, min_clear, parameter_of, log=None, parameter="MIN_CLEAR"):
+    """The pairs of a validation, ``(pairs {date: (landsat, modis)}, grid, dropped [(date, reason)])``, from
+    index.csv's ``pair`` rows (core.data.pairing.read_index): every member on one grid (same CRS, transform
+    and size), else one sentence naming ``parameter_of(path)`` and the file (e.g. ``DATASET (M_20200117.tif)``);
+    the pairs less clear than ``min_clear`` % (:func:`select_pairs`) dropped; the kept ones in one unit
+    (core.data.checks.harmonise_units, each conversion logged)."""
+    import os
+
+    from ..data.checks import harmonise_units
+    from ..data.io import check_same_grid, read_raster
+
+    read, known, named = {}, {}, {}
+    for r in rows:
+        d = r["date"]
+        read[d] = tuple(read_raster(r[k], parameter_of(r[k])) for k in ("landsat", "modis"))
+        try:
+            known[d] = (float(r.get("landsat_clear") or 100.0), float(r.get("modis_clear") or 100.0))
+        except ValueError:
+            pass
+        for raster in read[d]:
+            named[parameter_of(raster.path)] = raster
+    check_same_grid(named)
+    kept, dropped = select_pairs({d: (f.data, c.data) for d, (f, c) in read.items()}, min_clear, known, parameter)
+    units = {}
+    for d in kept:
+        for raster in read[d]:
+            units[parameter_of(raster.path)] = raster
+    harmonise_units(units, log)
+    pairs = {d: (read[d][0].data, read[d][1].data) for d in kept}
+    grid = next(iter(named.values())).grid if named else None
+    if log:
+        for d, why in dropped:
+            log(f"{d} ({os.path.basename(read[d][0].path)}): {why}: not a test date or a reference")
+    return pairs, grid, dropped
+
