@@ -5,7 +5,9 @@ PY := $(VENV)/bin/python
 SITE = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null)
 # Debian's qgis_process wrapper passes --noversioncheck, which 3.22's binary rejects.
 QGIS_PROCESS = $(shell command -v qgis_process.bin 2>/dev/null || command -v qgis_process 2>/dev/null)
-PLUGIN_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default/python/plugins
+# the profile folder of the QGIS that qgis_process belongs to: QGIS3 for 3.x, QGIS4 for 4.x (asked, not assumed)
+QGIS_MAJOR = $(shell QT_QPA_PLATFORM=offscreen $(QGIS_PROCESS) --version 2>/dev/null | sed -n 's/^QGIS \([0-9][0-9]*\)\..*/\1/p' | head -1)
+PLUGIN_DIR ?= $(HOME)/.local/share/QGIS/QGIS$(QGIS_MAJOR)/profiles/default/python/plugins
 APT_PACKAGES := qgis python3-qgis qgis-providers xvfb python3-rasterio python3-skimage python3-scipy \
                 python3-matplotlib gdal-bin
 export QT_QPA_PLATFORM ?= offscreen
@@ -34,7 +36,7 @@ lint: venv
 test: venv lint
 	QGIS_PROCESS=$(QGIS_PROCESS) $(PY) -m pytest
 
-# ruff + the whole suite on QGIS 3.40 LTR (Debian trixie root, Python 3.13, numpy 2); needs root
+# ruff + the whole suite on QGIS 3.44 LTR (Debian trixie root + trixie-backports, Python 3.13, numpy 2); needs root
 test-ltr:
 	bash scripts/test_ltr.sh
 
@@ -46,10 +48,13 @@ bench: venv
 	$(PY) benchmarks/bench_deep.py
 	$(PY) benchmarks/bench_series.py
 
-package:
-	/usr/bin/python3 scripts/package.py
+# the zip, the repository's validator, Bandit and detect-secrets (from requirements.txt, hence the venv)
+package: venv
+	$(PY) scripts/package.py
 
 install-plugin:
+	@if [ -z "$(QGIS_MAJOR)" ] && [ "$(origin PLUGIN_DIR)" = file ]; then \
+	  echo "install-plugin: '$(QGIS_PROCESS) --version' names no QGIS version; install QGIS (make deps) or give PLUGIN_DIR=..."; exit 1; fi
 	mkdir -p $(PLUGIN_DIR)
 	ln -sfn $(CURDIR)/lst_fusion $(PLUGIN_DIR)/lst_fusion
 	$(QGIS_PROCESS) plugins enable lst_fusion || true

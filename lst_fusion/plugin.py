@@ -39,7 +39,11 @@ class LstFusionPlugin:
         if self.iface is None:
             return
         from qgis.PyQt.QtGui import QIcon
-        from qgis.PyQt.QtWidgets import QAction
+
+        try:
+            from qgis.PyQt.QtGui import QAction  # Qt6 (QGIS 4), and QGIS 3.44's shim
+        except ImportError:  # QGIS 3.22's shim (Qt5) has QAction in QtWidgets only
+            from qgis.PyQt.QtWidgets import QAction
 
         self.action = QAction(QIcon(ICON), "LST Fusion panel", self.iface.mainWindow())
         self.action.setCheckable(True)

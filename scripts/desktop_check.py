@@ -309,7 +309,7 @@ def wait_validate():
 
 def shoot_validate():
     global report_page
-    path = os.path.join(REPO, "docs", "validate.png")
+    path = os.path.join(DOCS, "validate.png")
     ok = plugin.dock.grab().save(path)
     _status(f"validate screenshot: {path if ok else 'not saved'}")
     report = plugin.dock.validation.last_report
@@ -342,7 +342,7 @@ def render_report(ok):
     painter = QPainter(image)
     frame.render(painter)
     painter.end()
-    path = os.path.join(REPO, "docs", "validate_report.png")
+    path = os.path.join(DOCS, "validate_report.png")
     saved = ok and image.save(path)
     _status(f"validate report screenshot: {path if saved else 'not saved'} ({size.width()} x {size.height()} px)")
     finish()

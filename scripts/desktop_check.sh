@@ -28,7 +28,12 @@ while [ $# -gt 0 ]; do
 done
 OUT=${OUT:-$REPO/build/desktop_check}
 rm -rf "$OUT" && mkdir -p "$OUT"
-/usr/bin/python3 scripts/package.py "$OUT/lst_fusion.zip" > /dev/null
+/usr/bin/python3 scripts/package.py --no-scan "$OUT/lst_fusion.zip" > /dev/null  # make package runs the scans
+# the profile folder of the QGIS that runs here: QGIS3 for 3.x, QGIS4 for 4.x (asked, not assumed)
+QGIS_VERSION_LINE=$(QT_QPA_PLATFORM=offscreen qgis --version 2>/dev/null | grep -m1 -E '^QGIS [0-9]+\.' || true)
+QGIS_MAJOR=$(echo "$QGIS_VERSION_LINE" | sed -n 's/^QGIS \([0-9][0-9]*\)\..*/\1/p')
+[ -n "$QGIS_MAJOR" ] || { echo "FAIL: 'qgis --version' names no QGIS version (is QGIS desktop installed and on PATH?)"; exit 1; }
+echo "$QGIS_VERSION_LINE: profile folder QGIS$QGIS_MAJOR"
 unset QT_QPA_PLATFORM
 
 LOAD_PIDS=()
@@ -49,10 +54,10 @@ one_run() {  # $1: output folder of this run; returns 0 when the run ended norma
   mkdir -p "$run"
   export HOME=$run/home LSTFUSION_REPO=$REPO LSTFUSION_CHECK_OUT=$run
   export XDG_RUNTIME_DIR=$run/run && mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-  local profile=$HOME/.local/share/QGIS/QGIS3/profiles/default
+  local profile=$HOME/.local/share/QGIS/QGIS$QGIS_MAJOR/profiles/default
   mkdir -p "$profile/python/plugins" "$profile/QGIS"
   (cd "$profile/python/plugins" && /usr/bin/python3 -m zipfile -e "$OUT/lst_fusion.zip" .)
-  printf '[PythonPlugins]\nlst_fusion=true\n\n[qgis]\ncheckVersion=false\nshowTips=false\n' > "$profile/QGIS/QGIS3.ini"
+  printf '[PythonPlugins]\nlst_fusion=true\n\n[qgis]\ncheckVersion=false\nshowTips=false\n' > "$profile/QGIS/QGIS$QGIS_MAJOR.ini"
   timeout 480 xvfb-run -a -s "-screen 0 1600x1000x24" qgis --noversioncheck --nologo \
     --code "$REPO/scripts/desktop_check.py" > "$run/stdout.txt" 2>&1 || rc=$?
   cat "$run/status.txt" 2>/dev/null || echo "QGIS did not run the check script"

@@ -1,7 +1,9 @@
 """Build build/lst_fusion.zip from the git-tracked files of lst_fusion/ (tests excluded) and check it.
 
-    python3 scripts/package.py [OUT.zip]       build, then apply the plugin repository's checks
-    python3 scripts/package.py --sync-metadata  rewrite metadata.txt's ``changelog`` from CHANGELOG.md
+    .venv/bin/python scripts/package.py [OUT.zip]       build, then apply the plugin repository's checks and scans
+    .venv/bin/python scripts/package.py --check ZIP     the same checks and scans on an existing zip
+    python3 scripts/package.py --no-scan [OUT.zip]      build and check without Bandit/detect-secrets (desktop_check)
+    python3 scripts/package.py --sync-metadata          rewrite metadata.txt's ``changelog`` from CHANGELOG.md
 
 Only files that ``git ls-files lst_fusion`` lists go into the zip, so stray files
 in the working tree (``.DS_Store``, ``*.orig``, caches, local outputs) never ship.
@@ -13,12 +15,20 @@ validator makes (size, paths, forbidden folders and ``.pyc``, one top folder
 named like a package, ``__init__.py`` and ``metadata.txt`` with the required
 fields, URLs, ``LICENSE``), plus a few of our own (no ``.DS_Store``, ``*.orig``,
 ``*.rej``, editor backups, tests). It returns the problems, one sentence each.
+
+:func:`security_findings` runs what the repository scans every upload with, Bandit (every test, every severity
+and confidence) and detect-secrets (``scan --all-files``), over the zip's extracted contents, and returns each
+finding as one sentence; a finding blocks ``make package``. So does a ``# nosec`` that names no Bandit test
+(a scoped ``# nosec B105`` on a false positive is allowed) and any ``pragma: allowlist secret``. Both tools
+come from requirements.txt (``make package`` installs the venv first).
 """
 import configparser
+import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from urllib.parse import urlparse
 
@@ -174,6 +184,10 @@ def validate_zip(path):
     return problems
 
 
+def _version_tuple(text):
+    return tuple(int(x) for x in text.split("."))
+
+
 def _check_metadata(text, z, top, names):
     problems = []
     parser = configparser.ConfigParser(interpolation=None)
@@ -200,11 +214,97 @@ def _check_metadata(text, z, top, names):
             problems.append(f"metadata.txt field {field} is not a valid URL: {url!r}")
     if "/" in meta.get("author", ""):
         problems.append("metadata.txt field author must not contain '/'")
-    if not re.match(r"^\d+\.\d+(\.\d+)?$", meta.get("qgisMinimumVersion", "")):
+    version = re.compile(r"^\d+\.\d+(\.\d+)?$")
+    minimum, maximum = meta.get("qgisMinimumVersion", ""), meta.get("qgisMaximumVersion")
+    if not version.match(minimum):
         problems.append(f"metadata.txt qgisMinimumVersion is not a version: {meta.get('qgisMinimumVersion')!r}")
+    # ours: without a maximum QGIS reads <major of the minimum>.99, so QGIS 4 refuses a 3.x plugin and the
+    # repository does not list it for 4.x
+    if maximum is None:
+        problems.append(f"metadata.txt lacks qgisMaximumVersion: QGIS reads {minimum.split('.')[0]}.99 and a later "
+                        "major version refuses the plugin (the repository advises 4.99 for QGIS 3 and 4)")
+    elif not version.match(maximum):
+        problems.append(f"metadata.txt qgisMaximumVersion is not a version: {maximum!r}")
+    elif version.match(minimum) and _version_tuple(maximum) < _version_tuple(minimum):
+        problems.append(f"metadata.txt qgisMaximumVersion {maximum} is below qgisMinimumVersion {minimum}")
     icon = meta.get("icon", "")
     if icon and f"{top}/{icon.lstrip('./')}" not in names:
         problems.append(f"metadata.txt icon {icon} is not in the zip")
+    return problems
+
+
+# -- the repository's security scans -----------------------------------------------------------------------
+SCAN_TIMEOUT = 600  # seconds for each tool
+BLANKET_NOSEC = re.compile(r"#\s*nosec\b(?!\s*:?\s*B\d{3})", re.IGNORECASE)  # `# nosec` naming no test
+ALLOWLIST_SECRET = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
+
+
+def _tool(python, module, args, cwd):
+    """Run ``python -m module args``; (stdout, None) or (None, one sentence why not)."""
+    try:
+        res = subprocess.run([python, "-m", module, *args], cwd=cwd, capture_output=True, text=True,
+                             timeout=SCAN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, f"{module} did not finish within {SCAN_TIMEOUT} s"
+    if res.returncode not in (0, 1) or not res.stdout.strip():  # bandit: 1 = findings
+        last = (res.stderr.strip().splitlines() or ["no output"])[-1]
+        if "No module named" in res.stderr:
+            return None, (f"{module} is not installed for {python}: run `make package` (it installs "
+                          f"requirements.txt into .venv) or `.venv/bin/python scripts/package.py`")
+        return None, f"{module} failed (exit {res.returncode}): {last}"
+    return res.stdout, None
+
+
+def security_findings(path, python=sys.executable):
+    """Bandit and detect-secrets findings over the zip's extracted contents, one sentence each; [] when clean.
+    ``python``: the interpreter that has both tools (this one by default)."""
+    problems = []
+    with tempfile.TemporaryDirectory(prefix="lst_fusion_scan_") as tmp:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():  # validate_zip refuses '..' and absolute names; extract only safe ones
+                if ".." in name.split("/") or name.startswith("/"):
+                    return [f"{name} has path information; not extracted for the scans"]
+            z.extractall(tmp)
+        out, err = _tool(python, "bandit", ["-r", ".", "-f", "json", "-q"], tmp)
+        if err:
+            problems.append(f"Bandit: {err}")
+        else:
+            report = json.loads(out)
+            for r in report.get("results", []):
+                problems.append(f"{os.path.normpath(r['filename'])}:{r['line_number']}: Bandit {r['test_id']} "
+                                f"({r['test_name']}, severity {r['issue_severity'].lower()}): {r['issue_text']}")
+            for e in report.get("errors", []):
+                problems.append(f"{os.path.normpath(e['filename'])}: Bandit could not scan it: {e['reason']}")
+        out, err = _tool(python, "detect_secrets", ["scan", "--all-files", "."], tmp)
+        if err:
+            problems.append(f"detect-secrets: {err}")
+        else:
+            for fname, secrets in sorted(json.loads(out).get("results", {}).items()):
+                for sec in secrets:
+                    problems.append(f"{os.path.normpath(fname)}:{sec['line_number']}: detect-secrets: a possible "
+                                    f"{sec['type']}")
+        for d, _, files in os.walk(tmp):
+            for f in sorted(files):
+                if not f.endswith((".py", ".txt", ".json", ".md", ".cfg", ".ini", ".yml", ".yaml", ".toml")):
+                    continue
+                full = os.path.join(d, f)
+                with open(full, encoding="utf-8", errors="replace") as fh:
+                    for i, line in enumerate(fh, 1):
+                        rel = os.path.relpath(full, tmp)
+                        if f.endswith(".py") and BLANKET_NOSEC.search(line):
+                            problems.append(f"{rel}:{i}: a `# nosec` that names no Bandit test hides every finding "
+                                            "on its line; fix the code or name the one test (e.g. `# nosec B105`)")
+                        if ALLOWLIST_SECRET.search(line):
+                            problems.append(f"{rel}:{i}: `pragma: allowlist secret` hides a detect-secrets finding; "
+                                            "no secret ships in the plugin")
+    return problems
+
+
+def check(path, scan=True):
+    """Everything ``make package`` refuses a zip for: the repository's validator, then (``scan``) its scans."""
+    problems = validate_zip(path)
+    if scan and not any("has path information" in p or p == "the file is not a zip" for p in problems):
+        problems += security_findings(path)
     return problems
 
 
@@ -216,13 +316,23 @@ def main(argv):
             fh.write(text)
         print(f"{path}: changelog written from CHANGELOG.md")
         return 0
-    out = build(*argv[:1])
-    problems = validate_zip(out)
+    scan = "--no-scan" not in argv
+    argv = [a for a in argv if a != "--no-scan"]
+    if argv[:1] == ["--check"]:
+        if len(argv) != 2 or not os.path.isfile(argv[1]):
+            print("package.py: --check takes one existing zip file", file=sys.stderr)
+            return 2
+        out = argv[1]
+    else:
+        out = build(*argv[:1])
+    problems = check(out, scan)
     for p in problems:
         print(f"package.py: {p}", file=sys.stderr)
     with zipfile.ZipFile(out) as z:
         n = len(z.namelist())
-    print(f"{out}: {n} files, {os.path.getsize(out)} bytes, " + ("passes the plugin repository checks" if not problems
+    passed = "passes the plugin repository checks" + (", Bandit and detect-secrets: 0 findings" if scan else
+                                                      " (scans skipped: --no-scan)")
+    print(f"{out}: {n} files, {os.path.getsize(out)} bytes, " + (passed if not problems
                                                                  else f"{len(problems)} problem(s)"))
     return 1 if problems else 0
 

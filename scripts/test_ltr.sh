@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# `make test-ltr`: ruff and the whole test suite on QGIS 3.40 LTR (Debian trixie: Python 3.13, numpy 2, GDAL 3.10).
-# Builds a trixie root with debootstrap + apt, installs requirements-ltr.txt into a venv inside, then runs
+# `make test-ltr`: ruff and the whole test suite on QGIS 3.44 LTR (Debian trixie + trixie-backports: Python 3.13,
+# numpy 2, GDAL 3.10). Builds a trixie root with debootstrap + apt (QGIS from trixie-backports, pinned), installs
+# requirements-ltr.txt into a venv inside, then runs
 # ruff and pytest there with this checkout and ../shared bind-mounted at their own paths. Run as root.
 # The root is cached in LTR_ROOT (outside the repository); each stage has a marker, so a rerun only
 # repeats what changed. LTR_FRESH=1 deletes the cache first (the from-scratch run).
-# `bash scripts/test_ltr.sh desktop` runs scripts/desktop_check.sh there instead (docs/qgis_340_panel.png).
+# `bash scripts/test_ltr.sh desktop` runs scripts/desktop_check.sh there instead (docs/qgis_344_panel.png).
 # Every network step has a wall-clock limit (LTR_NET_TIMEOUT seconds each, default 1800; apt and pip also retry
 # and time out per connection): an unreachable mirror or index ends the run with one line saying which step.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 SHARED=$(cd "$REPO/.." && pwd)/shared
-ROOT=${LTR_ROOT:-/var/cache/lst-fusion-ltr/root}
+# its own root: a 3.40 root (/var/cache/lst-fusion-ltr/root, before issue 40) is never reused or mixed in
+ROOT=${LTR_ROOT:-/var/cache/lst-fusion-ltr344/root}
+QGIS_SERIES=3.44  # the LTR under test: from trixie-backports (priority 100 unless pinned, below)
 MIRROR=${LTR_MIRROR:-http://deb.debian.org/debian}
 VENV=/opt/lst-fusion-venv
 NET_TIMEOUT=${LTR_NET_TIMEOUT:-1800}
@@ -79,16 +82,32 @@ INSIDE=(chroot "$ROOT" /usr/bin/env -u LTR_IN_NS PATH=/usr/local/sbin:/usr/local
   LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive)
 inside() { "${INSIDE[@]}" "$@"; }
 
-# 2. QGIS 3.40 and the Python stack from Debian
-if [ ! -e "$ROOT/.stage-apt" ]; then
-  say "apt: QGIS 3.40 and Python 3.13 stack"
+# 2. QGIS 3.44 from trixie-backports and the Python stack from trixie. Backports are NotAutomatic (priority 100):
+# an apt preferences pin raises QGIS's own packages there to 990, everything else stays trixie's (GDAL 3.10, numpy 2).
+# The marker names the series, so a root built for another series is refused rather than mixed in.
+if [ ! -e "$ROOT/.stage-apt-$QGIS_SERIES" ]; then
+  if ls "$ROOT"/.stage-apt* >/dev/null 2>&1; then
+    say "FAILED: $ROOT holds another QGIS series ($(cd "$ROOT" && ls .stage-apt*)); LTR_FRESH=1 rebuilds it"; exit 2
+  fi
+  say "apt: QGIS $QGIS_SERIES (trixie-backports) and the Python 3.13 stack"
+  echo "deb $MIRROR trixie-backports main" > "$ROOT/etc/apt/sources.list.d/trixie-backports.list"
+  cat > "$ROOT/etc/apt/preferences.d/qgis-backports" <<'PIN'
+Package: qgis* python3-qgis* libqgis*
+Pin: release n=trixie-backports
+Pin-Priority: 990
+PIN
   # shellcheck disable=SC2086
   net "apt-get update in the root" "$(dirname "$ROOT")/apt.log" "${INSIDE[@]}" apt-get update -qq $APT_NET
   # shellcheck disable=SC2086
-  net "apt-get install (QGIS 3.40) in the root" "$(dirname "$ROOT")/apt.log" \
+  net "apt-get install (QGIS $QGIS_SERIES) in the root" "$(dirname "$ROOT")/apt.log" \
     "${INSIDE[@]}" apt-get install -y -qq --no-install-recommends $APT_NET $APT_PACKAGES
   inside apt-get clean
-  touch "$ROOT/.stage-apt"
+  got=$(inside dpkg-query -W -f '${Version}' python3-qgis)
+  case $got in
+    "$QGIS_SERIES".*|*:"$QGIS_SERIES".*) ;;
+    *) say "FAILED: apt installed python3-qgis $got, not $QGIS_SERIES.x (is trixie-backports reachable at $MIRROR?)"; exit 1 ;;
+  esac
+  touch "$ROOT/.stage-apt-$QGIS_SERIES"
 fi
 
 # pip inside uses the host's pip configuration: its files, CA bundle, find-links folders and file:// indexes
@@ -137,13 +156,13 @@ fi
 inside /usr/bin/python3 -c 'from qgis.core import Qgis; import sys, numpy, osgeo;
 print("QGIS", Qgis.QGIS_VERSION, "| Python", sys.version.split()[0], "| numpy", numpy.__version__, "| GDAL", osgeo.__version__)'
 QP=$(inside sh -c 'command -v qgis_process.bin || command -v qgis_process')
-if [ "${1:-}" = desktop ]; then  # bash scripts/test_ltr.sh desktop: the panel on QGIS 3.40 desktop under Xvfb
+if [ "${1:-}" = desktop ]; then  # bash scripts/test_ltr.sh desktop: the panel on QGIS 3.44 desktop under Xvfb
   SITE=$(inside "$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
   rc=0
   # the check's other screenshots (Series, Download) stay in the build folder: docs/ keeps the 3.22 ones
-  inside sh -c "cd '$REPO' && HOME=/root PYTHONPATH=$SITE LSTFUSION_DOCS_OUT=$REPO/build/desktop_340/docs \
-    bash scripts/desktop_check.sh $REPO/build/desktop_340" || rc=$?
-  [ -e "$REPO/build/desktop_340/dock.png" ] && cp "$REPO/build/desktop_340/dock.png" "$REPO/docs/qgis_340_panel.png"
+  inside sh -c "cd '$REPO' && HOME=/root PYTHONPATH=$SITE LSTFUSION_DOCS_OUT=$REPO/build/desktop_344/docs \
+    bash scripts/desktop_check.sh $REPO/build/desktop_344" || rc=$?
+  [ -e "$REPO/build/desktop_344/dock.png" ] && cp "$REPO/build/desktop_344/dock.png" "$REPO/docs/qgis_344_panel.png"
   exit $rc
 fi
 say "ruff"

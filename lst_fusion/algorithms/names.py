@@ -62,7 +62,8 @@ MAX_SHIFT = "MAX_SHIFT"
 SENSORS = "SENSORS"
 MAX_CLOUD = "MAX_CLOUD"
 STAC_URL = "STAC_URL"
-TOKEN_URL = "TOKEN_URL"
+# a parameter name, not a password: Bandit B105 flags any string assigned to a name with TOKEN in it
+TOKEN_URL = "TOKEN_URL"  # nosec B105
 LIST_ONLY = "LIST_ONLY"
 TIMEOUT = "TIMEOUT"
 RETRIES = "RETRIES"

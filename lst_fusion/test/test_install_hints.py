@@ -50,7 +50,8 @@ def test_readme_table_is_the_table():
     assert block == install_hints.markdown_table()
 
 
-def test_the_table_has_a_row_for_qgis_340_on_every_platform():
+def test_the_table_has_a_row_for_the_qgis_ltr_on_every_platform():
     last = install_hints.markdown_table().splitlines()[-1].split(" | ")
-    assert last[0] == "| QGIS 3.40 LTR" and len(last) == 2 + len(install_hints.PLATFORMS)
-    assert "Debian 13" in last[2] and "qgis-ltr" in last[3] and "/Applications/QGIS-LTR.app/Contents/MacOS/bin/python3" in last[4]
+    assert last[0] == "| QGIS 3.44 LTR" and len(last) == 2 + len(install_hints.PLATFORMS)
+    assert "Debian 13 with trixie-backports (apt install -t trixie-backports qgis python3-qgis)" in last[2]
+    assert "qgis-ltr" in last[3] and "/Applications/QGIS-LTR.app/Contents/MacOS/bin/python3" in last[4]

@@ -1,8 +1,11 @@
 """The installable zip: built from git-tracked files, LICENSE and changelog inside, and the plugin
-repository's upload checks (plugins.qgis.org validator) applied offline."""
+repository's upload checks (plugins.qgis.org validator) applied offline; its scans (Bandit, detect-secrets) find
+nothing in the zip and block a zip with a planted finding."""
+import configparser
 import importlib.util
 import os
 import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -95,7 +98,7 @@ def test_untracked_stray_files_never_ship(tmp_path):
         assert z.read("lst_fusion/metadata.txt").decode() == "[general]\nname=X\nchangelog=\n    1.0\n    - a\n"
 
 
-GOOD_METADATA = ("[general]\nname=X\nqgisMinimumVersion=3.22\ndescription=d\nabout=a\nversion=1.0\nauthor=A B\n"
+GOOD_METADATA = ("[general]\nname=X\nqgisMinimumVersion=3.22\nqgisMaximumVersion=4.99\ndescription=d\nabout=a\nversion=1.0\nauthor=A B\n"
                  "email=a@b.org\ntracker=https://example.org/t\nrepository=https://example.org/r\nexperimental=True\n")
 
 
@@ -128,6 +131,12 @@ def good_files():
     (lambda f: f.update({"plug/metadata.txt": GOOD_METADATA.replace("author=A B", "author=A/B")}),
      "author must not contain '/'"),
     (lambda f: f.update({"plug/metadata.txt": GOOD_METADATA + "icon=icon.png\n"}), "icon icon.png is not in the zip"),
+    (lambda f: f.update({"plug/metadata.txt": GOOD_METADATA.replace("qgisMaximumVersion=4.99\n", "")}),
+     "lacks qgisMaximumVersion: QGIS reads 3.99"),
+    (lambda f: f.update({"plug/metadata.txt": GOOD_METADATA.replace("=4.99", "=3.20")}),
+     "qgisMaximumVersion 3.20 is below qgisMinimumVersion 3.22"),
+    (lambda f: f.update({"plug/metadata.txt": GOOD_METADATA.replace("=4.99", "=4.x")}),
+     "qgisMaximumVersion is not a version: '4.x'"),
 ])
 def test_validator_refuses_each_flaw(tmp_path, change, problem):
     files = good_files()
@@ -145,3 +154,72 @@ def test_validator_refuses_an_oversized_zip(tmp_path, monkeypatch):
     monkeypatch.setattr(pkg, "MAX_SIZE", os.path.getsize(path) - 1)
     assert pkg.validate_zip(path) == [f"the zip is {os.path.getsize(path)} bytes, over the repository's limit of "
                                       f"{os.path.getsize(path) - 1} bytes"]
+
+
+def test_metadata_lets_qgis_4_load_the_plugin():
+    """QGIS 4 and the repository read qgisMaximumVersion (supportsQt6 is deprecated and ignored); the minimum is
+    the oldest QGIS the suite runs on (make test: the machine's 3.22)."""
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str
+    parser.read(os.path.join(REPO, "lst_fusion", "metadata.txt"), encoding="utf-8")
+    meta = parser["general"]
+    assert (meta["qgisMinimumVersion"], meta["qgisMaximumVersion"]) == ("3.22", "4.99")
+    assert "supportsQt6" not in meta
+
+
+# -- the repository's scans ----------------------------------------------------------------------------------
+
+def test_bandit_and_detect_secrets_find_nothing_in_the_zip(built_zip):
+    assert pkg.security_findings(built_zip) == []
+
+
+# Planted into a copy of the zip's contents: each is a finding of one scan. The fake AWS key is assembled here so
+# that this test file itself holds no key-shaped string.
+FAKE_AWS_KEY = "AKIA" + "IOSFODNN7" + "EXAMPLE"
+PLANTED = {
+    "lst_fusion/core/planted_assert.py": "def check(x):\n    assert x > 0, 'x must be positive'\n    return x\n",
+    "lst_fusion/core/planted_key.py": f"ACCESS_KEY_ID = {FAKE_AWS_KEY!r}\n",
+    "lst_fusion/core/planted_nosec.py": "def parse(text):\n    return eval(text)  # nosec\n",
+}
+
+
+def test_the_gate_fails_on_planted_findings(built_zip, tmp_path):
+    """The same files plus an assert, a fake AWS key and a blanket ``# nosec``: ``package.py --check`` (what
+    ``make package`` runs after building) exits 1 and names each, with its file and line."""
+    mutant = tmp_path / "mutant.zip"
+    with zipfile.ZipFile(built_zip) as src, zipfile.ZipFile(mutant, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            dst.writestr(name, src.read(name))
+        for name, text in PLANTED.items():
+            dst.writestr(name, text)
+    assert pkg.validate_zip(str(mutant)) == []  # the repository's validator alone lets it through
+    res = subprocess.run([sys.executable, os.path.join(REPO, "scripts", "package.py"), "--check", str(mutant)],
+                         capture_output=True, text=True, timeout=900)
+    assert res.returncode == 1, res.stdout + res.stderr
+    problems = [line for line in res.stderr.splitlines() if line.startswith("package.py: ")]
+    assert any("lst_fusion/core/planted_assert.py:2: Bandit B101 (assert_used" in p for p in problems), problems
+    assert any("lst_fusion/core/planted_key.py:1: detect-secrets: a possible AWS Access Key" in p
+               for p in problems), problems
+    assert any("lst_fusion/core/planted_nosec.py:2: a `# nosec` that names no Bandit test" in p for p in problems)
+    assert len(problems) == 3, problems  # nothing else: the rest of the zip is clean
+    assert "3 problem(s)" in res.stdout
+
+
+def test_a_scoped_nosec_is_allowed_and_a_blanket_one_is_not():
+    found = [bool(pkg.BLANKET_NOSEC.search(line)) for line in (
+        "x = 1  # nosec", "x = 1  # NOSEC", "x = 1  # nosec: reason", "x = 1  # nosec B105", "x = 1  # nosec:B105,B101",
+        "x = 1  # no security here")]
+    assert found == [True, True, True, False, False, False]
+
+
+def test_a_missing_scanner_is_a_problem_not_a_pass(tmp_path):
+    """Without the tools (an interpreter outside the venv) the gate says how to install them and fails, rather
+    than passing unscanned."""
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    python = str(bare / "bin" / "python")
+    problems = pkg.security_findings(make_zip(tmp_path / "p.zip", good_files()), python=python)
+    assert problems == [f"Bandit: bandit is not installed for {python}: run `make package` (it installs "
+                        "requirements.txt into .venv) or `.venv/bin/python scripts/package.py`",
+                        f"detect-secrets: detect_secrets is not installed for {python}: run `make package` (it "
+                        "installs requirements.txt into .venv) or `.venv/bin/python scripts/package.py`"]

@@ -92,7 +92,8 @@ class TaskRunner(QObject):
 
     @pyqtSlot(bool, "QVariantMap")
     def _on_executed(self, ok, results):
-        assert QThread.currentThread() is QgsApplication.instance().thread(), "dock results off the main thread"
+        if QThread.currentThread() is not QgsApplication.instance().thread():  # widgets only on the main thread
+            raise RuntimeError("the dock's task results arrived off the main thread; the widgets were not touched")
         section, cancelled = self.section, self.feedback.isCanceled()
         self.task = None
         self.busy.emit(False)

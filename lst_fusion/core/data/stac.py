@@ -315,10 +315,24 @@ def signer_for(stac_url, token_url=None, **kw):
     return Signer(PLANETARY_COMPUTER_TOKENS if host == "planetarycomputer.microsoft.com" else None, **kw)
 
 
+# Only http(s): no file://, ftp:// or data: handler, so neither a given address nor a redirect opens anything else
+_HTTP_OPENER = urllib.request.OpenerDirector()
+for _handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), urllib.request.HTTPHandler(),
+                 urllib.request.HTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(),
+                 urllib.request.HTTPRedirectHandler(), urllib.request.HTTPErrorProcessor()):
+    _HTTP_OPENER.add_handler(_handler)
+
+
 def _get_json(url, timeout, retries, backoff, parameter):
+    """GET ``url`` (http or https only) and parse its JSON; ``timeout`` s for each connect and read, ``retries``
+    more tries with backoff on HTTP 429/5xx and network errors; a problem is one sentence naming ``parameter``."""
+    if urllib.parse.urlsplit(str(url)).scheme.lower() not in ("http", "https"):
+        raise LstFusionError(parameter, f"{str(url)[:120]!r} is not an http(s) address and is not opened")
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+        raise LstFusionError("TIMEOUT", f"must be a positive number of seconds, not {timeout!r}")
     for attempt in range(retries + 1):
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as r:
+            with _HTTP_OPENER.open(url, timeout=timeout) as r:
                 return json.loads(r.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
             if exc.code not in RETRIABLE_HTTP or attempt == retries:
@@ -344,12 +358,14 @@ def gdal_http_env(timeout=30.0, retries=4, backoff=1.0):
 
 
 def clear_curl_cache():
+    """Forget GDAL's cached remote-file ranges and headers, so a retry reads afresh; True when done, False where
+    GDAL's Python bindings are missing (QGIS always has them; without them a retry may reuse cached ranges)."""
     try:
         from osgeo import gdal
-
-        gdal.VSICurlClearCache()
-    except Exception:  # no GDAL bindings: a new process has an empty cache anyway
-        pass
+    except ImportError:
+        return False
+    gdal.VSICurlClearCache()
+    return True
 
 
 def _classify(exc):

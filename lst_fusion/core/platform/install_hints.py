@@ -26,11 +26,13 @@ WHERE = {
 HDF4_HINT = "is the GDAL HDF4 driver installed? Debian: apt install libgdal-hdf4 / gdal-bin"
 MACOS_PYTHON = "/Applications/QGIS.app/Contents/MacOS/bin/python3"
 MACOS_LTR_PYTHON = "/Applications/QGIS-LTR.app/Contents/MacOS/bin/python3"
-# QGIS 3.40 LTR (Python 3.12/3.13, numpy 2): the same commands, run where each platform's 3.40 lives; the pins
-# above have wheels for it (make test-ltr installs them on Debian 13's QGIS 3.40.6, Python 3.13, numpy 2.2)
-QGIS_340 = {
-    "Debian/Ubuntu": "Debian 13 (apt install qgis python3-qgis), or Ubuntu with qgis.org's ubuntu-ltr repository: "
-                     "the commands above; numpy stays the distribution's python3-numpy",
+# QGIS 3.44 LTR (Python 3.12/3.13, numpy 2): the same commands, run where each platform's 3.44 lives; the pins
+# above have wheels for it (make test-ltr installs them on Debian 13's QGIS 3.44.16 from trixie-backports, Python
+# 3.13, numpy 2.2)
+QGIS_LTR = {
+    "Debian/Ubuntu": "Debian 13 with trixie-backports (apt install -t trixie-backports qgis python3-qgis), or Ubuntu "
+                     "with qgis.org's ubuntu-ltr repository: the commands above; numpy stays the distribution's "
+                     "python3-numpy",
     "Windows": "OSGeo4W's qgis-ltr package: the commands above in its OSGeo4W Shell",
     "macOS": f"QGIS-LTR.app: {MACOS_LTR_PYTHON} instead of QGIS.app's python3",
 }
@@ -75,5 +77,5 @@ def markdown_table():
     for name, (_, _, purpose) in PACKAGES.items():
         c = commands(name)
         rows.append(f"| {name} | {purpose} | " + " | ".join(f"`{c[p]}`" for p in PLATFORMS) + " |")
-    rows.append("| QGIS 3.40 LTR | all of the above | " + " | ".join(QGIS_340[p] for p in PLATFORMS) + " |")
+    rows.append("| QGIS 3.44 LTR | all of the above | " + " | ".join(QGIS_LTR[p] for p in PLATFORMS) + " |")
     return "\n".join(rows)
