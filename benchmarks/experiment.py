@@ -85,14 +85,15 @@ def predictions_for_case(case, pairs, models, quantity, device, robust=False, fa
     fn, cn = pairs[case.nearest]
     c0 = pairs[case.date][1]
     out = dict(protocol.baselines(fn, cn, c0))
-    for label in validation.CLASSICAL:  # the method table's classical methods (core.fusion.methods)
-        def classical(C1, C2, C0, mid=methods.id_of(label)):
-            near = C1 if case.nearest == case.before else C2
-            coarse = {"coarse_ref1": C1, "coarse_ref2": C2} if "coarse_ref2" in validation.case_images(
-                case, pairs, mid) else {"coarse_ref1": near}
-            images = validation.case_images(case, pairs, mid, dict(coarse, coarse_target=C0))
-            return methods.fuse_image(mid, images, quantity=quantity, factor=factor)
-        out[label] = classical
+    for method_label in validation.CLASSICAL:  # the method table's classical methods (core.fusion.methods),
+        for label, mid, rule in validation.candidates_of(method_label):  # each pair rule a candidate of its own
+            def classical(C1, C2, C0, mid=mid, rule=rule):
+                near = C1 if case.nearest == case.before else C2
+                coarse = {"coarse_ref1": C1, "coarse_ref2": C2} if "coarse_ref2" in validation.case_images(
+                    case, pairs, mid, rule=rule) else {"coarse_ref1": near}
+                images = validation.case_images(case, pairs, mid, dict(coarse, coarse_target=C0), rule=rule)
+                return methods.fuse_image(mid, images, quantity=quantity, factor=factor)
+            out[label] = classical
     if robust and quantity == "lst":  # the mode is for LST (its 3 K disagreement threshold)
         out["ESTARFM lst-robust"] = lambda C1, C2, C0: estarfm(f1, C1, f2, C2, C0, quantity=quantity, mode="lst-robust")
     for mid, (ckpt, model) in models.items():
@@ -190,7 +191,7 @@ def run(a, log=print, on_case=None):
                                  lambda c, p: validation.classical_candidates(c, p, block, quantity), log=log)
         choices.append(choice)
         outer = {key: panels[protocol.label(key)] for key in
-                 ((m, v) for m in validation.CLASSICAL for v in protocol.VARIANT_ORDER)}
+                 ((m, v) for m in validation.CANDIDATES for v in protocol.VARIANT_ORDER)}
         auto_rows = {protocol.AUTO: protocol.apply_choice(choice, outer)}
         if len(choice.members) > 1:
             auto_rows[protocol.AUTO_MEAN.format(k=len(choice.members))] = protocol.mean_of_best(choice, outer)

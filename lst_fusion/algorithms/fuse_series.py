@@ -30,6 +30,10 @@ from .subregions import read_subregions
 
 QUANTITIES = methods.get("estarfm").quantities  # the QUANTITY enum's options: core.fusion.estarfm.QUANTITIES
 AUTO_LABEL = "auto (choose by leave-one-date-out on the pairs)"
+# PAIRS: the pair rule of a method that can run either way (STARFM); append-only like METHOD
+PAIR_OPTIONS = (("the method's own (STARFM: 2 pairs where there are two)", None),
+                ("1 pair (the nearest)", methods.ONE),
+                ("2 pairs (before and after; the nearest where there is one)", methods.ANY))
 
 
 def method_options():
@@ -88,6 +92,9 @@ class FuseSeries(LstFusionAlgorithm):
         P.CLASSES: "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
         P.TILE_SIZE: "Edge of one task's tile in pixels (plus the window's halo); memory per task grows with it.",
         P.OUTPUT: "Folder for the dated rasters, series.csv, series.vrt, series_stats.csv and series_report.html.",
+        P.PAIRS: ("Reference pairs of a method that can run with one or two (STARFM): as validate_methods names its "
+                  "rows, 'STARFM (1 pair)' or 'STARFM (2 pairs)'; other methods run with their own rule only. "
+                  "With auto, the rule it chose."),
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -123,6 +130,7 @@ class FuseSeries(LstFusionAlgorithm):
         add_subregion_parameters(self)
         self.removeParameter(P.RESOLUTION_RATIO)
         self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Series folder"))
+        add_enum(self, P.PAIRS, "Reference pairs (STARFM)", [label for label, _ in PAIR_OPTIONS], advanced=True)
         self.addOutput(QgsProcessingOutputNumber(P.N_DATES, "Dates with a fused raster"))
         self.addOutput(QgsProcessingOutputFile(P.SERIES_CSV, "series.csv"))
         self.addOutput(QgsProcessingOutputFile(P.SERIES_VRT, "series.vrt"))
@@ -137,9 +145,10 @@ class FuseSeries(LstFusionAlgorithm):
         method = methods.enum_ids()[self.parameterAsEnum(parameters, P.METHOD, context)]
         residual_correction = self.enum_value(parameters, P.RESIDUAL_CORRECTION, context, list(RESIDUAL_MODES))
         extra_tags = None
+        pairs = PAIR_OPTIONS[self.parameterAsEnum(parameters, P.PAIRS, context)][1]
         if method == "auto":
-            method, residual_correction, tag = auto_choice(self, parameters, context, modis_layers, landsat_layers,
-                                                           feedback)
+            method, pairs, residual_correction, tag = auto_choice(self, parameters, context, modis_layers,
+                                                                  landsat_layers, feedback)
             extra_tags = {"METHOD_CHOICE": tag}
         window = self.parameterAsInt(parameters, P.WINDOW, context) or None
         engine = engine_value(self, parameters, context, feedback) if method in methods.CLASSICAL else "auto"
@@ -163,7 +172,7 @@ class FuseSeries(LstFusionAlgorithm):
             tile=self.parameterAsInt(parameters, P.TILE_SIZE, context),
             modis_names=[lyr.name() for lyr in modis_layers] or None,
             landsat_names=[lyr.name() for lyr in landsat_layers] or None,
-            residual_correction=residual_correction, extra_tags=extra_tags,
+            residual_correction=residual_correction, extra_tags=extra_tags, pairs=pairs,
             coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context))
         res = core_series.fuse_series(out, options, progress=progress, cancel=cancel, log=feedback.pushInfo)
         for r in res.rows:

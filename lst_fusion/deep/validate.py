@@ -57,15 +57,9 @@ def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, c
 
 
 def deep_prediction(mid, ckpt, model, case, pairs, device, cancel):
-    c0 = pairs[case.date][1]
-    inputs = {"coarse_target": c0}
-    if "fine_ref2" in registry.info(mid).inputs:
-        (f1, c1), (f2, c2) = pairs[case.before], pairs[case.after]
-        inputs.update(fine_ref1=f1, coarse_ref1=c1, fine_ref2=f2, coarse_ref2=c2)
-    else:
-        fn, cn = pairs[case.nearest]
-        inputs.update(fine_ref1=fn, coarse_ref1=cn)
-    return predict_array(ckpt, model, inputs, device=device, cancel=cancel)
+    """The model's prediction of ``case.date`` from the reference pairs the series gives it (the one rule,
+    core.evaluation.validation.case_images)."""
+    return predict_array(ckpt, model, validation.case_images(case, pairs, mid), device=device, cancel=cancel)
 
 
 def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs=DEFAULT_EPOCHS, size=DEEP_SIZE,
@@ -130,10 +124,12 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
             if why and key[0] != protocol.BASELINE_MODIS:  # MODIS resampled: checked with the pairs (select_pairs)
                 skip(key[0], case.date, why)
         case_preds.append(preds)
-    if not any(m not in skipped for m in (*classical, *(registry.info(m).name for m in deep))):
+    candidates = [c for m in classical for c, _, _ in validation.candidates_of(m)]
+    if not any(m not in skipped for m in (*candidates, *(registry.info(m).name for m in deep))):
         raise LstFusionError("METHODS", "none of the chosen methods can run on these images (" + "; ".join(
             f"{n}: {w}" for n, w in skipped.items()) + ")")
-    auto_methods = [m for m in (classical or ("STARFM",)) if m not in skipped]
+    auto_methods = [m for m in (classical or ("STARFM",))
+                    if any(c not in skipped for c, _, _ in validation.candidates_of(m))]
 
     # 2. auto's choice from the other pairs only, and the scores
     for case, preds in zip(cases, case_preds):
@@ -304,16 +300,17 @@ RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footp
 
 def choose_for_series(pairs, block, quantity="lst", log=print):
     """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
-    methods and variants over every pair with one before and after it; a tie to the cheaper).
-    Returns (method id, residual-correction mode, tag text); the documented default where the pairs give fewer
-    than ``protocol.MIN_INNER_FOLDS`` test dates (as in :func:`protocol.choose`)."""
+    candidates (each method with each pair rule it can run with) and variants over every pair with one before and
+    after it; a tie to the cheaper). Returns (method id, pair rule, residual-correction mode, tag text): the
+    series runs exactly that candidate; the documented default where the pairs give fewer than
+    ``protocol.MIN_INNER_FOLDS`` test dates (as in :func:`protocol.choose`)."""
     need = protocol.MIN_CHOICE_PAIRS
     if len(pairs) < need:
         m, v = protocol.DEFAULT_CHOICE
         tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
                f"leave-one-date-out ({need} needed); the documented default)")
         log(tag)
-        return fusion_methods.id_of(m), RESIDUAL_OF_VARIANT[v], tag
+        return (*fusion_methods.parse_candidate(m), RESIDUAL_OF_VARIANT[v], tag)
     cases = protocol.plan(pairs)
     preds = [validation.classical_candidates(c, pairs, block, quantity) for c in cases]
     key, members, table = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
@@ -323,4 +320,4 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
         log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
     tag = f"METHOD=auto: {protocol.label(key)} (RMSE over {len(cases)} date(s): {inner})"
     log(tag)
-    return fusion_methods.id_of(key[0]), RESIDUAL_OF_VARIANT[key[1]], tag
+    return (*fusion_methods.parse_candidate(key[0]), RESIDUAL_OF_VARIANT[key[1]], tag)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.data.pairing import list_rasters, nearest_pair, pairs_around, read_index
+from ..core.data.pairing import list_rasters, read_index, reference_pairs
 from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import LstFusionError, check_cancel
 from .tiles import Source, clear_percent, read_block
@@ -47,30 +47,19 @@ class DatePlan:
     tags: dict = field(default_factory=dict)
 
 
-def pair_mode(method):
-    """'two' (two pairs: before and after), 'one' (the nearest pair) or 'two_or_one' (STARFM): the table's."""
+def pair_mode(method, params=None):
+    """'two' (two pairs: before and after), 'one' (the nearest pair) or 'two_or_one' (STARFM): the table's, or the
+    rule the run's PAIRS parameter names ('1 pair', '2 pairs': a method that can run either way)."""
+    named = (params or {}).get("PAIRS")
+    if named:
+        return {v: k for k, v in fusion_methods.RULE_NAMES.items()}[named]
     return fusion_methods.get(method).pair_mode
 
 
 def choose_refs(target, pair_dates, mode, max_gap_days=DEFAULT_MAX_GAP_DAYS):
-    """(ref1, ref2, reason): the reference pair dates for ``target`` (ref2 None for one pair);
-    ``reason`` says why none fits (then ref1 and ref2 are None)."""
-    near = sorted(d for d in pair_dates if abs((d - target).days) <= max_gap_days)
-    nearest = nearest_pair(target, near)
-    if mode == fusion_methods.ONE:
-        if nearest is None:
-            return None, None, f"no Landsat pair within {max_gap_days} days"
-        return nearest, None, ""
-    ref1, ref2 = pairs_around(target, near)
-    before = [d for d in near if d <= target]
-    if ref2 is None and ref1 == target and len(before) > 1:  # the last pair's own date: the pair before it too
-        ref1, ref2 = before[-2], target
-    if ref1 is not None and ref2 is not None:
-        return ref1, ref2, ""
-    if mode == fusion_methods.ANY and nearest is not None:
-        return nearest, None, ""
-    side = "on or before" if ref1 is None else "after"
-    return None, None, f"no Landsat pair {side} {target.isoformat()} within {max_gap_days} days"
+    """(ref1, ref2, reason): the reference pair dates for ``target`` by the one rule of
+    core.data.pairing.reference_pairs (ref2 None for one pair; ``reason`` says why none fits)."""
+    return reference_pairs(target, pair_dates, mode, max_gap_days)
 
 
 # ---------------------------------------------------------------- inputs and the plan
@@ -187,7 +176,7 @@ def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_
     if not pair_dates:
         raise LstFusionError("LANDSAT", "no Landsat date has a MODIS raster of the same day, so there is no "
                              "reference pair")
-    mode = pair_mode(method)
+    mode = pair_mode(method, key_params)
     label = fusion_methods.get(method).tag
     grid_key = grid_identity(grid)
     plans = []

@@ -28,7 +28,7 @@ from .tiles import PlanJob, TileJob, deep_reference_roles, pair_statistics, read
 
 DEFAULT_TILE = 256
 MIN_TILE = 16
-NOT_TASK_PARAMS = ("RESIDUAL_CORRECTION", "COARSE_PIXEL")  # applied per date after its tiles, not per tile
+NOT_TASK_PARAMS = ("RESIDUAL_CORRECTION", "COARSE_PIXEL", "PAIRS")  # per date (after its tiles; its plan), not per tile
 PLAN_MIN_DATES = 8  # dates of one reference set from which ESTARFM's per-pair plan pays (docs/series_precompute.md)
 
 
@@ -77,6 +77,7 @@ class SeriesOptions:
     extra_tags: dict = None
     method_params: dict = field(default_factory=dict)
     precompute: bool = None
+    pairs: str = None  # the pair rule (core.fusion.methods ONE or ANY) of a method that can run either way
 
 
 @dataclass
@@ -104,6 +105,8 @@ def check_options(o):
         raise LstFusionError("MIN_CLEAR", f"must be a percentage between 0 and 100, not {o.min_clear}")
     if o.tile < MIN_TILE:
         raise LstFusionError("TILE_SIZE", f"tiles must be at least {MIN_TILE} px, not {o.tile}")
+    if o.pairs is not None:
+        fusion_methods.candidate_label(o.method, o.pairs)  # a rule the method cannot run with: one sentence
     if o.residual_correction not in residual.MODES:
         raise LstFusionError("RESIDUAL_CORRECTION", f"must be one of {', '.join(residual.MODES)}, "
                              f"not {o.residual_correction!r}")
@@ -289,6 +292,8 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     if o.residual_correction != "none":
         extra = {"RESIDUAL_CORRECTION": o.residual_correction, "COARSE_PIXEL": o.coarse_pixel}
         params, run_params = dict(params, **extra), dict(run_params, **extra)
+    if o.pairs is not None and len(fusion_methods.pair_rules(o.method)) > 1:
+        params, run_params = (dict(d, PAIRS=fusion_methods.RULE_NAMES[o.pairs]) for d in (params, run_params))
     key_params = dict(params, MAX_GAP_DAYS=o.max_gap_days, MIN_CLEAR=o.min_clear)
     plans = plan_series(msrc, lsrc, grid, o.method, output_dir, o.start, o.end, o.max_gap_days, o.min_clear,
                         key_params, log, cancel)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from lst_fusion.core.evaluation import protocol, validation
+from lst_fusion.core.fusion import methods
 
 from .conftest import synthetic_scene, write_series_folders
 
@@ -63,7 +64,7 @@ def test_too_few_inner_folds_fall_back_to_the_documented_default(n):
     pairs = {d: v for d, v in series().items() if d in D[:n]}
     logs = []
     c = protocol.choose(pairs, D[1], fixed({("ESTARFM", "as is"): 0.1}), log=logs.append)
-    assert c.key == protocol.DEFAULT_CHOICE == ("STARFM", "+SM") and c.message and logs == [c.message]
+    assert c.key == protocol.DEFAULT_CHOICE == ("STARFM (1 pair)", "+SM") and c.message and logs == [c.message]
     assert f"only {n - 1} pair(s) remain without the test date 2020-01-17" in c.message and "4 needed" in c.message
     five = protocol.choose({d: v for d, v in series().items() if d in D[:5]}, D[1], fixed({("ESTARFM", "as is"): 0.1}))
     assert not five.message and five.key == ("ESTARFM", "as is") and len(five.inner_dates) == 2
@@ -143,10 +144,13 @@ def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, t
     assert res["N_DATES"] == 4
     f32 = {d: (f.astype(np.float32).astype(np.float64), c.astype(np.float32).astype(np.float64))
            for d, (f, c) in pairs.items()}
-    method, correction, tag = choose_for_series(f32, 8, log=lambda s: None)
+    method, rule, correction, tag = choose_for_series(f32, 8, log=lambda s: None)
     out = sorted((tmp_path / "out").glob("LST_*.tif"))
     assert out and all(p.name.startswith(f"LST_{method.upper()}_") for p in out)
     with rasterio.open(out[0]) as src:
         tags = src.tags()
     assert tags["METHOD_CHOICE"] == tag and tag.startswith("METHOD=auto: ") and "RMSE over 2 date(s)" in tag
     assert tags.get("RESIDUAL_CORRECTION", "none") == correction
+    # the candidate it chose is the one that ran: its pair rule too (issue 44)
+    if len(methods.pair_rules(method)) > 1:
+        assert tags["PAIRS"] == methods.RULE_NAMES[rule]

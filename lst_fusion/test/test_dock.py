@@ -231,7 +231,7 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
     assert alg_id == "lstfusion:fuse_series"
     assert params == {"MODIS": [str(tmp_path / "modis" / f"M_2020010{d}.tif") for d in (1, 2, 3, 4)],
                       "LANDSAT": [str(tmp_path / "landsat" / "L_20200101.tif"), str(tmp_path / "landsat" / "L_20200104.tif")],
-                      "METHOD": 1, "RESIDUAL_CORRECTION": 0, "START": "2020-01-02", "END": "2020-01-03",
+                      "METHOD": 1, "RESIDUAL_CORRECTION": 0, "PAIRS": 0, "START": "2020-01-02", "END": "2020-01-03",
                       "OUTPUT": str(tmp_path / "series")}
     alg = QgsApplication.processingRegistry().algorithmById(alg_id)
     assert alg.checkParameterValues(params, __import__("qgis.core").core.QgsProcessingContext())[0]

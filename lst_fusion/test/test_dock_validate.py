@@ -81,7 +81,8 @@ def test_validate_section_runs_fills_the_mean_table_and_sets_the_series_method(p
     table = section.table
     headers = [table.horizontalHeaderItem(j).text() for j in range(table.columnCount())]
     assert headers[:4] == ["Method", "Variant", "Dates", "RMSE"] and len(headers) == len(MEAN_COLUMNS)
-    assert table.rowCount() == len(want["means"]) == 2 + 2 * 3 + 1  # both baselines, 2 methods x 3 variants, auto
+    # both baselines, 3 candidates (STARFM with 1 and with 2 pairs, ESTARFM) x 3 variants, auto
+    assert table.rowCount() == len(want["means"]) == 2 + 3 * 3 + 1
     keys = [key for key, _, _ in MEAN_COLUMNS]
     shown = {(table.item(i, 0).text(), table.item(i, 1).text()): {k: table.item(i, j).text() for j, k in
                                                                  enumerate(keys)} for i in range(table.rowCount())}
@@ -106,9 +107,18 @@ def test_validate_section_runs_fills_the_mean_table_and_sets_the_series_method(p
     dock.series.correction.setCurrentIndex(0)
     assert section.use_button.isEnabled()
     section.use_button.click()
-    assert dock.series.method.currentText() == rec["method"]
+    from lst_fusion.algorithms.fuse_series import PAIR_OPTIONS
+    from lst_fusion.core.fusion.methods import get, parse_candidate
+
+    mid, rule = parse_candidate(rec["method"])
+    assert dock.series.method.currentText() == get(mid).label
     assert dock.series.correction.currentText() == validate.RESIDUAL_OF_VARIANT[rec["variant"]]
-    assert dock.series.parameters()[1]["METHOD"] == ["ESTARFM", "STARFM"].index(rec["method"])
+    params = dock.series.parameters()[1]
+    assert params["METHOD"] == ["estarfm", "starfm"].index(mid)
+    assert PAIR_OPTIONS[params["PAIRS"]][1] == (rule if mid == "starfm" else None)  # the candidate that was scored
+    for candidate, index in (("STARFM (1 pair)", 1), ("STARFM (2 pairs)", 2), ("STARFM", 0)):
+        section.recommendation = (candidate, "+SM")
+        assert section.use_recommendation() and dock.series.parameters()[1]["PAIRS"] == index
     series_alg = QgsApplication.processingRegistry().algorithmById("lstfusion:fuse_series")
     assert series_alg.parameterDefinition("METHOD").defaultValue() == series_choices_auto_index() == 7  # auto
     for variant, mode in (("as is", "none"), ("+SM", "scene mean"), ("+RC", "MODIS footprint")):

@@ -80,7 +80,7 @@ def test_experiment_on_a_tiny_series(tif, tmp_path):
     from lst_fusion.core.evaluation import validation
 
     assert set(validation.CLASSICAL) >= {"STARFM", "ESTARFM", "Fit-FC", "FSDAF"}  # every classical table entry
-    assert {r["method"] for r in rows} == set(validation.CLASSICAL) | {
+    assert {r["method"] for r in rows} == set(validation.CANDIDATES) | {
         "EDCSTFN", "MODIS resampled", "Landsat ref + MODIS change", "auto", "auto mean of 3 best"}
     auto = [r for r in rows if r["method"] == "auto" and r["region"] == "whole image"][0]
     assert auto["variant"] == "as is" and auto["chose"]  # what it chose for this date

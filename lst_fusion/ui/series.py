@@ -7,6 +7,7 @@ from qgis.gui import QgsFileWidget
 from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from ..algorithms import names as P
+from ..algorithms.fuse_series import PAIR_OPTIONS
 from ..core.fusion.residual import MODES as CORRECTIONS
 from .ids import FUSE_SERIES
 from .methods import series_choices, series_choices_auto_index
@@ -45,6 +46,11 @@ class SeriesSection(Section):
                                     "MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
                                     "variant +SM of the validation, 'MODIS footprint' is +RC")
         self.form.addRow("Correction", self.correction)
+        self.pairs = combo_box([(label.split(" (")[0] if i else "method's own", i)
+                                for i, (label, _) in enumerate(PAIR_OPTIONS)],
+                               "Reference pairs of a method that can run with one or two, STARFM (PAIRS): as "
+                               "validate_methods names its rows, 'STARFM (1 pair)' or 'STARFM (2 pairs)'")
+        self.form.addRow("Pairs", self.pairs)
         self.start_date = date_edit("First date (START); none = the first MODIS date", optional=True)
         self.end_date = date_edit("Last date, included (END); none = the last MODIS date", optional=True)
         dates_row = QHBoxLayout()
@@ -59,7 +65,7 @@ class SeriesSection(Section):
 
     def saved(self):
         return {"modis": self.modis, "landsat": self.landsat, "method": self.method, "correction": self.correction,
-                "start": self.start_date, "end": self.end_date, "output": self.output}
+                "pairs": self.pairs, "start": self.start_date, "end": self.end_date, "output": self.output}
 
     def set_folders(self, modis, landsat):
         """The folders a Download wrote (an empty one is left as it is)."""
@@ -69,11 +75,21 @@ class SeriesSection(Section):
             self.landsat.setFilePath(landsat)
 
     def set_method(self, label, correction=None):
-        """Choose the method shown as ``label`` (and a RESIDUAL_CORRECTION mode); False when it is not offered."""
-        i = self.method.findText(label)
+        """Choose the method shown as ``label``, or a validation candidate such as 'STARFM (1 pair)' (method and
+        PAIRS), and a RESIDUAL_CORRECTION mode; False when it is not offered."""
+        from ..core.fusion.methods import BY_LABEL, get, parse_candidate
+        from ..core.platform.errors import LstFusionError
+
+        try:
+            mid, rule = parse_candidate(label)
+        except LstFusionError:
+            return False
+        i = self.method.findText(get(mid).label)
         if i < 0:
             return False
         self.method.setCurrentIndex(i)
+        rules = [r for _, r in PAIR_OPTIONS]
+        self.pairs.setCurrentIndex(0 if label in BY_LABEL else rules.index(rule))
         if correction is not None:
             self.correction.setCurrentIndex(list(CORRECTIONS).index(correction))
         return True
@@ -82,6 +98,7 @@ class SeriesSection(Section):
         """lstfusion:fuse_series parameters from the section (folders listed into raster lists)."""
         params = {P.MODIS: rasters_in(self.modis.filePath()), P.LANDSAT: rasters_in(self.landsat.filePath()),
                   P.METHOD: self.method.currentData(), P.RESIDUAL_CORRECTION: self.correction.currentIndex(),
+                  P.PAIRS: self.pairs.currentData(),
                   P.START: date_text(self.start_date), P.END: date_text(self.end_date),
                   P.OUTPUT: self.output.filePath() or tempfile.mkdtemp(prefix="lstfusion_series_")}
         return FUSE_SERIES, params

@@ -51,6 +51,35 @@ def pairs_around(target, dates, on_target=True):
     return (before[-1] if before else None), (after[0] if after else None)
 
 
+def reference_pairs(target, pair_dates, rule, max_gap_days=None):
+    """(ref1, ref2, reason): the one rule of which reference pairs a method uses for ``target`` (ref2 None for one
+    pair; both None with ``reason`` when none fits). The series (lst_fusion.series.plan), validation and auto's
+    inner folds (core.evaluation) all call it, so what is validated is what runs; a held-out date is simply not
+    among ``pair_dates``.
+
+    ``rule`` (core.fusion.methods' pair modes): ``"one"`` the nearest pair (the earlier on a tie); ``"two"`` the
+    nearest pair on or before ``target`` and the nearest after it (on the last pair's own date: that pair and
+    the one before it); ``"two_or_one"`` two as ``"two"`` where there are two, else the nearest one. Pairs
+    farther than ``max_gap_days`` (None: no limit) are never used."""
+    near = sorted(d for d in pair_dates if max_gap_days is None or abs((d - target).days) <= max_gap_days)
+    within = f" within {max_gap_days} days" if max_gap_days is not None else ""
+    nearest = nearest_pair(target, near)
+    if rule == "one":
+        if nearest is None:
+            return None, None, f"no Landsat pair{within}"
+        return nearest, None, ""
+    ref1, ref2 = pairs_around(target, near)
+    before = [d for d in near if d <= target]
+    if ref2 is None and ref1 == target and len(before) > 1:  # the last pair's own date: the pair before it too
+        ref1, ref2 = before[-2], target
+    if ref1 is not None and ref2 is not None:
+        return ref1, ref2, ""
+    if rule == "two_or_one" and nearest is not None:
+        return nearest, None, ""
+    side = "on or before" if ref1 is None else "after"
+    return None, None, f"no Landsat pair {side} {target.isoformat()}{within}"
+
+
 def check_percent(value, parameter="MIN_CLEAR"):
     """A percentage of clear pixels: 0 to 100 (above 100 no pair can pass, and the run would only say so)."""
     if not 0 <= value <= 100:

@@ -1,10 +1,12 @@
 """Candidates of the ``auto`` choice (core.evaluation.protocol.choose): the classical methods and their variants.
 
 ``classical_candidates(case, pairs, block)`` predicts ``case.date`` from the pairs it is given, with
-every classical method of the method table (core.fusion.methods: two-pair methods as ESTARFM with the
-nearest pair before and after, the others as STARFM with the nearest pair), each as is, with the
-scene-mean correction (+SM) and per MODIS footprint (+RC), plus both baselines (scored, never chosen). It reads
-the Landsat of ``case.before``, ``case.after`` and ``case.nearest`` only, never of ``case.date``.
+every classical method of the method table, each with the reference pairs the series gives it
+(core.data.pairing.reference_pairs, the one rule: two-pair methods the nearest pair before and after, one-pair
+methods the nearest pair; a method that can run either way, STARFM, is two candidates, ``STARFM (1 pair)`` and
+``STARFM (2 pairs)``, core.fusion.methods.candidate_label), each as is, with the scene-mean correction (+SM)
+and per MODIS footprint (+RC), plus both baselines (scored, never chosen). The held-out date is not among the
+pairs the rule chooses from: its Landsat is never read.
 """
 import numpy as np
 
@@ -27,17 +29,39 @@ def with_variants(name, plain, c0, block):
             (name, "+RC"): residual.correct(plain, c0, "MODIS footprint", block)}
 
 
-def case_images(case, pairs, method, coarse=None):
-    """The role images a method of the table uses for ``case``: two-pair methods the pair before and after,
-    the others (one pair, any reference) the nearest pair; ``coarse`` replaces the MODIS images by role
-    (e.g. cross-sensor normalised ones). Never the Landsat of ``case.date``."""
+def candidates_of(method_label):
+    """[(candidate label, method id, pair rule)] of a method of the table: one per rule it can run with."""
+    mid = fusion_methods.id_of(method_label)
+    return [(fusion_methods.candidate_label(mid, rule), mid, rule) for rule in fusion_methods.pair_rules(mid)]
+
+
+# every classical candidate (a method with a pair rule it can run with), in the order of CLASSICAL
+CANDIDATES = tuple(c for m in CLASSICAL for c, _, _ in candidates_of(m))
+
+
+def case_refs(case, pairs, method, rule=None):
+    """(ref1, ref2 or None): the reference pair dates ``method`` run with ``rule`` (its table rule when None)
+    uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule."""
+    from ..data.pairing import reference_pairs
+
+    ref1, ref2, reason = reference_pairs(case.date, [d for d in pairs if d != case.date],
+                                         rule or fusion_methods.get(method).pair_mode)
+    if ref1 is None:
+        from ..platform.errors import LstFusionError
+
+        raise LstFusionError("DATASET", f"{case.date}: {reason}")
+    return ref1, ref2
+
+
+def case_images(case, pairs, method, coarse=None, rule=None):
+    """The role images ``method`` run with ``rule`` uses for ``case`` (:func:`case_refs`); ``coarse`` replaces
+    the MODIS images by role (e.g. cross-sensor normalised ones). Never the Landsat of ``case.date``."""
     coarse = coarse or {}
-    if fusion_methods.get(method).pair_mode == fusion_methods.TWO:
-        (f1, c1), (f2, c2) = pairs[case.before], pairs[case.after]
-        images = {"fine_ref1": f1, "coarse_ref1": c1, "fine_ref2": f2, "coarse_ref2": c2}
-    else:
-        fn, cn = pairs[case.nearest]
-        images = {"fine_ref1": fn, "coarse_ref1": cn}
+    ref1, ref2 = case_refs(case, pairs, method, rule)
+    (f1, c1) = pairs[ref1]
+    images = {"fine_ref1": f1, "coarse_ref1": c1}
+    if ref2 is not None:
+        images["fine_ref2"], images["coarse_ref2"] = pairs[ref2]
     images["coarse_target"] = pairs[case.date][1]
     images.update({r: v for r, v in coarse.items() if r in images})
     return images
@@ -64,18 +88,21 @@ def no_valid_pixel(prediction, truth=None):
 
 
 def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL, failed=None):
-    """Baselines, then every classical method of ``methods`` (labels) in the order of :data:`CLASSICAL`,
-    each as is, +SM and +RC. With a dict ``failed``, a method that cannot run on these images (it raises a
-    ValueError, LstFusionError included, or an ArithmeticError, or predicts no valid pixel) is left out and
-    ``failed[label]`` says why (:func:`reason_of`); without it, its error propagates."""
+    """Baselines, then every classical method of ``methods`` (labels) in the order of :data:`CLASSICAL`, with
+    each pair rule it can run with (a candidate of its own, :func:`candidates_of`), each as is, +SM and +RC.
+    With a dict ``failed``, a candidate that cannot run on these images (it raises a ValueError,
+    LstFusionError included, or an ArithmeticError, or predicts no valid pixel) is left out and
+    ``failed[candidate]`` says why (:func:`reason_of`); without it, its error propagates."""
     fn, cn = pairs[case.nearest]
     c0 = pairs[case.date][1]  # the test date's MODIS only
     out = {(k, "as is"): v for k, v in protocol.baselines(fn, cn, c0).items()}
-    for label in CLASSICAL:
-        if label in methods:
-            mid = fusion_methods.id_of(label)
+    for method_label in CLASSICAL:
+        if method_label not in methods:
+            continue
+        for label, mid, rule in candidates_of(method_label):
             try:
-                plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid), quantity=quantity, factor=block)
+                plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid, rule=rule), quantity=quantity,
+                                                  factor=block)
             except (ValueError, ArithmeticError) as exc:  # LinAlgError and LstFusionError are ValueErrors
                 if failed is None:
                     raise

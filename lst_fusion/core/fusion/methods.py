@@ -219,8 +219,50 @@ def with_factor(method, params, factor):
 
 
 def id_of(label):
-    """The id of a method named by its label (``"STARFM"`` -> ``"starfm"``), as validation tables name them."""
-    return BY_LABEL[label].id
+    """The id of a method named by its label (``"STARFM"`` -> ``"starfm"``), as validation tables name them;
+    a candidate label names its method too (``"STARFM (1 pair)"`` -> ``"starfm"``)."""
+    return BY_LABEL[label].id if label in BY_LABEL else parse_candidate(label)[0]
+
+
+# --- candidates: a method with the pair rule it runs with (issue 44: what is validated is what runs) --------
+# A method whose pair mode leaves a choice (ANY: STARFM) is two candidates, each run exactly so by validation,
+# auto and the series: the nearest pair only (ONE), or both neighbouring pairs where there are two (ANY).
+RULE_NAMES = {ONE: "1 pair", ANY: "2 pairs"}  # in candidate labels and the PAIRS tag
+RULE_TEXT = {ONE: "1 pair (the nearest)", TWO: "2 pairs (before and after)",
+             ANY: "2 pairs (before and after; the nearest where there is one)"}
+
+
+def pair_rules(method_id):
+    """The pair rules ``method_id`` can run with: (ONE, ANY) for a method of pair mode ANY, else its own."""
+    mode = get(method_id).pair_mode
+    return (ONE, ANY) if mode == ANY else (mode,)
+
+
+def candidate_label(method_id, rule=None):
+    """What tables and choices call the method run with ``rule`` (its table rule when None): the label, with
+    the number of pairs where the method can run either way (``"STARFM (1 pair)"``, ``"STARFM (2 pairs)"``)."""
+    m = get(method_id)
+    rule = rule or m.pair_mode
+    if rule not in pair_rules(method_id):
+        from ..platform.errors import LstFusionError
+
+        raise LstFusionError("PAIRS", f"{m.label} runs with {' or '.join(RULE_TEXT[r] for r in pair_rules(method_id))}"
+                             f" only, not {RULE_TEXT[rule]}; leave PAIRS at the method's own rule")
+    return f"{m.label} ({RULE_NAMES[rule]})" if len(pair_rules(method_id)) > 1 else m.label
+
+
+def parse_candidate(label):
+    """(method id, pair rule) of a candidate label (:func:`candidate_label`); a plain label is its table rule."""
+    if label in BY_LABEL:
+        m = BY_LABEL[label]
+        return m.id, m.pair_mode
+    for m in METHODS:
+        for rule in pair_rules(m.id):
+            if candidate_label(m.id, rule) == label:
+                return m.id, rule
+    from ..platform.errors import LstFusionError
+
+    raise LstFusionError("METHOD", f"unknown method {label!r}")
 
 
 def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progress=None, cancel=None, factor=None,
