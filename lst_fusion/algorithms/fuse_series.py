@@ -144,12 +144,13 @@ class FuseSeries(LstFusionAlgorithm):
         landsat_layers = self.parameterAsLayerList(parameters, P.LANDSAT, context)
         method = methods.enum_ids()[self.parameterAsEnum(parameters, P.METHOD, context)]
         residual_correction = self.enum_value(parameters, P.RESIDUAL_CORRECTION, context, list(RESIDUAL_MODES))
-        extra_tags = None
+        extra_tags, shrink = None, None
         pairs = PAIR_OPTIONS[self.parameterAsEnum(parameters, P.PAIRS, context)][1]
         if method == "auto":
-            method, pairs, residual_correction, tag = auto_choice(self, parameters, context, modis_layers,
-                                                                  landsat_layers, feedback)
+            method, pairs, residual_correction, w, tag = auto_choice(self, parameters, context, modis_layers,
+                                                                     landsat_layers, feedback)
             extra_tags = {"METHOD_CHOICE": tag}
+            shrink = w if w < 1.0 else None
         window = self.parameterAsInt(parameters, P.WINDOW, context) or None
         engine = engine_value(self, parameters, context, feedback) if method in methods.CLASSICAL else "auto"
         out = self.parameterAsString(parameters, P.OUTPUT, context)
@@ -172,7 +173,7 @@ class FuseSeries(LstFusionAlgorithm):
             tile=self.parameterAsInt(parameters, P.TILE_SIZE, context),
             modis_names=[lyr.name() for lyr in modis_layers] or None,
             landsat_names=[lyr.name() for lyr in landsat_layers] or None,
-            residual_correction=residual_correction, extra_tags=extra_tags, pairs=pairs,
+            residual_correction=residual_correction, extra_tags=extra_tags, pairs=pairs, shrink=shrink,
             coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context))
         res = core_series.fuse_series(out, options, progress=progress, cancel=cancel, log=feedback.pushInfo)
         for r in res.rows:

@@ -30,7 +30,7 @@ FIRST = ("starfm", "estarfm")  # options 0 and 1 since the algorithm exists (che
 def method_options():
     """(label, value) of every method of the method table, in the METHODS enum's append-only order;
     value: the label for classical methods (as the validation tables name them), the id for deep models."""
-    ids = list(FIRST) + [m for m in methods.IDS if m not in FIRST]
+    ids = list(FIRST) + [m for m in methods.IDS if m not in FIRST and methods.get(m).fusion]  # MODIS: a baseline row
     return [(methods.get(m).label, methods.get(m).label if methods.get(m).classical else m) for m in ids]
 
 

@@ -173,7 +173,9 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
         done += 1
         if progress:
             progress(100.0 * done / steps, f"{case.date} scored ({time.time() - t_start:.0f} s)")
-    key, members, table = protocol.pick(fold_preds, truths)
+    # the recommendation: auto's rule on every test date, without the shrink (fuse_series runs a method as is, +SM
+    # or +RC; auto's series applies its own w); MODIS resampled when no method beats it
+    key, members, table, _ = protocol.pick(fold_preds, truths, shrink=False)
     if key not in fold_preds[0]:  # the mean of the k best: recommend its best member, a method fuse_series runs
         log(f"  the mean of {' + '.join(map(protocol.label, members))} scores lower than each of them; the "
             "recommendation is its best single method")
@@ -300,24 +302,29 @@ RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footp
 
 def choose_for_series(pairs, block, quantity="lst", log=print):
     """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
-    candidates (each method with each pair rule it can run with) and variants over every pair with one before and
-    after it; a tie to the cheaper). Returns (method id, pair rule, residual-correction mode, tag text): the
-    series runs exactly that candidate; the documented default where the pairs give fewer than
-    ``protocol.MIN_INNER_FOLDS`` test dates (as in :func:`protocol.choose`)."""
+    candidates (each method with each pair rule it can run with), their variants, MODIS resampled and the best
+    candidate shrunk towards MODIS, over every pair with one before and after it; a tie to the cheaper).
+    Returns (method id, pair rule, residual-correction mode, w, tag text): the series runs exactly that
+    candidate, shrunk towards MODIS with ``w`` (1: not shrunk; ``modis``: no method beats MODIS); the documented
+    default where the pairs give fewer than ``protocol.MIN_INNER_FOLDS`` test dates (as in
+    :func:`protocol.choose`)."""
     need = protocol.MIN_CHOICE_PAIRS
     if len(pairs) < need:
         m, v = protocol.DEFAULT_CHOICE
         tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
                f"leave-one-date-out ({need} needed); the documented default)")
         log(tag)
-        return (*fusion_methods.parse_candidate(m), RESIDUAL_OF_VARIANT[v], tag)
+        return (*fusion_methods.parse_candidate(m), RESIDUAL_OF_VARIANT[v], 1.0, tag)
     cases = protocol.plan(pairs)
     preds = [validation.classical_candidates(c, pairs, block, quantity) for c in cases]
-    key, members, table = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
+    key, members, table, w = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
+    choice = protocol.Choice(None, key, members, table, tuple(c.date for c in cases), w=w)
     inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
     log(f"METHOD=auto over {len(cases)} test date(s) ({', '.join(str(c.date) for c in cases)}):")
     for r in table:
         log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
-    tag = f"METHOD=auto: {protocol.label(key)} (RMSE over {len(cases)} date(s): {inner})"
+    tag = f"METHOD=auto: {choice.describe()} (RMSE over {len(cases)} date(s): {inner})"
     log(tag)
-    return (*fusion_methods.parse_candidate(key[0]), RESIDUAL_OF_VARIANT[key[1]], tag)
+    if choice.is_modis:
+        return fusion_methods.BASELINE, fusion_methods.ONE, "none", 1.0, tag
+    return (*fusion_methods.parse_candidate(key[0]), RESIDUAL_OF_VARIANT[key[1]], w, tag)

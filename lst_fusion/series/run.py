@@ -28,7 +28,7 @@ from .tiles import PlanJob, TileJob, deep_reference_roles, pair_statistics, read
 
 DEFAULT_TILE = 256
 MIN_TILE = 16
-NOT_TASK_PARAMS = ("RESIDUAL_CORRECTION", "COARSE_PIXEL", "PAIRS")  # per date (after its tiles; its plan), not per tile
+NOT_TASK_PARAMS = ("RESIDUAL_CORRECTION", "COARSE_PIXEL", "PAIRS", "SHRINK_W")  # per date (after its tiles; its plan), not per tile
 PLAN_MIN_DATES = 8  # dates of one reference set from which ESTARFM's per-pair plan pays (docs/series_precompute.md)
 
 
@@ -78,6 +78,7 @@ class SeriesOptions:
     method_params: dict = field(default_factory=dict)
     precompute: bool = None
     pairs: str = None  # the pair rule (core.fusion.methods ONE or ANY) of a method that can run either way
+    shrink: float = None  # auto's w: each date MODIS + w (fused - MODIS), after its correction (None: not shrunk)
 
 
 @dataclass
@@ -105,6 +106,8 @@ def check_options(o):
         raise LstFusionError("MIN_CLEAR", f"must be a percentage between 0 and 100, not {o.min_clear}")
     if o.tile < MIN_TILE:
         raise LstFusionError("TILE_SIZE", f"tiles must be at least {MIN_TILE} px, not {o.tile}")
+    if o.shrink is not None and not 0.0 <= o.shrink <= 1.0:
+        raise LstFusionError("METHOD", f"auto's weight towards MODIS must be between 0 and 1, not {o.shrink}")
     if o.pairs is not None:
         fusion_methods.candidate_label(o.method, o.pairs)  # a rule the method cannot run with: one sentence
     if o.residual_correction not in residual.MODES:
@@ -131,7 +134,7 @@ def method_parameters(o, grid=None):
         if quantity is not None and quantity not in entry.quantities:
             raise LstFusionError("QUANTITY", f"must be one of {', '.join(entry.quantities)}, not {quantity!r}")
         return (params, dict(params, ENGINE=resolve_engine(o.engine)),
-                fusion_methods.halo(o.method, params["WINDOW"], params=params))
+                fusion_methods.halo(o.method, params.get("WINDOW"), params=params))
     from ..deep.checkpoint import bundled_checkpoint, load_checkpoint
     from ..models import registry
 
@@ -221,16 +224,25 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel):
     from ..core.fusion import residual
 
     label = fusion_methods.get(o.method).tag
-    correcting = o.residual_correction != "none"
+    # a correction of the whole date after its tiles: the residual correction, then auto's shrink towards MODIS
+    correcting = o.residual_correction != "none" or o.shrink is not None
     footprint = residual.footprint_pixels(grid, o.coarse_pixel)
 
     def finish(p):
         if correcting:
-            fused = read_raster(p.output, "OUTPUT")
+            fused = read_raster(p.output, "OUTPUT").data
             coarse = read_block(p.modis, grid, 0, grid.height, 0, grid.width)
-            corrected = residual.correct(fused.data, coarse, o.residual_correction, footprint)
-            description, unit = describe_band(p, label, f", {o.residual_correction} correction")
-            write_raster(p.output, corrected, grid, tags=p.tags, description=description, unit=unit)
+            said = []
+            if o.residual_correction != "none":
+                fused = residual.correct(fused, coarse, o.residual_correction, footprint)
+                said.append(f"{o.residual_correction} correction")
+            if o.shrink is not None:
+                from ..core.evaluation.protocol import shrunk
+
+                fused = shrunk(fused, coarse, o.shrink)
+                said.append(f"shrunk towards MODIS, w {o.shrink:.2f}")
+            description, unit = describe_band(p, label, ", " + ", ".join(said))
+            write_raster(p.output, fused, grid, tags=p.tags, description=description, unit=unit)
         p.status = "fused_gapfilled" if p.gapfilled else "fused"
 
     done_tiles, total = 0, sum(len(j.indices) for j in jobs)
@@ -289,6 +301,8 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     msrc, lsrc, grid = collect_inputs(o.modis, o.landsat, o.dataset, o.modis_band, o.landsat_band, o.scales,
                                       o.modis_names, o.landsat_names)
     params, run_params, halo = method_parameters(o, grid)
+    if o.shrink is not None:
+        params, run_params = (dict(d, SHRINK_W=f"{o.shrink:.6f}") for d in (params, run_params))
     if o.residual_correction != "none":
         extra = {"RESIDUAL_CORRECTION": o.residual_correction, "COARSE_PIXEL": o.coarse_pixel}
         params, run_params = dict(params, **extra), dict(run_params, **extra)

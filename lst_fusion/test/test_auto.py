@@ -37,11 +37,46 @@ def fixed(scores):
 def test_lowest_inner_mean_rmse_wins_and_ties_go_to_the_cheaper():
     pairs = series()
     c = protocol.choose(pairs, D[2], fixed({("ESTARFM", "as is"): 1.0, ("STARFM", "+SM"): 1.0,
-                                            ("STARFM", "+RC"): 2.0, ("MODIS resampled", "as is"): 0.5}), k=1)
-    assert c.key == ("STARFM", "+SM")  # tie at 1.0: STARFM is cheaper than ESTARFM; the baseline is never chosen
+                                            ("STARFM", "+RC"): 2.0, ("MODIS resampled", "as is"): 1.5,
+                                            ("Landsat ref + MODIS change", "as is"): 0.5}), k=1)
+    assert c.key == ("STARFM", "+SM") and c.w == 1.0  # tie at 1.0: STARFM is cheaper than ESTARFM
     assert c.inner_dates == (D[1], D[3], D[4])  # the other pairs' inner dates: D[2] is not among them
-    assert [r["candidate"] for r in c.table][:1] == ["MODIS resampled"] and c.table[1]["RMSE"] == pytest.approx(1.0)
-    assert c.tag().startswith("METHOD=auto: STARFM +SM (inner RMSE over 3 date(s): MODIS resampled 0.500")
+    # the change baseline is scored, never chosen; MODIS resampled is a candidate (issue 38)
+    assert [r["candidate"] for r in c.table][:1] == ["Landsat ref + MODIS change"]
+    assert c.tag().startswith("METHOD=auto: STARFM +SM (inner RMSE over 3 date(s): Landsat ref + MODIS change 0.500")
+
+
+def test_auto_says_use_modis_when_no_method_beats_it_on_the_inner_folds():
+    pairs = series()
+    c = protocol.choose(pairs, D[2], fixed({("ESTARFM", "as is"): 1.0, ("STARFM", "+SM"): 1.2,
+                                            ("MODIS resampled", "as is"): 0.5}), k=1)
+    assert c.key == ("MODIS resampled", "as is") and c.is_modis
+    assert c.describe() == "MODIS resampled (no method beats resampled MODIS on this series' own pairs)"
+    outer = {("STARFM", "+SM"): np.full((2, 2), 3.0), ("MODIS resampled", "as is"): np.full((2, 2), 7.0)}
+    assert np.array_equal(protocol.apply_choice(c, outer), outer[("MODIS resampled", "as is")])
+
+
+def test_shrinkage_towards_modis_known_answer_and_no_peeking():
+    """Candidate 2 K too warm and MODIS 2 K too cold on every inner date: MODIS + 0.5 (candidate - MODIS) is
+    exact, so w = 0.5 is chosen; the outer date, where the candidate is exact, changes nothing (no peeking)."""
+    pairs = series()
+    outer = D[2]
+    scores = {("STARFM", "as is"): {D[1]: 2.0, D[3]: 2.0, D[4]: 2.0, outer: 0.0},
+              ("MODIS resampled", "as is"): {D[1]: -2.0, D[3]: -2.0, D[4]: -2.0, outer: -9.0}}
+    c = protocol.choose(pairs, outer, fixed(scores), k=1)
+    assert c.key == ("STARFM", "as is") and c.w == pytest.approx(0.5)
+    assert "shrunk towards MODIS (w 0.50)" in c.describe()
+    assert [r["candidate"] for r in c.table][0] == "STARFM shrunk towards MODIS (w 0.50)"
+    assert c.table[0]["RMSE"] == pytest.approx(0.0, abs=1e-9)
+    truth = np.full((2, 2), 300.0)
+    applied = protocol.apply_choice(c, {("STARFM", "as is"): truth + 2.0, ("MODIS resampled", "as is"): truth - 2.0})
+    assert np.allclose(applied, truth)
+    # the weight comes from the inner folds only: spoiling the outer date's scores leaves it as it was
+    spoiled = {k: {**v, outer: 50.0} for k, v in scores.items()}
+    assert protocol.choose(pairs, outer, fixed(spoiled), k=1).w == c.w
+    # a shrink to 0 is MODIS itself
+    zero = {("STARFM", "as is"): 2.0, ("MODIS resampled", "as is"): 0.0}
+    assert protocol.choose(pairs, outer, fixed(zero), k=1).is_modis
 
 
 def test_mean_of_k_best_is_a_candidate_and_its_own_row():
@@ -144,7 +179,7 @@ def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, t
     assert res["N_DATES"] == 4
     f32 = {d: (f.astype(np.float32).astype(np.float64), c.astype(np.float32).astype(np.float64))
            for d, (f, c) in pairs.items()}
-    method, rule, correction, tag = choose_for_series(f32, 8, log=lambda s: None)
+    method, rule, correction, w, tag = choose_for_series(f32, 8, log=lambda s: None)
     out = sorted((tmp_path / "out").glob("LST_*.tif"))
     assert out and all(p.name.startswith(f"LST_{method.upper()}_") for p in out)
     with rasterio.open(out[0]) as src:

@@ -44,7 +44,7 @@ def folders(tmp_path_factory):
     return root, {d: (f.astype(np.float64), c.astype(np.float64)) for d, (f, c) in pairs.items()}
 
 
-def series_of(root, tmp_path, target, method, rule=None, correction="none"):
+def series_of(root, tmp_path, target, method, rule=None, correction="none", shrink=None):
     """fuse_series' raster of ``target`` with its own Landsat withheld (the pairs validation gives it)."""
     lan = tmp_path / "landsat_without_target"
     if not lan.exists():
@@ -53,7 +53,7 @@ def series_of(root, tmp_path, target, method, rule=None, correction="none"):
     out = tmp_path / f"out_{method}_{rule}_{correction}".replace(" ", "_")
     res = fuse_series(str(out), modis=str(root / "modis"), landsat=str(lan), method=method, pairs=rule,
                       start=target, end=target, max_gap_days=999, coarse_pixel=240.0, scheduler="sequential",
-                      residual_correction=correction)
+                      residual_correction=correction, shrink=shrink)
     r = read_raster(res.outputs[0])
     return r.data, r.tags
 
@@ -112,8 +112,28 @@ def test_what_auto_applies_is_what_it_scored_and_what_the_series_runs(folders, t
     choice = protocol.choose(others, case.date, lambda c, p: validation.classical_candidates(c, p, BLOCK), k=1)
     preds = validation.classical_candidates(case, pairs, BLOCK)
     applied = protocol.apply_choice(choice, preds)
-    assert applied is preds[choice.key]
-    mid, rule = methods.parse_candidate(choice.key[0])
+    mid, rule = (methods.BASELINE, None) if choice.is_modis else methods.parse_candidate(choice.key[0])
     got, tags = series_of(root, tmp_path, case.date, mid, rule if len(methods.pair_rules(mid)) > 1 else None,
-                          VARIANT_MODE[choice.key[1]])
+                          VARIANT_MODE[choice.key[1]], choice.w if choice.w < 1.0 else None)
     assert np.allclose(got, applied, atol=1e-4, equal_nan=True)  # the correction runs on the written float32
+    if choice.w < 1.0:
+        assert float(tags["SHRINK_W"]) == pytest.approx(choice.w)
+
+
+@pytest.mark.parametrize("w", [0.0, 0.3, 1.0])
+def test_a_series_shrunk_towards_modis_is_modis_plus_w_times_the_difference(folders, tmp_path, w):
+    root, pairs = folders
+    case = protocol.plan(pairs)[1]
+    plain, _ = series_of(root, tmp_path / "plain", case.date, "starfm", methods.ONE)
+    got, tags = series_of(root, tmp_path / "shrunk", case.date, "starfm", methods.ONE, shrink=w)
+    modis = pairs[case.date][1]
+    assert np.allclose(got, modis + w * (plain - modis), atol=1e-4)
+    assert tags["SHRINK_W"] == f"{w:.6f}"
+
+
+def test_the_modis_baseline_as_a_series_is_the_days_modis_on_the_fine_grid(folders, tmp_path):
+    """auto's "use MODIS" runs the table's baseline entry: LST_MODIS_<date>.tif, the day's MODIS itself."""
+    root, pairs = folders
+    case = protocol.plan(pairs)[1]
+    got, tags = series_of(root, tmp_path, case.date, methods.BASELINE)
+    assert np.array_equal(got, pairs[case.date][1].astype(np.float32)) and tags["METHOD"] == "MODIS"

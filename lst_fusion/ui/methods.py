@@ -53,6 +53,8 @@ def methods():
     validate = [key for _, key in validate_options()]
     entries = []
     for m in fusion_methods.METHODS:
+        if not m.fusion:  # MODIS resampled: a baseline, not a method to run on one date
+            continue
         if m.classical:
             fallback = FUSION_ORDER if m.pair_mode == fusion_methods.TWO else FUSION_ORDER[:3]
             entries.append((m.label, m.label, alg_id(m.id), fallback, True))

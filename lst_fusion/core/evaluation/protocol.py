@@ -152,8 +152,10 @@ FALLBACK = ("auto: only {n} pair(s) remain without the test date {date}, too few
 
 
 def cost(key):
-    """Sort key of a (method, variant) candidate: cheaper first."""
+    """Sort key of a (method, variant) candidate: cheaper first (MODIS resampled cheapest of all)."""
     method, variant = key
+    if method == BASELINE_MODIS:
+        return (-1, method, 0, variant)
     m = COST_ORDER.index(method) if method in COST_ORDER else len(COST_ORDER)
     v = VARIANT_ORDER.index(variant) if variant in VARIANT_ORDER else len(VARIANT_ORDER)
     return (m, method, v, variant)
@@ -174,22 +176,52 @@ class Choice:
     table: list  # inner rows: candidate, inner mean RMSE, dates
     inner_dates: tuple
     message: str = ""  # the fallback sentence, else ''
+    w: float = 1.0  # the chosen candidate shrunk towards MODIS: MODIS + w (candidate - MODIS); 1: not shrunk
 
     @property
     def is_mean(self):
         return self.key[0].startswith("auto mean")
 
+    @property
+    def is_modis(self):
+        return self.key[0] == BASELINE_MODIS
+
     def describe(self):
         if self.message:
             return f"{label(self.key)} (fallback)"
+        if self.is_modis:
+            return f"{BASELINE_MODIS} ({NO_METHOD})"
         what = " + ".join(label(m) for m in self.members) if self.is_mean else label(self.key)
-        return f"{'mean of ' if self.is_mean else ''}{what}"
+        shrunk = f" shrunk towards MODIS (w {self.w:.2f})" if self.w < 1.0 else ""
+        return f"{'mean of ' if self.is_mean else ''}{what}{shrunk}"
 
     def tag(self):
         """The provenance text, e.g. ``METHOD=auto: STARFM +SM (inner RMSE: STARFM +SM 1.23, ...)``."""
         inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in self.table)
         return f"METHOD=auto: {self.describe()}" + (f" (inner RMSE over {len(self.inner_dates)} date(s): {inner})"
                                                      if inner else f" ({self.message})")
+
+
+NO_METHOD = "no method beats resampled MODIS on this series' own pairs"
+SHRUNK = "{label} shrunk towards MODIS"
+
+
+def shrink_weight(preds, truths, key):
+    """w in [0, 1] of MODIS + w (candidate - MODIS) with the least squared error over the folds' pixels (from
+    the folds it is given only: the training pairs of an outer test date). 1 when the candidate equals MODIS."""
+    num = den = 0.0
+    for p, t in zip(preds, truths):
+        m = np.asarray(p[(BASELINE_MODIS, "as is")], dtype=np.float64)
+        d = np.asarray(p[key], dtype=np.float64) - m
+        ok = np.isfinite(d) & np.isfinite(t)
+        num += float((d[ok] * (np.asarray(t, dtype=np.float64)[ok] - m[ok])).sum())
+        den += float((d[ok] ** 2).sum())
+    return float(np.clip(num / den, 0.0, 1.0)) if den > 0 else 1.0
+
+
+def shrunk(prediction, modis, w):
+    """MODIS + w (prediction - MODIS)."""
+    return modis + w * (prediction - modis)
 
 
 def _rmse(pred, truth):
@@ -201,9 +233,9 @@ def choose(pairs, outer, candidates, k=K_BEST, log=None):
     """The ``auto`` choice for the test date ``outer``: an inner leave-one-date-out on the other pairs.
 
     ``candidates(case, pairs)`` returns ``{(method, variant): prediction}`` for one inner case, using only
-    the ``pairs`` it is given; it is never given ``outer``'s pair. The (method, variant) of lowest inner
-    mean RMSE wins (on a tie the cheaper, :func:`cost`), against the mean of the ``k`` best as a candidate
-    of its own (which wins only when strictly better). Baselines are scored for the table but never chosen.
+    the ``pairs`` it is given; it is never given ``outer``'s pair. The rule is :func:`pick`'s: ``MODIS
+    resampled`` is a candidate (the cheapest), and so is the best fusion candidate shrunk towards it with a ``w``
+    fitted on the inner folds only; with no candidate better than MODIS, the choice is MODIS.
     """
     rest = {d: v for d, v in pairs.items() if d != outer}
     if len(rest) < MIN_CHOICE_PAIRS:
@@ -214,41 +246,56 @@ def choose(pairs, outer, candidates, k=K_BEST, log=None):
         return Choice(outer, DEFAULT_CHOICE, (DEFAULT_CHOICE,), [], (), msg)
     cases = plan(rest)
     preds = [candidates(case, dict(rest)) for case in cases]
-    key, members, table = pick(preds, [rest[case.date][0] for case in cases], k)
-    choice = Choice(outer, key, members, table, tuple(c.date for c in cases))
+    key, members, table, w = pick(preds, [rest[case.date][0] for case in cases], k)
+    choice = Choice(outer, key, members, table, tuple(c.date for c in cases), w=w)
     if log:
         log(f"auto for {outer}: inner leave-one-date-out on {', '.join(map(str, choice.inner_dates))} -> "
             f"{choice.describe()}")
     return choice
 
 
-def pick(preds, truths, k=K_BEST):
+def pick(preds, truths, k=K_BEST, shrink=True):
     """The rule of ``auto`` on scored folds: ``preds`` one ``{(method, variant): prediction}`` per fold,
-    ``truths`` its Landsat. Returns (key, members, table): the lowest mean RMSE over the folds (a tie to
-    the cheaper, :func:`cost`; baselines scored, never chosen), or the mean of the ``k`` best when that
-    is strictly lower."""
+    ``truths`` its Landsat. Returns (key, members, table, w): the lowest mean RMSE over the folds among the
+    fusion candidates and ``MODIS resampled`` (a tie to the cheaper, :func:`cost`, MODIS first; the change
+    baseline scored, never chosen); the mean of the ``k`` best fusion candidates, or (``shrink``) the best one
+    shrunk towards MODIS with the ``w`` of :func:`shrink_weight`, when strictly lower. A shrink to w 0 is
+    MODIS itself. ``w`` is 1 unless the shrunk candidate is chosen."""
     keys = [key for key in preds[0] if all(key in p for p in preds)]
     scores = {key: [_rmse(p[key], t) for p, t in zip(preds, truths)] for key in keys}
     mean = {key: float(np.mean(v)) for key, v in scores.items()}
-    single = sorted((key for key in keys if key[0] not in BASELINES), key=lambda key: (mean[key], cost(key)))
-    if not single:
+    modis = (BASELINE_MODIS, "as is")
+    fusion = sorted((key for key in keys if key[0] not in BASELINES), key=lambda key: (mean[key], cost(key)))
+    if not fusion:
         raise LstFusionError("METHODS", "auto needs at least one fusion method to choose from")
-    members = tuple(single[:k])
+    members = tuple(fusion[:k])
     mean_key = (AUTO_MEAN.format(k=len(members)), "as is")
     if len(members) > 1:
         scores[mean_key] = [_rmse(np.mean([p[m] for m in members], axis=0), t) for p, t in zip(preds, truths)]
         mean[mean_key] = float(np.mean(scores[mean_key]))
-    best = single[0]
-    key = mean_key if len(members) > 1 and mean[mean_key] < mean[best] else best
-    table = [{"candidate": label(c), "method": c[0], "variant": c[1], "RMSE": mean[c],
-              "dates": len(scores[c])} for c in sorted(mean, key=lambda c: (mean[c], cost(c)))]
-    return key, members, table
+    single = sorted(fusion + ([modis] if modis in mean else []), key=lambda key: (mean[key], cost(key)))
+    best, w, shrunk_key = single[0], 1.0, None
+    if shrink and modis in mean:
+        w = shrink_weight(preds, truths, fusion[0])
+        shrunk_key = (SHRUNK.format(label=label(fusion[0])), "as is")
+        scores[shrunk_key] = [_rmse(shrunk(p[fusion[0]], p[modis], w), t) for p, t in zip(preds, truths)]
+        mean[shrunk_key] = float(np.mean(scores[shrunk_key]))
+    key, chosen_w = best, 1.0
+    if len(members) > 1 and mean[mean_key] < mean[key]:
+        key = mean_key
+    if shrunk_key is not None and mean[shrunk_key] < mean[key] and w < 1.0:
+        key, chosen_w = (modis, 1.0) if w == 0.0 else (fusion[0], w)
+    table = [{"candidate": label(c) + (f" (w {w:.2f})" if c == shrunk_key else ""), "method": c[0], "variant": c[1],
+              "RMSE": mean[c], "dates": len(scores[c])} for c in sorted(mean, key=lambda c: (mean[c], cost(c)))]
+    return key, members, table, chosen_w
 
 
 def apply_choice(choice, predictions):
     """The outer prediction of a choice, from the outer case's ``{(method, variant): prediction}``."""
     if choice.is_mean:
         return np.mean([predictions[m] for m in choice.members], axis=0)
+    if choice.w < 1.0:
+        return shrunk(predictions[choice.key], predictions[(BASELINE_MODIS, "as is")], choice.w)
     return predictions[choice.key]
 
 

@@ -36,7 +36,7 @@ Adding a method: docs/adding_a_method.md.
 """
 from dataclasses import dataclass
 
-from . import estarfm, fitfc, fsdaf, starfm
+from . import estarfm, fitfc, fsdaf, modis, starfm
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY = "one", "two", "two_or_one"  # pair modes
@@ -74,6 +74,8 @@ class Method:
     tile: object = None
     model: str = ""
     tiling: str = FREE
+    baseline: bool = False  # MODIS resampled: a series may write it (auto's "use MODIS"); no Toolbox algorithm
+
 
     @property
     def tag(self):
@@ -88,6 +90,11 @@ class Method:
     @property
     def classical(self):
         return self.kind == "classical"
+
+    @property
+    def fusion(self):
+        """A fusion method (not the MODIS baseline): validation's candidates, the panel's one-date methods."""
+        return not self.baseline
 
     @property
     def roles(self):
@@ -135,12 +142,15 @@ METHODS = (
             Param("SIMILAR_PIXELS", fsdaf.DEFAULT_SIMILAR, minimum=1),
             Param("PURE_PIXELS", fsdaf.DEFAULT_PURE, minimum=1), Param("FACTOR", None, minimum=1)),
            pair_stats=fsdaf.pair_statistics, tile=fsdaf.fuse_tile, tiling=WHOLE),
+    Method("modis", "MODIS resampled", "classical", ONE, ("lst", "reflectance"), lambda p: 0, (),
+           tile=modis.fuse_tile, baseline=True),
     # append new methods here, never above: the METHOD enum's index is saved in models
 )
 BY_ID = {m.id: m for m in METHODS}
 BY_LABEL = {m.label: m for m in METHODS}
 IDS = tuple(BY_ID)
-CLASSICAL = tuple(m.id for m in METHODS if m.classical)
+CLASSICAL = tuple(m.id for m in METHODS if m.classical and m.fusion)  # the classical fusion methods
+BASELINE = next(m.id for m in METHODS if m.baseline)  # MODIS resampled
 DEEP = tuple(m.id for m in METHODS if not m.classical)
 
 
