@@ -33,7 +33,8 @@ def test_deep_entries_agree_with_the_model_registry():
         assert m.label == spec.name
         assert m.pair_mode == (M.TWO if "fine_ref2" in spec.inputs else M.ONE)
     for m in M.METHODS:
-        assert (m.pair_stats is not None and m.tile is not None) == m.classical
+        assert (m.tile is not None) == m.classical  # the MODIS baseline: a tile that is the day's MODIS, no pair stats
+        assert (m.pair_stats is not None) == (m.classical and m.fusion)
         assert bool(m.model) == (not m.classical)
 
 

@@ -67,8 +67,9 @@ def methods():
 
 def series_choices():
     """(label, METHOD index) of fuse_series in its enum's order: the methods, with ``auto`` where it sits."""
+    baselines = [(series_options().index(m.label), m.label) for m in fusion_methods.METHODS if m.baseline]
     offered = sorted([(m.series_index, m.label) for m in methods() if m.series_index is not None]
-                     + [(series_choices_auto_index(), AUTO_LABEL)])
+                     + [(series_choices_auto_index(), AUTO_LABEL)] + baselines)  # MODIS resampled: auto's "no"
     return [(label, i) for i, label in offered]
 
 
