@@ -20,7 +20,7 @@ docs/fitfc_fsdaf.md):
    kept in [``SLOPE_MIN``, ``SLOPE_MAX``] = [0, 2] and the line passes through
    the window means (``b = mean C2 - a mean C1``).  The reference bounds
    neither (see docs/fitfc_fsdaf.md, "Bounded regression": a 5 px window on
-   the bundled sample gave slopes of +-50 and -131..846 K).
+   the bundled sample gave slopes from -125 to 154 and -131..846 K).
 2. **Residual to fine**: R averaged over the coarse pixels (blocks of
    ``factor`` x ``factor`` fine pixels from the image origin, as the
    reference's area resize) and interpolated back bicubically (Keys kernel,
