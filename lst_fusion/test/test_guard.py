@@ -207,3 +207,32 @@ def test_fuse_series_writes_implausible_pixels_as_nodata_counted_per_date(small_
         "range widened by the day's MODIS change and the margin) set to nodata; tag IMPLAUSIBLE_PIXELS"]
     other = read_raster(os.path.join(res.folder, "LST_STARFM_20200101.tif")).tags
     assert other["IMPLAUSIBLE_PIXELS"] == "0" and "PLAUSIBLE_MIN" in other
+
+
+def test_a_reflectance_series_is_guarded_with_its_own_margin(tmp_path, monkeypatch):
+    """QUANTITY reflectance (ESTARFM): the same rule with the 0.05 margin and no LST limits; no LST_UNIT."""
+    from lst_fusion.core.data.io import read_raster
+    from lst_fusion.series.run import fuse_series
+
+    lan_dir, mod_dir = tmp_path / "landsat", tmp_path / "modis"
+    lan_dir.mkdir()
+    mod_dir.mkdir()
+    base = 0.05 + 0.4 * (synthetic_scene(24, 7) - 10.0) / 30.0  # 0.04-0.45
+    for day, shift in ((1, 0.0), (17, 0.03)):
+        write_tif(lan_dir / f"L_202001{day:02d}.tif", (base + shift).astype(np.float32))
+    for day in (1, 9, 17):
+        write_tif(mod_dir / f"M_202001{day:02d}.tif", (0.9 * base + 0.02 + 0.03 * (day - 1) / 16).astype(np.float32))
+    hot_tiles(monkeypatch, 9)
+    log = []
+    res = fuse_series(str(tmp_path / "out"), modis=str(mod_dir), landsat=str(lan_dir), method="estarfm", window=5,
+                      tile=16, scheduler="sequential", quantity="reflectance", log=log.append)
+    got = read_raster(os.path.join(res.folder, "LST_ESTARFM_20200109.tif"))
+    g = lambda folder, day: read_raster(str(folder / f"{folder.name[0].upper()}_202001{day:02d}.tif")).data  # noqa: E731
+    b = guard.plausible_bounds([g(lan_dir, 1), g(mod_dir, 1), g(lan_dir, 17), g(mod_dir, 17), g(mod_dir, 9)],
+                               g(mod_dir, 9), [g(mod_dir, 1), g(mod_dir, 17)], quantity="reflectance")
+    assert b.hi < 0.6 and b.unit == ""  # max(inputs) + 0.015 + 0.05: no 150 K floor, no 400 K ceiling
+    assert (float(got.tags["PLAUSIBLE_MIN"]), float(got.tags["PLAUSIBLE_MAX"])) == pytest.approx((b.lo, b.hi), abs=1e-6)
+    assert got.tags["IMPLAUSIBLE_PIXELS"] == "4" and "LST_UNIT" not in got.tags
+    finite = got.data[np.isfinite(got.data)]
+    assert b.lo <= finite.min() and finite.max() <= b.hi
+    assert any(s.startswith("2020-01-09: plausibility guard: 4 pixel(s)") for s in log)
