@@ -236,3 +236,35 @@ def test_a_reflectance_series_is_guarded_with_its_own_margin(tmp_path, monkeypat
     finite = got.data[np.isfinite(got.data)]
     assert b.lo <= finite.min() and finite.max() <= b.hi
     assert any(s.startswith("2020-01-09: plausibility guard: 4 pixel(s)") for s in log)
+
+
+def test_a_series_reads_modis_on_its_own_grid_where_it_covers_the_fine_grid(tmp_path):
+    """MODIS on its own 120 m grid, 10 MODIS pixels wider than the 30 m grid on each side, with 390 K far
+    outside the fine grid's footprint: that pixel widens nothing, and the bounds (read on MODIS's own grid, no
+    resampling) are those of the resampled whole arrays within the bicubic's overshoot."""
+    import datetime as dt
+
+    from lst_fusion.core.data.io import read_grid
+    from lst_fusion.series.guard import date_bounds
+    from lst_fusion.series.plan import DatePlan
+    from lst_fusion.series.tiles import Source, read_block
+
+    rng = np.random.default_rng(5)
+    fine = synthetic_scene(40, 2, celsius=False)
+    write_tif(tmp_path / "L.tif", fine.astype(np.float32))
+    coarse = {}
+    for k, day in enumerate((1, 9, 17)):
+        c = 300.0 + 2.0 * k + rng.normal(0, 1.0, (30, 30))
+        c[0, 0] = 390.0  # 10 MODIS pixels = 1200 m west and north of the fine grid
+        coarse[dt.date(2020, 1, day)] = Source(write_tif(tmp_path / f"M{day}.tif", c.astype(np.float32),
+                                                         x0=500000.0 - 1200, y0=5300000.0 + 1200, res=120.0))
+    coarse = {d: Source(s.path, 1, 1.0, False, "MODIS") for d, s in coarse.items()}
+    grid = read_grid(str(tmp_path / "L.tif"), "LANDSAT")
+    land = {d: Source(str(tmp_path / "L.tif"), 1, 1.0, True, "LANDSAT") for d in (dt.date(2020, 1, 1), dt.date(2020, 1, 17))}
+    p = DatePlan(dt.date(2020, 1, 9), coarse[dt.date(2020, 1, 9)], dt.date(2020, 1, 1), dt.date(2020, 1, 17))
+    b = date_bounds("estarfm", p, land, coarse, grid)
+    assert b.hi < 340  # 390 K is not on the fine grid
+    whole = {d: read_block(s, grid, 0, grid.height, 0, grid.width) for d, s in coarse.items()}
+    c1, c0, c2 = (whole[dt.date(2020, 1, d)] for d in (1, 9, 17))
+    exact = guard.plausible_bounds([fine, c1, fine, c2, c0], c0, [c1, c2])
+    assert abs(b.lo - exact.lo) < 0.5 and abs(b.hi - exact.hi) < 0.5, (b, exact)
