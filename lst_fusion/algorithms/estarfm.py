@@ -66,4 +66,4 @@ class Estarfm(LstFusionAlgorithm):
             change_threshold=params[P.CHANGE_THRESHOLD], progress=progress, cancel=cancel, engine=params[P.ENGINE],
             mode=params[P.MODE])
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
-        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "ESTARFM", params)}
+        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "ESTARFM", params, feedback=feedback)}

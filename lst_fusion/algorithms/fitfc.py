@@ -77,4 +77,4 @@ class FitFc(LstFusionAlgorithm):
                                window=params[P.WINDOW], similar=params[P.SIMILAR_PIXELS], progress=progress,
                                cancel=cancel, engine=params[P.ENGINE])
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
-        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "Fit-FC", params)}
+        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "Fit-FC", params, feedback=feedback)}

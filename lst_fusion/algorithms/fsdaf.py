@@ -56,4 +56,4 @@ class Fsdaf(LstFusionAlgorithm):
                                window=params[P.WINDOW], classes=params[P.CLASSES], similar=params[P.SIMILAR_PIXELS],
                                pure=params[P.PURE_PIXELS], progress=progress, cancel=cancel, engine=params[P.ENGINE])
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
-        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "FSDAF", params)}
+        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "FSDAF", params, feedback=feedback)}

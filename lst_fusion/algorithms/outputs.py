@@ -97,18 +97,28 @@ class TemperatureLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
         return post
 
 
-def write_fused_output(alg, parameters, context, data, rasters, method, params, name=P.OUTPUT):
+def write_fused_output(alg, parameters, context, data, rasters, method, params, name=P.OUTPUT, feedback=None):
     """Write a fused LST raster with its provenance (core.data.provenance) and style/name it on load.
 
     ``rasters`` {role: Raster} holds COARSE_TARGET (date, unit, grid); ``params`` {Processing name: value}.
+    Every fused raster passes the plausibility guard (core.fusion.guard) here: pixels outside the range the
+    inputs make possible are written as nodata, counted in the log (``feedback``) and in the tags.
     """
     from ..core.data.io import write_raster
     from ..core.data.provenance import fused_metadata
+    from ..core.fusion import guard
 
     path = alg.parameterAsOutputLayer(parameters, name, context)
     target_layer = alg.parameterAsRasterLayer(parameters, P.COARSE_TARGET, context)
     meta = fused_metadata(method, data, rasters[P.COARSE_TARGET], params, rasters, algorithm=f"lstfusion:{alg.name()}",
                           target_name=target_layer.name() if target_layer is not None else "")
+    coarse_refs = [rasters[k].data for k in (P.COARSE_REF1, P.COARSE_REF2) if rasters.get(k) is not None]
+    data, count, bounds = guard.guard(data, [r.data for r in rasters.values() if r is not None],
+                                      rasters[P.COARSE_TARGET].data, coarse_refs, "lst",
+                                      celsius=meta["tags"]["LST_UNIT"] == "celsius")
+    meta["tags"].update(bounds.tags(count))
+    if count and feedback is not None:
+        feedback.pushWarning(guard.message(count, bounds, f"the {method} prediction"))
     write_raster(path, data, rasters[P.COARSE_TARGET].grid, parameter=name, **meta)
     TemperatureLayerPostProcessor.attach(context, path, layer_name(meta["tags"]))
     return path

@@ -79,7 +79,8 @@ class PredictModel(LstFusionAlgorithm):
                             device=params[P.DEVICE], progress=progress, cancel=cancel)
         check_prediction(out, check_lst(names[0], r[names[0]].data), ckpt_path)
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
-        path = write_fused_output(self, parameters, context, out, r, registry.info(self.MODEL_ID).name, params)
+        path = write_fused_output(self, parameters, context, out, r, registry.info(self.MODEL_ID).name, params,
+                                  feedback=feedback)
         return {P.OUTPUT: path}
 
 

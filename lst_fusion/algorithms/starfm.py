@@ -63,4 +63,4 @@ class Starfm(LstFusionAlgorithm):
             window=params[P.WINDOW], classes=params[P.CLASSES], spatial_factor=params[P.SPATIAL_FACTOR],
             uncertainty=params[P.UNCERTAINTY], progress=progress, cancel=cancel, engine=params[P.ENGINE])
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
-        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "STARFM", params)}
+        return {P.OUTPUT: write_fused_output(self, parameters, context, out, r, "STARFM", params, feedback=feedback)}

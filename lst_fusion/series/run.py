@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 
 from ..core.data.io import read_raster, tile_writer, write_raster
 from ..core.data.units import BAND_UNIT
+from ..core.fusion import guard as plausibility
 from ..core.fusion import methods as fusion_methods
 from ..core.fusion import residual
 from ..core.platform.errors import LstFusionError, check_cancel
 from ..version import __version__
+from .guard import date_bounds
 from .outputs import build_vrt, stale_temporaries, write_series_csv
 from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
 from .schedulers import Sequential, make_scheduler
@@ -218,17 +220,32 @@ def plan_groups(todo, o, run_params):
     return groups
 
 
-def write_dates(todo, jobs, sched, o, grid, progress, cancel):
+def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None):
     """Run the tasks in order, write each date's tiles into its temporary file, rename it into place and
-    apply the residual correction; a failure or cancel removes the date's temporary file."""
+    apply the residual correction; a failure or cancel removes the date's temporary file.  ``bounds``
+    {position in ``todo``: core.fusion.guard.Bounds}: every tile (and the corrected date) passes the
+    plausibility guard before it is written; returns {position: implausible pixels set to nodata}."""
     from ..core.fusion import residual
 
     label = fusion_methods.get(o.method).tag
     # a correction of the whole date after its tiles: the residual correction, then auto's shrink towards MODIS
     correcting = o.residual_correction != "none" or o.shrink is not None
     footprint = residual.footprint_pixels(grid, o.coarse_pixel)
+    bounds = bounds or {}
+    counts = {}
 
-    def finish(p):
+    def guarded(i, block):
+        if i not in bounds:
+            return block
+        block, n = plausibility.apply_bounds(block, bounds[i])
+        counts[i] = counts.get(i, 0) + n
+        return block
+
+    def guard_tags(i):
+        return bounds[i].tags(counts.get(i, 0)) if i in bounds else {}
+
+    def finish(i):
+        p = todo[i]
         if correcting:
             fused = read_raster(p.output, "OUTPUT").data
             coarse = read_block(p.modis, grid, 0, grid.height, 0, grid.width)
@@ -241,6 +258,8 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel):
 
                 fused = shrunk(fused, coarse, o.shrink)
                 said.append(f"shrunk towards MODIS, w {o.shrink:.2f}")
+            fused = guarded(i, fused)
+            p.tags.update(guard_tags(i))
             description, unit = describe_band(p, label, ", " + ", ".join(said))
             write_raster(p.output, fused, grid, tags=p.tags, description=description, unit=unit)
         p.status = "fused_gapfilled" if p.gapfilled else "fused"
@@ -251,9 +270,11 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel):
     def close_all(exc=None):
         for i in list(writers):
             w = writers.pop(i)
+            for tags in (w[2], todo[i].tags):  # the writer writes its tags (w[2]) as it closes
+                tags.update(guard_tags(i))
             w[0].__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
             if exc is None:
-                finish(todo[i])
+                finish(i)
 
     results = sched.map(run_task, jobs)
     try:
@@ -268,10 +289,10 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel):
                     # with a correction to come, the resume key is written only by the corrected file
                     tags = dict(p.tags, SERIES_KEY="pending residual correction") if correcting else p.tags
                     writer = tile_writer(p.output, grid, tags, *describe_band(p, label))
-                    writers[i] = (writer, writer.__enter__())
+                    writers[i] = (writer, writer.__enter__(), tags)
             for i, block in zip(current, blocks):
                 check_cancel(cancel)
-                writers[i][1](block, job.window[0], job.window[2])
+                writers[i][1](guarded(i, block), job.window[0], job.window[2])
                 done_tiles += 1
                 if progress:
                     progress(100.0 * done_tiles / total, f"{todo[i].date.isoformat()} ({i + 1}/{len(todo)})")
@@ -282,6 +303,7 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel):
     finally:
         results.close()
         sched.close()
+    return counts
 
 
 def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, **fields):
@@ -308,7 +330,7 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         params, run_params = dict(params, **extra), dict(run_params, **extra)
     if o.pairs is not None and len(fusion_methods.pair_rules(o.method)) > 1:
         params, run_params = (dict(d, PAIRS=fusion_methods.RULE_NAMES[o.pairs]) for d in (params, run_params))
-    key_params = dict(params, MAX_GAP_DAYS=o.max_gap_days, MIN_CLEAR=o.min_clear)
+    key_params = dict(params, MAX_GAP_DAYS=o.max_gap_days, MIN_CLEAR=o.min_clear, GUARD=plausibility.RULE)
     plans = plan_series(msrc, lsrc, grid, o.method, output_dir, o.start, o.end, o.max_gap_days, o.min_clear,
                         key_params, log, cancel)
     todo = [p for p in plans if not p.status]
@@ -318,7 +340,7 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
 
     from ..core.fusion.tiling import tiles
 
-    cache, jobs = {}, []
+    cache, jobs, bounds, range_cache = {}, [], {}, {}
     tile_px = fusion_methods.tile_size(o.method, o.tile, grid.shape, params)
     windows = list(tiles(grid.shape, tile_px))
     groups = plan_groups(todo, o, run_params)
@@ -330,6 +352,8 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         job_params = tuple(sorted((k, v) for k, v in dict(run_params, **stats).items() if k not in NOT_TASK_PARAMS))
         for i in group:
             todo[i].tags = date_tags(todo[i], o, params, run_params, stats, lsrc, msrc)
+            bounds[i] = date_bounds(o.method, todo[i], lsrc, msrc, grid, params.get("QUANTITY", "lst"),
+                                    stats["celsius"], range_cache, cancel)  # the plausibility guard's range
         if use_plan:
             srcs = sources(o.method, p, lsrc, msrc)
             if deep:
@@ -350,7 +374,10 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         log(f"{len(todo)} date(s) x {len(windows)} tile(s) of {tile_px} px = {len(jobs)} tasks on {sched.name}"
             + (f"; {shared} date(s) share their reference set's "
                f"{'reference encoding' if deep else 'per-pair plan'}" if shared else ""))
-    write_dates(todo, jobs, sched, o, grid, progress, cancel)
+    implausible = write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds)
+    for i, n in sorted(implausible.items()):
+        if n:
+            log(f"{todo[i].date.isoformat()}: " + plausibility.message(n, bounds[i], os.path.basename(todo[i].output)))
     rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",
              "ref2": p.ref2.isoformat() if p.ref2 else "", "modis_clear": f"{p.modis_clear:.2f}",
              "output": os.path.basename(p.output) if not p.status.startswith("skipped") else ""} for p in plans]

@@ -3,7 +3,8 @@
 Oracle only (tests and benchmarks/bench_classical.py): every pixel's regression is fitted on its own
 clipped window with two-pass sums, every coarse mean and every bicubic tap is a loop, and the similar
 pixels are found by sorting the whole window.  Slow by design; never used by the plugin.  Facts:
-docs/fitfc_fsdaf.md (ImageFusion's src/src/fitfc.cpp).
+docs/fitfc_fsdaf.md (ImageFusion's src/src/fitfc.cpp); the bounded slope (MIN_SPREAD, [SLOPE_MIN, SLOPE_MAX]) is
+LST Fusion's, written here the plain way.
 """
 import math
 
@@ -33,8 +34,9 @@ def fitfc_reference(F1, C1, C2, factor, window=51, similar=10):
             win = (slice(max(0, i - w), i + w + 1), slice(max(0, j - w), j + w + 1))
             v = valid[win]
             x, y = C1[win][v], C2[win][v]
-            if x.size >= 2 and np.var(x) > 1e-8:
+            if x.size >= 2 and np.std(x) >= 0.5:  # MIN_SPREAD: C1 varies beyond the MODIS noise
                 a = np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2)
+                a = min(max(a, 0.0), 2.0)  # [SLOPE_MIN, SLOPE_MAX]
                 b = y.mean() - a * x.mean()
                 frm[i, j] = a * F1[i, j] + b
                 res[i, j] = C2[i, j] - (a * C1[i, j] + b)

@@ -41,7 +41,7 @@ def kmeans_1d(F, valid, classes, iterations=100):
 
 def tps_surface(pr, pc, values, rows, cols):
     n = values.size
-    if n < 3 or np.ptp(pr) == 0 or np.ptp(pc) == 0:
+    if n < 3 or np.linalg.matrix_rank(np.column_stack([np.ones(n), pr, pc])) < 3:  # collinear: no plane
         return np.full(rows.shape, values.mean())
 
     def phi(r2):
@@ -192,7 +192,7 @@ def fsdaf_reference(F1, C1, C0, factor, window=41, classes=4, similar=20, pure=1
             rr, cc = np.nonzero(valid[r0:i + w + 1, c0:j + w + 1])
             rr, cc = rr + r0, cc + c0
             S = np.abs(F1[rr, cc] - F1[i, j])
-            keep = S < th
+            keep = (S < th) | (S == 0)  # equal to the centre: similar, also when th is 0 (F1 constant)
             rr, cc, S = rr[keep], cc[keep], S[keep]
             rel = S / (F1[i, j] + koff + 0.00000001)
             d2 = (rr - i) ** 2 + (cc - j) ** 2

@@ -11,10 +11,16 @@ docs/fitfc_fsdaf.md):
 1. **Regression model (RM)**: in the ``window`` x ``window`` moving window of
    each pixel (51 fine pixels by default, clipped at the image edge), the least
    squares line ``C2 = a C1 + b`` over the valid pixels; ``FRM = a F1 + b`` and
-   the coarse residual ``R = C2 - (a C1 + b)``.  Where the line is undefined
-   (C1 constant in the window, variance below 1e-8 K^2, or fewer than 2 valid
-   pixels) ``FRM = F1`` and ``R = C2 - C1`` (the reference's ``|det| < 1e-14``
-   case).
+   the coarse residual ``R = C2 - (a C1 + b)``.  Where the line is not
+   identifiable - C1's standard deviation in the window below ``MIN_SPREAD``
+   (0.5 K, the MODIS uncertainty STARFM's UNCERTAINTY assumes; nearest-resampled
+   MODIS is often flat inside small windows), or fewer than 2 valid pixels -
+   ``FRM = F1`` and ``R = C2 - C1`` (the reference's ``|det| < 1e-14`` case,
+   widened from rounding zero to the sensor's noise).  Elsewhere the slope is
+   kept in [``SLOPE_MIN``, ``SLOPE_MAX``] = [0, 2] and the line passes through
+   the window means (``b = mean C2 - a mean C1``).  The reference bounds
+   neither (see docs/fitfc_fsdaf.md, "Bounded regression": a 5 px window on
+   the bundled sample gave slopes from -125 to 154 and -131..846 K).
 2. **Residual to fine**: R averaged over the coarse pixels (blocks of
    ``factor`` x ``factor`` fine pixels from the image origin, as the
    reference's area resize) and interpolated back bicubically (Keys kernel,
@@ -47,7 +53,8 @@ from .tiling import run_tiled, window_sum
 
 DEFAULT_WINDOW = 51  # imagefusion FitFCOptions: winSize 51
 DEFAULT_SIMILAR = 10  # imagefusion FitFCOptions: neighbors 10
-DEGENERATE_VARIANCE = 1e-8  # K^2: below it C1 is constant in the window and the line undefined
+MIN_SPREAD = 0.5  # K: C1's standard deviation in the window below which its line is noise (STARFM's UNCERTAINTY)
+SLOPE_MIN, SLOPE_MAX = 0.0, 2.0  # the ratio of the window's fine contrast at t2 to t1: no inversion, at most double
 KEYS_A = -0.75  # OpenCV's bicubic kernel parameter
 
 
@@ -60,7 +67,8 @@ def filter_engine(engine):
 
 
 def regression_model(F1, C1, C2, w):
-    """(FRM, R): the local line C2 = a C1 + b in each (2w+1)^2 window applied to F1, and its coarse residual."""
+    """(FRM, R): the local line C2 = a C1 + b in each (2w+1)^2 window applied to F1, and its coarse residual
+    (the slope bounded, flat windows degenerate: step 1 of the module doc)."""
     F1, C1, C2 = (np.asarray(a, dtype=np.float64) for a in (F1, C1, C2))
     valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C2)
     shift = float(C1[valid].mean())  # centred sums: the line does not depend on it, the rounding does
@@ -74,8 +82,8 @@ def regression_model(F1, C1, C2, w):
         mx, my = sx / n, sy / n
         vxx = sxx / n - mx * mx
         vxy = sxy / n - mx * my
-        ok = (n >= 2) & (vxx > DEGENERATE_VARIANCE)
-        a = np.where(ok, vxy / vxx, 1.0)
+        ok = (n >= 2) & (vxx >= MIN_SPREAD * MIN_SPREAD)
+        a = np.where(ok, np.clip(vxy / vxx, SLOPE_MIN, SLOPE_MAX), 1.0)
         b = np.where(ok, my - a * mx, 0.0)
     frm = np.where(ok, a * (F1 - shift) + b + shift, F1)
     r = np.where(ok, (C2 - shift) - (a * (C1 - shift) + b), C2 - C1)

@@ -28,14 +28,17 @@ deviations in docs/fitfc_fsdaf.md):
    (Zhu's CONSTRAINED_MIN; here scipy's bounded least squares).
 4. Temporal prediction ``L2_1 = F1 + change[class]``.
 5. **TPS**: a thin plate spline through the coarse t2 values at the coarse
-   pixel centres, evaluated at every fine pixel (Zhu's MIN_CURVE_SURF /TPS).
+   pixel centres, evaluated at every fine pixel (Zhu's MIN_CURVE_SURF /TPS);
+   fewer than three clear centres, or all on one line, fix no surface: their
+   mean.
 6. **Residual**: the coarse residual ``(C2 - C1) - (mean L2_1 - mean F1)``
    distributed to the fine pixels of each coarse pixel with the weight
    ``|TPS - L2_1| (sign-matched) * het + |residual| * (1 - het) + 1e-6``,
    normalised to mean 1, weights above 10 replaced by the mean; the result
    bounded to the block's range of C2 and L2_1 (and 150-400 K).
 7. **Final filter**: for each fine pixel the ``similar`` (20) pixels of its
-   window within ``std(F1) * 2 / classes`` of the centre with the smallest
+   window within ``std(F1) * 2 / classes`` of the centre (those equal to it
+   always, also where F1 is constant and the threshold 0) with the smallest
    ``(|dF| / F + 1e-5) (10 + d / w)``, weights ``1 / ((1 + d / w)(1 + |dF| / F))``
    (relative differences in Kelvin); the prediction ``F1 + sum W * change``,
    or ``F1 + (C2 - C1)`` bounded to 150-400 K where it falls outside
@@ -136,11 +139,20 @@ def class_change(frac, change, pure, bounds):
     return rate
 
 
+def spans_a_plane(points):
+    """Whether the (row, col) ``points`` fix a plane: three or more, not all on one line (any direction; the
+    spline's degree-1 part is undefined otherwise, and scipy refuses it with a LinAlgError)."""
+    if len(points) < 3:
+        return False
+    centred = np.asarray(points, np.float64) - np.mean(points, axis=0)
+    return np.linalg.matrix_rank(centred, tol=1e-9 * max(1.0, float(np.abs(centred).max()))) == 2
+
+
 def tps(points, values, rows, cols):
     """Thin plate spline through ``values`` at ``points`` (row, col), evaluated at (rows, cols)."""
     from scipy.interpolate import RBFInterpolator
 
-    if values.size < 3 or np.ptp(points[:, 0]) == 0 or np.ptp(points[:, 1]) == 0:
+    if not spans_a_plane(points):
         return np.full(rows.shape, float(values.mean()))  # too few or collinear centres: no surface
     f = RBFInterpolator(points, values, kernel="thin_plate_spline", degree=1, smoothing=0.0)
     return f(np.column_stack([rows, cols]))
@@ -266,11 +278,18 @@ def fsdaf(fine1, coarse1, coarse0, factor, window=DEFAULT_WINDOW, classes=DEFAUL
     for n, (ext, keep, target) in enumerate(todo):  # steps 2-6: progress 0-20 %
         check_cancel(cancel)
         sub = lambda a: a[ext]  # noqa: E731
-        ch = block_change(sub(F1), sub(C1), sub(C0), sub(valid), sub(L), ncls, factor, w, pure, lo, hi)
+        try:
+            ch = block_change(sub(F1), sub(C1), sub(C0), sub(valid), sub(L), ncls, factor, w, pure, lo, hi)
+        except np.linalg.LinAlgError as exc:  # a safety net: the known degenerate cases have their own rule
+            raise LstFusionError("COARSE_TARGET", "FSDAF cannot fit its class changes and thin plate spline to the "
+                                 f"MODIS pixels clear in block {n + 1} of {len(todo)} ({exc}); use a date with more "
+                                 "clear MODIS pixels") from None
         change[target] = ch[keep]
         if progress:
             progress(20.0 * (n + 1) / len(todo))
-    threshold = float(np.std(F1[valid], ddof=1)) * 2.0 / ncls
+    # Zhu's |dF| < std * 2 / classes; a constant F1 makes it 0, and a pixel equal to the centre (the centre
+    # included) is always similar: the smallest positive threshold keeps exactly those
+    threshold = max(float(np.std(F1[valid], ddof=1)) * 2.0 / ncls, np.finfo(np.float64).tiny)
     G = np.where(valid, F1, np.nan)
     kernel = _filter_kernel(w, int(similar), threshold, koff, lo, hi, engine)
     return run_tiled(kernel, [G, change, np.where(valid, C0 - C1, 0.0)], w, tile=tile or default_tile(engine),

@@ -72,6 +72,9 @@ def check_window(window, shape, tile=128, workers=2, parameter="WINDOW"):
 
     h, w = shape
     limit = 2 * max(h, w) - 1
+    if limit < MIN_WINDOW:
+        raise LstFusionError(parameter, f"this {w}x{h} px image is too small for any moving window (the smallest, "
+                             f"{MIN_WINDOW} px, needs an image of at least 2 px on one side); give larger rasters")
     if window > limit:
         raise LstFusionError(parameter, f"{window} px is larger than this {w}x{h} px image can use: at most "
                              f"{limit} (from every pixel the window then covers the whole image); choose a smaller "
