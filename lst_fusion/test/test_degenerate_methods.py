@@ -16,7 +16,9 @@ coarse pixels, 1 x 1 and 3 x 3 images, a nodata hole of 10 x 10 px in the fine r
 geographic CRS (EPSG:4326, 0.00027 deg pixels).
 
 Outcomes: 9 methods x 8 inputs = 72 cases, 68 plausible rasters and 4 refusals, each naming the algorithm's own
-WINDOW (``EXPECTED`` pins each; ``test_sweep_table`` prints the table and the count):
+WINDOW (``EXPECTED`` pins each; ``test_sweep_table`` prints the table and the count). In a series
+(``test_degenerate_input_in_a_series``: fuse_series with ESTARFM, STARFM, Fit-FC, FSDAF and auto x the inputs
+but 1x1 = 35 cases) every case is a plausible raster within the guard's bounds, 302.00 K on the constant scene:
 
 ==========  ========  ======  =========  =========  ======  ======  ========  ==========
 method      constant  ramp    one clear  collinear  1x1     3x3     NaN hole  geographic
@@ -193,3 +195,57 @@ def test_sweep_table():
     print("\n".join(f"{m:10s} " + " ".join(f"{EXPECTED[(m, c)]:10s}" for c in INPUTS) for m in METHODS))
     print(f"{len(CASES)} cases: {counts}")
     assert len(CASES) == 72 and counts == {"raster": 68, "WINDOW": 4}
+
+
+# --- fuse_series with each classical method and auto x the same degenerate inputs (issue 37's sweep) --------------
+SERIES_METHODS = ("ESTARFM", "STARFM", "Fit-FC", "FSDAF", "auto")
+SERIES_INPUTS = ("constant", "ramp", "one clear", "collinear", "3x3", "NaN hole", "geographic")
+# every case a plausible raster (the one-date 1x1 refusal is the image, not the series: 1x1 is left out here)
+SERIES_EXPECTED = {(m, c): "raster" for m in SERIES_METHODS for c in SERIES_INPUTS}
+
+
+@pytest.mark.parametrize("method, case", list(SERIES_EXPECTED), ids=[f"{m}-{c}" for m, c in SERIES_EXPECTED])
+def test_degenerate_input_in_a_series(provider, tmp_path, method, case):
+    """Two pairs (2020-01-01, 2020-02-02) and the target date's MODIS (2020-01-17) as a fuse_series run: the
+    target's raster is plausible (the guard's bounds of the case's own arrays) or the run is refused in one
+    sentence naming one of fuse_series' own parameters."""
+    import processing
+    import rasterio
+    from qgis.core import QgsApplication
+
+    from lst_fusion.algorithms.fuse_series import AUTO_LABEL, method_options
+
+    arrays, kw = scene(case)
+    modis, landsat = [], []
+    for role, day in (("FINE_REF1", "20200101"), ("FINE_REF2", "20200202")):
+        landsat.append(write_tif(tmp_path / f"L_{day}.tif", arrays[role].astype(np.float32), nodata=np.nan, **kw))
+    for role, day in (("COARSE_REF1", "20200101"), ("COARSE_REF2", "20200202"), ("COARSE_TARGET", "20200117")):
+        modis.append(write_tif(tmp_path / f"M_{day}.tif", arrays[role].astype(np.float32), nodata=np.nan, **kw))
+    options = method_options()
+    index = options.index(AUTO_LABEL if method == "auto" else method)
+    out = tmp_path / "series"
+    feedback = ErrorCollectingFeedback()
+    params = {"MODIS": modis, "LANDSAT": landsat, "METHOD": index, "WINDOW": 5, "TILE_SIZE": 16, "COARSE_PIXEL": 120.0,
+              "START": "2020-01-17", "END": "2020-01-17", "OUTPUT": str(out)}
+    try:
+        processing.run("lstfusion:fuse_series", params, feedback=feedback)
+    except QgsProcessingException as exc:
+        message = (" | ".join(feedback.errors) or str(exc)).replace("Unable to execute algorithm\n", "", 1)
+        own = {p.name() for p in QgsApplication.processingRegistry().algorithmById(
+            "lstfusion:fuse_series").parameterDefinitions()}
+        assert message.split(":", 1)[0] in own and "Traceback" not in message, message
+        assert message.split(":", 1)[0] == SERIES_EXPECTED[(method, case)], message
+        assert not list(out.glob("LST_*.tif")) if out.exists() else True
+        return
+    files = list(out.glob("LST_*_20200117.tif"))
+    assert SERIES_EXPECTED[(method, case)] == "raster" and len(files) == 1, (files, feedback.infos[-3:])
+    with rasterio.open(files[0]) as ds:
+        got, tags = ds.read(1, masked=True).filled(np.nan).astype(np.float64), ds.tags()
+    refs = [arrays["COARSE_REF1"], arrays["COARSE_REF2"]]
+    b = guard.plausible_bounds(list(arrays.values()), arrays["COARSE_TARGET"], refs)
+    lo, hi = float(tags["PLAUSIBLE_MIN"]), float(tags["PLAUSIBLE_MAX"])
+    assert lo >= b.lo - 1e-3 and hi <= b.hi + 1e-3  # the series' bounds use the inputs of that date only
+    finite = np.isfinite(got)
+    assert finite.any() and lo <= got[finite].min() and got[finite].max() <= hi
+    if case == "constant" and method != "auto":
+        np.testing.assert_allclose(got, 302.0, atol=1e-3)
