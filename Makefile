@@ -8,7 +8,7 @@ QGIS_PROCESS = $(shell command -v qgis_process.bin 2>/dev/null || command -v qgi
 # the profile folder of the QGIS that qgis_process belongs to: QGIS3 for 3.x, QGIS4 for 4.x (asked, not assumed)
 QGIS_MAJOR = $(shell QT_QPA_PLATFORM=offscreen $(QGIS_PROCESS) --version 2>/dev/null | sed -n 's/^QGIS \([0-9][0-9]*\)\..*/\1/p' | head -1)
 PLUGIN_DIR ?= $(HOME)/.local/share/QGIS/QGIS$(QGIS_MAJOR)/profiles/default/python/plugins
-APT_PACKAGES := qgis python3-qgis qgis-providers xvfb python3-rasterio python3-skimage python3-scipy \
+APT_PACKAGES := qgis python3-qgis qgis-providers xvfb python3-rasterio python3-skimage python3-scipy python3-sklearn \
                 python3-matplotlib gdal-bin
 export QT_QPA_PLATFORM ?= offscreen
 export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)

@@ -17,7 +17,7 @@ QGIS_SERIES=3.44  # the LTR under test: from trixie-backports (priority 100 unle
 MIRROR=${LTR_MIRROR:-http://deb.debian.org/debian}
 VENV=/opt/lst-fusion-venv
 NET_TIMEOUT=${LTR_NET_TIMEOUT:-1800}
-APT_PACKAGES="qgis python3-qgis qgis-providers xvfb xauth python3-rasterio python3-skimage python3-scipy
+APT_PACKAGES="qgis python3-qgis qgis-providers xvfb xauth python3-rasterio python3-skimage python3-scipy python3-sklearn
               python3-matplotlib gdal-bin python3-venv python3-pip ca-certificates git"
 APT_NET="-o Acquire::http::Timeout=60 -o Acquire::https::Timeout=60 -o Acquire::Retries=3"
 say() { echo "[test-ltr $(date +%H:%M:%S)] $*"; }

@@ -36,7 +36,7 @@ Adding a method: docs/adding_a_method.md.
 """
 from dataclasses import dataclass
 
-from . import estarfm, fitfc, fsdaf, modis, starfm
+from . import estarfm, fitfc, fsdaf, modis, sharpen, starfm
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY = "one", "two", "two_or_one"  # pair modes
@@ -59,6 +59,7 @@ class Param:
     minimum: float = None
     maximum: float = None
     odd: bool = False
+    help: str = ""  # what the parameter does, for the algorithms' help (written once, here)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,15 @@ METHODS = (
            pair_stats=fsdaf.pair_statistics, tile=fsdaf.fuse_tile, tiling=WHOLE),
     Method("modis", "MODIS resampled", "classical", ONE, ("lst", "reflectance"), lambda p: 0, (),
            tile=modis.fuse_tile, baseline=True),
+    Method("sharpen", "Thermal sharpening", "classical", ONE, ("lst",), lambda p: 0,
+           (Param("DEPTH", sharpen.DEFAULT_DEPTH, minimum=0, maximum=sharpen.MAX_DEPTH,
+                  help="Depth of the regression tree of the day's MODIS on the nearest Landsat's LST averaged per "
+                       "MODIS footprint, with a line per leaf (as the Data Mining Sharpener); 0 is one line over the "
+                       "scene (TsHARP-like) and needs no scikit-learn."),
+            Param("MIN_FOOTPRINTS", sharpen.DEFAULT_MIN_FOOTPRINTS, minimum=1,
+                  help="Fewest MODIS footprints in a leaf of the tree: fewer footprints cannot split it."),
+            Param("FACTOR", None, minimum=1)),
+           pair_stats=sharpen.pair_statistics, tile=sharpen.fuse_tile, tiling=WHOLE),
     # append new methods here, never above: the METHOD enum's index is saved in models
 )
 BY_ID = {m.id: m for m in METHODS}

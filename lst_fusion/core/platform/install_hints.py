@@ -10,6 +10,7 @@ PACKAGES = {
     "scipy": ("scipy", "python3-scipy", "gap filling, resampling, metrics"),
     "skimage": ("scikit-image", "python3-skimage", "SSIM in the evaluation"),
     "matplotlib": ("matplotlib", "python3-matplotlib", "figures of the HTML reports"),
+    "sklearn": ("scikit-learn", "python3-sklearn", "thermal sharpening's regression tree (its DEPTH 0 runs without)"),
     "numba": ("numba", None, "about 10x faster ESTARFM/STARFM; optional"),
     "torch": ("torch==2.13.0", None, "the deep-learning algorithms; the CPU build"),
     "pystac_client": ("pystac-client==0.9.1", None, "searching STAC APIs (search_download); optional"),
