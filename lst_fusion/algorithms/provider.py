@@ -24,12 +24,13 @@ def algorithm_classes():
     from .predict_model import predict_class
     from .resample import Resample
     from .search_download import SearchDownload
+    from .sharpen import Sharpen
     from .starfm import Starfm
     from .train_model import train_class
     from .validate_methods import ValidateMethods
 
     classes = [SearchDownload, ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Coregister,
-               Estarfm, Starfm, FitFc, Fsdaf, FuseSeries, Evaluate,
+               Estarfm, Starfm, FitFc, Fsdaf, Sharpen, FuseSeries, Evaluate,
                CompareMethods, ValidateMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]
