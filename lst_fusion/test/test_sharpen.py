@@ -92,10 +92,11 @@ def test_nodata_and_the_table_path_equal_the_core_function():
 
 def test_the_table_entry_is_appended():
     m = M.get("sharpen")
-    # appended after FSDAF: the enum indices saved in models keep their methods (fuse_series' METHOD 10)
-    assert M.IDS[:10] == ("estarfm", "starfm", "edcstfn", "sttfn", "mlffgan", "ganstfm", "swinstfm", "fitfc",
-                          "fsdaf", "sharpen")
-    assert M.enum_ids()[M.AUTO_POSITION:M.AUTO_POSITION + 4] == ["auto", "fitfc", "fsdaf", "sharpen"]
+    # appended after MODIS resampled: the enum indices saved in models keep their methods (fuse_series' METHOD 11)
+    assert M.IDS[:11] == ("estarfm", "starfm", "edcstfn", "sttfn", "mlffgan", "ganstfm", "swinstfm", "fitfc",
+                          "fsdaf", "modis", "sharpen")
+    assert M.enum_ids()[M.AUTO_POSITION:M.AUTO_POSITION + 5] == ["auto", "fitfc", "fsdaf", "modis", "sharpen"]
+    assert m.fusion and "sharpen" in M.CLASSICAL
     assert (m.label, m.pair_mode, m.tiling, m.quantities, m.tag) == ("Thermal sharpening", M.ONE, M.WHOLE, ("lst",),
                                                                      "SHARPEN")
     assert M.halo("sharpen", params={"FACTOR": 6}) == 0
@@ -187,9 +188,9 @@ def test_it_is_a_validate_methods_row_and_an_auto_candidate():
     from lst_fusion.algorithms.validate_methods import method_options as validate_options
     from lst_fusion.core.evaluation import protocol, validation
 
-    assert method_options()[:11] == ["ESTARFM", "STARFM", "EDCSTFN", "STTFN", "MLFF-GAN", "GAN-STFM", "SwinSTFM",
-                                     AUTO_LABEL, "Fit-FC", "FSDAF", "Thermal sharpening"]
-    assert validate_options()[9] == ("Thermal sharpening", "Thermal sharpening")
+    assert method_options()[:12] == ["ESTARFM", "STARFM", "EDCSTFN", "STTFN", "MLFF-GAN", "GAN-STFM", "SwinSTFM",
+                                     AUTO_LABEL, "Fit-FC", "FSDAF", "MODIS resampled", "Thermal sharpening"]
+    assert validate_options()[9] == ("Thermal sharpening", "Thermal sharpening")  # MODIS is a baseline row there
     assert "Thermal sharpening" in validation.CLASSICAL and "Thermal sharpening" in validation.CANDIDATES
     # one leave-one-date-out case: the candidate and its variants are predicted from the other pairs only
     F = predictor()
