@@ -9,30 +9,32 @@ Each case ends in one of two ways, and nothing else:
 * **refused**: one sentence that starts with one of that algorithm's own parameters (no traceback, no other
   algorithm's parameter), and no output file.
 
-Methods: ESTARFM, STARFM, Fit-FC, FSDAF and the five deep models' ``predict_<model>`` with their bundled
+Methods: ESTARFM, STARFM, Fit-FC, FSDAF, Thermal sharpening and the five deep models' ``predict_<model>`` with their bundled
 checkpoints.  Inputs (Kelvin, 24 x 24 px of 30 m, MODIS pixel 120 m = 4 x 4 px, WINDOW 5, unless the case says
 otherwise): constant, linear ramp, MODIS clear on one coarse pixel, MODIS clear on three collinear (diagonal)
 coarse pixels, 1 x 1 and 3 x 3 images, a nodata hole of 10 x 10 px in the fine reference (twice the window), a
 geographic CRS (EPSG:4326, 0.00027 deg pixels).
 
-Outcomes: 9 methods x 8 inputs = 72 cases, 68 plausible rasters and 4 refusals, each naming the algorithm's own
-WINDOW (``EXPECTED`` pins each; ``test_sweep_table`` prints the table and the count). In a series
-(``test_degenerate_input_in_a_series``: fuse_series with ESTARFM, STARFM, Fit-FC, FSDAF and auto x the inputs
-but 1x1 = 35 cases) every case is a plausible raster within the guard's bounds, 302.00 K on the constant scene:
+Outcomes: 10 methods x 8 inputs = 80 cases, 76 plausible rasters and 4 refusals, each naming the algorithm's own
+WINDOW (``EXPECTED`` pins each; ``test_sweep_table`` prints the table and the count); Thermal sharpening has no
+window and gives the 1 x 1 image its MODIS. In a series (``test_degenerate_input_in_a_series``: fuse_series with
+ESTARFM, STARFM, Fit-FC, FSDAF, Thermal sharpening and auto x the inputs but 1x1 = 42 cases) every case is a
+plausible raster within the guard's bounds, 302.00 K on the constant scene:
 
-==========  ========  ======  =========  =========  ======  ======  ========  ==========
-method      constant  ramp    one clear  collinear  1x1     3x3     NaN hole  geographic
-==========  ========  ======  =========  =========  ======  ======  ========  ==========
-ESTARFM     raster    raster  raster     raster     WINDOW  raster  raster    raster
-STARFM      raster    raster  raster     raster     WINDOW  raster  raster    raster
-Fit-FC      raster    raster  raster     raster     WINDOW  raster  raster    raster
-FSDAF       raster    raster  raster     raster     WINDOW  raster  raster    raster
-EDCSTFN     raster    raster  raster     raster     raster  raster  raster    raster
-STTFN       raster    raster  raster     raster     raster  raster  raster    raster
-MLFF-GAN    raster    raster  raster     raster     raster  raster  raster    raster
-GAN-STFM    raster    raster  raster     raster     raster  raster  raster    raster
-SwinSTFM    raster    raster  raster     raster     raster  raster  raster    raster
-==========  ========  ======  =========  =========  ======  ======  ========  ==========
+==================  ========  ======  =========  =========  ======  ======  ========  ==========
+method              constant  ramp    one clear  collinear  1x1     3x3     NaN hole  geographic
+==================  ========  ======  =========  =========  ======  ======  ========  ==========
+ESTARFM             raster    raster  raster     raster     WINDOW  raster  raster    raster
+STARFM              raster    raster  raster     raster     WINDOW  raster  raster    raster
+Fit-FC              raster    raster  raster     raster     WINDOW  raster  raster    raster
+FSDAF               raster    raster  raster     raster     WINDOW  raster  raster    raster
+Thermal sharpening  raster    raster  raster     raster     raster  raster  raster    raster
+EDCSTFN             raster    raster  raster     raster     raster  raster  raster    raster
+STTFN               raster    raster  raster     raster     raster  raster  raster    raster
+MLFF-GAN            raster    raster  raster     raster     raster  raster  raster    raster
+GAN-STFM            raster    raster  raster     raster     raster  raster  raster    raster
+SwinSTFM            raster    raster  raster     raster     raster  raster  raster    raster
+==================  ========  ======  =========  =========  ======  ======  ========  ==========
 
 WINDOW (1 x 1): "WINDOW: this 1x1 px image is too small for any moving window (the smallest, 3 px, needs an image
 of at least 2 px on one side); give larger rasters".  The constant scene gives 302.00 K everywhere with every
@@ -54,7 +56,9 @@ from .conftest import synthetic_scene, write_tif
 from .test_processing_run import ErrorCollectingFeedback
 
 N, FACTOR = 24, 4
-CLASSICAL = {"ESTARFM": "estarfm", "STARFM": "starfm", "Fit-FC": "fitfc", "FSDAF": "fsdaf"}
+CLASSICAL = {"ESTARFM": "estarfm", "STARFM": "starfm", "Fit-FC": "fitfc", "FSDAF": "fsdaf",
+             "Thermal sharpening": "sharpen"}
+NO_WINDOW = ("Thermal sharpening",)  # no moving window: a 1 x 1 image is its MODIS
 DEEP = {"EDCSTFN": "edcstfn", "STTFN": "sttfn", "MLFF-GAN": "mlffgan", "GAN-STFM": "ganstfm", "SwinSTFM": "swinstfm"}
 INPUTS = ("constant", "ramp", "one clear", "collinear", "1x1", "3x3", "NaN hole", "geographic")
 
@@ -148,7 +152,8 @@ def outcome_label(kind, detail):
 
 
 METHODS = list(CLASSICAL) + list(DEEP)
-EXPECTED = {(m, c): "WINDOW" if (m in CLASSICAL and c == "1x1") else "raster" for m in METHODS for c in INPUTS}
+EXPECTED = {(m, c): "WINDOW" if (m in CLASSICAL and m not in NO_WINDOW and c == "1x1") else "raster"
+            for m in METHODS for c in INPUTS}
 CASES = list(EXPECTED)
 
 
@@ -187,18 +192,18 @@ def test_degenerate_input(provider, tmp_path, method, case):
 
 
 def test_sweep_table():
-    """The closing note's count: 9 methods x 8 degenerate inputs = 72 cases; the table of the module docstring."""
+    """The closing note's count: 10 methods x 8 degenerate inputs = 80 cases; the table of the module docstring."""
     counts = {}
     for v in EXPECTED.values():
         counts[v] = counts.get(v, 0) + 1
     print("\n" + " " * 11 + " ".join(f"{c:10s}" for c in INPUTS))
     print("\n".join(f"{m:10s} " + " ".join(f"{EXPECTED[(m, c)]:10s}" for c in INPUTS) for m in METHODS))
     print(f"{len(CASES)} cases: {counts}")
-    assert len(CASES) == 72 and counts == {"raster": 68, "WINDOW": 4}
+    assert len(CASES) == 80 and counts == {"raster": 76, "WINDOW": 4}
 
 
 # --- fuse_series with each classical method and auto x the same degenerate inputs (issue 37's sweep) --------------
-SERIES_METHODS = ("ESTARFM", "STARFM", "Fit-FC", "FSDAF", "auto")
+SERIES_METHODS = ("ESTARFM", "STARFM", "Fit-FC", "FSDAF", "Thermal sharpening", "auto")
 SERIES_INPUTS = ("constant", "ramp", "one clear", "collinear", "3x3", "NaN hole", "geographic")
 # every case a plausible raster (the one-date 1x1 refusal is the image, not the series: 1x1 is left out here)
 SERIES_EXPECTED = {(m, c): "raster" for m in SERIES_METHODS for c in SERIES_INPUTS}
