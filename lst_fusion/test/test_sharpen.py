@@ -225,3 +225,27 @@ def test_toolbox_algorithm(provider, tmp_path):
     with pytest.raises(QgsProcessingException):
         processing.run("lstfusion:sharpen", dict(params, DEPTH=13, OUTPUT=str(tmp_path / "bad.tif")))
     assert not os.path.exists(tmp_path / "bad.tif")
+
+
+def test_auto_in_a_series_leaves_out_a_candidate_that_cannot_run_without_scikit_learn(monkeypatch):
+    """fuse_series' METHOD=auto without scikit-learn: thermal sharpening is left out of the choice with its
+    reason in the log; the choice is made among the others (was: the missing library stopped auto)."""
+    import datetime as dt
+
+    from lst_fusion.core.platform import backends
+    from lst_fusion.deep.validate import choose_for_series
+    from lst_fusion.test.conftest import synthetic_scene
+
+    real = backends.available
+    monkeypatch.setattr(backends, "available", lambda m: False if m == "sklearn" else real(m))
+    base = synthetic_scene(48, celsius=False)
+    pairs = {}
+    for k in range(5):
+        fine = base + 2.0 * k + 0.05 * k * np.arange(48)[None, :]
+        pairs[dt.date(2020, 1, 1) + dt.timedelta(days=16 * k)] = (fine, fine.reshape(6, 8, 6, 8).mean((1, 3)).repeat(
+            8, 0).repeat(8, 1))
+    log = []
+    method, rule, correction, w, tag = choose_for_series(pairs, 8, log=log.append)
+    assert any(s.startswith("METHOD=auto: Thermal sharpening left out of the choice: it cannot run on these images "
+                            "(The Python package 'scikit-learn' is not installed") for s in log), log
+    assert method != "sharpen" and tag.startswith("METHOD=auto: ") and "Thermal sharpening" not in tag
