@@ -109,6 +109,19 @@ PIN
   esac
   touch "$ROOT/.stage-apt-$QGIS_SERIES"
 fi
+# a package added to APT_PACKAGES later (e.g. python3-sklearn) is installed into an existing root of the series
+APT_HASH=$(echo "$APT_PACKAGES" | tr -s ' \n' ' ' | sha256sum | cut -c1-16)
+if [ ! -e "$ROOT/.stage-pkglist-$APT_HASH" ]; then
+  say "apt: the package list changed; installing what the root lacks"
+  # shellcheck disable=SC2086
+  net "apt-get update in the root" "$(dirname "$ROOT")/apt.log" "${INSIDE[@]}" apt-get update -qq $APT_NET
+  # shellcheck disable=SC2086
+  net "apt-get install (package list) in the root" "$(dirname "$ROOT")/apt.log" \
+    "${INSIDE[@]}" apt-get install -y -qq --no-install-recommends $APT_NET $APT_PACKAGES
+  inside apt-get clean
+  rm -f "$ROOT"/.stage-pkglist-*
+  touch "$ROOT/.stage-pkglist-$APT_HASH"
+fi
 
 # pip inside uses the host's pip configuration: its files, CA bundle, find-links folders and file:// indexes
 # (a host behind a TLS-inspecting proxy keeps its CA there), bind-mounted read-only at the same paths.
