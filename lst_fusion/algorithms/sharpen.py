@@ -34,8 +34,8 @@ class Sharpen(LstFusionAlgorithm):
             "date'.")
     TAGS = ("sharpening", "TsHARP", "DisTrad", "DMS", "downscaling", "disaggregation", "regression tree")
     PARAM_HELP = {
-        P.DEPTH: ENTRY.param("DEPTH").help,
-        P.MIN_FOOTPRINTS: ENTRY.param("MIN_FOOTPRINTS").help,
+        P.DEPTH: ENTRY.param(P.DEPTH).help,
+        P.MIN_FOOTPRINTS: ENTRY.param(P.MIN_FOOTPRINTS).help,
         P.COARSE_PIXEL: ("MODIS pixel size in metres (1000 for MOD11A1 LST): the footprint over which the regression "
                          "is fitted and the residual corrected, and of the optional extra residual correction."),
         P.RESIDUAL_CORRECTION: ("An extra correction after the method's own: the method already keeps each MODIS "
