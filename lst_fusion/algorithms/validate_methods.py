@@ -179,14 +179,13 @@ def aligned_aside(final, align):
 
     from ..core.platform import transaction
 
+    t = transaction.current()
+    if t is None:  # no transaction (a script calling execute itself): aligned in place
+        align(final)
+        return final
     parent = os.path.dirname(os.path.abspath(final))
     os.makedirs(parent, exist_ok=True)
     folder = tempfile.mkdtemp(prefix=".tmp_", suffix="_dataset", dir=parent)
-    t = transaction.current()
-    if t is None:  # no transaction (a script calling execute itself): aligned in place
-        os.rmdir(folder)
-        align(final)
-        return final
     t.stage_folder(folder, final)
     with transaction.suspended():
         align(folder)

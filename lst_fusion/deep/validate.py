@@ -316,11 +316,12 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
         log(tag)
         return (*fusion_methods.parse_candidate(m), RESIDUAL_OF_VARIANT[v], 1.0, tag)
     cases = protocol.plan(pairs)
-    failed = {}  # a candidate that cannot run here (e.g. thermal sharpening without scikit-learn): left out
+    # a candidate that cannot run here (e.g. thermal sharpening without scikit-learn) is left out of its folds,
+    # and pick() chooses among the candidates of every fold
+    failed = {}
     preds = [validation.classical_candidates(c, pairs, block, quantity, failed=failed) for c in cases]
     for name, why in failed.items():
         log(f"METHOD=auto: {name} left out of the choice: it cannot run on these images ({why})")
-    preds = [{k: v for k, v in p.items() if k[0] not in failed} for p in preds]
     key, members, table, w = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
     choice = protocol.Choice(None, key, members, table, tuple(c.date for c in cases), w=w)
     inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
