@@ -10,16 +10,6 @@ from .test_bad_inputs import Env, run_bad, subregions
 from .test_processing_run import ErrorCollectingFeedback
 
 
-class Feedback(ErrorCollectingFeedback):
-    def __init__(self):
-        super().__init__()
-        self.warnings = []
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.warnings.append(warning)
-        super().pushWarning(warning)
-
-
 def gappy(e):
     """FINE_REF2's date (2020-02-02) with a cloud over the top third, and clear dates either side."""
     a = np.array(e.arrays["FINE_REF2"], dtype=np.float32)
@@ -31,7 +21,7 @@ def gappy(e):
 def run_gapfill(e, others, out):
     import processing
 
-    fb = Feedback()
+    fb = ErrorCollectingFeedback()
     target = gappy(e)[0]
     res = processing.run("lstfusion:gapfill", {"INPUT": target, "OTHER_DATES": others, "OUTPUT": e.o(out)},
                          feedback=fb)
@@ -101,7 +91,7 @@ def test_a_polygon_outside_beside_others_is_left_out_with_a_warning(provider, tm
     import processing
 
     e = Env(tmp_path)
-    fb = Feedback()
+    fb = ErrorCollectingFeedback()
     res = processing.run("lstfusion:evaluate", {**subregions(e, "zone"), "SUBREGIONS": outside_zones(e, inside=True)},
                          feedback=fb)
     assert fb.warnings == ["SUBREGIONS: 1 polygon(s) cover no pixel of the rasters ('far': outside them, or between "

@@ -63,16 +63,6 @@ def test_strips_give_the_bounds_of_the_whole_arrays():
 
 # ---------------------------------------------------------------- one-date algorithms (processing.run)
 
-class WarningFeedback(ErrorCollectingFeedback):
-    def __init__(self):
-        super().__init__()
-        self.warnings = []
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.warnings.append(warning)
-        super().pushWarning(warning)
-
-
 def read(path):
     import rasterio
 
@@ -101,7 +91,7 @@ def test_a_one_date_algorithm_writes_implausible_pixels_as_nodata_with_a_count(p
     paths = {"FINE_REF1": write_tif(tmp_path / "F_20200101.tif", F1.astype(np.float32)),
              "COARSE_REF1": write_tif(tmp_path / "C_20200101.tif", C1.astype(np.float32)),
              "COARSE_TARGET": write_tif(tmp_path / "C_20200117.tif", C0.astype(np.float32))}
-    feedback = WarningFeedback()
+    feedback = ErrorCollectingFeedback()
     out = str(tmp_path / "fused.tif")
     processing.run("lstfusion:fitfc", {**paths, "WINDOW": 5, "COARSE_PIXEL": 120.0, "OUTPUT": out}, feedback=feedback)
     data, tags = read(out)

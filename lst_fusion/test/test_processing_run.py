@@ -22,10 +22,15 @@ class ErrorCollectingFeedback(QgsProcessingFeedback):
         super().__init__()
         self.errors = []
         self.infos = []
+        self.warnings = []
 
     def pushInfo(self, info):  # noqa: N802
         self.infos.append(info)
         super().pushInfo(info)
+
+    def pushWarning(self, warning):  # noqa: N802
+        self.warnings.append(warning)
+        super().pushWarning(warning)
 
     def reportError(self, error, fatalError=False):  # noqa: N802, N803
         self.errors.append(error)
