@@ -40,10 +40,10 @@ def test_lowest_inner_mean_rmse_wins_and_ties_go_to_the_cheaper():
                                             ("STARFM", "+RC"): 2.0, ("MODIS resampled", "as is"): 1.5,
                                             ("Landsat ref + MODIS change", "as is"): 0.5}), k=1)
     assert c.key == ("STARFM", "+SM") and c.w == 1.0  # tie at 1.0: STARFM is cheaper than ESTARFM
-    assert c.inner_dates == (D[1], D[3], D[4])  # the other pairs' inner dates: D[2] is not among them
+    assert c.inner_dates == (D[0], D[1], D[3], D[4], D[5])  # every other pair held out in turn: never D[2]
     # the change baseline is scored, never chosen; MODIS resampled is a candidate (issue 38)
     assert [r["candidate"] for r in c.table][:1] == ["Landsat ref + MODIS change"]
-    assert c.tag().startswith("METHOD=auto: STARFM +SM (inner RMSE over 3 date(s): Landsat ref + MODIS change 0.500")
+    assert c.tag().startswith("METHOD=auto: STARFM +SM (inner RMSE over 5 date(s): Landsat ref + MODIS change 0.500")
 
 
 def test_auto_says_use_modis_when_no_method_beats_it_on_the_inner_folds():
@@ -61,8 +61,8 @@ def test_shrinkage_towards_modis_known_answer_and_no_peeking():
     exact, so w = 0.5 is chosen; the outer date, where the candidate is exact, changes nothing (no peeking)."""
     pairs = series()
     outer = D[2]
-    scores = {("STARFM", "as is"): {D[1]: 2.0, D[3]: 2.0, D[4]: 2.0, outer: 0.0},
-              ("MODIS resampled", "as is"): {D[1]: -2.0, D[3]: -2.0, D[4]: -2.0, outer: -9.0}}
+    scores = {("STARFM", "as is"): {**dict.fromkeys(D, 2.0), outer: 0.0},
+              ("MODIS resampled", "as is"): {**dict.fromkeys(D, -2.0), outer: -9.0}}
     c = protocol.choose(pairs, outer, fixed(scores), k=1)
     assert c.key == ("STARFM", "as is") and c.w == pytest.approx(0.5)
     assert "shrunk towards MODIS (w 0.50)" in c.describe()
@@ -93,16 +93,30 @@ def test_mean_of_k_best_is_a_candidate_and_its_own_row():
     assert np.allclose(protocol.mean_of_best(c, outer), 4.0)
 
 
-@pytest.mark.parametrize("n", [3, 4])
-def test_too_few_inner_folds_fall_back_to_the_documented_default(n):
-    """2 remaining pairs give no inner fold and 3 give one: one date is too few to choose on; 4 give two."""
-    pairs = {d: v for d, v in series().items() if d in D[:n]}
+def test_too_few_inner_folds_fall_back_to_the_documented_default():
+    """One pair besides the outer date gives no inner fold (nothing to predict it from): the documented default.
+    Two give two folds, each pair predicted from the other, the ends of the series included (issue 38)."""
     logs = []
-    c = protocol.choose(pairs, D[1], fixed({("ESTARFM", "as is"): 0.1}), log=logs.append)
-    assert c.key == protocol.DEFAULT_CHOICE == ("STARFM (1 pair)", "+SM") and c.message and logs == [c.message]
-    assert f"only {n - 1} pair(s) remain without the test date 2020-01-17" in c.message and "4 needed" in c.message
-    five = protocol.choose({d: v for d, v in series().items() if d in D[:5]}, D[1], fixed({("ESTARFM", "as is"): 0.1}))
-    assert not five.message and five.key == ("ESTARFM", "as is") and len(five.inner_dates) == 2
+    c = protocol.choose({d: v for d, v in series().items() if d in D[:2]}, D[1], fixed({("ESTARFM", "as is"): 0.1}),
+                        log=logs.append)
+    assert c.key == protocol.DEFAULT_CHOICE == ("STARFM (1 pair)", "+RC") and c.message and logs == [c.message]
+    assert "only 1 pair(s) remain without the test date 2020-01-17" in c.message and "at least 2 needed" in c.message
+    three = protocol.choose({d: v for d, v in series().items() if d in D[:3]}, D[1],
+                            fixed({("ESTARFM", "as is"): 0.1, ("STARFM (1 pair)", "as is"): 0.2}))
+    assert not three.message and three.key == ("ESTARFM", "as is") and three.inner_dates == (D[0], D[2])
+
+
+def test_inner_folds_hold_out_every_pair_and_a_candidate_that_cannot_run_on_an_end_fold_is_none():
+    """inner_cases: each pair in turn, its neighbours None at the ends; with the real candidates, ESTARFM (a
+    pair on each side) cannot run on the end folds and so is no candidate, while the one-pair candidates are."""
+    cases = protocol.inner_cases(D[:3])
+    assert [(c.date, c.before, c.after, c.nearest) for c in cases] == [
+        (D[0], None, D[1], D[1]), (D[1], D[0], D[2], D[0]), (D[2], D[1], None, D[1])]
+    assert protocol.inner_cases(D[:1]) == []
+    pairs = {d: v for d, v in series().items() if d in D[:4]}
+    c = protocol.choose(pairs, D[3], lambda case, p: validation.classical_candidates(case, p, block=8, failed={}))
+    scored = {r["method"] for r in c.table}
+    assert "ESTARFM" not in scored and "STARFM (1 pair)" in scored and c.inner_dates == (D[0], D[1], D[2])
 
 
 @pytest.mark.parametrize("value", [np.nan, 1e6])
@@ -115,7 +129,7 @@ def test_auto_never_sees_the_outer_dates_landsat(value):
 
     def candidates(case, pairs):
         seen.append((case.date, case.before, case.after, case.nearest, tuple(pairs)))
-        return validation.classical_candidates(case, pairs, block=8)
+        return validation.classical_candidates(case, pairs, block=8, failed={})
 
     a = protocol.choose(clean, outer, candidates)
     b = protocol.choose(poisoned, outer, candidates)
@@ -134,8 +148,8 @@ def test_choice_differs_from_the_oracle_when_the_outer_date_disagrees():
     """The rule uses the inner dates: a candidate that is best only on the outer date is not chosen."""
     pairs = series()
     outer = D[2]
-    scores = {("STARFM", "as is"): {D[1]: 1.0, D[3]: 1.0, D[4]: 1.0, outer: 9.0},
-              ("ESTARFM", "as is"): {D[1]: 2.0, D[3]: 2.0, D[4]: 2.0, outer: 0.0}}
+    scores = {("STARFM", "as is"): {**dict.fromkeys(D, 1.0), outer: 9.0},
+              ("ESTARFM", "as is"): {**dict.fromkeys(D, 2.0), outer: 0.0}}
     c = protocol.choose(pairs, outer, fixed(scores), k=1)
     assert c.key == ("STARFM", "as is")
 
@@ -184,7 +198,7 @@ def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, t
     assert out and all(p.name.startswith(f"LST_{method.upper()}_") for p in out)
     with rasterio.open(out[0]) as src:
         tags = src.tags()
-    assert tags["METHOD_CHOICE"] == tag and tag.startswith("METHOD=auto: ") and "RMSE over 2 date(s)" in tag
+    assert tags["METHOD_CHOICE"] == tag and tag.startswith("METHOD=auto: ") and "RMSE over 4 date(s)" in tag
     assert tags.get("RESIDUAL_CORRECTION", "none") == correction
     # the candidate it chose is the one that ran: its pair rule too (issue 44)
     if len(methods.pair_rules(method)) > 1:

@@ -109,7 +109,7 @@ def test_what_auto_applies_is_what_it_scored_and_what_the_series_runs(folders, t
     root, pairs = folders
     case = protocol.plan(pairs)[1]
     others = {d: v for d, v in pairs.items() if d != case.date}
-    choice = protocol.choose(others, case.date, lambda c, p: validation.classical_candidates(c, p, BLOCK), k=1)
+    choice = protocol.choose(others, case.date, lambda c, p: validation.classical_candidates(c, p, BLOCK, failed={}), k=1)
     preds = validation.classical_candidates(case, pairs, BLOCK)
     applied = protocol.apply_choice(choice, preds)
     mid, rule = (methods.BASELINE, None) if choice.is_modis else methods.parse_candidate(choice.key[0])
