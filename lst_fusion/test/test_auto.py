@@ -114,7 +114,7 @@ def test_inner_folds_hold_out_every_pair_and_a_candidate_that_cannot_run_on_an_e
         (D[0], None, D[1], D[1]), (D[1], D[0], D[2], D[0]), (D[2], D[1], None, D[1])]
     assert protocol.inner_cases(D[:1]) == []
     pairs = {d: v for d, v in series().items() if d in D[:4]}
-    c = protocol.choose(pairs, D[3], lambda case, p: validation.classical_candidates(case, p, block=8, failed={}))
+    c = protocol.choose(pairs, D[3], lambda case, p: validation.classical_candidates(case, p, block=8))
     scored = {r["method"] for r in c.table}
     assert "ESTARFM" not in scored and "STARFM (1 pair)" in scored and c.inner_dates == (D[0], D[1], D[2])
 
@@ -129,7 +129,7 @@ def test_auto_never_sees_the_outer_dates_landsat(value):
 
     def candidates(case, pairs):
         seen.append((case.date, case.before, case.after, case.nearest, tuple(pairs)))
-        return validation.classical_candidates(case, pairs, block=8, failed={})
+        return validation.classical_candidates(case, pairs, block=8)
 
     a = protocol.choose(clean, outer, candidates)
     b = protocol.choose(poisoned, outer, candidates)

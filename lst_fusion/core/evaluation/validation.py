@@ -10,6 +10,7 @@ pairs the rule chooses from: its Landsat is never read.
 """
 import numpy as np
 
+from ..data.pairing import reference_pairs
 from ..fusion import methods as fusion_methods
 from ..fusion import residual
 from . import protocol
@@ -39,13 +40,20 @@ def candidates_of(method_label):
 CANDIDATES = tuple(c for m in CLASSICAL for c, _, _ in candidates_of(m))
 
 
+def others(case, pairs):
+    """The pair dates ``case`` may take references from: every one but its own date."""
+    return [d for d in pairs if d != case.date]
+
+
+def has_refs(case, pairs, rule):
+    """Whether the pair ``rule`` finds its references for ``case`` (not ESTARFM's at the ends of a series)."""
+    return reference_pairs(case.date, others(case, pairs), rule)[0] is not None
+
+
 def case_refs(case, pairs, method, rule=None):
     """(ref1, ref2 or None): the reference pair dates ``method`` run with ``rule`` (its table rule when None)
     uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule."""
-    from ..data.pairing import reference_pairs
-
-    ref1, ref2, reason = reference_pairs(case.date, [d for d in pairs if d != case.date],
-                                         rule or fusion_methods.get(method).pair_mode)
+    ref1, ref2, reason = reference_pairs(case.date, others(case, pairs), rule or fusion_methods.get(method).pair_mode)
     if ref1 is None:
         from ..platform.errors import LstFusionError
 
@@ -100,6 +108,10 @@ def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL, 
         if method_label not in methods:
             continue
         for label, mid, rule in candidates_of(method_label):
+            if not has_refs(case, pairs, rule):  # e.g. ESTARFM on an end fold of auto's inner leave-one-date-out
+                if failed is not None:
+                    failed[label] = f"{case.date}: {reference_pairs(case.date, others(case, pairs), rule)[2]}"
+                continue
             try:
                 plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid, rule=rule), quantity=quantity,
                                                   factor=block)
