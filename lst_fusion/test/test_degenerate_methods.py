@@ -11,7 +11,8 @@ Each case ends in one of two ways, and nothing else:
 
 Methods: ESTARFM, STARFM, Fit-FC, FSDAF, Thermal sharpening, All-pairs regression (its two pairs given as LANDSAT and
 MODIS lists) and the five deep models' ``predict_<model>`` with their bundled checkpoints.  Inputs (Kelvin, 24 x 24
-px of 30 m, MODIS pixel 120 m = 4 x 4 px, WINDOW 5, unless the case says otherwise): constant, linear ramp, MODIS clear on one coarse pixel, MODIS clear on three collinear (diagonal)
+px of 30 m, MODIS pixel 120 m = 4 x 4 px, WINDOW 5, unless the case says otherwise): constant, linear ramp, MODIS
+clear on one coarse pixel, MODIS clear on three collinear (diagonal)
 coarse pixels, 1 x 1 and 3 x 3 images, a nodata hole of 10 x 10 px in the fine reference (twice the window), a
 geographic CRS (EPSG:4326, 0.00027 deg pixels).
 

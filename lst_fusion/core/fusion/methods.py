@@ -310,7 +310,8 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
     is used (the method must accept one); a method of pair mode ALL takes ``fine_refs`` and ``coarse_refs``
     (lists, every reference pair) and ``coarse_target``, its ``fit`` made first (as a series makes it once).
     ``params``: the entry's parameters by Processing name (defaults otherwise); ``factor``: the MODIS pixel in
-    fine pixels, for the methods with a FACTOR parameter. The table's ``pair_stats`` on the images' statistics and its ``tile`` function run tile by tile
+    fine pixels, for the methods with a FACTOR parameter. The table's ``pair_stats`` on the images' statistics
+    and its ``tile`` function run tile by tile
     (core.fusion.tiling.run_tiled), as a series does."""
     import numpy as np
 
