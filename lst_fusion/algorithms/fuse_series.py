@@ -58,7 +58,7 @@ class FuseSeries(LstFusionAlgorithm):
             "of DASK_SCHEDULER), else one after another; the results are the same bit for bit. When loaded, "
             "the dates form a layer group with one temperature style and legend range, each layer with its own "
             "day as fixed temporal range, so the Temporal Controller animates the season.")
-    FOLDER_FILES = re.compile(r"^(?:LST_[^/]*\.tif|series(?:_stats)?\.csv|series\.vrt|series_report\.html|"
+    FOLDER_FILES = re.compile(r"^(?:LST_[^/]*\.tif|MODEL_[^/]*\.tif|series(?:_stats)?\.csv|series\.vrt|series_report\.html|"
                               r"modis_filled/M_\d{8}\.tif|\.tmp_[^/]*)$", re.IGNORECASE)
     STREAMS_OUTPUTS = True  # each date's raster is kept as it is finished; a re-run computes only the rest
     NOTHING_WRITTEN = ("the dates finished before it are kept, complete (a re-run computes only the rest); "

@@ -112,7 +112,8 @@ def write_fused_output(alg, parameters, context, data, rasters, method, params, 
     target_layer = alg.parameterAsRasterLayer(parameters, P.COARSE_TARGET, context)
     meta = fused_metadata(method, data, rasters[P.COARSE_TARGET], params, rasters, algorithm=f"lstfusion:{alg.name()}",
                           target_name=target_layer.name() if target_layer is not None else "")
-    coarse_refs = [rasters[k].data for k in (P.COARSE_REF1, P.COARSE_REF2) if rasters.get(k) is not None]
+    # every reference MODIS (COARSE_REF1, COARSE_REF2; COARSE_REF3... of an all-pairs method)
+    coarse_refs = [r.data for k, r in rasters.items() if k.startswith(P.COARSE_REF1[:-1]) and r is not None]
     data, count, bounds = guard.guard(data, [r.data for r in rasters.values() if r is not None],
                                       rasters[P.COARSE_TARGET].data, coarse_refs, "lst",
                                       celsius=meta["tags"]["LST_UNIT"] == "celsius")

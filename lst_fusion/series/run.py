@@ -161,6 +161,10 @@ def date_tags(p, o, params, run_params, stats, lsrc, msrc):
             "GAPFILLED": p.gapfilled, "SERIES_KEY": p.key, "SOFTWARE": f"LST Fusion {__version__} (series)"}
     tags.update(o.extra_tags or {})  # e.g. METHOD_CHOICE of METHOD=auto
     tags["INPUT_COARSE_TARGET"] = os.path.basename(p.modis.path)
+    if p.refs:  # pair mode ALL: every pair, through the model fitted once (series.model)
+        tags["REF_DATES"] = " ".join(d.isoformat() for d in p.refs)
+        tags["INPUT_MODEL"] = " ".join(os.path.basename(s.path) for s in p.model)
+        return tags
     for n, r in enumerate([p.ref1, p.ref2], 1):
         if r:
             tags[f"INPUT_FINE_REF{n}"] = os.path.basename(lsrc[r].path)
@@ -339,6 +343,16 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         log(f"{kept} date(s) already complete with the same inputs and parameters: kept")
 
     from ..core.fusion.tiling import tiles
+
+    if fusion_methods.get(o.method).pair_mode == fusion_methods.ALL:  # its model once per reference set
+        from .model import model_sources
+
+        models = {}
+        for p in todo:
+            check_cancel(cancel)
+            if p.refs not in models:
+                models[p.refs] = model_sources(o.method, p.refs, lsrc, msrc, grid, params, output_dir, log, cancel)
+            p.model = models[p.refs]
 
     cache, jobs, bounds, range_cache = {}, [], {}, {}
     tile_px = fusion_methods.tile_size(o.method, o.tile, grid.shape, params)

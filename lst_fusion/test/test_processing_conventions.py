@@ -41,7 +41,7 @@ def github_anchor(heading):
 
 
 def test_every_parameter_has_help_and_the_help_string_is_built_from_it(algs):
-    assert len(algs) == 26  # test_provider.EXPECTED: 16 processing algorithms + train/predict per model
+    assert len(algs) == 27  # test_provider.EXPECTED: 17 processing algorithms + train/predict per model
     for name, alg in algs.items():
         text = alg.shortHelpString()
         assert text.startswith(alg.HELP)

@@ -4,7 +4,8 @@
 every classical method of the method table, each with the reference pairs the series gives it
 (core.data.pairing.reference_pairs, the one rule: two-pair methods the nearest pair before and after, one-pair
 methods the nearest pair; a method that can run either way, STARFM, is two candidates, ``STARFM (1 pair)`` and
-``STARFM (2 pairs)``, core.fusion.methods.candidate_label), each as is, with the scene-mean correction (+SM)
+``STARFM (2 pairs)``, core.fusion.methods.candidate_label; a method of pair mode ALL every pair but the held-out
+date's), each as is, with the scene-mean correction (+SM)
 and per MODIS footprint (+RC), plus both baselines (scored, never chosen). The held-out date is not among the
 pairs the rule chooses from: its Landsat is never read.
 """
@@ -46,13 +47,21 @@ def others(case, pairs):
 
 
 def has_refs(case, pairs, rule):
-    """Whether the pair ``rule`` finds its references for ``case`` (not ESTARFM's at the ends of a series)."""
+    """Whether the pair ``rule`` finds its references for ``case`` (not ESTARFM's at the ends of a series; ALL:
+    any other pair)."""
+    if rule == fusion_methods.ALL:
+        return bool(others(case, pairs))
     return reference_pairs(case.date, others(case, pairs), rule)[0] is not None
 
 
 def case_refs(case, pairs, method, rule=None):
     """(ref1, ref2 or None): the reference pair dates ``method`` run with ``rule`` (its table rule when None)
-    uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule."""
+    uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule; pair mode ALL: the
+    tuple of every pair but ``case.date`` (:func:`core.data.pairing.every_pair`)."""
+    from ..data.pairing import every_pair
+
+    if (rule or fusion_methods.get(method).pair_mode) == fusion_methods.ALL:
+        return every_pair(pairs, case.date)
     ref1, ref2, reason = reference_pairs(case.date, others(case, pairs), rule or fusion_methods.get(method).pair_mode)
     if ref1 is None:
         from ..platform.errors import LstFusionError
@@ -65,6 +74,10 @@ def case_images(case, pairs, method, coarse=None, rule=None):
     """The role images ``method`` run with ``rule`` uses for ``case`` (:func:`case_refs`); ``coarse`` replaces
     the MODIS images by role (e.g. cross-sensor normalised ones). Never the Landsat of ``case.date``."""
     coarse = coarse or {}
+    if (rule or fusion_methods.get(method).pair_mode) == fusion_methods.ALL:
+        refs = case_refs(case, pairs, method, rule)
+        return {"fine_refs": [pairs[d][0] for d in refs], "coarse_refs": [pairs[d][1] for d in refs],
+                "coarse_target": pairs[case.date][1]}
     ref1, ref2 = case_refs(case, pairs, method, rule)
     (f1, c1) = pairs[ref1]
     images = {"fine_ref1": f1, "coarse_ref1": c1}
