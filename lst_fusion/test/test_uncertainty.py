@@ -182,3 +182,38 @@ def test_one_pair_gives_no_map_and_says_why_in_one_sentence(series_root, tmp_pat
     assert {r["uncertainty"] for r in read_series_csv(res.csv)} == {sentence}
     assert not [f for f in os.listdir(res.folder) if f.startswith("UNC_")]
     assert res.uncertainty.calibration is None and res.uncertainty.reason == sentence
+
+
+def test_processing_run_writes_styles_and_reports_the_maps(folders, tmp_path, qgis_app, qgis_processing):  # noqa: F811
+    """lstfusion:fuse_series: UNCERTAINTY on (the default) writes a map per date, the report shows the
+    calibration, and the map is styled 0-to-high on the YlOrRd ramp; off writes none and says so."""
+    import processing
+    from qgis.core import QgsApplication, QgsRasterLayer
+
+    from lst_fusion.algorithms import names as P
+    from lst_fusion.algorithms.outputs import apply_uncertainty_style
+    from lst_fusion.algorithms.provider import LstFusionProvider
+
+    root, _ = folders
+    base = {P.MODIS: str(root / "modis"), P.LANDSAT: str(root / "landsat"), P.COARSE_PIXEL: 240.0,
+            P.METHOD: methods.enum_ids().index("starfm"), P.MAX_GAP_DAYS: 999}
+    reg = QgsApplication.processingRegistry()
+    provider = LstFusionProvider()
+    assert reg.addProvider(provider)
+    try:
+        modis = sorted(str(p) for p in (root / "modis").iterdir())
+        landsat = sorted(str(p) for p in (root / "landsat").iterdir())
+        base.update({P.MODIS: modis, P.LANDSAT: landsat})
+        on = processing.run("lstfusion:fuse_series", dict(base, OUTPUT=str(tmp_path / "on")))
+        off = processing.run("lstfusion:fuse_series", dict(base, OUTPUT=str(tmp_path / "off"), UNCERTAINTY=False))
+    finally:
+        reg.removeProvider(provider)
+    maps = sorted(f for f in os.listdir(tmp_path / "on") if f.startswith("UNC_"))
+    assert len(maps) == on[P.N_DATES] == 4
+    html = open(on[P.OUTPUT_HTML], encoding="utf-8").read()
+    assert "Uncertainty (half-width of the central 90 % interval)" in html and "calibrated on 4 held-out" in html
+    assert not [f for f in os.listdir(tmp_path / "off") if f.startswith("UNC_")]
+    assert "UNCERTAINTY is off" in open(off[P.OUTPUT_HTML], encoding="utf-8").read()
+    layer = QgsRasterLayer(str(tmp_path / "on" / maps[0]), "unc")
+    assert apply_uncertainty_style(layer, (0.0, 2.5))
+    assert (layer.renderer().classificationMin(), layer.renderer().classificationMax()) == (0.0, 2.5)
