@@ -38,6 +38,7 @@ from lst_fusion.core.fusion import methods  # noqa: E402
 
 FIXED = {"MODIS resampled": (methods.BASELINE, methods.ONE, "none", None),
          "STARFM (1 pair) +SM": ("starfm", methods.ONE, "scene mean", None)}
+VARIANT_OF = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footprint"}
 COLUMNS = ["site", "run", "method", "date", "calibration", "nominal", "observed", "miss (points)", "pixels",
            "mean half-width", "mean error", "RMSE", "note"]
 
@@ -65,7 +66,10 @@ def auto_spec(pairs, block, quantity):
     from lst_fusion.deep.validate import choose_for_series
 
     method, rule, correction, w, tag = choose_for_series(pairs, block, quantity, log=lambda s: None)
-    return (method, rule, correction, w if w < 1.0 else None), tag.split(" (")[0].replace("METHOD=auto: ", "")
+    variant = {v: k for k, v in VARIANT_OF.items()}[correction]
+    name = methods.candidate_label(method, rule) + (f" {variant}" if variant != "as is" else "") + (
+        f" w {w:.2f}" if w < 1.0 else "") + (" (fallback)" if "fallback" in tag else "")
+    return (method, rule, correction, w if w < 1.0 else None), name
 
 
 def scored(row, truth, pred, hw):
@@ -146,6 +150,18 @@ def main(argv=None):
                           f"half-width {r['mean half-width']:.4g}  mean error {r['mean error']:+.4g}")
                 else:
                     print(f"  {r['method']:<40} {r['date']}  {r['note']}")
+            for method in dict.fromkeys(r["method"].split(":")[0] for r in site_rows):
+                held = [r for r in site_rows if r["method"].split(":")[0] == method and "observed" in r
+                        and not r["calibration"].startswith("cross")]
+                if held:
+                    n = sum(r["pixels"] for r in held)
+                    obs = sum(r["observed"] * r["pixels"] for r in held) / n
+                    site_rows.append({"site": site, "run": run, "method": method, "date": "all held-out dates",
+                                      "calibration": "pixels pooled", "nominal": unc.NOMINAL, "observed": obs,
+                                      "miss (points)": 100 * (obs - unc.NOMINAL), "pixels": n,
+                                      "mean half-width": float(np.mean([r["mean half-width"] for r in held])),
+                                      "mean error": float(np.mean([r["mean error"] for r in held])),
+                                      "RMSE": float(np.mean([r["RMSE"] for r in held])), "note": ""})
             rows += site_rows
     seconds = time.time() - t0
     report.write_csv(os.path.join(a.out, "coverage.csv"), rows, COLUMNS)
