@@ -23,9 +23,9 @@ from .base import (
     add_engine,
     add_enum,
     add_int,
+    add_raster,
     add_residual_correction,
     engine_value,
-    add_raster,
     set_advanced,
 )
 from .subregions import read_subregions

@@ -1,7 +1,7 @@
 """What a series leaves in its folder besides the dated rasters: ``series.csv`` (date, status, ref1, ref2,
-modis_clear, output, uncertainty: the date's UNC_ map or why there is none), ``series.vrt`` (one band per date, in date order, band descriptions = dates, sources
-relative to the folder), the shared legend stretch over all dates, and the check that no temporary file
-of an interrupted run is left."""
+modis_clear, output, uncertainty: the date's UNC_ map or why there is none), ``series.vrt`` (one band per
+date, in date order, band descriptions = dates, sources relative to the folder), the shared legend stretch
+over all dates, and the check that no temporary file of an interrupted run is left."""
 import csv
 import io as _io
 import os

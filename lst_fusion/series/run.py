@@ -22,10 +22,10 @@ from ..core.fusion import methods as fusion_methods
 from ..core.fusion import residual
 from ..core.platform.errors import LstFusionError, check_cancel
 from ..version import __version__
+from . import uncertainty as series_uncertainty
 from .guard import date_bounds
 from .outputs import build_vrt, stale_temporaries, write_series_csv
 from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
-from . import uncertainty as series_uncertainty
 from .schedulers import Sequential, make_scheduler
 from .tiles import PlanJob, TileJob, deep_reference_roles, pair_statistics, read_block, roles_of, run_task, sources
 

@@ -12,7 +12,7 @@ from lst_fusion.core.evaluation import uncertainty as unc
 from lst_fusion.core.fusion import methods
 from lst_fusion.series import fuse_series, read_series_csv
 
-from .conftest import synthetic_scene, write_tif
+from .conftest import write_tif
 from .test_what_is_validated_runs import folders, series_of  # noqa: F401  (the fixture of four pairs)
 
 SIGMA = (0.5, 1.0, 2.0)  # residual std of the three classes
