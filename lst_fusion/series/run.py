@@ -22,6 +22,7 @@ from ..core.fusion import methods as fusion_methods
 from ..core.fusion import residual
 from ..core.platform.errors import LstFusionError, check_cancel
 from ..version import __version__
+from . import uncertainty as series_uncertainty
 from .guard import date_bounds
 from .outputs import build_vrt, stale_temporaries, write_series_csv
 from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
@@ -81,6 +82,8 @@ class SeriesOptions:
     precompute: bool = None
     pairs: str = None  # the pair rule (core.fusion.methods ONE or ANY) of a method that can run either way
     shrink: float = None  # auto's w: each date MODIS + w (fused - MODIS), after its correction (None: not shrunk)
+    uncertainty: bool = True  # UNC_<METHOD>_YYYYMMDD.tif beside each date (series.uncertainty)
+    landcover: str = None  # a land-cover raster on the grid: the uncertainty's classes (default: reference quantiles)
 
 
 @dataclass
@@ -95,6 +98,7 @@ class SeriesResult:
     modis: dict = field(default_factory=dict)  # ISO date -> Source of the MODIS used (gap-filled or not)
     pairs: list = field(default_factory=list)  # ISO dates of the reference pairs
     method: str = ""
+    uncertainty: object = None  # series.uncertainty.SeriesUncertainty: the calibration, or why there is none
 
 
 def check_options(o):
@@ -224,11 +228,12 @@ def plan_groups(todo, o, run_params):
     return groups
 
 
-def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None):
+def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_date=None):
     """Run the tasks in order, write each date's tiles into its temporary file, rename it into place and
     apply the residual correction; a failure or cancel removes the date's temporary file.  ``bounds``
     {position in ``todo``: core.fusion.guard.Bounds}: every tile (and the corrected date) passes the
-    plausibility guard before it is written; returns {position: implausible pixels set to nodata}."""
+    plausibility guard before it is written; ``on_date(position)`` runs once a date's raster is in place (its
+    uncertainty map); returns {position: implausible pixels set to nodata}."""
     from ..core.fusion import residual
 
     label = fusion_methods.get(o.method).tag
@@ -267,6 +272,8 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None):
             description, unit = describe_band(p, label, ", " + ", ".join(said))
             write_raster(p.output, fused, grid, tags=p.tags, description=description, unit=unit)
         p.status = "fused_gapfilled" if p.gapfilled else "fused"
+        if on_date is not None:
+            on_date(i)
 
     done_tiles, total = 0, sum(len(j.indices) for j in jobs)
     current, writers = None, {}  # the dates being written (one task's indices) and their open writers
@@ -341,6 +348,10 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     kept = sum(p.status == "kept" for p in plans)
     if kept:
         log(f"{kept} date(s) already complete with the same inputs and parameters: kept")
+    unc = series_uncertainty.prepare(o, plans, msrc, lsrc, grid, key_params, run_params, log, cancel)
+    for p in plans:  # a kept date whose map is missing or outdated gets its map now
+        if p.status == "kept" and unc.calibration is not None and p.date.isoformat() not in unc.files:
+            series_uncertainty.write_map(unc, p, msrc, lsrc, grid)
 
     from ..core.fusion.tiling import tiles
 
@@ -388,13 +399,17 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         log(f"{len(todo)} date(s) x {len(windows)} tile(s) of {tile_px} px = {len(jobs)} tasks on {sched.name}"
             + (f"; {shared} date(s) share their reference set's "
                f"{'reference encoding' if deep else 'per-pair plan'}" if shared else ""))
-    implausible = write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds)
+    implausible = write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds,
+                              on_date=lambda i: series_uncertainty.write_map(unc, todo[i], msrc, lsrc, grid))
+    series_uncertainty.remove_outdated(unc, plans, log)
     for i, n in sorted(implausible.items()):
         if n:
             log(f"{todo[i].date.isoformat()}: " + plausibility.message(n, bounds[i], os.path.basename(todo[i].output)))
     rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",
              "ref2": p.ref2.isoformat() if p.ref2 else "", "modis_clear": f"{p.modis_clear:.2f}",
              "output": os.path.basename(p.output) if not p.status.startswith("skipped") else ""} for p in plans]
+    for r in rows:
+        r["uncertainty"] = unc.column(r["date"]) if r["output"] else ""
     csv_path = write_series_csv(os.path.join(output_dir, "series.csv"), rows)
     outputs = [os.path.join(output_dir, r["output"]) for r in rows if r["output"]]
     vrt = build_vrt(os.path.join(output_dir, "series.vrt"), outputs, [r["date"] for r in rows if r["output"]])
@@ -404,4 +419,4 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     pair_dates = sorted(d for d in lsrc if d in msrc)
     return SeriesResult(rows, output_dir, csv_path, vrt, outputs, sched.name, grid,
                         {p.date.isoformat(): p.modis for p in plans}, [d.isoformat() for d in pair_dates],
-                        fusion_methods.get(o.method).tag)
+                        fusion_methods.get(o.method).tag, unc)
