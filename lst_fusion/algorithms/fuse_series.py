@@ -201,13 +201,13 @@ def series_folder_files(folder):
 
 def auto_choice(alg, parameters, context, modis_layers, landsat_layers, feedback):
     """METHOD=auto: the series' pairs (the DATASET's, or the lists aligned into a temporary folder) and
-    auto's rule on them (deep.validate.choose_for_series)."""
+    auto's rule on them (validation.auto.choose_for_series)."""
     import tempfile
 
     from ..core.data.io import read_raster
     from ..core.data.pairing import align_pairs, read_index
     from ..core.fusion.residual import footprint_pixels
-    from ..deep.validate import choose_for_series
+    from ..validation.auto import choose_for_series
 
     dataset = alg.parameterAsFile(parameters, P.DATASET, context)
     with tempfile.TemporaryDirectory(prefix="lstfusion_auto_") as tmp:

@@ -104,7 +104,7 @@ class ValidateMethods(LstFusionAlgorithm):
     def execute(self, parameters, context, feedback, progress, cancel):
         from ..core.data.io import read_raster
         from ..core.data.pairing import align_pairs, check_percent, read_index
-        from ..deep import validate
+        from ..validation import validate
 
         out_csv = self.parameterAsFileOutput(parameters, P.OUTPUT_CSV, context)
         out_html = self.parameterAsFileOutput(parameters, P.OUTPUT_HTML, context)

@@ -1,4 +1,5 @@
-"""validate_methods' engine: leave-one-date-out on the user's own series, the ``auto`` recommendation,
+"""validate_methods' engine (the validation layer: ui -> algorithms -> series -> validation -> deep -> models
+-> core): leave-one-date-out on the user's own series, the ``auto`` recommendation,
 the errors per land-cover class and the temporal variability per test date (arXiv 2412.16631 §5).
 
 For every test date t (a pair with a pair before and after it) every method predicts t from the other
@@ -16,50 +17,13 @@ import numpy as np
 from ..core.evaluation import metrics, protocol, report, validation
 from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import LstFusionError, check_cancel
+from ..deep.fold import deep_prediction, train_for_case
 from ..models import registry
-from . import training
-from .predict import predict_array
 
 DEEP_SIZE = "small"
 DEFAULT_EPOCHS = 5
 VARIANTS = protocol.VARIANT_ORDER
 COLUMNS = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
-
-
-def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel=None, log=print):
-    """(checkpoint, model, info): ``mid`` trained on every pair but ``case.date`` (its Landsat in no role,
-    :func:`core.evaluation.protocol.check_unseen`) - the one per-fold training of validate_methods and of
-    benchmarks/experiment.py. A two-pair model with too few pairs for triplets takes the nearest pair in
-    both roles; otherwise a series too short for the model raises its LstFusionError."""
-    src = protocol.training_pairs(pairs, case)
-    try:
-        samples = training.pair_samples(src, mid)
-    except LstFusionError:
-        if "fine_ref2" not in registry.info(mid).inputs or len(src) < 2:
-            raise
-        samples = [dict(s, fine_ref2=s["fine_ref1"], coarse_ref2=s["coarse_ref1"], ref_dates=s["ref_dates"] * 2)
-                   for s in training.pair_samples(src, "edcstfn")]
-    protocol.check_unseen(samples, case.date)
-    t = time.time()
-    ckpt, rows = training.train(mid, samples, epochs=epochs, patch_size=patch_size, stride=stride, device=device,
-                                val_dates=None, patience=max(3, epochs // 3), seed=0, size=size, cancel=cancel)
-    model, _ = registry.build(mid, **ckpt["hparams"])
-    model.load_state_dict(ckpt["state_dict"])
-    model.eval()
-    info = {"model": registry.info(mid).name, "test_date": case.date.isoformat(),
-            "train_dates": " ".join(sorted({d.isoformat() for s in samples for d in protocol.sample_dates(s)})),
-            "samples": len(samples), "patches": ckpt["summary"]["n_train_patches"],
-            "val_patches": ckpt["summary"]["n_val_patches"], "epochs": len(rows), "seconds": round(time.time() - t, 1),
-            "size": ckpt["hparams"]["size"]}
-    log(f"  trained {info['model']} without {case.date}: {info['epochs']} epochs, {info['samples']} samples, "
-        f"{info['patches']} patches, {info['seconds']:.0f} s (dates {info['train_dates']})")
-    return ckpt, model, info
-
-
-def deep_prediction(mid, ckpt, model, case, pairs, device, cancel):
-    """The model's prediction of ``case.date`` from the reference pairs the series gives it (the one rule,
-    core.evaluation.validation.case_images)."""
-    return predict_array(ckpt, model, validation.case_images(case, pairs, mid), device=device, cancel=cancel)
 
 
 def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs=DEFAULT_EPOCHS, size=DEEP_SIZE,
@@ -294,42 +258,3 @@ def variability_figure(rows, rmse_cols):
     ax.set_ylabel("RMSE")
     ax.legend(fontsize=6)
     return fig
-
-
-
-RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footprint"}
-
-
-def choose_for_series(pairs, block, quantity="lst", log=print):
-    """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
-    candidates (each method with each pair rule it can run with), their variants, MODIS resampled and the best
-    candidate shrunk towards MODIS, over every pair with one before and after it; a tie to the cheaper).
-    Returns (method id, pair rule, residual-correction mode, w, tag text): the series runs exactly that
-    candidate, shrunk towards MODIS with ``w`` (1: not shrunk; ``modis``: no method beats MODIS); the documented
-    default where the pairs give fewer than ``protocol.MIN_INNER_FOLDS`` test dates (as in
-    :func:`protocol.choose`)."""
-    need = protocol.MIN_CHOICE_PAIRS
-    if len(pairs) < need:
-        m, v = protocol.DEFAULT_CHOICE
-        tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
-               f"leave-one-date-out ({need} needed); the documented default)")
-        log(tag)
-        return (*fusion_methods.parse_candidate(m), RESIDUAL_OF_VARIANT[v], 1.0, tag)
-    cases = protocol.plan(pairs)
-    # a candidate that cannot run here (e.g. thermal sharpening without scikit-learn) is left out of its folds,
-    # and pick() chooses among the candidates of every fold
-    failed = {}
-    preds = [validation.classical_candidates(c, pairs, block, quantity, failed=failed) for c in cases]
-    for name, why in failed.items():
-        log(f"METHOD=auto: {name} left out of the choice: it cannot run on these images ({why})")
-    key, members, table, w = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
-    choice = protocol.Choice(None, key, members, table, tuple(c.date for c in cases), w=w)
-    inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
-    log(f"METHOD=auto over {len(cases)} test date(s) ({', '.join(str(c.date) for c in cases)}):")
-    for r in table:
-        log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
-    tag = f"METHOD=auto: {choice.describe()} (RMSE over {len(cases)} date(s): {inner})"
-    log(tag)
-    if choice.is_modis:
-        return fusion_methods.BASELINE, fusion_methods.ONE, "none", 1.0, tag
-    return (*fusion_methods.parse_candidate(key[0]), RESIDUAL_OF_VARIANT[key[1]], w, tag)
