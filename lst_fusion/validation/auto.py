@@ -39,3 +39,27 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
     if choice.is_modis:
         return fusion_methods.BASELINE, fusion_methods.ONE, "none", 1.0, tag
     return (*fusion_methods.parse_candidate(key[0]), RESIDUAL_OF_VARIANT[key[1]], w, tag)
+
+
+def choose_for_inputs(dataset, modis, landsat, coarse_pixel, quantity="lst", log=print, **align):
+    """:func:`choose_for_series` on the pairs of ``dataset`` (an align_pairs folder) or of the ``modis`` and
+    ``landsat`` rasters aligned (``align``: core.data.pairing.align_pairs' options) into a temporary folder;
+    the residual block is the MODIS footprint of ``coarse_pixel`` m on the pairs' grid."""
+    import tempfile
+
+    from ..core.data.io import read_raster
+    from ..core.data.pairing import read_index
+    from ..core.fusion.residual import footprint_pixels
+    from .inputs import series_dataset
+
+    with tempfile.TemporaryDirectory(prefix="lstfusion_auto_") as tmp:
+        def into(align_into):
+            align_into(tmp)
+            return tmp
+
+        dataset = series_dataset(dataset, modis, landsat, into, **align)
+        rows = [r for r in read_index(dataset) if r["status"] == "pair"]
+        pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
+        grid = read_raster(rows[0]["landsat"]).grid if rows else None
+        block = footprint_pixels(grid, coarse_pixel) if grid else 33
+        return choose_for_series(pairs, block, quantity, log=log)

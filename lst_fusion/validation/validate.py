@@ -258,3 +258,57 @@ def variability_figure(rows, rmse_cols):
     ax.set_ylabel("RMSE")
     ax.legend(fontsize=6)
     return fig
+
+
+def validate_inputs(dataset, modis, landsat, methods, out_csv, out_html=None, min_clear=20.0, epochs=DEFAULT_EPOCHS,
+                    class_raster=None, modis_band=1, landsat_band=1, progress=None, cancel=None, log=print):
+    """lstfusion:validate_methods' pipeline: the pairs of ``dataset`` (or of the ``modis`` and ``landsat`` rasters,
+    aligned beside ``out_csv``), the clear ones (``min_clear`` %), the classes (``class_raster`` (path, name), else
+    the NDVI of Earth Engine exports, else Landsat quantiles) and :func:`run` on them."""
+    import os
+
+    from ..core.data.io import check_same_grid, read_raster
+    from ..core.data.pairing import check_percent, list_rasters, read_index
+    from ..core.fusion import residual
+    from .inputs import aligned_aside, dataset_folder, ndvi_bands, series_dataset
+
+    given_dataset = bool(dataset)
+    dataset = series_dataset(dataset, modis, landsat, lambda align: aligned_aside(dataset_folder(out_csv), align),
+                             modis_band=modis_band, landsat_band=landsat_band, log=log, cancel=cancel)
+    raw_landsat = {} if given_dataset else list_rasters(landsat, "LANDSAT")
+    min_clear = check_percent(min_clear, "MIN_CLEAR")
+    rows = [r for r in read_index(dataset) if r["status"] == "pair"]
+    if len(rows) < 3:
+        raise LstFusionError("DATASET", protocol.NOT_ENOUGH.format(n=len(rows)))
+
+    def parameter_of(path):  # the aligned files of MODIS and LANDSAT are named by their role
+        name = os.path.basename(path)
+        role = "DATASET" if given_dataset else ("MODIS" if name.startswith("M_") else "LANDSAT")
+        return f"{role} ({name})"
+
+    pairs, grid, dropped = validation.read_series_pairs(rows, min_clear, parameter_of, log, "MIN_CLEAR")
+    if len(pairs) < 3:
+        why = "; ".join(f"{d}: {w}" for d, w in dropped)
+        raise LstFusionError("MIN_CLEAR", f"only {len(pairs)} of the {len(rows)} pairs are clear enough "
+                             f"({why}); leave-one-date-out needs at least three: lower MIN_CLEAR or add "
+                             "clearer pairs")
+    classes, source, bands = None, "", None
+    if class_raster is not None:
+        cr = read_raster(class_raster[0], "CLASS_RASTER")
+        check_same_grid({"LANDSAT": grid, "CLASS_RASTER": cr})
+        classes, source = cr.data.astype("int32"), f"the class raster {class_raster[1]}"
+    elif raw_landsat and landsat_band == 1:
+        from .inputs import EE_NDVI_BAND
+
+        bands = ndvi_bands(raw_landsat, pairs, grid.shape)
+        source = (f"NDVI (band {EE_NDVI_BAND} of the Landsat exports) of each test date's nearest pair, "
+                  f"{validation.N_QUANTILE_CLASSES} quantile classes") if bands else ""
+    if not methods:
+        raise LstFusionError("METHODS", "choose at least one method")
+    res = run(pairs, methods, out_csv, out_html, block=residual.footprint_pixels(grid, 1000.0), epochs=epochs,
+              classes=classes, class_source=source, index_bands=bands,
+              unit=report.unit_label(next(iter(pairs.values()))[0]), progress=progress, cancel=cancel, log=log)
+    for m in res["means"]:
+        log(f"{m['method']} {m['variant']}: mean RMSE {m['RMSE']:.3f}, beats MODIS resampled "
+            f"{m['beats MODIS resampled']}")
+    return res
