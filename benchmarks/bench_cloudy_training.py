@@ -15,7 +15,7 @@ pixels (and the real gaps) are filled by the project's gap fill (``core.data.gap
 the dates are months apart, so in practice the progressive focal mean). ONE deep model, EDCSTFN at size
 ``small`` (CPU), is then trained per test date on the other pairs only (the test date's Landsat in no role,
 ``protocol.check_unseen``), with the budget of validate_methods' per-fold training
-(``deep.validate.train_for_case``: early stopping, patience max(3, epochs // 3), seed ``--train-seed``), two
+(``deep.fold.train_for_case``: early stopping, patience max(3, epochs // 3), seed ``--train-seed``), two
 ways:
 
 * ``gap-filled``: the gap-filled Landsat is the training target, as if it were observed;

@@ -29,9 +29,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from rasterio.transform import Affine  # noqa: E402
 
 from lst_fusion.core.data.io import Grid, read_raster, write_raster  # noqa: E402
+from lst_fusion.core.data.linear_resampling import LinearResampling  # noqa: E402
 from lst_fusion.core.data.resample import resample_to_grid  # noqa: E402
 from lst_fusion.core.fusion.estarfm import estarfm  # noqa: E402
-from lst_fusion.core.fusion.estarfm_plan import EstarfmPlan, LinearResampling  # noqa: E402
+from lst_fusion.core.fusion.estarfm_plan import EstarfmPlan  # noqa: E402
 from lst_fusion.core.fusion.kernels import resolve_engine  # noqa: E402
 
 UB = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data", "ubestarfm")

@@ -49,7 +49,7 @@ from lst_fusion.core.evaluation import metrics, protocol, report, validation  # 
 from lst_fusion.core.fusion import methods, residual  # noqa: E402
 from lst_fusion.core.fusion.estarfm import QUANTITIES, estarfm  # noqa: E402
 from lst_fusion.core.platform.errors import LstFusionError  # noqa: E402
-from lst_fusion.deep import training, validate  # noqa: E402
+from lst_fusion.deep import fold, training  # noqa: E402
 from lst_fusion.deep.predict import predict_array  # noqa: E402
 from lst_fusion.models import registry  # noqa: E402
 
@@ -70,10 +70,10 @@ SHOWN = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
 
 
 def train_for_case(mid, pairs, case, a, log):
-    """A model trained on every pair but the test date (deep.validate's one per-fold training); None when the
+    """A model trained on every pair but the test date (deep.fold's one per-fold training); None when the
     series is too short for it."""
     try:
-        return validate.train_for_case(mid, pairs, case, a.epochs, a.device, a.size, a.patch_size, a.stride, log=log)
+        return fold.train_for_case(mid, pairs, case, a.epochs, a.device, a.size, a.patch_size, a.stride, log=log)
     except LstFusionError as exc:
         log(f"  {mid}: skipped ({exc})")
         return None

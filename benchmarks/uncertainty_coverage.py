@@ -6,7 +6,7 @@
 
 Nested, for each site (plain and with MODIS co-registered by align_pairs) and each outer pair date t: the
 series is what a user would have without t's Landsat (the other pairs); ``auto`` chooses on those pairs
-(deep.validate.choose_for_series, as fuse_series does), the uncertainty is calibrated on their own
+(validation.auto.choose_for_series, as fuse_series does), the uncertainty is calibrated on their own
 leave-one-date-out (core.evaluation.uncertainty, as fuse_series does), t is predicted from them by the chosen
 method and the share of t's pixels with |Landsat_t - prediction| <= half-width is the observed coverage. The
 same for fixed methods (MODIS resampled, STARFM (1 pair) +SM). t's Landsat is the truth and nothing else.
@@ -63,7 +63,7 @@ def predictor(spec, block, quantity):
 
 def auto_spec(pairs, block, quantity):
     """What fuse_series' METHOD=auto runs on ``pairs``: (method, rule, correction, w) and its description."""
-    from lst_fusion.deep.validate import choose_for_series
+    from lst_fusion.validation.auto import choose_for_series
 
     method, rule, correction, w, tag = choose_for_series(pairs, block, quantity, log=lambda s: None)
     variant = {v: k for k, v in VARIANT_OF.items()}[correction]

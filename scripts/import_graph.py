@@ -2,7 +2,7 @@
 
     python3 scripts/import_graph.py [--strict] [PACKAGE_DIR]
 
-The intended direction is ui -> algorithms -> series -> deep -> models -> core (plugin.py
+The intended direction is ui -> algorithms -> series -> validation -> deep -> models -> core (plugin.py
 above all, version.py below all), and inside core evaluation -> fusion -> data -> platform: a package may import those to its right,
 never those to its left. Every ``import``/``from ... import`` is counted,
 including the lazy ones inside functions, since they couple the packages just
@@ -16,7 +16,7 @@ from collections import defaultdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # higher imports lower; equal ranks are one layer
-LAYERS = {"plugin": 7, "__init__": 7, "ui": 6, "algorithms": 5, "series": 4, "deep": 3, "models": 2, "core": 1.5,
+LAYERS = {"plugin": 7, "__init__": 7, "ui": 6, "algorithms": 5, "series": 4, "validation": 3.5, "deep": 3, "models": 2, "core": 1.5,
           "version": 0}
 # core's subpackages, one layer each inside core: evaluation -> fusion -> data -> platform
 CORE_LAYERS = {"evaluation": 1.4, "fusion": 1.3, "data": 1.2, "platform": 1.1}
@@ -94,7 +94,7 @@ def upward(src, dst):
 
 def report(edges):
     order = sorted(LAYERS, key=lambda k: -LAYERS[k])
-    lines = ["order: ui -> algorithms -> series -> deep -> models -> core (plugin.py on top, version.py at the bottom)", ""]
+    lines = ["order: ui -> algorithms -> series -> validation -> deep -> models -> core (plugin.py on top, version.py at the bottom)", ""]
     key = lambda e: (order.index(e[0]) if e[0] in order else 99, order.index(e[1]) if e[1] in order else 99)
     for src, dst in sorted(edges, key=key):
         where = edges[(src, dst)]

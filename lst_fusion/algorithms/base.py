@@ -28,6 +28,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.data import roles
+from ..core.data.pairing import INPUTS_MISSING  # noqa: F401 - "neither a dataset folder nor both raster lists"
 from ..core.data.units import UNITS  # noqa: F401 - the one definition; the UNIT enums' options
 from ..core.platform.backends import DEVICES  # noqa: F401 - the one definition; the DEVICE enums' options
 from ..core.platform.errors import Cancelled, LstFusionError
@@ -48,11 +49,6 @@ GROUPS = {
 }
 FUSION_ROLES = list(roles.PARAMETERS)  # the one role table: core/data/roles.py
 ROLE_DESCRIPTIONS = {r.parameter: r.description for r in roles.ROLES}
-
-
-# the one sentence for "neither a dataset folder nor both raster lists" (fuse_series, validate_methods, train_*)
-INPUTS_MISSING = (f"{P.DATASET}: give a dataset folder (lstfusion:align_pairs), or both {P.MODIS} and {P.LANDSAT} "
-                  "rasters")
 
 
 class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):

@@ -1,6 +1,7 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
 from ..core.fusion import estarfm as core_estarfm
+from ..core.fusion import methods
 from . import names as P
 from .base import (
     FUSION_ROLES,
@@ -16,6 +17,8 @@ from .base import (
     read_role_rasters,
 )
 from .outputs import write_fused_output
+
+ENTRY = methods.get("estarfm")
 
 
 class Estarfm(LstFusionAlgorithm):
@@ -39,8 +42,7 @@ class Estarfm(LstFusionAlgorithm):
         P.CLASSES: "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
         P.CHANGE_THRESHOLD: ("Minimum coarse change (degrees) over the similar pixels for the conversion coefficient "
                              "to be estimated by regression; below it the coefficient is 1."),
-        P.MODE: ("published: Zhu's ESTARFM as published; lst-robust: conversion coefficients shrunk towards 1 and "
-                 "bounded, one pair where the two references disagree by more than 3 degrees."),
+        P.MODE: ENTRY.param(P.MODE).help,
         P.OUTPUT: "Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
     }
 
@@ -49,7 +51,7 @@ class Estarfm(LstFusionAlgorithm):
         add_int(self, P.WINDOW, "Window size (pixels, odd)", 2 * core_estarfm.DEFAULT_HALF_WINDOW + 1, 3)
         add_int(self, P.CLASSES, "Number of classes", core_estarfm.DEFAULT_CLASSES, 1)
         add_double(self, P.CHANGE_THRESHOLD, "Coarse change threshold for regression (degrees)", 1.0, 0.0)
-        add_enum(self, P.MODE, "Mode", list(core_estarfm.MODES), advanced=True)
+        add_enum(self, P.MODE, ENTRY.param(P.MODE).label, list(ENTRY.param(P.MODE).options), advanced=True)
         add_engine(self)
         add_residual_correction(self)
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "ESTARFM prediction"))
@@ -59,7 +61,7 @@ class Estarfm(LstFusionAlgorithm):
         params = {P.WINDOW: self.parameterAsInt(parameters, P.WINDOW, context),
                   P.CLASSES: self.parameterAsInt(parameters, P.CLASSES, context),
                   P.CHANGE_THRESHOLD: self.parameterAsDouble(parameters, P.CHANGE_THRESHOLD, context),
-                  P.MODE: self.enum_value(parameters, P.MODE, context, list(core_estarfm.MODES)),
+                  P.MODE: self.enum_value(parameters, P.MODE, context, list(ENTRY.param(P.MODE).options)),
                   P.ENGINE: engine_value(self, parameters, context, feedback)}
         out = core_estarfm.estarfm(
             *(r[k].data for k in FUSION_ROLES), window=params[P.WINDOW], classes=params[P.CLASSES],

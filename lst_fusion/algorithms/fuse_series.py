@@ -217,29 +217,15 @@ def series_folder_files(folder):
 
 
 def auto_choice(alg, parameters, context, modis_layers, landsat_layers, feedback):
-    """METHOD=auto: the series' pairs (the DATASET's, or the lists aligned into a temporary folder) and
-    auto's rule on them (deep.validate.choose_for_series)."""
-    import tempfile
+    """METHOD=auto: auto's rule on the series' pairs (validation.auto.choose_for_inputs)."""
+    from ..validation.auto import choose_for_inputs
 
-    from ..core.data.io import read_raster
-    from ..core.data.pairing import align_pairs, read_index
-    from ..core.fusion.residual import footprint_pixels
-    from ..deep.validate import choose_for_series
-
-    dataset = alg.parameterAsFile(parameters, P.DATASET, context)
-    with tempfile.TemporaryDirectory(prefix="lstfusion_auto_") as tmp:
-        if not dataset:
-            dataset = tmp
-            align_pairs([lyr.source() for lyr in modis_layers], [lyr.source() for lyr in landsat_layers], tmp,
-                        modis_band=alg.parameterAsInt(parameters, P.MODIS_BAND, context),
-                        landsat_band=alg.parameterAsInt(parameters, P.LANDSAT_BAND, context),
-                        scales=(alg.parameterAsDouble(parameters, P.LANDSAT_SCALE, context),
-                                alg.parameterAsDouble(parameters, P.MODIS_SCALE, context)),
-                        modis_names=[lyr.name() for lyr in modis_layers],
-                        landsat_names=[lyr.name() for lyr in landsat_layers])
-        rows = [r for r in read_index(dataset) if r["status"] == "pair"]
-        pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
-        grid = read_raster(rows[0]["landsat"]).grid if rows else None
-        block = footprint_pixels(grid, alg.parameterAsDouble(parameters, P.COARSE_PIXEL, context)) if grid else 33
-        return choose_for_series(pairs, block, alg.enum_value(parameters, P.QUANTITY, context, QUANTITIES),
-                                 log=feedback.pushInfo)
+    return choose_for_inputs(
+        alg.parameterAsFile(parameters, P.DATASET, context), [lyr.source() for lyr in modis_layers],
+        [lyr.source() for lyr in landsat_layers], alg.parameterAsDouble(parameters, P.COARSE_PIXEL, context),
+        alg.enum_value(parameters, P.QUANTITY, context, QUANTITIES), log=feedback.pushInfo,
+        modis_band=alg.parameterAsInt(parameters, P.MODIS_BAND, context),
+        landsat_band=alg.parameterAsInt(parameters, P.LANDSAT_BAND, context),
+        scales=(alg.parameterAsDouble(parameters, P.LANDSAT_SCALE, context),
+                alg.parameterAsDouble(parameters, P.MODIS_SCALE, context)),
+        modis_names=[lyr.name() for lyr in modis_layers], landsat_names=[lyr.name() for lyr in landsat_layers])

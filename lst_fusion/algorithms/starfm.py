@@ -1,5 +1,6 @@
 from qgis.core import QgsProcessingParameterRasterDestination
 
+from ..core.fusion import methods
 from ..core.fusion import starfm as core_starfm
 from . import names as P
 from .base import (
@@ -16,6 +17,8 @@ from .base import (
 )
 from .outputs import write_fused_output
 
+ENTRY = methods.get("starfm")
+
 
 class Starfm(LstFusionAlgorithm):
     ALG_ID = "starfm"
@@ -31,9 +34,8 @@ class Starfm(LstFusionAlgorithm):
         P.COARSE_REF2: "Optional coarse (MODIS) LST of the second reference date, with FINE_REF2.",
         P.WINDOW: "Side of the moving window in pixels, odd; 31 as in starfm4py.",
         P.CLASSES: "Number of land-cover classes assumed for the similar-pixel threshold (4 by default).",
-        P.SPATIAL_FACTOR: "A in the relative distance D = 1 + d/A (150 by default).",
-        P.UNCERTAINTY: ("Sensor uncertainty in degrees (0.5), used in the sample filter and the combined distance "
-                        "(S + sigma)(T + sigma)D."),
+        P.SPATIAL_FACTOR: ENTRY.param(P.SPATIAL_FACTOR).help,
+        P.UNCERTAINTY: ENTRY.param(P.UNCERTAINTY).help,
         P.OUTPUT: "Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).",
     }
 
@@ -41,8 +43,9 @@ class Starfm(LstFusionAlgorithm):
         add_fusion_inputs(self, optional=(P.FINE_REF2, P.COARSE_REF2))
         add_int(self, P.WINDOW, "Window size (pixels, odd)", core_starfm.DEFAULT_WINDOW, 3)
         add_int(self, P.CLASSES, "Number of classes", core_starfm.DEFAULT_CLASSES, 1)
-        add_double(self, P.SPATIAL_FACTOR, "Spatial distance factor A", core_starfm.DEFAULT_SPATIAL_FACTOR, 1e-6)
-        add_double(self, P.UNCERTAINTY, "Sensor uncertainty (degrees)", core_starfm.DEFAULT_UNCERTAINTY, 1e-6)
+        for name in (P.SPATIAL_FACTOR, P.UNCERTAINTY):
+            p = ENTRY.param(name)
+            add_double(self, name, p.label, p.default, p.minimum)
         add_engine(self)
         add_residual_correction(self)
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "STARFM prediction"))

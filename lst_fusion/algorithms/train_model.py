@@ -1,7 +1,4 @@
 """lstfusion:train_<model> for every registered deep model (one class per model, made here)."""
-import csv
-import io
-import os
 
 from qgis.core import (
     QgsProcessingParameterBoolean,
@@ -79,74 +76,29 @@ class TrainModel(LstFusionAlgorithm):
 
     def execute(self, parameters, context, feedback, progress, cancel):
         backends.require_torch()
-        from ..core.data.checks import TRAINING_STATUSES, harmonise_units, read_dataset_pairs, require_single_band
-        from ..core.data.io import atomic_write_text, check_same_grid, read_raster
-        from ..core.data.pairing import list_rasters
-        from ..deep import training
-        from ..deep.checkpoint import save_checkpoint
+        from ..deep.training import train_on_inputs
 
         hparams = {"size": self.enum_value(parameters, P.SIZE, context, list(registry.SIZE_CHOICES))}
         if self.MODEL_ID == "edcstfn" and self.parameterAsBoolean(parameters, P.TWO_PAIRS, context):
             hparams["two_pairs"] = True
         dataset = self.parameterAsFile(parameters, P.DATASET, context)
-        if dataset:
-            # every index.csv row, file, grid and value checked, the parameter named DATASET
-            # every pair and training_pair (MIN_CLEAR_TRAINING), gap-filled Landsat pixels marked as not observed
-            pairs = read_dataset_pairs(dataset, P.DATASET, feedback.pushInfo, statuses=TRAINING_STATUSES)
-            observed = training.observed_of({d: f for d, (f, _) in pairs.items()}, P.DATASET)
-            samples = training.pair_samples({d: (f.data, c.data) for d, (f, c) in pairs.items()}, self.MODEL_ID, hparams,
-                                            observed)
-        else:
-            lan = self.parameterAsLayerList(parameters, P.LANDSAT, context)
-            mod = self.parameterAsLayerList(parameters, P.MODIS, context)
-            if not lan or not mod:
-                raise LstFusionError("", INPUTS_MISSING)
-
-            def dated(layers, name):
-                paths = list_rasters([lyr.source() for lyr in layers], name, [lyr.name() for lyr in layers])
-                by_path = {lyr.source(): lyr for lyr in layers}
-                out = {}
-                for d, p in paths.items():
-                    lyr = by_path[p]
-                    require_single_band(f"{name} ({lyr.name()})", lyr.source(), lyr.bandCount())
-                    out[d] = read_raster(lyr.source(), f"{name} ({lyr.name()})")
-                return out
-
-            ld, md = dated(lan, P.LANDSAT), dated(mod, P.MODIS)
-            common = sorted(set(ld) & set(md))
-            if not common:
-                raise LstFusionError(P.MODIS, "no MODIS raster has the date of a Landsat raster")
-            named = {**{f"{P.LANDSAT} ({os.path.basename(ld[d].path)})": ld[d] for d in common},
-                     **{f"{P.MODIS} ({os.path.basename(md[d].path)})": md[d] for d in common}}
-            check_same_grid(named)
-            harmonise_units(named, feedback.pushInfo)
-            observed = training.observed_of({d: ld[d] for d in common}, P.LANDSAT)
-            samples = training.pair_samples({d: (ld[d].data, md[d].data) for d in common}, self.MODEL_ID, hparams,
-                                            observed)
-        lr = self.parameterAsDouble(parameters, P.LEARNING_RATE, context) or None
-        ckpt, rows = training.train(
-            self.MODEL_ID, samples,
+        layers = {name: [(lyr.source(), lyr.name(), lyr.bandCount())
+                         for lyr in self.parameterAsLayerList(parameters, name, context)] for name in (P.LANDSAT, P.MODIS)}
+        if not dataset and not (layers[P.LANDSAT] and layers[P.MODIS]):
+            raise LstFusionError("", INPUTS_MISSING)
+        path = self.parameterAsFileOutput(parameters, P.OUTPUT, context)
+        log_path = self.parameterAsFileOutput(parameters, P.OUTPUT_LOG, context)
+        train_on_inputs(self.MODEL_ID, path, hparams, dataset, layers[P.LANDSAT], layers[P.MODIS], log_path, dict(
             epochs=self.parameterAsInt(parameters, P.EPOCHS, context),
-            batch_size=self.parameterAsInt(parameters, P.BATCH_SIZE, context), lr=lr,
+            batch_size=self.parameterAsInt(parameters, P.BATCH_SIZE, context),
+            lr=self.parameterAsDouble(parameters, P.LEARNING_RATE, context) or None,
             patch_size=self.parameterAsInt(parameters, P.PATCH_SIZE, context),
             stride=self.parameterAsInt(parameters, P.STRIDE, context),
             device=self.enum_value(parameters, P.DEVICE, context, DEVICES),
-            seed=self.parameterAsInt(parameters, P.SEED, context), hparams=hparams,
-            min_valid_patch=self.parameterAsDouble(parameters, P.MIN_VALID_PATCH, context),
+            seed=self.parameterAsInt(parameters, P.SEED, context),
+            min_valid_patch=self.parameterAsDouble(parameters, P.MIN_VALID_PATCH, context)),
             progress=progress, cancel=cancel, log=feedback.pushInfo)
-        feedback.pushInfo(f"size: {ckpt['hparams']['size']}")
-        path = self.parameterAsFileOutput(parameters, P.OUTPUT, context)
-        save_checkpoint(ckpt, path)
-        result = {P.OUTPUT: path}
-        log_path = self.parameterAsFileOutput(parameters, P.OUTPUT_LOG, context)
-        if log_path:
-            buf = io.StringIO()
-            w = csv.DictWriter(buf, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
-            atomic_write_text(log_path, buf.getvalue())
-            result[P.OUTPUT_LOG] = log_path
-        return result
+        return {P.OUTPUT: path, **({P.OUTPUT_LOG: log_path} if log_path else {})}
 
 
 def train_class(model_id):

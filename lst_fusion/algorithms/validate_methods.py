@@ -1,5 +1,4 @@
 """lstfusion:validate_methods - which method works on this series? Leave-one-date-out, inside QGIS."""
-import os
 
 from qgis.core import (
     QgsProcessingOutputNumber,
@@ -10,14 +9,13 @@ from qgis.core import (
     QgsProcessingParameterMultipleLayers,
 )
 
-from ..core.evaluation import protocol, report, validation
-from ..core.fusion import methods, residual
-from ..core.platform.errors import LstFusionError
+from ..core.evaluation import validation
+from ..core.fusion import methods
+from ..validation.inputs import dataset_folder
 from . import names as P
 from . import qgis_enums
-from .base import INPUTS_MISSING, LstFusionAlgorithm, add_double, add_int, add_raster, set_advanced
+from .base import LstFusionAlgorithm, add_double, add_int, add_raster, set_advanced
 
-EE_NDVI_BAND = 2  # Earth Engine exports: LST, NDVI, NDWI, NDBI
 # MIN_CLEAR's default: search_download's (a date whose AOI is less than 20 % clear is not even downloaded), so a
 # series downloaded with the defaults is validated whole, and a date that is mostly cloud is not a test truth
 DEFAULT_MIN_CLEAR = 20.0
@@ -102,109 +100,23 @@ class ValidateMethods(LstFusionAlgorithm):
                                self.FOLDER_FILES)}
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        from ..core.data.io import read_raster
-        from ..core.data.pairing import align_pairs, check_percent, read_index
-        from ..deep import validate
+        from ..validation.validate import validate_inputs
 
+        class_layer = self.parameterAsRasterLayer(parameters, P.CLASS_RASTER, context)
+        options = method_options()
         out_csv = self.parameterAsFileOutput(parameters, P.OUTPUT_CSV, context)
         out_html = self.parameterAsFileOutput(parameters, P.OUTPUT_HTML, context)
-        dataset = self.parameterAsFile(parameters, P.DATASET, context)
-        modis = [lyr.source() for lyr in self.parameterAsLayerList(parameters, P.MODIS, context)]
-        landsat = [lyr.source() for lyr in self.parameterAsLayerList(parameters, P.LANDSAT, context)]
-        lst_band = self.parameterAsInt(parameters, P.LANDSAT_BAND, context)
-        raw_landsat = {}
-        given_dataset = bool(dataset)
-        if not dataset:
-            if not (modis and landsat):
-                raise LstFusionError("", INPUTS_MISSING)
-            dataset = aligned_aside(dataset_folder(out_csv), lambda folder: align_pairs(
-                modis, landsat, folder, modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
-                landsat_band=lst_band, log=feedback.pushInfo, cancel=cancel))
-            from ..core.data.pairing import list_rasters
-
-            raw_landsat = list_rasters(landsat, P.LANDSAT)
-        min_clear = check_percent(self.parameterAsDouble(parameters, P.MIN_CLEAR, context), P.MIN_CLEAR)
-        rows = [r for r in read_index(dataset) if r["status"] == "pair"]
-        if len(rows) < 3:
-            raise LstFusionError(P.DATASET, protocol.NOT_ENOUGH.format(n=len(rows)))
-
-        def parameter_of(path):  # the aligned files of MODIS and LANDSAT are named by their role
-            name = os.path.basename(path)
-            role = P.DATASET if given_dataset else (P.MODIS if name.startswith("M_") else P.LANDSAT)
-            return f"{role} ({name})"
-
-        pairs, grid, dropped = validation.read_series_pairs(rows, min_clear, parameter_of, feedback.pushInfo,
-                                                            P.MIN_CLEAR)
-        if len(pairs) < 3:
-            why = "; ".join(f"{d}: {w}" for d, w in dropped)
-            raise LstFusionError(P.MIN_CLEAR, f"only {len(pairs)} of the {len(rows)} pairs are clear enough "
-                                 f"({why}); leave-one-date-out needs at least three: lower {P.MIN_CLEAR} or add "
-                                 "clearer pairs")
-        classes, source, bands = None, "", None
-        class_layer = self.parameterAsRasterLayer(parameters, P.CLASS_RASTER, context)
-        if class_layer is not None:
-            from ..core.data.io import check_same_grid
-
-            cr = read_raster(class_layer.source(), P.CLASS_RASTER)
-            check_same_grid({P.LANDSAT: grid, P.CLASS_RASTER: cr})
-            classes, source = cr.data.astype("int32"), f"the class raster {class_layer.name()}"
-        elif raw_landsat and lst_band == 1:
-            bands = ndvi_bands(raw_landsat, pairs, grid.shape)
-            source = (f"NDVI (band {EE_NDVI_BAND} of the Landsat exports) of each test date's nearest pair, "
-                      f"{validation.N_QUANTILE_CLASSES} quantile classes") if bands else ""
-        options = method_options()
-        methods = [options[i][1] for i in self.parameterAsEnums(parameters, P.METHODS, context)]
-        if not methods:
-            raise LstFusionError(P.METHODS, "choose at least one method")
-        res = validate.run(pairs, methods, out_csv, out_html, block=residual.footprint_pixels(grid, 1000.0),
-                           epochs=self.parameterAsInt(parameters, P.EPOCHS, context), classes=classes,
-                           class_source=source, index_bands=bands, unit=report.unit_label(next(iter(pairs.values()))[0]),
-                           progress=progress, cancel=cancel, log=feedback.pushInfo)
-        for m in res["means"]:
-            feedback.pushInfo(f"{m['method']} {m['variant']}: mean RMSE {m[P.RMSE]:.3f}, beats MODIS resampled "
-                              f"{m['beats MODIS resampled']}")
+        res = validate_inputs(
+            self.parameterAsFile(parameters, P.DATASET, context),
+            [lyr.source() for lyr in self.parameterAsLayerList(parameters, P.MODIS, context)],
+            [lyr.source() for lyr in self.parameterAsLayerList(parameters, P.LANDSAT, context)],
+            [options[i][1] for i in self.parameterAsEnums(parameters, P.METHODS, context)], out_csv, out_html,
+            min_clear=self.parameterAsDouble(parameters, P.MIN_CLEAR, context),
+            epochs=self.parameterAsInt(parameters, P.EPOCHS, context),
+            class_raster=(class_layer.source(), class_layer.name()) if class_layer is not None else None,
+            modis_band=self.parameterAsInt(parameters, P.MODIS_BAND, context),
+            landsat_band=self.parameterAsInt(parameters, P.LANDSAT_BAND, context),
+            progress=progress, cancel=cancel, log=feedback.pushInfo)
         rec = res["recommendation"]
         return {P.OUTPUT_CSV: out_csv, P.OUTPUT_HTML: out_html, P.RECOMMENDED_METHOD: rec["method"],
                 P.RECOMMENDED_VARIANT: rec["variant"], P.N_FOLDS: len(res["cases"])}
-
-
-def dataset_folder(out_csv):
-    return os.path.splitext(out_csv)[0] + "_dataset"
-
-
-def aligned_aside(final, align):
-    """``align(folder)`` into a new folder beside ``final``, published there with the run's other outputs at its
-    end (core.platform.transaction: a failed or stopped run replaces nothing); returns the folder to read now."""
-    import tempfile
-
-    from ..core.platform import transaction
-
-    t = transaction.current()
-    if t is None:  # no transaction (a script calling execute itself): aligned in place
-        align(final)
-        return final
-    parent = os.path.dirname(os.path.abspath(final))
-    os.makedirs(parent, exist_ok=True)
-    folder = tempfile.mkdtemp(prefix=".tmp_", suffix="_dataset", dir=parent)
-    t.stage_folder(folder, final)
-    with transaction.suspended():
-        align(folder)
-    return folder
-
-
-def ndvi_bands(raw_landsat, pairs, shape):
-    """{date: NDVI} from the raw Earth Engine exports (4 bands: LST, NDVI, NDWI, NDBI) when on the dataset grid."""
-    import rasterio
-
-    out = {}
-    for d in pairs:
-        path = raw_landsat.get(d)
-        if not path:
-            return None
-        with rasterio.open(path) as src:
-            if src.count < 4 or (src.height, src.width) != tuple(shape):
-                return None
-            desc = [(x or "").upper() for x in src.descriptions]
-            band = desc.index("NDVI") + 1 if "NDVI" in desc else EE_NDVI_BAND
-            out[d] = src.read(band).astype("float64")
-    return out

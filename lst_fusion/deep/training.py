@@ -432,3 +432,56 @@ def train(model_id, samples, epochs=50, batch_size=16, lr=None, patch_size=DEFAU
                             "train_valid_fraction": float(train_p[:, -1].mean()),
                             "best_monitor": best, **ae_summary}, hparams=hparams)
     return ckpt, rows
+
+
+def train_on_inputs(model_id, output, hparams=None, dataset=None, landsat=(), modis=(), log_path="", train_args=None,
+                    progress=None, cancel=None, log=print):
+    """lstfusion:train_<model>'s pipeline: the training pairs of ``dataset`` (an align_pairs folder: every pair
+    and training pair, gap-filled Landsat pixels marked as not observed) or of ``landsat`` and ``modis`` (lists of
+    (path, layer name, band count) dated by name, on one grid), :func:`train` with ``train_args``, the checkpoint
+    written to ``output`` and the per-epoch log to ``log_path`` (optional). Returns (checkpoint, epoch rows)."""
+    import csv
+    import io
+
+    from ..core.data.checks import TRAINING_STATUSES, harmonise_units, read_dataset_pairs, require_single_band
+    from ..core.data.io import atomic_write_text, check_same_grid, read_raster
+    from ..core.data.pairing import list_rasters
+    from .checkpoint import save_checkpoint
+
+    hparams = hparams or {}
+    if dataset:
+        pairs = read_dataset_pairs(dataset, "DATASET", log, statuses=TRAINING_STATUSES)
+        observed = observed_of({d: f for d, (f, _) in pairs.items()}, "DATASET")
+        samples = pair_samples({d: (f.data, c.data) for d, (f, c) in pairs.items()}, model_id, hparams, observed)
+    else:
+        def dated(layers, name):
+            paths = list_rasters([p for p, _, _ in layers], name, [n for _, n, _ in layers])
+            by_path = {p: (n, count) for p, n, count in layers}
+            out = {}
+            for d, p in paths.items():
+                n, count = by_path[p]
+                require_single_band(f"{name} ({n})", p, count)
+                out[d] = read_raster(p, f"{name} ({n})")
+            return out
+
+        ld, md = dated(landsat, "LANDSAT"), dated(modis, "MODIS")
+        common = sorted(set(ld) & set(md))
+        if not common:
+            raise LstFusionError("MODIS", "no MODIS raster has the date of a Landsat raster")
+        named = {**{f"LANDSAT ({os.path.basename(ld[d].path)})": ld[d] for d in common},
+                 **{f"MODIS ({os.path.basename(md[d].path)})": md[d] for d in common}}
+        check_same_grid(named)
+        harmonise_units(named, log)
+        observed = observed_of({d: ld[d] for d in common}, "LANDSAT")
+        samples = pair_samples({d: (ld[d].data, md[d].data) for d in common}, model_id, hparams, observed)
+    ckpt, rows = train(model_id, samples, hparams=hparams, progress=progress, cancel=cancel, log=log,
+                       **(train_args or {}))
+    log(f"size: {ckpt['hparams']['size']}")
+    save_checkpoint(ckpt, output)
+    if log_path:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+        atomic_write_text(log_path, buf.getvalue())
+    return ckpt, rows

@@ -20,8 +20,7 @@ from ..core.data import roles
 from ..core.platform.backends import TORCH_HINT, require_torch, torch_available  # noqa: F401 - re-exported for callers
 from ..core.platform.errors import LstFusionError
 
-ONE_PAIR = ("fine_ref1", "coarse_ref1", "coarse_target")
-TWO_PAIRS = ("fine_ref1", "coarse_ref1", "fine_ref2", "coarse_ref2", "coarse_target")
+ONE_PAIR, TWO_PAIRS = roles.ONE_PAIR_ROLES, roles.TWO_PAIR_ROLES  # the one definition: core.data.roles
 SIZES = ("small", "paper")
 SIZE_CHOICES = ("auto",) + SIZES  # the order of the Processing enum
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.fusion.guard import RangeAccumulator
 from ..core.platform.errors import check_cancel
-from .tiles import _whole, input_sources, read_block, strips
+from .tiles import input_sources, read_block, strips, whole_coarse
 
 REACH = 2  # coarse pixels around the fine grid's footprint that a bicubic resampling reads
 
@@ -27,7 +27,7 @@ def native_cover(source, grid):
     from rasterio.warp import transform_bounds
     from rasterio.windows import from_bounds
 
-    r = _whole(source)
+    r = whole_coarse(source)
     b = grid.bounds if grid.same_crs(r.grid) else transform_bounds(grid.crs, r.grid.crs, *grid.bounds, densify_pts=21)
     win = from_bounds(*b, transform=r.grid.transform)
     r0 = max(int(math.floor(win.row_off)) - REACH, 0)

@@ -129,7 +129,7 @@ def method_parameters(o, grid=None):
         from ..core.fusion.kernels import resolve_engine
 
         params = {}
-        for p in entry.params:
+        for p in (p for p in entry.params if p.series):
             value = o.method_params.get(p.name, getattr(o, p.name.lower(), None))
             if value is None or (p.odd and value == 0):  # WINDOW 0: the method's default
                 value = p.default

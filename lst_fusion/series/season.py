@@ -55,19 +55,19 @@ def describe(values):
 
 def fine_modis(grid):
     """``source -> the source on the whole fine grid`` as read_block gives it; a MODIS raster without nodata, on
-    a grid whose bicubic factors into rows x columns (north-up, one CRS), as R M (core.fusion.estarfm_plan's
+    a grid whose bicubic factors into rows x columns (north-up, one CRS), as R M (core.data.linear_resampling's
     factored R, checked against GDAL within its AGREE_K once per MODIS grid), not one GDAL warp of the whole
     fine grid per date."""
-    from ..core.fusion.estarfm_plan import LinearResampling
-    from .tiles import _grid_key, _whole, read_block
+    from ..core.data.linear_resampling import LinearResampling
+    from .tiles import grid_key, read_block, whole_coarse
 
     operators, lock = {}, threading.Lock()
 
     def read(source):
         if not source.same_grid:
-            r = _whole(source)
+            r = whole_coarse(source)
             if np.isfinite(r.data).all():
-                key = _grid_key(r.grid)
+                key = grid_key(r.grid)
                 with lock:
                     if key not in operators:
                         operators[key] = LinearResampling.factored(r.grid, grid)

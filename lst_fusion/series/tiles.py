@@ -73,7 +73,7 @@ _COARSE_LOCK = threading.Lock()
 COARSE_CACHE_BYTES = 256 * 2 ** 20  # coarse rasters kept per process (a plan task reads each of its dates)
 
 
-def _whole(source):
+def whole_coarse(source):
     """A whole coarse raster (small), cached per process for the per-window resampling (the tile and season
     threads share the cache: one at a time changes it)."""
     key = (source.path, source.band, source.scale)
@@ -97,7 +97,7 @@ def read_block(source, grid, r0, r1, c0, c1, halo=0):
     from ..core.data.resample import resample_to_grid
 
     win = window_grid(grid, r0, r1, c0, c1, halo)
-    r = _whole(source)
+    r = whole_coarse(source)
     # a window beyond the date's footprint (a MODIS raster covering part of the grid) is NaN: no data there
     out = resample_to_grid(r.data, r.grid, win, "bicubic", source.parameter, outside_ok=True).astype(np.float64)
     out[outside_grid(grid, r0, r1, c0, c1, halo)] = np.nan
@@ -139,7 +139,7 @@ def image_stats(source, grid, cancel=None):
 _COVER_CACHE = {}  # (coarse grid, fine grid) -> % of the fine grid a MODIS raster without nodata covers
 
 
-def _grid_key(g):
+def grid_key(g):
     return (str(g.crs), tuple(g.transform[:6]), g.width, g.height)
 
 
@@ -147,9 +147,9 @@ def clear_percent(source, grid):
     """Percentage of the fine grid's pixels where the source is valid.  A coarse source without any nodata pixel
     covers what its grid covers: that is counted once per pair of grids (one GDAL pass), not once per date."""
     if not source.same_grid:
-        r = _whole(source)
+        r = whole_coarse(source)
         if np.isfinite(r.data).all():
-            key = (_grid_key(r.grid), _grid_key(grid))
+            key = (grid_key(r.grid), grid_key(grid))
             if key not in _COVER_CACHE:
                 _COVER_CACHE[key] = _count_clear(source, grid)
             return _COVER_CACHE[key]
@@ -272,8 +272,9 @@ def run_plan_tile(job):
     lies on another coarse grid than the first's gets the per-date kernel."""
     if not fusion_methods.get(job.method).classical:
         return run_deep_plan_tile(job)
+    from ..core.data.linear_resampling import LinearResampling
     from ..core.fusion.estarfm import MIN_SIMILAR
-    from ..core.fusion.estarfm_plan import EstarfmTilePlan, LinearResampling
+    from ..core.fusion.estarfm_plan import EstarfmTilePlan
 
     p = dict(job.params)
     r0, r1, c0, c1 = job.window
@@ -282,7 +283,7 @@ def run_plan_tile(job):
     shape = (r1 - r0, c1 - c0)
     if not all(np.isfinite(b).any() for b in refs):  # no valid reference pixel in the window: nothing to fuse
         return [np.full(shape, np.nan, np.float32) for _ in job.targets]
-    coarse = _whole(job.targets[0]).grid
+    coarse = whole_coarse(job.targets[0]).grid
     outside = outside_grid(job.grid, r0, r1, c0, c1, h)  # NaN in every block read_block gives: R needs no entry
     resampling = LinearResampling.from_grids(coarse, window_grid(job.grid, r0, r1, c0, c1, h), "bicubic",
                                              inside=~outside)
@@ -292,7 +293,7 @@ def run_plan_tile(job):
     entry = fusion_methods.get(job.method)
     out = []
     for src in job.targets:
-        m = _whole(src)
+        m = whole_coarse(src)
         if not m.grid.same_as(coarse):
             out.append(np.asarray(entry.tile(refs + [read_block(src, job.grid, r0, r1, c0, c1, h)], h, p), np.float32))
             continue

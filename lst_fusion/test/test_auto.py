@@ -199,7 +199,7 @@ def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, t
     import rasterio
 
     from lst_fusion.algorithms.fuse_series import AUTO_LABEL, method_options
-    from lst_fusion.deep.validate import choose_for_series
+    from lst_fusion.validation.auto import choose_for_series
 
     pairs = {d: v for d, v in series().items() if d in D[:4]}
     write_series_folders(tmp_path, tif, pairs)

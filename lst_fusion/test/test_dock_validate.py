@@ -7,10 +7,11 @@ from qgis.core import QgsApplication, QgsProcessingContext, QgsProject, QgsSetti
 
 from lst_fusion.core.data.io import read_raster
 from lst_fusion.core.data.pairing import read_index
-from lst_fusion.deep import validate
 from lst_fusion.ui.methods import series_choices_auto_index
 from lst_fusion.ui.validate import MEAN_COLUMNS, mean_table
 from lst_fusion.ui.widgets import date_text, set_date
+from lst_fusion.validation import validate
+from lst_fusion.validation.auto import RESIDUAL_OF_VARIANT
 
 from .conftest import write_series_folders
 from .test_dock import open_dock, plugin, wait_for  # noqa: F401  (the plugin fixture)
@@ -113,7 +114,7 @@ def test_validate_section_runs_fills_the_mean_table_and_sets_the_series_method(p
 
     mid, rule = parse_candidate(rec["method"])
     assert dock.series.method.currentText() == get(mid).label
-    assert dock.series.correction.currentText() == validate.RESIDUAL_OF_VARIANT[rec["variant"]]
+    assert dock.series.correction.currentText() == RESIDUAL_OF_VARIANT[rec["variant"]]
     params = dock.series.parameters()[1]
     assert params["METHOD"] == ["estarfm", "starfm"].index(mid)
     assert PAIR_OPTIONS[params["PAIRS"]][1] == (rule if mid == "starfm" else None)  # the candidate that was scored

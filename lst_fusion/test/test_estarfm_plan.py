@@ -6,9 +6,10 @@ import pytest
 from rasterio.transform import Affine
 
 from lst_fusion.core.data.io import Grid, read_raster
+from lst_fusion.core.data.linear_resampling import LinearResampling
 from lst_fusion.core.data.resample import resample_to_grid
 from lst_fusion.core.fusion.estarfm import estarfm
-from lst_fusion.core.fusion.estarfm_plan import EstarfmPlan, LinearResampling
+from lst_fusion.core.fusion.estarfm_plan import EstarfmPlan
 from lst_fusion.core.fusion.kernels import numba_available
 from lst_fusion.core.platform.errors import LstFusionError
 
@@ -205,7 +206,7 @@ def test_row_and_column_factors_equal_the_pixel_by_pixel_operator():
     # north-up in one CRS: R measured from 17 GDAL calls as U(row) x V(column), against the 33-call pixel-by-pixel R,
     # on the real MODIS grid; inside a mask only (the fine grid within a halo'd block), and where GDAL's bicubic
     # turns bilinear near the MODIS raster's edge the factors are refused (pixel-by-pixel R instead)
-    from lst_fusion.core.fusion.estarfm_plan import Factors
+    from lst_fusion.core.data.linear_resampling import Factors
 
     F1, F2, modis, coarse, fine = ubestarfm(100)
     res = lambda m, g=fine: resample_to_grid(m, coarse, g, "bicubic")  # noqa: E731

@@ -233,8 +233,8 @@ def test_auto_in_a_series_leaves_out_a_candidate_that_cannot_run_without_scikit_
     import datetime as dt
 
     from lst_fusion.core.platform import backends
-    from lst_fusion.deep.validate import choose_for_series
     from lst_fusion.test.conftest import synthetic_scene
+    from lst_fusion.validation.auto import choose_for_series
 
     real = backends.available
     monkeypatch.setattr(backends, "available", lambda m: False if m == "sklearn" else real(m))

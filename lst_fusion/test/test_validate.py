@@ -1,4 +1,4 @@
-"""validate_methods: the engine (deep.validate), its two analyses with known answers, and the algorithm."""
+"""validate_methods: the engine (validation.validate), its two analyses with known answers, and the algorithm."""
 import csv
 import datetime as dt
 
@@ -8,7 +8,7 @@ import pytest
 from lst_fusion.core.data.pairing import align_pairs
 from lst_fusion.core.evaluation import protocol, validation
 from lst_fusion.core.platform.errors import Cancelled
-from lst_fusion.deep import validate
+from lst_fusion.validation import validate
 
 from .conftest import synthetic_scene, write_series_folders
 
@@ -133,7 +133,7 @@ def test_algorithm_with_two_pairs_says_so_in_one_sentence(provider, dataset):
 
 def test_validate_methods_options_only_ever_append():
     """METHODS' indices (saved in models) keep meaning: STARFM, ESTARFM, today's deep models, then the table's
-    newer entries in its order; values are what deep.validate.run expects (labels, model ids)."""
+    newer entries in its order; values are what validation.validate.run expects (labels, model ids)."""
     from lst_fusion.algorithms.validate_methods import method_options
     from lst_fusion.core.fusion import methods
 

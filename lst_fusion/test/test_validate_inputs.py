@@ -127,7 +127,7 @@ def test_a_method_that_cannot_run_is_skipped_on_every_date_with_its_reason(tmp_p
     """The engine: a lower layer's sentence (naming its own parameter) becomes the reason, without that name."""
     from lst_fusion.core.fusion import methods as fusion_methods
     from lst_fusion.core.platform.errors import LstFusionError
-    from lst_fusion.deep import validate
+    from lst_fusion.validation import validate
 
     real = fusion_methods.fuse_image
     calls = []

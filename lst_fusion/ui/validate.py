@@ -10,8 +10,9 @@ from qgis.PyQt.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QPushButton
 
 from ..algorithms import names as P
 from ..core.evaluation import protocol
-from ..deep.validate import COLUMNS, RESIDUAL_OF_VARIANT
 from ..models import registry
+from ..validation.auto import RESIDUAL_OF_VARIANT
+from ..validation.validate import COLUMNS
 from .ids import VALIDATE_METHODS
 from .methods import methods
 from .series import folder_widget, rasters_in

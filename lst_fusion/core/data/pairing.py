@@ -207,6 +207,10 @@ def pair_status(landsat_clear, modis_clear, min_clear, min_clear_training=None):
     return f"rejected:clear<{lowest:g}%"
 
 
+INPUTS_MISSING = ("DATASET: give a dataset folder (lstfusion:align_pairs), or both MODIS and LANDSAT "
+                  "rasters")  # a run of "a dataset folder or two raster lists" given neither
+
+
 def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, method="bicubic",
                 progress=None, cancel=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0), log=None,
                 modis_names=None, landsat_names=None, coregister=False, max_shift=None, report=None,

@@ -31,3 +31,6 @@ ROLES = (
 BY_PARAMETER = {r.parameter: r for r in ROLES}
 PARAMETER_OF_ROLE = {r.role: r.parameter for r in ROLES}
 PARAMETERS = [r.parameter for r in ROLES]  # the classical methods' input order
+# the inputs of a method with one reference pair and with two, in the order methods and models receive them
+ONE_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "coarse_target")
+TWO_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "fine_ref2", "coarse_ref2", "coarse_target")

@@ -29,23 +29,19 @@ Sums returned, per centre pixel (arrays of the tile's shape):
 * STARFM (one pair): float64 ``[sw, sp]`` - sum of weights and weighted sum of
   the per-neighbour predictions.
 """
-import threading
 
 import numpy as np
 
 from ..platform.backends import cuda_available, numba_available, require_torch, resolve_device  # noqa: F401 - re-exported
 from ..platform.errors import LstFusionError
 from ..platform.install_hints import how_to_install
+from ..platform.jit import compiled as _jit
 from .tiling import check_tile_cancel
 
 ENGINES = ("auto", "numpy", "numba", "torch")
 NUMBA_HINT = (f"the 'numba' engine needs the Python package numba (about 10x faster ESTARFM/STARFM): install it "
               f"{how_to_install('numba')}; then restart QGIS")
-# fast-math without 'nnan'/'ninf': NaN marks nodata and must compare as NaN
-_FASTMATH = {"reassoc", "contract", "arcp", "nsz"}
 _VECTOR = 8  # inner loops are padded to a multiple of the vector width (no scalar tail)
-_compiled = {}
-_compile_lock = threading.Lock()  # the tile threads share one dispatcher per loop
 
 
 def resolve_engine(engine):
@@ -126,19 +122,6 @@ class _Numpy:
     @staticmethod
     def get(a):
         return a
-
-
-def _jit(fn, exact=False):
-    """``fn`` compiled by numba once per process (disk-cached); ``exact``: without fast-math, so every sum keeps
-    the order written (bit for bit what NumPy gives for the same sequence of operations)."""
-    key = (fn.__name__, exact)
-    with _compile_lock:
-        if key not in _compiled:
-            import numba
-
-            _compiled[key] = numba.njit(nogil=True, cache=True, fastmath=set() if exact else _FASTMATH,
-                                        error_model="numpy")(fn)
-        return _compiled[key]
 
 
 def _padded(w):

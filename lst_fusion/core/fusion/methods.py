@@ -40,6 +40,7 @@ Adding a method: docs/adding_a_method.md.
 """
 from dataclasses import dataclass
 
+from ..data.roles import ONE_PAIR_ROLES, TWO_PAIR_ROLES
 from . import allpairs, estarfm, fitfc, fsdaf, modis, sharpen, starfm
 from .tiling import MIN_WINDOW
 
@@ -50,8 +51,6 @@ MODEL_HALO = 32  # px of context around a tile for models with global context (A
 FREE, COARSE, WHOLE = "free", "whole MODIS pixels", "whole image"  # tiling rules
 AUTO = "auto"  # fuse_series's METHOD after the table: chosen by leave-one-date-out on the series' pairs
 
-ONE_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "coarse_target")
-TWO_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "fine_ref2", "coarse_ref2", "coarse_target")
 MODEL_ROLES = ("model_intercept", "model_slope", "coarse_target")  # the tiles of a pair-mode ALL method
 
 
@@ -65,6 +64,9 @@ class Param:
     maximum: float = None
     odd: bool = False
     help: str = ""  # what the parameter does, for the algorithms' help (written once, here)
+    label: str = ""  # its description in the one-date Toolbox algorithm
+    options: tuple = ()  # an enum's options (the default is one of them)
+    series: bool = True  # False: the one-date algorithm's only; a series runs the default (not in its tags nor key)
 
 
 @dataclass(frozen=True)
@@ -132,10 +134,20 @@ def _classes():
 METHODS = (
     Method("estarfm", "ESTARFM", "classical", TWO, estarfm.QUANTITIES, WINDOW_HALO,
            (Param("WINDOW", 2 * estarfm.DEFAULT_HALF_WINDOW + 1, minimum=MIN_WINDOW, odd=True), _classes(),
-            Param("CHANGE_THRESHOLD", estarfm.DEFAULT_CHANGE_THRESHOLD, minimum=0.0), Param("QUANTITY", "lst")),
+            Param("CHANGE_THRESHOLD", estarfm.DEFAULT_CHANGE_THRESHOLD, minimum=0.0), Param("QUANTITY", "lst"),
+            Param("MODE", estarfm.MODES[0], options=estarfm.MODES, series=False, label="Mode",
+                  help="published: Zhu's ESTARFM as published; lst-robust: conversion coefficients shrunk towards 1 "
+                       "and bounded, one pair where the two references disagree by more than 3 degrees.")),
            pair_stats=estarfm.pair_statistics, tile=estarfm.fuse_tile),
-    Method("starfm", "STARFM", "classical", ANY, estarfm.QUANTITIES, WINDOW_HALO,
-           (Param("WINDOW", starfm.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True), _classes()),
+    Method("starfm", "STARFM", "classical", ANY, starfm.QUANTITIES, WINDOW_HALO,
+           (Param("WINDOW", starfm.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True),
+            Param("CLASSES", starfm.DEFAULT_CLASSES, minimum=1),
+            Param("SPATIAL_FACTOR", starfm.DEFAULT_SPATIAL_FACTOR, minimum=1e-6, series=False,
+                  label="Spatial distance factor A", help="A in the relative distance D = 1 + d/A (150 by default)."),
+            Param("UNCERTAINTY", starfm.DEFAULT_UNCERTAINTY, minimum=1e-6, series=False,
+                  label="Sensor uncertainty (degrees)",
+                  help="Sensor uncertainty in degrees (0.5), used in the sample filter and the combined distance "
+                       "(S + sigma)(T + sigma)D.")),
            pair_stats=starfm.pair_statistics, tile=starfm.fuse_tile),
     deep("edcstfn", "EDCSTFN", ONE),
     deep("sttfn", "STTFN", TWO),
@@ -328,7 +340,7 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
     if m.pair_mode == TWO and not two:
         raise LstFusionError("FINE_REF2", f"{m.label} needs two reference pairs")
     roles = TWO_PAIR_ROLES if two else ONE_PAIR_ROLES
-    values = {p.name: params.get(p.name, p.default) for p in m.params}
+    values = {p.name: params.get(p.name, p.default) for p in m.params if p.series}
     if factor is not None:
         values = with_factor(method, values, factor)
     if m.param("FACTOR") is not None and values.get("FACTOR") is None:

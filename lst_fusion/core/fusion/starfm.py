@@ -39,6 +39,7 @@ DEFAULT_WINDOW = 31
 DEFAULT_CLASSES = 4
 DEFAULT_SPATIAL_FACTOR = 150.0
 DEFAULT_UNCERTAINTY = 0.5
+QUANTITIES = ("lst", "reflectance")  # what it fuses: its weights are relative, in any unit
 
 
 def make_kernel(w, ths, sigma=DEFAULT_UNCERTAINTY, A=DEFAULT_SPATIAL_FACTOR, npairs=1, engine="numpy"):

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..platform.backends import numba_available
 from ..platform.errors import check_cancel
+from ..platform.jit import compiled
 
 _tile_state = threading.local()
 
@@ -112,11 +114,10 @@ def window_sum(block, halo):
     """
     n = 2 * halo + 1
     hh, ww = block.shape
-    from .kernels import _jit, numba_available  # here: kernels imports this module
 
     if hh > 2 * halo and ww > 2 * halo and block.dtype == np.float64 and numba_available():
         out = np.zeros((hh - 2 * halo, ww - 2 * halo))  # the same additions in the same order, compiled
-        _jit(_window_sum_loop, exact=True)(np.ascontiguousarray(block), halo, out)
+        compiled(_window_sum_loop, exact=True)(np.ascontiguousarray(block), halo, out)
         return out
     rows = np.zeros((hh, ww - 2 * halo))
     for dx in range(n):

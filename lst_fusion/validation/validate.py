@@ -1,4 +1,5 @@
-"""validate_methods' engine: leave-one-date-out on the user's own series, the ``auto`` recommendation,
+"""validate_methods' engine (the validation layer: ui -> algorithms -> series -> validation -> deep -> models
+-> core): leave-one-date-out on the user's own series, the ``auto`` recommendation,
 the errors per land-cover class and the temporal variability per test date (arXiv 2412.16631 §5).
 
 For every test date t (a pair with a pair before and after it) every method predicts t from the other
@@ -16,50 +17,13 @@ import numpy as np
 from ..core.evaluation import metrics, protocol, report, validation
 from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import LstFusionError, check_cancel
+from ..deep.fold import deep_prediction, train_for_case
 from ..models import registry
-from . import training
-from .predict import predict_array
 
 DEEP_SIZE = "small"
 DEFAULT_EPOCHS = 5
 VARIANTS = protocol.VARIANT_ORDER
 COLUMNS = ("RMSE", "ubRMSE", "MAE", "BIAS", "SSIM", "CC")
-
-
-def train_for_case(mid, pairs, case, epochs, device, size, patch_size, stride, cancel=None, log=print):
-    """(checkpoint, model, info): ``mid`` trained on every pair but ``case.date`` (its Landsat in no role,
-    :func:`core.evaluation.protocol.check_unseen`) - the one per-fold training of validate_methods and of
-    benchmarks/experiment.py. A two-pair model with too few pairs for triplets takes the nearest pair in
-    both roles; otherwise a series too short for the model raises its LstFusionError."""
-    src = protocol.training_pairs(pairs, case)
-    try:
-        samples = training.pair_samples(src, mid)
-    except LstFusionError:
-        if "fine_ref2" not in registry.info(mid).inputs or len(src) < 2:
-            raise
-        samples = [dict(s, fine_ref2=s["fine_ref1"], coarse_ref2=s["coarse_ref1"], ref_dates=s["ref_dates"] * 2)
-                   for s in training.pair_samples(src, "edcstfn")]
-    protocol.check_unseen(samples, case.date)
-    t = time.time()
-    ckpt, rows = training.train(mid, samples, epochs=epochs, patch_size=patch_size, stride=stride, device=device,
-                                val_dates=None, patience=max(3, epochs // 3), seed=0, size=size, cancel=cancel)
-    model, _ = registry.build(mid, **ckpt["hparams"])
-    model.load_state_dict(ckpt["state_dict"])
-    model.eval()
-    info = {"model": registry.info(mid).name, "test_date": case.date.isoformat(),
-            "train_dates": " ".join(sorted({d.isoformat() for s in samples for d in protocol.sample_dates(s)})),
-            "samples": len(samples), "patches": ckpt["summary"]["n_train_patches"],
-            "val_patches": ckpt["summary"]["n_val_patches"], "epochs": len(rows), "seconds": round(time.time() - t, 1),
-            "size": ckpt["hparams"]["size"]}
-    log(f"  trained {info['model']} without {case.date}: {info['epochs']} epochs, {info['samples']} samples, "
-        f"{info['patches']} patches, {info['seconds']:.0f} s (dates {info['train_dates']})")
-    return ckpt, model, info
-
-
-def deep_prediction(mid, ckpt, model, case, pairs, device, cancel):
-    """The model's prediction of ``case.date`` from the reference pairs the series gives it (the one rule,
-    core.evaluation.validation.case_images)."""
-    return predict_array(ckpt, model, validation.case_images(case, pairs, mid), device=device, cancel=cancel)
 
 
 def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs=DEFAULT_EPOCHS, size=DEEP_SIZE,
@@ -296,39 +260,55 @@ def variability_figure(rows, rmse_cols):
     return fig
 
 
+def validate_inputs(dataset, modis, landsat, methods, out_csv, out_html=None, min_clear=20.0, epochs=DEFAULT_EPOCHS,
+                    class_raster=None, modis_band=1, landsat_band=1, progress=None, cancel=None, log=print):
+    """lstfusion:validate_methods' pipeline: the pairs of ``dataset`` (or of the ``modis`` and ``landsat`` rasters,
+    aligned beside ``out_csv``), the clear ones (``min_clear`` %), the classes (``class_raster`` (path, name), else
+    the NDVI of Earth Engine exports, else Landsat quantiles) and :func:`run` on them."""
+    import os
 
-RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footprint"}
+    from ..core.data.io import check_same_grid, read_raster
+    from ..core.data.pairing import check_percent, list_rasters, read_index
+    from ..core.fusion import residual
+    from .inputs import aligned_aside, dataset_folder, ndvi_bands, series_dataset
 
+    given_dataset = bool(dataset)
+    dataset = series_dataset(dataset, modis, landsat, lambda align: aligned_aside(dataset_folder(out_csv), align),
+                             modis_band=modis_band, landsat_band=landsat_band, log=log, cancel=cancel)
+    raw_landsat = {} if given_dataset else list_rasters(landsat, "LANDSAT")
+    min_clear = check_percent(min_clear, "MIN_CLEAR")
+    rows = [r for r in read_index(dataset) if r["status"] == "pair"]
+    if len(rows) < 3:
+        raise LstFusionError("DATASET", protocol.NOT_ENOUGH.format(n=len(rows)))
 
-def choose_for_series(pairs, block, quantity="lst", log=print):
-    """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
-    candidates (each method with each pair rule it can run with), their variants, MODIS resampled and the best
-    candidate shrunk towards MODIS, over every pair held out in turn (protocol.inner_cases); a tie to the cheaper).
-    Returns (method id, pair rule, residual-correction mode, w, tag text): the series runs exactly that
-    candidate, shrunk towards MODIS with ``w`` (1: not shrunk; ``modis``: no method beats MODIS); the documented
-    default where the series has fewer than ``protocol.MIN_INNER_FOLDS`` pairs (as in :func:`protocol.choose`)."""
-    need = protocol.MIN_CHOICE_PAIRS
-    if len(pairs) < need:
-        m, v = protocol.DEFAULT_CHOICE
-        tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
-               f"leave-one-date-out (at least {need} needed); the documented default)")
-        log(tag)
-        return (*fusion_methods.parse_candidate(m), RESIDUAL_OF_VARIANT[v], 1.0, tag)
-    cases = protocol.inner_cases(pairs)
-    # a candidate that cannot run here (e.g. thermal sharpening without scikit-learn) is left out of its folds,
-    # and pick() chooses among the candidates of every fold
-    failed = {}
-    preds = [validation.classical_candidates(c, pairs, block, quantity, failed=failed) for c in cases]
-    for name, why in failed.items():
-        log(f"METHOD=auto: {name} left out of the choice: it cannot run on these images ({why})")
-    key, members, table, w = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
-    choice = protocol.Choice(None, key, members, table, tuple(c.date for c in cases), w=w)
-    inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
-    log(f"METHOD=auto over {len(cases)} test date(s) ({', '.join(str(c.date) for c in cases)}):")
-    for r in table:
-        log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
-    tag = f"METHOD=auto: {choice.describe()} (RMSE over {len(cases)} date(s): {inner})"
-    log(tag)
-    if choice.is_modis:
-        return fusion_methods.BASELINE, fusion_methods.ONE, "none", 1.0, tag
-    return (*fusion_methods.parse_candidate(key[0]), RESIDUAL_OF_VARIANT[key[1]], w, tag)
+    def parameter_of(path):  # the aligned files of MODIS and LANDSAT are named by their role
+        name = os.path.basename(path)
+        role = "DATASET" if given_dataset else ("MODIS" if name.startswith("M_") else "LANDSAT")
+        return f"{role} ({name})"
+
+    pairs, grid, dropped = validation.read_series_pairs(rows, min_clear, parameter_of, log, "MIN_CLEAR")
+    if len(pairs) < 3:
+        why = "; ".join(f"{d}: {w}" for d, w in dropped)
+        raise LstFusionError("MIN_CLEAR", f"only {len(pairs)} of the {len(rows)} pairs are clear enough "
+                             f"({why}); leave-one-date-out needs at least three: lower MIN_CLEAR or add "
+                             "clearer pairs")
+    classes, source, bands = None, "", None
+    if class_raster is not None:
+        cr = read_raster(class_raster[0], "CLASS_RASTER")
+        check_same_grid({"LANDSAT": grid, "CLASS_RASTER": cr})
+        classes, source = cr.data.astype("int32"), f"the class raster {class_raster[1]}"
+    elif raw_landsat and landsat_band == 1:
+        from .inputs import EE_NDVI_BAND
+
+        bands = ndvi_bands(raw_landsat, pairs, grid.shape)
+        source = (f"NDVI (band {EE_NDVI_BAND} of the Landsat exports) of each test date's nearest pair, "
+                  f"{validation.N_QUANTILE_CLASSES} quantile classes") if bands else ""
+    if not methods:
+        raise LstFusionError("METHODS", "choose at least one method")
+    res = run(pairs, methods, out_csv, out_html, block=residual.footprint_pixels(grid, 1000.0), epochs=epochs,
+              classes=classes, class_source=source, index_bands=bands,
+              unit=report.unit_label(next(iter(pairs.values()))[0]), progress=progress, cancel=cancel, log=log)
+    for m in res["means"]:
+        log(f"{m['method']} {m['variant']}: mean RMSE {m['RMSE']:.3f}, beats MODIS resampled "
+            f"{m['beats MODIS resampled']}")
+    return res

@@ -1,0 +1,64 @@
+"""fuse_series' METHOD=auto: auto's rule (core.evaluation.protocol) on the series' own pairs, over the classical
+candidates of the method table (core.evaluation.validation)."""
+from ..core.evaluation import protocol, validation
+from ..core.fusion import methods as fusion_methods
+
+RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footprint"}
+
+
+def choose_for_series(pairs, block, quantity="lst", log=print):
+    """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
+    candidates (each method with each pair rule it can run with), their variants, MODIS resampled and the best
+    candidate shrunk towards MODIS, over every pair held out in turn (protocol.inner_cases); a tie to the cheaper).
+    Returns (method id, pair rule, residual-correction mode, w, tag text): the series runs exactly that
+    candidate, shrunk towards MODIS with ``w`` (1: not shrunk; ``modis``: no method beats MODIS); the documented
+    default where the series has fewer than ``protocol.MIN_INNER_FOLDS`` pairs (as in :func:`protocol.choose`)."""
+    need = protocol.MIN_CHOICE_PAIRS
+    if len(pairs) < need:
+        m, v = protocol.DEFAULT_CHOICE
+        tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
+               f"leave-one-date-out (at least {need} needed); the documented default)")
+        log(tag)
+        return (*fusion_methods.parse_candidate(m), RESIDUAL_OF_VARIANT[v], 1.0, tag)
+    cases = protocol.inner_cases(pairs)
+    # a candidate that cannot run here (e.g. thermal sharpening without scikit-learn) is left out of its folds,
+    # and pick() chooses among the candidates of every fold
+    failed = {}
+    preds = [validation.classical_candidates(c, pairs, block, quantity, failed=failed) for c in cases]
+    for name, why in failed.items():
+        log(f"METHOD=auto: {name} left out of the choice: it cannot run on these images ({why})")
+    key, members, table, w = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
+    choice = protocol.Choice(None, key, members, table, tuple(c.date for c in cases), w=w)
+    inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
+    log(f"METHOD=auto over {len(cases)} test date(s) ({', '.join(str(c.date) for c in cases)}):")
+    for r in table:
+        log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
+    tag = f"METHOD=auto: {choice.describe()} (RMSE over {len(cases)} date(s): {inner})"
+    log(tag)
+    if choice.is_modis:
+        return fusion_methods.BASELINE, fusion_methods.ONE, "none", 1.0, tag
+    return (*fusion_methods.parse_candidate(key[0]), RESIDUAL_OF_VARIANT[key[1]], w, tag)
+
+
+def choose_for_inputs(dataset, modis, landsat, coarse_pixel, quantity="lst", log=print, **align):
+    """:func:`choose_for_series` on the pairs of ``dataset`` (an align_pairs folder) or of the ``modis`` and
+    ``landsat`` rasters aligned (``align``: core.data.pairing.align_pairs' options) into a temporary folder;
+    the residual block is the MODIS footprint of ``coarse_pixel`` m on the pairs' grid."""
+    import tempfile
+
+    from ..core.data.io import read_raster
+    from ..core.data.pairing import read_index
+    from ..core.fusion.residual import footprint_pixels
+    from .inputs import series_dataset
+
+    with tempfile.TemporaryDirectory(prefix="lstfusion_auto_") as tmp:
+        def into(align_into):
+            align_into(tmp)
+            return tmp
+
+        dataset = series_dataset(dataset, modis, landsat, into, **align)
+        rows = [r for r in read_index(dataset) if r["status"] == "pair"]
+        pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
+        grid = read_raster(rows[0]["landsat"]).grid if rows else None
+        block = footprint_pixels(grid, coarse_pixel) if grid else 33
+        return choose_for_series(pairs, block, quantity, log=log)
