@@ -243,7 +243,9 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
     assert dock.series.cancel_button.isEnabled() and not dock.fusion.cancel_button.isEnabled()
     assert not dock.fusion.run_button.isEnabled() and not dock.validation.run_button.isEnabled()
     wait_for(dock)
-    assert dock.series.status.text().startswith("Series done: 2 dated layers"), dock.series.status.text()
+    # two dated LST layers and, beside them, their two uncertainty maps (issue 38), counted apart
+    assert dock.series.status.text().startswith("Series done: 2 dated layers and 2 uncertainty maps from "), \
+        dock.series.status.text()
     assert dock.series.progress.value() == 100 and dock.fusion.run_button.isEnabled()
     group = QgsProject.instance().layerTreeRoot().findGroup("LST STARFM series 2020-01-02 to 2020-01-03")
     assert group is not None

@@ -126,7 +126,7 @@ class SeriesSection(Section):
         project = QgsProject.instance()
         context = QgsProcessingContext()
         context.setProject(project)
-        loaded = 0
+        loaded = maps = 0
         queued = self.runner.context
         for path, details in queued.layersToLoadOnCompletion().items():
             layer = QgsRasterLayer(path, details.name)
@@ -138,6 +138,10 @@ class SeriesSection(Section):
                 post.postProcessLayer(layer, context, self.runner.feedback)
             else:
                 project.layerTreeRoot().addLayer(layer)
-            loaded += 1
+            if os.path.basename(path).upper().startswith("UNC_"):  # the date's uncertainty map (issue 38)
+                maps += 1
+            else:
+                loaded += 1
         queued.setLayersToLoadOnCompletion({})
-        self.status.setText(f"Series done: {loaded} dated layers from {results[P.OUTPUT]}")
+        unc = f" and {maps} uncertainty maps" if maps else ""
+        self.status.setText(f"Series done: {loaded} dated layers{unc} from {results[P.OUTPUT]}")
