@@ -1,8 +1,8 @@
 """Is the uncertainty map honest? Nominal vs observed coverage of the 90 % interval on held-out dates
 (docs/uncertainty.md, issue 38 item 4).
 
-    OMP_NUM_THREADS=1 nice -n 10 flock /tmp/heavy.lock .venv/bin/python benchmarks/uncertainty_coverage.py \\
-        benchmarks/results/uncertainty [--sites ranchi kranj sample] [--no-coregister]
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/uncertainty_coverage.py benchmarks/results/uncertainty \\
+        [--sites ranchi kranj sample] [--no-coregister]
 
 Nested, for each site (plain and with MODIS co-registered by align_pairs) and each outer pair date t: the
 series is what a user would have without t's Landsat (the other pairs); ``auto`` chooses on those pairs
@@ -39,8 +39,8 @@ from lst_fusion.core.fusion import methods  # noqa: E402
 FIXED = {"MODIS resampled": (methods.BASELINE, methods.ONE, "none", None),
          "STARFM (1 pair) +SM": ("starfm", methods.ONE, "scene mean", None)}
 VARIANT_OF = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footprint"}
-COLUMNS = ["site", "run", "method", "date", "calibration", "nominal", "observed", "miss (points)", "pixels",
-           "mean half-width", "mean error", "RMSE", "note"]
+COLUMNS = ["site", "run", "method", "date", "calibration", "offset term", "nominal", "observed", "miss (points)",
+           "pixels", "mean half-width", "mean error", "RMSE", "note"]
 
 
 def load(site, out, coregister, log):
@@ -72,6 +72,14 @@ def auto_spec(pairs, block, quantity):
     return (method, rule, correction, w if w < 1.0 else None), name
 
 
+def offset_term(cal):
+    """The calibration's date offset term in a table cell: n, s and each calibration date's offset."""
+    offsets = " ".join(f"{v:+.2g}" for _, v in sorted(cal.offsets.items()))
+    if cal.offset_scale is None:
+        return f"none (n = 1; offset {offsets})"
+    return f"n = {len(cal.offsets)}, s = {cal.offset_scale:.3g} (offsets {offsets})"
+
+
 def scored(row, truth, pred, hw):
     e = np.asarray(pred, dtype=np.float64) - truth
     ok = np.isfinite(e) & np.isfinite(hw)
@@ -101,7 +109,8 @@ def nested(pairs, block, quantity, label, spec_of):
             continue
         cal = unc.calibrate(folds)
         hw = unc.uncertainty_map(cal, pred, unc.pixel_classes(inner[ref][0]), unc.day_change(pairs[t][1], inner[ref][1]))
-        rows.append(scored(dict(row, calibration=" ".join(str(d) for d in cal.dates), note=""), pairs[t][0], pred, hw))
+        rows.append(scored(dict(row, calibration=" ".join(str(d) for d in cal.dates), note="",
+                                **{"offset term": offset_term(cal)}), pairs[t][0], pred, hw))
     return rows
 
 
@@ -118,6 +127,7 @@ def cross(pairs, block, quantity, label, spec):
         hw = unc.uncertainty_map(cal, f.prediction, f.classes, f.change)
         rows.append(scored({"method": label, "date": str(f.date), "nominal": unc.NOMINAL,
                             "calibration": f"cross: {other[0].date} from {f.date}",
+                            "offset term": offset_term(cal),
                             "note": "cross: the calibration's reference is this date's Landsat"},
                            f.truth, f.prediction, hw))
     return rows
@@ -167,15 +177,15 @@ def main(argv=None):
     report.write_csv(os.path.join(a.out, "coverage.csv"), rows, COLUMNS)
     md = [f"Nominal 90 % vs observed coverage on held-out dates ({seconds:.0f} s, "
           f"`{' '.join(['benchmarks/uncertainty_coverage.py'] + (argv or sys.argv[1:]))}`)", "",
-          "| site | run | method | date | calibrated on | observed | miss (points) | mean half-width | mean error "
-          "| RMSE |", "|---|---|---|---|---|---|---|---|---|---|"]
+          "| site | run | method | date | calibrated on | offset term | observed | miss (points) | mean half-width "
+          "| mean error | RMSE |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         if "observed" in r:
             md.append(f"| {r['site']} | {r['run']} | {r['method']} | {r['date']} | {r['calibration']} | "
-                      f"{100 * r['observed']:.1f} % | {r['miss (points)']:+.1f} | {r['mean half-width']:.3g} | "
-                      f"{r['mean error']:+.3g} | {r['RMSE']:.3g} |")
+                      f"{r.get('offset term', '')} | {100 * r['observed']:.1f} % | {r['miss (points)']:+.1f} | "
+                      f"{r['mean half-width']:.3g} | {r['mean error']:+.3g} | {r['RMSE']:.3g} |")
         else:
-            md.append(f"| {r['site']} | {r['run']} | {r['method']} | {r['date']} | - | - | - | - | - | {r['note']} |")
+            md.append(f"| {r['site']} | {r['run']} | {r['method']} | {r['date']} | - | - | - | - | - | - | {r['note']} |")
     text = "\n".join(md) + "\n"
     atomic_write_text(os.path.join(a.out, "coverage.md"), text)
     print(text)

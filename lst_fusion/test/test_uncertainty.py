@@ -217,3 +217,113 @@ def test_processing_run_writes_styles_and_reports_the_maps(folders, tmp_path, qg
     layer = QgsRasterLayer(str(tmp_path / "on" / maps[0]), "unc")
     assert apply_uncertainty_style(layer, (0.0, 2.5))
     assert (layer.renderer().classificationMin(), layer.renderer().classificationMax()) == (0.0, 2.5)
+
+
+# --- the day's level offset term (docs/uncertainty.md) --------------------------------------------------
+
+
+def folds_of(residuals, shape=(40, 50)):
+    """Folds whose residual (truth - prediction) is ``residuals[k]`` (scalars or arrays), one class, no change."""
+    out = []
+    for k, r in enumerate(residuals):
+        r = np.broadcast_to(np.asarray(r, dtype=np.float64), shape)
+        out.append(unc.Fold(dt.date(2020, 1, 1) + dt.timedelta(days=16 * k), None, r.copy(), np.zeros(shape),
+                            np.ones(shape, dtype=np.int32), np.zeros(shape)))
+    return out
+
+
+def test_offsets_alone_give_the_student_t_quantile():
+    """(a) No spatial residual, each date's Landsat offset by a draw of N(0, 2): the half-width is
+    s t_{n-1}(0.95), s = sqrt(mean offset^2) sqrt(1 + 1/n), in every bin."""
+    from scipy.stats import t as student_t
+
+    offsets = np.random.default_rng(3).normal(0.0, 2.0, 6)
+    cal = unc.calibrate(folds_of(offsets))
+    s = np.sqrt(np.mean(offsets ** 2)) * np.sqrt(1 + 1 / 6)
+    assert cal.offset_scale == pytest.approx(s, rel=1e-12) and cal.offset_dof == 5
+    assert cal.offsets == pytest.approx(dict(zip(cal.dates, offsets)))
+    for key, width in cal.widths.items():
+        assert width == pytest.approx(s * student_t.ppf(0.95, 5), rel=1e-6), key
+    assert "n = 6 dates" in cal.tags()["UNCERTAINTY_OFFSET"] and f"s = {s:.3g}" in cal.describe()
+
+
+def test_zero_offsets_give_the_pure_spatial_quantile():
+    """(b) Each date's residual has mean exactly 0 (quarter-units, symmetric): the half-width of every bin is the
+    90 % quantile of |r| in it, as without an offset term."""
+    rng = np.random.default_rng(4)
+    residuals = []
+    for _ in range(4):
+        v = rng.integers(-40, 41, 1000) / 4.0
+        residuals.append(np.concatenate([v, -v]).reshape(40, 50))
+    cal = unc.calibrate(folds_of(residuals))
+    assert cal.offset_scale == 0.0
+    pooled = np.abs(np.concatenate([r.ravel() for r in residuals]))
+    assert cal.widths[(unc.ANY, unc.ANY)] == np.quantile(pooled, 0.90, method="higher")
+    assert cal.widths[(1, unc.ANY)] == cal.widths[(unc.ANY, unc.ANY)]
+
+
+def test_one_calibration_date_has_no_offset_term_and_says_so():
+    rng = np.random.default_rng(5)
+    r = 1.5 + rng.normal(0.0, 1.0, (40, 50))
+    cal = unc.calibrate(folds_of([r]))
+    assert cal.offset_scale is None and unc.NO_OFFSET_TERM in cal.tags()["UNCERTAINTY_OFFSET"]
+    assert cal.widths[(unc.ANY, unc.ANY)] == np.quantile(np.abs(r), 0.90, method="higher")  # not de-meaned
+
+
+def offset_series(n_dates, sigma, tau, seed=7, shape=(30, 30)):
+    """Pairs whose MODIS is the level exactly and whose Landsat adds the date's offset (the normal quantiles of
+    N(0, sigma), shuffled in time, so that the sample is representative) and spatial noise N(0, tau)."""
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(seed)
+    offsets = rng.permutation(sigma * norm.ppf((np.arange(n_dates) + 0.5) / n_dates))
+    levels = np.repeat([280.0, 300.0, 320.0], shape[1] // 3)[None, :].repeat(shape[0], 0)
+    pairs = {}
+    for k in range(n_dates):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=8 * k)
+        pairs[day] = (levels + 0.5 * k + offsets[k] + rng.normal(0.0, tau, shape), levels + 0.5 * k)
+    return pairs
+
+
+def test_nested_coverage_with_date_offsets_is_nominal_pooled():
+    """(c) Per-date offsets N(0, 1.5) + spatial N(0, 1) over 20 dates: pooled over the held-out dates, the
+    nested coverage is 90 % within 3 points (per date it cannot be: a date's offset is shared by its pixels)."""
+    rows = unc.nested_coverage(offset_series(20, 1.5, 1.0), baseline)
+    assert len(rows) == 20 and all("observed" in r for r in rows)
+    pooled = sum(r["observed"] * r["pixels"] for r in rows) / sum(r["pixels"] for r in rows)
+    assert pooled == pytest.approx(0.90, abs=0.03)
+    # the per-date share falls with the size of the date's offset
+    obs = np.array([r["observed"] for r in rows])
+    assert obs.min() < 0.6 and obs.max() > 0.97
+
+
+# --- pair mode ALL ----------------------------------------------------------------------------------------
+
+
+def test_a_held_out_date_of_all_pairs_is_predicted_as_validation_predicts_it(folders):  # noqa: F811
+    from lst_fusion.core.evaluation import protocol, validation
+
+    _, pairs = folders
+    case = protocol.plan(pairs)[1]
+    others = {d: v for d, v in pairs.items() if d != case.date}
+    got, ref = unc.predict_date(case.date, others, "allpairs", block=8, coarse_target=pairs[case.date][1])
+    want = methods.fuse_image("allpairs", validation.case_images(case, pairs, "allpairs"), factor=8)
+    assert np.array_equal(got, want, equal_nan=True)
+    assert ref == case.nearest
+    # MAX_GAP_DAYS does not apply to ALL (the fit is over the seasons); it does to the nearest-pair rules
+    assert np.array_equal(unc.predict_date(case.date, others, "allpairs", block=8, max_gap_days=1,
+                                           coarse_target=pairs[case.date][1])[0], want, equal_nan=True)
+    with pytest.raises(ValueError, match="within 1 days"):
+        unc.predict_date(case.date, others, "starfm", methods.ONE, block=8, max_gap_days=1,
+                         coarse_target=pairs[case.date][1])
+
+
+def test_an_all_pairs_series_writes_its_maps(series_root, tmp_path):
+    res, logs = run(series_root, tmp_path / "out", method="allpairs", pairs=None)
+    rows = read_series_csv(res.csv)
+    assert len(rows) == 5 and all(r["uncertainty"] == "UNC_" + r["output"][4:] for r in rows)
+    assert res.uncertainty.calibration.dates == tuple(sorted(res.uncertainty.pairs))
+    for r in rows:
+        m = read_raster(os.path.join(res.folder, r["uncertainty"]))
+        assert m.tags["METHOD"] == read_raster(os.path.join(res.folder, r["output"])).tags["METHOD"]
+        assert np.nanmin(m.data) > 0 and "date offset term from n = 4 dates" in m.tags["UNCERTAINTY_OFFSET"]

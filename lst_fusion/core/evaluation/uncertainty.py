@@ -6,15 +6,21 @@ predict from the other pairs is held out in turn and predicted exactly as the se
 (:func:`predict_date`: the same method, pair rule, parameters, residual correction and shrink w; t's Landsat in
 no role but the truth); the residual is r = Landsat_t - prediction. Each pixel falls in a bin: its class (the
 user's land-cover raster, else a quantile class of the reference Landsat, the pair nearest in time to t) x a
-bin of the day's MODIS change |MODIS_t - MODIS_ref| (edges: quantiles of the pooled calibration pixels). The
-half-width of a bin is the 90 % quantile of |r| pooled over the folds' pixels in that bin; a bin with fewer than
-``min_count`` pixels falls back to its class over every change bin, then to its change bin over every class,
-then to all pixels.
+bin of the day's MODIS change |MODIS_t - MODIS_ref| (edges: quantiles of the pooled calibration pixels). A
+bin with fewer than ``min_count`` pixels falls back to its class over every change bin, then to its change bin
+over every class, then to all pixels.
 
-The residuals are not de-meaned per date: the day's Landsat - MODIS level offset, which varies from date to
-date and which no method sees, is part of every fold's residual, so the interval is for the LST a Landsat
-would measure, and the spread of the offsets over the pair dates widens it. Applied per pixel and date
-(:meth:`Calibration.half_width`, :func:`uncertainty_map`). QGIS-free.
+The day's level offset (docs/uncertainty.md): a held-out date's residual is r_{d,p} = delta_d + e_{d,p}, with
+delta_d the mean residual of date d over its valid pixels (the day's Landsat - prediction offset, shared by
+every pixel of the date: with a method that keeps MODIS's level, MODIS's offset to Landsat that day) and e the
+de-meaned, spatial residual. The offset of a new date is predicted as s T, T a Student-t with n - 1 degrees of
+freedom (n calibration dates) and s = sqrt(mean delta_d^2) sqrt(1 + 1/n); it is centred on 0, not on the mean
+offset, because the method keeps MODIS's level (the interval is symmetric around the prediction). The half-width
+of a bin solves mean_j P(|s T + e_j| <= h) = nominal over the bin's spatial residuals e_j (at most
+:data:`SUBSAMPLE` of them, drawn with a fixed seed). With one calibration date the offsets' spread cannot be
+estimated: no offset term, and the bin's half-width is the nominal quantile of |r| (not de-meaned), as the
+tags and the description say. Applied per pixel and date (:meth:`Calibration.half_width`,
+:func:`uncertainty_map`). QGIS-free.
 """
 from dataclasses import dataclass, field
 
@@ -29,7 +35,12 @@ N_CLASSES = validation.N_QUANTILE_CLASSES
 N_CHANGE_BINS = 3
 MIN_COUNT = 200  # pixels of a bin below which it falls back to a coarser bin
 MIN_PAIRS = 2  # a calibration needs a pair date predicted from another one
-RULE = "uncertainty-1: LODO |residual| 90% quantile per class x MODIS-change bin, pooled, not de-meaned"
+SUBSAMPLE = 5000  # spatial residuals per bin in the offset integral (fixed seed)
+SEED = 0
+RULE = ("uncertainty-2: LODO residual = date offset (Student-t, n-1 dof, scale sqrt(mean offset^2 (1+1/n))) + "
+        "de-meaned spatial residual per class x MODIS-change bin; 90% of |offset + spatial|")
+NO_OFFSET_TERM = ("no date offset term: one calibration date cannot estimate how the day's Landsat - MODIS offset "
+                  "varies between dates, so the half-width is the quantile of |residual| of that date")
 ANY = -1  # the key of "every class" / "every change bin" in the table
 
 
@@ -72,35 +83,39 @@ def day_change(coarse_target, coarse_ref):
 def predict_date(target, pairs, method, rule=None, correction="none", w=None, block=33, quantity="lst",
                  params=None, max_gap_days=None, coarse_target=None):
     """(prediction, reference date): ``method`` run on ``target`` from ``pairs`` {date: (landsat, modis)} as the
-    series runs it: the references of core.data.pairing.reference_pairs (``rule``, ``max_gap_days``) among the
-    pairs other than ``target``, ``params`` by Processing name, then the residual ``correction`` and the shrink
-    towards MODIS with ``w`` (None: not shrunk). ``coarse_target``: the day's MODIS (default: ``pairs[target]``'s).
-    Raises LstFusionError when no reference fits."""
-    from ..data.pairing import nearest_pair, reference_pairs
+    series runs it: the references of the one rule (core.evaluation.validation.case_images: reference_pairs with
+    ``rule`` and ``max_gap_days``, or every pair for pair mode ALL) among the pairs other than ``target``,
+    ``params`` by Processing name, then the residual ``correction`` and the shrink towards MODIS with ``w``
+    (None: not shrunk). ``coarse_target``: the day's MODIS (default: ``pairs[target]``'s). The reference date is
+    the nearest of the references (the class and the day's change are taken from it). Raises LstFusionError
+    when no reference fits."""
+    from ..data.pairing import nearest_pair, pairs_around
     from ..fusion import methods as fusion_methods
     from ..fusion import residual
-    from .protocol import shrunk
+    from .protocol import TestCase, shrunk
 
     entry = fusion_methods.get(method)
+    rule = rule or entry.pair_mode
     c0 = pairs[target][1] if coarse_target is None else coarse_target
-    others = [d for d in pairs if d != target]
-    ref1, ref2, reason = reference_pairs(target, others, rule or entry.pair_mode, max_gap_days)
-    if ref1 is None:
-        raise LstFusionError("METHOD", f"{target}: {reason}")
+    others = {d: v for d, v in pairs.items() if d != target}
+    if not others:
+        raise LstFusionError("METHOD", f"{target}: no other pair to predict it from")
+    case = TestCase(target, *pairs_around(target, others, on_target=False), tuple(sorted(others)))
+    with_day = {**others, target: (None, c0)}  # the day's MODIS only: its Landsat is in no role
+    refs = [r for r in validation.case_refs(case, with_day, method, rule, max_gap_days) if r is not None]
     if entry.baseline:
         pred = np.asarray(c0, dtype=np.float64)
     else:
-        images = {"fine_ref1": pairs[ref1][0], "coarse_ref1": pairs[ref1][1], "coarse_target": c0}
-        if ref2 is not None:
-            images["fine_ref2"], images["coarse_ref2"] = pairs[ref2]
         known = {p.name for p in entry.params}
-        pred = fusion_methods.fuse_image(method, images, quantity=quantity, factor=block,
+        pred = fusion_methods.fuse_image(method, validation.case_images(case, with_day, method, rule=rule,
+                                                                        max_gap_days=max_gap_days),
+                                         quantity=quantity, factor=block,
                                          **{k: v for k, v in (params or {}).items() if k in known and k != "FACTOR"})
     if correction and correction != "none":
         pred = residual.correct(pred, c0, correction, block)
     if w is not None:
         pred = shrunk(pred, c0, w)
-    return pred, nearest_pair(target, [r for r in (ref1, ref2) if r is not None])
+    return pred, nearest_pair(target, refs)
 
 
 def residual_folds(pairs, predict, landcover=None, cancel=None, log=None):
@@ -143,6 +158,9 @@ class Calibration:
     min_count: int = MIN_COUNT
     unit: str = ""
     rows: list = field(default_factory=list)
+    offsets: dict = field(default_factory=dict)  # date -> its mean residual delta_d (the day's level offset)
+    offset_scale: float = None  # s of the offset term; None: no offset term (one calibration date)
+    offset_dof: int = None  # its Student-t degrees of freedom, n - 1
 
     def change_bin(self, change):
         change = np.asarray(change, dtype=np.float64)
@@ -169,44 +187,94 @@ class Calibration:
                 out[sel] = self.lookup(int(cls), int(b))
         return out
 
+    def describe_offset(self):
+        """The offset term in one clause: n, s, the degrees of freedom and each date's offset (or why none)."""
+        each = ", ".join(f"{d} {v:+.3g}" for d, v in sorted(self.offsets.items()))
+        if self.offset_scale is None:
+            return f"{NO_OFFSET_TERM} ({each})"
+        return (f"date offset term from n = {len(self.offsets)} dates: s = {self.offset_scale:.3g} (Student-t, "
+                f"{self.offset_dof} dof, centred on the prediction; offsets {each})")
+
     def describe(self):
         edges = ", ".join(f"{e:.2f}" for e in self.change_edges)
         return (f"{round(100 * self.nominal)}% half-width calibrated on {len(self.dates)} held-out pair date(s) "
                 f"({', '.join(str(d) for d in self.dates)}): {self.class_source} x |MODIS change| bins "
-                f"(edges {edges or 'none'}), overall {self.widths[(ANY, ANY)]:.3f}")
+                f"(edges {edges or 'none'}), overall {self.widths[(ANY, ANY)]:.3f}; {self.describe_offset()}")
 
     def tags(self):
         return {"UNCERTAINTY": TAG_VALUE if self.nominal == NOMINAL else f"{round(100 * self.nominal)}% half-width",
-                "UNCERTAINTY_CALIBRATION": self.describe(), "UNCERTAINTY_RULE": RULE}
+                "UNCERTAINTY_CALIBRATION": self.describe(), "UNCERTAINTY_OFFSET": self.describe_offset(),
+                "UNCERTAINTY_RULE": RULE}
+
+
+def offset_term(offsets):
+    """(s, dof) of the predictive distribution s T_dof of a new date's level offset from the calibration dates'
+    ``offsets`` (their mean residuals): dof = n - 1, s = sqrt(mean offset^2) sqrt(1 + 1/n); (None, None) for
+    fewer than two dates (no spread can be estimated)."""
+    d = np.asarray(list(offsets), dtype=np.float64)
+    n = d.size
+    if n < 2:
+        return None, None
+    return float(np.sqrt(np.mean(d ** 2)) * np.sqrt(1.0 + 1.0 / n)), n - 1
+
+
+def bin_half_width(spatial, nominal, scale=None, dof=None, subsample=SUBSAMPLE, seed=SEED):
+    """The half-width h with mean_j P(|scale T_dof + e_j| <= h) = ``nominal`` over the spatial residuals e_j
+    (``spatial``; at most ``subsample`` of them, drawn with ``seed``), by Brent's bracketing root finder (a
+    safeguarded bisection; the coverage increases with h) to 1e-8 relative; without an offset term (``scale``
+    None or 0) the ``nominal`` quantile of |e| (the higher order statistic)."""
+    from scipy.optimize import brentq
+    from scipy.special import stdtr, stdtrit  # scipy.stats.t's cdf and ppf without their argument checks
+
+    e = np.abs(np.asarray(spatial, dtype=np.float64))  # the offset is symmetric: the sign of e does not matter
+    if not scale:
+        return float(np.quantile(e, nominal, method="higher"))
+    if e.size > subsample:
+        e = np.random.default_rng(seed).choice(e, subsample, replace=False)
+
+    def covered(h):
+        return float(np.mean(stdtr(dof, (h - e) / scale) - stdtr(dof, (-h - e) / scale)))
+
+    hi = 1.01 * (float(e.max()) + scale * float(stdtrit(dof, 0.5 + nominal / 2)))  # covered(hi) > nominal > covered(0)
+    return float(brentq(lambda h: covered(h) - nominal, 0.0, hi, xtol=1e-12, rtol=1e-8))
 
 
 def calibrate(folds, nominal=NOMINAL, n_change=N_CHANGE_BINS, min_count=MIN_COUNT,
               class_source="quantile class of the reference Landsat"):
-    """The :class:`Calibration` of ``folds`` (at least one): the ``nominal`` quantile of |residual| per bin,
-    pooled over the folds' pixels valid in truth, prediction and class."""
+    """The :class:`Calibration` of ``folds`` (at least one): each fold's residual split into its date's offset
+    (its mean over the pixels valid in truth and prediction) and the de-meaned spatial residual; per bin, the
+    half-width of the offset term + the bin's spatial residuals pooled over the folds (:func:`bin_half_width`).
+    With one fold, no offset term: the quantile of |residual|, not de-meaned."""
     if not folds:
         raise LstFusionError("UNCERTAINTY", "no pair date could be predicted from the others, so there is "
                              "nothing to calibrate the uncertainty on")
-    res, cls, chg = [], [], []
+    res, cls, chg, offsets = [], [], [], {}
     for f in folds:
-        r = np.abs(f.truth - f.prediction)
+        r = f.truth - f.prediction
         ok = np.isfinite(r)
+        if not ok.any():
+            continue
+        offsets[f.date] = float(r[ok].mean())
         res.append(r[ok])
         cls.append(np.where(f.classes[ok] > 0, f.classes[ok], ANY))
         chg.append(f.change[ok])
-    res, cls, chg = np.concatenate(res), np.concatenate(cls), np.concatenate(chg)
-    if res.size == 0:
+    if not res:
         raise LstFusionError("UNCERTAINTY", "the held-out pair dates share no valid pixel with their predictions")
+    scale, dof = offset_term(offsets.values())
+    if scale is not None:  # the spatial part: each date's residual less its offset
+        res = [r - d for r, d in zip(res, offsets.values())]
+    res, cls, chg = np.concatenate(res), np.concatenate(cls), np.concatenate(chg)
     finite = chg[np.isfinite(chg)]
     edges = tuple(float(e) for e in np.unique(np.quantile(finite, np.linspace(0, 1, n_change + 1)[1:-1])))\
         if finite.size else ()
-    cal = Calibration(nominal, tuple(f.date for f in folds), edges, {}, {}, class_source, min_count)
+    cal = Calibration(nominal, tuple(offsets), edges, {}, {}, class_source, min_count,
+                      offsets=offsets, offset_scale=scale, offset_dof=dof)
     bins = cal.change_bin(chg)
 
     def put(key, sel):
         v = res[sel]
         cal.counts[key] = int(v.size)
-        cal.widths[key] = float(np.quantile(v, nominal, method="higher")) if v.size else float("nan")
+        cal.widths[key] = bin_half_width(v, nominal, scale, dof) if v.size else float("nan")
 
     put((ANY, ANY), np.ones(res.shape, dtype=bool))
     for b in np.unique(bins):

@@ -54,15 +54,17 @@ def has_refs(case, pairs, rule):
     return reference_pairs(case.date, others(case, pairs), rule)[0] is not None
 
 
-def case_refs(case, pairs, method, rule=None):
+def case_refs(case, pairs, method, rule=None, max_gap_days=None):
     """(ref1, ref2 or None): the reference pair dates ``method`` run with ``rule`` (its table rule when None)
-    uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule; pair mode ALL: the
-    tuple of every pair but ``case.date`` (:func:`core.data.pairing.every_pair`)."""
+    uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule (``max_gap_days`` as
+    the series' MAX_GAP_DAYS); pair mode ALL: the tuple of every pair but ``case.date``
+    (:func:`core.data.pairing.every_pair`, no gap limit)."""
     from ..data.pairing import every_pair
 
     if (rule or fusion_methods.get(method).pair_mode) == fusion_methods.ALL:
         return every_pair(pairs, case.date)
-    ref1, ref2, reason = reference_pairs(case.date, others(case, pairs), rule or fusion_methods.get(method).pair_mode)
+    ref1, ref2, reason = reference_pairs(case.date, others(case, pairs), rule or fusion_methods.get(method).pair_mode,
+                                         max_gap_days)
     if ref1 is None:
         from ..platform.errors import LstFusionError
 
@@ -70,7 +72,7 @@ def case_refs(case, pairs, method, rule=None):
     return ref1, ref2
 
 
-def case_images(case, pairs, method, coarse=None, rule=None):
+def case_images(case, pairs, method, coarse=None, rule=None, max_gap_days=None):
     """The role images ``method`` run with ``rule`` uses for ``case`` (:func:`case_refs`); ``coarse`` replaces
     the MODIS images by role (e.g. cross-sensor normalised ones). Never the Landsat of ``case.date``."""
     coarse = coarse or {}
@@ -78,7 +80,7 @@ def case_images(case, pairs, method, coarse=None, rule=None):
         refs = case_refs(case, pairs, method, rule)
         return {"fine_refs": [pairs[d][0] for d in refs], "coarse_refs": [pairs[d][1] for d in refs],
                 "coarse_target": pairs[case.date][1]}
-    ref1, ref2 = case_refs(case, pairs, method, rule)
+    ref1, ref2 = case_refs(case, pairs, method, rule, max_gap_days)
     (f1, c1) = pairs[ref1]
     images = {"fine_ref1": f1, "coarse_ref1": c1}
     if ref2 is not None:
