@@ -40,6 +40,7 @@ UNIT = "UNIT"
 SCALE = "SCALE"
 OFFSET = "OFFSET"
 DATE = "DATE"  # also an output: the acquisition date found
+QC_RULE = "QC_RULE"  # import_viirs
 
 # -- gap filling, resampling, pairing, series
 METHOD = "METHOD"
@@ -109,6 +110,8 @@ OUTPUT_LOG = "OUTPUT_LOG"
 
 # -- outputs that are values or files, not parameters
 CLEAR_PERCENT = "CLEAR_PERCENT"
+VIEW_TIME = "VIEW_TIME"
+VIEW_ANGLE = "VIEW_ANGLE"
 FILLED_TEMPORAL = "FILLED_TEMPORAL"
 FILLED_SPATIAL = "FILLED_SPATIAL"
 N_PAIRS = "N_PAIRS"

@@ -44,32 +44,17 @@ from ..platform.errors import LstFusionError, check_cancel
 from . import products
 from .io import Grid, atomic_write_text, modis_sphere_crs, write_raster
 
-PLANETARY_COMPUTER = "https://planetarycomputer.microsoft.com/api/stac/v1"
-PLANETARY_COMPUTER_TOKENS = "https://planetarycomputer.microsoft.com/api/sas/v1/token"
-
-
-@dataclass(frozen=True)
-class Sensor:
-    """One sensor as a STAC API serves it: the one table the algorithm, the dock and the docs read."""
-
-    name: str        # the SENSORS option shown to the user
-    collection: str  # STAC collection id (Planetary Computer's)
-    platform: str    # the item's ``platform`` property
-    product: str     # "MODIS" or "Landsat": which product rules apply
-    folder: str      # sub-folder of OUTPUT
-    prefix: str      # file name prefix, then _YYYYMMDD.tif
-    lst_asset: str
-    qa_asset: str
-
-
-SENSORS = (
-    Sensor("MODIS Terra", "modis-11A1-061", "terra", "MODIS", "MOD11A1", "MOD11A1", "LST_Day_1km", "QC_Day"),
-    Sensor("MODIS Aqua", "modis-11A1-061", "aqua", "MODIS", "MYD11A1", "MYD11A1", "LST_Day_1km", "QC_Day"),
-    Sensor("Landsat 8", "landsat-c2-l2", "landsat-8", "Landsat", "landsat", "LC08", "lwir11", "qa_pixel"),
-    Sensor("Landsat 9", "landsat-c2-l2", "landsat-9", "Landsat", "landsat", "LC09", "lwir11", "qa_pixel"),
+# the one sensor table (core/data/sensors.py), read here under the names it always had
+from .sensors import (  # noqa: E402, F401
+    BY_NAME,
+    CMR_STAC_LPCLOUD,
+    PLANETARY_COMPUTER,
+    PLANETARY_COMPUTER_TOKENS,
+    SENSOR_NAMES,
+    SENSORS,
+    Sensor,
 )
-SENSOR_NAMES = [s.name for s in SENSORS]
-BY_NAME = {s.name: s for s in SENSORS}
+
 # statuses of downloads.csv; the first two count as complete on a re-run
 COMPLETE = ("downloaded", "kept")
 STATUSES = COMPLETE + ("rejected", "skipped", "failed", "found")
