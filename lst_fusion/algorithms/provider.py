@@ -21,6 +21,7 @@ def algorithm_classes():
     from .gapfill import GapFill
     from .import_landsat import ImportLandsat
     from .import_modis import ImportModis
+    from .import_slstr import ImportSlstr
     from .import_viirs import ImportViirs
     from .predict_model import predict_class
     from .resample import Resample
@@ -30,7 +31,7 @@ def algorithm_classes():
     from .train_model import train_class
     from .validate_methods import ValidateMethods
 
-    classes = [SearchDownload, ImportModis, ImportViirs, ImportLandsat, GapFill, Resample, AlignPairs, Coregister,
+    classes = [SearchDownload, ImportModis, ImportViirs, ImportSlstr, ImportLandsat, GapFill, Resample, AlignPairs, Coregister,
                Estarfm, Starfm, FitFc, Fsdaf, Sharpen, FuseSeries, Evaluate,
                CompareMethods, ValidateMethods]
     for mid in model_ids():

@@ -119,7 +119,7 @@ def _check_granule(path, parameter):
             raise LstFusionError(parameter, f"{name} needs GDAL's HDF5 driver, which this GDAL lacks; install GDAL "
                                             "with HDF5 (Debian: gdal-bin, libgdal32) or use the GeoTIFF assets")
     try:
-        with _quiet(), rasterio.open(str(path)) as ds:
+        with quiet_no_geotransform(), rasterio.open(str(path)) as ds:
             subs = ds.subdatasets
     except Exception:  # noqa: BLE001 - any failure to open is the same answer for the user
         raise LstFusionError(parameter, f"{name} is not a readable HDF5 file (damaged or incomplete download?); "
@@ -130,7 +130,7 @@ def _check_granule(path, parameter):
 
 
 @contextlib.contextmanager
-def _quiet():
+def quiet_no_geotransform():
     """GDAL's HDF5 driver gives these grids no geotransform: rasterio's warning about it is no news here."""
     from rasterio.errors import NotGeoreferencedWarning
 
@@ -181,7 +181,7 @@ def granule_grid(path, width, height):
 
 def _read_layer(src, parameter, path):
     """A layer's DN and its grid: the file's own georeferencing, else the granule's (GDAL gives none for HDF5)."""
-    with _quiet():
+    with quiet_no_geotransform():
         r = read_raster(src, parameter, raw=True)
     if r.grid.crs is None or r.grid.transform.is_identity:
         grid = granule_grid(path, r.grid.width, r.grid.height)
@@ -214,7 +214,7 @@ def _date(path, explicit):
             import rasterio
 
             try:
-                with _quiet(), rasterio.open(str(path)) as ds:
+                with quiet_no_geotransform(), rasterio.open(str(path)) as ds:
                     tags = ds.tags()
             except Exception:  # noqa: BLE001
                 tags = {}
@@ -261,7 +261,7 @@ def import_viirs(path, output, qc_path=None, unit="celsius", rule="default", dat
 
     ``aoi``: GeoJSON geometry in lon/lat: the output is cut to its window and the view tags and CLEAR_PERCENT are
     computed inside it. Returns {OUTPUT, CLEAR_PERCENT, DATE, VIEW_TIME, VIEW_ANGLE}."""
-    with _quiet():
+    with quiet_no_geotransform():
         return _import_viirs(path, output, qc_path, unit, rule, date, aoi, scale, offset)
 
 
