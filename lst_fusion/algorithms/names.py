@@ -67,6 +67,8 @@ STAC_URL = "STAC_URL"
 # a parameter name, not a password: Bandit B105 flags any string assigned to a name with TOKEN in it
 TOKEN_URL = "TOKEN_URL"  # nosec B105
 LIST_ONLY = "LIST_ONLY"
+AUTHCFG = "AUTHCFG"  # the QGIS convention for an authentication configuration id
+CMR_STAC_URL = "CMR_STAC_URL"
 TIMEOUT = "TIMEOUT"
 RETRIES = "RETRIES"
 
@@ -124,6 +126,8 @@ LANDSAT_FILES = "LANDSAT_FILES"
 DOWNLOADS_CSV = "DOWNLOADS_CSV"
 N_MODIS = "N_MODIS"
 N_LANDSAT = "N_LANDSAT"
+VIIRS_FILES = "VIIRS_FILES"
+SLSTR_FILES = "SLSTR_FILES"
 SHIFT_X = "SHIFT_X"
 SHIFT_Y = "SHIFT_Y"
 R_BEFORE = "R_BEFORE"

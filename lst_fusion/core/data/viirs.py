@@ -107,7 +107,7 @@ def layer_source(path, layer):
     return sibling if os.path.exists(sibling) else None
 
 
-def _check_granule(path, parameter):
+def check_granule(path, parameter):
     """An HDF5 granule exists, GDAL's HDF5 driver opens it, and it holds the VIIRS LST grid, else one sentence."""
     name = os.path.basename(str(path))
     if not os.path.isfile(str(path)):
@@ -179,7 +179,7 @@ def granule_grid(path, width, height):
     return None
 
 
-def _read_layer(src, parameter, path):
+def read_layer(src, parameter, path):
     """A layer's DN and its grid: the file's own georeferencing, else the granule's (GDAL gives none for HDF5)."""
     with quiet_no_geotransform():
         r = read_raster(src, parameter, raw=True)
@@ -270,21 +270,21 @@ def _import_viirs(path, output, qc_path, unit, rule, date, aoi, scale, offset):
     if rule not in QC_RULES:
         raise LstFusionError("QC_RULE", f"{rule!r} is not a QC rule; use one of {', '.join(QC_RULES)}")
     if is_hdf5(path):
-        _check_granule(path, "INPUT")
+        check_granule(path, "INPUT")
     d = _date(path, date)
     src = layer_source(path, "LST_1KM") if is_hdf5(path) else str(path)
-    dn = _read_layer(src, "INPUT", path)
+    dn = read_layer(src, "INPUT", path)
     qc = None
     if rule != "none":
         qc_src = qc_path or layer_source(path, "QC")
         if qc_src:
-            qc = _read_layer(qc_src, "QC", qc_path or path)
+            qc = read_layer(qc_src, "QC", qc_path or path)
             check_same_grid({"INPUT": dn.grid, "QC": qc.grid})
     views = {}
     for layer in ("View_Angle", "View_Time"):
         s = layer_source(path, layer)
         if s:
-            r = _read_layer(s, "INPUT", path)
+            r = read_layer(s, "INPUT", path)
             views[layer] = r.data if r.grid.shape == dn.grid.shape else None
     kelvin = viirs_kelvin(dn.data, dn.nodata, qc.data if qc is not None else None, path, "INPUT", rule, scale, offset)
     grid = dn.grid
