@@ -50,10 +50,10 @@ class ImportSlstr(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(P.VIEW_TIME, "View time (local solar hours)"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        from .search_download import aoi_geojson
+        from .search_download import optional_aoi
 
         ref = self.raster_source(parameters, P.REFERENCE, context, optional=True)
-        aoi = aoi_geojson(self, parameters, context) if parameters.get(P.AOI) not in (None, "") else None
+        aoi = optional_aoi(self, parameters, context)
         res = slstr.import_slstr(
             self.parameterAsFile(parameters, P.INPUT, context),
             self.parameterAsOutputLayer(parameters, P.OUTPUT, context),

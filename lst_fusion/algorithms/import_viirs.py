@@ -63,9 +63,9 @@ class ImportViirs(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(P.VIEW_ANGLE, "Mean view zenith angle (degrees)"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        from .search_download import aoi_geojson
+        from .search_download import optional_aoi
 
-        aoi = aoi_geojson(self, parameters, context) if parameters.get(P.AOI) not in (None, "") else None
+        aoi = optional_aoi(self, parameters, context)
         res = viirs.import_viirs(
             self.parameterAsFile(parameters, P.INPUT, context),
             self.parameterAsOutputLayer(parameters, P.OUTPUT, context),

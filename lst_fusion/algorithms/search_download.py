@@ -83,6 +83,11 @@ def aoi_geojson(alg, parameters, context):
     return json.loads(geom.asJson())
 
 
+def optional_aoi(alg, parameters, context):
+    """An optional AOI parameter as :func:`aoi_geojson` reads it, or None when it is not given."""
+    return aoi_geojson(alg, parameters, context) if parameters.get(P.AOI) not in (None, "") else None
+
+
 class SearchDownload(LstFusionAlgorithm):
     ALG_ID = "search_download"
     DISPLAY = "Search and download MODIS and Landsat LST (STAC)"
