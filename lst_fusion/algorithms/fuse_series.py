@@ -17,12 +17,14 @@ from ..core.fusion.residual import MODES as RESIDUAL_MODES
 from . import names as P
 from . import qgis_enums
 from .base import (
+    SOURCE_ORDER_HELP,
     LstFusionAlgorithm,
     add_double,
     add_engine,
     add_enum,
     add_int,
     add_residual_correction,
+    add_source_order,
     engine_value,
     set_advanced,
 )
@@ -58,7 +60,8 @@ class FuseSeries(LstFusionAlgorithm):
             "of DASK_SCHEDULER), else one after another; the results are the same bit for bit. When loaded, "
             "the dates form a layer group with one temperature style and legend range, each layer with its own "
             "day as fixed temporal range, so the Temporal Controller animates the season.")
-    FOLDER_FILES = re.compile(r"^(?:LST_[^/]*\.tif|series(?:_stats)?\.csv|series\.vrt|series_report\.html|"
+    FOLDER_FILES = re.compile(r"^(?:LST_[^/]*\.tif|series(?:_stats)?\.csv|source_steps\.csv|series\.vrt|"
+                              r"series_report\.html|"
                               r"modis_filled/M_\d{8}\.tif|\.tmp_[^/]*)$", re.IGNORECASE)
     STREAMS_OUTPUTS = True  # each date's raster is kept as it is finished; a re-run computes only the rest
     NOTHING_WRITTEN = ("the dates finished before it are kept, complete (a re-run computes only the rest); "
@@ -70,6 +73,7 @@ class FuseSeries(LstFusionAlgorithm):
                   "MODIS A2021227) or an ACQUISITION_DATE tag; on the Landsat grid or resampled onto it per tile."),
         P.LANDSAT: "Landsat LST rasters dated by their names, all on one grid (the grid of the series).",
         P.DATASET: "Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).",
+        P.SOURCE_ORDER: SOURCE_ORDER_HELP,
         P.METHOD: ("Fusion method: a classical method (ESTARFM, STARFM, Fit-FC, FSDAF), a deep model (with its "
                    "CHECKPOINT), or auto (the default): the classical method and variant (as is, +SM or +RC) with "
                    "the lowest mean RMSE in a leave-one-date-out on the series' own pairs (overrides "
@@ -131,6 +135,7 @@ class FuseSeries(LstFusionAlgorithm):
         self.removeParameter(P.RESOLUTION_RATIO)
         self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Series folder"))
         add_enum(self, P.PAIRS, "Reference pairs (STARFM)", [label for label, _ in PAIR_OPTIONS], advanced=True)
+        add_source_order(self)
         self.addOutput(QgsProcessingOutputNumber(P.N_DATES, "Dates with a fused raster"))
         self.addOutput(QgsProcessingOutputFile(P.SERIES_CSV, "series.csv"))
         self.addOutput(QgsProcessingOutputFile(P.SERIES_VRT, "series.vrt"))
@@ -174,7 +179,8 @@ class FuseSeries(LstFusionAlgorithm):
             modis_names=[lyr.name() for lyr in modis_layers] or None,
             landsat_names=[lyr.name() for lyr in landsat_layers] or None,
             residual_correction=residual_correction, extra_tags=extra_tags, pairs=pairs, shrink=shrink,
-            coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context))
+            coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context),
+            source_order=self.parameterAsString(parameters, P.SOURCE_ORDER, context) or None)
         res = core_series.fuse_series(out, options, progress=progress, cancel=cancel, log=feedback.pushInfo)
         for r in res.rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (refs {r['ref1']} {r['ref2']}, MODIS {r['modis_clear']} % "
