@@ -210,3 +210,10 @@ def test_processing_run_with_an_authcfg_and_with_the_environment_token(run_alg, 
     res = processing.run("lstfusion:search_download", dict(base, OUTPUT=str(tmp_path / "e")))
     assert len(res["VIIRS_FILES"]) == 1 and res["N_MODIS"] == 0
     assert _token_in(str(tmp_path)) == []  # no file of either run, nor of the refused one, holds it
+
+
+def test_an_unreachable_cmr_stac_names_its_own_parameter(server, tmp_path):
+    with pytest.raises(LstFusionError) as exc:
+        stac.search_download(server.url, _viirs_aoi(), DAY, DAY, ["VIIRS SNPP"], str(tmp_path / "dl"),
+                             cmr_url="http://127.0.0.1:9/stac", earthdata_token=TOKEN, **FAST)
+    assert str(exc.value).startswith("CMR_STAC_URL: cannot reach http://127.0.0.1:9/stac"), str(exc.value)

@@ -218,9 +218,10 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
                 transient = status in RETRIABLE_HTTP or (status is None and _looks_transient(str(exc)))
                 if not transient or attempt == retries:
                     if isinstance(exc, NotImplementedError):
-                        raise LstFusionError("STAC_URL", f"{root} is a STAC catalog without item search (/search); "
+                        raise LstFusionError(catalog, f"{root} is a STAC catalog without item search (/search); "
                                                          "give the address of a STAC API") from None
-                    raise _api_error(root, exc) from None
+                    err = _api_error(root, exc)
+                    raise (LstFusionError(catalog, err.message) if catalog != err.parameter else err) from None
                 if log:
                     log(f"search: {str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}; "
                         f"retry {attempt + 1} of {retries}")
