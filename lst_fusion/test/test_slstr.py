@@ -115,3 +115,19 @@ def test_flags_are_found_by_their_names():
     assert slstr.flag_bits(shuffled) == 7
     with pytest.raises(LstFusionError, match="names no summary_pointing flag"):
         slstr.flag_bits({"flag_masks": "1 2", "flag_meanings": "summary_cloud unfilled"})
+
+
+def test_import_slstr_in_qgis_process_with_qgis_s_own_python(product, tmp_path):
+    """The NetCDF files read inside a real QGIS process (qgis_process.bin) with QGIS's own Python: GDAL's
+    netCDF driver (multidimensional API) and scipy from Debian, no new package."""
+    from .test_qgis_process import QP, qgis_process
+
+    if QP is None:
+        pytest.skip("qgis_process is not installed")
+    enable = qgis_process(tmp_path, "plugins", "enable", "lst_fusion", venv=False)
+    assert enable.returncode == 0 or "already enabled" in enable.stderr, enable.stdout + enable.stderr
+    out = qgis_process(tmp_path, "run", "lstfusion:import_slstr", "--", f"INPUT={product}", "UNIT=1",
+                       f"OUTPUT={tmp_path / 'q.tif'}", venv=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    here = slstr.import_slstr(product, str(tmp_path / "here.tif"), unit="kelvin")
+    np.testing.assert_array_equal(read_raster(tmp_path / "q.tif").data, read_raster(here["OUTPUT"]).data)
