@@ -191,7 +191,8 @@ def run(a, log=print, on_case=None):
                                  lambda c, p: validation.classical_candidates(c, p, block, quantity), log=log)
         choices.append(choice)
         outer = {key: panels[protocol.label(key)] for key in
-                 ((m, v) for m in validation.CANDIDATES for v in protocol.VARIANT_ORDER)}
+                 [(m, v) for m in validation.CANDIDATES for v in protocol.VARIANT_ORDER]
+                 + [(b, "as is") for b in protocol.BASELINES]}  # MODIS: auto's "no" and what a shrink aims at
         auto_rows = {protocol.AUTO: protocol.apply_choice(choice, outer)}
         if len(choice.members) > 1:
             auto_rows[protocol.AUTO_MEAN.format(k=len(choice.members))] = protocol.mean_of_best(choice, outer)

@@ -203,6 +203,7 @@ def bias_rows(site, run, whole, cases, pairs, block):
             s = scores(p, truth)
             m = scores(panels[protocol.BASELINE_MODIS], truth)
             row = {"site": site, "run": run, "date": date.isoformat(), "prediction": name,
+                   "group": "auto" if key == protocol.AUTO else name,  # auto's choice differs per date
                    "Landsat - MODIS": actual, **s, "bias share of MSE": s["BIAS"] ** 2 / s["RMSE"] ** 2,
                    "MODIS RMSE": m["RMSE"], "vs MODIS": 1 - s["RMSE"] / m["RMSE"],
                    "largest gain at this bias": 1 - abs(s["BIAS"]) / m["RMSE"],
@@ -235,8 +236,8 @@ def bias_tables(rows, offsets, unit):
     lines = ["| date | prediction | RMSE | BIAS | ubRMSE | bias² / MSE | vs MODIS | largest gain at this bias | "
              "ubRMSE needed for −15 % | " + " | ".join(f"RMSE, offset {i + 1}" for i in range(len(PREDICTORS)))
              + " |", "|---|---|---|---|---|---|---|---|---|" + "---|" * len(PREDICTORS)]
-    for name in dict.fromkeys(r["prediction"] for r in rows):
-        sel = [r for r in rows if r["prediction"] == name]
+    for name in dict.fromkeys(r.get("group", r["prediction"]) for r in rows):
+        sel = [r for r in rows if r.get("group", r["prediction"]) == name]
         rows = rows + [{"date": "mean", "prediction": name, **{k: float(np.mean([r[k] for r in sel])) for k in sel[0]
                                                                if isinstance(sel[0][k], float)}}]
     for r in rows:

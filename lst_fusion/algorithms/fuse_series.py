@@ -5,6 +5,7 @@ import re
 from qgis.core import (
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterMultipleLayers,
@@ -23,6 +24,7 @@ from .base import (
     add_engine,
     add_enum,
     add_int,
+    add_raster,
     add_residual_correction,
     add_source_order,
     engine_value,
@@ -49,11 +51,12 @@ class FuseSeries(LstFusionAlgorithm):
     DISPLAY = "Fuse a daily LST series"
     GROUP = "classical"
     HELP = ("Fuses a daily fine (30 m) LST series, one raster per MODIS date between START and END. "
-            "The OUTPUT folder gets LST_METHOD_YYYYMMDD.tif per date, series.csv (date, status, reference dates, MODIS clear %, "
-            "output, coarse source), series.vrt (one band per date), series_stats.csv and series_report.html (mean, "
-            "p10, p90 per date and subregion, fused beside MODIS, Landsat dates marked). MODIS may mix daily sources "
-            "(MODIS, VIIRS, Sentinel-3 SLSTR): one per date by SOURCE_ORDER, the level step between them on days "
-            "both observed in source_steps.csv and the report. "
+            "The OUTPUT folder gets LST_METHOD_YYYYMMDD.tif per date (and its uncertainty map UNC_METHOD_YYYYMMDD.tif, "
+            "the half-width of the 90 % interval), series.csv (date, status, reference dates, MODIS clear %, "
+            "output, uncertainty, coarse source), series.vrt (one band per date), series_stats.csv and "
+            "series_report.html (mean, p10, p90 per date and subregion, fused beside MODIS, Landsat dates marked). "
+            "MODIS may mix daily sources (MODIS, VIIRS, Sentinel-3 SLSTR): one per date by SOURCE_ORDER, the level "
+            "step between them on days both observed in source_steps.csv and the report. "
             "Reference pairs are Landsat dates with a MODIS raster of the same day: ESTARFM and two-pair models "
             "take the nearest pair on or before the date and the nearest after it, one-pair models the nearest, "
             "STARFM two when there are two; pairs farther than MAX_GAP_DAYS are not used and such dates are "
@@ -62,7 +65,8 @@ class FuseSeries(LstFusionAlgorithm):
             "of DASK_SCHEDULER), else one after another; the results are the same bit for bit. When loaded, "
             "the dates form a layer group with one temperature style and legend range, each layer with its own "
             "day as fixed temporal range, so the Temporal Controller animates the season.")
-    FOLDER_FILES = re.compile(r"^(?:LST_[^/]*\.tif|series(?:_stats)?\.csv|source_steps\.csv|series\.vrt|"
+    FOLDER_FILES = re.compile(r"^(?:(?:LST|UNC)_[^/]*\.tif|MODEL_[^/]*\.tif|series(?:_stats)?\.csv|source_steps\.csv|"
+                              r"series\.vrt|"
                               r"series_report\.html|"
                               r"modis_filled/M_\d{8}\.tif|\.tmp_[^/]*)$", re.IGNORECASE)
     STREAMS_OUTPUTS = True  # each date's raster is kept as it is finished; a re-run computes only the rest
@@ -98,6 +102,12 @@ class FuseSeries(LstFusionAlgorithm):
         P.CLASSES: "Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).",
         P.TILE_SIZE: "Edge of one task's tile in pixels (plus the window's halo); memory per task grows with it.",
         P.OUTPUT: "Folder for the dated rasters, series.csv, series.vrt, series_stats.csv and series_report.html.",
+        P.UNCERTAINTY: ("Write UNC_METHOD_YYYYMMDD.tif beside each date: per pixel the half-width of the central 90 % "
+                        "interval of the LST (in its unit), calibrated on the series' own pairs (each pair date "
+                        "predicted from the others as the series runs the method) by class and by the day's MODIS "
+                        "change. Needs two pairs or more and a classical method; series.csv says why a date has none."),
+        P.UNCERTAINTY_CLASSES: ("Optional land-cover raster on the Landsat grid (integer classes > 0): the classes of "
+                                "the uncertainty calibration; empty = terciles of the reference Landsat LST."),
         P.PAIRS: ("Reference pairs of a method that can run with one or two (STARFM): as validate_methods names its "
                   "rows, 'STARFM (1 pair)' or 'STARFM (2 pairs)'; other methods run with their own rule only. "
                   "With auto, the rule it chose."),
@@ -137,6 +147,10 @@ class FuseSeries(LstFusionAlgorithm):
         self.removeParameter(P.RESOLUTION_RATIO)
         self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Series folder"))
         add_enum(self, P.PAIRS, "Reference pairs (STARFM)", [label for label, _ in PAIR_OPTIONS], advanced=True)
+        self.addParameter(QgsProcessingParameterBoolean(P.UNCERTAINTY, "Uncertainty map per date (90 % half-width)",
+                                                        True))
+        add_raster(self, P.UNCERTAINTY_CLASSES, "Land-cover classes for the uncertainty (optional)", optional=True)
+        set_advanced(self, P.UNCERTAINTY_CLASSES)
         add_source_order(self)
         self.addOutput(QgsProcessingOutputNumber(P.N_DATES, "Dates with a fused raster"))
         self.addOutput(QgsProcessingOutputFile(P.SERIES_CSV, "series.csv"))
@@ -161,6 +175,7 @@ class FuseSeries(LstFusionAlgorithm):
         window = self.parameterAsInt(parameters, P.WINDOW, context) or None
         engine = engine_value(self, parameters, context, feedback) if method in methods.CLASSICAL else "auto"
         out = self.parameterAsString(parameters, P.OUTPUT, context)
+        landcover = self.parameterAsRasterLayer(parameters, P.UNCERTAINTY_CLASSES, context)
         options = core_series.SeriesOptions(
             modis=[lyr.source() for lyr in modis_layers] or None,
             landsat=[lyr.source() for lyr in landsat_layers] or None,
@@ -182,11 +197,13 @@ class FuseSeries(LstFusionAlgorithm):
             landsat_names=[lyr.name() for lyr in landsat_layers] or None,
             residual_correction=residual_correction, extra_tags=extra_tags, pairs=pairs, shrink=shrink,
             coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context),
+            uncertainty=self.parameterAsBoolean(parameters, P.UNCERTAINTY, context),
+            landcover=landcover.source() if landcover is not None else None,
             source_order=self.parameterAsString(parameters, P.SOURCE_ORDER, context) or None)
         res = core_series.fuse_series(out, options, progress=progress, cancel=cancel, log=feedback.pushInfo)
         for r in res.rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (refs {r['ref1']} {r['ref2']}, MODIS {r['modis_clear']} % "
-                              "clear)")
+                              "clear)" + (f"; uncertainty: {r['uncertainty']}" if r.get("uncertainty") else ""))
         html = ""
         if res.outputs:
             from ..core.data.io import read_grid
@@ -198,7 +215,7 @@ class FuseSeries(LstFusionAlgorithm):
             feedback.pushInfo(f"season report: {stats.csv}, {stats.html}")
             from .series_layers import attach_series_group
 
-            attach_series_group(context, res, stats.stretch)
+            attach_series_group(context, res, stats.stretch, stats.unc_stretch)
         return {P.OUTPUT: out, P.N_DATES: len(res.outputs), P.SERIES_CSV: res.csv, P.SERIES_VRT: res.vrt or "",
                 P.OUTPUT_HTML: html}
 

@@ -19,6 +19,7 @@ from ..core.evaluation.report import STRETCH_PERCENT, temperature_stretch
 from . import names as P
 
 RAMP = "Spectral"  # inverted: blue = cold, red = hot
+UNCERTAINTY_RAMP = "YlOrRd"  # pale = narrow interval, dark red = wide (an uncertainty map, not a temperature)
 
 
 def layer_stretch(layer):
@@ -32,14 +33,15 @@ def layer_stretch(layer):
         return layer.dataProvider().cumulativeCut(1, lo / 100.0, hi / 100.0, layer.extent(), 250000)
 
 
-def apply_temperature_style(layer, limits=None):
+def apply_temperature_style(layer, limits=None, ramp_name=RAMP, invert=True):
     """Single-band pseudocolour, inverted Spectral ramp (blue cold, red hot), stretched linearly between the 2nd
     and 98th percentiles of the valid pixels, or ``limits`` (low, high) shared by several layers (values beyond
     are clamped to the end colours)."""
-    ramp = QgsStyle.defaultStyle().colorRamp(RAMP)
+    ramp = QgsStyle.defaultStyle().colorRamp(ramp_name)
     if ramp is None:
         return False
-    ramp.invert()
+    if invert:
+        ramp.invert()
     lo, hi = limits if limits is not None else layer_stretch(layer)
     provider = layer.dataProvider()
     shader_fn = QgsColorRampShader(lo, hi, ramp)
@@ -53,6 +55,13 @@ def apply_temperature_style(layer, limits=None):
     layer.setRenderer(renderer)
     layer.triggerRepaint()
     return True
+
+
+def apply_uncertainty_style(layer, limits=None):
+    """An uncertainty map (UNC_*.tif, a 90 % half-width): the YlOrRd ramp from 0 to ``limits``' high (default the
+    layer's 98th percentile), pale where the interval is narrow."""
+    hi = (limits or layer_stretch(layer))[1]
+    return apply_temperature_style(layer, (0.0, hi), UNCERTAINTY_RAMP, invert=False)
 
 
 def style_lst_layer(layer, name=None):
@@ -112,7 +121,8 @@ def write_fused_output(alg, parameters, context, data, rasters, method, params, 
     target_layer = alg.parameterAsRasterLayer(parameters, P.COARSE_TARGET, context)
     meta = fused_metadata(method, data, rasters[P.COARSE_TARGET], params, rasters, algorithm=f"lstfusion:{alg.name()}",
                           target_name=target_layer.name() if target_layer is not None else "")
-    coarse_refs = [rasters[k].data for k in (P.COARSE_REF1, P.COARSE_REF2) if rasters.get(k) is not None]
+    # every reference MODIS (COARSE_REF1, COARSE_REF2; COARSE_REF3... of an all-pairs method)
+    coarse_refs = [r.data for k, r in rasters.items() if k.startswith(P.COARSE_REF1[:-1]) and r is not None]
     data, count, bounds = guard.guard(data, [r.data for r in rasters.values() if r is not None],
                                       rasters[P.COARSE_TARGET].data, coarse_refs, "lst",
                                       celsius=meta["tags"]["LST_UNIT"] == "celsius")

@@ -11,6 +11,7 @@ PROVIDER_ID = "lstfusion"  # the prefix of every algorithm id: lstfusion:<ALG_ID
 def algorithm_classes():
     from ..models.registry import model_ids
     from .align_pairs import AlignPairs
+    from .allpairs import AllPairs
     from .compare_methods import CompareMethods
     from .coregister import Coregister
     from .estarfm import Estarfm
@@ -31,8 +32,8 @@ def algorithm_classes():
     from .train_model import train_class
     from .validate_methods import ValidateMethods
 
-    classes = [SearchDownload, ImportModis, ImportViirs, ImportSlstr, ImportLandsat, GapFill, Resample, AlignPairs, Coregister,
-               Estarfm, Starfm, FitFc, Fsdaf, Sharpen, FuseSeries, Evaluate,
+    classes = [SearchDownload, ImportModis, ImportViirs, ImportSlstr, ImportLandsat, GapFill, Resample, AlignPairs,
+               Coregister, Estarfm, Starfm, FitFc, Fsdaf, Sharpen, AllPairs, FuseSeries, Evaluate,
                CompareMethods, ValidateMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]

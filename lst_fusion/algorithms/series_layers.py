@@ -13,7 +13,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
-from .outputs import apply_temperature_style
+from .outputs import apply_temperature_style, apply_uncertainty_style
 
 DATE_PROPERTY = "lstfusion/date"
 
@@ -49,16 +49,16 @@ def move_into_group(project, layer, group_name, iso_date):
 class SeriesLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
     _alive = []  # Processing keeps only a pointer
 
-    def __init__(self, group, iso_date, name, stretch):
+    def __init__(self, group, iso_date, name, stretch, style=apply_temperature_style):
         super().__init__()
-        self.group, self.iso_date, self.name, self.stretch = group, iso_date, name, stretch
+        self.group, self.iso_date, self.name, self.stretch, self.style = group, iso_date, name, stretch, style
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802
-        style_series_layer(layer, context.project(), self.group, self.iso_date, self.name, self.stretch)
+        style_series_layer(layer, context.project(), self.group, self.iso_date, self.name, self.stretch, self.style)
 
 
-def style_series_layer(layer, project, group, iso_date, name, stretch):
-    apply_temperature_style(layer, limits=stretch)
+def style_series_layer(layer, project, group, iso_date, name, stretch, style=apply_temperature_style):
+    style(layer, limits=stretch)
     layer.setName(name)
     set_day_range(layer, iso_date)
     if project is not None:
@@ -69,17 +69,30 @@ def group_name(result):
     return f"LST {result.method} series {result.rows[0]['date']} to {result.rows[-1]['date']}"
 
 
-def attach_series_group(context, result, stretch):
-    """Ask Processing to load every dated output on completion, styled, dated and grouped by the post-processor."""
-    group = group_name(result)
+def unc_group_name(result):
+    return f"Uncertainty (90% half-width) of the {group_name(result)}"
+
+
+def attach_series_group(context, result, stretch, unc_stretch=None):
+    """Ask Processing to load every dated output on completion, styled, dated and grouped by the post-processor;
+    the uncertainty maps (UNC_*.tif, series.csv's ``uncertainty``) in a group of their own, on one 0-to-high
+    YlOrRd legend (``unc_stretch``)."""
     for r in result.rows:
         if not r["output"]:
             continue
-        path = os.path.join(result.folder, r["output"])
-        name = f"{result.method} {r['date']}"
-        post = SeriesLayerPostProcessor(group, r["date"], name, stretch)
-        SeriesLayerPostProcessor._alive.append(post)
-        details = QgsProcessingContext.LayerDetails(name, context.project(), name)
-        details.setPostProcessor(post)
-        context.addLayerToLoadOnCompletion(path, details)
-    del SeriesLayerPostProcessor._alive[:-2048]
+        layers = [(r["output"], f"{result.method} {r['date']}", group_name(result), stretch, apply_temperature_style)]
+        if r.get("uncertainty", "").startswith("UNC_"):
+            layers.append((r["uncertainty"], f"{result.method} {r['date']} uncertainty (90% half-width)",
+                           unc_group_name(result), unc_stretch, apply_uncertainty_style))
+        for file, name, group, limits, style in layers:
+            attach_layer(context, os.path.join(result.folder, file), name, group, r["date"], limits, style)
+    del SeriesLayerPostProcessor._alive[:-4096]
+
+
+def attach_layer(context, path, name, group, iso_date, limits, style):
+    """Load ``path`` on completion as ``name``, dated ``iso_date``, styled by ``style`` in ``group``."""
+    post = SeriesLayerPostProcessor(group, iso_date, name, limits, style)
+    SeriesLayerPostProcessor._alive.append(post)
+    details = QgsProcessingContext.LayerDetails(name, context.project(), name)
+    details.setPostProcessor(post)
+    context.addLayerToLoadOnCompletion(path, details)

@@ -303,19 +303,18 @@ RESIDUAL_OF_VARIANT = {"as is": "none", "+SM": "scene mean", "+RC": "MODIS footp
 def choose_for_series(pairs, block, quantity="lst", log=print):
     """fuse_series' METHOD=auto: auto's rule on the series' own pairs (a leave-one-date-out of the classical
     candidates (each method with each pair rule it can run with), their variants, MODIS resampled and the best
-    candidate shrunk towards MODIS, over every pair with one before and after it; a tie to the cheaper).
+    candidate shrunk towards MODIS, over every pair held out in turn (protocol.inner_cases); a tie to the cheaper).
     Returns (method id, pair rule, residual-correction mode, w, tag text): the series runs exactly that
     candidate, shrunk towards MODIS with ``w`` (1: not shrunk; ``modis``: no method beats MODIS); the documented
-    default where the pairs give fewer than ``protocol.MIN_INNER_FOLDS`` test dates (as in
-    :func:`protocol.choose`)."""
+    default where the series has fewer than ``protocol.MIN_INNER_FOLDS`` pairs (as in :func:`protocol.choose`)."""
     need = protocol.MIN_CHOICE_PAIRS
     if len(pairs) < need:
         m, v = protocol.DEFAULT_CHOICE
         tag = (f"METHOD=auto: {protocol.label((m, v))} (fallback: only {len(pairs)} pair(s), too few for a "
-               f"leave-one-date-out ({need} needed); the documented default)")
+               f"leave-one-date-out (at least {need} needed); the documented default)")
         log(tag)
         return (*fusion_methods.parse_candidate(m), RESIDUAL_OF_VARIANT[v], 1.0, tag)
-    cases = protocol.plan(pairs)
+    cases = protocol.inner_cases(pairs)
     # a candidate that cannot run here (e.g. thermal sharpening without scikit-learn) is left out of its folds,
     # and pick() chooses among the candidates of every fold
     failed = {}

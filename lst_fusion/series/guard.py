@@ -16,9 +16,8 @@ import numpy as np
 
 from ..core.fusion.guard import RangeAccumulator
 from ..core.platform.errors import check_cancel
-from .tiles import _whole, read_block, roles_of, sources, strips
+from .tiles import _whole, input_sources, read_block, strips
 
-COARSE_REFS = ("coarse_ref1", "coarse_ref2")
 REACH = 2  # coarse pixels around the fine grid's footprint that a bicubic resampling reads
 
 
@@ -56,14 +55,14 @@ def source_range(source, grid, cache, cancel=None):
 def date_bounds(method, plan, landsat, modis, grid, quantity="lst", celsius=False, cache=None, cancel=None):
     """The :class:`~lst_fusion.core.fusion.guard.Bounds` of date ``plan``'s fused raster."""
     cache = {} if cache is None else cache
-    by_role = dict(zip(roles_of(method, bool(plan.ref2)), sources(method, plan, landsat, modis)))
+    by_role = input_sources(method, plan, landsat, modis)
     acc = RangeAccumulator()
     for src in by_role.values():
         lo, hi = source_range(src, grid, cache, cancel)
         if math.isfinite(lo):
             acc.add_inputs(np.array([lo, hi]))
     target = by_role["coarse_target"]
-    refs = [by_role[r] for r in COARSE_REFS if r in by_role]
+    refs = [s for r, s in by_role.items() if r.startswith("coarse_ref")]
     on_grid = []
     for ref in refs:
         if not target.same_grid and not ref.same_grid:

@@ -8,7 +8,9 @@ is gap-filled first, its output file and its resume key.
   date: that pair and the next, or the previous one for the last pair); one-pair methods take the nearest
   pair (the earlier on a tie); STARFM takes two pairs when there are two, else the nearest one (the pair
   mode of the method table); a pair farther than ``max_gap_days`` is never used, and a date without
-  usable pairs is skipped with the reason;
+  usable pairs is skipped with the reason; a method of pair mode ALL (All-pairs regression) takes every pair
+  of the series (core.data.pairing.every_pair: ``refs``; ``ref1`` the nearest, for the tags), whatever
+  ``max_gap_days``, so that its model is fitted once (series.model);
 * a MODIS date with fewer clear pixels than ``min_clear`` percent is gap-filled first (core.data.gapfill:
   linear in time from the nearest MODIS dates within ``gapfill_days``, then the progressive focal mean)
   into ``modis_filled/M_YYYYMMDD.tif``; a date with no clear pixel left to fill from is skipped with the
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..core.data.pairing import list_rasters, read_index, reference_pairs
+from ..core.data.pairing import every_pair, list_rasters, nearest_pair, read_index, reference_pairs
 from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import LstFusionError, check_cancel
 from .tiles import Source, clear_percent, read_block
@@ -45,6 +47,8 @@ class DatePlan:
     output: str = ""
     key: str = ""
     tags: dict = field(default_factory=dict)
+    refs: tuple = ()  # pair mode ALL: every reference pair date (ref1 the nearest)
+    model: tuple = ()  # pair mode ALL: the model rasters' Sources (series.model), set before the tiles
 
 
 def pair_mode(method, params=None):
@@ -189,7 +193,11 @@ def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_
     plans = []
     for d in targets:
         p = DatePlan(d, modis[d])
-        p.ref1, p.ref2, reason = choose_refs(d, pair_dates, mode, max_gap_days)
+        if mode == fusion_methods.ALL:
+            p.refs, p.ref2, reason = every_pair(pair_dates), None, ""
+            p.ref1 = nearest_pair(d, p.refs)
+        else:
+            p.ref1, p.ref2, reason = choose_refs(d, pair_dates, mode, max_gap_days)
         p.modis_clear = clear_percent(modis[d], grid)
         if reason:
             p.status = f"skipped: {reason}"
@@ -206,7 +214,7 @@ def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_
                 p.status = (f"skipped: MODIS {p.modis_clear:.1f} % clear (MIN_CLEAR {min_clear:g} %) and not fillable "
                             f"(no valid pixel, nor clear MODIS on both sides within {GAPFILL_DAYS} days)")
         p.output = os.path.join(folder, f"LST_{label}_{d:%Y%m%d}.tif")
-        refs = [r for r in (p.ref1, p.ref2) if r]
+        refs = list(p.refs) or [r for r in (p.ref1, p.ref2) if r]
         # what the date depends on: each input file's identity (name, size, mtime: the same names over another
         # area or a reprocessed input are other inputs), the grid, the method and its parameters
         p.key = series_key({"method": method, "date": d, "refs": refs, "grid": grid_key,

@@ -22,6 +22,7 @@ from ..core.fusion import methods as fusion_methods
 from ..core.fusion import residual
 from ..core.platform.errors import LstFusionError, check_cancel
 from ..version import __version__
+from . import uncertainty as series_uncertainty
 from .guard import date_bounds
 from .outputs import build_vrt, stale_temporaries, write_series_csv
 from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
@@ -81,6 +82,8 @@ class SeriesOptions:
     precompute: bool = None
     pairs: str = None  # the pair rule (core.fusion.methods ONE or ANY) of a method that can run either way
     shrink: float = None  # auto's w: each date MODIS + w (fused - MODIS), after its correction (None: not shrunk)
+    uncertainty: bool = True  # UNC_<METHOD>_YYYYMMDD.tif beside each date (series.uncertainty)
+    landcover: str = None  # a land-cover raster on the grid: the uncertainty's classes (default: reference quantiles)
     source_order: str = None  # the daily sources' order when MODIS mixes several (core.data.sources)
 
 
@@ -96,6 +99,7 @@ class SeriesResult:
     modis: dict = field(default_factory=dict)  # ISO date -> Source of the MODIS used (gap-filled or not)
     pairs: list = field(default_factory=list)  # ISO dates of the reference pairs
     method: str = ""
+    uncertainty: object = None  # series.uncertainty.SeriesUncertainty: the calibration, or why there is none
     source_steps: list = field(default_factory=list)  # core.data.sources.STEP_COLUMNS rows
 
 
@@ -181,6 +185,10 @@ def date_tags(p, o, params, run_params, stats, lsrc, msrc):
             "GAPFILLED": p.gapfilled, "SERIES_KEY": p.key, "SOFTWARE": f"LST Fusion {__version__} (series)"}
     tags.update(o.extra_tags or {})  # e.g. METHOD_CHOICE of METHOD=auto
     tags["INPUT_COARSE_TARGET"] = os.path.basename(p.modis.path)
+    if p.refs:  # pair mode ALL: every pair, through the model fitted once (series.model)
+        tags["REF_DATES"] = " ".join(d.isoformat() for d in p.refs)
+        tags["INPUT_MODEL"] = " ".join(os.path.basename(s.path) for s in p.model)
+        return tags
     for n, r in enumerate([p.ref1, p.ref2], 1):
         if r:
             tags[f"INPUT_FINE_REF{n}"] = os.path.basename(lsrc[r].path)
@@ -240,11 +248,12 @@ def plan_groups(todo, o, run_params):
     return groups
 
 
-def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None):
+def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_date=None):
     """Run the tasks in order, write each date's tiles into its temporary file, rename it into place and
     apply the residual correction; a failure or cancel removes the date's temporary file.  ``bounds``
     {position in ``todo``: core.fusion.guard.Bounds}: every tile (and the corrected date) passes the
-    plausibility guard before it is written; returns {position: implausible pixels set to nodata}."""
+    plausibility guard before it is written; ``on_date(position)`` runs once a date's raster is in place (its
+    uncertainty map); returns {position: implausible pixels set to nodata}."""
     from ..core.fusion import residual
 
     label = fusion_methods.get(o.method).tag
@@ -283,6 +292,8 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None):
             description, unit = describe_band(p, label, ", " + ", ".join(said))
             write_raster(p.output, fused, grid, tags=p.tags, description=description, unit=unit)
         p.status = "fused_gapfilled" if p.gapfilled else "fused"
+        if on_date is not None:
+            on_date(i)
 
     done_tiles, total = 0, sum(len(j.indices) for j in jobs)
     current, writers = None, {}  # the dates being written (one task's indices) and their open writers
@@ -359,8 +370,22 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     kept = sum(p.status == "kept" for p in plans)
     if kept:
         log(f"{kept} date(s) already complete with the same inputs and parameters: kept")
+    unc = series_uncertainty.prepare(o, plans, msrc, lsrc, grid, key_params, run_params, log, cancel)
+    for p in plans:  # a kept date whose map is missing or outdated gets its map now
+        if p.status == "kept" and unc.calibration is not None and p.date.isoformat() not in unc.files:
+            series_uncertainty.write_map(unc, p, msrc, lsrc, grid)
 
     from ..core.fusion.tiling import tiles
+
+    if fusion_methods.get(o.method).pair_mode == fusion_methods.ALL:  # its model once per reference set
+        from .model import model_sources
+
+        models = {}
+        for p in todo:
+            check_cancel(cancel)
+            if p.refs not in models:
+                models[p.refs] = model_sources(o.method, p.refs, lsrc, msrc, grid, params, output_dir, log, cancel)
+            p.model = models[p.refs]
 
     cache, jobs, bounds, range_cache = {}, [], {}, {}
     tile_px = fusion_methods.tile_size(o.method, o.tile, grid.shape, params)
@@ -396,7 +421,9 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         log(f"{len(todo)} date(s) x {len(windows)} tile(s) of {tile_px} px = {len(jobs)} tasks on {sched.name}"
             + (f"; {shared} date(s) share their reference set's "
                f"{'reference encoding' if deep else 'per-pair plan'}" if shared else ""))
-    implausible = write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds)
+    implausible = write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds,
+                              on_date=lambda i: series_uncertainty.write_map(unc, todo[i], msrc, lsrc, grid))
+    series_uncertainty.remove_outdated(unc, plans, log)
     for i, n in sorted(implausible.items()):
         if n:
             log(f"{todo[i].date.isoformat()}: " + plausibility.message(n, bounds[i], os.path.basename(todo[i].output)))
@@ -405,6 +432,8 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
              "output": os.path.basename(p.output) if not p.status.startswith("skipped") else "",
              "coarse_source": msource.get(p.date, "")}
             for p in plans]
+    for r in rows:
+        r["uncertainty"] = unc.column(r["date"]) if r["output"] else ""
     csv_path = write_series_csv(os.path.join(output_dir, "series.csv"), rows)
     if steps:
         from ..core.data.io import write_csv_rows
@@ -419,4 +448,4 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     pair_dates = sorted(d for d in lsrc if d in msrc)
     return SeriesResult(rows, output_dir, csv_path, vrt, outputs, sched.name, grid,
                         {p.date.isoformat(): p.modis for p in plans}, [d.isoformat() for d in pair_dates],
-                        fusion_methods.get(o.method).tag, steps)
+                        fusion_methods.get(o.method).tag, unc, steps)

@@ -42,6 +42,7 @@ class SeasonReport:
     csv: str
     html: str
     stretch: tuple
+    unc_stretch: tuple = None  # (0, 98th percentile) of the uncertainty maps: their one legend
 
 
 def describe(values):
@@ -126,7 +127,25 @@ def season_figure(rows, region, pairs, unit_label=""):
     return fig
 
 
-def write_season_html(path, result, rows, unit=""):
+def uncertainty_html(result, unc_rows):
+    """The report's uncertainty section: the calibration and each date's map, or the one sentence of why none."""
+    su = result.uncertainty
+    if su is None:
+        return []
+    parts = ["<h2>Uncertainty (half-width of the central 90 % interval)</h2>"]
+    if su.calibration is None:
+        return parts + [f"<p>{html.escape(su.reason)}.</p>"]
+    cal = su.calibration
+    parts.append(f"<p>UNC_*.tif beside each date: {html.escape(cal.describe())}. Each pair date was predicted from "
+                 "the other pairs as this series runs the method; the interval is for the LST a Landsat would "
+                 "measure, the day's Landsat - MODIS level offset included (docs/uncertainty.md).</p>")
+    parts.append(table_html(unc_rows, ["date", "file", "mean half-width", "p90 half-width"]))
+    parts.append("<p>Calibration bins (a bin with too few pixels falls back to its class, then to all pixels):</p>")
+    parts.append(table_html(cal.rows, ["class", "change bin", "pixels", "half-width", "used"]))
+    return parts
+
+
+def write_season_html(path, result, rows, unit="", unc_rows=None):
     label = UNIT_LABEL.get(unit, unit)
     regions = list(dict.fromkeys(r["region"] for r in rows))
     header = {"Method": result.method, "Dates": f"{result.rows[0]['date']} to {result.rows[-1]['date']}",
@@ -149,6 +168,7 @@ def write_season_html(path, result, rows, unit=""):
             parts.append(f"<p>{html.escape(sentence)}</p>")
         if steps:
             parts.append(table_html(steps, STEP_COLUMNS))
+    parts += uncertainty_html(result, unc_rows or [])
     parts.append("<h2>Statistics per date</h2>")
     parts.append(table_html(rows, STATS_COLUMNS))
     parts.append("<p style='color:#666'>fused: the series; MODIS: the MODIS raster of the date on the fine grid "
@@ -161,10 +181,16 @@ def write_season_html(path, result, rows, unit=""):
 
 def season_report(result, regions=None, cancel=None):
     """Write series_stats.csv and series_report.html into the series folder."""
+    from .outputs import shared_stretch
+    from .uncertainty import summary_rows
+
     rows, stretch = season_stats(result, regions, cancel)
     csv_path = write_csv(os.path.join(result.folder, "series_stats.csv"), rows, STATS_COLUMNS)
     unit = ""
     if result.outputs:
         unit = (read_raster(result.outputs[0], "OUTPUT").tags or {}).get("LST_UNIT", "")
-    html_path = write_season_html(os.path.join(result.folder, "series_report.html"), result, rows, unit)
-    return SeasonReport(rows, csv_path, html_path, stretch)
+    unc_rows = summary_rows(result.uncertainty, result.rows, result.folder) if result.uncertainty else []
+    unc_stretch = (0.0, shared_stretch([os.path.join(result.folder, r["file"]) for r in unc_rows], (0, 98))[1]) \
+        if unc_rows else None
+    html_path = write_season_html(os.path.join(result.folder, "series_report.html"), result, rows, unit, unc_rows)
+    return SeasonReport(rows, csv_path, html_path, stretch, unc_stretch)

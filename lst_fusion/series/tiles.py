@@ -164,8 +164,11 @@ def _count_clear(source, grid):
 
 
 def roles_of(method, two_pairs):
-    """The input roles of ``method`` in its order: the model's (deep) or one or two pairs + the target."""
+    """The input roles of ``method`` in its order: the model's (deep), the model rasters + the target (pair mode
+    ALL) or one or two pairs + the target."""
     entry = fusion_methods.get(method)
+    if entry.pair_mode == fusion_methods.ALL:
+        return entry.roles
     if entry.classical:
         return fusion_methods.TWO_PAIR_ROLES if two_pairs else fusion_methods.ONE_PAIR_ROLES
     from ..models import registry
@@ -175,10 +178,24 @@ def roles_of(method, two_pairs):
 
 def sources(method, plan, landsat, modis):
     """The sources of one date's tiles, in the order of :func:`roles_of`."""
+    if fusion_methods.get(method).pair_mode == fusion_methods.ALL:  # the model fitted once (series.model)
+        return (*plan.model, plan.modis)
     by_role = {"fine_ref1": landsat[plan.ref1], "coarse_ref1": modis[plan.ref1], "coarse_target": plan.modis}
     if plan.ref2:
         by_role.update(fine_ref2=landsat[plan.ref2], coarse_ref2=modis[plan.ref2])
     return tuple(by_role[r] for r in roles_of(method, bool(plan.ref2)))
+
+
+def input_sources(method, plan, landsat, modis):
+    """{role: source} of the date's inputs: its reference pairs (every pair of ``plan.refs`` for pair mode ALL,
+    ``fine_ref<k>``, ``coarse_ref<k>``) and its MODIS (``coarse_target``), what the plausibility guard bounds."""
+    if fusion_methods.get(method).pair_mode != fusion_methods.ALL:
+        return dict(zip(roles_of(method, bool(plan.ref2)), sources(method, plan, landsat, modis)))
+    out = {}
+    for k, d in enumerate(plan.refs, 1):
+        out[f"fine_ref{k}"], out[f"coarse_ref{k}"] = landsat[d], modis[d]
+    out["coarse_target"] = plan.modis
+    return out
 
 
 def pair_statistics(method, plan, landsat, modis, grid, params, cache, cancel=None):

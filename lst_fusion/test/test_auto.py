@@ -6,6 +6,7 @@ import pytest
 
 from lst_fusion.core.evaluation import protocol, validation
 from lst_fusion.core.fusion import methods
+from lst_fusion.core.platform.errors import LstFusionError
 
 from .conftest import synthetic_scene, write_series_folders
 
@@ -36,14 +37,14 @@ def fixed(scores):
 
 def test_lowest_inner_mean_rmse_wins_and_ties_go_to_the_cheaper():
     pairs = series()
-    c = protocol.choose(pairs, D[2], fixed({("ESTARFM", "as is"): 1.0, ("STARFM", "+SM"): 1.0,
+    c = protocol.choose(pairs, D[2], fixed({("ESTARFM", "+SM"): 1.0, ("STARFM", "+SM"): 1.0,
                                             ("STARFM", "+RC"): 2.0, ("MODIS resampled", "as is"): 1.5,
                                             ("Landsat ref + MODIS change", "as is"): 0.5}), k=1)
     assert c.key == ("STARFM", "+SM") and c.w == 1.0  # tie at 1.0: STARFM is cheaper than ESTARFM
-    assert c.inner_dates == (D[1], D[3], D[4])  # the other pairs' inner dates: D[2] is not among them
+    assert c.inner_dates == (D[0], D[1], D[3], D[4], D[5])  # every other pair held out in turn: never D[2]
     # the change baseline is scored, never chosen; MODIS resampled is a candidate (issue 38)
     assert [r["candidate"] for r in c.table][:1] == ["Landsat ref + MODIS change"]
-    assert c.tag().startswith("METHOD=auto: STARFM +SM (inner RMSE over 3 date(s): Landsat ref + MODIS change 0.500")
+    assert c.tag().startswith("METHOD=auto: STARFM +SM (inner RMSE over 5 date(s): Landsat ref + MODIS change 0.500")
 
 
 def test_auto_says_use_modis_when_no_method_beats_it_on_the_inner_folds():
@@ -61,48 +62,77 @@ def test_shrinkage_towards_modis_known_answer_and_no_peeking():
     exact, so w = 0.5 is chosen; the outer date, where the candidate is exact, changes nothing (no peeking)."""
     pairs = series()
     outer = D[2]
-    scores = {("STARFM", "as is"): {D[1]: 2.0, D[3]: 2.0, D[4]: 2.0, outer: 0.0},
-              ("MODIS resampled", "as is"): {D[1]: -2.0, D[3]: -2.0, D[4]: -2.0, outer: -9.0}}
+    scores = {("STARFM", "+SM"): {**dict.fromkeys(D, 2.0), outer: 0.0},
+              ("MODIS resampled", "as is"): {**dict.fromkeys(D, -2.0), outer: -9.0}}
     c = protocol.choose(pairs, outer, fixed(scores), k=1)
-    assert c.key == ("STARFM", "as is") and c.w == pytest.approx(0.5)
+    assert c.key == ("STARFM", "+SM") and c.w == pytest.approx(0.5)
     assert "shrunk towards MODIS (w 0.50)" in c.describe()
-    assert [r["candidate"] for r in c.table][0] == "STARFM shrunk towards MODIS (w 0.50)"
+    assert [r["candidate"] for r in c.table][0] == "STARFM +SM shrunk towards MODIS (w 0.50)"
     assert c.table[0]["RMSE"] == pytest.approx(0.0, abs=1e-9)
     truth = np.full((2, 2), 300.0)
-    applied = protocol.apply_choice(c, {("STARFM", "as is"): truth + 2.0, ("MODIS resampled", "as is"): truth - 2.0})
+    applied = protocol.apply_choice(c, {("STARFM", "+SM"): truth + 2.0, ("MODIS resampled", "as is"): truth - 2.0})
     assert np.allclose(applied, truth)
     # the weight comes from the inner folds only: spoiling the outer date's scores leaves it as it was
     spoiled = {k: {**v, outer: 50.0} for k, v in scores.items()}
     assert protocol.choose(pairs, outer, fixed(spoiled), k=1).w == c.w
     # a shrink to 0 is MODIS itself
-    zero = {("STARFM", "as is"): 2.0, ("MODIS resampled", "as is"): 0.0}
+    zero = {("STARFM", "+SM"): 2.0, ("MODIS resampled", "as is"): 0.0}
     assert protocol.choose(pairs, outer, fixed(zero), k=1).is_modis
 
 
 def test_mean_of_k_best_is_a_candidate_and_its_own_row():
     pairs = series()
     # errors +1 and -1 cancel in the mean: the ensemble is exact and wins
-    c = protocol.choose(pairs, D[2], fixed({("STARFM", "as is"): 1.0, ("ESTARFM", "as is"): -1.0,
+    c = protocol.choose(pairs, D[2], fixed({("STARFM", "+SM"): 1.0, ("ESTARFM", "+SM"): -1.0,
                                             ("STARFM", "+RC"): 3.0}), k=2)
     assert c.is_mean and c.key == ("auto mean of 2 best", "as is")
-    assert set(c.members) == {("STARFM", "as is"), ("ESTARFM", "as is")}
+    assert set(c.members) == {("STARFM", "+SM"), ("ESTARFM", "+SM")}
     mean_row = [r for r in c.table if r["method"] == "auto mean of 2 best"][0]
     assert mean_row["RMSE"] == pytest.approx(0.0, abs=1e-9)
-    outer = {("STARFM", "as is"): np.full((2, 2), 3.0), ("ESTARFM", "as is"): np.full((2, 2), 5.0)}
+    outer = {("STARFM", "+SM"): np.full((2, 2), 3.0), ("ESTARFM", "+SM"): np.full((2, 2), 5.0)}
     assert np.allclose(protocol.apply_choice(c, outer), 4.0)
     assert np.allclose(protocol.mean_of_best(c, outer), 4.0)
 
 
-@pytest.mark.parametrize("n", [3, 4])
-def test_too_few_inner_folds_fall_back_to_the_documented_default(n):
-    """2 remaining pairs give no inner fold and 3 give one: one date is too few to choose on; 4 give two."""
-    pairs = {d: v for d, v in series().items() if d in D[:n]}
+def test_too_few_inner_folds_fall_back_to_the_documented_default():
+    """One pair besides the outer date gives no inner fold (nothing to predict it from): the documented default.
+    Two give two folds, each pair predicted from the other, the ends of the series included (issue 38)."""
     logs = []
-    c = protocol.choose(pairs, D[1], fixed({("ESTARFM", "as is"): 0.1}), log=logs.append)
-    assert c.key == protocol.DEFAULT_CHOICE == ("STARFM (1 pair)", "+SM") and c.message and logs == [c.message]
-    assert f"only {n - 1} pair(s) remain without the test date 2020-01-17" in c.message and "4 needed" in c.message
-    five = protocol.choose({d: v for d, v in series().items() if d in D[:5]}, D[1], fixed({("ESTARFM", "as is"): 0.1}))
-    assert not five.message and five.key == ("ESTARFM", "as is") and len(five.inner_dates) == 2
+    c = protocol.choose({d: v for d, v in series().items() if d in D[:2]}, D[1], fixed({("ESTARFM", "+SM"): 0.1}),
+                        log=logs.append)
+    assert c.key == protocol.DEFAULT_CHOICE == ("STARFM (1 pair)", "+RC") and c.message and logs == [c.message]
+    assert "only 1 pair(s) remain without the test date 2020-01-17" in c.message and "at least 2 needed" in c.message
+    three = protocol.choose({d: v for d, v in series().items() if d in D[:3]}, D[1],
+                            fixed({("ESTARFM", "+SM"): 0.1, ("STARFM (1 pair)", "+SM"): 0.2}))
+    assert not three.message and three.key == ("ESTARFM", "+SM") and three.inner_dates == (D[0], D[2])
+
+
+def test_auto_never_chooses_a_candidate_off_modis_level():
+    """A variant "as is" (its references' Landsat level: an implicit guess of the day's offset) is scored in the
+    inner table but never chosen, however well it scores there; +SM, +RC and MODIS are (issue 38)."""
+    c = protocol.choose(series(), D[2], fixed({("All-pairs regression", "as is"): 0.1, ("STARFM", "+SM"): 1.0,
+                                               ("MODIS resampled", "as is"): 2.0}), k=2)
+    assert c.key == ("STARFM", "+SM") and ("All-pairs regression", "as is") not in c.members
+    assert c.table[0]["candidate"] == "All-pairs regression" and c.table[0]["RMSE"] == pytest.approx(0.1)
+    modis = protocol.choose(series(), D[2], fixed({("STARFM", "as is"): 0.1, ("STARFM", "+RC"): 3.0,
+                                                   ("MODIS resampled", "as is"): 2.0}))
+    assert modis.is_modis
+    assert protocol.keeps_level(("FSDAF", "+RC")) and not protocol.keeps_level(("FSDAF", "as is"))
+    with pytest.raises(LstFusionError, match="^METHODS: auto needs at least one fusion method at MODIS's level"):
+        protocol.choose(series(), D[2], fixed({("STARFM", "as is"): 0.1, ("MODIS resampled", "as is"): 2.0}))
+
+
+def test_inner_folds_hold_out_every_pair_and_a_candidate_that_cannot_run_on_an_end_fold_is_none():
+    """inner_cases: each pair in turn, its neighbours None at the ends; with the real candidates, ESTARFM (a
+    pair on each side) cannot run on the end folds and so is no candidate, while the one-pair candidates are."""
+    cases = protocol.inner_cases(D[:3])
+    assert [(c.date, c.before, c.after, c.nearest) for c in cases] == [
+        (D[0], None, D[1], D[1]), (D[1], D[0], D[2], D[0]), (D[2], D[1], None, D[1])]
+    assert protocol.inner_cases(D[:1]) == []
+    pairs = {d: v for d, v in series().items() if d in D[:4]}
+    c = protocol.choose(pairs, D[3], lambda case, p: validation.classical_candidates(case, p, block=8))
+    scored = {r["method"] for r in c.table}
+    assert "ESTARFM" not in scored and "STARFM (1 pair)" in scored and c.inner_dates == (D[0], D[1], D[2])
 
 
 @pytest.mark.parametrize("value", [np.nan, 1e6])
@@ -134,10 +164,10 @@ def test_choice_differs_from_the_oracle_when_the_outer_date_disagrees():
     """The rule uses the inner dates: a candidate that is best only on the outer date is not chosen."""
     pairs = series()
     outer = D[2]
-    scores = {("STARFM", "as is"): {D[1]: 1.0, D[3]: 1.0, D[4]: 1.0, outer: 9.0},
-              ("ESTARFM", "as is"): {D[1]: 2.0, D[3]: 2.0, D[4]: 2.0, outer: 0.0}}
+    scores = {("STARFM", "+SM"): {**dict.fromkeys(D, 1.0), outer: 9.0},
+              ("ESTARFM", "+SM"): {**dict.fromkeys(D, 2.0), outer: 0.0}}
     c = protocol.choose(pairs, outer, fixed(scores), k=1)
-    assert c.key == ("STARFM", "as is")
+    assert c.key == ("STARFM", "+SM")
 
 
 def test_fuse_series_method_options_keep_the_saved_indices():
@@ -184,7 +214,7 @@ def test_fuse_series_auto_chooses_on_the_pairs_and_tags_it(provider, tmp_path, t
     assert out and all(p.name.startswith(f"LST_{method.upper()}_") for p in out)
     with rasterio.open(out[0]) as src:
         tags = src.tags()
-    assert tags["METHOD_CHOICE"] == tag and tag.startswith("METHOD=auto: ") and "RMSE over 2 date(s)" in tag
+    assert tags["METHOD_CHOICE"] == tag and tag.startswith("METHOD=auto: ") and "RMSE over 4 date(s)" in tag
     assert tags.get("RESIDUAL_CORRECTION", "none") == correction
     # the candidate it chose is the one that ran: its pair rule too (issue 44)
     if len(methods.pair_rules(method)) > 1:

@@ -9,17 +9,19 @@ Each case ends in one of two ways, and nothing else:
 * **refused**: one sentence that starts with one of that algorithm's own parameters (no traceback, no other
   algorithm's parameter), and no output file.
 
-Methods: ESTARFM, STARFM, Fit-FC, FSDAF, Thermal sharpening and the five deep models' ``predict_<model>`` with their bundled
-checkpoints.  Inputs (Kelvin, 24 x 24 px of 30 m, MODIS pixel 120 m = 4 x 4 px, WINDOW 5, unless the case says
-otherwise): constant, linear ramp, MODIS clear on one coarse pixel, MODIS clear on three collinear (diagonal)
+Methods: ESTARFM, STARFM, Fit-FC, FSDAF, Thermal sharpening, All-pairs regression (its two pairs given as LANDSAT and
+MODIS lists) and the five deep models' ``predict_<model>`` with their bundled checkpoints.  Inputs (Kelvin, 24 x 24
+px of 30 m, MODIS pixel 120 m = 4 x 4 px, WINDOW 5, unless the case says otherwise): constant, linear ramp, MODIS
+clear on one coarse pixel, MODIS clear on three collinear (diagonal)
 coarse pixels, 1 x 1 and 3 x 3 images, a nodata hole of 10 x 10 px in the fine reference (twice the window), a
 geographic CRS (EPSG:4326, 0.00027 deg pixels).
 
-Outcomes: 10 methods x 8 inputs = 80 cases, 76 plausible rasters and 4 refusals, each naming the algorithm's own
-WINDOW (``EXPECTED`` pins each; ``test_sweep_table`` prints the table and the count); Thermal sharpening has no
-window and gives the 1 x 1 image its MODIS. In a series (``test_degenerate_input_in_a_series``: fuse_series with
-ESTARFM, STARFM, Fit-FC, FSDAF, Thermal sharpening and auto x the inputs but 1x1 = 42 cases) every case is a
-plausible raster within the guard's bounds, 302.00 K on the constant scene:
+Outcomes: 11 methods x 8 inputs = 88 cases, 84 plausible rasters and 4 refusals, each naming the algorithm's own
+WINDOW (``EXPECTED`` pins each; ``test_sweep_table`` prints the table and the count); Thermal sharpening and
+All-pairs regression have no window (the 1 x 1 image gets its MODIS, and its own line). In a series
+(``test_degenerate_input_in_a_series``: fuse_series with ESTARFM, STARFM, Fit-FC, FSDAF, Thermal sharpening, All-pairs
+regression and auto x the inputs but 1x1 = 49 cases) every case is a plausible raster within the guard's bounds,
+302.00 K on the constant scene:
 
 ==================  ========  ======  =========  =========  ======  ======  ========  ==========
 method              constant  ramp    one clear  collinear  1x1     3x3     NaN hole  geographic
@@ -29,6 +31,7 @@ STARFM              raster    raster  raster     raster     WINDOW  raster  rast
 Fit-FC              raster    raster  raster     raster     WINDOW  raster  raster    raster
 FSDAF               raster    raster  raster     raster     WINDOW  raster  raster    raster
 Thermal sharpening  raster    raster  raster     raster     raster  raster  raster    raster
+All-pairs regr.     raster    raster  raster     raster     raster  raster  raster    raster
 EDCSTFN             raster    raster  raster     raster     raster  raster  raster    raster
 STTFN               raster    raster  raster     raster     raster  raster  raster    raster
 MLFF-GAN            raster    raster  raster     raster     raster  raster  raster    raster
@@ -57,8 +60,9 @@ from .test_processing_run import ErrorCollectingFeedback
 
 N, FACTOR = 24, 4
 CLASSICAL = {"ESTARFM": "estarfm", "STARFM": "starfm", "Fit-FC": "fitfc", "FSDAF": "fsdaf",
-             "Thermal sharpening": "sharpen"}
-NO_WINDOW = ("Thermal sharpening",)  # no moving window: a 1 x 1 image is its MODIS
+             "Thermal sharpening": "sharpen", "All-pairs regression": "allpairs"}
+NO_WINDOW = ("Thermal sharpening", "All-pairs regression")  # no moving window: a 1 x 1 image is fused too
+LISTS = ("All-pairs regression",)  # its references as LANDSAT and MODIS lists (both pairs), not by role
 DEEP = {"EDCSTFN": "edcstfn", "STTFN": "sttfn", "MLFF-GAN": "mlffgan", "GAN-STFM": "ganstfm", "SwinSTFM": "swinstfm"}
 INPUTS = ("constant", "ramp", "one clear", "collinear", "1x1", "3x3", "NaN hole", "geographic")
 
@@ -126,10 +130,18 @@ def run_case(method, case, folder):
                 continue  # the one-pair models' optional second pair: left out
             params[role] = write_tif(os.path.join(folder, f"{role}_{dates[role]}.tif"), a.astype(np.float32),
                                      nodata=np.nan, **kw)
+    if method in LISTS:  # both pairs of the case, as lists
+        params = {"COARSE_TARGET": write_tif(os.path.join(folder, f"COARSE_TARGET_{dates['COARSE_TARGET']}.tif"),
+                                             arrays["COARSE_TARGET"].astype(np.float32), nodata=np.nan, **kw)}
+        for lst, kind in (("LANDSAT", "FINE"), ("MODIS", "COARSE")):
+            params[lst] = [write_tif(os.path.join(folder, f"{kind}_REF{k}_{dates[f'{kind}_REF{k}']}.tif"),
+                                     arrays[f"{kind}_REF{k}"].astype(np.float32), nodata=np.nan, **kw) for k in (1, 2)]
+        params["OUTPUT"] = os.path.join(folder, "fused.tif")
+        used = dict(arrays)
     params.update({"OUTPUT": os.path.join(folder, "fused.tif"), "COARSE_PIXEL": 120.0})
-    if method in CLASSICAL:
+    if method in CLASSICAL and method not in LISTS:
         params["WINDOW"] = 5
-    used = {k: v for k, v in arrays.items() if k in params}
+    used = {k: v for k, v in arrays.items() if k in params or method in LISTS}
     feedback = ErrorCollectingFeedback()
     try:
         processing.run(algorithm(method), params, feedback=feedback)
@@ -184,6 +196,9 @@ def test_degenerate_input(provider, tmp_path, method, case):
     assert finite.any(), "an all-nodata raster"
     assert lo <= out[finite].min() and out[finite].max() <= hi
     valid = np.logical_and.reduce([np.isfinite(a) for a in arrays.values()])
+    if method in LISTS:  # a pixel fits on the pairs it has: a value where the day's MODIS and one pair are valid
+        valid = np.isfinite(arrays["COARSE_TARGET"]) & np.logical_or.reduce(
+            [np.isfinite(arrays[f"FINE_REF{k}"]) & np.isfinite(arrays[f"COARSE_REF{k}"]) for k in (1, 2)])
     assert not (finite & ~valid).any(), "a value where an input is nodata"
     assert int((valid & ~finite).sum()) == int(tags["IMPLAUSIBLE_PIXELS"]), "nodata the guard did not count"
     if case == "constant" and method in CLASSICAL:  # the deep models carry their training's offsets: 303-308 K
@@ -192,18 +207,18 @@ def test_degenerate_input(provider, tmp_path, method, case):
 
 
 def test_sweep_table():
-    """The closing note's count: 10 methods x 8 degenerate inputs = 80 cases; the table of the module docstring."""
+    """The closing note's count: 11 methods x 8 degenerate inputs = 88 cases; the table of the module docstring."""
     counts = {}
     for v in EXPECTED.values():
         counts[v] = counts.get(v, 0) + 1
     print("\n" + " " * 11 + " ".join(f"{c:10s}" for c in INPUTS))
     print("\n".join(f"{m:10s} " + " ".join(f"{EXPECTED[(m, c)]:10s}" for c in INPUTS) for m in METHODS))
     print(f"{len(CASES)} cases: {counts}")
-    assert len(CASES) == 80 and counts == {"raster": 76, "WINDOW": 4}
+    assert len(CASES) == 88 and counts == {"raster": 84, "WINDOW": 4}
 
 
 # --- fuse_series with each classical method and auto x the same degenerate inputs (issue 37's sweep) --------------
-SERIES_METHODS = ("ESTARFM", "STARFM", "Fit-FC", "FSDAF", "Thermal sharpening", "auto")
+SERIES_METHODS = ("ESTARFM", "STARFM", "Fit-FC", "FSDAF", "Thermal sharpening", "All-pairs regression", "auto")
 SERIES_INPUTS = ("constant", "ramp", "one clear", "collinear", "3x3", "NaN hole", "geographic")
 # every case a plausible raster (the one-date 1x1 refusal is the image, not the series: 1x1 is left out here)
 SERIES_EXPECTED = {(m, c): "raster" for m in SERIES_METHODS for c in SERIES_INPUTS}

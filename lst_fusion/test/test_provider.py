@@ -20,8 +20,7 @@ from lst_fusion.algorithms import qgis_enums
 from lst_fusion.models.registry import model_ids
 
 EXPECTED = {"search_download", "import_modis", "import_viirs", "import_slstr", "import_landsat", "gapfill", "resample",
-            "align_pairs", "coregister",
-            "estarfm", "fitfc", "fsdaf", "sharpen",
+            "align_pairs", "coregister", "estarfm", "fitfc", "fsdaf", "sharpen", "allpairs",
             "starfm", "fuse_series", "evaluate", "compare_methods", "validate_methods"} | {f"train_{m}" for m in model_ids()} | {
     f"predict_{m}" for m in model_ids()}
 
@@ -47,7 +46,7 @@ def test_provider_lists_every_algorithm(provider):
 
 
 def alg_needs_layers(alg):
-    return alg.name().startswith("train_") or alg.name() in ("fuse_series", "validate_methods")  # LANDSAT + MODIS, or DATASET
+    return alg.name().startswith("train_") or alg.name() in ("fuse_series", "validate_methods", "allpairs")  # LANDSAT + MODIS, or DATASET
 
 
 def valid_parameters(alg, tif_path, tmp_path):

@@ -68,6 +68,10 @@ def test_every_classical_candidate_scores_what_the_series_writes(folders, tmp_pa
     want = preds[(candidate, "as is")]
     assert np.array_equal(got, want.astype(np.float32), equal_nan=True), np.nanmax(np.abs(got - want))
     # the series names the pairs it used: those validation used
+    if methods.get(mid).pair_mode == methods.ALL:  # every pair but the held-out date's, never its Landsat
+        refs = validation.case_refs(case, pairs, mid, rule)
+        assert case.date not in refs and tags["REF_DATES"] == " ".join(d.isoformat() for d in refs)
+        return
     ref1, ref2 = validation.case_refs(case, pairs, mid, rule)
     assert (tags["REF1_DATE"], tags.get("REF2_DATE", "")) == (ref1.isoformat(), ref2.isoformat() if ref2 else "")
     if len(methods.pair_rules(mid)) > 1:
@@ -109,7 +113,7 @@ def test_what_auto_applies_is_what_it_scored_and_what_the_series_runs(folders, t
     root, pairs = folders
     case = protocol.plan(pairs)[1]
     others = {d: v for d, v in pairs.items() if d != case.date}
-    choice = protocol.choose(others, case.date, lambda c, p: validation.classical_candidates(c, p, BLOCK), k=1)
+    choice = protocol.choose(others, case.date, lambda c, p: validation.classical_candidates(c, p, BLOCK, failed={}), k=1)
     preds = validation.classical_candidates(case, pairs, BLOCK)
     applied = protocol.apply_choice(choice, preds)
     mid, rule = (methods.BASELINE, None) if choice.is_modis else methods.parse_candidate(choice.key[0])

@@ -66,7 +66,8 @@ class FusionSection(Section):
         self.warning = warning_label()
         self.form.addRow(self.warning)
         self.advice = []
-        self.methods = methods()
+        # the methods of one date's pairs (All-pairs regression takes every pair: the Series section runs it)
+        self.methods = [m for m in methods() if P.FINE_REF1 in m.roles]
         self.method = combo_box([(m.label, m.key) for m in self.methods])
         self.method.currentIndexChanged.connect(self._method_changed)
         self.form.addRow("Method", self.method)

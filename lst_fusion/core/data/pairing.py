@@ -80,6 +80,13 @@ def reference_pairs(target, pair_dates, rule, max_gap_days=None):
     return None, None, f"no Landsat pair {side} {target.isoformat()}{within}"
 
 
+def every_pair(pair_dates, held_out=None):
+    """The references of a method of pair mode ALL: every pair date, in order, but ``held_out`` (the date a
+    leave-one-date-out scores; the series passes None: on a pair date the method uses that pair too, as the
+    nearest-pair methods do). MAX_GAP_DAYS does not apply: the fit is over the seasons by design."""
+    return tuple(sorted(d for d in pair_dates if d != held_out))
+
+
 def check_percent(value, parameter="MIN_CLEAR"):
     """A percentage of clear pixels: 0 to 100 (above 100 no pair can pass, and the run would only say so)."""
     if not 0 <= value <= 100:

@@ -4,12 +4,14 @@
 every classical method of the method table, each with the reference pairs the series gives it
 (core.data.pairing.reference_pairs, the one rule: two-pair methods the nearest pair before and after, one-pair
 methods the nearest pair; a method that can run either way, STARFM, is two candidates, ``STARFM (1 pair)`` and
-``STARFM (2 pairs)``, core.fusion.methods.candidate_label), each as is, with the scene-mean correction (+SM)
+``STARFM (2 pairs)``, core.fusion.methods.candidate_label; a method of pair mode ALL every pair but the held-out
+date's), each as is, with the scene-mean correction (+SM)
 and per MODIS footprint (+RC), plus both baselines (scored, never chosen). The held-out date is not among the
 pairs the rule chooses from: its Landsat is never read.
 """
 import numpy as np
 
+from ..data.pairing import reference_pairs
 from ..fusion import methods as fusion_methods
 from ..fusion import residual
 from . import protocol
@@ -39,13 +41,28 @@ def candidates_of(method_label):
 CANDIDATES = tuple(c for m in CLASSICAL for c, _, _ in candidates_of(m))
 
 
+def others(case, pairs):
+    """The pair dates ``case`` may take references from: every one but its own date."""
+    return [d for d in pairs if d != case.date]
+
+
+def has_refs(case, pairs, rule):
+    """Whether the pair ``rule`` finds its references for ``case`` (not ESTARFM's at the ends of a series; ALL:
+    any other pair)."""
+    if rule == fusion_methods.ALL:
+        return bool(others(case, pairs))
+    return reference_pairs(case.date, others(case, pairs), rule)[0] is not None
+
+
 def case_refs(case, pairs, method, rule=None):
     """(ref1, ref2 or None): the reference pair dates ``method`` run with ``rule`` (its table rule when None)
-    uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule."""
-    from ..data.pairing import reference_pairs
+    uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule; pair mode ALL: the
+    tuple of every pair but ``case.date`` (:func:`core.data.pairing.every_pair`)."""
+    from ..data.pairing import every_pair
 
-    ref1, ref2, reason = reference_pairs(case.date, [d for d in pairs if d != case.date],
-                                         rule or fusion_methods.get(method).pair_mode)
+    if (rule or fusion_methods.get(method).pair_mode) == fusion_methods.ALL:
+        return every_pair(pairs, case.date)
+    ref1, ref2, reason = reference_pairs(case.date, others(case, pairs), rule or fusion_methods.get(method).pair_mode)
     if ref1 is None:
         from ..platform.errors import LstFusionError
 
@@ -57,6 +74,10 @@ def case_images(case, pairs, method, coarse=None, rule=None):
     """The role images ``method`` run with ``rule`` uses for ``case`` (:func:`case_refs`); ``coarse`` replaces
     the MODIS images by role (e.g. cross-sensor normalised ones). Never the Landsat of ``case.date``."""
     coarse = coarse or {}
+    if (rule or fusion_methods.get(method).pair_mode) == fusion_methods.ALL:
+        refs = case_refs(case, pairs, method, rule)
+        return {"fine_refs": [pairs[d][0] for d in refs], "coarse_refs": [pairs[d][1] for d in refs],
+                "coarse_target": pairs[case.date][1]}
     ref1, ref2 = case_refs(case, pairs, method, rule)
     (f1, c1) = pairs[ref1]
     images = {"fine_ref1": f1, "coarse_ref1": c1}
@@ -100,6 +121,10 @@ def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL, 
         if method_label not in methods:
             continue
         for label, mid, rule in candidates_of(method_label):
+            if not has_refs(case, pairs, rule):  # e.g. ESTARFM on an end fold of auto's inner leave-one-date-out
+                if failed is not None:
+                    failed[label] = f"{case.date}: {reference_pairs(case.date, others(case, pairs), rule)[2]}"
+                continue
             try:
                 plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid, rule=rule), quantity=quantity,
                                                   factor=block)

@@ -8,7 +8,8 @@ Each entry of :data:`METHODS` is a :class:`Method`:
 * ``kind``: ``"classical"`` or ``"deep"``;
 * ``quantities``: what it fuses (``"lst"``, ``"reflectance"``);
 * ``pair_mode``: :data:`ONE` (the nearest pair), :data:`TWO` (the nearest pair on or before the date and the
-  nearest after it) or :data:`ANY` (two when there are two, else the nearest one);
+  nearest after it), :data:`ANY` (two when there are two, else the nearest one) or :data:`ALL` (every pair of
+  the series; in leave-one-date-out every pair but the held-out date's);
 * ``halo``: px of context around a tile: :data:`WINDOW_HALO` (half the WINDOW parameter),
   :data:`MODEL_HALO_RULE` (twice the model's receptive radius from ``models/registry.py``, or
   :data:`MODEL_HALO` px for models with global context), or a function of the parameters
@@ -25,6 +26,9 @@ Each entry of :data:`METHODS` is a :class:`Method`:
   reference pair shares, from whole-image :class:`~.tiling.ImageStats`) and ``tile``
   (``tile(blocks, halo, params) -> array``: one tile, the blocks in :attr:`Method.roles` order), both public
   functions of the method's core module;
+* pair mode :data:`ALL`: ``fit`` (``fit(fines, coarses, params, cancel) -> model rasters``: made once per
+  reference set from every pair, the lists of Landsat and MODIS arrays) and ``tile`` on the blocks of the model
+  rasters followed by the day's MODIS (:data:`MODEL_ROLES`), so each date costs O(1) per pixel;
 * deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
 
 The order of :data:`METHODS` is the order of fuse_series's METHOD enum, whose index saved models
@@ -36,10 +40,10 @@ Adding a method: docs/adding_a_method.md.
 """
 from dataclasses import dataclass
 
-from . import estarfm, fitfc, fsdaf, modis, sharpen, starfm
+from . import allpairs, estarfm, fitfc, fsdaf, modis, sharpen, starfm
 from .tiling import MIN_WINDOW
 
-ONE, TWO, ANY = "one", "two", "two_or_one"  # pair modes
+ONE, TWO, ANY, ALL = "one", "two", "two_or_one", "all"  # pair modes
 WINDOW_HALO = "window // 2"
 MODEL_HALO_RULE = "2 x receptive radius"
 MODEL_HALO = 32  # px of context around a tile for models with global context (AdaIN, attention)
@@ -48,6 +52,7 @@ AUTO = "auto"  # fuse_series's METHOD after the table: chosen by leave-one-date-
 
 ONE_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "coarse_target")
 TWO_PAIR_ROLES = ("fine_ref1", "coarse_ref1", "fine_ref2", "coarse_ref2", "coarse_target")
+MODEL_ROLES = ("model_intercept", "model_slope", "coarse_target")  # the tiles of a pair-mode ALL method
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class Method:
     model: str = ""
     tiling: str = FREE
     baseline: bool = False  # MODIS resampled: a series may write it (auto's "use MODIS"); no Toolbox algorithm
+    fit: object = None  # pair mode ALL: the model rasters from every reference pair, once per reference set
 
 
     @property
@@ -99,7 +105,10 @@ class Method:
 
     @property
     def roles(self):
-        """The classical methods' input roles for one or two pairs (deep models: the model registry's)."""
+        """The classical methods' input roles for one or two pairs, or the model rasters and the day's MODIS of a
+        method of pair mode ALL (deep models: the model registry's)."""
+        if self.pair_mode == ALL:
+            return MODEL_ROLES
         return TWO_PAIR_ROLES if self.pair_mode == TWO else ONE_PAIR_ROLES
 
     def param(self, name):
@@ -154,6 +163,15 @@ METHODS = (
                   help="Fewest MODIS footprints in a leaf of the tree: fewer footprints cannot split it."),
             Param("FACTOR", None, minimum=1)),
            pair_stats=sharpen.pair_statistics, tile=sharpen.fuse_tile, tiling=WHOLE),
+    Method("allpairs", "All-pairs regression", "classical", ALL, ("lst",), lambda p: 0,
+           (Param("RIDGE", allpairs.DEFAULT_RIDGE, minimum=0.0,
+                  help="Strength of the pull of each pixel's slope towards its class's, in K^2 (or degC^2) of MODIS "
+                       "variation over the reference dates: the prior weighs as much as that much spread of the "
+                       "pixel's MODIS; 0 is each pixel's own least squares."),
+            Param("CLASSES", allpairs.DEFAULT_CLASSES, minimum=1,
+                  help="Classes of the pixels' mean reference LST (equal pixel counts), each with the pooled slope "
+                       "its pixels are pulled towards.")),
+           pair_stats=allpairs.pair_statistics, tile=allpairs.fuse_tile, fit=allpairs.fit_model),
     # append new methods here, never above: the METHOD enum's index is saved in models
 )
 BY_ID = {m.id: m for m in METHODS}
@@ -249,7 +267,7 @@ def id_of(label):
 # auto and the series: the nearest pair only (ONE), or both neighbouring pairs where there are two (ANY).
 RULE_NAMES = {ONE: "1 pair", ANY: "2 pairs"}  # in candidate labels and the PAIRS tag
 RULE_TEXT = {ONE: "1 pair (the nearest)", TWO: "2 pairs (before and after)",
-             ANY: "2 pairs (before and after; the nearest where there is one)"}
+             ANY: "2 pairs (before and after; the nearest where there is one)", ALL: "every pair"}
 
 
 def pair_rules(method_id):
@@ -289,9 +307,11 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
                **params):
     """A classical method on whole images in memory: ``images`` maps roles (``fine_ref1``, ``coarse_ref1``,
     ``fine_ref2``, ``coarse_ref2``, ``coarse_target``) to arrays on one grid; without ``fine_ref2`` one pair
-    is used (the method must accept one). ``params``: the entry's parameters by Processing name (defaults
-    otherwise); ``factor``: the MODIS pixel in fine pixels, for the methods with a FACTOR parameter. The
-    table's ``pair_stats`` on the images' statistics and its ``tile`` function run tile by tile
+    is used (the method must accept one); a method of pair mode ALL takes ``fine_refs`` and ``coarse_refs``
+    (lists, every reference pair) and ``coarse_target``, its ``fit`` made first (as a series makes it once).
+    ``params``: the entry's parameters by Processing name (defaults otherwise); ``factor``: the MODIS pixel in
+    fine pixels, for the methods with a FACTOR parameter. The table's ``pair_stats`` on the images' statistics
+    and its ``tile`` function run tile by tile
     (core.fusion.tiling.run_tiled), as a series does."""
     import numpy as np
 
@@ -303,6 +323,8 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
     if not m.classical:
         raise LstFusionError("METHOD", f"{m.label} is a deep model: predict it with its checkpoint")
     two = "fine_ref2" in images
+    if m.pair_mode == ALL and "fine_refs" not in images:
+        raise LstFusionError("FINE_REFS", f"{m.label} needs the list of every reference pair")
     if m.pair_mode == TWO and not two:
         raise LstFusionError("FINE_REF2", f"{m.label} needs two reference pairs")
     roles = TWO_PAIR_ROLES if two else ONE_PAIR_ROLES
@@ -315,6 +337,10 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
         values["QUANTITY"] = quantity
     for name, value in values.items():
         check_param(method, name, value)
+    if m.pair_mode == ALL:  # the model rasters from every pair, then the day's MODIS
+        model = m.fit(images["fine_refs"], images["coarse_refs"], values, cancel)
+        images = dict(zip(MODEL_ROLES, (*model, images["coarse_target"])))
+        roles = MODEL_ROLES
     arrays = [np.asarray(images[r], dtype=np.float64) for r in roles]
     by_role = dict(zip(roles, arrays))
     stats = m.pair_stats(lambda role: ImageStats.of(by_role[role]) if role in by_role else None, values)

@@ -1,0 +1,219 @@
+"""The uncertainty map of a fused date (issue 38, item 4; docs/uncertainty.md): known answers, no peeking, the
+map beside each LST of a series on its grid and nodata, resume, and the one-pair refusal."""
+import datetime as dt
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from lst_fusion.core.data.io import read_raster
+from lst_fusion.core.evaluation import uncertainty as unc
+from lst_fusion.core.fusion import methods
+from lst_fusion.series import fuse_series, read_series_csv
+
+from .conftest import write_tif
+from .test_what_is_validated_runs import folders, series_of  # noqa: F401  (the fixture of four pairs)
+
+SIGMA = (0.5, 1.0, 2.0)  # residual std of the three classes
+Z90 = 1.6448536  # the 90 % half-width of a standard normal
+
+
+def gaussian_pairs(n_dates=4, seed=1, offsets=None):
+    """Same-day pairs whose MODIS is each stripe's level exactly and whose Landsat adds Gaussian noise of the
+    stripe's SIGMA: MODIS resampled's residual is that noise, so the 90 % half-width is 1.645 SIGMA."""
+    rng = np.random.default_rng(seed)
+    levels = np.repeat([280.0, 310.0, 340.0], 20)[None, :].repeat(60, 0)
+    sigma = np.repeat(SIGMA, 20)[None, :].repeat(60, 0)
+    pairs = {}
+    for k in range(n_dates):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=16 * k)
+        coarse = levels + 2.0 * k + (offsets[k] if offsets else 0.0)
+        pairs[day] = (levels + 2.0 * k + rng.normal(0.0, 1.0, levels.shape) * sigma, coarse)
+    return pairs
+
+
+def baseline(t, others, modis):
+    return unc.predict_date(t, others, methods.BASELINE, coarse_target=modis)
+
+
+def test_half_width_of_gaussian_residuals_is_1645_sigma_per_class():
+    folds, skipped = unc.residual_folds(gaussian_pairs(), baseline)
+    assert len(folds) == 4 and not skipped
+    cal = unc.calibrate(folds)
+    for c, s in enumerate(SIGMA, 1):
+        assert cal.widths[(c, unc.ANY)] == pytest.approx(Z90 * s, rel=0.05)
+    # the map: each pixel gets its class's half-width (within its change bin's sampling error)
+    f = folds[0]
+    hw = unc.uncertainty_map(cal, f.prediction, f.classes, f.change)
+    for c, s in enumerate(SIGMA, 1):
+        assert np.allclose(hw[:, 20 * (c - 1):20 * c], Z90 * s, rtol=0.10)
+    assert cal.tags()["UNCERTAINTY"] == "90% half-width"
+
+
+def test_nested_coverage_of_gaussian_residuals_is_nominal_within_3_points():
+    """The honesty check of docs/uncertainty.md on a series whose residuals are known: each held-out date is
+    covered at 90 % within 3 points by a calibration on the other pairs only."""
+    rows = unc.nested_coverage(gaussian_pairs(), baseline)
+    assert len(rows) == 4
+    for r in rows:
+        assert r["observed"] == pytest.approx(0.90, abs=0.03), r
+
+
+def test_the_days_level_offset_is_part_of_the_interval():
+    """Residuals are not de-meaned per date: dates whose Landsat sits 3 K above or below MODIS widen it."""
+    plain = unc.calibrate(unc.residual_folds(gaussian_pairs(), baseline)[0]).widths[(unc.ANY, unc.ANY)]
+    offset = unc.calibrate(unc.residual_folds(gaussian_pairs(offsets=[3.0, -3.0, 3.0, -3.0]), baseline)[0])
+    assert offset.widths[(unc.ANY, unc.ANY)] > plain + 2.0
+
+
+def test_a_sparse_bin_falls_back_to_its_class_then_to_all():
+    pairs = gaussian_pairs(n_dates=2)
+    cal = unc.calibrate(unc.residual_folds(pairs, baseline)[0], min_count=10 ** 9)  # no bin has enough pixels
+    hw = cal.half_width(np.array([[1, 2, 0]]), np.array([[0.0, 9.0, np.nan]]))
+    assert np.all(hw == cal.widths[(unc.ANY, unc.ANY)])
+    cal = unc.calibrate(unc.residual_folds(pairs, baseline)[0], min_count=1000)
+    assert cal.half_width(np.array([[3]]), np.array([[np.nan]]))[0, 0] == cal.widths[(3, unc.ANY)]
+
+
+def test_the_calibration_of_a_date_never_reads_its_landsat(folders):  # noqa: F811
+    """No peeking: the predictor of a held-out date is never given its pair, and its prediction does not change
+    when that date's Landsat does (only its truth does)."""
+    _, pairs = folders
+    seen = []
+
+    def spy(t, others, modis):
+        assert t not in others
+        seen.append(t)
+        return unc.predict_date(t, others, "starfm", methods.ONE, "scene mean", 0.5, 8, coarse_target=modis)
+
+    folds, _ = unc.residual_folds(pairs, spy)
+    assert sorted(seen) == sorted(pairs)
+    t = sorted(pairs)[1]
+    changed = {**pairs, t: (pairs[t][0] + 100.0, pairs[t][1])}
+    again = {f.date: f for f in unc.residual_folds(changed, spy)[0]}
+    first = {f.date: f for f in folds}
+    assert np.array_equal(again[t].prediction, first[t].prediction, equal_nan=True)
+    assert not np.allclose(again[t].truth, first[t].truth)
+
+
+def test_the_calibration_predicts_each_date_as_the_series_runs_it(folders, tmp_path):  # noqa: F811
+    """What is calibrated is what runs: a held-out date's calibration prediction (method, pair rule, correction,
+    w) equals what fuse_series writes for that date with its Landsat withheld."""
+    root, pairs = folders
+    t = sorted(pairs)[2]
+    others = {d: v for d, v in pairs.items() if d != t}
+    want, _ = unc.predict_date(t, others, "starfm", methods.ONE, "scene mean", 0.4, 8, coarse_target=pairs[t][1])
+    got, _ = series_of(root, tmp_path, t, "starfm", methods.ONE, "scene mean", 0.4)
+    assert np.allclose(got, want, atol=1e-4, equal_nan=True)
+
+
+# --- the series --------------------------------------------------------------------------------------
+
+
+def run(root, out, **kw):
+    logs = []
+    kw = dict(dict(modis=str(root / "modis"), landsat=str(root / "landsat"), method="starfm", pairs=methods.ONE,
+                   max_gap_days=999, coarse_pixel=240.0, scheduler="sequential"), **kw)
+    res = fuse_series(str(out), log=logs.append, **kw)
+    return res, logs
+
+
+@pytest.fixture
+def series_root(folders, tmp_path):  # noqa: F811
+    """The four pairs plus a MODIS-only date whose MODIS has a hole (nodata in the LST and in its map)."""
+    root, pairs = folders
+    shutil.copytree(root, tmp_path / "in")
+    c = pairs[sorted(pairs)[1]][1].copy()
+    c[:8, :8] = np.nan
+    write_tif(tmp_path / "in" / "modis" / "M_20200125.tif", c.astype(np.float32))
+    return tmp_path / "in"
+
+
+def test_each_fused_date_gets_its_map_on_the_lst_grid_and_nodata(series_root, tmp_path):
+    res, logs = run(series_root, tmp_path / "out")
+    rows = read_series_csv(res.csv)
+    assert len(rows) == 5 and all(r["uncertainty"] == "UNC_" + r["output"][4:] for r in rows)
+    for r in rows:
+        lst = read_raster(os.path.join(res.folder, r["output"]))
+        m = read_raster(os.path.join(res.folder, r["uncertainty"]))
+        assert m.grid.same_as(lst.grid) and m.data.shape == lst.data.shape
+        assert np.array_equal(np.isnan(m.data), np.isnan(lst.data))
+        assert m.tags["UNCERTAINTY"] == "90% half-width" and m.tags["LST_UNIT"] == lst.tags["LST_UNIT"]
+        assert m.tags["LST_KEY"] == lst.tags["SERIES_KEY"]
+        assert np.nanmin(m.data) > 0
+    hole = read_raster(os.path.join(res.folder, "UNC_STARFM_20200125.tif")).data
+    assert np.isnan(hole[:8, :8]).all() and np.isfinite(hole[10:, 10:]).all()
+    assert any(s.startswith("uncertainty: 90% half-width calibrated on 4 held-out pair date(s)") for s in logs)
+    # the calibration of the series is the core's on the same pairs and predictions
+    assert res.uncertainty.calibration.dates == tuple(sorted(d for d in res.uncertainty.pairs))
+
+
+def test_resume_keeps_rewrites_and_removes_maps_consistently(series_root, tmp_path):
+    out = tmp_path / "out"
+    res, _ = run(series_root, out)
+    names = [r["uncertainty"] for r in read_series_csv(res.csv)]
+    mtimes = {n: os.stat(out / n).st_mtime_ns for n in names}
+    os.remove(out / names[2])  # a run killed between a date's LST and its map
+    res, logs = run(series_root, out)
+    assert "5 date(s) already complete with the same inputs and parameters: kept" in logs
+    assert [r["uncertainty"] for r in read_series_csv(res.csv)] == names and (out / names[2]).exists()
+    assert all(os.stat(out / n).st_mtime_ns == mtimes[n] for n in names if n != names[2])
+    # off: nothing written, series.csv says so; maps that still describe their LST are left
+    res, _ = run(series_root, out, uncertainty=False)
+    assert {r["uncertainty"] for r in read_series_csv(res.csv)} == {"no uncertainty map: UNCERTAINTY is off"}
+    assert all((out / n).exists() for n in names)
+    # off with another parameter: every LST is computed again and the maps describing the old ones are removed
+    res, logs = run(series_root, out, uncertainty=False, window=15)
+    assert not any((out / n).exists() for n in names)
+    # on again: a map for each recomputed LST
+    res, _ = run(series_root, out, window=15)
+    assert all((out / n).exists() for n in names)
+
+
+def test_one_pair_gives_no_map_and_says_why_in_one_sentence(series_root, tmp_path):
+    lan = tmp_path / "one"
+    lan.mkdir()
+    first = sorted(os.listdir(series_root / "landsat"))[0]
+    shutil.copy(series_root / "landsat" / first, lan / first)
+    res, logs = run(series_root, tmp_path / "out", landsat=str(lan))
+    sentence = unc.too_few_pairs(1)
+    assert sentence in logs
+    assert {r["uncertainty"] for r in read_series_csv(res.csv)} == {sentence}
+    assert not [f for f in os.listdir(res.folder) if f.startswith("UNC_")]
+    assert res.uncertainty.calibration is None and res.uncertainty.reason == sentence
+
+
+def test_processing_run_writes_styles_and_reports_the_maps(folders, tmp_path, qgis_app, qgis_processing):  # noqa: F811
+    """lstfusion:fuse_series: UNCERTAINTY on (the default) writes a map per date, the report shows the
+    calibration, and the map is styled 0-to-high on the YlOrRd ramp; off writes none and says so."""
+    import processing
+    from qgis.core import QgsApplication, QgsRasterLayer
+
+    from lst_fusion.algorithms import names as P
+    from lst_fusion.algorithms.outputs import apply_uncertainty_style
+    from lst_fusion.algorithms.provider import LstFusionProvider
+
+    root, _ = folders
+    base = {P.MODIS: str(root / "modis"), P.LANDSAT: str(root / "landsat"), P.COARSE_PIXEL: 240.0,
+            P.METHOD: methods.enum_ids().index("starfm"), P.MAX_GAP_DAYS: 999}
+    reg = QgsApplication.processingRegistry()
+    provider = LstFusionProvider()
+    assert reg.addProvider(provider)
+    try:
+        modis = sorted(str(p) for p in (root / "modis").iterdir())
+        landsat = sorted(str(p) for p in (root / "landsat").iterdir())
+        base.update({P.MODIS: modis, P.LANDSAT: landsat})
+        on = processing.run("lstfusion:fuse_series", dict(base, OUTPUT=str(tmp_path / "on")))
+        off = processing.run("lstfusion:fuse_series", dict(base, OUTPUT=str(tmp_path / "off"), UNCERTAINTY=False))
+    finally:
+        reg.removeProvider(provider)
+    maps = sorted(f for f in os.listdir(tmp_path / "on") if f.startswith("UNC_"))
+    assert len(maps) == on[P.N_DATES] == 4
+    html = open(on[P.OUTPUT_HTML], encoding="utf-8").read()
+    assert "Uncertainty (half-width of the central 90 % interval)" in html and "calibrated on 4 held-out" in html
+    assert not [f for f in os.listdir(tmp_path / "off") if f.startswith("UNC_")]
+    assert "UNCERTAINTY is off" in open(off[P.OUTPUT_HTML], encoding="utf-8").read()
+    layer = QgsRasterLayer(str(tmp_path / "on" / maps[0]), "unc")
+    assert apply_uncertainty_style(layer, (0.0, 2.5))
+    assert (layer.renderer().classificationMin(), layer.renderer().classificationMax()) == (0.0, 2.5)
