@@ -14,7 +14,7 @@ from ..core.data import resample as core_resample
 from ..core.data.io import read_grid
 from . import names as P
 from . import qgis_enums
-from .base import LstFusionAlgorithm, add_double, add_enum, add_int
+from .base import SOURCE_ORDER_HELP, LstFusionAlgorithm, add_double, add_enum, add_int, add_source_order
 
 
 class AlignPairs(LstFusionAlgorithm):
@@ -55,6 +55,7 @@ class AlignPairs(LstFusionAlgorithm):
         P.COREGISTER: ("Estimate MODIS's shift relative to Landsat (PSF-aggregated Landsat, correlation over shifts, "
                        "jointly over the pairs) and apply it to every MODIS raster when the gain is significant."),
         P.OUTPUT: "Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).",
+        P.SOURCE_ORDER: SOURCE_ORDER_HELP,
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -72,6 +73,7 @@ class AlignPairs(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterFolderDestination(P.OUTPUT, "Dataset folder"))
         self.addOutput(QgsProcessingOutputNumber(P.N_PAIRS, "Number of same-day pairs"))
         self.addOutput(QgsProcessingOutputFile(P.INDEX, "Index CSV"))
+        add_source_order(self)
 
     def add_coregistration(self):
         self.addParameter(QgsProcessingParameterBoolean(P.COREGISTER, "Co-register MODIS to Landsat", False))
@@ -109,7 +111,8 @@ class AlignPairs(LstFusionAlgorithm):
                                    log=feedback.pushInfo, modis_names=[lyr.name() for lyr in modis_layers],
                                    landsat_names=[lyr.name() for lyr in landsat_layers],
                                    coregister=coregister, max_shift=max_shift, report=report,
-                                   min_clear_training=self.parameterAsDouble(parameters, P.MIN_CLEAR_TRAINING, context))
+                                   min_clear_training=self.parameterAsDouble(parameters, P.MIN_CLEAR_TRAINING, context),
+                                   source_order=self.parameterAsString(parameters, P.SOURCE_ORDER, context) or None)
         for r in rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (Landsat {r['landsat_clear']} %, MODIS {r['modis_clear']} %)")
         import os

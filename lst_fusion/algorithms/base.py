@@ -23,6 +23,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
@@ -387,3 +388,17 @@ def add_fusion_inputs(alg, names=(P.COARSE_TARGET, P.FINE_REF1, P.COARSE_REF1, P
                       optional=()):
     for name in names:
         add_raster(alg, name, ROLE_DESCRIPTIONS[name], optional=name in optional)
+
+
+SOURCE_ORDER_HELP = ("When the MODIS rasters mix daily sources (MODIS, VIIRS, Sentinel-3 SLSTR: their SENSOR tag or "
+                     "name), the order that picks one per date, comma-separated sensor names; empty = nearest overpass "
+                     "to Landsat first: Sentinel-3 SLSTR, MODIS Terra, VIIRS SNPP, VIIRS NOAA-20, VIIRS NOAA-21, MODIS "
+                     "Aqua. The level step between sources on days both observed is logged (align_pairs: "
+                     "source_steps.csv).")
+
+
+def add_source_order(alg):
+    """SOURCE_ORDER (appended, advanced): which daily source a date uses when several are given."""
+    alg.addParameter(QgsProcessingParameterString(P.SOURCE_ORDER, "Order of the daily sources (empty = default)",
+                                                  optional=True))
+    set_advanced(alg, P.SOURCE_ORDER)

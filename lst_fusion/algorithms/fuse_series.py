@@ -18,6 +18,7 @@ from ..core.fusion.residual import MODES as RESIDUAL_MODES
 from . import names as P
 from . import qgis_enums
 from .base import (
+    SOURCE_ORDER_HELP,
     LstFusionAlgorithm,
     add_double,
     add_engine,
@@ -25,6 +26,7 @@ from .base import (
     add_int,
     add_raster,
     add_residual_correction,
+    add_source_order,
     engine_value,
     set_advanced,
 )
@@ -51,8 +53,10 @@ class FuseSeries(LstFusionAlgorithm):
     HELP = ("Fuses a daily fine (30 m) LST series, one raster per MODIS date between START and END. "
             "The OUTPUT folder gets LST_METHOD_YYYYMMDD.tif per date (and its uncertainty map UNC_METHOD_YYYYMMDD.tif, "
             "the half-width of the 90 % interval), series.csv (date, status, reference dates, MODIS clear %, "
-            "output), series.vrt (one band per date), series_stats.csv and series_report.html (mean, p10, p90 per "
-            "date and subregion, fused beside MODIS, Landsat dates marked). "
+            "output, uncertainty, coarse source), series.vrt (one band per date), series_stats.csv and "
+            "series_report.html (mean, p10, p90 per date and subregion, fused beside MODIS, Landsat dates marked). "
+            "MODIS may mix daily sources (MODIS, VIIRS, Sentinel-3 SLSTR): one per date by SOURCE_ORDER, the level "
+            "step between them on days both observed in source_steps.csv and the report. "
             "Reference pairs are Landsat dates with a MODIS raster of the same day: ESTARFM and two-pair models "
             "take the nearest pair on or before the date and the nearest after it, one-pair models the nearest, "
             "STARFM two when there are two; pairs farther than MAX_GAP_DAYS are not used and such dates are "
@@ -61,7 +65,8 @@ class FuseSeries(LstFusionAlgorithm):
             "of DASK_SCHEDULER), else one after another; the results are the same bit for bit. When loaded, "
             "the dates form a layer group with one temperature style and legend range, each layer with its own "
             "day as fixed temporal range, so the Temporal Controller animates the season.")
-    FOLDER_FILES = re.compile(r"^(?:(?:LST|UNC)_[^/]*\.tif|MODEL_[^/]*\.tif|series(?:_stats)?\.csv|series\.vrt|"
+    FOLDER_FILES = re.compile(r"^(?:(?:LST|UNC)_[^/]*\.tif|MODEL_[^/]*\.tif|series(?:_stats)?\.csv|source_steps\.csv|"
+                              r"series\.vrt|"
                               r"series_report\.html|"
                               r"modis_filled/M_\d{8}\.tif|\.tmp_[^/]*)$", re.IGNORECASE)
     STREAMS_OUTPUTS = True  # each date's raster is kept as it is finished; a re-run computes only the rest
@@ -74,6 +79,7 @@ class FuseSeries(LstFusionAlgorithm):
                   "MODIS A2021227) or an ACQUISITION_DATE tag; on the Landsat grid or resampled onto it per tile."),
         P.LANDSAT: "Landsat LST rasters dated by their names, all on one grid (the grid of the series).",
         P.DATASET: "Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).",
+        P.SOURCE_ORDER: SOURCE_ORDER_HELP,
         P.METHOD: ("Fusion method: a classical method (ESTARFM, STARFM, Fit-FC, FSDAF), a deep model (with its "
                    "CHECKPOINT), or auto (the default): the classical method and variant (as is, +SM or +RC) with "
                    "the lowest mean RMSE in a leave-one-date-out on the series' own pairs (overrides "
@@ -145,6 +151,7 @@ class FuseSeries(LstFusionAlgorithm):
                                                         True))
         add_raster(self, P.UNCERTAINTY_CLASSES, "Land-cover classes for the uncertainty (optional)", optional=True)
         set_advanced(self, P.UNCERTAINTY_CLASSES)
+        add_source_order(self)
         self.addOutput(QgsProcessingOutputNumber(P.N_DATES, "Dates with a fused raster"))
         self.addOutput(QgsProcessingOutputFile(P.SERIES_CSV, "series.csv"))
         self.addOutput(QgsProcessingOutputFile(P.SERIES_VRT, "series.vrt"))
@@ -191,7 +198,8 @@ class FuseSeries(LstFusionAlgorithm):
             residual_correction=residual_correction, extra_tags=extra_tags, pairs=pairs, shrink=shrink,
             coarse_pixel=self.parameterAsDouble(parameters, P.COARSE_PIXEL, context),
             uncertainty=self.parameterAsBoolean(parameters, P.UNCERTAINTY, context),
-            landcover=landcover.source() if landcover is not None else None)
+            landcover=landcover.source() if landcover is not None else None,
+            source_order=self.parameterAsString(parameters, P.SOURCE_ORDER, context) or None)
         res = core_series.fuse_series(out, options, progress=progress, cancel=cancel, log=feedback.pushInfo)
         for r in res.rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (refs {r['ref1']} {r['ref2']}, MODIS {r['modis_clear']} % "

@@ -40,6 +40,7 @@ UNIT = "UNIT"
 SCALE = "SCALE"
 OFFSET = "OFFSET"
 DATE = "DATE"  # also an output: the acquisition date found
+QC_RULE = "QC_RULE"  # import_viirs
 
 # -- gap filling, resampling, pairing, series
 METHOD = "METHOD"
@@ -60,6 +61,7 @@ MAX_GAP_DAYS = "MAX_GAP_DAYS"
 DASK_SCHEDULER = "DASK_SCHEDULER"
 COREGISTER = "COREGISTER"
 MAX_SHIFT = "MAX_SHIFT"
+SOURCE_ORDER = "SOURCE_ORDER"
 
 # -- search and download (search_download)
 SENSORS = "SENSORS"
@@ -68,6 +70,8 @@ STAC_URL = "STAC_URL"
 # a parameter name, not a password: Bandit B105 flags any string assigned to a name with TOKEN in it
 TOKEN_URL = "TOKEN_URL"  # nosec B105
 LIST_ONLY = "LIST_ONLY"
+AUTHCFG = "AUTHCFG"  # the QGIS convention for an authentication configuration id
+CMR_STAC_URL = "CMR_STAC_URL"
 TIMEOUT = "TIMEOUT"
 RETRIES = "RETRIES"
 
@@ -112,6 +116,8 @@ OUTPUT_LOG = "OUTPUT_LOG"
 
 # -- outputs that are values or files, not parameters
 CLEAR_PERCENT = "CLEAR_PERCENT"
+VIEW_TIME = "VIEW_TIME"
+VIEW_ANGLE = "VIEW_ANGLE"
 FILLED_TEMPORAL = "FILLED_TEMPORAL"
 FILLED_SPATIAL = "FILLED_SPATIAL"
 N_PAIRS = "N_PAIRS"
@@ -124,6 +130,8 @@ LANDSAT_FILES = "LANDSAT_FILES"
 DOWNLOADS_CSV = "DOWNLOADS_CSV"
 N_MODIS = "N_MODIS"
 N_LANDSAT = "N_LANDSAT"
+VIIRS_FILES = "VIIRS_FILES"
+SLSTR_FILES = "SLSTR_FILES"
 SHIFT_X = "SHIFT_X"
 SHIFT_Y = "SHIFT_Y"
 R_BEFORE = "R_BEFORE"

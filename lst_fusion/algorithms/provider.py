@@ -22,6 +22,8 @@ def algorithm_classes():
     from .gapfill import GapFill
     from .import_landsat import ImportLandsat
     from .import_modis import ImportModis
+    from .import_slstr import ImportSlstr
+    from .import_viirs import ImportViirs
     from .predict_model import predict_class
     from .resample import Resample
     from .search_download import SearchDownload
@@ -30,8 +32,8 @@ def algorithm_classes():
     from .train_model import train_class
     from .validate_methods import ValidateMethods
 
-    classes = [SearchDownload, ImportModis, ImportLandsat, GapFill, Resample, AlignPairs, Coregister,
-               Estarfm, Starfm, FitFc, Fsdaf, Sharpen, AllPairs, FuseSeries, Evaluate,
+    classes = [SearchDownload, ImportModis, ImportViirs, ImportSlstr, ImportLandsat, GapFill, Resample, AlignPairs,
+               Coregister, Estarfm, Starfm, FitFc, Fsdaf, Sharpen, AllPairs, FuseSeries, Evaluate,
                CompareMethods, ValidateMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]

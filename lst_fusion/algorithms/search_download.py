@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingOutputFile,
     QgsProcessingOutputMultipleLayers,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterAuthConfig,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
@@ -29,6 +30,30 @@ from .base import UNITS, LstFusionAlgorithm, add_double, add_enum, add_int, set_
 DEFAULT_SENSORS = [stac.SENSOR_NAMES.index(n) for n in ("MODIS Terra", "Landsat 8", "Landsat 9")]
 EXTENT_TEXT = re.compile(r"^\s*[-+\d.eE]+\s*(,\s*[-+\d.eE]+\s*){3}(\[[^\]]*\])?\s*$")  # xmin,xmax,ymin,ymax [CRS]
 MAX_AOI_DEGREES = 10.0  # a city or a region; larger areas are whole scenes, not windows
+
+
+EARTHDATA_TOKEN_ENV = "EARTHDATA_TOKEN"  # nosec B105 - the name of an environment variable, not a token
+
+
+def earthdata_token(authcfg):
+    """The Earthdata Login token of a QGIS authentication configuration (Basic: its password; Esri Token: its
+    token), else the EARTHDATA_TOKEN environment variable (qgis_process), else None. Never logged."""
+    import os
+
+    if authcfg:
+        from qgis.core import QgsApplication, QgsAuthMethodConfig
+
+        cfg = QgsAuthMethodConfig()
+        if not QgsApplication.authManager().loadAuthenticationConfig(authcfg, cfg, True):
+            raise LstFusionError(P.AUTHCFG, f"the authentication configuration {authcfg!r} cannot be read (a wrong id, "
+                                            "or the master password was not given): choose it again in "
+                                            "Settings > Options > Authentication")
+        token = cfg.config("token") or cfg.config("password")
+        if not token:
+            raise LstFusionError(P.AUTHCFG, f"the authentication configuration {authcfg!r} holds no token: "
+                                            f"{stac.LOGIN_HOWTO}")
+        return token
+    return os.environ.get(EARTHDATA_TOKEN_ENV) or None
 
 
 def aoi_geojson(alg, parameters, context):
@@ -58,6 +83,11 @@ def aoi_geojson(alg, parameters, context):
     return json.loads(geom.asJson())
 
 
+def optional_aoi(alg, parameters, context):
+    """An optional AOI parameter as :func:`aoi_geojson` reads it, or None when it is not given."""
+    return aoi_geojson(alg, parameters, context) if parameters.get(P.AOI) not in (None, "") else None
+
+
 class SearchDownload(LstFusionAlgorithm):
     ALG_ID = "search_download"
     DISPLAY = "Search and download MODIS and Landsat LST (STAC)"
@@ -72,7 +102,12 @@ class SearchDownload(LstFusionAlgorithm):
             "downloads.csv (item id, date, sensor, scene cloud %, clear % in the AOI, status, reason). Dates whose "
             "AOI is less clear than MIN_CLEAR are rejected. A re-run keeps every date already complete with the "
             "same items and settings. The MODIS_FILES and LANDSAT_FILES outputs feed align_pairs and fuse_series "
-            "(graphical modeler: resources/models/city_season.model3).")
+            "(graphical modeler: resources/models/city_season.model3).<br>VIIRS (VNP21A1D, VJ121A1D, VJ221A1D) is "
+            "searched in NASA's CMR-STAC (<b>CMR_STAC_URL</b>) and read with the Earthdata Login of <b>AUTHCFG</b> "
+            "(or the EARTHDATA_TOKEN environment variable), rules of import_viirs, files VNP21A1D/VNP21A1D_YYYYMMDD.tif"
+            " (VIIRS_FILES). Sentinel-3 SLSTR day passes (SL_2_LST) are fetched whole (NetCDF swaths) and gridded "
+            "as import_slstr does onto the MODLAND 1 km grid over the AOI: SLSTR/SL_2_LST_YYYYMMDD.tif "
+            "(SLSTR_FILES).")
     FOLDER_FILES = re.compile(r"^(?:downloads\.csv|[^/]+/[^/]+_\d{8}\.tif|\.tmp_[^/]*)$", re.IGNORECASE)
     STREAMS_OUTPUTS = True  # each downloaded file is kept as it is finished; a re-run downloads only the rest
     NOTHING_WRITTEN = ("the files downloaded before it are kept, complete, and listed in downloads.csv when it was "
@@ -84,8 +119,14 @@ class SearchDownload(LstFusionAlgorithm):
                 "polygons then also bound the clear percentage."),
         P.START: "First acquisition date (YYYY-MM-DD).",
         P.END: "Last acquisition date (YYYY-MM-DD), included.",
-        P.SENSORS: ("MODIS Terra (MOD11A1, 10:30 overpass like Landsat), MODIS Aqua (MYD11A1, 13:30), Landsat 8, "
-                    "Landsat 9 (Collection 2 Level-2 ST_B10)."),
+        P.SENSORS: ("MODIS Terra (MOD11A1, 10:30 drifting earlier), MODIS Aqua (MYD11A1, 13:30 drifting later), "
+                    "Landsat 8, Landsat 9 (Collection 2 Level-2 ST_B10), VIIRS SNPP/NOAA-20/NOAA-21 (VNP21A1D, "
+                    "VJ121A1D, VJ221A1D, 13:30; from NASA's CMR-STAC, needs AUTHCFG), Sentinel-3 SLSTR (SL_2_LST, "
+                    "10:00, day passes; gridded onto the MODLAND 1 km grid)."),
+        P.AUTHCFG: ("Earthdata Login for VIIRS: a QGIS authentication configuration holding an Earthdata token "
+                    "(Basic: the token as password; or Esri Token). Without it the EARTHDATA_TOKEN environment "
+                    "variable is used (qgis_process). The token is sent as an HTTP header only, never written."),
+        P.CMR_STAC_URL: "The STAC API VIIRS is searched in: NASA's CMR-STAC (LP DAAC cloud) by default.",
         P.MAX_CLOUD: "Landsat scenes whose eo:cloud_cover (whole scene) is above this percentage are not read.",
         P.MIN_CLEAR: ("Dates whose AOI has fewer clear pixels than this percentage (counted on the data after the "
                       "QC/QA masks) are rejected and not written."),
@@ -125,6 +166,13 @@ class SearchDownload(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputFile(P.DOWNLOADS_CSV, "downloads.csv"))
         self.addOutput(QgsProcessingOutputNumber(P.N_MODIS, "MODIS dates written or kept"))
         self.addOutput(QgsProcessingOutputNumber(P.N_LANDSAT, "Landsat dates written or kept"))
+        # appended (issue 42): NASA's VIIRS needs an Earthdata Login
+        self.addParameter(QgsProcessingParameterAuthConfig(P.AUTHCFG, "Earthdata Login (VIIRS)", optional=True))
+        self.addParameter(QgsProcessingParameterString(P.CMR_STAC_URL, "STAC API for VIIRS (NASA CMR-STAC)",
+                                                       defaultValue=stac.CMR_STAC_LPCLOUD))
+        set_advanced(self, P.CMR_STAC_URL)
+        self.addOutput(QgsProcessingOutputMultipleLayers(P.VIIRS_FILES, "VIIRS LST rasters (every platform)"))
+        self.addOutput(QgsProcessingOutputMultipleLayers(P.SLSTR_FILES, "Sentinel-3 SLSTR LST rasters"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         if P.SENSORS in parameters and not parameters[P.SENSORS] and parameters[P.SENSORS] != 0:
@@ -148,11 +196,14 @@ class SearchDownload(LstFusionAlgorithm):
             list_only=self.parameterAsBool(parameters, P.LIST_ONLY, context),
             timeout=self.parameterAsDouble(parameters, P.TIMEOUT, context),
             retries=self.parameterAsInt(parameters, P.RETRIES, context),
-            progress=progress, cancel=cancel, log=feedback.pushInfo)
+            progress=progress, cancel=cancel, log=feedback.pushInfo,
+            cmr_url=self.parameterAsString(parameters, P.CMR_STAC_URL, context) or stac.CMR_STAC_LPCLOUD,
+            earthdata_token=earthdata_token(self.parameterAsString(parameters, P.AUTHCFG, context)))
         for r in res["rows"]:
             feedback.pushInfo(f"{r['date']} {r['sensor']} {r['item_id']}: {r['status']}"
                               + (f", {r['clear_percent']} % clear" if r["clear_percent"] else "")
                               + (f" ({r['reason']})" if r["reason"] else ""))
         modis, landsat = stac.modis_files(res), stac.landsat_files(res)
         return {P.OUTPUT: out, P.MODIS_FILES: modis, P.LANDSAT_FILES: landsat, P.DOWNLOADS_CSV: res["downloads_csv"],
-                P.N_MODIS: len(modis), P.N_LANDSAT: len(landsat)}
+                P.N_MODIS: len(modis), P.N_LANDSAT: len(landsat), P.VIIRS_FILES: stac.product_files(res, "VIIRS"),
+                P.SLSTR_FILES: stac.product_files(res, "SLSTR")}

@@ -1,6 +1,7 @@
 """What a series leaves in its folder besides the dated rasters: ``series.csv`` (date, status, ref1, ref2,
-modis_clear, output, uncertainty: the date's UNC_ map or why there is none), ``series.vrt`` (one band per
-date, in date order, band descriptions = dates, sources relative to the folder), the shared legend stretch
+modis_clear, output, uncertainty: the date's UNC_ map or why there is none, coarse_source: which daily source
+the date's coarse image is), ``series.vrt`` (one band per date, in date order, band descriptions = dates, sources
+relative to the folder), the shared legend stretch
 over all dates, and the check that no temporary file of an interrupted run is left."""
 import csv
 import io as _io
@@ -13,7 +14,7 @@ from ..core.evaluation.report import STRETCH_PERCENT
 from ..core.platform.errors import LstFusionError
 from .tiles import strips
 
-CSV_COLUMNS = ["date", "status", "ref1", "ref2", "modis_clear", "output", "uncertainty"]
+CSV_COLUMNS = ["date", "status", "ref1", "ref2", "modis_clear", "output", "uncertainty", "coarse_source"]
 
 
 def stale_temporaries(folder):

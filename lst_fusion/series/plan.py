@@ -70,13 +70,19 @@ def choose_refs(target, pair_dates, mode, max_gap_days=DEFAULT_MAX_GAP_DAYS):
 
 
 def collect_inputs(modis=None, landsat=None, dataset=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0),
-                   modis_names=None, landsat_names=None):
-    """(modis {date: Source}, landsat {date: Source}, fine grid)."""
+                   modis_names=None, landsat_names=None, source_order=None):
+    """(modis {date: Source}, landsat {date: Source}, fine grid, {date: coarse source}, {date: {source: path}}).
+
+    The MODIS rasters may mix daily sources (core.data.sources): per date the first of ``source_order``."""
+    from ..core.data import sources
     from ..core.data.io import read_grid
 
+    order = sources.parse_order(source_order)
     if dataset:
         rows = read_index(dataset)
         m = {r["date"]: r["modis"] for r in rows if r["modis"]}
+        msource = {r["date"]: r.get("coarse_source") or "" for r in rows if r["modis"]}
+        options = {}  # align_pairs chose and wrote the steps (source_steps.csv)
         lan = {r["date"]: r["landsat"] for r in rows if r["landsat"] and r["status"] == "pair"}
         modis_band = landsat_band = 1
         scales = (1.0, 1.0)
@@ -89,7 +95,8 @@ def collect_inputs(modis=None, landsat=None, dataset=None, modis_band=1, landsat
             raise LstFusionError("MODIS", "no MODIS raster given")
         if not landsat:
             raise LstFusionError("LANDSAT", "no Landsat raster given (or give DATASET, an align_pairs folder)")
-        m = list_rasters(modis, "MODIS", modis_names)
+        options = list_rasters(modis, "MODIS", modis_names, by_source=True)
+        m, msource = sources.choose(options, order)
         lan = list_rasters(landsat, "LANDSAT", landsat_names)
     first = min(lan)
     grid = read_grid(lan[first], "LANDSAT")
@@ -104,7 +111,7 @@ def collect_inputs(modis=None, landsat=None, dataset=None, modis_band=1, landsat
                                  "lstfusion:align_pairs")
         lsrc[d] = Source(p, landsat_band, scales[0], True, "LANDSAT")
     msrc = {d: Source(p, modis_band, scales[1], read_grid(p, "MODIS").same_as(grid), "MODIS") for d, p in m.items()}
-    return msrc, lsrc, grid
+    return msrc, lsrc, grid, msource, options
 
 
 def series_key(payload):

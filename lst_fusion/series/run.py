@@ -84,6 +84,7 @@ class SeriesOptions:
     shrink: float = None  # auto's w: each date MODIS + w (fused - MODIS), after its correction (None: not shrunk)
     uncertainty: bool = True  # UNC_<METHOD>_YYYYMMDD.tif beside each date (series.uncertainty)
     landcover: str = None  # a land-cover raster on the grid: the uncertainty's classes (default: reference quantiles)
+    source_order: str = None  # the daily sources' order when MODIS mixes several (core.data.sources)
 
 
 @dataclass
@@ -99,6 +100,25 @@ class SeriesResult:
     pairs: list = field(default_factory=list)  # ISO dates of the reference pairs
     method: str = ""
     uncertainty: object = None  # series.uncertainty.SeriesUncertainty: the calibration, or why there is none
+    source_steps: list = field(default_factory=list)  # core.data.sources.STEP_COLUMNS rows
+
+
+def source_steps(o, options, chosen, grid, output_dir, log):
+    """The level step between daily sources on the days both observed (core.data.sources): computed on the fine
+    grid from the MODIS list, or read from the dataset's source_steps.csv (align_pairs); written to the series
+    folder's source_steps.csv (with series.csv) and said in the log."""
+    import csv
+
+    from ..core.data import sources
+
+    if o.dataset:
+        path = os.path.join(str(o.dataset), "source_steps.csv")
+        steps = list(csv.DictReader(open(path, encoding="utf-8"))) if os.path.exists(path) else []
+    else:
+        steps = sources.steps_on_grid(options, chosen, grid, "bilinear", o.modis_band, o.scales[1])
+    for sentence in sources.step_summary(steps):
+        log(sentence)
+    return steps
 
 
 def check_options(o):
@@ -331,8 +351,10 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     for stale in stale_temporaries(output_dir):
         os.remove(stale)
         log(f"removed {os.path.basename(stale)}, a half-written file of an interrupted run")
-    msrc, lsrc, grid = collect_inputs(o.modis, o.landsat, o.dataset, o.modis_band, o.landsat_band, o.scales,
-                                      o.modis_names, o.landsat_names)
+    msrc, lsrc, grid, msource, moptions = collect_inputs(o.modis, o.landsat, o.dataset, o.modis_band,
+                                                         o.landsat_band, o.scales, o.modis_names, o.landsat_names,
+                                                         o.source_order)
+    steps = source_steps(o, moptions, msource, grid, output_dir, log)
     params, run_params, halo = method_parameters(o, grid)
     if o.shrink is not None:
         params, run_params = (dict(d, SHRINK_W=f"{o.shrink:.6f}") for d in (params, run_params))
@@ -407,10 +429,17 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
             log(f"{todo[i].date.isoformat()}: " + plausibility.message(n, bounds[i], os.path.basename(todo[i].output)))
     rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",
              "ref2": p.ref2.isoformat() if p.ref2 else "", "modis_clear": f"{p.modis_clear:.2f}",
-             "output": os.path.basename(p.output) if not p.status.startswith("skipped") else ""} for p in plans]
+             "output": os.path.basename(p.output) if not p.status.startswith("skipped") else "",
+             "coarse_source": msource.get(p.date, "")}
+            for p in plans]
     for r in rows:
         r["uncertainty"] = unc.column(r["date"]) if r["output"] else ""
     csv_path = write_series_csv(os.path.join(output_dir, "series.csv"), rows)
+    if steps:
+        from ..core.data.io import write_csv_rows
+        from ..core.data.sources import STEP_COLUMNS
+
+        write_csv_rows(os.path.join(output_dir, "source_steps.csv"), steps, STEP_COLUMNS)
     outputs = [os.path.join(output_dir, r["output"]) for r in rows if r["output"]]
     vrt = build_vrt(os.path.join(output_dir, "series.vrt"), outputs, [r["date"] for r in rows if r["output"]])
     for r in rows:
@@ -419,4 +448,4 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     pair_dates = sorted(d for d in lsrc if d in msrc)
     return SeriesResult(rows, output_dir, csv_path, vrt, outputs, sched.name, grid,
                         {p.date.isoformat(): p.modis for p in plans}, [d.isoformat() for d in pair_dates],
-                        fusion_methods.get(o.method).tag, unc)
+                        fusion_methods.get(o.method).tag, unc, steps)

@@ -156,6 +156,18 @@ def write_season_html(path, result, rows, unit="", unc_rows=None):
     for region in regions:
         parts.append(f"<h2>{html.escape(region)}</h2>")
         parts.append(img_html(f"LST through time, {region}", png_base64(season_figure(rows, region, result.pairs, label))))
+    steps = getattr(result, "source_steps", None) or []
+    sources_used = sorted({r.get("coarse_source", "") for r in result.rows} - {""})
+    if len(sources_used) > 1 or steps:
+        from ..core.data.sources import STEP_COLUMNS, step_summary
+
+        parts.append("<h2>Daily sources</h2>")
+        parts.append(f"<p>{html.escape(', '.join(sources_used))}: the source of each date is in series.csv "
+                     "(coarse_source).</p>")
+        for sentence in step_summary(steps):
+            parts.append(f"<p>{html.escape(sentence)}</p>")
+        if steps:
+            parts.append(table_html(steps, STEP_COLUMNS))
     parts += uncertainty_html(result, unc_rows or [])
     parts.append("<h2>Statistics per date</h2>")
     parts.append(table_html(rows, STATS_COLUMNS))

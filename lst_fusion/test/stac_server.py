@@ -9,6 +9,8 @@
 * Injected failures per path, consumed one per request: ``"500"``, ``"429"``, ``("timeout", seconds)``,
   ``"truncate"`` (on the next tile request: announces the full length, sends half, closes).
 * ``bytes_sent[path]``: body bytes served per path, to prove windowed reads.
+* ``bearer``: as NASA's Earthdata cloud (CMR-STAC's LP DAAC data) answers: files under ``/data/protected/`` need
+  ``Authorization: Bearer <bearer>``, else HTTP 401 (the search itself is public, as CMR-STAC's is).
 """
 import datetime as _dt
 import json
@@ -51,6 +53,8 @@ class StacServer:
         self.bytes_sent = Counter()
         self.requests = []  # (method, path, range header)
         self.search_failures = []  # failures of /search requests, consumed one per request
+        self.bearer = None  # Earthdata token required by /data/protected/ files
+        self.refused = 0  # how many requests for protected files were answered 401
         self._httpd = None
 
     # -- lifecycle
@@ -258,6 +262,17 @@ class _Handler(BaseHTTPRequestHandler):
                 if not head:
                     self.wfile.write(body)
                 return
+        if s.bearer and name.startswith("protected/") and \
+                self.headers.get("Authorization") != f"Bearer {s.bearer}":
+            s.refused += 1
+            body = b"HTTP Basic: Access denied.\n"  # what urs.earthdata.nasa.gov answers without a login
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Basic realm="Please enter your Earthdata Login credentials"')
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+            return
         path = os.path.join(s.data_dir, name)
         if not os.path.isfile(path):
             self.send_response(404)

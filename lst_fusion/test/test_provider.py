@@ -19,8 +19,8 @@ from qgis.core import (
 from lst_fusion.algorithms import qgis_enums
 from lst_fusion.models.registry import model_ids
 
-EXPECTED = {"search_download", "import_modis", "import_landsat", "gapfill", "resample", "align_pairs", "coregister",
-            "estarfm", "fitfc", "fsdaf", "sharpen", "allpairs",
+EXPECTED = {"search_download", "import_modis", "import_viirs", "import_slstr", "import_landsat", "gapfill", "resample",
+            "align_pairs", "coregister", "estarfm", "fitfc", "fsdaf", "sharpen", "allpairs",
             "starfm", "fuse_series", "evaluate", "compare_methods", "validate_methods"} | {f"train_{m}" for m in model_ids()} | {
     f"predict_{m}" for m in model_ids()}
 

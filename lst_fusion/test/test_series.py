@@ -102,7 +102,8 @@ def test_series_outputs_plan_and_equality_with_estarfm(season, tmp_path):
     res = fuse_series(out, modis=mod, landsat=lan, min_clear=80, scheduler="sequential", log=log.append, **RUN)
     rows = read_series_csv(res.csv)
     assert [r["date"] for r in rows] == [f"2020-01-{d:02d}" for d in range(1, 21)]
-    assert list(rows[0]) == ["date", "status", "ref1", "ref2", "modis_clear", "output", "uncertainty"]
+    assert list(rows[0]) == ["date", "status", "ref1", "ref2", "modis_clear", "output", "uncertainty",
+                             "coarse_source"]
     by = {r["date"]: r for r in rows}
     assert by["2020-01-10"]["status"] == "fused" and (by["2020-01-10"]["ref1"], by["2020-01-10"]["ref2"]) == (
         "2020-01-01", "2020-01-17")

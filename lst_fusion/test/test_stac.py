@@ -131,7 +131,7 @@ def test_search_pages_through_next_links_with_post(server, tmp_path):
         _extra_modis_day(server, day)
     server.page_size = 1
     items = stac.search(server.url + "/search", (-80, -20, -20, 10), dt.date(2019, 1, 1), dt.date(2019, 12, 31),
-                        stac.SENSOR_NAMES, 100, **FAST)
+                        stac.SENSOR_NAMES[:4], 100, **FAST)
     assert [i.item_id for i in items] == [MODIS_ID, "MOD11A1.A2019306.h14v09.061", "MOD11A1.A2019307.h14v09.061",
                                           LANDSAT_ID]
     assert [i.date.day for i in items] == [1, 2, 3, 1]

@@ -26,7 +26,7 @@ from ..platform.errors import LstFusionError, check_cancel
 from .checks import PAIR, TRAINING_PAIR, robust_range, unit_in_range
 from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
 from .gapfill import MARKER_TAG, filled_pixels, is_marker, write_marker
-from .io import atomic_write_text, read_raster, write_raster
+from .io import atomic_write_text, read_raster, write_csv_rows, write_raster
 from .resample import crop_grid, resample_to_grid
 from .units import BAND_UNIT
 
@@ -143,9 +143,12 @@ def check_pair_dates(rasters, pairs):
                 "give the MODIS image of the Landsat date")
 
 
-def list_rasters(folder_or_list, parameter, names=None):
+def list_rasters(folder_or_list, parameter, names=None, by_source=False):
     """``{date: path}`` for a folder or a list of rasters (optionally with layer
-    names), one raster per date; every problem is one sentence for ``parameter``."""
+    names), one raster per date; every problem is one sentence for ``parameter``.
+
+    ``by_source``: ``{date: {source: path}}`` (core.data.sources), one raster per date and source: the daily
+    coarse rasters of several sources in one list."""
     if isinstance(folder_or_list, (list, tuple)):
         # lstfusion:gapfill's markers (X.filled.tif) are skipped in a list as in a folder: selecting a folder's
         # files in the batch dialog or a layer list selects them too, and they are never LST
@@ -164,6 +167,16 @@ def list_rasters(folder_or_list, parameter, names=None):
     dated = {}
     for p, n in zip(paths, names):
         d = raster_date(p, parameter, n)
+        if by_source:
+            from .sources import source_of
+
+            src = source_of(p)
+            same = dated.setdefault(d, {})
+            if src in same:
+                raise LstFusionError(parameter, f"two rasters for {d}: {os.path.basename(same[src])}, "
+                                                f"{os.path.basename(p)}" + (f" (both {src})" if src else ""))
+            same[src] = p
+            continue
         if d in dated:
             raise LstFusionError(parameter, f"two rasters for {d}: {os.path.basename(dated[d])}, {os.path.basename(p)}")
         dated[d] = p
@@ -214,7 +227,7 @@ INPUTS_MISSING = ("DATASET: give a dataset folder (lstfusion:align_pairs), or bo
 def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, method="bicubic",
                 progress=None, cancel=None, modis_band=1, landsat_band=1, scales=(1.0, 1.0), log=None,
                 modis_names=None, landsat_names=None, coregister=False, max_shift=None, report=None,
-                min_clear_training=None):
+                min_clear_training=None, source_order=None):
     """Match same-day pairs and write the dataset folder; returns the index rows.
 
     ``min_clear``: a same-day pair with both rasters at least this clear (%) is a ``pair`` (training,
@@ -232,11 +245,20 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     multi-band exports; ``scales``: (Landsat, MODIS) factors applied on reading
     (e.g. 1e-4 for reflectance x 10000); ``log(sentence)`` receives what was
     detected or assumed (units, CRS repairs, band choice).
+
+    ``modis`` may mix daily sources (MODIS, VIIRS, SLSTR: core.data.sources): per date the first of
+    ``source_order`` (comma-separated sensor names; None: sources.DEFAULT_ORDER) is used, written in index.csv's
+    ``coarse_source`` and the M_ raster's SENSOR tag; on dates with several, the level step of each other source
+    against it over the area goes to ``source_steps.csv``, the log and ``report["source_steps"]``.
     """
+    from . import sources
+
     check_percent(min_clear)
     if min_clear_training is not None:
         check_percent(min_clear_training, "MIN_CLEAR_TRAINING")
-    m_dates = list_rasters(modis, "MODIS", modis_names)
+    order = sources.parse_order(source_order)
+    m_by_source = list_rasters(modis, "MODIS", modis_names, by_source=True)
+    m_dates, m_source = sources.choose(m_by_source, order)
     l_dates = list_rasters(landsat, "LANDSAT", landsat_names)
     said = set()
 
@@ -278,7 +300,8 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     for i, d in enumerate(all_dates):
         check_cancel(cancel)
         tag = d.strftime("%Y%m%d")
-        row = {"date": d.isoformat(), "landsat": "", "modis": "", "landsat_clear": "", "modis_clear": "", "status": ""}
+        row = {"date": d.isoformat(), "landsat": "", "modis": "", "landsat_clear": "", "modis_clear": "", "status": "",
+               "coarse_source": m_source.get(d, "")}
         filled = None
         if d in m_dates:
             m = read(m_dates[d], "MODIS", modis_band, scales[1])
@@ -306,7 +329,10 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
         if not row["status"].startswith("rejected"):
             if d in m_dates:
                 row["modis"] = f"M_{tag}.tif"
-                write_raster(os.path.join(output_dir, row["modis"]), m_arr, grid, tags={"ACQUISITION_DATE": d.isoformat()})
+                m_tags = {"ACQUISITION_DATE": d.isoformat()}
+                if m_source[d]:
+                    m_tags["SENSOR"] = m_source[d]
+                write_raster(os.path.join(output_dir, row["modis"]), m_arr, grid, tags=m_tags)
             if d in l_dates:
                 row["landsat"] = f"L_{tag}.tif"
                 tags = {"ACQUISITION_DATE": d.isoformat()}
@@ -324,6 +350,13 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
     w.writeheader()
     w.writerows(rows)
     atomic_write_text(os.path.join(output_dir, "index.csv"), buf.getvalue())
+    steps = sources.steps_on_grid(m_by_source, m_source, m_grid, method, modis_band, scales[1])
+    if steps:
+        write_csv_rows(os.path.join(output_dir, "source_steps.csv"), steps, sources.STEP_COLUMNS)
+        for sentence in sources.step_summary(steps):
+            note(sentence)
+    if isinstance(report, dict):
+        report["source_steps"] = steps
     return rows
 
 

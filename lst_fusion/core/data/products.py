@@ -85,7 +85,7 @@ def dn_to_kelvin(dn, scale, offset, fill):
 
 # valid DN of the LST bands (MOD11 user guide: 7500-65535; Landsat C2 L2 ST_B10: 1-65535, real scenes
 # far above 300, since DN 293 is already 150 K)
-PRODUCT_DN = {"MODIS": (7500, 65535), "Landsat": (1, 65535)}
+PRODUCT_DN = {"MODIS": (7500, 65535), "Landsat": (1, 65535), "VIIRS": (7500, 65535)}  # VNP21: as MOD11
 
 
 def _check_dn(dn, valid, scale, offset, parameter, product, source):
@@ -231,7 +231,8 @@ def _finish(kelvin, grid, output, unit, date, source, parameter):
     return {"OUTPUT": output, "CLEAR_PERCENT": clear_percent, "DATE": date.isoformat()}
 
 
-def _kelvin(product, dn, dn_nodata, clear, source, parameter, scale, offset, fill, fill_mask=None):
+def kelvin_of(product, dn, dn_nodata, clear, source, parameter, scale, offset, fill, fill_mask=None):
+    """DN of a ``product`` (a PRODUCT_DN key) -> Kelvin: fill, the band's nodata and ``~clear`` NaN, non-DN refused."""
     kelvin = dn_to_kelvin(dn, scale, offset, fill)
     if dn_nodata is not None and np.isfinite(dn_nodata):  # the band's own fill DN, whatever FILL says
         kelvin[np.asarray(dn) == dn_nodata] = np.nan
@@ -249,7 +250,7 @@ def modis_kelvin(dn, dn_nodata, qc, source, parameter="INPUT", scale=MODIS_SCALE
 
     The one implementation of the MODIS rules: import_modis and search_download both call it."""
     clear = modis_qc_clear(qc) if qc is not None else None
-    return _kelvin("MODIS", dn, dn_nodata, clear, source, parameter, scale, offset, fill)
+    return kelvin_of("MODIS", dn, dn_nodata, clear, source, parameter, scale, offset, fill)
 
 
 def landsat_kelvin(dn, dn_nodata, qa, source, parameter="INPUT", scale=LANDSAT_SCALE, offset=LANDSAT_OFFSET,
@@ -259,7 +260,7 @@ def landsat_kelvin(dn, dn_nodata, qa, source, parameter="INPUT", scale=LANDSAT_S
     The one implementation of the Landsat rules: import_landsat and search_download both call it."""
     clear = landsat_qa_clear(qa, qa_bits) if qa is not None else None
     fill_mask = (np.asarray(qa).astype(np.uint16) >> LANDSAT_QA_FILL_BIT) & 1 == 1 if qa is not None else None
-    return _kelvin("Landsat", dn, dn_nodata, clear, source, parameter, scale, offset, fill, fill_mask)
+    return kelvin_of("Landsat", dn, dn_nodata, clear, source, parameter, scale, offset, fill, fill_mask)
 
 
 def import_modis(lst_path, output, qc_path=None, unit="celsius", layer="Day", scale=MODIS_SCALE,

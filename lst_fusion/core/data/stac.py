@@ -44,32 +44,17 @@ from ..platform.errors import LstFusionError, check_cancel
 from . import products
 from .io import Grid, atomic_write_text, modis_sphere_crs, write_raster
 
-PLANETARY_COMPUTER = "https://planetarycomputer.microsoft.com/api/stac/v1"
-PLANETARY_COMPUTER_TOKENS = "https://planetarycomputer.microsoft.com/api/sas/v1/token"
-
-
-@dataclass(frozen=True)
-class Sensor:
-    """One sensor as a STAC API serves it: the one table the algorithm, the dock and the docs read."""
-
-    name: str        # the SENSORS option shown to the user
-    collection: str  # STAC collection id (Planetary Computer's)
-    platform: str    # the item's ``platform`` property
-    product: str     # "MODIS" or "Landsat": which product rules apply
-    folder: str      # sub-folder of OUTPUT
-    prefix: str      # file name prefix, then _YYYYMMDD.tif
-    lst_asset: str
-    qa_asset: str
-
-
-SENSORS = (
-    Sensor("MODIS Terra", "modis-11A1-061", "terra", "MODIS", "MOD11A1", "MOD11A1", "LST_Day_1km", "QC_Day"),
-    Sensor("MODIS Aqua", "modis-11A1-061", "aqua", "MODIS", "MYD11A1", "MYD11A1", "LST_Day_1km", "QC_Day"),
-    Sensor("Landsat 8", "landsat-c2-l2", "landsat-8", "Landsat", "landsat", "LC08", "lwir11", "qa_pixel"),
-    Sensor("Landsat 9", "landsat-c2-l2", "landsat-9", "Landsat", "landsat", "LC09", "lwir11", "qa_pixel"),
+# the one sensor table (core/data/sensors.py), read here under the names it always had
+from .sensors import (  # noqa: E402, F401
+    BY_NAME,
+    CMR_STAC_LPCLOUD,
+    PLANETARY_COMPUTER,
+    PLANETARY_COMPUTER_TOKENS,
+    SENSOR_NAMES,
+    SENSORS,
+    Sensor,
 )
-SENSOR_NAMES = [s.name for s in SENSORS]
-BY_NAME = {s.name: s for s in SENSORS}
+
 # statuses of downloads.csv; the first two count as complete on a re-run
 COMPLETE = ("downloaded", "kept")
 STATUSES = COMPLETE + ("rejected", "skipped", "failed", "found")
@@ -88,9 +73,13 @@ class Item:
     date: _dt.date
     cloud_cover: float
     assets: dict = field(default_factory=dict)  # asset key -> href
+    api: str = ""  # the root of the API that found it
 
     def missing_assets(self):
-        return [a for a in (self.sensor.lst_asset, self.sensor.qa_asset) if a not in self.assets]
+        s = self.sensor
+        if s.file_asset and self.assets.get(s.file_asset, "").lower().split("?")[0].endswith((".h5", ".he5")):
+            return []  # a VIIRS granule in one HDF5 file: its layers are read from it
+        return [a for a in (s.lst_asset, s.qa_asset, s.geo_asset) if a and a not in self.assets]
 
 
 class TransientError(Exception):
@@ -111,12 +100,17 @@ def require_pystac_client():
 
 def api_root(url):
     """The API root for a root or ``/search`` URL ("any STAC API search endpoint works")."""
+    return api_root_of(url, "STAC_URL")
+
+
+def api_root_of(url, parameter):
+    default = CMR_STAC_LPCLOUD if parameter == "CMR_STAC_URL" else PLANETARY_COMPUTER
+    what = "NASA's CMR-STAC" if parameter == "CMR_STAC_URL" else "Planetary Computer"
     url = str(url or "").strip().rstrip("/")
     if not url:
-        raise LstFusionError("STAC_URL", f"no STAC API address given (Planetary Computer: {PLANETARY_COMPUTER})")
+        raise LstFusionError(parameter, f"no STAC API address given ({what}: {default})")
     if not url.lower().startswith(("http://", "https://")):
-        raise LstFusionError("STAC_URL", f"{url!r} is not an http(s) address of a STAC API (Planetary Computer: "
-                                         f"{PLANETARY_COMPUTER})")
+        raise LstFusionError(parameter, f"{url!r} is not an http(s) address of a STAC API ({what}: {default})")
     return url[: -len("/search")] if url.endswith("/search") else url
 
 
@@ -171,14 +165,20 @@ def _sensor_of(collection, props, item_id, wanted):
         if s.product == "MODIS" and ident.startswith(("MOD", "MYD")):
             if ident.startswith(s.prefix):
                 return s
+        elif s.product in ("VIIRS", "SLSTR"):  # one collection per VIIRS platform; SLSTR: 3A and 3B alike
+            if s.product == "SLSTR" and str(props.get("sat:orbit_state", "descending")).lower() != "descending":
+                return None  # an ascending (night) pass: the day passes are descending
+            return s
         elif s.platform in platforms:
             return s
     return None
 
 
-def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, retries=4, backoff=1.0, log=None):
+def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, retries=4, backoff=1.0, log=None,
+           cmr_url=CMR_STAC_LPCLOUD):
     """[Item] of the wanted sensors whose footprint meets ``bbox`` (lon/lat) between ``start`` and ``end``.
 
+    Each sensor is searched in its catalog (sensors.py): ``stac_url``, or ``cmr_url`` for VIIRS (NASA's CMR-STAC).
     Landsat items above ``max_cloud`` % scene cloud are left out (by the API's query extension and again here)."""
     require_pystac_client()
     from pystac_client import Client
@@ -186,14 +186,17 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
     from pystac_client.stac_api_io import StacApiIO
     from urllib3 import Retry
 
-    root = api_root(stac_url)
     wanted = [BY_NAME[s] if isinstance(s, str) else s for s in sensors]
     if not wanted:
         raise LstFusionError("SENSORS", "choose at least one sensor")
+    roots = {"STAC_URL": api_root(stac_url)}
+    if any(s.catalog == "CMR_STAC_URL" for s in wanted):
+        roots["CMR_STAC_URL"] = api_root_of(cmr_url, "CMR_STAC_URL")
     retry = Retry(total=retries, connect=0, backoff_factor=backoff, status_forcelist=RETRIABLE_HTTP,
                   allowed_methods=None, raise_on_status=False)
     found = []
-    for collection in sorted({s.collection for s in wanted}):
+    for catalog, collection in sorted({(s.catalog, s.collection) for s in wanted}):
+        root = roots[catalog]
         query = None
         if any(s.product == "Landsat" for s in wanted if s.collection == collection):  # the query extension
             query = {"platform": {"in": sorted({s.platform for s in wanted if s.collection == collection})}}
@@ -215,9 +218,10 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
                 transient = status in RETRIABLE_HTTP or (status is None and _looks_transient(str(exc)))
                 if not transient or attempt == retries:
                     if isinstance(exc, NotImplementedError):
-                        raise LstFusionError("STAC_URL", f"{root} is a STAC catalog without item search (/search); "
+                        raise LstFusionError(catalog, f"{root} is a STAC catalog without item search (/search); "
                                                          "give the address of a STAC API") from None
-                    raise _api_error(root, exc) from None
+                    err = _api_error(root, exc)
+                    raise (LstFusionError(catalog, err.message) if catalog != err.parameter else err) from None
                 if log:
                     log(f"search: {str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__}; "
                         f"retry {attempt + 1} of {retries}")
@@ -237,7 +241,7 @@ def search(stac_url, bbox, start, end, sensors, max_cloud=100.0, timeout=30.0, r
             if not start <= date <= end:
                 continue
             assets = {k: v["href"] for k, v in d.get("assets", {}).items() if isinstance(v, dict) and "href" in v}
-            found.append(Item(d["id"], d.get("collection", collection), sensor, date, cloud, assets))
+            found.append(Item(d["id"], d.get("collection", collection), sensor, date, cloud, assets, root))
     found.sort(key=lambda it: (it.date, it.sensor.folder, it.item_id))
     return found
 
@@ -285,8 +289,9 @@ class Signer:
     ``token_url``: the token endpoint; ``GET {token_url}/{collection}`` answers
     ``{"token": "...", "msft:expiry": "..."}``. None = no signing."""
 
-    def __init__(self, token_url=None, timeout=30.0, retries=4, backoff=1.0):
+    def __init__(self, token_url=None, timeout=30.0, retries=4, backoff=1.0, bearer=None):
         self.token_url = token_url.rstrip("/") if token_url else None
+        self.bearer = bearer  # an Earthdata Login token: sent as a header, never in a URL, a log or a file
         self.timeout, self.retries, self.backoff = timeout, retries, backoff
         self._tokens = {}
 
@@ -468,11 +473,112 @@ def read_item(item, aoi, grid, signer, qa_bits=products.LANDSAT_QA_BITS):
     """Kelvin of one item on ``grid`` (None: the item's own grid over the AOI), NaN where fill/cloudy/outside.
 
     Reads only the tiles under the AOI (range requests), with GDAL's HTTP options (:func:`gdal_http_env`; GDAL's
-    own retries off: :func:`read_with_retries` tries again). Returns (kelvin, grid)."""
+    own retries off: :func:`read_with_retries` tries again); an Earthdata token goes in an Authorization header
+    (GDAL_HTTP_HEADERS), never in a URL. Files that cannot be read by ranges (a VIIRS HDF5 granule, SLSTR's
+    NetCDF files) are fetched whole into a temporary folder, read, and deleted. Returns (kelvin, grid)."""
     import rasterio
 
-    with rasterio.Env(**gdal_http_env(signer.timeout, 0, signer.backoff)):
+    env = gdal_http_env(signer.timeout, 0, signer.backoff)
+    if signer.bearer:
+        env["GDAL_HTTP_HEADERS"] = f"Authorization: Bearer {signer.bearer}"
+    with rasterio.Env(**env):
+        if item.sensor.product == "SLSTR":
+            return _read_slstr(item, aoi, grid, signer)
+        if item.sensor.product == "VIIRS" and not all(a in item.assets for a in (item.sensor.lst_asset,
+                                                                                   item.sensor.qa_asset)):
+            return _read_viirs_granule(item, aoi, grid, signer)
         return _read_item(item, aoi, grid, signer, qa_bits)
+
+
+def _fetch(href, path, signer, where):
+    """GET a whole file (http(s) only) to ``path``; 401/403 -> RefusedError, 429/5xx/network -> TransientError."""
+    web_href(href, where, "asset")
+    headers = {"Authorization": f"Bearer {signer.bearer}"} if signer.bearer else {}
+    req = urllib.request.Request(href, headers=headers)
+    try:
+        with _HTTP_OPENER.open(req, timeout=signer.timeout) as r, open(path, "wb") as fh:
+            while True:
+                chunk = r.read(1 << 20)
+                if not chunk:
+                    break
+                fh.write(chunk)
+    except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            raise OSError(f"HTTP response code: {exc.code}") from None
+        raise OSError(f"HTTP error code: {exc.code}") from None
+    except (urllib.error.URLError, TimeoutError) as exc:
+        raise OSError(f"failed to read {where}: timed out or unreachable ({getattr(exc, 'reason', exc)})") from None
+    return path
+
+
+def _read_viirs_granule(item, aoi, grid, signer):
+    """A VIIRS item whose layers are one HDF5 granule: fetched, its window read, deleted."""
+    import tempfile
+
+    from . import viirs
+
+    s = item.sensor
+    href = signer.sign(item.assets[s.file_asset], item.collection)
+    with tempfile.TemporaryDirectory(prefix="lstfusion_viirs_") as tmp:
+        name = os.path.basename(urllib.parse.urlsplit(href).path) or f"{item.item_id}.h5"
+        path = _fetch(href, os.path.join(tmp, name), signer, f"item {item.item_id}")
+        try:
+            viirs.check_granule(path, "STAC_URL")
+        except LstFusionError as exc:
+            raise TransientError(exc.message) from None
+        with viirs.quiet_no_geotransform():
+            dn = viirs.read_layer(viirs.layer_source(path, "LST_1KM"), "STAC_URL", path)
+            qc = viirs.read_layer(viirs.layer_source(path, "QC"), "STAC_URL", path)
+    own = aoi_grid(dn.grid.crs, dn.grid.transform, aoi)
+    target = grid or own
+    read_on = target if aligned(target, dn.grid.crs, dn.grid.transform) else own
+    dn_w = _array_on(dn.data, dn.grid, read_on, viirs.VIIRS_FILL)
+    qc_w = _array_on(qc.data, qc.grid, read_on, 2)
+    kelvin = viirs.viirs_kelvin(dn_w, dn.nodata, qc_w, item.item_id, "STAC_URL")
+    return _onto(kelvin, read_on, target), target
+
+
+def _array_on(data, src_grid, grid, fill):
+    out = np.full(grid.shape, fill, dtype=data.dtype)
+    win = _grid_window(grid, src_grid.transform, src_grid.width, src_grid.height)
+    if win is not None:
+        (rs, cs), (gr, gc) = win
+        out[gr, gc] = data[rs, cs]
+    return out
+
+
+def _onto(kelvin, read_on, target):
+    if read_on is target:
+        return kelvin
+    from rasterio.warp import Resampling, reproject
+
+    out = np.full(target.shape, np.nan, dtype=np.float64)
+    reproject(kelvin, out, src_transform=read_on.transform, src_crs=read_on.crs, dst_transform=target.transform,
+              dst_crs=target.crs, resampling=Resampling.nearest, src_nodata=np.nan, dst_nodata=np.nan)
+    return out
+
+
+def _read_slstr(item, aoi, grid, signer):
+    """An SLSTR item: its LST, geodetic and flags NetCDF files fetched, the swath gridded (slstr.grid_swath) onto
+    ``grid`` or the MODLAND 1 km grid over the AOI, the files deleted."""
+    import tempfile
+
+    from . import slstr
+
+    s = item.sensor
+    with tempfile.TemporaryDirectory(prefix="lstfusion_slstr_") as tmp:
+        folder = os.path.join(tmp, f"{item.item_id}.SEN3")
+        os.makedirs(folder)
+        for key, fname in ((s.lst_asset, slstr.FILES["LST"]), (s.geo_asset, slstr.FILES["GEO"]),
+                           (s.qa_asset, slstr.FILES["FLAGS"])):
+            _fetch(signer.sign(item.assets[key], item.collection), os.path.join(folder, fname), signer,
+                   f"item {item.item_id}")
+        try:
+            kelvin, lat, lon = slstr.read_swath(folder, "STAC_URL")
+        except LstFusionError as exc:
+            raise TransientError(exc.message) from None
+    out, target = slstr.grid_swath(kelvin, lat, lon, grid, aoi)
+    return out, target
 
 
 def web_href(href, where, what):
@@ -496,22 +602,19 @@ def _read_item(item, aoi, grid, signer, qa_bits):
         own = aoi_grid(crs, ds.transform, aoi)
         target = grid or own
         read_on = target if aligned(target, crs, ds.transform) else own
-        dn = _values_on(ds, read_on, products.MODIS_FILL if s.product == "MODIS" else products.LANDSAT_FILL)
+        dn = _values_on(ds, read_on, products.LANDSAT_FILL if s.product == "Landsat" else products.MODIS_FILL)
         nodata = ds.nodata
     with _open(qa) as ds:
-        qc = _values_on(ds, read_on, 2 if s.product == "MODIS" else 1)  # outside: "not produced" / fill
+        qc = _values_on(ds, read_on, 1 if s.product == "Landsat" else 2)  # outside: fill / "not produced"
     if s.product == "MODIS":
         kelvin = products.modis_kelvin(dn, nodata, qc, item.item_id, "STAC_URL")
+    elif s.product == "VIIRS":
+        from .viirs import viirs_kelvin
+
+        kelvin = viirs_kelvin(dn, nodata, qc, item.item_id, "STAC_URL")
     else:
         kelvin = products.landsat_kelvin(dn, nodata, qc, item.item_id, "STAC_URL", qa_bits=qa_bits)
-    if read_on is not target:
-        from rasterio.warp import Resampling, reproject
-
-        out = np.full(target.shape, np.nan, dtype=np.float64)
-        reproject(kelvin, out, src_transform=read_on.transform, src_crs=read_on.crs, dst_transform=target.transform,
-                  dst_crs=target.crs, resampling=Resampling.nearest, src_nodata=np.nan, dst_nodata=np.nan)
-        kelvin = out
-    return kelvin, target
+    return _onto(kelvin, read_on, target), target
 
 
 def read_with_retries(item, aoi, grid, signer, retries=4, backoff=1.0, log=None, cancel=None, **kw):
@@ -589,13 +692,21 @@ def output_name(sensor, date):
     return f"{sensor.folder}/{sensor.prefix}_{date.strftime('%Y%m%d')}.tif"
 
 
+LOGIN_HOWTO = ("create a token at https://urs.earthdata.nasa.gov (Generate Token), store it in QGIS's authentication "
+               "manager (Settings > Options > Authentication: method Basic with your Earthdata user name and the token "
+               "as password, or Esri Token) and choose that configuration as AUTHCFG; for qgis_process, set the "
+               "environment variable EARTHDATA_TOKEN instead")
+
+
 def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0, min_clear=0.0, unit="celsius",
                     token_url=None, list_only=False, qa_bits=products.LANDSAT_QA_BITS, timeout=30.0, retries=4,
-                    backoff=1.0, progress=None, cancel=None, log=None):
+                    backoff=1.0, progress=None, cancel=None, log=None, cmr_url=CMR_STAC_LPCLOUD,
+                    earthdata_token=None):
     """Search, read the AOI windows, write the dated files and downloads.csv; returns a summary dict.
 
     ``aoi``: GeoJSON polygon (or multipolygon) in lon/lat; ``start``/``end``: dates. ``list_only`` searches
-    and reads the windows to report each item's clear % but writes no raster."""
+    and reads the windows to report each item's clear % but writes no raster. VIIRS is searched at ``cmr_url``
+    and read with ``earthdata_token`` (an Earthdata Login bearer token; never written anywhere)."""
     log = log or (lambda _m: None)
     progress = progress or (lambda _p, _m=None: None)
     if end < start:
@@ -603,12 +714,20 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
     from .pairing import check_percent
 
     check_percent(min_clear)
+    wanted = [BY_NAME[n] if isinstance(n, str) else n for n in sensors]
+    if any(w.needs_login for w in wanted) and not earthdata_token:
+        raise LstFusionError("AUTHCFG", "VIIRS comes from NASA's CMR-STAC, whose data need an Earthdata Login, and "
+                                        f"none was given: {LOGIN_HOWTO}")
     xs, ys = _coords(aoi)
     bbox = (min(xs), min(ys), max(xs), max(ys))
     progress(0, f"searching {api_root(stac_url)}")
-    items = search(stac_url, bbox, start, end, sensors, max_cloud, timeout, retries, backoff, log)
+    items = search(stac_url, bbox, start, end, sensors, max_cloud, timeout, retries, backoff, log, cmr_url)
     log(f"{len(items)} item(s) found between {start.isoformat()} and {end.isoformat()}")
-    signer = signer_for(stac_url, token_url, timeout=timeout, retries=retries, backoff=backoff)
+    pc_signer = signer_for(stac_url, token_url, timeout=timeout, retries=retries, backoff=backoff)
+    nasa = Signer(None, timeout=timeout, retries=retries, backoff=backoff, bearer=earthdata_token)
+
+    def signer_of(it):
+        return nasa if it.sensor.needs_login else pc_signer
     os.makedirs(output, exist_ok=True)
     csv_path = os.path.join(output, "downloads.csv")
     before = read_csv(csv_path)
@@ -665,6 +784,7 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
         for it in usable:
             check_cancel(cancel)
             try:
+                signer = signer_of(it)
                 kelvin, grid = read_with_retries(it, aoi, grid, signer, retries, backoff, log, cancel, qa_bits=qa_bits)
             except TransientError as exc:
                 failures.append(it)
@@ -673,6 +793,9 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
                 continue
             except RefusedError:
                 write_csv(csv_path, _ordered(rows))
+                if it.sensor.needs_login:
+                    raise LstFusionError("AUTHCFG", f"NASA refused the Earthdata Login (HTTP 401) for {it.item_id}: the "
+                                                    f"token is expired or wrong; {LOGIN_HOWTO}") from None
                 how = (f"even after a fresh token from {signer.token_url}: the token is expired or not valid; run "
                        "again later, or check TOKEN_URL") if signer.token_url else \
                     "(HTTP 403): the API needs signed URLs; give its token endpoint as TOKEN_URL"
@@ -706,9 +829,10 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
             log(f"{date.isoformat()} {folder}: rejected, {why}")
         else:
             tags = products.lst_tags(unit, date, ",".join(it.item_id for it in ok), clear,
-                                     {"STAC_ITEMS": ",".join(it.item_id for it in ok), "STAC_API": api_root(stac_url),
-                                      "SENSOR": sensor.name, "PRODUCT": "MOD11A1" if folder == "MOD11A1" else
-                                      "MYD11A1" if folder == "MYD11A1" else "Landsat C2 L2 ST_B10"})
+                                     {"STAC_ITEMS": ",".join(it.item_id for it in ok), "STAC_API": ok[0].api,
+                                      "SENSOR": sensor.name, "OVERPASS": sensor.overpass,
+                                      "PRODUCT": "Landsat C2 L2 ST_B10" if sensor.product == "Landsat" else
+                                      sensor.prefix})
             write_raster(path, products.to_unit(mosaic, unit).astype(np.float32), grid, tags=tags,
                          description=f"LST ({unit})")
             files.setdefault(folder, []).append(path)
@@ -735,6 +859,12 @@ def _ordered(rows):
 def modis_files(result):
     """The MODIS files a run wrote or kept, in date order: Terra's (10:30, like Landsat), else Aqua's."""
     return sorted(result["files"].get("MOD11A1") or result["files"].get("MYD11A1") or [])
+
+
+def product_files(result, product):
+    """The files of one product ("VIIRS", "SLSTR") a run wrote or kept, in date order, every platform's."""
+    folders = {s.folder for s in SENSORS if s.product == product}
+    return sorted(f for k, v in result["files"].items() if k in folders for f in v)
 
 
 def landsat_files(result):

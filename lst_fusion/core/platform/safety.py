@@ -15,7 +15,8 @@ from .errors import LstFusionError
 
 # files an align_pairs dataset folder holds (an input of that name inside the folder would be replaced): the
 # aligned rasters, gapfill's markers beside them, index.csv and coregistration.csv
-DATASET_FILE = re.compile(r"^(?:[LM]_\d{8}(?:\.filled)?\.tif|index\.csv|coregistration\.csv)$", re.IGNORECASE)
+DATASET_FILE = re.compile(r"^(?:[LM]_\d{8}(?:\.filled)?\.tif|index\.csv|coregistration\.csv|source_steps\.csv)$",
+                          re.IGNORECASE)
 
 
 def file_of(source):
