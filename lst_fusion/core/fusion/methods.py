@@ -29,6 +29,9 @@ Each entry of :data:`METHODS` is a :class:`Method`:
 * pair mode :data:`ALL`: ``fit`` (``fit(fines, coarses, params, cancel) -> model rasters``: made once per
   reference set from every pair, the lists of Landsat and MODIS arrays) and ``tile`` on the blocks of the model
   rasters followed by the day's MODIS (:data:`MODEL_ROLES`), so each date costs O(1) per pixel;
+* ``plan`` (optional, classical): a :class:`ReferenceSetPlan`, the per-reference-set work a series makes once
+  for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan),
+  with the rule of when it applies and when it pays;
 * deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
 
 The order of :data:`METHODS` is the order of fuse_series's METHOD enum, whose index saved models
@@ -41,7 +44,7 @@ Adding a method: docs/adding_a_method.md.
 from dataclasses import dataclass
 
 from ..data.roles import ONE_PAIR_ROLES, TWO_PAIR_ROLES
-from . import allpairs, estarfm, fitfc, fsdaf, modis, sharpen, starfm
+from . import allpairs, estarfm, estarfm_plan, fitfc, fsdaf, modis, sharpen, starfm
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY, ALL = "one", "two", "two_or_one", "all"  # pair modes
@@ -70,6 +73,27 @@ class Param:
 
 
 @dataclass(frozen=True)
+class ReferenceSetPlan:
+    """A method's optional per-reference-set plan for a series (``Method.plan``): ``build(refs, resampling, halo,
+    params)`` makes, once per tile, the plan of the tile's reference blocks (the roles but the coarse target) on the
+    window's linear resampling operator (core.data.linear_resampling); the plan's ``resampled(M)`` is R M (None
+    where R does not hold) and ``predict(M, C0, linear)`` one date's tile.  ``engines``: the engines it runs on;
+    ``pays(dates, engine)``: whether it pays for a reference set of that many dates (fuse_series' ``precompute``
+    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs."""
+
+    build: object
+    engines: tuple
+    pays: object
+    tag: str
+    two_pairs: bool = True
+
+    def applies(self, two_pairs, resampled, engine):
+        """Whether a date can use the plan: two pairs where it needs them, its MODIS resampled per window (the
+        plan is built on the resampling operator) and an engine of the plan's."""
+        return (two_pairs or not self.two_pairs) and resampled and engine in self.engines
+
+
+@dataclass(frozen=True)
 class Method:
     id: str
     label: str
@@ -84,7 +108,7 @@ class Method:
     tiling: str = FREE
     baseline: bool = False  # MODIS resampled: a series may write it (auto's "use MODIS"); no Toolbox algorithm
     fit: object = None  # pair mode ALL: the model rasters from every reference pair, once per reference set
-
+    plan: object = None  # a ReferenceSetPlan: per-reference-set work a series makes once (classical, optional)
 
     @property
     def tag(self):
@@ -138,7 +162,9 @@ METHODS = (
             Param("MODE", estarfm.MODES[0], options=estarfm.MODES, series=False, label="Mode",
                   help="published: Zhu's ESTARFM as published; lst-robust: conversion coefficients shrunk towards 1 "
                        "and bounded, one pair where the two references disagree by more than 3 degrees.")),
-           pair_stats=estarfm.pair_statistics, tile=estarfm.fuse_tile),
+           pair_stats=estarfm.pair_statistics, tile=estarfm.fuse_tile,
+           plan=ReferenceSetPlan(estarfm_plan.tile_plan, estarfm_plan.PLAN_ENGINES, estarfm_plan.plan_pays,
+                                 estarfm_plan.PLAN_TAG)),
     Method("starfm", "STARFM", "classical", ANY, starfm.QUANTITIES, WINDOW_HALO,
            (Param("WINDOW", starfm.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True),
             Param("CLASSES", starfm.DEFAULT_CLASSES, minimum=1),
