@@ -190,7 +190,7 @@ class FuseSeries(LstFusionAlgorithm):
             landsat_band=self.parameterAsInt(parameters, P.LANDSAT_BAND, context),
             scales=(self.parameterAsDouble(parameters, P.LANDSAT_SCALE, context),
                     self.parameterAsDouble(parameters, P.MODIS_SCALE, context)),
-            window=window, classes=self.parameterAsInt(parameters, P.CLASSES, context),
+            window=window, method_params={P.CLASSES: self.parameterAsInt(parameters, P.CLASSES, context)},
             quantity=self.enum_value(parameters, P.QUANTITY, context, QUANTITIES), engine=engine,
             tile=self.parameterAsInt(parameters, P.TILE_SIZE, context),
             modis_names=[lyr.name() for lyr in modis_layers] or None,

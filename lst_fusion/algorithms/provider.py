@@ -14,11 +14,9 @@ def algorithm_classes():
     from .allpairs import AllPairs
     from .compare_methods import CompareMethods
     from .coregister import Coregister
-    from .estarfm import Estarfm
     from .evaluate import Evaluate
-    from .fitfc import FitFc
-    from .fsdaf import Fsdaf
     from .fuse_series import FuseSeries
+    from .fusion import fusion_class, one_date_ids
     from .gapfill import GapFill
     from .import_landsat import ImportLandsat
     from .import_modis import ImportModis
@@ -27,13 +25,11 @@ def algorithm_classes():
     from .predict_model import predict_class
     from .resample import Resample
     from .search_download import SearchDownload
-    from .sharpen import Sharpen
-    from .starfm import Starfm
     from .train_model import train_class
     from .validate_methods import ValidateMethods
 
     classes = [SearchDownload, ImportModis, ImportViirs, ImportSlstr, ImportLandsat, GapFill, Resample, AlignPairs,
-               Coregister, Estarfm, Starfm, FitFc, Fsdaf, Sharpen, AllPairs, FuseSeries, Evaluate,
+               Coregister, *(fusion_class(mid) for mid in one_date_ids()), AllPairs, FuseSeries, Evaluate,
                CompareMethods, ValidateMethods]
     for mid in model_ids():
         classes += [train_class(mid), predict_class(mid)]

@@ -27,12 +27,11 @@ from .guard import date_bounds
 from .outputs import build_vrt, stale_temporaries, write_series_csv
 from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
 from .schedulers import Sequential, make_scheduler
-from .tiles import PlanJob, TileJob, deep_reference_roles, pair_statistics, read_block, roles_of, run_task, sources
+from .tiles import PlanJob, TileJob, pair_statistics, read_block, reference_roles, roles_of, run_task, sources
 
 DEFAULT_TILE = 256
 MIN_TILE = 16
 NOT_TASK_PARAMS = ("RESIDUAL_CORRECTION", "COARSE_PIXEL", "PAIRS", "SHRINK_W")  # per date (after its tiles; its plan), not per tile
-PLAN_MIN_DATES = 8  # dates of one reference set from which ESTARFM's per-pair plan pays (docs/series_precompute.md)
 
 
 @dataclass
@@ -40,15 +39,19 @@ class SeriesOptions:
     """Everything fuse_series needs besides the output folder and the callbacks.
 
     ``modis``/``landsat``: folders or lists of rasters dated by name (or ``dataset``, an align_pairs folder);
-    ``scales``: (Landsat, MODIS) factors on reading; ``quantity``: 'lst' or 'reflectance' (ESTARFM);
+    ``scales``: (Landsat, MODIS) factors on reading; ``quantity``: 'lst' or 'reflectance' (a method whose
+    entry has a QUANTITY parameter);
     ``scheduler``: '' / 'sequential' / a dask.distributed address (series.schedulers);
     ``residual_correction``: 'none', 'MODIS footprint' or 'scene mean' (core.fusion.residual), applied per
     date after its tiles are written (that pass reads the date whole); ``coarse_pixel``: MODIS pixel size
-    (m); ``extra_tags``: more provenance tags on every date (METHOD=auto's choice); ``method_params``: values
-    of the method's table parameters by Processing name (``WINDOW``, ...) for those without a field here;
-    ``precompute``: ESTARFM's per-reference-set plan (core.fusion.estarfm_plan) for the dates whose MODIS is
-    resampled per window: None (default) where a reference set has PLAN_MIN_DATES dates or more and the
-    engine is numba, True always, False never (the per-date kernel; equal within 1e-4 K).  Deep methods whose model encodes its
+    (m); ``extra_tags``: more provenance tags on every date (METHOD=auto's choice); ``method_params``: the
+    method's own parameters (its table entry's, by Processing name: ``CLASSES``, ``CHANGE_THRESHOLD``, ...;
+    fuse_series also takes them as lower-cased keywords, ``classes=3``); ``window`` and ``quantity``, shared by
+    most methods, are fields (a ``method_params`` value wins);
+    ``precompute``: the method's per-reference-set plan (its entry's ``plan``, core.fusion.methods.ReferenceSetPlan)
+    for the dates whose MODIS is resampled per window: None (default) where the plan pays (its ``pays``: e.g. a
+    reference set of 8 dates or more on numba), True always, False never (the per-date kernel; equal within
+    1e-4 K).  Deep methods whose model encodes its
     references once (EDCSTFN, deep.predict.predict_dates): None or True groups the dates of one reference set
     per tile, False predicts each date alone (equal within 1e-5 K; docs/deep_series.md).
     """
@@ -56,7 +59,7 @@ class SeriesOptions:
     modis: object = None
     landsat: object = None
     dataset: str = None
-    method: str = "estarfm"
+    method: str = fusion_methods.IDS[0]
     start: object = None
     end: object = None
     max_gap_days: int = DEFAULT_MAX_GAP_DAYS
@@ -67,8 +70,6 @@ class SeriesOptions:
     landsat_band: int = 1
     scales: tuple = (1.0, 1.0)
     window: int = None
-    classes: int = fusion_methods.get("estarfm").default("CLASSES")
-    change_threshold: float = fusion_methods.get("estarfm").default("CHANGE_THRESHOLD")
     quantity: str = "lst"
     engine: str = "auto"
     device: str = "cpu"
@@ -203,10 +204,12 @@ def describe_band(p, label, extra=""):
 
 
 def precomputed(p, o, run_params):
-    """Whether date ``p`` can use ESTARFM's per-reference-set plan: ESTARFM with two pairs, the date's MODIS
-    resampled per window (not on the fine grid nor gap-filled), numba or NumPy, and ``precompute`` not False."""
-    return (o.method == "estarfm" and o.precompute is not False and p.ref2 is not None and not p.modis.same_grid
-            and run_params.get("ENGINE") in ("numba", "numpy"))
+    """Whether date ``p`` can use its method's per-reference-set plan (the entry's ``plan``): the plan applies to
+    the date (its pairs, its MODIS resampled per window: not on the fine grid nor gap-filled, the engine) and
+    ``precompute`` is not False."""
+    plan = fusion_methods.get(o.method).plan
+    return (plan is not None and o.precompute is not False
+            and plan.applies(p.ref2 is not None, not p.modis.same_grid, run_params.get("ENGINE")))
 
 
 DEEP_GROUP_DATES = 16  # dates of one reference set predicted together per tile (one float64 block per date)
@@ -224,8 +227,8 @@ def deep_grouped(o, run_params):
 
 def plan_groups(todo, o, run_params):
     """The dates to fuse as (positions in ``todo``, uses the plan), in the order of their first date: the dates of
-    one reference set that use the plan together (``precompute`` None: only a set of PLAN_MIN_DATES dates or more
-    on numba), every other date alone."""
+    one reference set that use the plan together (``precompute`` None: only a set where the plan pays, its
+    ``pays(dates, engine)``), every other date alone."""
     sets = {}
     if deep_grouped(o, run_params):  # every set of two dates or more, in chunks of DEEP_GROUP_DATES
         for i, p in enumerate(todo):
@@ -237,8 +240,9 @@ def plan_groups(todo, o, run_params):
             if precomputed(p, o, run_params):
                 sets.setdefault((p.ref1, p.ref2), []).append(i)
         auto = o.precompute is None
+        plan = fusion_methods.get(o.method).plan
         shared = {i: tuple(g) for g in sets.values()
-                  if not auto or (len(g) >= PLAN_MIN_DATES and run_params.get("ENGINE") == "numba") for i in g}
+                  if not auto or plan.pays(len(g), run_params.get("ENGINE")) for i in g}
     groups, seen = [], set()
     for i in range(len(todo)):
         g = shared.get(i, (i,))
@@ -337,14 +341,27 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
     return counts
 
 
+def series_options(options, fields):
+    """The :class:`SeriesOptions` of ``options`` with ``fields`` (its fields as keywords) over it; a keyword that
+    is no field but a method parameter's lower-cased Processing name (``classes=3``, ``change_threshold=0.5``)
+    goes into ``method_params`` (a value already there wins, as it did over the old fields)."""
+    names = {f.name for f in dataclasses.fields(SeriesOptions)}
+    own = {k.upper(): fields.pop(k) for k in list(fields)
+           if k not in names and any(m.param(k.upper()) for m in fusion_methods.METHODS)}
+    o = dataclasses.replace(options, **fields) if options is not None else SeriesOptions(**fields)
+    if own:
+        o = dataclasses.replace(o, method_params={**own, **o.method_params})
+    return o
+
+
 def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, **fields):
     """Fuse one fine raster per MODIS date into ``output_dir``; returns a :class:`SeriesResult`.
 
-    ``options``: a :class:`SeriesOptions`; or its fields as keywords (``method="starfm", modis=...``),
+    ``options``: a :class:`SeriesOptions`; or its fields as keywords (``method=<an id of the method table>, ...``),
     which also override those of ``options``.  ``log(sentence)``, ``progress(percent, message)`` and
     ``cancel() -> bool`` are plain callbacks.
     """
-    o = dataclasses.replace(options, **fields) if options is not None else SeriesOptions(**fields)
+    o = series_options(options, fields)
     check_options(o)
     log = log or (lambda s: None)
     os.makedirs(output_dir, exist_ok=True)
@@ -403,13 +420,10 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
                                     stats["celsius"], range_cache, cancel)  # the plausibility guard's range
         if use_plan:
             srcs = sources(o.method, p, lsrc, msrc)
-            if deep:
-                refs = tuple(s for r, s in zip(roles_of(o.method, bool(p.ref2)), srcs) if r in deep_reference_roles(o.method))
-            else:
-                refs = srcs[:4]
+            refs = tuple(s for r, s in zip(roles_of(o.method, bool(p.ref2)), srcs) if r in reference_roles(o.method))
             targets = tuple(todo[i].modis for i in group)
             for i in group:
-                todo[i].tags["PRECOMPUTED"] = "deep reference encoding" if deep else "estarfm reference-set plan"
+                todo[i].tags["PRECOMPUTED"] = "deep reference encoding" if deep else fusion_methods.get(o.method).plan.tag
             jobs.extend(PlanJob(o.method, job_params, refs, targets, grid, w, halo, tuple(group)) for w in windows)
             continue
         srcs = sources(o.method, p, lsrc, msrc)

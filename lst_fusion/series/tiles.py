@@ -52,9 +52,10 @@ class TileJob:
 
 @dataclass(frozen=True)
 class PlanJob:
-    """One tile of every date sharing a reference set (ESTARFM, MODIS resampled per window): the per-pair state
-    (core.fusion.estarfm_plan) is built once inside the task, then each date costs its share of MODIS pixels
-    under the window.  ``refs``: F1, C1, F2, C2; ``targets``: each date's MODIS, in date order."""
+    """One tile of every date sharing a reference set: a classical method's per-reference-set plan (its entry's
+    ``plan``, MODIS resampled per window) is built once inside the task, then each date costs its share of MODIS
+    pixels under the window; a deep model encodes its references once.  ``refs``: the sources of the roles but the
+    coarse target (:func:`reference_roles`); ``targets``: each date's MODIS, in date order."""
 
     method: str
     params: tuple
@@ -266,15 +267,13 @@ def window_grid(grid, r0, r1, c0, c1, halo):
 
 
 def run_plan_tile(job):
-    """The fused tiles (float32) of every date of ``job`` (a :class:`PlanJob`), in date order: the ESTARFM plan
-    of the tile's references is built once, on the resampling operator of the very window read_block resamples
+    """The fused tiles (float32) of every date of ``job`` (a :class:`PlanJob`), in date order: the method's plan
+    (its entry's ``plan.build``) of the tile's references is built once, on the resampling operator of the very window read_block resamples
     each date's MODIS onto (so each date equals the per-date kernel within float rounding); a date whose MODIS
     lies on another coarse grid than the first's gets the per-date kernel."""
     if not fusion_methods.get(job.method).classical:
         return run_deep_plan_tile(job)
     from ..core.data.linear_resampling import LinearResampling
-    from ..core.fusion.estarfm import MIN_SIMILAR
-    from ..core.fusion.estarfm_plan import EstarfmTilePlan
 
     p = dict(job.params)
     r0, r1, c0, c1 = job.window
@@ -287,10 +286,9 @@ def run_plan_tile(job):
     outside = outside_grid(job.grid, r0, r1, c0, c1, h)  # NaN in every block read_block gives: R needs no entry
     resampling = LinearResampling.from_grids(coarse, window_grid(job.grid, r0, r1, c0, c1, h), "bicubic",
                                              inside=~outside)
-    plan = EstarfmTilePlan(refs, resampling, h, p["th1"], p["th2"], p["celsius"], p["shift"], p["CHANGE_THRESHOLD"],
-                           MIN_SIMILAR, p["ENGINE"], p["QUANTITY"])
-    del resampling
     entry = fusion_methods.get(job.method)
+    plan = entry.plan.build(refs, resampling, h, p)
+    del resampling
     out = []
     for src in job.targets:
         m = whole_coarse(src)
@@ -305,8 +303,8 @@ def run_plan_tile(job):
     return out
 
 
-def deep_reference_roles(method):
-    """The input roles of a deep method other than the coarse target: a :class:`PlanJob`'s ``refs``."""
+def reference_roles(method):
+    """The input roles of ``method`` (two pairs) other than the coarse target: a :class:`PlanJob`'s ``refs``."""
     return tuple(r for r in roles_of(method, True) if r != "coarse_target")
 
 
@@ -334,7 +332,7 @@ def run_deep_plan_tile(job):
     targets = [read_block(s, job.grid, r0, r1, c0, c1, h) for s in job.targets]
     valid = [i for i, t in enumerate(targets) if np.isfinite(t).any()]
     ckpt, model = _model(p["CHECKPOINT_PATH"])
-    full = predict_dates(ckpt, model, dict(zip(deep_reference_roles(job.method), refs)), [targets[i] for i in valid],
+    full = predict_dates(ckpt, model, dict(zip(reference_roles(job.method), refs)), [targets[i] for i in valid],
                          device=p["DEVICE"])
     out = [nan.copy() for _ in job.targets]
     for i, f in zip(valid, full):

@@ -283,3 +283,12 @@ def estarfm(fine1, coarse1, fine2, coarse2, coarse0, window=2 * DEFAULT_HALF_WIN
     engine = resolve_engine(engine)
     kernel = make_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity, mode)
     return run_tiled(kernel, arrays, w, tile=tile or default_tile(engine), progress=progress, cancel=cancel, workers=workers)
+
+
+def fuse_date(images, params, factor=None, progress=None, cancel=None):
+    """The one-date Toolbox algorithm's run (core.fusion.methods.OneDate): ``images`` by role, ``params`` by
+    Processing name (``factor`` unused)."""
+    return estarfm(images["fine_ref1"], images["coarse_ref1"], images["fine_ref2"], images["coarse_ref2"],
+                   images["coarse_target"], window=params["WINDOW"], classes=params["CLASSES"],
+                   change_threshold=params["CHANGE_THRESHOLD"], progress=progress, cancel=cancel,
+                   engine=params["ENGINE"], mode=params["MODE"])

@@ -529,3 +529,26 @@ class EstarfmPlan:
         with ThreadPoolExecutor(self.workers) as pool:
             list(pool.map(one, range(len(self.tiles))))
         return out
+
+
+# ---------------------------------------------------------------- the series' hook (core.fusion.methods.ReferenceSetPlan)
+
+PLAN_MIN_DATES = 8  # dates of one reference set from which the plan pays on numba (docs/series_precompute.md)
+PLAN_ENGINES = ("numba", "numpy")  # the engines the plan runs on
+PLAN_TAG = "estarfm reference-set plan"  # a date's PRECOMPUTED tag
+
+
+def tile_plan(refs, resampling, halo, params):
+    """The plan of one tile's references ``refs`` (F1, C1, F2, C2 blocks with ``halo``) on ``resampling`` (the
+    window's :class:`LinearResampling`), from the series' per-pair statistics and parameters ``params``: an
+    object whose ``resampled(M)`` gives R M (or None) and ``predict(M, C0, linear)`` one date's tile."""
+    from .estarfm import MIN_SIMILAR
+
+    p = params
+    return EstarfmTilePlan(refs, resampling, halo, p["th1"], p["th2"], p["celsius"], p["shift"], p["CHANGE_THRESHOLD"],
+                           MIN_SIMILAR, p["ENGINE"], p["QUANTITY"])
+
+
+def plan_pays(dates, engine):
+    """Whether the plan pays for a reference set of ``dates`` dates on ``engine`` (``precompute`` None)."""
+    return dates >= PLAN_MIN_DATES and engine == "numba"

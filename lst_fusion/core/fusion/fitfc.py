@@ -207,3 +207,10 @@ def fuse_tile(blocks, halo, params):
                     engine=params.get("ENGINE", "auto"), workers=1)
     h, w = out.shape
     return out[halo:h - halo, halo:w - halo]
+
+
+def fuse_date(images, params, factor, progress=None, cancel=None):
+    """The one-date Toolbox algorithm's run (core.fusion.methods.OneDate): ``images`` by role, ``params`` by
+    Processing name, ``factor`` the MODIS pixel in fine pixels."""
+    return fitfc(images["fine_ref1"], images["coarse_ref1"], images["coarse_target"], factor, window=params["WINDOW"],
+                 similar=params["SIMILAR_PIXELS"], progress=progress, cancel=cancel, engine=params["ENGINE"])

@@ -321,3 +321,11 @@ def fuse_tile(blocks, halo, params):
                     workers=1)
     h, w = out.shape
     return out[halo:h - halo, halo:w - halo]
+
+
+def fuse_date(images, params, factor, progress=None, cancel=None):
+    """The one-date Toolbox algorithm's run (core.fusion.methods.OneDate): ``images`` by role, ``params`` by
+    Processing name, ``factor`` the MODIS pixel in fine pixels."""
+    return fsdaf(images["fine_ref1"], images["coarse_ref1"], images["coarse_target"], factor, window=params["WINDOW"],
+                 classes=params["CLASSES"], similar=params["SIMILAR_PIXELS"], pure=params["PURE_PIXELS"],
+                 progress=progress, cancel=cancel, engine=params["ENGINE"])

@@ -29,6 +29,12 @@ Each entry of :data:`METHODS` is a :class:`Method`:
 * pair mode :data:`ALL`: ``fit`` (``fit(fines, coarses, params, cancel) -> model rasters``: made once per
   reference set from every pair, the lists of Landsat and MODIS arrays) and ``tile`` on the blocks of the model
   rasters followed by the day's MODIS (:data:`MODEL_ROLES`), so each date costs O(1) per pixel;
+* ``one_date`` (classical): a :class:`OneDate`, what its one-date Toolbox algorithm ``lstfusion:<id>`` is
+  generated from (algorithms/fusion.py), with the entry's parameters (labels, defaults, bounds, help: written
+  once, in :class:`Param`); All-pairs regression, whose inputs are every pair, keeps its own algorithm file;
+* ``plan`` (optional, classical): a :class:`ReferenceSetPlan`, the per-reference-set work a series makes once
+  for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan),
+  with the rule of when it applies and when it pays;
 * deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
 
 The order of :data:`METHODS` is the order of fuse_series's METHOD enum, whose index saved models
@@ -41,7 +47,7 @@ Adding a method: docs/adding_a_method.md.
 from dataclasses import dataclass
 
 from ..data.roles import ONE_PAIR_ROLES, TWO_PAIR_ROLES
-from . import allpairs, estarfm, fitfc, fsdaf, modis, sharpen, starfm
+from . import allpairs, estarfm, estarfm_plan, fitfc, fsdaf, modis, sharpen, starfm
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY, ALL = "one", "two", "two_or_one", "all"  # pair modes
@@ -67,6 +73,51 @@ class Param:
     label: str = ""  # its description in the one-date Toolbox algorithm
     options: tuple = ()  # an enum's options (the default is one of them)
     series: bool = True  # False: the one-date algorithm's only; a series runs the default (not in its tags nor key)
+    toolbox: bool = True  # False: no parameter of the one-date algorithm (FACTOR: from COARSE_PIXEL; QUANTITY)
+    advanced: bool = False  # an advanced parameter of the one-date algorithm
+
+
+# the engine parameter of a one-date algorithm (OneDate.engine)
+WINDOW_SUMS = "window sums"  # ENGINE, resolved (core.fusion.kernels) and said in the log
+SIMILAR_FILTER = "similar-pixel filter"  # ENGINE, resolved, then the neighbour filter's (numba or NumPy: Fit-FC's)
+
+
+@dataclass(frozen=True)
+class OneDate:
+    """What a classical method's one-date Toolbox algorithm ``lstfusion:<id>`` (algorithms/fusion.py generates it)
+    needs besides the entry's label, pair mode and parameters: ``run(images, params, factor, progress, cancel)``,
+    the whole-image prediction (``images`` by role, ``params`` by Processing name, ``factor`` the MODIS pixel in
+    fine pixels for an entry with a FACTOR parameter: the algorithm reads COARSE_PIXEL for it); ``help`` (HTML)
+    and ``tags``; ``engine``: :data:`WINDOW_SUMS`, :data:`SIMILAR_FILTER` or "" (no ENGINE parameter);
+    ``param_help``: (name, help) of the parameters that are no entry parameter (inputs, COARSE_PIXEL, ...) where
+    the method says more than the common help."""
+
+    run: object
+    help: str
+    tags: tuple = ()
+    engine: str = WINDOW_SUMS
+    param_help: tuple = ()
+
+
+@dataclass(frozen=True)
+class ReferenceSetPlan:
+    """A method's optional per-reference-set plan for a series (``Method.plan``): ``build(refs, resampling, halo,
+    params)`` makes, once per tile, the plan of the tile's reference blocks (the roles but the coarse target) on the
+    window's linear resampling operator (core.data.linear_resampling); the plan's ``resampled(M)`` is R M (None
+    where R does not hold) and ``predict(M, C0, linear)`` one date's tile.  ``engines``: the engines it runs on;
+    ``pays(dates, engine)``: whether it pays for a reference set of that many dates (fuse_series' ``precompute``
+    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs."""
+
+    build: object
+    engines: tuple
+    pays: object
+    tag: str
+    two_pairs: bool = True
+
+    def applies(self, two_pairs, resampled, engine):
+        """Whether a date can use the plan: two pairs where it needs them, its MODIS resampled per window (the
+        plan is built on the resampling operator) and an engine of the plan's."""
+        return (two_pairs or not self.two_pairs) and resampled and engine in self.engines
 
 
 @dataclass(frozen=True)
@@ -84,7 +135,8 @@ class Method:
     tiling: str = FREE
     baseline: bool = False  # MODIS resampled: a series may write it (auto's "use MODIS"); no Toolbox algorithm
     fit: object = None  # pair mode ALL: the model rasters from every reference pair, once per reference set
-
+    plan: object = None  # a ReferenceSetPlan: per-reference-set work a series makes once (classical, optional)
+    one_date: object = None  # a OneDate: its one-date Toolbox algorithm, generated (classical)
 
     @property
     def tag(self):
@@ -127,54 +179,149 @@ def deep(model_id, label, pair_mode):
                   model=model_id)
 
 
-def _classes():
-    return Param("CLASSES", estarfm.DEFAULT_CLASSES, minimum=1)
+WINDOW_LABEL = "Window size (pixels, odd)"
+CLASSES_LABEL = "Number of classes"
+SIMILAR_LABEL = "Number of similar pixels"
+FACTOR = Param("FACTOR", None, minimum=1, toolbox=False)  # the MODIS pixel in fine pixels: from the grid
+COARSE_PIXEL_HELP = "MODIS pixel size in metres (1000 for MOD11A1 LST): "
+SAME_GRID = "All inputs must share one grid (use lstfusion:resample)."
+
+
+def _loads_as(label):
+    return (f"The output carries its method, date, unit and parameters as GDAL metadata and loads with a temperature "
+            f"style named '{label} date'.")
 
 
 METHODS = (
     Method("estarfm", "ESTARFM", "classical", TWO, estarfm.QUANTITIES, WINDOW_HALO,
-           (Param("WINDOW", 2 * estarfm.DEFAULT_HALF_WINDOW + 1, minimum=MIN_WINDOW, odd=True), _classes(),
-            Param("CHANGE_THRESHOLD", estarfm.DEFAULT_CHANGE_THRESHOLD, minimum=0.0), Param("QUANTITY", "lst"),
-            Param("MODE", estarfm.MODES[0], options=estarfm.MODES, series=False, label="Mode",
+           (Param("WINDOW", 2 * estarfm.DEFAULT_HALF_WINDOW + 1, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
+                  help="Side of the moving window in pixels, odd; 51 as in Zhu's code for 30 m Landsat and 500 m "
+                       "MODIS."),
+            Param("CLASSES", estarfm.DEFAULT_CLASSES, minimum=1, label=CLASSES_LABEL,
+                  help="Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes)."),
+            Param("CHANGE_THRESHOLD", estarfm.DEFAULT_CHANGE_THRESHOLD, minimum=0.0,
+                  label="Coarse change threshold for regression (degrees)",
+                  help="Minimum coarse change (degrees) over the similar pixels for the conversion coefficient "
+                       "to be estimated by regression; below it the coefficient is 1."),
+            Param("QUANTITY", "lst", toolbox=False),
+            Param("MODE", estarfm.MODES[0], options=estarfm.MODES, series=False, label="Mode", advanced=True,
                   help="published: Zhu's ESTARFM as published; lst-robust: conversion coefficients shrunk towards 1 "
                        "and bounded, one pair where the two references disagree by more than 3 degrees.")),
-           pair_stats=estarfm.pair_statistics, tile=estarfm.fuse_tile),
+           pair_stats=estarfm.pair_statistics, tile=estarfm.fuse_tile,
+           one_date=OneDate(
+               estarfm.fuse_date,
+               "Enhanced STARFM (Zhu et al. 2010): two reference pairs (before and after the target) plus the "
+               "coarse image of the target date give the fine image of the target date. All inputs must share "
+               "one grid (use lstfusion:resample).<br>"
+               "Spectral similarity for one band: 1 &minus; 0.5&middot;&Sigma;|(F&minus;C)/(F+C)| "
+               "over the two pairs, in Kelvin. Nodata pixels never count as similar; the output is nodata where "
+               "any input is nodata. The output carries its method, date, unit and parameters as GDAL metadata "
+               "and loads with a temperature style named 'ESTARFM date'.<br>"
+               "<b>MODE</b>: published (Zhu's ESTARFM, the default) or lst-robust, for LST references in other "
+               "seasons: conversion coefficients shrunk towards 1 by their regression's standard error and bounded "
+               "to 0.5-1.5, and the temporally nearer pair alone where the two one-pair predictions differ by more "
+               "than 3 degrees (docs/coregistration.md).", ("ESTARFM", "STARFM", "Zhu")),
+           plan=ReferenceSetPlan(estarfm_plan.tile_plan, estarfm_plan.PLAN_ENGINES, estarfm_plan.plan_pays,
+                                 estarfm_plan.PLAN_TAG)),
     Method("starfm", "STARFM", "classical", ANY, starfm.QUANTITIES, WINDOW_HALO,
-           (Param("WINDOW", starfm.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True),
-            Param("CLASSES", starfm.DEFAULT_CLASSES, minimum=1),
+           (Param("WINDOW", starfm.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
+                  help="Side of the moving window in pixels, odd; 31 as in starfm4py."),
+            Param("CLASSES", starfm.DEFAULT_CLASSES, minimum=1, label=CLASSES_LABEL,
+                  help="Number of land-cover classes assumed for the similar-pixel threshold (4 by default)."),
             Param("SPATIAL_FACTOR", starfm.DEFAULT_SPATIAL_FACTOR, minimum=1e-6, series=False,
                   label="Spatial distance factor A", help="A in the relative distance D = 1 + d/A (150 by default)."),
             Param("UNCERTAINTY", starfm.DEFAULT_UNCERTAINTY, minimum=1e-6, series=False,
                   label="Sensor uncertainty (degrees)",
                   help="Sensor uncertainty in degrees (0.5), used in the sample filter and the combined distance "
                        "(S + sigma)(T + sigma)D.")),
-           pair_stats=starfm.pair_statistics, tile=starfm.fuse_tile),
+           pair_stats=starfm.pair_statistics, tile=starfm.fuse_tile,
+           one_date=OneDate(
+               starfm.fuse_date,
+               "STARFM (Gao et al. 2006): one reference pair (or two) plus the coarse image of the target date "
+               f"give the fine image of the target date. {SAME_GRID} {_loads_as('STARFM')}", ("STARFM", "Gao"),
+               param_help=(("FINE_REF2", "Optional second fine (Landsat) reference; with COARSE_REF2 the prediction "
+                                         "uses both pairs."),
+                           ("COARSE_REF2", "Optional coarse (MODIS) LST of the second reference date, with "
+                                           "FINE_REF2.")))),
     deep("edcstfn", "EDCSTFN", ONE),
     deep("sttfn", "STTFN", TWO),
     deep("mlffgan", "MLFF-GAN", ONE),
     deep("ganstfm", "GAN-STFM", ONE),
     deep("swinstfm", "SwinSTFM", ONE),
     Method("fitfc", "Fit-FC", "classical", ONE, ("lst",), lambda p: fitfc.tile_halo(p["WINDOW"], p["FACTOR"]),
-           (Param("WINDOW", fitfc.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True),
-            Param("SIMILAR_PIXELS", fitfc.DEFAULT_SIMILAR, minimum=1), Param("FACTOR", None, minimum=1)),
-           pair_stats=fitfc.pair_statistics, tile=fitfc.fuse_tile, tiling=COARSE),
+           (Param("WINDOW", fitfc.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
+                  help="Side of the moving window of the regression and of the filter in pixels, odd; 51 as "
+                       "ImageFusion."),
+            Param("SIMILAR_PIXELS", fitfc.DEFAULT_SIMILAR, minimum=1, label=SIMILAR_LABEL,
+                  help="Number of most similar pixels (the centre included) averaged by the filter; 10 as "
+                       "ImageFusion."), FACTOR),
+           pair_stats=fitfc.pair_statistics, tile=fitfc.fuse_tile, tiling=COARSE,
+           one_date=OneDate(
+               fitfc.fuse_date,
+               "Fit-FC (Wang &amp; Atkinson 2018): one reference pair plus the coarse image of the target date give "
+               "the fine image of the target date, built for strong temporal change. Regression model fitting (a "
+               "local line from the coarse reference to the coarse target in a moving window, applied to the fine "
+               "reference), spatial filtering (a weighted mean over the most similar pixels) and residual "
+               "compensation (the coarse residual, averaged over each MODIS pixel and interpolated bicubically). "
+               "Defaults as the ImageFusion package's Fit-FC (docs/fitfc_fsdaf.md). All inputs must share one grid "
+               f"(use lstfusion:resample). {_loads_as('Fit-FC')}", ("Fit-FC", "FitFC", "Wang", "Atkinson", "regression"),
+               SIMILAR_FILTER,
+               (("COARSE_PIXEL", COARSE_PIXEL_HELP + "the footprint over which Fit-FC averages its residual before "
+                                                     "interpolating it, and of the residual correction."),))),
     Method("fsdaf", "FSDAF", "classical", ONE, ("lst",), WINDOW_HALO,
-           (Param("WINDOW", fsdaf.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True),
-            Param("CLASSES", fsdaf.DEFAULT_CLASSES, minimum=1),
-            Param("SIMILAR_PIXELS", fsdaf.DEFAULT_SIMILAR, minimum=1),
-            Param("PURE_PIXELS", fsdaf.DEFAULT_PURE, minimum=1), Param("FACTOR", None, minimum=1)),
-           pair_stats=fsdaf.pair_statistics, tile=fsdaf.fuse_tile, tiling=WHOLE),
+           (Param("WINDOW", fsdaf.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
+                  help="Side of the window of the homogeneity index and of the final filter in pixels, odd; 41 as "
+                       "Zhu's code (w = 20)."),
+            Param("CLASSES", fsdaf.DEFAULT_CLASSES, minimum=1, label=CLASSES_LABEL,
+                  help="Number of k-means classes of the fine reference (4, the lower end of Zhu's ISODATA range "
+                       "4-6)."),
+            Param("SIMILAR_PIXELS", fsdaf.DEFAULT_SIMILAR, minimum=1, label=SIMILAR_LABEL,
+                  help="Number of similar pixels of the final filter; 20 as Zhu's code."),
+            Param("PURE_PIXELS", fsdaf.DEFAULT_PURE, minimum=1, label="Purest MODIS pixels per class", advanced=True,
+                  help="Number of purest MODIS pixels per class used for its temporal change; 100 as Zhu's code."),
+            FACTOR),
+           pair_stats=fsdaf.pair_statistics, tile=fsdaf.fuse_tile, tiling=WHOLE,
+           one_date=OneDate(
+               fsdaf.fuse_date,
+               "FSDAF (Zhu et al. 2016): one reference pair plus the coarse image of the target date give the fine "
+               "image of the target date. The fine reference is classified (k-means, deterministic); each class's "
+               "temporal change comes from the purest MODIS pixels by bounded least squares; a thin plate spline of "
+               "the coarse target and a homogeneity index distribute the residual; a filter over similar pixels "
+               "gives the result. As Zhu's IDL code, step by step (docs/fitfc_fsdaf.md). All inputs must share one "
+               f"grid (use lstfusion:resample). {_loads_as('FSDAF')}", ("FSDAF", "Zhu", "thin plate spline", "unmixing"),
+               SIMILAR_FILTER,
+               (("COARSE_PIXEL", COARSE_PIXEL_HELP + "FSDAF's coarse pixel, and the footprint of the residual "
+                                                     "correction."),))),
     Method("modis", "MODIS resampled", "classical", ONE, ("lst", "reflectance"), lambda p: 0, (),
            tile=modis.fuse_tile, baseline=True),
     Method("sharpen", "Thermal sharpening", "classical", ONE, ("lst",), lambda p: 0,
-           (Param("DEPTH", sharpen.DEFAULT_DEPTH, minimum=0, maximum=sharpen.MAX_DEPTH,
+           (Param("DEPTH", sharpen.DEFAULT_DEPTH, minimum=0, maximum=sharpen.MAX_DEPTH, label="Tree depth (0 = one line)",
                   help="Depth of the regression tree of the day's MODIS on the nearest Landsat's LST averaged per "
                        "MODIS footprint, with a line per leaf (as the Data Mining Sharpener); 0 is one line over the "
                        "scene (TsHARP-like) and needs no scikit-learn."),
-            Param("MIN_FOOTPRINTS", sharpen.DEFAULT_MIN_FOOTPRINTS, minimum=1,
+            Param("MIN_FOOTPRINTS", sharpen.DEFAULT_MIN_FOOTPRINTS, minimum=1, advanced=True,
+                  label="Fewest MODIS footprints per leaf",
                   help="Fewest MODIS footprints in a leaf of the tree: fewer footprints cannot split it."),
-            Param("FACTOR", None, minimum=1)),
-           pair_stats=sharpen.pair_statistics, tile=sharpen.fuse_tile, tiling=WHOLE),
+            FACTOR),
+           pair_stats=sharpen.pair_statistics, tile=sharpen.fuse_tile, tiling=WHOLE,
+           one_date=OneDate(
+               sharpen.fuse_date,
+               "Thermal sharpening of the target day (the TsHARP / DisTrad / Data Mining Sharpener family, Gao, "
+               "Kustas &amp; Anderson 2012): the target day's MODIS LST, averaged over each MODIS footprint, is "
+               "regressed on the fine reference LST averaged over the same footprints (a regression tree with a line "
+               "per leaf, scikit-learn; or one line over the scene with DEPTH 0), the regression is applied at the "
+               "fine scale, and each footprint's residual is corrected so that the result averages to the day's "
+               "MODIS over every footprint. The fine pattern is the reference's, its contrast the target day's own. "
+               "COARSE_REF1 is not used. All inputs must share one grid (use lstfusion:resample). The output "
+               "carries its method, date, unit and parameters as GDAL metadata and loads with a temperature style "
+               "named 'Thermal sharpening date'.",
+               ("sharpening", "TsHARP", "DisTrad", "DMS", "downscaling", "disaggregation", "regression tree"), "",
+               (("COARSE_PIXEL", COARSE_PIXEL_HELP + "the footprint over which the regression is fitted and the "
+                                                     "residual corrected, and of the optional extra residual "
+                                                     "correction."),
+                ("RESIDUAL_CORRECTION", "An extra correction after the method's own: the method already keeps each "
+                                        "MODIS footprint's mean, so 'MODIS footprint' changes nothing and 'scene "
+                                        "mean' almost nothing; 'none' by default.")))),
     Method("allpairs", "All-pairs regression", "classical", ALL, ("lst",), lambda p: 0,
            (Param("RIDGE", allpairs.DEFAULT_RIDGE, minimum=0.0,
                   help="Strength of the pull of each pixel's slope towards its class's, in K^2 (or degC^2) of MODIS "

@@ -180,3 +180,10 @@ def fuse_tile(blocks, halo, params):
     out = sharpen(F1, C1, C0, params["FACTOR"], depth=params["DEPTH"], min_footprints=params["MIN_FOOTPRINTS"])
     h, w = out.shape
     return out[halo:h - halo, halo:w - halo]
+
+
+def fuse_date(images, params, factor, progress=None, cancel=None):
+    """The one-date Toolbox algorithm's run (core.fusion.methods.OneDate): ``images`` by role, ``params`` by
+    Processing name, ``factor`` the MODIS pixel in fine pixels."""
+    return sharpen(images["fine_ref1"], images["coarse_ref1"], images["coarse_target"], factor, depth=params["DEPTH"],
+                   min_footprints=params["MIN_FOOTPRINTS"], progress=progress, cancel=cancel)

@@ -127,3 +127,12 @@ def starfm(fine1, coarse1, coarse0, fine2=None, coarse2=None, window=DEFAULT_WIN
     engine = resolve_engine(engine)
     kernel = make_kernel(window // 2, ths, uncertainty, spatial_factor, npairs, engine)
     return run_tiled(kernel, arrays, window // 2, tile=tile or default_tile(engine), progress=progress, cancel=cancel, workers=workers)
+
+
+def fuse_date(images, params, factor=None, progress=None, cancel=None):
+    """The one-date Toolbox algorithm's run (core.fusion.methods.OneDate): ``images`` by role (the second pair
+    optional), ``params`` by Processing name (``factor`` unused)."""
+    return starfm(images["fine_ref1"], images["coarse_ref1"], images["coarse_target"], fine2=images.get("fine_ref2"),
+                  coarse2=images.get("coarse_ref2"), window=params["WINDOW"], classes=params["CLASSES"],
+                  spatial_factor=params["SPATIAL_FACTOR"], uncertainty=params["UNCERTAINTY"], progress=progress,
+                  cancel=cancel, engine=params["ENGINE"])
