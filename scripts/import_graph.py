@@ -6,8 +6,9 @@ The intended direction is ui -> algorithms -> series -> validation -> deep -> mo
 above all, version.py below all), and inside core evaluation -> fusion -> data -> platform: a package may import those to its right,
 never those to its left. Every ``import``/``from ... import`` is counted,
 including the lazy ones inside functions, since they couple the packages just
-the same. Tests (``test/``) are left out. With ``--strict`` the exit status is
-1 when there is an upward arrow.
+the same. Tests (``test/``) are left out. Module circles (a imports b and b, through
+any chain, imports a; lazy imports count) are listed too. With ``--strict`` the exit
+status is 1 when there is an upward arrow or a circle.
 """
 import ast
 import os
@@ -88,6 +89,79 @@ def graph(package_dir):
     return dict(edges)
 
 
+def module_edges(package_dir):
+    """{module: {modules it imports}} inside the package (dotted names below it, a package by its own name; a
+    ``from x import name`` counts x.name where it is a module, else x)."""
+    top = os.path.basename(os.path.normpath(package_dir))
+    paths = {}
+    for d, dirs, files in os.walk(package_dir):
+        dirs[:] = sorted(x for x in dirs if x not in SKIP and x != "__pycache__")
+        for f in sorted(files):
+            if f.endswith(".py"):
+                path = os.path.join(d, f)
+                paths[".".join(module_parts(package_dir, path))] = path
+    edges = {m: set() for m in paths}
+    for m, path in paths.items():
+        with open(path, encoding="utf-8") as fh:
+            tree = ast.parse(fh.read(), path)
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name.split(".")[1:] for a in node.names if a.name.split(".")[0] == top]
+            elif isinstance(node, ast.ImportFrom):
+                found = imports_of_node(node, m.split(".") if m else [], path, top)
+                if found is not None:  # x.name where it is a module, else x itself (a name defined in x)
+                    subs = [found + [a.name] for a in node.names if ".".join(found + [a.name]) in paths]
+                    targets = subs + ([found] if len(subs) < len(node.names) else [])
+            for t in targets:
+                name = ".".join(t)
+                if name in paths and name != m and not m.startswith(name + "."):  # a package's own __init__
+                    edges[m].add(name)
+    return edges
+
+
+def imports_of_node(node, parts, path, top):
+    """The module parts a ``from ... import`` names (relative or absolute), None outside the package."""
+    if node.level:
+        base = parts if os.path.basename(path) == "__init__.py" else parts[:-1]
+        base = base[:len(base) - (node.level - 1)] if node.level > 1 else base
+        return base + (node.module.split(".") if node.module else [])
+    if node.module and node.module.split(".")[0] == top:
+        return node.module.split(".")[1:]
+    return None
+
+
+def circles(edges):
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(edges.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return sorted(out)
+
+
 def upward(src, dst):
     return LAYERS.get(src, 99) < LAYERS.get(dst, 99)
 
@@ -111,9 +185,12 @@ def report(edges):
 def main(argv):
     strict = "--strict" in argv
     args = [a for a in argv if a != "--strict"]
-    text, ups = report(graph(args[0] if args else os.path.join(ROOT, "lst_fusion")))
+    package = args[0] if args else os.path.join(ROOT, "lst_fusion")
+    text, ups = report(graph(package))
+    found = circles(module_edges(package))
     print(text)
-    return 1 if strict and ups else 0
+    print(f"{len(found)} circle(s)" + "".join(f"\n  {' <-> '.join(c)}" for c in found))
+    return 1 if strict and (ups or found) else 0
 
 
 if __name__ == "__main__":

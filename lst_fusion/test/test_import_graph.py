@@ -58,3 +58,24 @@ def test_this_package_has_no_new_upward_arrow():
     assert ("algorithms", "series") in edges and ("series", "deep") in edges and ("series", "core.fusion") in edges
     assert ("deep", "series") not in edges and ("core", "series") not in edges
     assert ig.upward("deep", "series") and not ig.upward("series", "deep") and not ig.upward("algorithms", "series")
+
+
+def test_module_circles_are_found_lazy_imports_included(tmp_path):
+    pkg = tmp_path / "pkg"
+    write(pkg, {
+        "__init__.py": "",
+        "core/__init__.py": "",
+        "core/a.py": "def f():\n    from .b import g  # lazy: still a circle\n",
+        "core/b.py": "from . import a\n",
+        "core/c.py": "from .a import f\nfrom pkg.core import b\n",
+    })
+    edges = ig.module_edges(str(pkg))
+    assert edges["core.a"] == {"core.b"} and edges["core.b"] == {"core.a"} and edges["core.c"] == {"core.a", "core.b"}
+    assert ig.circles(edges) == [["core.a", "core.b"]]
+    assert ig.main(["--strict", str(pkg)]) == 1
+    (pkg / "core" / "a.py").write_text("def f():\n    return 1\n")
+    assert ig.circles(ig.module_edges(str(pkg))) == [] and ig.main(["--strict", str(pkg)]) == 0
+
+
+def test_this_package_has_no_module_circle():
+    assert ig.circles(ig.module_edges(os.path.join(REPO, "lst_fusion"))) == []

@@ -180,7 +180,7 @@ def grid_swath(kelvin, lat, lon, grid=None, aoi=None):
     x[located], y[located] = xs, ys
     if grid is None:
         if aoi is not None:
-            from .stac import aoi_grid
+            from .aoi import aoi_grid
 
             tile = footprint_grid(x, y, located, crs)
             grid = aoi_grid(crs, tile.transform, aoi)
@@ -243,7 +243,7 @@ def import_slstr(path, output, reference_grid=None, unit="celsius", date=None, a
                                       "cloudy, flagged, or outside the reference grid / AOI)")
     inside = None
     if aoi is not None:
-        from .stac import aoi_mask
+        from .aoi import aoi_mask
 
         inside = aoi_mask(grid, aoi)
     clear = products.clear_percent_of(out, inside)

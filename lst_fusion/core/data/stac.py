@@ -42,7 +42,8 @@ import numpy as np
 
 from ..platform.errors import LstFusionError, check_cancel
 from . import products
-from .io import Grid, atomic_write_text, modis_sphere_crs, write_raster
+from .aoi import aoi_grid, aoi_mask, coords  # noqa: F401 - aoi_grid and aoi_mask: stac.aoi_* as before
+from .io import atomic_write_text, modis_sphere_crs, write_raster
 
 # the one sensor table (core/data/sensors.py), read here under the names it always had
 from .sensors import (  # noqa: E402, F401
@@ -409,48 +410,6 @@ def aligned(grid, crs, transform, tol=1e-6):
     return abs(fx - round(fx)) < 1e-3 and abs(fy - round(fy)) < 1e-3
 
 
-def aoi_grid(crs, transform, aoi):
-    """The grid of whole dataset pixels covering the AOI (GeoJSON geometry in lon/lat), in the dataset's CRS."""
-    from affine import Affine
-    from rasterio.warp import transform_geom
-
-    geom = transform_geom("EPSG:4326", crs, aoi)
-    xs, ys = _coords(geom)
-    a, e = transform.a, transform.e
-    c0 = math.floor((min(xs) - transform.c) / a + 1e-9)
-    c1 = math.ceil((max(xs) - transform.c) / a - 1e-9)
-    r0 = math.floor((max(ys) - transform.f) / e + 1e-9)
-    r1 = math.ceil((min(ys) - transform.f) / e - 1e-9)
-    t = transform * Affine.translation(c0, r0)
-    return Grid(crs, t, max(c1 - c0, 1), max(r1 - r0, 1))
-
-
-def _coords(geom):
-    pts = []
-
-    def walk(c):
-        if c and isinstance(c[0], (int, float)):
-            pts.append(c)
-        else:
-            for x in c:
-                walk(x)
-
-    walk(geom["coordinates"])
-    return [p[0] for p in pts], [p[1] for p in pts]
-
-
-def aoi_mask(grid, aoi):
-    """True inside the AOI polygon (pixel centres; all touched pixels for an AOI smaller than a pixel)."""
-    from rasterio.features import geometry_mask
-    from rasterio.warp import transform_geom
-
-    geom = transform_geom("EPSG:4326", grid.crs, aoi)
-    inside = ~geometry_mask([geom], grid.shape, grid.transform)
-    if not inside.any():
-        inside = ~geometry_mask([geom], grid.shape, grid.transform, all_touched=True)
-    return inside
-
-
 def _open(href):
     import rasterio
 
@@ -718,7 +677,7 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
     if any(w.needs_login for w in wanted) and not earthdata_token:
         raise LstFusionError("AUTHCFG", "VIIRS comes from NASA's CMR-STAC, whose data need an Earthdata Login, and "
                                         f"none was given: {LOGIN_HOWTO}")
-    xs, ys = _coords(aoi)
+    xs, ys = coords(aoi)
     bbox = (min(xs), min(ys), max(xs), max(ys))
     progress(0, f"searching {api_root(stac_url)}")
     items = search(stac_url, bbox, start, end, sensors, max_cloud, timeout, retries, backoff, log, cmr_url)

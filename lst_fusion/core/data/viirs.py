@@ -311,7 +311,7 @@ def _import_viirs(path, output, qc_path, unit, rule, date, aoi, scale, offset):
 
 def _aoi_window(grid, aoi):
     """(grid of the AOI window, (rows, cols) slices into ``grid``, inside-the-AOI mask on the window)."""
-    from .stac import aoi_grid, aoi_mask
+    from .aoi import aoi_grid, aoi_mask
 
     g = aoi_grid(grid.crs, grid.transform, aoi)
     col0 = int(round((g.transform.c - grid.transform.c) / grid.transform.a))

@@ -158,8 +158,8 @@ class Interrupted(KeyboardInterrupt):
 
 
 def _on_signal(signum, frame):
+    from .deferral import defer_signal
     from .temps import remove_live_temps
-    from .transaction import defer_signal
 
     if defer_signal(signum):  # the run's outputs are being renamed into place: finish that first
         return

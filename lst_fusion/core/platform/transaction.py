@@ -21,12 +21,11 @@ import contextlib
 import contextvars
 import os
 import shutil
-import threading
 
 from . import temps
+from .deferral import DEFER as _DEFER  # the state signals_deferred sets and safety's signal handler reads
 
 _CURRENT = contextvars.ContextVar("lstfusion_transaction", default=None)
-_DEFER = threading.local()
 
 
 def publish(tmp, path):
@@ -135,11 +134,3 @@ def signals_deferred():
         from .safety import Interrupted
 
         raise Interrupted(signum, committed=True)
-
-
-def defer_signal(signum):
-    """True when a signal must wait (a commit is under way in this thread): it is raised at its end."""
-    if getattr(_DEFER, "active", False):
-        _DEFER.pending = signum
-        return True
-    return False
