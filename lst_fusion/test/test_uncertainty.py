@@ -327,3 +327,18 @@ def test_an_all_pairs_series_writes_its_maps(series_root, tmp_path):
         m = read_raster(os.path.join(res.folder, r["uncertainty"]))
         assert m.tags["METHOD"] == read_raster(os.path.join(res.folder, r["output"])).tags["METHOD"]
         assert np.nanmin(m.data) > 0 and "date offset term from n = 4 dates" in m.tags["UNCERTAINTY_OFFSET"]
+
+
+def test_a_date_that_cannot_be_predicted_is_named_once_with_its_reason():
+    """ESTARFM needs a pair on each side: on two pairs neither can be predicted from the other, and each date's
+    reason is the pair rule's, its date said once (not '2020-01-01: 2020-01-01: ...')."""
+    pairs = dict(list(gaussian_pairs().items())[:2])
+
+    def estarfm(t, others, modis):
+        return unc.predict_date(t, {**others, t: (None, modis)}, "estarfm", block=4)
+
+    folds, skipped = unc.residual_folds(pairs, estarfm)
+    first, last = sorted(pairs)
+    assert folds == [] and skipped == {
+        first: f"no Landsat pair on or before {first.isoformat()}",
+        last: f"no Landsat pair after {last.isoformat()}"}

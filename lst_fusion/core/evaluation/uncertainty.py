@@ -135,7 +135,8 @@ def residual_folds(pairs, predict, landcover=None, cancel=None, log=None):
         try:
             pred, ref = predict(d, others, c0)
         except (ValueError, ArithmeticError) as exc:  # LstFusionError is a ValueError
-            skipped[d] = validation.reason_of(exc)
+            why = validation.reason_of(exc)
+            skipped[d] = why[len(f"{d}: "):] if why.startswith(f"{d}: ") else why  # the caller names the date
             continue
         folds.append(Fold(d, ref, np.asarray(truth, dtype=np.float64), np.asarray(pred, dtype=np.float64),
                           pixel_classes(others[ref][0], landcover), day_change(c0, others[ref][1])))
