@@ -9,7 +9,7 @@ import os
 from ..core.data.io import write_raster
 from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import check_cancel
-from .plan import file_identity, grid_identity, series_key
+from .plan import file_identity, grid_identity, series_key, stored_tag
 from .tiles import Source, read_block
 
 PARTS = ("INTERCEPT", "SLOPE")  # in the order of core.fusion.methods.MODEL_ROLES' model rasters
@@ -18,15 +18,13 @@ PARTS = ("INTERCEPT", "SLOPE")  # in the order of core.fusion.methods.MODEL_ROLE
 def model_sources(method, refs, landsat, modis, grid, params, folder, log=None, cancel=None):
     """(intercept, slope) :class:`~.tiles.Source` of ``method``'s model fitted on the pairs ``refs`` (dates), made
     now or kept from an earlier run with the same inputs and parameters."""
-    from .plan import _tag
-
     entry = fusion_methods.get(method)
     values = {p.name: params[p.name] for p in entry.params}
     key = series_key({"method": method, "refs": list(refs), "grid": grid_identity(grid), "params": values,
                       "fine": [file_identity(landsat[d].path) + [landsat[d].band, landsat[d].scale] for d in refs],
                       "coarse": [file_identity(modis[d].path) + [modis[d].band, modis[d].scale] for d in refs]})
     paths = [os.path.join(folder, f"MODEL_{entry.tag}_{part}_{key}.tif") for part in PARTS]
-    if all(os.path.exists(p) and _tag(p, "MODEL_KEY") == key for p in paths):
+    if all(os.path.exists(p) and stored_tag(p, "MODEL_KEY") == key for p in paths):
         if log:
             log(f"{entry.label}: the model of the {len(refs)} reference pair(s) is kept from an earlier run")
         return tuple(Source(p, 1, 1.0, True, "MODEL") for p in paths)

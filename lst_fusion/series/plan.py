@@ -147,7 +147,7 @@ def gapfill_date(plan, modis, grid, folder, cancel):
     used = [plan.modis] + [modis[d] for d in sorted(before + after)]
     key = series_key({"grid": grid_identity(grid), "gapfill_days": GAPFILL_DAYS,
                       "modis": [file_identity(s.path) + [s.band, s.scale] for s in used]})
-    if os.path.exists(path) and _tag(path, "FILL_KEY") == key:
+    if os.path.exists(path) and stored_tag(path, "FILL_KEY") == key:
         plan.modis = Source(path, 1, 1.0, True, "MODIS")
         return True
 
@@ -225,7 +225,7 @@ def plan_series(modis, landsat, grid, method, folder, start=None, end=None, max_
                             "bands": [modis[d].band, landsat[pair_dates[0]].band],
                             "scales": [modis[d].scale, landsat[pair_dates[0]].scale], "gapfilled": p.gapfilled})
         if not p.status and os.path.exists(p.output):
-            if _tag(p.output, "SERIES_KEY") == p.key:
+            if stored_tag(p.output, "SERIES_KEY") == p.key:
                 p.status = "kept"
             elif log:
                 log(f"{os.path.basename(p.output)} was made with other inputs or parameters: it is computed again")
@@ -240,7 +240,7 @@ def tags_of(path):
         return ds.tags()
 
 
-def _tag(path, name):
+def stored_tag(path, name):
     """A tag of an earlier output, or None when the file cannot be read (it is then computed again)."""
     try:
         return tags_of(path).get(name)

@@ -19,7 +19,7 @@ from ..core.data.pairing import nearest_pair
 from ..core.evaluation import uncertainty as core_unc
 from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import LstFusionError, check_cancel
-from .plan import _tag, file_identity, grid_identity, series_key
+from .plan import file_identity, grid_identity, series_key, stored_tag
 from .tiles import read_block
 
 OFF = "no uncertainty map: UNCERTAINTY is off"
@@ -88,7 +88,7 @@ def prepare(o, plans, msrc, lsrc, grid, key_params, run_params, log, cancel=None
         if p.status and p.status != "kept":
             continue
         path = unc_path(p.output)
-        if p.status == "kept" and os.path.exists(path) and _tag(path, "UNC_KEY") == series_key([p.key, key]):
+        if p.status == "kept" and os.path.exists(path) and stored_tag(path, "UNC_KEY") == series_key([p.key, key]):
             su.files[p.date.isoformat()] = os.path.basename(path)
         else:
             needed = True
@@ -159,7 +159,7 @@ def remove_outdated(su, plans, log):
     for p in plans:
         path = unc_path(p.output) if p.output else ""
         if (not path or p.status.startswith("skipped") or p.date.isoformat() in su.files
-                or not os.path.exists(path) or _tag(path, "LST_KEY") == p.key):
+                or not os.path.exists(path) or stored_tag(path, "LST_KEY") == p.key):
             continue
         os.remove(path)
         log(f"removed {os.path.basename(path)}: it described an earlier {os.path.basename(p.output)}")
