@@ -14,6 +14,7 @@ import numpy as np
 from ..data.pairing import reference_pairs
 from ..fusion import methods as fusion_methods
 from ..fusion import residual
+from ..platform.errors import LstFusionError
 from . import protocol
 
 
@@ -46,14 +47,6 @@ def others(case, pairs):
     return [d for d in pairs if d != case.date]
 
 
-def has_refs(case, pairs, rule):
-    """Whether the pair ``rule`` finds its references for ``case`` (not ESTARFM's at the ends of a series; ALL:
-    any other pair)."""
-    if rule == fusion_methods.ALL:
-        return bool(others(case, pairs))
-    return reference_pairs(case.date, others(case, pairs), rule)[0] is not None
-
-
 def case_refs(case, pairs, method, rule=None, max_gap_days=None):
     """(ref1, ref2 or None): the reference pair dates ``method`` run with ``rule`` (its table rule when None)
     uses for ``case``, chosen among ``pairs`` without ``case.date`` by the series' own rule (``max_gap_days`` as
@@ -66,8 +59,6 @@ def case_refs(case, pairs, method, rule=None, max_gap_days=None):
     ref1, ref2, reason = reference_pairs(case.date, others(case, pairs), rule or fusion_methods.get(method).pair_mode,
                                          max_gap_days)
     if ref1 is None:
-        from ..platform.errors import LstFusionError
-
         raise LstFusionError("DATASET", f"{case.date}: {reason}")
     return ref1, ref2
 
@@ -93,8 +84,6 @@ def case_images(case, pairs, method, coarse=None, rule=None, max_gap_days=None):
 def reason_of(exc):
     """Why a method could not run, as a clause without the parameter a lower layer named (that parameter
     belongs to another algorithm: the caller's own sentence says which method and which date)."""
-    from ..platform.errors import LstFusionError
-
     if isinstance(exc, LstFusionError):
         return exc.message
     return f"{type(exc).__name__}: {exc}"
@@ -123,9 +112,11 @@ def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL, 
         if method_label not in methods:
             continue
         for label, mid, rule in candidates_of(method_label):
-            if not has_refs(case, pairs, rule):  # e.g. ESTARFM on an end fold of auto's inner leave-one-date-out
+            try:  # no references under its rule (ESTARFM on an end fold of auto's inner folds): not a candidate
+                case_refs(case, pairs, mid, rule)
+            except LstFusionError as exc:
                 if failed is not None:
-                    failed[label] = f"{case.date}: {reference_pairs(case.date, others(case, pairs), rule)[2]}"
+                    failed[label] = exc.message
                 continue
             try:
                 plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid, rule=rule), quantity=quantity,
