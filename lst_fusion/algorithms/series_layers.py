@@ -13,6 +13,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
+from ..series.uncertainty import is_map
 from .outputs import apply_temperature_style, apply_uncertainty_style
 
 DATE_PROPERTY = "lstfusion/date"
@@ -81,7 +82,7 @@ def attach_series_group(context, result, stretch, unc_stretch=None):
         if not r["output"]:
             continue
         layers = [(r["output"], f"{result.method} {r['date']}", group_name(result), stretch, apply_temperature_style)]
-        if r.get("uncertainty", "").startswith("UNC_"):
+        if is_map(r.get("uncertainty", "")):
             layers.append((r["uncertainty"], f"{result.method} {r['date']} uncertainty (90% half-width)",
                            unc_group_name(result), unc_stretch, apply_uncertainty_style))
         for file, name, group, limits, style in layers:

@@ -44,9 +44,17 @@ class SeriesUncertainty:
         return self.files.get(iso) or self.reason or "no uncertainty map for this date"
 
 
+PREFIX = "UNC_"  # UNC_<METHOD>_YYYYMMDD.tif beside LST_<METHOD>_YYYYMMDD.tif
+
+
+def is_map(path):
+    """Whether ``path`` names an uncertainty map (series.csv's ``uncertainty`` column, a loaded layer's file)."""
+    return os.path.basename(path).upper().startswith(PREFIX)
+
+
 def unc_path(lst_path):
     folder, name = os.path.split(lst_path)
-    return os.path.join(folder, "UNC_" + name[len("LST_"):])
+    return os.path.join(folder, PREFIX + name[len("LST_"):])
 
 
 def pair_rule(o):

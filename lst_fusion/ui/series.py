@@ -9,6 +9,7 @@ from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
 from ..algorithms import names as P
 from ..algorithms.fuse_series import PAIR_OPTIONS
 from ..core.fusion.residual import MODES as CORRECTIONS
+from ..series.uncertainty import is_map as is_uncertainty_map
 from .ids import FUSE_SERIES
 from .methods import series_choices, series_choices_auto_index
 from .tasks import Section
@@ -138,7 +139,7 @@ class SeriesSection(Section):
                 post.postProcessLayer(layer, context, self.runner.feedback)
             else:
                 project.layerTreeRoot().addLayer(layer)
-            if os.path.basename(path).upper().startswith("UNC_"):  # the date's uncertainty map (issue 38)
+            if is_uncertainty_map(path):  # the date's uncertainty map (issue 38)
                 maps += 1
             else:
                 loaded += 1
