@@ -11,6 +11,7 @@ from qgis.core import (
 from ..core.data import slstr
 from ..core.data.io import read_grid
 from . import names as P
+from .aoi import optional_aoi
 from .base import UNITS, LstFusionAlgorithm, add_enum, add_raster
 
 
@@ -50,8 +51,6 @@ class ImportSlstr(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(P.VIEW_TIME, "View time (local solar hours)"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        from .search_download import optional_aoi
-
         ref = self.raster_source(parameters, P.REFERENCE, context, optional=True)
         aoi = optional_aoi(self, parameters, context)
         res = slstr.import_slstr(

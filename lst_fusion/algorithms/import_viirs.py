@@ -10,6 +10,7 @@ from qgis.core import (
 
 from ..core.data import viirs
 from . import names as P
+from .aoi import optional_aoi
 from .base import UNITS, LstFusionAlgorithm, add_double, add_enum, set_advanced
 
 # QC_RULE options, in the order of viirs.QC_RULES (append only: saved models keep the indices)
@@ -63,8 +64,6 @@ class ImportViirs(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(P.VIEW_ANGLE, "Mean view zenith angle (degrees)"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
-        from .search_download import optional_aoi
-
         aoi = optional_aoi(self, parameters, context)
         res = viirs.import_viirs(
             self.parameterAsFile(parameters, P.INPUT, context),
