@@ -14,7 +14,15 @@ from ..core.data import resample as core_resample
 from ..core.data.io import read_grid
 from . import names as P
 from . import qgis_enums
-from .base import SOURCE_ORDER_HELP, LstFusionAlgorithm, add_double, add_enum, add_int, add_source_order
+from .base import (
+    SOURCE_ORDER_HELP,
+    LstFusionAlgorithm,
+    add_double,
+    add_enum,
+    add_int,
+    add_source_order,
+    set_advanced,
+)
 
 
 class AlignPairs(LstFusionAlgorithm):
@@ -56,6 +64,10 @@ class AlignPairs(LstFusionAlgorithm):
                        "jointly over the pairs) and apply it to every MODIS raster when the gain is significant."),
         P.OUTPUT: "Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).",
         P.SOURCE_ORDER: SOURCE_ORDER_HELP,
+        P.LANDSAT_SCALE: ("Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000). The "
+                          "dataset's rasters must be of one quantity (LST or reflectance) in one unit; it is written "
+                          "in their QUANTITY and LST_UNIT tags."),
+        P.MODIS_SCALE: "Factor applied to the MODIS values on reading.",
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -74,6 +86,9 @@ class AlignPairs(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(P.N_PAIRS, "Number of same-day pairs"))
         self.addOutput(QgsProcessingOutputFile(P.INDEX, "Index CSV"))
         add_source_order(self)
+        for name, label in ((P.LANDSAT_SCALE, "Landsat scale factor"), (P.MODIS_SCALE, "MODIS scale factor")):
+            add_double(self, name, label, 1.0)
+        set_advanced(self, P.LANDSAT_SCALE, P.MODIS_SCALE)
 
     def add_coregistration(self):
         self.addParameter(QgsProcessingParameterBoolean(P.COREGISTER, "Co-register MODIS to Landsat", False))
@@ -112,7 +127,9 @@ class AlignPairs(LstFusionAlgorithm):
                                    landsat_names=[lyr.name() for lyr in landsat_layers],
                                    coregister=coregister, max_shift=max_shift, report=report,
                                    min_clear_training=self.parameterAsDouble(parameters, P.MIN_CLEAR_TRAINING, context),
-                                   source_order=self.parameterAsString(parameters, P.SOURCE_ORDER, context) or None)
+                                   source_order=self.parameterAsString(parameters, P.SOURCE_ORDER, context) or None,
+                                   scales=(self.parameterAsDouble(parameters, P.LANDSAT_SCALE, context),
+                                           self.parameterAsDouble(parameters, P.MODIS_SCALE, context)))
         for r in rows:
             feedback.pushInfo(f"{r['date']}: {r['status']} (Landsat {r['landsat_clear']} %, MODIS {r['modis_clear']} %)")
         import os

@@ -4,8 +4,9 @@
   99th percentiles of its valid pixels, so a few stray pixels do not refuse a
   real scene); integer rasters outside that range are named with the scale they
   look like (Kelvin x 100, MODIS or Landsat DN).
-* :func:`harmonise_units`: several LST inputs of one run in one unit; an input
-  in the other unit is converted explicitly and the conversion is logged.
+* :func:`harmonise_units`: several inputs of one run of one quantity (LST beside
+  reflectance is refused, core.data.units.require_one_kind); LST inputs in one unit, an
+  input in the other unit converted explicitly and the conversion logged.
 * :func:`require_single_band`: a multi-band raster where one band is expected
   is refused instead of silently reading band 1.
 * :func:`read_dataset_pairs`: an ``align_pairs`` dataset folder read with every
@@ -94,11 +95,16 @@ def harmonise_units(named, log=None, order=None):
     """Check every LST array of ``named`` ({parameter: Raster or None}) and bring
     them to one unit, the unit of the first one in ``order``.  Converted rasters
     get new data (the Raster objects are updated); each conversion is logged.
-    Returns that unit."""
+    Returns that unit ('reflectance' for reflectance inputs, which are left as they are)."""
+    from .units import REFLECTANCE, kind_of, require_one_kind
+
     order = [k for k in (order or named) if named.get(k) is not None]
-    units = {k: check_lst(k, named[k].data, getattr(named[k], "path", "")) for k in order}
-    if not units:
+    if not order:
         return None
+    # one quantity (the tags' QUANTITY / LST_UNIT, else a labelled guess): LST beside reflectance is refused
+    if require_one_kind({k: kind_of(named[k]) for k in order}, "one run").quantity == REFLECTANCE:
+        return REFLECTANCE
+    units = {k: check_lst(k, named[k].data, getattr(named[k], "path", "")) for k in order}
     first = order[0]
     unit = units[first]
     for k in order[1:]:

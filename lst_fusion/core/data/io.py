@@ -305,6 +305,8 @@ def read_raster(path, parameter="INPUT", band=1, raw=False):
             nodata = ds.nodatavals[band - 1] if ds.nodatavals else ds.nodata
             tags = {k.replace("NC_GLOBAL#GDAL_", ""): v for k, v in ds.tags().items()}  # netCDF prefixes them
             tags.update(ds.tags(band))
+            if ds.units and ds.units[band - 1] and "units" not in tags:  # the GDAL band unit (units.kind_of)
+                tags["units"] = ds.units[band - 1]
     except rasterio.errors.RasterioIOError as exc:
         from ..platform.safety import file_of
 

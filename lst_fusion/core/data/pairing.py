@@ -28,7 +28,7 @@ from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
 from .gapfill import MARKER_TAG, filled_pixels, is_marker, write_marker
 from .io import atomic_write_text, read_raster, write_csv_rows, write_raster
 from .resample import crop_grid, resample_to_grid
-from .units import BAND_UNIT
+from .units import BAND_UNIT, guess_kind, kind_of, require_one_kind
 
 RASTER_EXT = (".tif", ".tiff", ".vrt", ".img", ".hdf")
 
@@ -281,7 +281,16 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
             r.data *= np.float32(scale)
         for i, s in enumerate(describe_values(r, parameter)):
             note(s, (parameter, "values", i))
+        # its quantity and unit, established here once and written as tags (core.data.units): the file's own
+        # tags, else (or when a scale changed the values) its values; one dataset holds one quantity
+        k = kind_of(r) if scale == 1.0 else guess_kind(r.data)
+        kinds[path] = k
+        label = f"{parameter} ({os.path.basename(path)})"
+        kinds.setdefault("first", (label, k))
+        require_one_kind(dict([kinds["first"], (label, k)]), "one dataset")
         return r
+
+    kinds = {}
 
     first = min(l_dates)
     ref = read(l_dates[first], "LANDSAT", landsat_band, scales[0])
@@ -329,13 +338,13 @@ def align_pairs(modis, landsat, output_dir, min_clear=0.0, aoi_bounds=None, meth
         if not row["status"].startswith("rejected"):
             if d in m_dates:
                 row["modis"] = f"M_{tag}.tif"
-                m_tags = {"ACQUISITION_DATE": d.isoformat()}
+                m_tags = {"ACQUISITION_DATE": d.isoformat(), **kinds[m_dates[d]].tags()}
                 if m_source[d]:
                     m_tags["SENSOR"] = m_source[d]
                 write_raster(os.path.join(output_dir, row["modis"]), m_arr, grid, tags=m_tags)
             if d in l_dates:
                 row["landsat"] = f"L_{tag}.tif"
-                tags = {"ACQUISITION_DATE": d.isoformat()}
+                tags = {"ACQUISITION_DATE": d.isoformat(), **kinds[l_dates[d]].tags()}
                 if filled is not None:
                     marker = write_marker(os.path.join(output_dir, row["landsat"]), filled, grid)
                     tags[MARKER_TAG] = os.path.basename(marker)
