@@ -114,6 +114,22 @@ def collect_inputs(modis=None, landsat=None, dataset=None, modis_band=1, landsat
     return msrc, lsrc, grid, msource, options
 
 
+def series_kind(lsrc, msrc, parameter=None):
+    """The series' one quantity and unit (core.data.units.Kind) from its rasters' tags (else a labelled guess
+    from a decimated read); rasters of two quantities or units are one sentence naming the odd one (core.data.units.
+    require_one_kind). ``parameter``: the name the files are given under (DATASET), else LANDSAT / MODIS."""
+    from ..core.data.io import kind_of_file
+    from ..core.data.units import require_one_kind
+
+    kinds = {}
+    for role, srcs in (("LANDSAT", lsrc), ("MODIS", msrc)):
+        for d in sorted(srcs):
+            s = srcs[d]
+            label = f"{parameter or role} ({os.path.basename(s.path)})"
+            kinds[label] = kind_of_file(s.path, s.band, s.scale, parameter or role)
+    return require_one_kind(kinds, "one series", same_unit=True)  # the series converts no unit
+
+
 def series_key(payload):
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 

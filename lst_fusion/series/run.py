@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 
 from ..core.data.io import read_raster, tile_writer, write_raster
-from ..core.data.units import BAND_UNIT
+from ..core.data.units import LST, OTHER, REFLECTANCE, Kind, kind_from_tags
 from ..core.fusion import guard as plausibility
 from ..core.fusion import methods as fusion_methods
 from ..core.fusion import residual
@@ -25,7 +25,7 @@ from ..version import __version__
 from . import uncertainty as series_uncertainty
 from .guard import date_bounds
 from .outputs import build_vrt, stale_temporaries, write_series_csv
-from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series
+from .plan import DEFAULT_MAX_GAP_DAYS, collect_inputs, plan_series, series_kind
 from .schedulers import Sequential, make_scheduler
 from .tiles import PlanJob, TileJob, pair_statistics, read_block, reference_roles, roles_of, run_task, sources
 
@@ -174,13 +174,24 @@ def method_parameters(o, grid=None):
     return params, dict(params, CHECKPOINT_PATH=os.path.abspath(ckpt_path), DEVICE=o.device), halo
 
 
-def date_tags(p, o, params, run_params, stats, lsrc, msrc):
-    """The provenance tags of one date's raster."""
-    quantity_is_lst = params.get("QUANTITY", "lst") == "lst"
-    unit = ("celsius" if stats["celsius"] else "kelvin") if quantity_is_lst else ""
+def check_quantity(params, kind):
+    """A method's QUANTITY parameter (ESTARFM) agrees with what the series' rasters hold (``kind``), else one
+    sentence: ESTARFM would treat reflectance as temperature or the reverse."""
+    quantity = params.get("QUANTITY")
+    if quantity is not None and kind.quantity in (LST, REFLECTANCE) and quantity != kind.quantity:
+        raise LstFusionError("QUANTITY", f"is {quantity}, but the series' rasters hold {kind.describe()}"
+                             f"{' (judged from their values)' if kind.guessed else ''}; set QUANTITY to "
+                             f"{kind.quantity}")
+
+
+def date_tags(p, o, params, run_params, stats, lsrc, msrc, kind=None):
+    """The provenance tags of one date's raster; ``kind``: the series' quantity and unit (series_kind)."""
+    if kind is None:
+        quantity = params.get("QUANTITY", LST)
+        kind = Kind(LST, "celsius" if stats["celsius"] else "kelvin") if quantity == LST else Kind(quantity, quantity)
     tags = {"METHOD": fusion_methods.get(o.method).tag, "ACQUISITION_DATE": p.date.isoformat(),
             "REF1_DATE": p.ref1.isoformat(), "REF2_DATE": p.ref2.isoformat() if p.ref2 else "",
-            **({"LST_UNIT": unit} if unit else {}),
+            **kind.tags(),
             **{k: v for k, v in run_params.items() if k != "CHECKPOINT_PATH"},
             "MAX_GAP_DAYS": o.max_gap_days, "MIN_CLEAR": o.min_clear, "MODIS_CLEAR": f"{p.modis_clear:.2f}",
             "GAPFILLED": p.gapfilled, "SERIES_KEY": p.key, "SOFTWARE": f"LST Fusion {__version__} (series)"}
@@ -198,9 +209,9 @@ def date_tags(p, o, params, run_params, stats, lsrc, msrc):
 
 
 def describe_band(p, label, extra=""):
-    unit = p.tags.get("LST_UNIT")
-    what = "land surface temperature" if unit else "reflectance"
-    return f"{what} ({label}, {p.date.isoformat()}{extra})", BAND_UNIT.get(unit) if unit else None
+    kind = kind_from_tags(p.tags) or Kind(OTHER)
+    what = "land surface temperature" if kind.quantity == LST else kind.describe()
+    return f"{what} ({label}, {p.date.isoformat()}{extra})", kind.band_unit()
 
 
 def precomputed(p, o, run_params):
@@ -371,8 +382,10 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     msrc, lsrc, grid, msource, moptions = collect_inputs(o.modis, o.landsat, o.dataset, o.modis_band,
                                                          o.landsat_band, o.scales, o.modis_names, o.landsat_names,
                                                          o.source_order)
+    kind = series_kind(lsrc, msrc, "DATASET" if o.dataset else None)
     steps = source_steps(o, moptions, msource, grid, output_dir, log)
     params, run_params, halo = method_parameters(o, grid)
+    check_quantity(params, kind)
     if o.shrink is not None:
         params, run_params = (dict(d, SHRINK_W=f"{o.shrink:.6f}") for d in (params, run_params))
     if o.residual_correction != "none":
@@ -415,7 +428,7 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
         stats = pair_statistics(o.method, p, lsrc, msrc, grid, run_params, cache, cancel)
         job_params = tuple(sorted((k, v) for k, v in dict(run_params, **stats).items() if k not in NOT_TASK_PARAMS))
         for i in group:
-            todo[i].tags = date_tags(todo[i], o, params, run_params, stats, lsrc, msrc)
+            todo[i].tags = date_tags(todo[i], o, params, run_params, stats, lsrc, msrc, kind)
             bounds[i] = date_bounds(o.method, todo[i], lsrc, msrc, grid, params.get("QUANTITY", "lst"),
                                     stats["celsius"], range_cache, cancel)  # the plausibility guard's range
         if use_plan:

@@ -102,7 +102,8 @@ def harmonise_units(named, log=None, order=None):
     if not order:
         return None
     # one quantity (the tags' QUANTITY / LST_UNIT, else a labelled guess): LST beside reflectance is refused
-    if require_one_kind({k: kind_of(named[k]) for k in order}, "one run").quantity == REFLECTANCE:
+    first = require_one_kind({k: kind_of(named[k]) for k in order}, "one run")
+    if first is not None and first.quantity == REFLECTANCE:
         return REFLECTANCE
     units = {k: check_lst(k, named[k].data, getattr(named[k], "path", "")) for k in order}
     first = order[0]

@@ -558,3 +558,25 @@ def write_csv_rows(path, rows, columns, parameter="OUTPUT_TABLE"):
     for r in rows:
         w.writerow({k: format_cell(r.get(k, "")) for k in columns})
     return atomic_write_text(path, buf.getvalue(), parameter)
+
+
+def kind_of_file(path, band=1, scale=1.0, parameter="INPUT"):
+    """A raster file's quantity and unit (core.data.units.Kind) without reading it whole: its tags and band unit,
+    else (or when ``scale`` changes its values) a guess from a decimated read of at most 256 x 256 pixels."""
+    from .units import guess_kind, kind_from_tags
+
+    _need_rasterio()
+    try:
+        with rasterio.open(str(path)) as ds:
+            tags = dict(ds.tags(), **ds.tags(band))
+            if ds.units and ds.units[band - 1] and "units" not in tags:
+                tags["units"] = ds.units[band - 1]
+            kind = kind_from_tags(tags) if scale == 1.0 else None
+            if kind is not None:
+                return kind
+            f = max(1, int(np.ceil(max(ds.height, ds.width) / 256)))
+            arr = ds.read(band, out_shape=(max(1, ds.height // f), max(1, ds.width // f)), masked=True)
+    except rasterio.errors.RasterioIOError as exc:
+        raise LstFusionError(parameter, f"{os.path.basename(str(path))} cannot be read ({exc})") from None
+    data = np.ma.filled(arr.astype(np.float64), np.nan) * scale
+    return guess_kind(data)

@@ -4,7 +4,8 @@ A fused raster carries its method, target date, unit, every parameter that
 shaped it (window, classes, engine, checkpoint and the checkpoint file's
 SHA-256, ...) and its inputs, so ``gdalinfo`` alone says how it was made.
 Keys: ``METHOD``, ``ACQUISITION_DATE`` (ISO, as the imported products),
-``LST_UNIT`` (celsius/kelvin), one tag per parameter under its Processing
+``QUANTITY`` (lst/reflectance/other) and, for LST, ``LST_UNIT`` (celsius/kelvin), as the target's
+tags declare them (core.data.units), one tag per parameter under its Processing
 name, ``INPUT_<ROLE>`` (file name) and ``SOFTWARE``.
 """
 import hashlib
@@ -12,7 +13,7 @@ import os
 
 from ...version import __version__
 from .dates import parse_date
-from .units import BAND_UNIT, unit_of
+from .units import LST, Kind, guess_kind, kind_from_tags, unit_of
 
 DESCRIPTION = "land surface temperature"
 
@@ -44,15 +45,19 @@ def fused_metadata(method, data, target, parameters, inputs=None, algorithm="", 
     output's); ``parameters`` {Processing name: value}; ``inputs`` {role: Raster}.
     """
     date = target_date(target, target_name)
-    unit = (target.tags or {}).get("LST_UNIT") or unit_of(data)
-    tags = {"METHOD": method, "ACQUISITION_DATE": date, "LST_UNIT": unit}
+    values = target.data if target.data is not None else data
+    kind = kind_from_tags(target.tags) or guess_kind(values)
+    if kind.quantity == LST:  # harmonise_units checked the inputs (disjoint K and degC ranges) and brought them to
+        kind = Kind(LST, unit_of(values), kind.source)  # one unit, which may not be the target file's own
+    tags = {"METHOD": method, "ACQUISITION_DATE": date, **kind.tags()}
     tags.update({k: v for k, v in parameters.items() if v is not None and v != ""})
     for role, raster in (inputs or {}).items():
         if raster is not None and raster.path:
             tags[f"INPUT_{role}"] = os.path.basename(raster.path)
     tags["SOFTWARE"] = f"LST Fusion {__version__}" + (f" ({algorithm})" if algorithm else "")
-    description = f"{DESCRIPTION} ({method}{', ' + date if date else ''})"
-    return {"tags": tags, "description": description, "unit": BAND_UNIT[unit]}
+    what = DESCRIPTION if kind.quantity == LST else kind.describe()
+    description = f"{what} ({method}{', ' + date if date else ''})"
+    return {"tags": tags, "description": description, "unit": kind.band_unit()}
 
 
 def layer_name(tags):

@@ -108,6 +108,9 @@ class Kind:
         return BAND_UNIT.get(self.unit)
 
 
+NO_VALUES = Kind("", "", "no valid pixel")  # what an all-nodata raster holds: nothing to compare
+
+
 def kind_from_tags(tags):
     """The :class:`Kind` a raster's tags declare (QUANTITY, LST_UNIT, or the band unit ``units`` degC / K), or
     None when they declare nothing. A file with only LST_UNIT (made before QUANTITY existed) is LST."""
@@ -139,7 +142,7 @@ def guess_kind(data):
 
     rng = robust_range(data)
     if rng is None:
-        return Kind(OTHER, "", GUESSED)
+        return NO_VALUES
     lo, hi = rng
     if -1.0 <= lo and hi <= 1.5:
         return Kind(REFLECTANCE, REFLECTANCE, GUESSED)
@@ -156,7 +159,7 @@ def require_one_kind(kinds, what="one series", same_unit=False):
     """``kinds`` {parameter (file): Kind}: all of one quantity (and, with ``same_unit``, one unit), else one
     sentence naming the raster that differs (the one of another quantity, when one is), what is wrong and what
     to do. Returns the first Kind."""
-    items = list(kinds.items())
+    items = [(n, k) for n, k in kinds.items() if k is not None and k.quantity]  # an empty raster says nothing
     if not items:
         return None
     name0, k0 = items[0]
