@@ -111,7 +111,7 @@ class AllPairs(LstFusionAlgorithm):
         def parameter_of(path):
             return P.DATASET if dataset else (P.MODIS if any(path == row["modis"] for row in rows) else P.LANDSAT)
 
-        pairs, grid, dropped = read_series_pairs(rows, 0.0, parameter_of, feedback.pushInfo)
+        pairs, grid, dropped, _ = read_series_pairs(rows, 0.0, parameter_of, feedback.pushInfo)
         if not pairs:
             raise LstFusionError(P.DATASET if dataset else P.LANDSAT, "no reference pair has a clear pixel in both "
                                  "its Landsat and its MODIS")

@@ -75,7 +75,7 @@ class Evaluate(LstFusionAlgorithm):
                 method=(r[P.PREDICTION].tags or {}).get("METHOD") or pred_layer.name(),
                 date=target_date(r[P.PREDICTION], pred_layer.name()) or target_date(r[P.REFERENCE]),
                 inputs={"Prediction": r[P.PREDICTION].path, "Reference": r[P.REFERENCE].path},
-                unit=report.unit_label(ref), regions=regions)
+                unit=report.unit_label(r[P.REFERENCE]), regions=regions)
             report.write_html(html, "LST Fusion evaluation", rows, pred, ref, header=header, regions=regions,
                               transform=r[P.REFERENCE].grid.transform)
             res[P.OUTPUT_HTML] = html

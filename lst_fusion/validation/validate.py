@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 
+from ..core.data.units import REFLECTANCE
 from ..core.evaluation import metrics, protocol, report, validation
 from ..core.fusion import methods as fusion_methods
 from ..core.platform.errors import LstFusionError, check_cancel
@@ -33,6 +34,7 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
     ``out_csv`` (method, variant, date, region, metrics) and ``out_html``; return a dict with the rows, the
     recommendation, the per-date ``auto`` choices, the class and variability tables."""
     t_start = time.time()
+    unit = unit or report.unit_label(next(iter(pairs.values()))[0])  # no declared unit given: a labelled guess
     cases = protocol.plan(pairs)
     classical = [m for m in validation.CLASSICAL if m in methods]
     deep = [m for m in methods if m in fusion_methods.DEEP]
@@ -126,7 +128,7 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
             for row in metrics.evaluate_regions(p, truth, masks):
                 row["ubRMSE"] = float(np.sqrt(max(row["RMSE"] ** 2 - row["BIAS"] ** 2, 0.0)))
                 rows.append({"method": key[0], "variant": key[1], "date": case.date.isoformat(),
-                             "chose": choice.describe() if key[0] == protocol.AUTO else "", **row})
+                             "chose": choice.describe() if key[0] == protocol.AUTO else "", **row, "unit": unit})
         fold_preds.append(preds)
         truths.append(truth)
         cls = classes if classes is not None else validation.quantile_classes(
@@ -154,7 +156,7 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
             rmse_of.setdefault(dt_of(r["date"]), {})[f"RMSE {r['method']}"] = r["RMSE"]
     var_rows = validation.variability_rows(cases, pairs, rmse_of)
     cols = ["method", "variant", "date", "region", "N", "ubRMSE"] + [
-        m for m in metrics.METRICS if quantity == "lst" or m not in ("SAM", "ERGAS")] + ["verdict", "chose"]
+        m for m in metrics.METRICS if quantity == "lst" or m not in ("SAM", "ERGAS")] + ["verdict", "chose", "unit"]
     report.write_csv(out_csv, rows, cols)
     seconds = time.time() - t_start
     result = {"rows": rows, "means": means, "recommendation": rec, "choices": choices, "classes": class_rows,
@@ -191,7 +193,8 @@ def write_html(path, res, maps, methods, epochs, size, unit):
         parts += ["<h2>Skipped: cannot run on these images</h2>",
                   "<p>Left out of every table and of the recommendation, with the reason and the test date on "
                   "which it first failed.</p>", report.table_html(res["skipped"], ["method", "reason"])]
-    parts += ["<h2>Mean over test dates</h2>", report.table_html(res["means"], ["method", "variant", "dates", *COLUMNS,
+    parts += ["<h2>Mean over test dates</h2>", f"<p>RMSE, ubRMSE, MAE and BIAS in {html.escape(unit)}.</p>",
+              report.table_html(res["means"], ["method", "variant", "dates", *COLUMNS,
                                                                               "beats MODIS resampled",
                                                                               "vs MODIS resampled"])]
     parts += ["<h2>What auto chose per test date (from the other pairs only)</h2>", report.table_html(
@@ -206,7 +209,7 @@ def write_html(path, res, maps, methods, epochs, size, unit):
                                                       ["method", "variant", *COLUMNS, "verdict", "chose"])]
     parts += [f"<h2>Errors per land-cover class</h2><p>Classes: {html.escape(res['class_source'])}.</p>",
               report.table_html(res["classes"], ["method", "date", "class", "N", "RMSE", "BIAS"]),
-              report.img_html("class chart", report.png_base64(class_figure(res["classes"])))]
+              report.img_html("class chart", report.png_base64(class_figure(res["classes"], unit)))]
     rmse_cols = sorted({k for r in res["variability"] for k in r if k.startswith("RMSE ")})
     strong = [r["date"] for r in res["variability"] if r["strong"]]
     parts += ["<h2>Temporal variability per test date</h2>",
@@ -214,7 +217,7 @@ def write_html(path, res, maps, methods, epochs, size, unit):
               f"{', '.join(strong) or 'none'}.</p>",
               report.table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
                                                       "Landsat std", "strong", *rmse_cols]),
-              report.img_html("variability scatter", report.png_base64(variability_figure(res["variability"], rmse_cols)))]
+              report.img_html("variability scatter", report.png_base64(variability_figure(res["variability"], rmse_cols, unit)))]
     parts.append("<h2>Error maps</h2>")
     for d, (truth, preds) in maps.items():
         for name, p in preds.items():
@@ -227,7 +230,7 @@ def write_html(path, res, maps, methods, epochs, size, unit):
     atomic_write_text(path, "\n".join(parts))
 
 
-def class_figure(rows):
+def class_figure(rows, unit=""):
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8, 3.5))
@@ -240,12 +243,12 @@ def class_figure(rows):
         ax.bar(np.arange(len(classes)) + i * w, vals, w, label=m)
     ax.set_xticks(np.arange(len(classes)) + 0.4 - w / 2, classes)
     ax.set_xlabel("class")
-    ax.set_ylabel("RMSE (mean over test dates)")
+    ax.set_ylabel(f"RMSE ({unit}, mean over test dates)" if unit else "RMSE (mean over test dates)")
     ax.legend(fontsize=6, ncol=3)
     return fig
 
 
-def variability_figure(rows, rmse_cols):
+def variability_figure(rows, rmse_cols, unit=""):
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(6, 4))
@@ -255,7 +258,7 @@ def variability_figure(rows, rmse_cols):
         ax.scatter(x, [r.get(c, np.nan) for r in rows], label=c[5:], s=18)
     ax.axvline(validation.STRONG_CHANGE, color="#999", ls="--", lw=1)
     ax.set_xlabel("mean |ΔMODIS| reference → target")
-    ax.set_ylabel("RMSE")
+    ax.set_ylabel(f"RMSE ({unit})" if unit else "RMSE")
     ax.legend(fontsize=6)
     return fig
 
@@ -286,7 +289,7 @@ def validate_inputs(dataset, modis, landsat, methods, out_csv, out_html=None, mi
         role = "DATASET" if given_dataset else ("MODIS" if name.startswith("M_") else "LANDSAT")
         return f"{role} ({name})"
 
-    pairs, grid, dropped = validation.read_series_pairs(rows, min_clear, parameter_of, log, "MIN_CLEAR")
+    pairs, grid, dropped, kind = validation.read_series_pairs(rows, min_clear, parameter_of, log, "MIN_CLEAR")
     if len(pairs) < 3:
         why = "; ".join(f"{d}: {w}" for d, w in dropped)
         raise LstFusionError("MIN_CLEAR", f"only {len(pairs)} of the {len(rows)} pairs are clear enough "
@@ -307,7 +310,8 @@ def validate_inputs(dataset, modis, landsat, methods, out_csv, out_html=None, mi
         raise LstFusionError("METHODS", "choose at least one method")
     res = run(pairs, methods, out_csv, out_html, block=residual.footprint_pixels(grid, 1000.0), epochs=epochs,
               classes=classes, class_source=source, index_bands=bands,
-              unit=report.unit_label(next(iter(pairs.values()))[0]), progress=progress, cancel=cancel, log=log)
+              quantity=REFLECTANCE if kind.quantity == REFLECTANCE else "lst", unit=kind.label(), progress=progress,
+              cancel=cancel, log=log)
     for m in res["means"]:
         log(f"{m['method']} {m['variant']}: mean RMSE {m['RMSE']:.3f}, beats MODIS resampled "
             f"{m['beats MODIS resampled']}")

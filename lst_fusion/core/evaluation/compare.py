@@ -6,15 +6,17 @@ from ..data.checks import check_lst, harmonise_units, require_single_band
 from ..data.io import check_same_grid, read_raster
 from ..data.pairing import check_pair_dates
 from ..data.provenance import target_date
+from ..data.units import REFLECTANCE, kind_of
 from ..platform.errors import LstFusionError
 from ..platform.safety import check_not_scored_against_itself, file_of, same_key
 from . import metrics, protocol, report
 
 
 def read_reference(path):
-    """The REFERENCE raster, checked as LST."""
+    """The REFERENCE raster, checked as LST unless its tags (or values) say it is reflectance."""
     ref = read_raster(path, "REFERENCE")
-    check_lst("REFERENCE", ref.data, ref.path)
+    if kind_of(ref).quantity != REFLECTANCE:
+        check_lst("REFERENCE", ref.data, ref.path)
     return ref
 
 
@@ -76,7 +78,7 @@ def compare_predictions(ref, predictions, baselines, masks, table, html="", regi
             method=f"comparison of {len(preds)} methods: {', '.join(preds)}",
             date=next((d for d in dates if d), "") or target_date(ref),
             inputs={"Reference": ref.path, **{f"Prediction ({k})": path for k, path in sources.items()}},
-            unit=report.unit_label(ref.data), regions=regions)
+            unit=report.unit_label(ref), regions=regions)
         report.write_comparison_html(html, "LST Fusion - method comparison", ranked, ref.data, preds,
                                      columns=cols, header=header, regions=regions, transform=ref.grid.transform)
     log(report.markdown_table(ranked, cols))

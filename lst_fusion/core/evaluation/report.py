@@ -93,10 +93,18 @@ def png_base64(fig):
 UNIT_LABEL = {"celsius": "°C", "kelvin": "K"}
 
 
-def unit_label(ref):
-    from ..data.units import unit_of
+def unit_label(x):
+    """The unit as a report prints it ('°C', 'K', 'reflectance (0-1)'): of a core.data.units.Kind, of a Raster
+    (what its tags declare, else a guess from its values labelled as one) or of an array (a labelled guess)."""
+    from ..data.units import Kind, guess_kind, kind_of
 
-    return UNIT_LABEL[unit_of(ref)]
+    kind = x if isinstance(x, Kind) else kind_of(x) if hasattr(x, "tags") else guess_kind(np.asarray(x))
+    return kind.label()
+
+
+def value_label(unit):
+    """A colour bar's title: 'LST (°C)', or the unit alone where it names its quantity (reflectance)."""
+    return unit if "reflectance" in unit else f"LST ({unit})"
 
 
 def outline_paths(regions, transform):
@@ -141,7 +149,7 @@ def maps_figure(pred, ref, unit, outlines=(), title_pred="Prediction"):
     for ax, data, title in ((axes[0], ref, "Reference"), (axes[1], pred, title_pred)):
         im = ax.imshow(data, cmap="inferno", vmin=lo, vmax=hi)
         ax.set_title(title)
-    fig.colorbar(im, ax=axes[:2].tolist(), shrink=0.85, label=f"LST ({unit}), 2-98 % stretch")
+    fig.colorbar(im, ax=axes[:2].tolist(), shrink=0.85, label=f"{value_label(unit)}, 2-98 % stretch")
     im2 = axes[2].imshow(err, cmap="RdBu_r", vmin=-emax, vmax=emax)
     axes[2].set_title("Error (prediction − reference)")
     fig.colorbar(im2, ax=axes[2], shrink=0.85, label=f"error ({unit})")

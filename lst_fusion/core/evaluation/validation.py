@@ -218,15 +218,17 @@ def variability_rows(cases, pairs, rmse_of):
 
 
 def read_series_pairs(rows, min_clear, parameter_of, log=None, parameter="MIN_CLEAR"):
-    """The pairs of a validation, ``(pairs {date: (landsat, modis)}, grid, dropped [(date, reason)])``, from
+    """The pairs of a validation, ``(pairs {date: (landsat, modis)}, grid, dropped [(date, reason)], kind)``, from
     index.csv's ``pair`` rows (core.data.pairing.read_index): every member on one grid (same CRS, transform
     and size), else one sentence naming ``parameter_of(path)`` and the file (e.g. ``DATASET (M_20200117.tif)``);
     the pairs less clear than ``min_clear`` % (:func:`select_pairs`) dropped; the kept ones in one unit
-    (core.data.checks.harmonise_units, each conversion logged)."""
+    (core.data.checks.harmonise_units, each conversion logged; two quantities refused); ``kind``: their quantity
+    and unit (core.data.units.Kind: from the tags, else a labelled guess)."""
     import os
 
     from ..data.checks import harmonise_units
     from ..data.io import check_same_grid, read_raster
+    from ..data.units import LST, Kind, kind_of
 
     read, known, named = {}, {}, {}
     for r in rows:
@@ -244,11 +246,14 @@ def read_series_pairs(rows, min_clear, parameter_of, log=None, parameter="MIN_CL
     for d in kept:
         for raster in read[d]:
             units[parameter_of(raster.path)] = raster
-    harmonise_units(units, log)
+    unit = harmonise_units(units, log)
+    kind = kind_of(next(iter(units.values()))) if units else None
+    if kind is not None and kind.quantity == LST:  # the unit every pair was brought to
+        kind = Kind(LST, unit, kind.source)
     pairs = {d: (read[d][0].data, read[d][1].data) for d in kept}
     grid = next(iter(named.values())).grid if named else None
     if log:
         for d, why in dropped:
             log(f"{d} ({os.path.basename(read[d][0].path)}): {why}: not a test date or a reference")
-    return pairs, grid, dropped
+    return pairs, grid, dropped, kind
 
