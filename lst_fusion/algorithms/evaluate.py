@@ -1,5 +1,6 @@
 from qgis.core import (
     QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterRasterDestination,
 )
@@ -50,6 +51,7 @@ class Evaluate(LstFusionAlgorithm):
                                                                   optional=True, createByDefault=False))
         for m in (P.RMSE, P.SSIM, P.PSNR, P.SAM, P.CC, P.ERGAS, P.MAE, P.BIAS):
             self.addOutput(QgsProcessingOutputNumber(m, m))
+        self.addOutput(QgsProcessingOutputString(P.UNIT, "Unit of RMSE, MAE and BIAS (from the reference's tags)"))
 
     def execute(self, parameters, context, feedback, progress, cancel):
         check_not_scored_against_itself(P.PREDICTION, self.raster_source(parameters, P.PREDICTION, context),
@@ -60,6 +62,7 @@ class Evaluate(LstFusionAlgorithm):
         masks = subregion_masks(regions, r[P.REFERENCE].grid, feedback)
         rows = metrics.evaluate_regions(pred, ref, masks, self.parameterAsDouble(parameters, P.RESOLUTION_RATIO, context))
         res = {k: rows[0][k] for k in metrics.METRICS}
+        res[P.UNIT] = report.unit_label(r[P.REFERENCE])  # what its tags declare, else a guess labelled as one
         err = self.parameterAsOutputLayer(parameters, P.OUTPUT_ERROR, context)
         if err:  # the raster first: the largest output, so a full disk stops the run before the table is written
             write_raster(err, pred - ref, r[P.REFERENCE].grid, description="prediction - reference",
@@ -75,7 +78,7 @@ class Evaluate(LstFusionAlgorithm):
                 method=(r[P.PREDICTION].tags or {}).get("METHOD") or pred_layer.name(),
                 date=target_date(r[P.PREDICTION], pred_layer.name()) or target_date(r[P.REFERENCE]),
                 inputs={"Prediction": r[P.PREDICTION].path, "Reference": r[P.REFERENCE].path},
-                unit=report.unit_label(r[P.REFERENCE]), regions=regions)
+                unit=res[P.UNIT], regions=regions)
             report.write_html(html, "LST Fusion evaluation", rows, pred, ref, header=header, regions=regions,
                               transform=r[P.REFERENCE].grid.transform)
             res[P.OUTPUT_HTML] = html

@@ -5,6 +5,7 @@ import re
 from qgis.core import (
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
@@ -156,6 +157,9 @@ class FuseSeries(LstFusionAlgorithm):
         self.addOutput(QgsProcessingOutputFile(P.SERIES_CSV, "series.csv"))
         self.addOutput(QgsProcessingOutputFile(P.SERIES_VRT, "series.vrt"))
         self.addOutput(QgsProcessingOutputFile(P.OUTPUT_HTML, "Season report"))
+        self.addOutput(QgsProcessingOutputString(P.METHOD_APPLIED, "Method applied (method, pairs, variant)"))
+        self.addOutput(QgsProcessingOutputString(P.METHOD_CHOICE, "Why this method (auto's scores or fallback)"))
+        self.addOutput(QgsProcessingOutputString(P.CORRECTION_APPLIED, "Residual correction applied"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         return self.check_dataset_or_lists(parameters, context)
@@ -216,8 +220,10 @@ class FuseSeries(LstFusionAlgorithm):
             from .series_layers import attach_series_group
 
             attach_series_group(context, res, stats.stretch, stats.unc_stretch)
+        feedback.pushInfo(f"method applied: {res.applied}; why: {res.choice}")
         return {P.OUTPUT: out, P.N_DATES: len(res.outputs), P.SERIES_CSV: res.csv, P.SERIES_VRT: res.vrt or "",
-                P.OUTPUT_HTML: html}
+                P.OUTPUT_HTML: html, P.METHOD_APPLIED: res.applied, P.METHOD_CHOICE: res.choice,
+                P.CORRECTION_APPLIED: residual_correction}
 
 
 def series_folder_files(folder):

@@ -50,24 +50,48 @@ def move_into_group(project, layer, group_name, iso_date):
 class SeriesLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
     _alive = []  # Processing keeps only a pointer
 
-    def __init__(self, group, iso_date, name, stretch, style=apply_temperature_style):
+    def __init__(self, group, iso_date, name, stretch, style=apply_temperature_style, abstract=""):
         super().__init__()
         self.group, self.iso_date, self.name, self.stretch, self.style = group, iso_date, name, stretch, style
+        self.abstract = abstract
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802
-        style_series_layer(layer, context.project(), self.group, self.iso_date, self.name, self.stretch, self.style)
+        style_series_layer(layer, context.project(), self.group, self.iso_date, self.name, self.stretch, self.style,
+                           self.abstract)
 
 
-def style_series_layer(layer, project, group, iso_date, name, stretch, style=apply_temperature_style):
+def style_series_layer(layer, project, group, iso_date, name, stretch, style=apply_temperature_style, abstract=""):
     style(layer, limits=stretch)
     layer.setName(name)
+    if abstract:  # the layer's metadata (Layer Properties > Metadata, and its tooltip): what ran and why
+        md = layer.metadata()
+        md.setAbstract(abstract)
+        layer.setMetadata(md)
     set_day_range(layer, iso_date)
     if project is not None:
         move_into_group(project, layer, group, iso_date)
 
 
+def method_text(result):
+    """What ran, as the group and the panel name it: 'auto: STARFM (2 pairs) +SM', or the method given."""
+    applied = getattr(result, "applied", "") or result.method
+    return f"auto: {applied}" if (getattr(result, "choice", "") or "").startswith("METHOD=auto") else applied
+
+
+def layer_abstract(result, row):
+    """A dated layer's abstract: the method and variant that ran on the date, why, its references and unit."""
+    kind = getattr(result, "kind", None)
+    refs = " and ".join(r for r in (row.get("ref1"), row.get("ref2")) if r)
+    return (f"{row.get('method') or method_text(result)} on {row['date']}"
+            + (f" from the Landsat pair(s) of {refs}" if refs else "") + ". "
+            + f"Why: {row.get('choice') or getattr(result, 'choice', '') or 'not recorded'}."
+            + (f" Unit: {kind.label()}." if kind is not None else ""))
+
+
 def group_name(result):
-    return f"LST {result.method} series {result.rows[0]['date']} to {result.rows[-1]['date']}"
+    kind = getattr(result, "kind", None)
+    what = "Reflectance" if kind is not None and kind.quantity == "reflectance" else "LST"
+    return f"{what} {method_text(result)} series {result.rows[0]['date']} to {result.rows[-1]['date']}"
 
 
 def unc_group_name(result):
@@ -86,13 +110,15 @@ def attach_series_group(context, result, stretch, unc_stretch=None):
             layers.append((r["uncertainty"], f"{result.method} {r['date']} uncertainty (90% half-width)",
                            unc_group_name(result), unc_stretch, apply_uncertainty_style))
         for file, name, group, limits, style in layers:
-            attach_layer(context, os.path.join(result.folder, file), name, group, r["date"], limits, style)
+            attach_layer(context, os.path.join(result.folder, file), name, group, r["date"], limits, style,
+                         layer_abstract(result, r))
     del SeriesLayerPostProcessor._alive[:-4096]
 
 
-def attach_layer(context, path, name, group, iso_date, limits, style):
-    """Load ``path`` on completion as ``name``, dated ``iso_date``, styled by ``style`` in ``group``."""
-    post = SeriesLayerPostProcessor(group, iso_date, name, limits, style)
+def attach_layer(context, path, name, group, iso_date, limits, style, abstract=""):
+    """Load ``path`` on completion as ``name``, dated ``iso_date``, styled by ``style`` in ``group``, with
+    ``abstract`` in its metadata."""
+    post = SeriesLayerPostProcessor(group, iso_date, name, limits, style, abstract)
     SeriesLayerPostProcessor._alive.append(post)
     details = QgsProcessingContext.LayerDetails(name, context.project(), name)
     details.setPostProcessor(post)

@@ -1,6 +1,7 @@
 """What a series leaves in its folder besides the dated rasters: ``series.csv`` (date, status, ref1, ref2,
 modis_clear, output, uncertainty: the date's UNC_ map or why there is none, coarse_source: which daily source
-the date's coarse image is), ``series.vrt`` (one band per date, in date order, band descriptions = dates, sources
+the date's coarse image is, method: what ran on the date (method, pairs, variant, auto's shrink), choice: why (METHOD=auto's
+inner scores or its fallback's reason, or "as given")), ``series.vrt`` (one band per date, in date order, band descriptions = dates, sources
 relative to the folder), the shared legend stretch
 over all dates, and the check that no temporary file of an interrupted run is left."""
 import csv
@@ -14,7 +15,8 @@ from ..core.evaluation.report import STRETCH_PERCENT
 from ..core.platform.errors import LstFusionError
 from .tiles import strips
 
-CSV_COLUMNS = ["date", "status", "ref1", "ref2", "modis_clear", "output", "uncertainty", "coarse_source"]
+CSV_COLUMNS = ["date", "status", "ref1", "ref2", "modis_clear", "output", "uncertainty", "coarse_source", "method",
+               "choice"]
 
 
 def stale_temporaries(folder):

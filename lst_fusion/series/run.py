@@ -102,6 +102,25 @@ class SeriesResult:
     method: str = ""
     uncertainty: object = None  # series.uncertainty.SeriesUncertainty: the calibration, or why there is none
     source_steps: list = field(default_factory=list)  # core.data.sources.STEP_COLUMNS rows
+    applied: str = ""  # what ran on every date: method, pairs, variant (+SM, +RC), shrink (applied_label)
+    choice: str = ""  # why: METHOD=auto's choice with its inner scores or its fallback's reason, else METHOD as given
+    kind: object = None  # core.data.units.Kind: the series' quantity and unit, from its rasters' tags
+
+
+VARIANT_OF_CORRECTION = {"none": "", "scene mean": " +SM", "MODIS footprint": " +RC"}  # validation's variant names
+
+
+def applied_label(o):
+    """What ran, as validation names its rows: 'STARFM (2 pairs) +SM', with auto's shrink towards MODIS."""
+    rule = o.pairs if o.pairs is not None and len(fusion_methods.pair_rules(o.method)) > 1 else None
+    shrunk = f" shrunk towards MODIS (w {o.shrink:.2f})" if o.shrink is not None else ""
+    return (fusion_methods.candidate_label(o.method, rule) + VARIANT_OF_CORRECTION.get(o.residual_correction, "")
+            + shrunk)
+
+
+def choice_text(o):
+    """Why this method ran: METHOD=auto's tag (its inner scores, or its fallback's reason), else 'as given'."""
+    return (o.extra_tags or {}).get("METHOD_CHOICE") or f"METHOD={fusion_methods.get(o.method).id} as given"
 
 
 def source_steps(o, options, chosen, grid, output_dir, log):
@@ -454,10 +473,14 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     for i, n in sorted(implausible.items()):
         if n:
             log(f"{todo[i].date.isoformat()}: " + plausibility.message(n, bounds[i], os.path.basename(todo[i].output)))
+    applied, choice = applied_label(o), choice_text(o)
+    log(f"method applied to every date: {applied}; why: {choice}")
     rows = [{"date": p.date.isoformat(), "status": p.status, "ref1": p.ref1.isoformat() if p.ref1 else "",
              "ref2": p.ref2.isoformat() if p.ref2 else "", "modis_clear": f"{p.modis_clear:.2f}",
              "output": os.path.basename(p.output) if not p.status.startswith("skipped") else "",
-             "coarse_source": msource.get(p.date, "")}
+             "coarse_source": msource.get(p.date, ""),
+             **({"method": applied, "choice": choice} if not p.status.startswith("skipped") else
+                {"method": "", "choice": ""})}
             for p in plans]
     for r in rows:
         r["uncertainty"] = unc.column(r["date"]) if r["output"] else ""
@@ -475,4 +498,4 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
     pair_dates = sorted(d for d in lsrc if d in msrc)
     return SeriesResult(rows, output_dir, csv_path, vrt, outputs, sched.name, grid,
                         {p.date.isoformat(): p.modis for p in plans}, [d.isoformat() for d in pair_dates],
-                        fusion_methods.get(o.method).tag, unc, steps)
+                        fusion_methods.get(o.method).tag, unc, steps, applied, choice, kind)

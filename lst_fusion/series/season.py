@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core.data.io import read_raster
+from ..core.data.units import guess_kind, kind_from_tags
 from ..core.evaluation.metrics import region_masks
 from ..core.evaluation.report import (
     HTML_STYLE,
@@ -148,11 +149,13 @@ def uncertainty_html(result, unc_rows):
 def write_season_html(path, result, rows, unit="", unc_rows=None):
     label = UNIT_LABEL.get(unit, unit)
     regions = list(dict.fromkeys(r["region"] for r in rows))
-    header = {"Method": result.method, "Dates": f"{result.rows[0]['date']} to {result.rows[-1]['date']}",
+    applied = getattr(result, "applied", "") or result.method
+    header = {"Method": applied, "Why this method": getattr(result, "choice", "") or "(not recorded)",
+              "Dates": f"{result.rows[0]['date']} to {result.rows[-1]['date']}",
               "Fused dates": str(len(result.outputs)), "Landsat reference dates": ", ".join(result.pairs),
               "Unit": label or "(as the inputs)", "Subregions": ", ".join(regions)}
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Season report</title>{HTML_STYLE}</head><body>"
-             f"<h1>{html.escape(result.method)} daily series: season report</h1>", header_html(header)]
+             f"<h1>{html.escape(applied)} daily series: season report</h1>", header_html(header)]
     for region in regions:
         parts.append(f"<h2>{html.escape(region)}</h2>")
         parts.append(img_html(f"LST through time, {region}", png_base64(season_figure(rows, region, result.pairs, label))))
@@ -186,9 +189,11 @@ def season_report(result, regions=None, cancel=None):
 
     rows, stretch = season_stats(result, regions, cancel)
     csv_path = write_csv(os.path.join(result.folder, "series_stats.csv"), rows, STATS_COLUMNS)
-    unit = ""
-    if result.outputs:
-        unit = (read_raster(result.outputs[0], "OUTPUT").tags or {}).get("LST_UNIT", "")
+    kind = getattr(result, "kind", None)
+    if kind is None and result.outputs:  # a result made elsewhere: what its first output's tags declare
+        first = read_raster(result.outputs[0], "OUTPUT")
+        kind = kind_from_tags(first.tags) or guess_kind(first.data)
+    unit = kind.label() if kind is not None else ""
     unc_rows = summary_rows(result.uncertainty, result.rows, result.folder) if result.uncertainty else []
     unc_stretch = (0.0, shared_stretch([os.path.join(result.folder, r["file"]) for r in unc_rows], (0, 98))[1]) \
         if unc_rows else None

@@ -122,7 +122,8 @@ class EvaluationSection(Section):
         self.fill_table(rows)
         self.last_report = results.get(P.OUTPUT_HTML)
         self.report_button.setEnabled(bool(self.last_report))
-        self.status.setText(f"Evaluated: RMSE {results[P.RMSE]:.3f}, SSIM {results[P.SSIM]:.3f}")
+        unit = results.get(P.UNIT) or ""  # the reference's declared unit (a guess says so)
+        self.status.setText(f"Evaluated: RMSE {results[P.RMSE]:.3f} {unit}, SSIM {results[P.SSIM]:.3f}".replace(" ,", ","))
 
     def fill_table(self, rows):
         cols = ["region", "N", *METRICS]  # the columns of evaluate's OUTPUT_TABLE

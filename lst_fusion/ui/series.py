@@ -145,4 +145,11 @@ class SeriesSection(Section):
                 loaded += 1
         queued.setLayersToLoadOnCompletion({})
         unc = f" and {maps} uncertainty maps" if maps else ""
-        self.status.setText(f"Series done: {loaded} dated layers{unc} from {results[P.OUTPUT]}")
+        text = f"Series done: {loaded} dated layers{unc} from {results[P.OUTPUT]}"
+        applied, why = results.get(P.METHOD_APPLIED), results.get(P.METHOD_CHOICE)
+        if applied:  # what ran and why (auto's choice with its scores, or its fallback's reason)
+            text += f". Applied: {applied}. Why: {why}"
+        correction = results.get(P.CORRECTION_APPLIED)
+        if correction in CORRECTIONS:  # the Correction box shows what was applied (auto chooses its own)
+            self.correction.setCurrentIndex(list(CORRECTIONS).index(correction))
+        self.status.setText(text)

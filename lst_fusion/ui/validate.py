@@ -41,6 +41,13 @@ def mean_table(path):
     return protocol.mean_over_dates(rows, COLUMNS)
 
 
+def csv_unit(path):
+    """The unit column of a validate_methods CSV (its first row's), '' when it has none."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        first = next(csv.DictReader(fh), None)
+    return (first or {}).get("unit") or ""
+
+
 def epochs_default():
     from qgis.core import QgsApplication
 
@@ -153,6 +160,9 @@ class ValidateSection(Section):
         self.use_button.setEnabled(True)
         method, variant = self.recommendation
         text = f"Validated on {int(results[P.N_FOLDS])} test date(s): recommended {method} {variant}"
+        unit = csv_unit(results[P.OUTPUT_CSV])
+        if unit:
+            text += f"; errors (RMSE, MAE, BIAS) in {unit}"
         if rows and rows[0]["method"] == protocol.BASELINE_MODIS:
             text += f"; but no method beats {protocol.BASELINE_MODIS} on this series"
         self.summary = text + "."
