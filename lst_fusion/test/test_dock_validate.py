@@ -218,3 +218,39 @@ def test_every_section_saves_and_restores_its_settings(plugin, series_folders, q
     fresh.deleteLater()
     dock.validation.use_series.setChecked(False)
     dock.validation.method_checks["STARFM"][0].setChecked(True)
+
+
+def test_an_auto_series_says_what_it_applied_and_why(plugin, series_folders, qgis_new_project):  # noqa: F811
+    """Issue 43: after a Series run with auto, the status line, the group's name, each layer's abstract, series.csv
+    and the season report say which method and variant ran and why; the Correction box shows what was applied."""
+    from lst_fusion.core.fusion.residual import MODES as CORRECTIONS
+    from lst_fusion.series import read_series_csv
+
+    dock = open_dock(plugin)
+    dock.series.modis.setFilePath(str(series_folders / "m"))
+    dock.series.landsat.setFilePath(str(series_folders / "l"))
+    dock.series.method.setCurrentIndex(dock.series.method.findData(series_choices_auto_index()))
+    dock.series.correction.setCurrentIndex(list(CORRECTIONS).index("none"))
+    set_date(dock.series.start_date, "2020-01-17")
+    set_date(dock.series.end_date, "2020-02-02")
+    dock.series.output.setFilePath(str(series_folders / "series"))
+    assert dock.series.run_series() is not None
+    wait_for(dock, timeout=300)
+    status = dock.series.status.text()
+    # five pairs: auto's leave-one-date-out chose; the status names it and its inner scores
+    assert "Applied: " in status and "Why: METHOD=auto: " in status and "RMSE over 5 date(s)" in status, status
+    applied = status.split("Applied: ")[1].split(". Why: ")[0]
+    rows = read_series_csv(str(series_folders / "series" / "series.csv"))
+    fused = [r for r in rows if r["output"]]
+    assert fused and {r["method"] for r in fused} == {applied}
+    assert all(r["choice"].startswith("METHOD=auto: ") and "RMSE over 5 date(s)" in r["choice"] for r in fused)
+    variant = next((v for v in ("+SM", "+RC") if f" {v}" in applied), "as is")
+    assert dock.series.correction.currentText() == RESIDUAL_OF_VARIANT[variant]  # what was applied, not "none"
+    group = next(g for g in QgsProject.instance().layerTreeRoot().findGroups() if g.name().startswith("LST auto: "))
+    assert group.name() == f"LST auto: {applied} series 2020-01-17 to 2020-02-02"
+    layer = group.findLayers()[0].layer()
+    abstract = layer.metadata().abstract()
+    assert abstract.startswith(f"{applied} on 2020-01-17") and "Why: METHOD=auto: " in abstract, abstract
+    assert "Unit: °C (guessed from the values)." in abstract
+    report = (series_folders / "series" / "series_report.html").read_text(encoding="utf-8")
+    assert f"<td>{applied}</td>" in report and "RMSE over 5 date(s)" in report
