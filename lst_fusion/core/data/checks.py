@@ -18,9 +18,8 @@ import os
 import numpy as np
 
 from ..platform.errors import LstFusionError
-from .units import KELVIN_OFFSET
+from .units import KELVIN_OFFSET, LST_RANGE, robust_range, unit_in_range
 
-LST_RANGE = {"kelvin": (150.0, 400.0), "celsius": (-120.0, 125.0)}
 UNIT_NAME = {"kelvin": "Kelvin", "celsius": "Celsius"}
 # scales an integer raster is often stored in: (label, K = DN * scale + offset)
 KNOWN_SCALES = (
@@ -29,27 +28,6 @@ KNOWN_SCALES = (
     ("MODIS LST DN (scale 0.02)", 0.02, 0.0),
     ("Landsat ST_B10 DN (scale 0.00341802, offset 149)", 0.00341802, 149.0),
 )
-
-
-def robust_range(data, q=(1.0, 99.0)):
-    """(low, high) percentiles of the finite values, or None when there is none."""
-    valid = np.asarray(data)
-    valid = valid[np.isfinite(valid)]
-    if valid.size == 0:
-        return None
-    if valid.size > 1_000_000:  # a regular subsample is plenty for two percentiles
-        valid = valid[:: valid.size // 1_000_000]
-    lo, hi = np.percentile(valid, q)
-    return float(lo), float(hi)
-
-
-def unit_in_range(lo, hi):
-    """'kelvin' or 'celsius' when [lo, hi] is plausible LST in that unit, else None."""
-    for unit in ("kelvin", "celsius"):
-        a, b = LST_RANGE[unit]
-        if a <= lo and hi <= b:
-            return unit
-    return None
 
 
 def _source_is_integer(path):

@@ -23,12 +23,12 @@ import os
 import numpy as np
 
 from ..platform.errors import LstFusionError, check_cancel
-from .checks import PAIR, TRAINING_PAIR, robust_range, unit_in_range
+from .checks import PAIR, TRAINING_PAIR
 from .dates import FORMS, acquisition_tag, check_tag_date, parse_date, to_date
 from .gapfill import MARKER_TAG, filled_pixels, is_marker, write_marker
 from .io import atomic_write_text, read_raster, write_csv_rows, write_raster
 from .resample import crop_grid, resample_to_grid
-from .units import BAND_UNIT, guess_kind, kind_of, require_one_kind
+from .units import BAND_UNIT, guess_kind, kind_of, require_one_kind, robust_range, unit_in_range
 
 RASTER_EXT = (".tif", ".tiff", ".vrt", ".img", ".hdf")
 

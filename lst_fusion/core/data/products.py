@@ -94,7 +94,7 @@ def _check_dn(dn, valid, scale, offset, parameter, product, source):
     With the default Landsat scale, a Kelvin GeoTIFF (about 300) becomes 150.03 K everywhere, which passes
     the 150 K floor: the raw values themselves are checked against the product's DN range.
     """
-    from .checks import robust_range, unit_in_range
+    from .units import robust_range, unit_in_range
 
     if scale == 1.0 and offset == 0.0:
         return

@@ -48,6 +48,30 @@ def kelvin_to(array_k, unit):
     return array_k - KELVIN_OFFSET if unit == "celsius" else array_k
 
 
+LST_RANGE = {"kelvin": (150.0, 400.0), "celsius": (-120.0, 125.0)}  # plausible LST (core.data.checks)
+
+
+def robust_range(data, q=(1.0, 99.0)):
+    """(low, high) percentiles of the finite values, or None when there is none."""
+    valid = np.asarray(data)
+    valid = valid[np.isfinite(valid)]
+    if valid.size == 0:
+        return None
+    if valid.size > 1_000_000:  # a regular subsample is plenty for two percentiles
+        valid = valid[:: valid.size // 1_000_000]
+    lo, hi = np.percentile(valid, q)
+    return float(lo), float(hi)
+
+
+def unit_in_range(lo, hi):
+    """'kelvin' or 'celsius' when [lo, hi] is plausible LST in that unit, else None."""
+    for unit in ("kelvin", "celsius"):
+        a, b = LST_RANGE[unit]
+        if a <= lo and hi <= b:
+            return unit
+    return None
+
+
 # ---------------------------------------------------------------- quantity and unit as facts (issue 43)
 # A raster's quantity and unit are established once, where it enters (the import algorithms, align_pairs, a
 # fused output) and written as tags: QUANTITY (lst / reflectance / other) and, for LST, LST_UNIT (celsius /
@@ -138,8 +162,6 @@ def _declared(tags):
 def guess_kind(data):
     """The last resort for a raster that declares nothing: reflectance when its 1st-99th percentiles lie in
     -1..1.5, LST in K or degC when they lie in one of core.data.checks' LST ranges, else another quantity."""
-    from .checks import robust_range, unit_in_range
-
     rng = robust_range(data)
     if rng is None:
         return NO_VALUES
