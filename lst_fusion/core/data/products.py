@@ -209,7 +209,8 @@ def clear_percent_of(kelvin, inside=None):
 
 def lst_tags(unit, date, source, clear_percent, extra=None):
     """The tags every imported LST raster carries (import_modis, import_landsat, search_download)."""
-    tags = {"LST_UNIT": unit, "ACQUISITION_DATE": date.isoformat(), "SOURCE": os.path.basename(str(source)),
+    tags = {"QUANTITY": "lst", "LST_UNIT": unit, "ACQUISITION_DATE": date.isoformat(),  # core.data.units.Kind
+            "SOURCE": os.path.basename(str(source)),
             "CLEAR_PERCENT": f"{clear_percent:.3f}"}
     tags.update(extra or {})
     return tags
