@@ -174,7 +174,7 @@ class FuseSeries(LstFusionAlgorithm):
         if method == "auto":
             method, pairs, residual_correction, w, tag = auto_choice(self, parameters, context, modis_layers,
                                                                      landsat_layers, feedback)
-            extra_tags = {"METHOD_CHOICE": tag}
+            extra_tags = {P.METHOD_CHOICE: tag}
             shrink = w if w < 1.0 else None
         window = self.parameterAsInt(parameters, P.WINDOW, context) or None
         engine = engine_value(self, parameters, context, feedback) if method in methods.CLASSICAL else "auto"

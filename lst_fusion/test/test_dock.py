@@ -247,7 +247,10 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
     assert dock.series.status.text().startswith("Series done: 2 dated layers and 2 uncertainty maps from "), \
         dock.series.status.text()
     assert dock.series.progress.value() == 100 and dock.fusion.run_button.isEnabled()
-    group = QgsProject.instance().layerTreeRoot().findGroup("LST STARFM series 2020-01-02 to 2020-01-03")
+    # what ran, as validation names it, and why (issue 43)
+    assert dock.series.status.text().endswith(". Applied: STARFM (2 pairs). Why: METHOD=starfm as given"), \
+        dock.series.status.text()
+    group = QgsProject.instance().layerTreeRoot().findGroup("LST STARFM (2 pairs) series 2020-01-02 to 2020-01-03")
     assert group is not None
     names = [c.layer().name() for c in group.findLayers()]
     assert names == ["STARFM 2020-01-02", "STARFM 2020-01-03"]

@@ -62,10 +62,18 @@ def test_align_pairs_takes_the_raw_ranchi_exports(tmp_path):
 
 @needs(RANCHI)
 def test_band_choice_for_multiband_exports(tmp_path):
-    rows = pairing.align_pairs(os.path.join(RANCHI, "modis"), os.path.join(RANCHI, "landsat8"), tmp_path,
-                               landsat_band=2)
-    ndvi = read_raster(tmp_path / f"L_{rows[0]['date'].replace('-', '')}.tif").data
-    assert np.nanmax(ndvi) <= 1.0 and np.nanmin(ndvi) >= -1.0  # band 2 is NDVI
+    from lst_fusion.core.platform.errors import LstFusionError
+
+    # band 2 is NDVI (values in -1..1): read as asked, and refused beside MODIS LST (issue 43: one quantity)
+    with pytest.raises(LstFusionError) as info:
+        pairing.align_pairs(os.path.join(RANCHI, "modis"), os.path.join(RANCHI, "landsat8"), tmp_path / "ndvi",
+                            landsat_band=2)
+    assert str(info.value).startswith("MODIS (") and "but LANDSAT (" in str(info.value), str(info.value)
+    assert "holds reflectance (0-1) (judged from its values" in str(info.value)
+    rows = pairing.align_pairs(os.path.join(RANCHI, "modis"), os.path.join(RANCHI, "landsat8"), tmp_path / "lst",
+                               landsat_band=1)
+    lst = read_raster(tmp_path / "lst" / f"L_{rows[0]['date'].replace('-', '')}.tif")
+    assert lst.tags["QUANTITY"] == "lst" and np.nanmin(lst.data) > 1.0  # band 1 is LST
 
 
 @needs(KRANJ)

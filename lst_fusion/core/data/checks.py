@@ -74,15 +74,18 @@ def harmonise_units(named, log=None, order=None):
     them to one unit, the unit of the first one in ``order``.  Converted rasters
     get new data (the Raster objects are updated); each conversion is logged.
     Returns that unit ('reflectance' for reflectance inputs, which are left as they are)."""
-    from .units import REFLECTANCE, kind_of, require_one_kind
+    from .units import OTHER, REFLECTANCE, kind_of, require_one_kind
 
     order = [k for k in (order or named) if named.get(k) is not None]
     if not order:
         return None
-    # one quantity (the tags' QUANTITY / LST_UNIT, else a labelled guess): LST beside reflectance is refused
-    first = require_one_kind({k: kind_of(named[k]) for k in order}, "one run")
-    if first is not None and first.quantity == REFLECTANCE:
+    # one quantity (the tags' QUANTITY / LST_UNIT, else a labelled guess): LST beside reflectance is refused; a
+    # raster of neither beside LST gets check_lst's sentence (the scale it looks like), beside reflectance ours
+    kinds = {k: kind_of(named[k]) for k in order}
+    if kinds[order[0]].quantity == REFLECTANCE:
+        require_one_kind(kinds, "one run")
         return REFLECTANCE
+    require_one_kind({k: v for k, v in kinds.items() if v.quantity != OTHER}, "one run")
     units = {k: check_lst(k, named[k].data, getattr(named[k], "path", "")) for k in order}
     first = order[0]
     unit = units[first]
