@@ -136,7 +136,8 @@ def wait_series():
     from qgis.core import QgsDateTimeRange, QgsInterval
     from qgis.PyQt.QtWidgets import QDockWidget
 
-    group = next((g for g in QgsProject.instance().layerTreeRoot().children() if g.name().startswith("LST ")), None)
+    group = next((g for g in QgsProject.instance().layerTreeRoot().children()
+                  if g.name().startswith(("LST ", "Reflectance "))), None)  # Kranj is reflectance (issue 43)
     layers = [n.layer() for n in group.findLayers()] if group is not None else []
     with open(os.path.join(OUT, "status.txt"), "a") as fh:
         fh.write(f"series: {dock.series.status.text()}\n")
