@@ -103,7 +103,10 @@ def test_series_outputs_plan_and_equality_with_estarfm(season, tmp_path):
     rows = read_series_csv(res.csv)
     assert [r["date"] for r in rows] == [f"2020-01-{d:02d}" for d in range(1, 21)]
     assert list(rows[0]) == ["date", "status", "ref1", "ref2", "modis_clear", "output", "uncertainty",
-                             "coarse_source"]
+                             "coarse_source", "method", "choice"]
+    # what ran and why on each fused date (issue 43); a skipped date names none
+    assert {(r["method"], r["choice"]) for r in rows if r["output"]} == {("ESTARFM", "METHOD=estarfm as given")}
+    assert all(r["method"] == "" for r in rows if not r["output"])
     by = {r["date"]: r for r in rows}
     assert by["2020-01-10"]["status"] == "fused" and (by["2020-01-10"]["ref1"], by["2020-01-10"]["ref2"]) == (
         "2020-01-01", "2020-01-17")
