@@ -50,7 +50,9 @@ def main(argv=None):
     for m in res["means"]:
         print("  ".join(fmt(m.get(c)).ljust(width[c]) for c in cols))
     rec = res["recommendation"]
-    print(f"Recommendation: {rec['method']} {rec['variant']} (lowest mean RMSE; one test date, so a weak one)")
+    n = len(res["cases"])
+    print(f"Recommendation: {rec['method']} {rec['variant']} (lowest mean RMSE over {n} test date"
+          + (", so a weak one: one date decides it)" if n == 1 else "s)"))
     print(f"Table: {csv}\nReport: {html}")
     return res
 

@@ -25,6 +25,7 @@ from ..core.evaluation.report import (
     UNIT_LABEL,
     axis_label,
     empty_html,
+    esc,
     header_html,
     img_html,
     legend_outside,
@@ -151,9 +152,9 @@ def uncertainty_html(result, unc_rows):
         return []
     parts = ["<h2>Uncertainty (half-width of the central 90 % interval)</h2>"]
     if su.calibration is None:
-        return parts + [f"<p>{html.escape(su.reason)}.</p>"]
+        return parts + [f"<p>{esc(su.reason)}.</p>"]
     cal = su.calibration
-    parts.append(f"<p>UNC_*.tif beside each date: {html.escape(cal.describe())}. Each pair date was predicted from "
+    parts.append(f"<p>UNC_*.tif beside each date: {esc(cal.describe())}. Each pair date was predicted from "
                  "the other pairs as this series runs the method; the interval is for the LST a Landsat would "
                  "measure, the day's Landsat - MODIS level offset included (docs/uncertainty.md).</p>")
     parts.append(table_html(unc_rows, ["date", "file", "mean half-width", "p90 half-width"]))
@@ -184,7 +185,7 @@ def write_season_html(path, result, rows, unit="", unc_rows=None):
         parts.append(f"<p>{html.escape(', '.join(sources_used))}: the source of each date is in series.csv "
                      "(coarse_source).</p>")
         for sentence in step_summary(steps):
-            parts.append(f"<p>{html.escape(sentence)}</p>")
+            parts.append(f"<p>{esc(sentence)}</p>")
         if steps:
             parts.append(table_html(steps, STEP_COLUMNS))
     parts += uncertainty_html(result, unc_rows or [])

@@ -222,7 +222,7 @@ def write_html(path, res, maps, methods, epochs, size, unit):
     strong = [r["date"] for r in res["variability"] if r["strong"]]
     parts += ["<h2>Temporal variability per test date</h2>",
               f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g} {html.escape(unit)}): "
-              f"{', '.join(strong) or 'none'}.</p>",
+              f"{report.esc(', '.join(strong) or 'none')}.</p>",
               report.table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
                                                       "Landsat std", "strong", *rmse_cols]),
               figure_html("variability scatter", variability_figure(res["variability"], rmse_cols, unit),
