@@ -22,7 +22,8 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 SAMPLE = os.path.join(ROOT, "lst_fusion", "resources", "sample")
 WIDTHS = (1400, 900)
-MAX_HEIGHT = 7000  # px of a screenshot kept (the long validation report: its first error maps)
+MAX_HEIGHT = 7000  # px of a page rendered
+KEEP = {"comparison": 2700, "validation": 3900}  # px kept of the long ones: the tables, the first panels
 
 
 def sample(sensor, day):
@@ -87,12 +88,12 @@ def validation_report(out):
     return ["validation.html"]
 
 
-def screenshot(html, png, width, height):
+def screenshot(html, png, width, height, keep):
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
                         f"--user-data-dir={profile}", f"--screenshot={png}", f"--window-size={width},{height}",
                         "file://" + os.path.abspath(html)], check=True, capture_output=True, timeout=120)
-    return shrink(png)
+    return shrink(png, keep)
 
 
 def shrink(png, max_height=MAX_HEIGHT):
@@ -121,7 +122,7 @@ def main(argv=None):
         for name in made[key](a.html):
             for width in WIDTHS:
                 png = screenshot(os.path.join(a.html, name), os.path.join(a.out, f"{name[:-5]}_{width}.png"),
-                                 width, a.height)
+                                 width, a.height, KEEP.get(name[:-5], a.height))
                 print(png)
 
 

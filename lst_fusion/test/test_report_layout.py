@@ -80,7 +80,9 @@ def test_validation_report_with_one_test_date_says_why_there_is_no_scatter(tmp_p
 def test_every_figure_has_its_unit_on_its_value_axes():
     ref = synthetic_scene(40)
     maps = report.maps_figure(ref + 1, ref, "°C")
-    assert [ax.get_ylabel() for ax in maps.axes[3:]] == ["LST (°C), 2-98 % stretch", "error (°C)"]  # colour bars
+    assert [ax.get_ylabel() for ax in maps.axes[3:]] == ["LST (°C)", "error (°C)"]  # the colour bars
+    refl = report.maps_figure(ref + 1, ref, "reflectance 0-1", quantity="reflectance")
+    assert [ax.get_ylabel() for ax in refl.axes[3:]] == ["reflectance 0-1", "error (reflectance 0-1)"]
     scatter = report.scatter_figure(ref + 1, ref, "°C")
     assert [scatter.axes[0].get_xlabel(), scatter.axes[0].get_ylabel(), scatter.axes[1].get_xlabel()] == [
         "reference (°C)", "prediction (°C)", "error (°C)"]

@@ -160,11 +160,11 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
     result = {"rows": rows, "means": means, "recommendation": rec, "choices": choices, "classes": class_rows,
               "skipped": [{"method": n, "reason": w} for n, w in skipped.items()],
               "variability": var_rows, "cases": cases, "seconds": seconds, "csv": out_csv, "html": out_html or "",
-              "class_source": class_source or ("reference Landsat LST of each test date's nearest pair, "
+              "class_source": class_source or (f"reference Landsat {quantity_word(quantity)} of each test date's nearest pair, "
                                                f"{validation.N_QUANTILE_CLASSES} quantile classes"
                                                if classes is None and not index_bands else class_source)}
     if out_html:
-        write_html(out_html, result, maps, methods, epochs, size, unit)
+        write_html(out_html, result, maps, methods, epochs, size, unit, quantity)
     log(f"recommendation (auto's rule on all {len(cases)} test dates): {protocol.label(key)}; "
         f"{seconds:.0f} s")
     return result
@@ -185,7 +185,12 @@ def dt_of(iso):
     return dt.date.fromisoformat(iso)
 
 
-def write_html(path, res, maps, methods, epochs, size, unit):
+def quantity_word(quantity):
+    """How a report names ``quantity`` ("lst" or "reflectance")."""
+    return "LST" if quantity == "lst" else quantity
+
+
+def write_html(path, res, maps, methods, epochs, size, unit, quantity="lst"):
     import html
 
     parts = [report.page_start("Validation", VALIDATION_HOWTO, "Validation on this series (leave-one-date-out)")]
@@ -221,8 +226,10 @@ def write_html(path, res, maps, methods, epochs, size, unit):
     rmse_cols = sorted({k for r in res["variability"] for k in r if k.startswith("RMSE ")})
     strong = [r["date"] for r in res["variability"] if r["strong"]]
     parts += ["<h2>Temporal variability per test date</h2>",
-              f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g} {html.escape(unit)}): "
-              f"{report.esc(', '.join(strong) or 'none')}.</p>",
+              (f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g} {html.escape(unit)}): "
+               f"{report.esc(', '.join(strong) or 'none')}.</p>") if quantity == "lst" else
+              f"<p>The 'strong' mark (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g} K) is defined for LST only, "
+              f"not for {html.escape(quantity)}.</p>",
               report.table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
                                                       "Landsat std", "strong", *rmse_cols]),
               figure_html("variability scatter", variability_figure(res["variability"], rmse_cols, unit),
@@ -232,9 +239,8 @@ def write_html(path, res, maps, methods, epochs, size, unit):
     parts.append("<h2>Error maps</h2>")
     for d, (truth, preds) in maps.items():
         for name, p in preds.items():
-            parts += [f"<h3>{d}: {html.escape(name)}</h3>",
-                      report.img_html(f"maps {name}", report.png_base64(report.maps_figure(np.asarray(p, float), truth, unit,
-                                                                                  title_pred=name)))]
+            fig = report.maps_figure(np.asarray(p, float), truth, unit, title_pred=name, quantity=quantity_word(quantity))
+            parts += [f"<h3>{d}: {html.escape(name)}</h3>", report.img_html(f"maps {name}", report.png_base64(fig))]
     parts.append(report.HTML_FOOTER + "</body></html>")
     from ..core.data.io import atomic_write_text
 

@@ -131,8 +131,9 @@ def _draw_outlines(ax, outlines):
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.7, "lw": 0})
 
 
-def maps_figure(pred, ref, unit, outlines=(), title_pred="Prediction"):
-    """Reference and prediction (shared 2-98 % colour stretch) and the signed error, subregions outlined."""
+def maps_figure(pred, ref, unit, outlines=(), title_pred="Prediction", quantity="LST"):
+    """Reference and prediction (shared 2-98 % colour stretch, as the footer of every report says; the colour bar
+    labelled ``quantity (unit)``) and the signed error, subregions outlined."""
     from matplotlib.figure import Figure
 
     v = np.isfinite(pred) & np.isfinite(ref)
@@ -144,7 +145,8 @@ def maps_figure(pred, ref, unit, outlines=(), title_pred="Prediction"):
     for ax, data, title in ((axes[0], ref, "Reference"), (axes[1], pred, title_pred)):
         im = ax.imshow(data, cmap="inferno", vmin=lo, vmax=hi)
         ax.set_title(textwrap.fill(title, 32), fontsize=11)
-    fig.colorbar(im, ax=axes[:2].tolist(), shrink=0.85, label=f"LST ({unit}), 2-98 % stretch")
+    label = unit if unit and quantity.lower() in unit.lower() else axis_label(quantity, unit)  # "reflectance 0-1"
+    fig.colorbar(im, ax=axes[:2].tolist(), shrink=0.85, label=label)
     im2 = axes[2].imshow(err, cmap="RdBu_r", vmin=-emax, vmax=emax)
     axes[2].set_title("Error (prediction − reference)")
     fig.colorbar(im2, ax=axes[2], shrink=0.85, label=f"error ({unit})")
@@ -183,6 +185,7 @@ def scatter_figure(pred, ref, unit, max_points=20000):
     a2.hist(err, bins=60, color="steelblue")
     a2.axvline(0, color="k", lw=1)
     a2.set_xlabel(f"error ({unit})")
+    a2.set_ylabel("pixels")
     a2.set_title("Error histogram")
     return fig
 
