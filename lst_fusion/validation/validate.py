@@ -226,7 +226,7 @@ def write_html(path, res, maps, methods, epochs, size, unit, quantity="lst"):
     rmse_cols = sorted({k for r in res["variability"] for k in r if k.startswith("RMSE ")})
     strong = [r["date"] for r in res["variability"] if r["strong"]]
     parts += ["<h2>Temporal variability per test date</h2>",
-              (f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g} {html.escape(unit)}): "
+              (f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g}{' ' * bool(unit)}{html.escape(unit)}): "
                f"{report.esc(', '.join(strong) or 'none')}.</p>") if quantity == "lst" else
               f"<p>The 'strong' mark (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g} K) is defined for LST only, "
               f"not for {html.escape(quantity)}.</p>",
