@@ -248,7 +248,7 @@ def header_html(header):
 
 # Dates, method names and numbers never wrap (white-space:nowrap), column headers may; a table wider than the window scrolls inside its
 # box; only long text (td.long, the header's values) wraps; images shrink to the window's width.
-HTML_STYLE = ("<style>body{font-family:sans-serif;margin:1.5em;max-width:1300px;line-height:1.35}"
+HTML_STYLE = ("<style>body{font-family:sans-serif;margin:1.5em;max-width:1600px;line-height:1.35}"
               "h1{font-size:1.6em}h2{font-size:1.3em;margin-top:1.6em}"
               "div.scroll{overflow-x:auto;max-width:100%;margin:0.8em 0}"
               "table{border-collapse:collapse;font-size:0.92em}td,th{border:1px solid #bbb;padding:2px 6px;"
