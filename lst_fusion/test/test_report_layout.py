@@ -84,6 +84,7 @@ def test_every_figure_has_its_unit_on_its_value_axes():
     refl = report.maps_figure(ref + 1, ref, "reflectance 0-1", quantity="reflectance")
     assert [ax.get_ylabel() for ax in refl.axes[3:]] == ["reflectance 0-1", "error (reflectance 0-1)"]
     scatter = report.scatter_figure(ref + 1, ref, "°C")
+    assert scatter.axes[0].get_legend() is None and [t.get_text() for t in scatter.axes[0].texts] == ["1:1"]  # no box
     assert [scatter.axes[0].get_xlabel(), scatter.axes[0].get_ylabel(), scatter.axes[1].get_xlabel()] == [
         "reference (°C)", "prediction (°C)", "error (°C)"]
     rows = [{"method": m, "class": c, "RMSE": 1.0} for m in ("a", "b") for c in ("1", "2")]

@@ -177,7 +177,7 @@ def scatter_figure(pred, ref, unit, max_points=20000):
     a1.set_xlim(lo, hi)
     a1.set_ylim(lo, hi)
     a1.set_aspect("equal", adjustable="box")
-    a1.legend(loc="upper left")
+    a1.annotate("1:1", (hi, hi), xytext=(-16, -2), textcoords="offset points", ha="right", va="top", fontsize=9)  # above the line
     a1.set_xlabel(f"reference ({unit})")
     a1.set_ylabel(f"prediction ({unit})")
     a1.set_title("Scatter")
