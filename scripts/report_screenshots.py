@@ -90,7 +90,7 @@ def validation_report(out):
 
 def screenshot(html, png, width, height, keep):
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu",
                         f"--user-data-dir={profile}", f"--screenshot={png}", f"--window-size={width},{height}",
                         "file://" + os.path.abspath(html)], check=True, capture_output=True, timeout=120)
     return shrink(png, keep)

@@ -247,18 +247,20 @@ def header_html(header):
 
 
 # Dates, method names and numbers never wrap (white-space:nowrap), column headers may; a table wider than the window scrolls inside its
-# box; only long text (td.long, the header's values) wraps; images shrink to the window's width.
+# box; only long text (td.long, the header's values) wraps; images shrink to the window's width; a narrow window
+# gets smaller table text.
 HTML_STYLE = ("<style>body{font-family:sans-serif;margin:1.5em;max-width:1600px;line-height:1.35}"
               "h1{font-size:1.6em}h2{font-size:1.3em;margin-top:1.6em}"
               "div.scroll{overflow-x:auto;max-width:100%;margin:0.8em 0}"
               "table{border-collapse:collapse;font-size:0.92em}td,th{border:1px solid #bbb;padding:2px 6px;"
               "white-space:nowrap;text-align:left;vertical-align:top}th{background:#eee;white-space:normal}"
               "td.num{text-align:right;font-variant-numeric:tabular-nums}"
-              "td.long{white-space:normal;min-width:14em;max-width:45em}"
+              "td.long{white-space:normal;min-width:9em;max-width:45em}"
               "table.header{margin:1em 0}"
               "p.howto{background:#f4f7fb;border-left:4px solid #4a78b5;padding:0.6em 1em;max-width:60em}"
               "span.nw{white-space:nowrap}p.empty{color:#555;font-style:italic}p.note{color:#666}"
-              "img{max-width:100%;height:auto;display:block;margin:0.5em 0}</style>")
+              "img{max-width:100%;height:auto;display:block;margin:0.5em 0}"
+              "@media (max-width:1100px){body{margin:0.8em}table{font-size:0.8em}td,th{padding:2px 4px}}</style>")
 HTML_FOOTER = ("<p class='note'>Metric conventions: see the help of lstfusion:evaluate "
                "(SAM over the image vector in Kelvin; ERGAS with the fine/coarse pixel-size ratio). Maps: shared "
                "2-98 % colour stretch of reference and prediction.</p>")
