@@ -30,7 +30,7 @@ def sample(sensor, day):
     return glob.glob(os.path.join(SAMPLE, sensor, f"*_{day}.tif"))[0]
 
 
-def regions_of(grid):
+def regions_of():
     with open(os.path.join(SAMPLE, "subregions.geojson"), encoding="utf-8") as fh:
         fc = json.load(fh)
     return [(f["properties"]["name"], f["geometry"]) for f in fc["features"]]  # CRS84 = the sample's EPSG:4326
@@ -46,7 +46,7 @@ def evaluation_reports(out):
     c0, ref = read_raster(sample("modis", "20160308")), read_raster(sample("landsat", "20160308"))
     pred = starfm.starfm(f1.data, c1.data, c0.data)
     rc = residual.correct(pred, c0.data, "MODIS footprint", residual.footprint_pixels(ref.grid, 1000.0))
-    regions = regions_of(ref.grid)
+    regions = regions_of()
     masks = metrics.region_masks(ref.grid, regions)
     rows = metrics.evaluate_regions(pred, ref.data, masks)
     unit = report.unit_label(ref.data)
@@ -68,14 +68,13 @@ def evaluation_reports(out):
 
 def season_report(out):
     """fuse_series on the sample's three MODIS dates (ESTARFM, uncertainty maps on) with its season report."""
-    from lst_fusion.core.data.io import read_raster
     from lst_fusion.series import season
     from lst_fusion.series.run import fuse_series
 
     modis = sorted(glob.glob(os.path.join(SAMPLE, "modis", "*.tif")))
     landsat = sorted(glob.glob(os.path.join(SAMPLE, "landsat", "*.tif")))
     res = fuse_series(os.path.join(out, "series"), modis=modis, landsat=landsat, scheduler="sequential")
-    regions = regions_of(read_raster(landsat[0]).grid)
+    regions = regions_of()
     shutil.copy(season.season_report(res, regions=regions).html, os.path.join(out, "series_report.html"))
     return ["series_report.html"]
 
