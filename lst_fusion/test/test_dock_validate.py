@@ -253,4 +253,6 @@ def test_an_auto_series_says_what_it_applied_and_why(plugin, series_folders, qgi
     assert abstract.startswith(f"{applied} on 2020-01-17") and "Why: METHOD=auto: " in abstract, abstract
     assert "Unit: °C (guessed from the values)." in abstract
     report = (series_folders / "series" / "series_report.html").read_text(encoding="utf-8")
-    assert f"<td>{applied}</td>" in report and "RMSE over 5 date(s)" in report
+    from lst_fusion.core.evaluation.report import cell_html
+
+    assert cell_html(applied) in report and "RMSE over 5 date(s)" in report

@@ -129,7 +129,7 @@ def check_report_unit(html_text, kind):
     declared = report_unit(html_text)
     if declared != kind.label():
         raise AssertionError(f"the report says {declared!r}, the data are {kind.label()!r}")
-    others = [s for s in ("°C", " K)", "(K)") if s not in kind.label() and s in html_text]
+    others = [s for s in ("°C", "(K)", "in K.") if s not in kind.label() and s in html_text]
     if kind.quantity != "lst" and others:
         raise AssertionError(f"a {kind.describe()} report prints {others}")
 
