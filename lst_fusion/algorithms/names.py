@@ -113,6 +113,7 @@ OUTPUT_TABLE = "OUTPUT_TABLE"
 OUTPUT_HTML = "OUTPUT_HTML"  # also a plain output of fuse_series (its season report)
 OUTPUT_ERROR = "OUTPUT_ERROR"
 OUTPUT_LOG = "OUTPUT_LOG"
+OUTPUT_UNCERTAINTY = "OUTPUT_UNCERTAINTY"  # a one-date algorithm's uncertainty map (issue 38)
 
 # -- outputs that are values or files, not parameters
 CLEAR_PERCENT = "CLEAR_PERCENT"
