@@ -115,6 +115,7 @@ class OneDateFusion(LstFusionAlgorithm):
             add_engine(self)
         add_residual_correction(self)
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, f"{self.DISPLAY} prediction"))
+        self.add_predictors()
         if not has_uncertainty(self.ENTRY):
             return
         if names == ONE_PAIR:  # appended: the pair that calibrates the uncertainty map only
@@ -122,6 +123,51 @@ class OneDateFusion(LstFusionAlgorithm):
             add_raster(self, P.COARSE_REF2, "Calibration pair: MODIS LST of its date (optional)", optional=True)
         self.addParameter(QgsProcessingParameterRasterDestination(
             P.OUTPUT_UNCERTAINTY, "Uncertainty map (90% half-width)", optional=True, createByDefault=False))
+
+    def add_predictors(self):
+        """Appended (issue 38) where the entry has PREDICTORS (thermal sharpening): the enum and INDICES."""
+        p = self.ENTRY.param(P.PREDICTORS)
+        if p is None:
+            return
+        add_enum(self, p.name, p.label, list(p.options), p.options.index(p.default))
+        add_raster(self, P.INDICES, "Spectral indices of the reference Landsat date (optional)", optional=True)
+
+    def predictors(self, parameters, context):
+        """PREDICTORS' value (None where the entry has none)."""
+        p = self.ENTRY.param(P.PREDICTORS)
+        return None if p is None else self.enum_value(parameters, P.PREDICTORS, context, list(p.options))
+
+    def indices_in_fine_ref(self, parameters, context):
+        """Whether the indices are FINE_REF1's bands after its LST (spectral indices asked, INDICES empty)."""
+        from ..core.fusion import sharpen
+
+        return (self.predictors(parameters, context) == sharpen.WITH_INDICES
+                and not self.raster_source(parameters, P.INDICES, context, optional=True, single_band=False))
+
+    def read_predictors(self, parameters, context, r, params, feedback):
+        """{role: the indices} for the images, with PREDICTORS in ``params``; {} with LST only."""
+        from ..core.fusion import sharpen
+
+        value = self.predictors(parameters, context)
+        if value is None:
+            return {}
+        params[P.PREDICTORS] = value
+        if value == sharpen.LST_ONLY:
+            return {}
+        fine = r[P.FINE_REF1]
+        path = self.raster_source(parameters, P.INDICES, context, optional=True, single_band=False)
+        if path:
+            indices = sharpen.read_indices(path, fine.grid, P.INDICES)
+        else:
+            indices = sharpen.read_indices(fine.path, fine.grid, P.FINE_REF1, first_band=fine.band + 1)
+        if not indices:
+            raise LstFusionError(P.INDICES, f"PREDICTORS asks for spectral indices, but INDICES is empty and "
+                                 f"FINE_REF1 ({os.path.basename(fine.path)}) has no band after its LST; give a raster "
+                                 "of the indices of its date, or choose LST only")
+        sharpen.check_indices(indices, fine.data.shape, P.INDICES if path else P.FINE_REF1)
+        feedback.pushInfo(f"{self.DISPLAY}: {len(indices)} spectral index band(s) from "
+                          f"{os.path.basename(path or fine.path)} beside the reference LST")
+        return {sharpen.INDICES_ROLE: indices}
 
     def execute(self, parameters, context, feedback, progress, cancel):
         from ..core.fusion import residual
@@ -132,7 +178,8 @@ class OneDateFusion(LstFusionAlgorithm):
                     if has_uncertainty(entry) else None)
         calibration_only = SECOND_PAIR if unc_path and names == ONE_PAIR else ()
         r = read_role_rasters(self, parameters, context, tuple(names) + calibration_only,
-                              optional=tuple(optional) + calibration_only, feedback=feedback)
+                              optional=tuple(optional) + calibration_only, feedback=feedback,
+                              multi_band=(P.FINE_REF1,) if self.indices_in_fine_ref(parameters, context) else ())
         calibration_pair = {k: r.pop(k) for k in calibration_only}
         factor = None
         if entry.param("FACTOR") is not None:  # the MODIS pixel in fine pixels, from COARSE_PIXEL
@@ -151,10 +198,16 @@ class OneDateFusion(LstFusionAlgorithm):
             params[P.COARSE_PIXEL] = pixel
         if entry.one_date.engine:
             params[P.ENGINE] = ENGINE_VALUE[entry.one_date.engine](self, parameters, context, feedback)
+        extra = self.read_predictors(parameters, context, r, params, feedback)
         cal = refs = None
+        if unc_path and extra:  # spectral indices
+            raise LstFusionError(P.OUTPUT_UNCERTAINTY, "the calibration predicts each pair with the reference LST "
+                                 "only, so it would not describe a sharpening with spectral indices; choose LST only "
+                                 "in PREDICTORS or leave OUTPUT_UNCERTAINTY empty")
         if unc_path:  # calibrated first: a map that cannot be made stops the run before the prediction
             cal, refs = self.calibration({**r, **calibration_pair}, parameters, context, params, feedback, cancel)
         images = {roles.BY_PARAMETER[k].role: v.data for k, v in r.items() if v is not None}
+        images.update(extra)
         out = entry.one_date.run(images, params, factor, progress, cancel)
         out, params = corrected_with_params(self, parameters, context, feedback, out, r, params)
         path, written, tags = fused_output(self, parameters, context, out, r, self.DISPLAY, params, feedback=feedback)

@@ -92,6 +92,8 @@ PURE_PIXELS = "PURE_PIXELS"
 DEPTH = "DEPTH"
 MIN_FOOTPRINTS = "MIN_FOOTPRINTS"
 RIDGE = "RIDGE"
+PREDICTORS = "PREDICTORS"  # thermal sharpening: LST only, or LST and spectral indices
+INDICES = "INDICES"  # a raster of spectral indices of the reference Landsat date
 
 # -- training
 EPOCHS = "EPOCHS"
