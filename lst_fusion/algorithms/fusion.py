@@ -47,6 +47,9 @@ UNCERTAINTY_HELP = ("Optional: the prediction's uncertainty map, the half-width 
                     "calibrated and the run says so.")
 CALIBRATION_PAIR_HELP = ("Optional second reference pair (Landsat and MODIS of one other date) used only to calibrate "
                          "OUTPUT_UNCERTAINTY: the prediction uses the first pair.")
+INDICES_HELP = ("Optional, with PREDICTORS 'LST and spectral indices': a raster on the fine grid whose every band is "
+                "a spectral index (NDVI, NDWI, NDBI ...) of the FINE_REF1 date; empty: the bands after the LST of "
+                "FINE_REF1 (as Earth Engine exports carry them).")
 ONE_PAIR_MAP = ("no uncertainty map can be calibrated from one pair: the calibration predicts each reference pair "
                 "from another pair and compares it with its own Landsat; give a second pair (FINE_REF2 and "
                 "COARSE_REF2) or leave OUTPUT_UNCERTAINTY empty")
@@ -278,6 +281,12 @@ def fusion_class(method_id):
     entry = methods.get(method_id)
     param_help = {**dict(entry.one_date.param_help), **{p.name: p.help for p in toolbox_params(entry) if p.help},
                   P.OUTPUT: OUTPUT_HELP}
+    if entry.param(P.PREDICTORS) is not None:
+        param_help.update({P.PREDICTORS: entry.param(P.PREDICTORS).help, P.INDICES: INDICES_HELP})
+    if has_uncertainty(entry):
+        param_help[P.OUTPUT_UNCERTAINTY] = UNCERTAINTY_HELP
+        if entry.pair_mode == methods.ONE:
+            param_help.update({P.FINE_REF2: CALIBRATION_PAIR_HELP, P.COARSE_REF2: CALIBRATION_PAIR_HELP})
     return type(f"OneDate_{entry.id}", (OneDateFusion,),
                 {"ENTRY": entry, "ALG_ID": entry.id, "DISPLAY": entry.label, "HELP": entry.one_date.help,
                  "TAGS": tuple(entry.one_date.tags), "PARAM_HELP": param_help})
