@@ -11,7 +11,6 @@ from lst_fusion.core.data.io import read_raster
 from lst_fusion.core.evaluation import uncertainty as unc
 from lst_fusion.series import fuse_series
 
-from .conftest import write_tif  # noqa: F401
 from .test_what_is_validated_runs import D, folders  # noqa: F401  (the fixture of four pairs)
 
 PAIRS = (D[0], D[2])  # the two reference pairs; the target D[1] lies between them, 16 days from each
