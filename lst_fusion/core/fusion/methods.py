@@ -302,7 +302,12 @@ METHODS = (
             Param("MIN_FOOTPRINTS", sharpen.DEFAULT_MIN_FOOTPRINTS, minimum=1, advanced=True,
                   label="Fewest MODIS footprints per leaf",
                   help="Fewest MODIS footprints in a leaf of the tree: fewer footprints cannot split it."),
-            FACTOR),
+            FACTOR,
+            Param("PREDICTORS", sharpen.LST_ONLY, options=sharpen.PREDICTOR_OPTIONS, series=False, toolbox=False,
+                  label="Fine predictors",
+                  help="What the regression uses at the fine scale: the reference Landsat's LST only, or its LST and "
+                       "its spectral indices (NDVI, NDWI, NDBI: the INDICES raster, else the bands after the first of "
+                       "FINE_REF1, as Earth Engine exports carry them). Appended; the one-date algorithm's only.")),
            pair_stats=sharpen.pair_statistics, tile=sharpen.fuse_tile, tiling=WHOLE,
            one_date=OneDate(
                sharpen.fuse_date,
