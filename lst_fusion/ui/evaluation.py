@@ -11,6 +11,7 @@ from qgis.PyQt.QtWidgets import QHBoxLayout, QPushButton, QTableWidget, QTableWi
 from ..algorithms import names as P
 from ..algorithms import qgis_enums
 from ..core.evaluation.metrics import METRICS
+from ..i18n import tr
 from .ids import EVALUATE
 from .tasks import Section
 from .widgets import ExtentTool, rectangles_layer, write_gpkg
@@ -31,35 +32,35 @@ class EvaluationSection(Section):
     NAME = "evaluation"
 
     def __init__(self, runner, iface=None):
-        super().__init__("Evaluation", runner, iface)
+        super().__init__(tr("Evaluation"), runner, iface)
         self.rectangles = []
         self.last_report = None
         self.prediction = QgsMapLayerComboBox()
         self.prediction.setFilters(qgis_enums.FILTER_RASTER_LAYER)
-        self.form.addRow("Prediction", self.prediction)
+        self.form.addRow(tr("Prediction"), self.prediction)
         self.reference = QgsMapLayerComboBox()
         self.reference.setFilters(qgis_enums.FILTER_RASTER_LAYER)
-        self.form.addRow("Reference", self.reference)
+        self.form.addRow(tr("Reference"), self.reference)
         self.regions = QgsMapLayerComboBox()
         self.regions.setFilters(qgis_enums.FILTER_POLYGON_LAYER)
         self.regions.setAllowEmptyLayer(True)
         self.regions.setLayer(None)
-        self.form.addRow("Subregions", self.regions)
+        self.form.addRow(tr("Subregions"), self.regions)
         self.name_field = QgsFieldComboBox()
         self.regions.layerChanged.connect(self.name_field.setLayer)
-        self.form.addRow("Name field", self.name_field)
+        self.form.addRow(tr("Name field"), self.name_field)
         self.rectangle_tool = ExtentTool(iface, self.add_rectangle, once=False)
         rect_row = QHBoxLayout()
-        self.draw_button = QPushButton("Draw rectangle")
+        self.draw_button = QPushButton(tr("Draw rectangle"))
         self.draw_button.clicked.connect(self.rectangle_tool.arm)
-        self.clear_button = QPushButton("Clear rectangles")
+        self.clear_button = QPushButton(tr("Clear rectangles"))
         self.clear_button.clicked.connect(self.clear_rectangles)
         rect_row.addWidget(self.draw_button)
         rect_row.addWidget(self.clear_button)
         self.form.addRow(rect_row)
-        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button = QPushButton(tr("Evaluate"))
         self.evaluate_button.clicked.connect(lambda: self.evaluate())
-        self.report_button = QPushButton("Open report")
+        self.report_button = QPushButton(tr("Open report"))
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self.open_report)
         row = QHBoxLayout()
@@ -84,7 +85,7 @@ class EvaluationSection(Section):
         if crs is None and self.iface is not None:
             crs = self.iface.mapCanvas().mapSettings().destinationCrs()
         self.rectangles.append((f"rectangle {len(self.rectangles) + 1}", rect, crs))
-        self.status.setText(f"{len(self.rectangles)} rectangle(s) drawn")
+        self.status.setText(tr("{n} rectangle(s) drawn").format(n=len(self.rectangles)))
 
     def clear_rectangles(self):
         self.rectangles = []
@@ -111,7 +112,8 @@ class EvaluationSection(Section):
 
     def evaluate(self):
         if self.prediction.currentLayer() is None or self.reference.currentLayer() is None:
-            self.status.setText(f"{P.PREDICTION}/{P.REFERENCE}: choose a prediction and a reference layer")
+            self.status.setText(tr("{prediction}/{reference}: choose a prediction and a reference layer").format(
+                prediction=P.PREDICTION, reference=P.REFERENCE))
             return None
         alg_id, params = self.parameters()
         return self.start(alg_id, params, self._done)
@@ -122,7 +124,7 @@ class EvaluationSection(Section):
         self.fill_table(rows)
         self.last_report = results.get(P.OUTPUT_HTML)
         self.report_button.setEnabled(bool(self.last_report))
-        self.status.setText(f"Evaluated: RMSE {results[P.RMSE]:.3f}, SSIM {results[P.SSIM]:.3f}")
+        self.status.setText(tr("Evaluated: RMSE {rmse:.3f}, SSIM {ssim:.3f}").format(rmse=results[P.RMSE], ssim=results[P.SSIM]))
 
     def fill_table(self, rows):
         cols = ["region", "N", *METRICS]  # the columns of evaluate's OUTPUT_TABLE

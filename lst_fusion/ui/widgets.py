@@ -11,9 +11,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QTableWidget, QTableWidgetItem
 
+from ..i18n import QT_TRANSLATE_NOOP, tr
+
 ISO = "yyyy-MM-dd"
 NO_DATE = QDate(1900, 1, 1)  # an optional date field at its minimum shows NO_DATE_TEXT and means "none"
-NO_DATE_TEXT = "none"
+NO_DATE_TEXT = QT_TRANSLATE_NOOP("@default", "none")
 
 
 def date_edit(tooltip, optional=False, date=None):
@@ -24,7 +26,7 @@ def date_edit(tooltip, optional=False, date=None):
     edit.setToolTip(tooltip)
     if optional:
         edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(NO_DATE_TEXT)  # shown at the minimum date
+        edit.setSpecialValueText(tr(NO_DATE_TEXT))  # shown at the minimum date
     set_date(edit, date)
     return edit
 
@@ -130,8 +132,8 @@ def read_only_table(columns, height):
     """A table with header tooltips: ``columns`` are (header, tooltip) pairs; rows are selected whole."""
     table = QTableWidget(0, len(columns))
     for j, (header, tip) in enumerate(columns):
-        item = QTableWidgetItem(header)
-        item.setToolTip(tip)
+        item = QTableWidgetItem(tr(header))  # marked for translation where the table is declared
+        item.setToolTip(tr(tip))
         table.setHorizontalHeaderItem(j, item)
     table.setMinimumHeight(height)
     table.verticalHeader().setVisible(False)

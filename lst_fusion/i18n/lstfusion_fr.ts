@@ -1,0 +1,2749 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1">
+<context>
+    <name>@default</name>
+    <message>
+        <location filename="../plugin.py" line="51"/>
+        <source>LST Fusion panel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/conventions.py" line="126"/>
+        <source>optional</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/conventions.py" line="128"/>
+        <source>advanced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>LST Fusion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>LST Fusion - MODIS/Landsat land-surface temperature fusion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Acquisition date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Sensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Sensor of the item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Cloud %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Cloud cover of the whole scene (eo:cloud_cover; Landsat only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Clear %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Clear pixels inside the area of interest, counted on the data after the QC/QA masks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>found (Search), downloaded, kept (complete from an earlier run), rejected, skipped, failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>STAC item id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="25"/>
+        <source>Why an item was rejected, skipped or failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Download</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="65"/>
+        <source>A polygon layer: its polygons bound the search and the clear percentage (AOI); empty = the extent drawn below</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="67"/>
+        <source>Polygons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="70"/>
+        <source>Draw extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="71"/>
+        <source>Drag a rectangle on the map as the area of interest (AOI)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="77"/>
+        <source>or extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="79"/>
+        <source>First acquisition date (START)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="80"/>
+        <source>Last acquisition date, included (END)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="59"/>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="28"/>
+        <source>Dates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Sensors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="93"/>
+        <source>Landsat scenes whose whole-scene cloud cover is above this are not read (MAX_CLOUD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="95"/>
+        <source>Dates with fewer clear pixels inside the area are rejected by Download (MIN_CLEAR)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="98"/>
+        <source>min. clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="100"/>
+        <source>Max. cloud</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="102"/>
+        <source>A STAC API: its root or its /search endpoint (STAC_URL)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>STAC API</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="105"/>
+        <source>optional; empty = automatic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="106"/>
+        <source>Token endpoint for signed asset URLs (TOKEN_URL); empty = Planetary Computer&apos;s for its API, none for others</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="108"/>
+        <source>Token endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="111"/>
+        <source>Folder for MOD11A1/, MYD11A1/, landsat/ and downloads.csv; a re-run into it resumes (OUTPUT)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="93"/>
+        <source>Output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="116"/>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="117"/>
+        <source>List the items with their clear percentage in the area; writes no raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="120"/>
+        <source>Write one LST raster per sensor and date, then fill the Series folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="169"/>
+        <source>the polygons of {layer} are used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="174"/>
+        <source>x {x0} to {x1}
+y {y0} to {y1}
+{crs}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="177"/>
+        <source>none drawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="183"/>
+        <source>Drag a rectangle on the map for the area of interest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="266"/>
+        <source>Fix the Download section first: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="285"/>
+        <source>Search: {found} item(s) found ({modis} MODIS, {landsat} Landsat)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="288"/>
+        <source>; {low} below the minimum clear {min_clear:g} % (Download rejects them)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="291"/>
+        <source>; {n} skipped or failed (see Reason)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="292"/>
+        <source>. No raster written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="298"/>
+        <source>Downloaded: {n_modis} MODIS and {n_landsat} Landsat date(s) in {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="303"/>
+        <source> (items: {counts})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="307"/>
+        <source>; the Series folders are set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="327"/>
+        <source>{clear} % clear: below the minimum {min_clear:g} %, Download rejects it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Evaluation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="40"/>
+        <source>Prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="43"/>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="48"/>
+        <source>Subregions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="51"/>
+        <source>Name field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="54"/>
+        <source>Draw rectangle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="56"/>
+        <source>Clear rectangles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="61"/>
+        <source>Evaluate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="100"/>
+        <source>Open report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="88"/>
+        <source>{n} rectangle(s) drawn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="25"/>
+        <source>PyTorch not installed (deep models unavailable)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="28"/>
+        <source>CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="49"/>
+        <source>Fusion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="59"/>
+        <source>Acquisition date, read from the layer or file name; editable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Checkpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="85"/>
+        <source>optional; empty = a temporary file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="86"/>
+        <source>Output</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="87"/>
+        <source>Run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="136"/>
+        <source>Missing: {parameters}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="142"/>
+        <source>{n}: CRS {crs} differs from {first} ({first_crs})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="145"/>
+        <source>{n}: grid differs from {first} (resample it with lstfusion:resample)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="150"/>
+        <source>{a} and {b} are not the same day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="168"/>
+        <source>Fix the inputs first: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="179"/>
+        <source>Done: {output}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="38"/>
+        <source>Series</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="39"/>
+        <source>Folder of daily MODIS rasters dated by their names (MODIS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="40"/>
+        <source>MODIS folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="41"/>
+        <source>Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="42"/>
+        <source>Landsat folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="43"/>
+        <source>Fusion method (METHOD); auto chooses by leave-one-date-out on the series&apos; pairs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="47"/>
+        <source>MODIS-consistent residual correction (RESIDUAL_CORRECTION): &apos;scene mean&apos; is the variant +SM of the validation, &apos;MODIS footprint&apos; is +RC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="50"/>
+        <source>Correction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="51"/>
+        <source>method&apos;s own</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="51"/>
+        <source>Reference pairs of a method that can run with one or two, STARFM (PAIRS): as validate_methods names its rows, &apos;STARFM (1 pair)&apos; or &apos;STARFM (2 pairs)&apos;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="55"/>
+        <source>Pairs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="56"/>
+        <source>First date (START); none = the first MODIS date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="57"/>
+        <source>Last date, included (END); none = the last MODIS date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="62"/>
+        <source>Series folder (OUTPUT); empty = a temporary folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="64"/>
+        <source>Run series</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="150"/>
+        <source> and {maps} uncertainty maps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="151"/>
+        <source>Series done: {loaded} dated layers{unc} from {folder}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="51"/>
+        <source>Another task is running: wait for it or cancel it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="55"/>
+        <source>Algorithm {algorithm} is not registered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="72"/>
+        <source>Running {algorithm} …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="80"/>
+        <source>Cancelling …</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="92"/>
+        <source>Running: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="102"/>
+        <source>Cancelled; {nothing_written}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="105"/>
+        <source>Failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="105"/>
+        <source>Failed: see the log panel (Processing tab) for the reason.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tasks.py" line="128"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="26"/>
+        <source>mean {metric} over the test dates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="28"/>
+        <source>method or baseline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="28"/>
+        <source>Variant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="28"/>
+        <source>as is, +SM (scene-mean correction), +RC (correction per MODIS footprint)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="28"/>
+        <source>test dates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="33"/>
+        <source>Beats MODIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="33"/>
+        <source>test dates on which its RMSE is below MODIS resampled&apos;s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="33"/>
+        <source>vs MODIS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="33"/>
+        <source>mean RMSE relative to MODIS resampled&apos;s (positive: lower, better)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="94"/>
+        <source>Validate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="67"/>
+        <source>A folder written by lstfusion:align_pairs, with index.csv (DATASET)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dataset folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="69"/>
+        <source>the Series folders instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="70"/>
+        <source>The rasters of the Series section&apos;s MODIS and Landsat folders, passed as MODIS and LANDSAT: they are aligned into &lt;output&gt;/validation_dataset first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="82"/>
+        <source>classical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="82"/>
+        <source>deep model, trained anew per test date (small size)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="82"/>
+        <source>; PyTorch is not installed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Methods</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="90"/>
+        <source>Deep models: training budget per test date in epochs, with early stopping (EPOCHS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Epochs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="92"/>
+        <source>Folder for validation.csv and validation.html; empty = a temporary folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="95"/>
+        <source>Leave-one-date-out over every pair with a pair before and after it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="103"/>
+        <source>Use recommendation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="105"/>
+        <source>Set the Series section&apos;s method and correction to the recommendation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="162"/>
+        <source>Validated on {n} test date(s): recommended {method} {variant}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="165"/>
+        <source>; but no method beats {baseline} on this series</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="181"/>
+        <source>the recommendation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="196"/>
+        <source>{method} is not a method of the Series section</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="198"/>
+        <source>{summary} The Series method is now {method} with the correction {correction!r} ({variant}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/widgets.py" line="18"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat ref 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS ref 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat ref 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS ref 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Search and download MODIS and Landsat LST (STAC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Searches a STAC API (Microsoft&apos;s Planetary Computer by default) for MOD11A1/MYD11A1 and Landsat 8/9 Collection 2 Level-2 items over &lt;b&gt;AOI&lt;/b&gt; between &lt;b&gt;START&lt;/b&gt; and &lt;b&gt;END&lt;/b&gt;, reads only the AOI window of each cloud-optimised GeoTIFF (HTTP range requests, native resolution) and converts it with the rules of import_modis and import_landsat (scale, fill, QC/QA bits). Writes MOD11A1/MOD11A1_YYYYMMDD.tif, MYD11A1/MYD11A1_YYYYMMDD.tif and landsat/LC08_YYYYMMDD.tif (LC09 for Landsat 9), one per date (items of one date mosaicked; every Landsat file on one grid), and downloads.csv (item id, date, sensor, scene cloud %, clear % in the AOI, status, reason). Dates whose AOI is less clear than MIN_CLEAR are rejected. A re-run keeps every date already complete with the same items and settings. The MODIS_FILES and LANDSAT_FILES outputs feed align_pairs and fuse_series (graphical modeler: resources/models/city_season.model3).&lt;br&gt;VIIRS (VNP21A1D, VJ121A1D, VJ221A1D) is searched in NASA&apos;s CMR-STAC (&lt;b&gt;CMR_STAC_URL&lt;/b&gt;) and read with the Earthdata Login of &lt;b&gt;AUTHCFG&lt;/b&gt; (or the EARTHDATA_TOKEN environment variable), rules of import_viirs, files VNP21A1D/VNP21A1D_YYYYMMDD.tif (VIIRS_FILES). Sentinel-3 SLSTR day passes (SL_2_LST) are fetched whole (NetCDF swaths) and gridded as import_slstr does onto the MODLAND 1 km grid over the AOI: SLSTR/SL_2_LST_YYYYMMDD.tif (SLSTR_FILES).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Area of interest (extent or polygon layer)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Area of interest: an extent (drawn on the canvas or typed, any CRS) or a polygon layer, whose polygons then also bound the clear percentage.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>First date (YYYY-MM-DD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>First acquisition date (YYYY-MM-DD).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Last date (YYYY-MM-DD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Last acquisition date (YYYY-MM-DD), included.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS Terra (MOD11A1, 10:30 drifting earlier), MODIS Aqua (MYD11A1, 13:30 drifting later), Landsat 8, Landsat 9 (Collection 2 Level-2 ST_B10), VIIRS SNPP/NOAA-20/NOAA-21 (VNP21A1D, VJ121A1D, VJ221A1D, 13:30; from NASA&apos;s CMR-STAC, needs AUTHCFG), Sentinel-3 SLSTR (SL_2_LST, 10:00, day passes; gridded onto the MODLAND 1 km grid).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Maximum Landsat scene cloud cover (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat scenes whose eo:cloud_cover (whole scene) is above this percentage are not read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Minimum clear pixels in the AOI (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dates whose AOI has fewer clear pixels than this percentage (counted on the data after the QC/QA masks) are rejected and not written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Output unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Unit of the output LST: Celsius (default) or Kelvin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>A STAC API: its root or its /search endpoint. Planetary Computer by default; its asset URLs are signed with a short-lived token, other APIs are read unsigned unless TOKEN_URL is given.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Token endpoint (empty = automatic)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Token endpoint for signed asset URLs (GET TOKEN_URL/collection answers {&quot;token&quot;: ...}, Planetary Computer&apos;s scheme); empty = Planetary Computer&apos;s for its API, none for others.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Only list the items (write no raster)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Search and read the windows to report each item&apos;s clear percentage in downloads.csv, but write no raster.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>HTTP timeout (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Seconds to wait for one HTTP answer before trying again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Retries per request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Tries again after HTTP 429/5xx, a timeout or a cut-off answer, waiting 1, 2, 4 ... seconds; an item that still fails is marked failed in downloads.csv and read on the next run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Download folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Folder for the sensor sub-folders and downloads.csv; a re-run into it resumes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Earthdata Login (VIIRS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Earthdata Login for VIIRS: a QGIS authentication configuration holding an Earthdata token (Basic: the token as password; or Esri Token). Without it the EARTHDATA_TOKEN environment variable is used (qgis_process). The token is sent as an HTTP header only, never written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>STAC API for VIIRS (NASA CMR-STAC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>The STAC API VIIRS is searched in: NASA&apos;s CMR-STAC (LP DAAC cloud) by default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS LST rasters (Terra, else Aqua)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat LST rasters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>downloads.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS dates written or kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat dates written or kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>VIIRS LST rasters (every platform)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Sentinel-3 SLSTR LST rasters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Import MODIS LST (MOD11A1/MYD11A1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Preprocessing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Converts a MODIS MOD11A1/MYD11A1 LST product to land-surface temperature with cloudy and low-quality pixels as nodata.&lt;br&gt;&lt;b&gt;INPUT&lt;/b&gt;: the .hdf granule (LST and QC sub-datasets are read through GDAL&apos;s HDF4 driver) or an LST GeoTIFF (AppEEARS/Earth Engine export).&lt;br&gt;&lt;b&gt;QC&lt;/b&gt;: QC GeoTIFF for a GeoTIFF input (optional). Clear = QC bits 0-1 &amp;le; 1, bits 2-3 = 0, bits 6-7 &amp;le; 2 (LST error &amp;le; 3 K).&lt;br&gt;&lt;b&gt;SCALE&lt;/b&gt;/&lt;b&gt;OFFSET&lt;/b&gt;: K = DN &amp;times; 0.02 by default; use 1 and 0 for inputs already in Kelvin. DN 0 is fill.&lt;br&gt;&lt;b&gt;DATE&lt;/b&gt;: read from the name (A{YYYY}{DDD}, YYYY-MM-DD or YYYYMMDD) unless given.&lt;br&gt;Output: float32 GeoTIFF in the chosen unit (Celsius by default), original grid; CLEAR_PERCENT is returned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS LST product (.hdf or GeoTIFF)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MOD11A1/MYD11A1 granule (.hdf, read through GDAL&apos;s HDF4 driver) or an LST GeoTIFF export (AppEEARS, Earth Engine).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>QC raster (GeoTIFF input only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>QC GeoTIFF matching a GeoTIFF INPUT; ignored for an .hdf granule, whose QC sub-dataset is used.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Overpass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Overpass: Day (LST_Day_1km, QC_Day) or Night (LST_Night_1km, QC_Night).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Scale factor (DN to K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Multiplier from the stored digital number (DN) to Kelvin; 1 for inputs already in Kelvin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Offset (K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Added after SCALE to give Kelvin; 0 for inputs already in Kelvin.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Mask pixels by QC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Mask pixels whose QC says cloudy or poor: bits 0-1 above 1, bits 2-3 not 0, or LST error above 3 K (bits 6-7).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Acquisition date (YYYY-MM-DD)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Acquisition date as YYYY-MM-DD, when it is not in the file name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Float32 LST in UNIT on the product&apos;s grid; clouds and fill are nodata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Clear pixels (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Import VIIRS LST (VNP21A1D/VJ121A1D/VJ221A1D)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Converts a VIIRS LST Collection 2 daily day product (Suomi NPP VNP21A1D, NOAA-20 VJ121A1D, NOAA-21 VJ221A1D: the MODIS LST continuity, overpass about 13:30) to land-surface temperature on its 1 km MODLAND sinusoidal tile grid, with cloudy and low-quality pixels as nodata.&lt;br&gt;&lt;b&gt;INPUT&lt;/b&gt;: the .h5 granule (read through GDAL&apos;s HDF5 driver; its grid is taken from StructMetadata.0, else from the tile hHHvVV of the name, since GDAL gives it none) or its LST_1KM GeoTIFF asset (the QC, View_Angle and View_Time assets beside it are used).&lt;br&gt;&lt;b&gt;QC_RULE&lt;/b&gt;: Default = mandatory QC bits 0-1 &amp;le; 1, cloud bits 4-5 = 0, data quality bits 2-3 &amp;ne; 1; Strict adds good quality and LST error &amp;lt; 1.5 K.&lt;br&gt;K = DN &amp;times; 0.02, DN 0 is fill. &lt;b&gt;DATE&lt;/b&gt;: from the name (A{YYYY}{DDD}) or the granule&apos;s RangeBeginningDate.&lt;br&gt;&lt;b&gt;AOI&lt;/b&gt; (optional): the output is cut to it, and CLEAR_PERCENT and the view tags are counted inside it.&lt;br&gt;Output: float32 GeoTIFF in UNIT with the tags VIEW_TIME (local solar hours) and VIEW_ANGLE (degrees), mean over the clear pixels of the AOI, SENSOR, PLATFORM, OVERPASS and QC_RULE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>VIIRS LST granule (.h5) or LST_1KM GeoTIFF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>VIIRS LST granule (.h5, HDF-EOS5, Collection 2) or its LST_1KM GeoTIFF asset (then the QC, View_Angle and View_Time assets of the same name beside it are read).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>QC GeoTIFF for a GeoTIFF INPUT whose QC asset is not beside it; ignored for an .h5 granule.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>QC rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Which QC words keep a pixel (the first is the documented default; see the help).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Area of interest (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional area: the output is cut to it and the view time/angle tags are its mean.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>VIIRS LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Float32 LST in UNIT on the tile&apos;s sinusoidal grid (MODIS sphere); masked pixels are nodata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Mean view time (local solar hours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Mean view zenith angle (degrees)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Import Sentinel-3 SLSTR LST (SL_2_LST)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Grids a Sentinel-3A/3B SLSTR Level-2 LST product (SL_2_LST, overpass about 10:00, the daily 1 km source closest to Landsat&apos;s 10:10-10:30) to land-surface temperature.&lt;br&gt;&lt;b&gt;INPUT&lt;/b&gt;: the product&apos;s folder (.SEN3) or one of its NetCDF files, with LST_in.nc (LST), geodetic_in.nc (latitude_in, longitude_in) and flags_in.nc (confidence_in) together (GDAL&apos;s netCDF driver reads them).&lt;br&gt;Masked: the confidence_in flags unfilled, summary_cloud and summary_pointing (found by their flag_meanings), fill, and values outside 150-400 K.&lt;br&gt;&lt;b&gt;Resampling&lt;/b&gt;: each swath pixel goes into the cell that contains its geodetic centre; a cell is the mean of its clear swath pixels; a cell containing no swath centre takes the nearest swath pixel within 0.75 of that pixel&apos;s spacing (never across a cloud edge).&lt;br&gt;&lt;b&gt;REFERENCE&lt;/b&gt; (optional): the grid to make (e.g. a MODIS or VIIRS raster of the series); without it, the MODLAND sinusoidal 1 km grid (the MODIS/VIIRS pixels) over the swath, or over &lt;b&gt;AOI&lt;/b&gt;.&lt;br&gt;Output: float32 GeoTIFF in UNIT with the tags PLATFORM, SENSING_START_UTC and VIEW_TIME (local solar hours at the grid&apos;s centre).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>SL_2_LST product (.SEN3 folder or one of its .nc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>The SL_2_LST product: its .SEN3 folder or one of its NetCDF files (the others beside it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference grid (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional raster whose grid the swath is put on (any CRS and cell size).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional area: the MODLAND 1 km grid is made over it (ignored with REFERENCE).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>SLSTR LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Float32 LST in UNIT; cloudy, flagged and unobserved cells are nodata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Clear cells (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>View time (local solar hours)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Import Landsat LST (C2 L2 ST_B10)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Converts a Landsat 8/9 Collection 2 Level-2 ST_B10 band to land-surface temperature with clouds as nodata.&lt;br&gt;&lt;b&gt;INPUT&lt;/b&gt;: ST_B10 GeoTIFF. &lt;b&gt;QA&lt;/b&gt;: QA_PIXEL GeoTIFF (optional).&lt;br&gt;&lt;b&gt;QA_BITS&lt;/b&gt;: QA_PIXEL bits that mask a pixel, default 1,3,4,5 (dilated cloud, cloud, cloud shadow, snow).&lt;br&gt;&lt;b&gt;SCALE&lt;/b&gt;/&lt;b&gt;OFFSET&lt;/b&gt;: K = DN &amp;times; 0.00341802 + 149.0 by default (use 1 and 0 for inputs already in Kelvin). DN 0 is fill.&lt;br&gt;&lt;b&gt;DATE&lt;/b&gt;: from the product id (LC08_L2SP_PPPRRR_YYYYMMDD_...) unless given.&lt;br&gt;Output: float32 GeoTIFF, original UTM grid; CLEAR_PERCENT is returned.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat ST_B10 band</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat 8/9 Collection 2 Level-2 ST_B10 GeoTIFF (surface temperature band).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>QA_PIXEL band</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>QA_PIXEL GeoTIFF of the same scene; without it no cloud is masked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>QA_PIXEL bits to mask</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Comma-separated QA_PIXEL bits that mask a pixel; 1,3,4,5 = dilated cloud, cloud, cloud shadow, snow.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Float32 LST in UNIT on the original UTM grid; clouds and fill (DN 0, QA_PIXEL bit 0) are nodata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fill cloud gaps in LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fills nodata (cloud) pixels of an LST raster.&lt;br&gt;&lt;b&gt;temporal&lt;/b&gt;: linear interpolation in time between the nearest clear observations before and after the target date within &lt;b&gt;WINDOW_DAYS&lt;/b&gt;, taken from &lt;b&gt;OTHER_DATES&lt;/b&gt; (rasters of the same grid, dated by name).&lt;br&gt;&lt;b&gt;spatial&lt;/b&gt;: progressive focal mean (3&amp;times;3, 5&amp;times;5, ... until no gap is left); clear pixels are never changed.&lt;br&gt;&lt;b&gt;temporal+spatial&lt;/b&gt; (default): temporal first, spatial for the rest.&lt;br&gt;Returns how many pixels each step filled, and marks them in a raster beside the output (&lt;i&gt;output&lt;/i&gt;.filled.tif): training never takes a filled pixel for an observed one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>LST raster with gaps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>LST raster whose nodata pixels (clouds) are to be filled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>temporal (interpolate in time), spatial (progressive focal mean) or temporal+spatial (temporal first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>LST rasters of other dates (same grid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>LST rasters of other dates on the same grid, dated by their names, used by the temporal step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Temporal window (days either side)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>How far before and after the date of INPUT the temporal step looks for clear observations (days).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Date of INPUT (if not in its name)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Gap-filled LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Gap-filled LST; clear pixels of INPUT are never changed. Beside it, X.filled.tif marks the filled pixels (1) and the observed ones (0); align_pairs carries it into a dataset and the deep models&apos; training leaves the filled pixels out of the loss.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Pixels filled in time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Pixels filled in space</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Resample onto the Landsat grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reprojects and resamples a coarse raster (e.g. MODIS sinusoidal) onto the exact grid of &lt;b&gt;REFERENCE&lt;/b&gt; (CRS, transform, width, height), e.g. the Landsat UTM 30 m grid.&lt;br&gt;&lt;b&gt;METHOD&lt;/b&gt;: bicubic (default, as in the reference experiment), bilinear, nearest, average. Nodata stays nodata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse raster to resample, e.g. MODIS LST in its sinusoidal projection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference raster (target grid)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Raster whose grid (CRS, transform, width, height) the output takes exactly, e.g. a Landsat LST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Resampling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Resampling kernel: bicubic (as in the reference experiment), bilinear, nearest or average.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Resampled raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>INPUT on the grid of REFERENCE; nodata stays nodata.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Align same-day MODIS/Landsat pairs into a dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Matches MODIS and Landsat LST rasters by the date in their names, resamples every MODIS raster onto the grid of the earliest Landsat raster (cropped to &lt;b&gt;AOI&lt;/b&gt; if given), drops pairs whose clear percentage is below &lt;b&gt;MIN_CLEAR&lt;/b&gt;, and writes a dataset folder: Dates are read from the names in every common form (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD as Earth Engine writes them, year + day of year 2020068, MODIS A2021227, Landsat product ids) or from an ACQUISITION_DATE tag. Multi-band exports: &lt;b&gt;LANDSAT_BAND&lt;/b&gt; and &lt;b&gt;MODIS_BAND&lt;/b&gt; choose the LST band. A MODIS sinusoidal CRS declared on the WGS84 ellipsoid (Earth Engine) is read on the MODIS sphere, with a log line. The log states each input&apos;s detected unit. L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status = pair / training_pair / modis_only / rejected; &lt;b&gt;MIN_CLEAR_TRAINING&lt;/b&gt;: partly cloudy pairs kept for training only). Training and the reference experiment read this layout.&lt;br&gt;&lt;b&gt;COREGISTER&lt;/b&gt;: MODIS&apos;s shift relative to Landsat is estimated jointly over the pairs and, when its correlation gain is significant, applied to every MODIS raster, so that every method and baseline downstream uses the same co-registered MODIS (lstfusion:coregister; docs/coregistration.md); the log and coregistration.csv give the shift per pair and jointly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS LST rasters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD, year + day of year 2020068, MODIS A2021227) or an ACQUISITION_DATE tag; a sinusoidal CRS declared on the WGS84 ellipsoid (Earth Engine) is read on the MODIS sphere.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat LST rasters dated by their names; the earliest one&apos;s grid is the dataset grid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Minimum clear pixels (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Pairs where either raster has fewer clear pixels than this percentage are not used as references or test dates (status pair from it on).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Minimum clear pixels of training-only pairs (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Pairs below MIN_CLEAR but at least this clear (%) are kept as training pairs (status training_pair): the deep models train on them with a masked loss, no method uses them as references or test truth. 100 (default), or MIN_CLEAR and above: none.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Area of interest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional polygon layer; the dataset grid is cropped to its extent (any CRS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS resampling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Resampling kernel for MODIS onto the Landsat grid: bicubic, bilinear, nearest or average.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the Landsat rasters holding LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the Landsat rasters that holds LST (Earth Engine exports often add NDVI etc.).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the MODIS rasters holding LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the MODIS rasters that holds LST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Co-register MODIS to Landsat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Estimate MODIS&apos;s shift relative to Landsat (PSF-aggregated Landsat, correlation over shifts, jointly over the pairs) and apply it to every MODIS raster when the gain is significant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Order of the daily sources (empty = default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>When the MODIS rasters mix daily sources (MODIS, VIIRS, Sentinel-3 SLSTR: their SENSOR tag or name), the order that picks one per date, comma-separated sensor names; empty = nearest overpass to Landsat first: Sentinel-3 SLSTR, MODIS Terra, VIIRS SNPP, VIIRS NOAA-20, VIIRS NOAA-21, MODIS Aqua. The level step between sources on days both observed is logged (align_pairs: source_steps.csv).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of same-day pairs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Index CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Co-register MODIS to Landsat (aligned dataset)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Estimates MODIS&apos;s shift relative to Landsat and writes the aligned dataset (as align_pairs) with every MODIS raster co-registered. Landsat is aggregated to the MODIS footprint with a Gaussian PSF of one MODIS pixel FWHM; Pearson r with MODIS is computed over shifts up to &lt;b&gt;MAX_SHIFT&lt;/b&gt; MODIS pixels, jointly over the pairs (a pair whose maximum lies on the radius is left out), refined to sub-pixel precision. The shift is applied only when the joint r gains at least 0.01 (or its unexplained variance falls by 10 %) and the gain holds in 95 % of block-bootstrap resamples; otherwise nothing is applied and the log says why. Log and coregistration.csv: the shift per pair and jointly, with r before and after. docs/coregistration.md.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Search radius (MODIS pixels)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Search radius, in MODIS pixels (1.5: up to 1.5 km for 1 km MODIS); at most 5 (farther is a wrong CRS, not a misregistration) and at most a third of the Landsat image&apos;s shorter side.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dataset folder (align_pairs layout) with co-registered M_YYYYMMDD.tif, L_YYYYMMDD.tif, index.csv and coregistration.csv.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS shift east (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS shift north (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Joint r before</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Joint r after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Shift applied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Co-registration CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>ESTARFM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fusion (classical)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Enhanced STARFM (Zhu et al. 2010): two reference pairs (before and after the target) plus the coarse image of the target date give the fine image of the target date. All inputs must share one grid (use lstfusion:resample).&lt;br&gt;Spectral similarity for one band: 1 &amp;minus; 0.5&amp;middot;&amp;Sigma;|(F&amp;minus;C)/(F+C)| over the two pairs, in Kelvin. Nodata pixels never count as similar; the output is nodata where any input is nodata. The output carries its method, date, unit and parameters as GDAL metadata and loads with a temperature style named &apos;ESTARFM date&apos;.&lt;br&gt;&lt;b&gt;MODE&lt;/b&gt;: published (Zhu&apos;s ESTARFM, the default) or lst-robust, for LST references in other seasons: conversion coefficients shrunk towards 1 by their regression&apos;s standard error and bounded to 0.5-1.5, and the temporally nearer pair alone where the two one-pair predictions differ by more than 3 degrees (docs/coregistration.md).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse (MODIS) LST at the target date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse (MODIS) LST of the date to predict, resampled onto the fine grid (lstfusion:resample).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fine (Landsat) LST, reference pair 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fine (Landsat) LST of the first reference date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse (MODIS) LST, reference pair 1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse (MODIS) LST of the first reference date, on the same grid as FINE_REF1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fine (Landsat) LST, reference pair 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fine (Landsat) LST of the second reference date (after the target for ESTARFM).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse (MODIS) LST, reference pair 2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse (MODIS) LST of the second reference date, on the same grid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Window size (pixels, odd)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Side of the moving window in pixels, odd; 51 as in Zhu&apos;s code for 30 m Landsat and 500 m MODIS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Coarse change threshold for regression (degrees)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Minimum coarse change (degrees) over the similar pixels for the conversion coefficient to be estimated by regression; below it the coefficient is 1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>published: Zhu&apos;s ESTARFM as published; lst-robust: conversion coefficients shrunk towards 1 and bounded, one pair where the two references disagree by more than 3 degrees.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Engine for the window sums</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Computes the window sums: auto = PyTorch on a CUDA GPU when one is visible, else numba when installed (about 10x faster than NumPy), else NumPy; all engines give the same result within float rounding, and the log says which one ran.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS-consistent residual correction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Make the prediction true to MODIS. &apos;MODIS footprint&apos;: averaged over each MODIS pixel (COARSE_PIXEL metres) it then equals COARSE_TARGET averaged there, the residuals spread back smoothly (bicubic) as FSDAF and TsHARP do. &apos;scene mean&apos;: one offset, so that its mean equals MODIS&apos;s and the fused pattern stays whole. &apos;none&apos; by default: README, &apos;Accuracy on real data&apos;, shows where each helps.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS pixel size for the correction (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS pixel size in metres, the footprint of the residual correction (1000 for MOD11A1 LST).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>ESTARFM prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>STARFM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>STARFM (Gao et al. 2006): one reference pair (or two) plus the coarse image of the target date give the fine image of the target date. All inputs must share one grid (use lstfusion:resample). The output carries its method, date, unit and parameters as GDAL metadata and loads with a temperature style named &apos;STARFM date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional second fine (Landsat) reference; with COARSE_REF2 the prediction uses both pairs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional coarse (MODIS) LST of the second reference date, with FINE_REF2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Side of the moving window in pixels, odd; 31 as in starfm4py.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of land-cover classes assumed for the similar-pixel threshold (4 by default).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Spatial distance factor A</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>A in the relative distance D = 1 + d/A (150 by default).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Sensor uncertainty (degrees)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Sensor uncertainty in degrees (0.5), used in the sample filter and the combined distance (S + sigma)(T + sigma)D.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>STARFM prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fit-FC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fit-FC (Wang &amp;amp; Atkinson 2018): one reference pair plus the coarse image of the target date give the fine image of the target date, built for strong temporal change. Regression model fitting (a local line from the coarse reference to the coarse target in a moving window, applied to the fine reference), spatial filtering (a weighted mean over the most similar pixels) and residual compensation (the coarse residual, averaged over each MODIS pixel and interpolated bicubically). Defaults as the ImageFusion package&apos;s Fit-FC (docs/fitfc_fsdaf.md). All inputs must share one grid (use lstfusion:resample). The output carries its method, date, unit and parameters as GDAL metadata and loads with a temperature style named &apos;Fit-FC date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Side of the moving window of the regression and of the filter in pixels, odd; 51 as ImageFusion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of similar pixels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of most similar pixels (the centre included) averaged by the filter; 10 as ImageFusion.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS pixel size in metres (1000 for MOD11A1 LST): the footprint over which Fit-FC averages its residual before interpolating it, and of the residual correction.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fit-FC prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>FSDAF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>FSDAF (Zhu et al. 2016): one reference pair plus the coarse image of the target date give the fine image of the target date. The fine reference is classified (k-means, deterministic); each class&apos;s temporal change comes from the purest MODIS pixels by bounded least squares; a thin plate spline of the coarse target and a homogeneity index distribute the residual; a filter over similar pixels gives the result. As Zhu&apos;s IDL code, step by step (docs/fitfc_fsdaf.md). All inputs must share one grid (use lstfusion:resample). The output carries its method, date, unit and parameters as GDAL metadata and loads with a temperature style named &apos;FSDAF date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Side of the window of the homogeneity index and of the final filter in pixels, odd; 41 as Zhu&apos;s code (w = 20).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of k-means classes of the fine reference (4, the lower end of Zhu&apos;s ISODATA range 4-6).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of similar pixels of the final filter; 20 as Zhu&apos;s code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Purest MODIS pixels per class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Number of purest MODIS pixels per class used for its temporal change; 100 as Zhu&apos;s code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS pixel size in metres (1000 for MOD11A1 LST): FSDAF&apos;s coarse pixel, and the footprint of the residual correction.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>FSDAF prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Thermal sharpening</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Thermal sharpening of the target day (the TsHARP / DisTrad / Data Mining Sharpener family, Gao, Kustas &amp;amp; Anderson 2012): the target day&apos;s MODIS LST, averaged over each MODIS footprint, is regressed on the fine reference LST averaged over the same footprints (a regression tree with a line per leaf, scikit-learn; or one line over the scene with DEPTH 0), the regression is applied at the fine scale, and each footprint&apos;s residual is corrected so that the result averages to the day&apos;s MODIS over every footprint. The fine pattern is the reference&apos;s, its contrast the target day&apos;s own. COARSE_REF1 is not used. All inputs must share one grid (use lstfusion:resample). The output carries its method, date, unit and parameters as GDAL metadata and loads with a temperature style named &apos;Thermal sharpening date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Tree depth (0 = one line)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Depth of the regression tree of the day&apos;s MODIS on the nearest Landsat&apos;s LST averaged per MODIS footprint, with a line per leaf (as the Data Mining Sharpener); 0 is one line over the scene (TsHARP-like) and needs no scikit-learn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fewest MODIS footprints per leaf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fewest MODIS footprints in a leaf of the tree: fewer footprints cannot split it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>An extra correction after the method&apos;s own: the method already keeps each MODIS footprint&apos;s mean, so &apos;MODIS footprint&apos; changes nothing and &apos;scene mean&apos; almost nothing; &apos;none&apos; by default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS pixel size in metres (1000 for MOD11A1 LST): the footprint over which the regression is fitted and the residual corrected, and of the optional extra residual correction.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Thermal sharpening prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>All-pairs regression</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Every reference pair at once: each fine pixel&apos;s LST is fitted over all the reference dates as a line of its MODIS LST (Landsat = a + b x MODIS, pixel by pixel), its slope pulled towards the pooled slope of its class of mean reference LST by RIDGE (so that three or four pairs do not overfit), and the line is applied to the target day&apos;s MODIS. With one pair it is &apos;Landsat ref + MODIS change&apos;; with RIDGE 0 each pixel&apos;s own least squares. A pixel missing on some reference dates is fitted on the dates it has. The references: a DATASET folder (lstfusion:align_pairs), or LANDSAT and MODIS lists of same-day rasters dated by their names, all on the grid of COARSE_TARGET (use lstfusion:align_pairs or lstfusion:resample). fuse_series fits the model once for a whole series. The output carries its method, date, unit, reference dates and parameters as GDAL metadata and loads with a temperature style.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS LST of the target date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS LST of the target date on the fine grid of the references.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference pairs: dataset folder (align_pairs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>A folder written by lstfusion:align_pairs: its same-day pairs are the references.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference Landsat LST rasters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Instead of DATASET: the reference Landsat LST rasters, dated by their names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference MODIS LST rasters (same days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Instead of DATASET: the MODIS LST rasters of the same days, on the same grid, dated by their names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Ridge towards the class slope (K²)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Strength of the pull of each pixel&apos;s slope towards its class&apos;s, in K^2 (or degC^2) of MODIS variation over the reference dates: the prior weighs as much as that much spread of the pixel&apos;s MODIS; 0 is each pixel&apos;s own least squares.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Classes of mean reference LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Classes of the pixels&apos; mean reference LST (equal pixel counts), each with the pooled slope its pixels are pulled towards.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>An extra correction after the method: &apos;MODIS footprint&apos; makes each MODIS footprint average to the day&apos;s MODIS, &apos;scene mean&apos; the scene; validate_methods scores both (+RC, +SM) on your own pairs. &apos;none&apos; by default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS pixel size in metres, for the optional residual correction.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>All-pairs regression prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fuse a daily LST series</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fuses a daily fine (30 m) LST series, one raster per MODIS date between START and END. The OUTPUT folder gets LST_METHOD_YYYYMMDD.tif per date (and its uncertainty map UNC_METHOD_YYYYMMDD.tif, the half-width of the 90 % interval), series.csv (date, status, reference dates, MODIS clear %, output, uncertainty, coarse source), series.vrt (one band per date), series_stats.csv and series_report.html (mean, p10, p90 per date and subregion, fused beside MODIS, Landsat dates marked). MODIS may mix daily sources (MODIS, VIIRS, Sentinel-3 SLSTR): one per date by SOURCE_ORDER, the level step between them on days both observed in source_steps.csv and the report. Reference pairs are Landsat dates with a MODIS raster of the same day: ESTARFM and two-pair models take the nearest pair on or before the date and the nearest after it, one-pair models the nearest, STARFM two when there are two; pairs farther than MAX_GAP_DAYS are not used and such dates are skipped with the reason in series.csv. A re-run keeps every date already complete with the same inputs and parameters. Tiles run on Dask when it is installed (in this process, or on the cluster of DASK_SCHEDULER), else one after another; the results are the same bit for bit. When loaded, the dates form a layer group with one temperature style and legend range, each layer with its own day as fixed temporal range, so the Temporal Controller animates the season.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS LST rasters (daily)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Daily MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, year + day of year 2020068, MODIS A2021227) or an ACQUISITION_DATE tag; on the Landsat grid or resampled onto it per tile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat LST rasters dated by their names, all on one grid (the grid of the series).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dataset folder (align_pairs) instead of the lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fusion method: a classical method (ESTARFM, STARFM, Fit-FC, FSDAF), a deep model (with its CHECKPOINT), or auto (the default): the classical method and variant (as is, +SM or +RC) with the lowest mean RMSE in a leave-one-date-out on the series&apos; own pairs (overrides RESIDUAL_CORRECTION; the documented default STARFM +SM with fewer than 4 pairs).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Checkpoint (.pt; empty = bundled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>For the deep models: a .pt file written by lstfusion:train_&lt;model&gt;; empty = the bundled one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>First date (YYYY-MM-DD); empty = the first MODIS date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Last date (YYYY-MM-DD); empty = the last MODIS date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Farthest reference pair (days)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>The farthest, in days, a reference pair may be from the date it serves.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Gap-fill MODIS dates clearer than this less (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>A MODIS date with fewer clear pixels than this percentage is gap-filled first (linear in time, then focal mean), and skipped with the reason when it cannot be filled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dask scheduler address (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Address of a dask.distributed scheduler (tcp://host:8786) to run the tiles on; empty = in this QGIS process (one thread per core).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the Landsat rasters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the Landsat rasters to fuse (multi-band exports).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the MODIS rasters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the MODIS rasters to fuse.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat scale factor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS scale factor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Factor applied to the MODIS values on reading.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Quantity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>What the rasters hold, for ESTARFM&apos;s similarity and outlier revision: lst (K or degC) or reflectance (0-1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Window size (pixels, odd; 0 = default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Side of the moving window in pixels, odd; 0 = the method&apos;s default (ESTARFM 51, STARFM 31).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Tile size (pixels)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Edge of one task&apos;s tile in pixels (plus the window&apos;s halo); memory per task grows with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Subregions (polygons)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Polygons (e.g. urban districts) scored separately besides the whole image; a pixel belongs to a polygon when its centre falls inside. Any CRS: reprojected onto the raster&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Subregion name field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Field of SUBREGIONS that names each polygon in the table and on the maps (default: region N).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Series folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Folder for the dated rasters, series.csv, series.vrt, series_stats.csv and series_report.html.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference pairs (STARFM)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference pairs of a method that can run with one or two (STARFM): as validate_methods names its rows, &apos;STARFM (1 pair)&apos; or &apos;STARFM (2 pairs)&apos;; other methods run with their own rule only. With auto, the rule it chose.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Uncertainty map per date (90 % half-width)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Write UNC_METHOD_YYYYMMDD.tif beside each date: per pixel the half-width of the central 90 % interval of the LST (in its unit), calibrated on the series&apos; own pairs (each pair date predicted from the others as the series runs the method) by class and by the day&apos;s MODIS change. Needs two pairs or more and a classical method; series.csv says why a date has none.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Land-cover classes for the uncertainty (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional land-cover raster on the Landsat grid (integer classes &gt; 0): the classes of the uncertainty calibration; empty = terciles of the reference Landsat LST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dates with a fused raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>series.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>series.vrt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Season report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Evaluate a prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Scores a prediction against a reference LST raster on the same grid, over the whole image and over each polygon of &lt;b&gt;SUBREGIONS&lt;/b&gt; (pixels whose centres fall inside; &lt;b&gt;NAME_FIELD&lt;/b&gt; names them). NaN/nodata pixels are excluded everywhere, also inside SSIM windows.&lt;br&gt;RMSE, MAE, BIAS (prediction &amp;minus; reference) in the data unit; CC Pearson; PSNR and SSIM with the reference&apos;s max&amp;minus;min over valid pixels of the whole image as data range (SSIM: 7&amp;times;7 window, scikit-image conventions); SAM: angle in degrees between the prediction and reference image vectors (one band has no per-pixel spectrum), in Kelvin; ERGAS = 100&amp;middot;(fine/coarse pixel size)&amp;middot;RMSE/mean, mean in Kelvin; &lt;b&gt;RESOLUTION_RATIO&lt;/b&gt; 30/1000 = 0.03 (33.3 is read the same way).&lt;br&gt;Outputs: &lt;b&gt;OUTPUT_TABLE&lt;/b&gt; (CSV), &lt;b&gt;OUTPUT_HTML&lt;/b&gt; (report with maps, scatter plot and error histogram), &lt;b&gt;OUTPUT_ERROR&lt;/b&gt; (signed error raster), and each whole-image metric as a number.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predicted LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predicted LST raster (e.g. an ESTARFM or deep-model output).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference LST (e.g. real Landsat of that date)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference LST on the same grid, e.g. the real Landsat LST of the predicted date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fine/coarse pixel size ratio for ERGAS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fine/coarse pixel size ratio used by ERGAS, e.g. 30/1000 = 0.03 for Landsat/MODIS (33.3 is read the same way).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Metric table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Metric table, one row per region: CSV, or a GeoPackage attribute table (.gpkg).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional self-contained HTML report: header, table, maps with subregion outlines, scatter, histogram.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Error (prediction - reference)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional signed error raster, prediction minus reference.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>RMSE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>SSIM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>PSNR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>SAM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>CC</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>ERGAS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MAE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>BIAS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Compare methods</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Scores several predictions of the same date against one reference, over the whole image and each subregion, and ranks them by RMSE per region. Method names are the layer names. Metric conventions as in lstfusion:evaluate. Outputs one CSV table and one HTML report.&lt;br&gt;Baselines: with &lt;b&gt;COARSE_TARGET&lt;/b&gt; (MODIS of the date on the same grid) the table gains the row &apos;MODIS resampled&apos;; with &lt;b&gt;FINE_REF1&lt;/b&gt; and &lt;b&gt;COARSE_REF1&lt;/b&gt; (a reference pair) also &apos;Landsat ref + MODIS change&apos; (FINE_REF1 + COARSE_TARGET &amp;minus; COARSE_REF1). With both, every method gets a verdict: &apos;beats both&apos; or &apos;LOSES to ...&apos; (by RMSE, per region).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predictions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predictions of the same date by several methods; the layer names name the methods.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference LST</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference LST on the same grid, e.g. the real Landsat LST of that date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS of the date, on the reference grid (baseline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat of a reference pair (baseline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS of that reference pair (baseline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Ranking table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Ranking table (by RMSE within each region): CSV, or a GeoPackage attribute table (.gpkg).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional HTML report: the ranking table, then a maps and error panel per method.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Validate methods on this series</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Finds out which method works on your own series: leave-one-date-out over every same-day pair with a pair before and after it. Each method predicts that date from the other pairs only (deep models are trained anew without it, at small size, for at most EPOCHS epochs), as is, with the scene-mean correction (+SM) and per MODIS footprint (+RC), and is scored against that date&apos;s Landsat, beside the baselines &apos;MODIS resampled&apos; and &apos;Landsat ref + MODIS change&apos;. The row &apos;auto&apos; is the method chosen for each date by an inner leave-one-date-out on the other pairs (classical methods). The recommendation is auto&apos;s rule on all pairs: the method and variant of lowest mean RMSE (a tie to the cheaper). The HTML report adds the errors per land-cover class and the temporal variability per date. Needs at least three pairs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dataset folder (align_pairs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>A folder written by lstfusion:align_pairs (index.csv); or give MODIS and LANDSAT.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Instead of DATASET: MODIS LST rasters dated by their names (aligned first, as align_pairs does).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Instead of DATASET: Landsat LST rasters dated by their names (band LANDSAT_BAND holds LST).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Methods to score; the deep models are trained once per test date (small size, EPOCHS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Deep models: epochs per test date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Training budget of each deep model per test date (epochs, with early stopping).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Land-cover classes (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional land-cover class raster on the Landsat grid (integer classes &gt; 0); without it, quantile classes of NDVI (Earth Engine exports&apos; band 2) or else of the reference LST.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the Landsat rasters that holds LST (with MODIS and LANDSAT).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Band of the MODIS rasters that holds LST (with MODIS and LANDSAT).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Results table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>CSV: method, variant, date, region and the metrics, with each row&apos;s verdict.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>HTML report: tables per date, the mean table, auto&apos;s choices, both analyses, error maps.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Minimum clear pixels of a pair (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>A same-day pair whose Landsat or MODIS has fewer clear pixels than this percentage is neither a test date nor a reference (said in the log); a pair without any clear pixel never is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Recommended method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Recommended variant</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Test dates (folds)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Train EDCSTFN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fusion (deep learning)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Trains EDCSTFN (autoencoder; Tan et al. 2019, Remote Sensing 11, 2898) on same-day MODIS/Landsat pairs: a dataset folder from lstfusion:align_pairs, or Landsat and MODIS rasters on one grid with dates in their names. Inputs of the model: FINE_REF1, COARSE_REF1, COARSE_TARGET. Paper&apos;s learning rate: 0.001. Patches without nodata by default (95 px, stride 20) (MIN_VALID_PATCH: partly cloudy ones too, with a masked loss), random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper&apos;s configuration there and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, training dates and versions, and an optional CSV log per epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dataset folder (from align_pairs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv): its pairs and training_pairs (MIN_CLEAR_TRAINING); Landsat pixels marked gap-filled by lstfusion:gapfill enter no loss term.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>or: Landsat LST rasters (dated names)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Instead of DATASET: Landsat LST rasters with dates in their names.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>and MODIS LST rasters on the same grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>With LANDSAT: MODIS LST rasters on the same grid; rasters with the same date form a pair.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Passes over the training patches; training stops earlier when validation stops improving.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Batch size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Patches per optimisation step.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Learning rate (0 = the paper&apos;s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Adam learning rate; 0 uses the paper&apos;s value.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Patch size (pixels)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Side of the square training patches (pixels); patches with nodata are skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Patch stride (pixels)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Step between patches (pixels); smaller gives more, overlapping patches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Where PyTorch runs: auto = a CUDA GPU when PyTorch sees one, else the CPU.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Model size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Model size: &apos;paper&apos; is the published architecture, loss, optimiser and learning rate (README table of parameter counts; needs a GPU to train in reasonable time), &apos;small&apos; the reduced configuration that trains on a CPU (as the bundled checkpoints), &apos;auto&apos; = paper on a CUDA GPU, else small. Recorded in the checkpoint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predict from two pairs (reference weighting)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>EDCSTFN only: train for the reference&apos;s two-pair prediction (pairs before and after each target, blended by the inverse size of each pair&apos;s change features); needs three dates, and FINE_REF2/COARSE_REF2 when predicting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Random seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Random seed for the weights, the patch order and the augmentations (reproducible runs).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Least valid fraction of a training patch (0-1]</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Least fraction (above 0, at most 1) of a patch&apos;s pixels that must be valid for the patch to be trained on: the Landsat target observed (not missing, not gap-filled) and every input finite. 1 (default): patches without nodata; e.g. 0.5 also trains on partly cloudy patches, whose invalid pixels enter no loss term (masked loss).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Checkpoint (.pt) with the weights, normalisation, unit, training dates and versions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Training log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional CSV log with the losses of each epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predict with EDCSTFN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predicts the fine LST of the target date with a trained EDCSTFN checkpoint (Tan et al. 2019, Remote Sensing 11, 2898). The bundled checkpoint (trained on the small sample; see README) is the default. All rasters must share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is propagated. The output carries the model, date, unit, checkpoint and its SHA-256 as GDAL metadata and loads with a temperature style named &apos;EDCSTFN date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>A .pt file written by lstfusion:train_&lt;model&gt;; leave empty for the checkpoint bundled with the plugin (trained on the small sample, see README). No path is stored by default, so a saved model3 stays portable.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Side of the tiles the scene is predicted in (pixels); overlapping tiles are blended smoothly.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>EDCSTFN prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predicted fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Train STTFN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Trains STTFN (CNN; Yin et al. 2021, IEEE TGRS 59(2)) on same-day MODIS/Landsat pairs: a dataset folder from lstfusion:align_pairs, or Landsat and MODIS rasters on one grid with dates in their names. Inputs of the model: FINE_REF1, COARSE_REF1, FINE_REF2, COARSE_REF2, COARSE_TARGET. Paper&apos;s learning rate: 0.001. Patches without nodata by default (95 px, stride 20) (MIN_VALID_PATCH: partly cloudy ones too, with a masked loss), random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper&apos;s configuration there and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, training dates and versions, and an optional CSV log per epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predict with STTFN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predicts the fine LST of the target date with a trained STTFN checkpoint (Yin et al. 2021, IEEE TGRS 59(2)). The bundled checkpoint (trained on the small sample; see README) is the default. All rasters must share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is propagated. The output carries the model, date, unit, checkpoint and its SHA-256 as GDAL metadata and loads with a temperature style named &apos;STTFN date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>STTFN prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Train MLFF-GAN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Trains MLFF-GAN (GAN; Song et al. 2022, IEEE TGRS 60) on same-day MODIS/Landsat pairs: a dataset folder from lstfusion:align_pairs, or Landsat and MODIS rasters on one grid with dates in their names. Inputs of the model: FINE_REF1, COARSE_REF1, COARSE_TARGET. Paper&apos;s learning rate: 0.0002. Patches without nodata by default (95 px, stride 20) (MIN_VALID_PATCH: partly cloudy ones too, with a masked loss), random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper&apos;s configuration there and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, training dates and versions, and an optional CSV log per epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predict with MLFF-GAN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predicts the fine LST of the target date with a trained MLFF-GAN checkpoint (Song et al. 2022, IEEE TGRS 60). The bundled checkpoint (trained on the small sample; see README) is the default. All rasters must share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is propagated. The output carries the model, date, unit, checkpoint and its SHA-256 as GDAL metadata and loads with a temperature style named &apos;MLFF-GAN date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MLFF-GAN prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Train GAN-STFM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Trains GAN-STFM (GAN; Tan et al. 2022, IEEE TGRS 60) on same-day MODIS/Landsat pairs: a dataset folder from lstfusion:align_pairs, or Landsat and MODIS rasters on one grid with dates in their names. Inputs of the model: FINE_REF1, COARSE_TARGET. Paper&apos;s learning rate: 0.0002. Patches without nodata by default (95 px, stride 20) (MIN_VALID_PATCH: partly cloudy ones too, with a masked loss), random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper&apos;s configuration there and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, training dates and versions, and an optional CSV log per epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predict with GAN-STFM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predicts the fine LST of the target date with a trained GAN-STFM checkpoint (Tan et al. 2022, IEEE TGRS 60). The bundled checkpoint (trained on the small sample; see README) is the default. All rasters must share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is propagated. The output carries the model, date, unit, checkpoint and its SHA-256 as GDAL metadata and loads with a temperature style named &apos;GAN-STFM date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>GAN-STFM prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Train SwinSTFM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Trains SwinSTFM (transformer; Chen et al. 2022, IEEE TGRS 60) on same-day MODIS/Landsat pairs: a dataset folder from lstfusion:align_pairs, or Landsat and MODIS rasters on one grid with dates in their names. Inputs of the model: FINE_REF1, COARSE_REF1, COARSE_TARGET. Paper&apos;s learning rate: 0.0001. Patches without nodata by default (95 px, stride 20) (MIN_VALID_PATCH: partly cloudy ones too, with a masked loss), random flips/rotations, validation on the latest date(s), early stopping; DEVICE auto uses a CUDA GPU when PyTorch sees one (with mixed precision), SIZE auto the paper&apos;s configuration there and the small one on a CPU. Writes one checkpoint (.pt) with weights, normalisation, training dates and versions, and an optional CSV log per epoch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predict with SwinSTFM</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Predicts the fine LST of the target date with a trained SwinSTFM checkpoint (Chen et al. 2022, IEEE TGRS 60). The bundled checkpoint (trained on the small sample; see README) is the default. All rasters must share one grid. Whole scenes are processed in overlapping tiles with smooth blending; nodata is propagated. The output carries the model, date, unit, checkpoint and its SHA-256 as GDAL metadata and loads with a temperature style named &apos;SwinSTFM date&apos;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>SwinSTFM prediction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="217"/>
+        <source>{aoi}: choose a polygon layer or draw an extent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="220"/>
+        <source>{start_param} {start} is after {end_param} {end}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="223"/>
+        <source>{sensors}: choose at least one sensor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="225"/>
+        <source>{stac_url}: give the address of a STAC API</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/download.py" line="227"/>
+        <source>{output}: choose an output folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="115"/>
+        <source>{prediction}/{reference}: choose a prediction and a reference layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="127"/>
+        <source>Evaluated: RMSE {rmse:.3f}, SSIM {ssim:.3f}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="39"/>
+        <source>{method} expects pair 1 before and pair 2 after the target date ({coarse_ref1} {d1}, {coarse_target} {t}, {coarse_ref2} {d2}); it runs anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="111"/>
+        <source>{modis}/{landsat}: choose a MODIS folder and a Landsat folder with rasters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="114"/>
+        <source>{start_param} {start} is after {end_param} {end}: choose an earlier start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="135"/>
+        <source>{modis}/{landsat}: choose the Series section&apos;s MODIS and Landsat folders (with rasters) first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="138"/>
+        <source>{dataset}: choose a folder written by lstfusion:align_pairs, or tick the Series section&apos;s folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="141"/>
+        <source>{methods}: choose at least one method</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
