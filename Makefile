@@ -58,27 +58,18 @@ package: venv
 
 # the Qt Linguist files (lst_fusion/i18n/): the strings of the Processing provider listed for pylupdate5, the .ts
 # updated from the sources (translations kept; needs Debian's pyqt5-dev-tools and qttools5-dev-tools), the .qm
-# compiled for users (committed: they have no lrelease)
+# compiled for users (committed: they have no lrelease). Run it after changing a string the user reads; the test
+# suite (test_i18n.py) says when it is due. The venv is made by `make venv` (or `make test`) first.
 I18N_SOURCES = lst_fusion/plugin.py lst_fusion/algorithms/*.py lst_fusion/ui/*.py lst_fusion/i18n/strings.py
 TS_FILES = $(wildcard lst_fusion/i18n/lstfusion_*.ts)
-translations: venv
+translations:
 	$(PY) scripts/i18n_strings.py
 	cd lst_fusion/i18n && for ts in $(notdir $(TS_FILES)); do \
 	  LC_ALL=C.UTF-8 pylupdate5 -noobsolete $(addprefix ../../,$(I18N_SOURCES)) -ts $$ts && lrelease -silent $$ts; done
 
 install-plugin:
 	@if [ -z "$(QGIS_MAJOR)" ] && [ "$(origin PLUGIN_DIR)" = file ]; then \
-	  echo "# the Qt Linguist files (lst_fusion/i18n/): the strings of the Processing provider listed for pylupdate5, the .ts
-# updated from the sources (translations kept; needs Debian's pyqt5-dev-tools and qttools5-dev-tools), the .qm
-# compiled for users (committed: they have no lrelease)
-I18N_SOURCES = lst_fusion/plugin.py lst_fusion/algorithms/*.py lst_fusion/ui/*.py lst_fusion/i18n/strings.py
-TS_FILES = $(wildcard lst_fusion/i18n/lstfusion_*.ts)
-translations: venv
-	$(PY) scripts/i18n_strings.py
-	cd lst_fusion/i18n && for ts in $(notdir $(TS_FILES)); do \
-	  LC_ALL=C.UTF-8 pylupdate5 -noobsolete $(addprefix ../../,$(I18N_SOURCES)) -ts $$ts && lrelease -silent $$ts; done
-
-install-plugin: '$(QGIS_PROCESS) --version' names no QGIS version; install QGIS (make deps) or give PLUGIN_DIR=..."; exit 1; fi
+	  echo "install-plugin: '$(QGIS_PROCESS) --version' names no QGIS version; install QGIS (make deps) or give PLUGIN_DIR=..."; exit 1; fi
 	mkdir -p $(PLUGIN_DIR)
 	ln -sfn $(CURDIR)/lst_fusion $(PLUGIN_DIR)/lst_fusion
 	$(QGIS_PROCESS) plugins enable lst_fusion || true

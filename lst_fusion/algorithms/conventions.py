@@ -129,7 +129,7 @@ class ProcessingConventions:
             extra = f" ({', '.join(flags)})" if flags else ""
             rows.append(f"<b>{p.name()}</b> &ndash; <i>{html.escape(p.description(), False)}</i>{extra}: "
                         f"{html.escape(p.help(), False)}")
-        return f"<h3>{tr('Parameters')}</h3>\n" + "<br>\n".join(rows) if rows else ""
+        return "<h3>" + tr("Parameters") + "</h3>\n" + "<br>\n".join(rows) if rows else ""
 
     def shortHelpString(self):  # noqa: N802
         return tr(self.HELP) + "\n" + self.parameter_help_html()

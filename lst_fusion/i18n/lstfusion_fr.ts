@@ -1,454 +1,456 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<TS version="2.1">
+<TS version="2.1" language="fr_FR">
 <context>
     <name>@default</name>
     <message>
         <location filename="../plugin.py" line="51"/>
         <source>LST Fusion panel</source>
-        <translation type="unfinished"></translation>
+        <translation>Panneau LST Fusion</translation>
     </message>
     <message>
         <location filename="../algorithms/conventions.py" line="126"/>
         <source>optional</source>
-        <translation type="unfinished"></translation>
+        <translation>facultatif</translation>
     </message>
     <message>
         <location filename="../algorithms/conventions.py" line="128"/>
         <source>advanced</source>
-        <translation type="unfinished"></translation>
+        <translation>avancé</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>LST Fusion</source>
-        <translation type="unfinished"></translation>
+        <translation>LST Fusion</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>LST Fusion - MODIS/Landsat land-surface temperature fusion</source>
-        <translation type="unfinished"></translation>
+        <translation>LST Fusion - fusion MODIS/Landsat de la température de surface terrestre</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Acquisition date</source>
-        <translation type="unfinished"></translation>
+        <translation>Date d'acquisition</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Sensor</source>
-        <translation type="unfinished"></translation>
+        <translation>Capteur</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Sensor of the item</source>
-        <translation type="unfinished"></translation>
+        <translation>Capteur de l'item</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Cloud %</source>
-        <translation type="unfinished"></translation>
+        <translation>Nuages %</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Cloud cover of the whole scene (eo:cloud_cover; Landsat only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Couverture nuageuse de la scène entière (eo:cloud_cover ; Landsat seulement)</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Clear %</source>
-        <translation type="unfinished"></translation>
+        <translation>Dégagé %</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Clear pixels inside the area of interest, counted on the data after the QC/QA masks</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels dégagés dans la zone d'intérêt, comptés sur les données après les masques QC/QA</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>État</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>found (Search), downloaded, kept (complete from an earlier run), rejected, skipped, failed</source>
-        <translation type="unfinished"></translation>
+        <translation>trouvé (Rechercher), téléchargé, conservé (complet d'une exécution antérieure), rejeté, ignoré, échoué</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Item</source>
-        <translation type="unfinished"></translation>
+        <translation>Item</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>STAC item id</source>
-        <translation type="unfinished"></translation>
+        <translation>Identifiant de l'item STAC</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>Motif</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="25"/>
         <source>Why an item was rejected, skipped or failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Pourquoi un item a été rejeté, ignoré ou a échoué</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Download</source>
-        <translation type="unfinished"></translation>
+        <translation>Télécharger</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="65"/>
         <source>A polygon layer: its polygons bound the search and the clear percentage (AOI); empty = the extent drawn below</source>
-        <translation type="unfinished"></translation>
+        <translation>Une couche de polygones : ses polygones délimitent la recherche et le pourcentage dégagé (AOI) ; vide = l'emprise dessinée ci-dessous</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="67"/>
         <source>Polygons</source>
-        <translation type="unfinished"></translation>
+        <translation>Polygones</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="70"/>
         <source>Draw extent</source>
-        <translation type="unfinished"></translation>
+        <translation>Dessiner l'emprise</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="71"/>
         <source>Drag a rectangle on the map as the area of interest (AOI)</source>
-        <translation type="unfinished"></translation>
+        <translation>Tracez un rectangle sur la carte comme zone d'intérêt (AOI)</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="77"/>
         <source>or extent</source>
-        <translation type="unfinished"></translation>
+        <translation>ou emprise</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="79"/>
         <source>First acquisition date (START)</source>
-        <translation type="unfinished"></translation>
+        <translation>Première date d'acquisition (START)</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="80"/>
         <source>Last acquisition date, included (END)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière date d'acquisition, incluse (END)</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="59"/>
         <source>to</source>
-        <translation type="unfinished"></translation>
+        <translation>au</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="28"/>
         <source>Dates</source>
-        <translation type="unfinished"></translation>
+        <translation>Dates</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Sensors</source>
-        <translation type="unfinished"></translation>
+        <translation>Capteurs</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="93"/>
         <source>Landsat scenes whose whole-scene cloud cover is above this are not read (MAX_CLOUD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Les scènes Landsat dont la couverture nuageuse (scène entière) dépasse ce seuil ne sont pas lues (MAX_CLOUD)</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="95"/>
         <source>Dates with fewer clear pixels inside the area are rejected by Download (MIN_CLEAR)</source>
-        <translation type="unfinished"></translation>
+        <translation>Les dates ayant moins de pixels dégagés dans la zone sont rejetées par Télécharger (MIN_CLEAR)</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="98"/>
         <source>min. clear</source>
-        <translation type="unfinished"></translation>
+        <translation>dégagé min.</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="100"/>
         <source>Max. cloud</source>
-        <translation type="unfinished"></translation>
+        <translation>Nuages max.</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="102"/>
         <source>A STAC API: its root or its /search endpoint (STAC_URL)</source>
-        <translation type="unfinished"></translation>
+        <translation>Une API STAC : sa racine ou son point d'accès /search (STAC_URL)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>STAC API</source>
-        <translation type="unfinished"></translation>
+        <translation>API STAC</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="105"/>
         <source>optional; empty = automatic</source>
-        <translation type="unfinished"></translation>
+        <translation>facultatif ; vide = automatique</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="106"/>
         <source>Token endpoint for signed asset URLs (TOKEN_URL); empty = Planetary Computer&apos;s for its API, none for others</source>
-        <translation type="unfinished"></translation>
+        <translation>Point d'accès des jetons pour les URL signées des fichiers (TOKEN_URL) ; vide = celui de Planetary Computer pour son API, aucun pour les autres</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="108"/>
         <source>Token endpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>Point d'accès des jetons</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="111"/>
         <source>Folder for MOD11A1/, MYD11A1/, landsat/ and downloads.csv; a re-run into it resumes (OUTPUT)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de MOD11A1/, MYD11A1/, landsat/ et downloads.csv ; une nouvelle exécution dans ce dossier reprend là où elle s'était arrêtée (OUTPUT)</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="93"/>
         <source>Output folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de sortie</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="116"/>
         <source>Search</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="117"/>
         <source>List the items with their clear percentage in the area; writes no raster</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste les items avec leur pourcentage dégagé dans la zone ; n'écrit aucun raster</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="120"/>
         <source>Write one LST raster per sensor and date, then fill the Series folders</source>
-        <translation type="unfinished"></translation>
+        <translation>Écrit un raster LST par capteur et par date, puis renseigne les dossiers de la section Série</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="169"/>
         <source>the polygons of {layer} are used</source>
-        <translation type="unfinished"></translation>
+        <translation>les polygones de {layer} sont utilisés</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="174"/>
         <source>x {x0} to {x1}
 y {y0} to {y1}
 {crs}</source>
-        <translation type="unfinished"></translation>
+        <translation>x de {x0} à {x1}
+y de {y0} à {y1}
+{crs}</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="177"/>
         <source>none drawn</source>
-        <translation type="unfinished"></translation>
+        <translation>aucune dessinée</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="183"/>
         <source>Drag a rectangle on the map for the area of interest</source>
-        <translation type="unfinished"></translation>
+        <translation>Tracez un rectangle sur la carte pour la zone d'intérêt</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="266"/>
         <source>Fix the Download section first: </source>
-        <translation type="unfinished"></translation>
+        <translation>Corrigez d'abord la section Télécharger : </translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="285"/>
         <source>Search: {found} item(s) found ({modis} MODIS, {landsat} Landsat)</source>
-        <translation type="unfinished"></translation>
+        <translation>Recherche : {found} item(s) trouvé(s) ({modis} MODIS, {landsat} Landsat)</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="288"/>
         <source>; {low} below the minimum clear {min_clear:g} % (Download rejects them)</source>
-        <translation type="unfinished"></translation>
+        <translation> ; {low} sous le minimum dégagé de {min_clear:g} % (Télécharger les rejette)</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="291"/>
         <source>; {n} skipped or failed (see Reason)</source>
-        <translation type="unfinished"></translation>
+        <translation> ; {n} ignoré(s) ou en échec (voir Motif)</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="292"/>
         <source>. No raster written.</source>
-        <translation type="unfinished"></translation>
+        <translation>. Aucun raster écrit.</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="298"/>
         <source>Downloaded: {n_modis} MODIS and {n_landsat} Landsat date(s) in {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>Téléchargé : {n_modis} date(s) MODIS et {n_landsat} date(s) Landsat dans {folder}</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="303"/>
         <source> (items: {counts})</source>
-        <translation type="unfinished"></translation>
+        <translation> (items : {counts})</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="307"/>
         <source>; the Series folders are set</source>
-        <translation type="unfinished"></translation>
+        <translation> ; les dossiers de la section Série sont renseignés</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="327"/>
         <source>{clear} % clear: below the minimum {min_clear:g} %, Download rejects it</source>
-        <translation type="unfinished"></translation>
+        <translation>{clear} % dégagé : sous le minimum de {min_clear:g} %, Télécharger le rejette</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Evaluation</source>
-        <translation type="unfinished"></translation>
+        <translation>Évaluation</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="40"/>
         <source>Prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="43"/>
         <source>Reference</source>
-        <translation type="unfinished"></translation>
+        <translation>Référence</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="48"/>
         <source>Subregions</source>
-        <translation type="unfinished"></translation>
+        <translation>Sous-régions</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="51"/>
         <source>Name field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ du nom</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="54"/>
         <source>Draw rectangle</source>
-        <translation type="unfinished"></translation>
+        <translation>Dessiner un rectangle</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="56"/>
         <source>Clear rectangles</source>
-        <translation type="unfinished"></translation>
+        <translation>Effacer les rectangles</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="61"/>
         <source>Evaluate</source>
-        <translation type="unfinished"></translation>
+        <translation>Évaluer</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="100"/>
         <source>Open report</source>
-        <translation type="unfinished"></translation>
+        <translation>Ouvrir le rapport</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="88"/>
         <source>{n} rectangle(s) drawn</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} rectangle(s) dessiné(s)</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="25"/>
         <source>PyTorch not installed (deep models unavailable)</source>
-        <translation type="unfinished"></translation>
+        <translation>PyTorch n'est pas installé (modèles profonds indisponibles)</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="28"/>
         <source>CPU</source>
-        <translation type="unfinished"></translation>
+        <translation>CPU</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="49"/>
         <source>Fusion</source>
-        <translation type="unfinished"></translation>
+        <translation>Fusion</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="59"/>
         <source>Acquisition date, read from the layer or file name; editable</source>
-        <translation type="unfinished"></translation>
+        <translation>Date d'acquisition, lue dans le nom de la couche ou du fichier ; modifiable</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>Méthode</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Checkpoint</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkpoint</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Device</source>
-        <translation type="unfinished"></translation>
+        <translation>Processeur</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="85"/>
         <source>optional; empty = a temporary file</source>
-        <translation type="unfinished"></translation>
+        <translation>facultatif ; vide = un fichier temporaire</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="86"/>
         <source>Output</source>
-        <translation type="unfinished"></translation>
+        <translation>Sortie</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="87"/>
         <source>Run</source>
-        <translation type="unfinished"></translation>
+        <translation>Lancer</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="136"/>
         <source>Missing: {parameters}</source>
-        <translation type="unfinished"></translation>
+        <translation>Manquant : {parameters}</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="142"/>
         <source>{n}: CRS {crs} differs from {first} ({first_crs})</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} : le SCR {crs} diffère de celui de {first} ({first_crs})</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="145"/>
         <source>{n}: grid differs from {first} (resample it with lstfusion:resample)</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} : la grille diffère de celle de {first} (rééchantillonnez-la avec lstfusion:resample)</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="150"/>
         <source>{a} and {b} are not the same day</source>
-        <translation type="unfinished"></translation>
+        <translation>{a} et {b} ne sont pas du même jour</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="168"/>
         <source>Fix the inputs first: </source>
-        <translation type="unfinished"></translation>
+        <translation>Corrigez d'abord les entrées : </translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="179"/>
         <source>Done: {output}</source>
-        <translation type="unfinished"></translation>
+        <translation>Terminé : {output}</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="38"/>
         <source>Series</source>
-        <translation type="unfinished"></translation>
+        <translation>Série</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="39"/>
         <source>Folder of daily MODIS rasters dated by their names (MODIS)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier des rasters MODIS quotidiens, datés par leur nom (MODIS)</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="40"/>
         <source>MODIS folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier MODIS</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="41"/>
         <source>Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier des rasters Landsat datés par leur nom, tous sur une même grille (LANDSAT)</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="42"/>
         <source>Landsat folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier Landsat</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="43"/>
         <source>Fusion method (METHOD); auto chooses by leave-one-date-out on the series&apos; pairs</source>
-        <translation type="unfinished"></translation>
+        <translation>Méthode de fusion (METHOD) ; auto choisit par validation croisée « une date exclue » sur les paires de la série</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="47"/>
@@ -458,12 +460,12 @@ y {y0} to {y1}
     <message>
         <location filename="../ui/series.py" line="50"/>
         <source>Correction</source>
-        <translation type="unfinished"></translation>
+        <translation>Correction</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="51"/>
         <source>method&apos;s own</source>
-        <translation type="unfinished"></translation>
+        <translation>celles de la méthode</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="51"/>
@@ -473,262 +475,262 @@ y {y0} to {y1}
     <message>
         <location filename="../ui/series.py" line="55"/>
         <source>Pairs</source>
-        <translation type="unfinished"></translation>
+        <translation>Paires</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="56"/>
         <source>First date (START); none = the first MODIS date</source>
-        <translation type="unfinished"></translation>
+        <translation>Première date (START) ; aucune = la première date MODIS</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="57"/>
         <source>Last date, included (END); none = the last MODIS date</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière date, incluse (END) ; aucune = la dernière date MODIS</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="62"/>
         <source>Series folder (OUTPUT); empty = a temporary folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de la série (OUTPUT) ; vide = un dossier temporaire</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="64"/>
         <source>Run series</source>
-        <translation type="unfinished"></translation>
+        <translation>Lancer la série</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="150"/>
         <source> and {maps} uncertainty maps</source>
-        <translation type="unfinished"></translation>
+        <translation> et {maps} cartes d'incertitude</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="151"/>
         <source>Series done: {loaded} dated layers{unc} from {folder}</source>
-        <translation type="unfinished"></translation>
+        <translation>Série terminée : {loaded} couches datées{unc} depuis {folder}</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="51"/>
         <source>Another task is running: wait for it or cancel it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une autre tâche est en cours : attendez-la ou annulez-la d'abord.</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="55"/>
         <source>Algorithm {algorithm} is not registered</source>
-        <translation type="unfinished"></translation>
+        <translation>L'algorithme {algorithm} n'est pas enregistré</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="72"/>
         <source>Running {algorithm} …</source>
-        <translation type="unfinished"></translation>
+        <translation>Exécution de {algorithm} …</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="80"/>
         <source>Cancelling …</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulation …</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="92"/>
         <source>Running: {text}</source>
-        <translation type="unfinished"></translation>
+        <translation>En cours : {text}</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="102"/>
         <source>Cancelled; {nothing_written}.</source>
-        <translation type="unfinished"></translation>
+        <translation>Annulé ; {nothing_written}.</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="105"/>
         <source>Failed: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec : {error}</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="105"/>
         <source>Failed: see the log panel (Processing tab) for the reason.</source>
-        <translation type="unfinished"></translation>
+        <translation>Échec : le motif est dans le panneau du journal (onglet Traitements).</translation>
     </message>
     <message>
         <location filename="../ui/tasks.py" line="128"/>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Annuler</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="26"/>
         <source>mean {metric} over the test dates</source>
-        <translation type="unfinished"></translation>
+        <translation>{metric} moyen sur les dates de test</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="28"/>
         <source>method or baseline</source>
-        <translation type="unfinished"></translation>
+        <translation>méthode ou référence de comparaison</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="28"/>
         <source>Variant</source>
-        <translation type="unfinished"></translation>
+        <translation>Variante</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="28"/>
         <source>as is, +SM (scene-mean correction), +RC (correction per MODIS footprint)</source>
-        <translation type="unfinished"></translation>
+        <translation>telle quelle, +SM (correction de la moyenne de la scène), +RC (correction par empreinte MODIS)</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="28"/>
         <source>test dates</source>
-        <translation type="unfinished"></translation>
+        <translation>dates de test</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="33"/>
         <source>Beats MODIS</source>
-        <translation type="unfinished"></translation>
+        <translation>Bat MODIS</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="33"/>
         <source>test dates on which its RMSE is below MODIS resampled&apos;s</source>
-        <translation type="unfinished"></translation>
+        <translation>dates de test où son RMSE est inférieur à celui de MODIS rééchantillonné</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="33"/>
         <source>vs MODIS</source>
-        <translation type="unfinished"></translation>
+        <translation>vs MODIS</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="33"/>
         <source>mean RMSE relative to MODIS resampled&apos;s (positive: lower, better)</source>
-        <translation type="unfinished"></translation>
+        <translation>RMSE moyen relatif à celui de MODIS rééchantillonné (positif : plus bas, meilleur)</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="94"/>
         <source>Validate</source>
-        <translation type="unfinished"></translation>
+        <translation>Valider</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="67"/>
         <source>A folder written by lstfusion:align_pairs, with index.csv (DATASET)</source>
-        <translation type="unfinished"></translation>
+        <translation>Un dossier écrit par lstfusion:align_pairs, avec index.csv (DATASET)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dataset folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier du jeu de données</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="69"/>
         <source>the Series folders instead</source>
-        <translation type="unfinished"></translation>
+        <translation>les dossiers de la section Série à la place</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="70"/>
         <source>The rasters of the Series section&apos;s MODIS and Landsat folders, passed as MODIS and LANDSAT: they are aligned into &lt;output&gt;/validation_dataset first</source>
-        <translation type="unfinished"></translation>
+        <translation>Les rasters des dossiers MODIS et Landsat de la section Série, passés comme MODIS et LANDSAT : ils sont d'abord alignés dans &lt;output&gt;/validation_dataset</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="82"/>
         <source>classical</source>
-        <translation type="unfinished"></translation>
+        <translation>classique</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="82"/>
         <source>deep model, trained anew per test date (small size)</source>
-        <translation type="unfinished"></translation>
+        <translation>modèle profond, réentraîné pour chaque date de test (petite taille)</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="82"/>
         <source>; PyTorch is not installed</source>
-        <translation type="unfinished"></translation>
+        <translation> ; PyTorch n'est pas installé</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Methods</source>
-        <translation type="unfinished"></translation>
+        <translation>Méthodes</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="90"/>
         <source>Deep models: training budget per test date in epochs, with early stopping (EPOCHS)</source>
-        <translation type="unfinished"></translation>
+        <translation>Modèles profonds : budget d'entraînement par date de test en époques, avec arrêt anticipé (EPOCHS)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Epochs</source>
-        <translation type="unfinished"></translation>
+        <translation>Époques</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="92"/>
         <source>Folder for validation.csv and validation.html; empty = a temporary folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de validation.csv et validation.html ; vide = un dossier temporaire</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="95"/>
         <source>Leave-one-date-out over every pair with a pair before and after it</source>
-        <translation type="unfinished"></translation>
+        <translation>Validation « une date exclue » sur chaque paire ayant une paire avant et une paire après</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="103"/>
         <source>Use recommendation</source>
-        <translation type="unfinished"></translation>
+        <translation>Appliquer la recommandation</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="105"/>
         <source>Set the Series section&apos;s method and correction to the recommendation</source>
-        <translation type="unfinished"></translation>
+        <translation>Règle la méthode et la correction de la section Série sur la recommandation</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="162"/>
         <source>Validated on {n} test date(s): recommended {method} {variant}</source>
-        <translation type="unfinished"></translation>
+        <translation>Validé sur {n} date(s) de test : recommandé {method} {variant}</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="165"/>
         <source>; but no method beats {baseline} on this series</source>
-        <translation type="unfinished"></translation>
+        <translation> ; mais aucune méthode ne bat {baseline} sur cette série</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="181"/>
         <source>the recommendation</source>
-        <translation type="unfinished"></translation>
+        <translation>la recommandation</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="196"/>
         <source>{method} is not a method of the Series section</source>
-        <translation type="unfinished"></translation>
+        <translation>{method} n'est pas une méthode de la section Série</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="198"/>
         <source>{summary} The Series method is now {method} with the correction {correction!r} ({variant}).</source>
-        <translation type="unfinished"></translation>
+        <translation>{summary} La méthode de la section Série est maintenant {method} avec la correction {correction!r} ({variant}).</translation>
     </message>
     <message>
         <location filename="../ui/widgets.py" line="18"/>
         <source>none</source>
-        <translation type="unfinished"></translation>
+        <translation>aucune</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat ref 1</source>
-        <translation type="unfinished"></translation>
+        <translation>Landsat réf. 1</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS ref 1</source>
-        <translation type="unfinished"></translation>
+        <translation>MODIS réf. 1</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat ref 2</source>
-        <translation type="unfinished"></translation>
+        <translation>Landsat réf. 2</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS ref 2</source>
-        <translation type="unfinished"></translation>
+        <translation>MODIS réf. 2</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS target</source>
-        <translation type="unfinished"></translation>
+        <translation>MODIS cible</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Search and download MODIS and Landsat LST (STAC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rechercher et télécharger la LST MODIS et Landsat (STAC)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -738,32 +740,32 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Area of interest (extent or polygon layer)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone d'intérêt (emprise ou couche de polygones)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Area of interest: an extent (drawn on the canvas or typed, any CRS) or a polygon layer, whose polygons then also bound the clear percentage.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone d'intérêt : une emprise (dessinée sur le canevas ou saisie, dans n'importe quel SCR) ou une couche de polygones, dont les polygones délimitent alors aussi le pourcentage dégagé.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>First date (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Première date (AAAA-MM-JJ)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>First acquisition date (YYYY-MM-DD).</source>
-        <translation type="unfinished"></translation>
+        <translation>Première date d'acquisition (AAAA-MM-JJ).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Last date (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière date (AAAA-MM-JJ)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Last acquisition date (YYYY-MM-DD), included.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière date d'acquisition (AAAA-MM-JJ), incluse.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -773,17 +775,17 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Maximum Landsat scene cloud cover (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Couverture nuageuse maximale de la scène Landsat (%)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat scenes whose eo:cloud_cover (whole scene) is above this percentage are not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les scènes Landsat dont eo:cloud_cover (scène entière) dépasse ce pourcentage ne sont pas lues.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Minimum clear pixels in the AOI (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels dégagés minimum dans l'AOI (%)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -793,12 +795,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Output unit</source>
-        <translation type="unfinished"></translation>
+        <translation>Unité de sortie</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Unit of the output LST: Celsius (default) or Kelvin.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unité de la LST en sortie : Celsius (par défaut) ou Kelvin.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -808,7 +810,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Token endpoint (empty = automatic)</source>
-        <translation type="unfinished"></translation>
+        <translation>Point d'accès des jetons (vide = automatique)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -818,27 +820,27 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Only list the items (write no raster)</source>
-        <translation type="unfinished"></translation>
+        <translation>Lister seulement les items (n'écrire aucun raster)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Search and read the windows to report each item&apos;s clear percentage in downloads.csv, but write no raster.</source>
-        <translation type="unfinished"></translation>
+        <translation>Recherche et lit les fenêtres pour indiquer le pourcentage dégagé de chaque item dans downloads.csv, sans écrire de raster.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>HTTP timeout (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Délai d'attente HTTP (s)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Seconds to wait for one HTTP answer before trying again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Secondes d'attente d'une réponse HTTP avant de réessayer.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Retries per request</source>
-        <translation type="unfinished"></translation>
+        <translation>Nouvelles tentatives par requête</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -848,17 +850,17 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Download folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de téléchargement</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Folder for the sensor sub-folders and downloads.csv; a re-run into it resumes.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier des sous-dossiers par capteur et de downloads.csv ; une nouvelle exécution dans ce dossier reprend là où elle s'était arrêtée.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Earthdata Login (VIIRS)</source>
-        <translation type="unfinished"></translation>
+        <translation>Identifiant Earthdata Login (VIIRS)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -868,57 +870,57 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>STAC API for VIIRS (NASA CMR-STAC)</source>
-        <translation type="unfinished"></translation>
+        <translation>API STAC pour VIIRS (NASA CMR-STAC)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>The STAC API VIIRS is searched in: NASA&apos;s CMR-STAC (LP DAAC cloud) by default.</source>
-        <translation type="unfinished"></translation>
+        <translation>L'API STAC où VIIRS est recherché : CMR-STAC de la NASA (LP DAAC cloud) par défaut.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS LST rasters (Terra, else Aqua)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST MODIS (Terra, sinon Aqua)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat LST rasters</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST Landsat</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>downloads.csv</source>
-        <translation type="unfinished"></translation>
+        <translation>downloads.csv</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS dates written or kept</source>
-        <translation type="unfinished"></translation>
+        <translation>Dates MODIS écrites ou conservées</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat dates written or kept</source>
-        <translation type="unfinished"></translation>
+        <translation>Dates Landsat écrites ou conservées</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>VIIRS LST rasters (every platform)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST VIIRS (toutes plateformes)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Sentinel-3 SLSTR LST rasters</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST Sentinel-3 SLSTR</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Import MODIS LST (MOD11A1/MYD11A1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Importer la LST MODIS (MOD11A1/MYD11A1)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Preprocessing</source>
-        <translation type="unfinished"></translation>
+        <translation>Prétraitement</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -928,92 +930,92 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS LST product (.hdf or GeoTIFF)</source>
-        <translation type="unfinished"></translation>
+        <translation>Produit LST MODIS (.hdf ou GeoTIFF)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MOD11A1/MYD11A1 granule (.hdf, read through GDAL&apos;s HDF4 driver) or an LST GeoTIFF export (AppEEARS, Earth Engine).</source>
-        <translation type="unfinished"></translation>
+        <translation>Granule MOD11A1/MYD11A1 (.hdf, lu par le pilote HDF4 de GDAL) ou export GeoTIFF de la LST (AppEEARS, Earth Engine).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>QC raster (GeoTIFF input only)</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster QC (entrée GeoTIFF seulement)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>QC GeoTIFF matching a GeoTIFF INPUT; ignored for an .hdf granule, whose QC sub-dataset is used.</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoTIFF QC correspondant à un INPUT GeoTIFF ; ignoré pour un granule .hdf, dont le sous-jeu de données QC est utilisé.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Overpass</source>
-        <translation type="unfinished"></translation>
+        <translation>Passage</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Overpass: Day (LST_Day_1km, QC_Day) or Night (LST_Night_1km, QC_Night).</source>
-        <translation type="unfinished"></translation>
+        <translation>Passage : jour (LST_Day_1km, QC_Day) ou nuit (LST_Night_1km, QC_Night).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Scale factor (DN to K)</source>
-        <translation type="unfinished"></translation>
+        <translation>Facteur d'échelle (CN vers K)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Multiplier from the stored digital number (DN) to Kelvin; 1 for inputs already in Kelvin.</source>
-        <translation type="unfinished"></translation>
+        <translation>Multiplicateur du compte numérique (CN) stocké vers les kelvins ; 1 pour des entrées déjà en kelvins.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Offset (K)</source>
-        <translation type="unfinished"></translation>
+        <translation>Décalage (K)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Added after SCALE to give Kelvin; 0 for inputs already in Kelvin.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ajouté après SCALE pour obtenir des kelvins ; 0 pour des entrées déjà en kelvins.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Mask pixels by QC</source>
-        <translation type="unfinished"></translation>
+        <translation>Masquer les pixels selon le QC</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Mask pixels whose QC says cloudy or poor: bits 0-1 above 1, bits 2-3 not 0, or LST error above 3 K (bits 6-7).</source>
-        <translation type="unfinished"></translation>
+        <translation>Masque les pixels que le QC déclare nuageux ou de mauvaise qualité : bits 0-1 supérieurs à 1, bits 2-3 non nuls, ou erreur de LST supérieure à 3 K (bits 6-7).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Acquisition date (YYYY-MM-DD)</source>
-        <translation type="unfinished"></translation>
+        <translation>Date d'acquisition (AAAA-MM-JJ)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Acquisition date as YYYY-MM-DD, when it is not in the file name.</source>
-        <translation type="unfinished"></translation>
+        <translation>Date d'acquisition au format AAAA-MM-JJ, quand elle n'est pas dans le nom du fichier.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS LST</source>
-        <translation type="unfinished"></translation>
+        <translation>LST MODIS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Float32 LST in UNIT on the product&apos;s grid; clouds and fill are nodata.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST en Float32 dans l'unité UNIT sur la grille du produit ; nuages et valeurs de remplissage en nodata.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Clear pixels (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels dégagés (%)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Import VIIRS LST (VNP21A1D/VJ121A1D/VJ221A1D)</source>
-        <translation type="unfinished"></translation>
+        <translation>Importer la LST VIIRS (VNP21A1D/VJ121A1D/VJ221A1D)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1023,7 +1025,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>VIIRS LST granule (.h5) or LST_1KM GeoTIFF</source>
-        <translation type="unfinished"></translation>
+        <translation>Granule LST VIIRS (.h5) ou GeoTIFF LST_1KM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1033,52 +1035,47 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>QC GeoTIFF for a GeoTIFF INPUT whose QC asset is not beside it; ignored for an .h5 granule.</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoTIFF QC pour un INPUT GeoTIFF dont le fichier QC n'est pas à côté ; ignoré pour un granule .h5.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>QC rule</source>
-        <translation type="unfinished"></translation>
+        <translation>Règle QC</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Which QC words keep a pixel (the first is the documented default; see the help).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
-        <source>Area of interest (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Quels mots QC conservent un pixel (le premier est le défaut documenté ; voir l'aide).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional area: the output is cut to it and the view time/angle tags are its mean.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone facultative : la sortie y est découpée et les étiquettes d'heure et d'angle de visée en sont la moyenne.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>VIIRS LST</source>
-        <translation type="unfinished"></translation>
+        <translation>LST VIIRS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Float32 LST in UNIT on the tile&apos;s sinusoidal grid (MODIS sphere); masked pixels are nodata.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST en Float32 dans l'unité UNIT sur la grille sinusoïdale de la tuile (sphère MODIS) ; pixels masqués en nodata.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Mean view time (local solar hours)</source>
-        <translation type="unfinished"></translation>
+        <translation>Heure de visée moyenne (heures solaires locales)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Mean view zenith angle (degrees)</source>
-        <translation type="unfinished"></translation>
+        <translation>Angle zénithal de visée moyen (degrés)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Import Sentinel-3 SLSTR LST (SL_2_LST)</source>
-        <translation type="unfinished"></translation>
+        <translation>Importer la LST Sentinel-3 SLSTR (SL_2_LST)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1088,52 +1085,47 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>SL_2_LST product (.SEN3 folder or one of its .nc)</source>
-        <translation type="unfinished"></translation>
+        <translation>Produit SL_2_LST (dossier .SEN3 ou l'un de ses .nc)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>The SL_2_LST product: its .SEN3 folder or one of its NetCDF files (the others beside it).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
-        <source>Reference grid (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Le produit SL_2_LST : son dossier .SEN3 ou l'un de ses fichiers NetCDF (les autres à côté).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional raster whose grid the swath is put on (any CRS and cell size).</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster facultatif sur la grille duquel la fauchée est projetée (tout SCR et toute taille de cellule).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional area: the MODLAND 1 km grid is made over it (ignored with REFERENCE).</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone facultative : la grille MODLAND à 1 km est construite sur elle (ignorée avec REFERENCE).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>SLSTR LST</source>
-        <translation type="unfinished"></translation>
+        <translation>LST SLSTR</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Float32 LST in UNIT; cloudy, flagged and unobserved cells are nodata.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST en Float32 dans l'unité UNIT ; cellules nuageuses, signalées ou non observées en nodata.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Clear cells (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Cellules dégagées (%)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>View time (local solar hours)</source>
-        <translation type="unfinished"></translation>
+        <translation>Heure de visée (heures solaires locales)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Import Landsat LST (C2 L2 ST_B10)</source>
-        <translation type="unfinished"></translation>
+        <translation>Importer la LST Landsat (C2 L2 ST_B10)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1143,47 +1135,47 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat ST_B10 band</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande ST_B10 de Landsat</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat 8/9 Collection 2 Level-2 ST_B10 GeoTIFF (surface temperature band).</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoTIFF ST_B10 Landsat 8/9 Collection 2 niveau 2 (bande de température de surface).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>QA_PIXEL band</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande QA_PIXEL</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>QA_PIXEL GeoTIFF of the same scene; without it no cloud is masked.</source>
-        <translation type="unfinished"></translation>
+        <translation>GeoTIFF QA_PIXEL de la même scène ; sans lui, aucun nuage n'est masqué.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>QA_PIXEL bits to mask</source>
-        <translation type="unfinished"></translation>
+        <translation>Bits QA_PIXEL à masquer</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Comma-separated QA_PIXEL bits that mask a pixel; 1,3,4,5 = dilated cloud, cloud, cloud shadow, snow.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bits QA_PIXEL, séparés par des virgules, qui masquent un pixel ; 1,3,4,5 = nuage dilaté, nuage, ombre de nuage, neige.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat LST</source>
-        <translation type="unfinished"></translation>
+        <translation>LST Landsat</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Float32 LST in UNIT on the original UTM grid; clouds and fill (DN 0, QA_PIXEL bit 0) are nodata.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST en Float32 dans l'unité UNIT sur la grille UTM d'origine ; nuages et remplissage (CN 0, bit 0 de QA_PIXEL) en nodata.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fill cloud gaps in LST</source>
-        <translation type="unfinished"></translation>
+        <translation>Combler les lacunes nuageuses de la LST</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1193,47 +1185,47 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>LST raster with gaps</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster LST lacunaire</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>LST raster whose nodata pixels (clouds) are to be filled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster LST dont les pixels nodata (nuages) sont à combler.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>temporal (interpolate in time), spatial (progressive focal mean) or temporal+spatial (temporal first).</source>
-        <translation type="unfinished"></translation>
+        <translation>temporal (interpolation dans le temps), spatial (moyenne focale progressive) ou temporal+spatial (temporel d'abord).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>LST rasters of other dates (same grid)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST d'autres dates (même grille)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>LST rasters of other dates on the same grid, dated by their names, used by the temporal step.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST d'autres dates sur la même grille, datés par leur nom, utilisés par l'étape temporelle.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Temporal window (days either side)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fenêtre temporelle (jours de part et d'autre)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>How far before and after the date of INPUT the temporal step looks for clear observations (days).</source>
-        <translation type="unfinished"></translation>
+        <translation>Jusqu'où, avant et après la date d'INPUT, l'étape temporelle cherche des observations dégagées (jours).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Date of INPUT (if not in its name)</source>
-        <translation type="unfinished"></translation>
+        <translation>Date d'INPUT (si absente de son nom)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Gap-filled LST</source>
-        <translation type="unfinished"></translation>
+        <translation>LST comblée</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1243,17 +1235,17 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Pixels filled in time</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels comblés dans le temps</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Pixels filled in space</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels comblés dans l'espace</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Resample onto the Landsat grid</source>
-        <translation type="unfinished"></translation>
+        <translation>Rééchantillonner sur la grille Landsat</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1263,47 +1255,47 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse raster</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster grossier</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse raster to resample, e.g. MODIS LST in its sinusoidal projection.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster grossier à rééchantillonner, p. ex. la LST MODIS dans sa projection sinusoïdale.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference raster (target grid)</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster de référence (grille cible)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Raster whose grid (CRS, transform, width, height) the output takes exactly, e.g. a Landsat LST.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster dont la sortie reprend exactement la grille (SCR, transformation, largeur, hauteur), p. ex. une LST Landsat.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Resampling</source>
-        <translation type="unfinished"></translation>
+        <translation>Rééchantillonnage</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Resampling kernel: bicubic (as in the reference experiment), bilinear, nearest or average.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noyau de rééchantillonnage : bicubique (comme dans l'expérience de référence), bilinéaire, plus proche voisin ou moyenne.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Resampled raster</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster rééchantillonné</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>INPUT on the grid of REFERENCE; nodata stays nodata.</source>
-        <translation type="unfinished"></translation>
+        <translation>INPUT sur la grille de REFERENCE ; le nodata reste nodata.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Align same-day MODIS/Landsat pairs into a dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>Aligner les paires MODIS/Landsat du même jour en un jeu de données</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1313,7 +1305,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS LST rasters</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST MODIS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1323,12 +1315,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat LST rasters dated by their names; the earliest one&apos;s grid is the dataset grid.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST Landsat datés par leur nom ; la grille du plus ancien est celle du jeu de données.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Minimum clear pixels (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels dégagés minimum (%)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1338,7 +1330,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Minimum clear pixels of training-only pairs (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels dégagés minimum des paires d'entraînement seul (%)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1348,47 +1340,47 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Area of interest</source>
-        <translation type="unfinished"></translation>
+        <translation>Zone d'intérêt</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional polygon layer; the dataset grid is cropped to its extent (any CRS).</source>
-        <translation type="unfinished"></translation>
+        <translation>Couche de polygones facultative ; la grille du jeu de données est découpée à son emprise (tout SCR).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS resampling</source>
-        <translation type="unfinished"></translation>
+        <translation>Rééchantillonnage MODIS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Resampling kernel for MODIS onto the Landsat grid: bicubic, bilinear, nearest or average.</source>
-        <translation type="unfinished"></translation>
+        <translation>Noyau de rééchantillonnage de MODIS sur la grille Landsat : bicubique, bilinéaire, plus proche voisin ou moyenne.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the Landsat rasters holding LST</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters Landsat contenant la LST</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the Landsat rasters that holds LST (Earth Engine exports often add NDVI etc.).</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters Landsat qui contient la LST (les exports Earth Engine ajoutent souvent le NDVI, etc.).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the MODIS rasters holding LST</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters MODIS contenant la LST</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the MODIS rasters that holds LST.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters MODIS qui contient la LST.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Co-register MODIS to Landsat</source>
-        <translation type="unfinished"></translation>
+        <translation>Co-enregistrer MODIS sur Landsat</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1398,12 +1390,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Folder written with L_YYYYMMDD.tif, M_YYYYMMDD.tif and index.csv (date, files, clear %, status).</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier écrit avec L_AAAAMMJJ.tif, M_AAAAMMJJ.tif et index.csv (date, fichiers, % dégagé, état).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Order of the daily sources (empty = default)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ordre des sources quotidiennes (vide = par défaut)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1413,17 +1405,17 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of same-day pairs</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de paires du même jour</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Index CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV d'index</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Co-register MODIS to Landsat (aligned dataset)</source>
-        <translation type="unfinished"></translation>
+        <translation>Co-enregistrer MODIS sur Landsat (jeu de données aligné)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1433,7 +1425,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Search radius (MODIS pixels)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rayon de recherche (pixels MODIS)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1443,47 +1435,47 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dataset folder (align_pairs layout) with co-registered M_YYYYMMDD.tif, L_YYYYMMDD.tif, index.csv and coregistration.csv.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de jeu de données (organisation d'align_pairs) avec M_AAAAMMJJ.tif co-enregistrés, L_AAAAMMJJ.tif, index.csv et coregistration.csv.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS shift east (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Décalage MODIS vers l'est (m)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS shift north (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Décalage MODIS vers le nord (m)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Joint r before</source>
-        <translation type="unfinished"></translation>
+        <translation>r conjoint avant</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Joint r after</source>
-        <translation type="unfinished"></translation>
+        <translation>r conjoint après</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Shift applied</source>
-        <translation type="unfinished"></translation>
+        <translation>Décalage appliqué</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Co-registration CSV</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV de co-enregistrement</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>ESTARFM</source>
-        <translation type="unfinished"></translation>
+        <translation>ESTARFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fusion (classical)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fusion (classique)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1493,77 +1485,77 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse (MODIS) LST at the target date</source>
-        <translation type="unfinished"></translation>
+        <translation>LST grossière (MODIS) à la date cible</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse (MODIS) LST of the date to predict, resampled onto the fine grid (lstfusion:resample).</source>
-        <translation type="unfinished"></translation>
+        <translation>LST grossière (MODIS) de la date à prédire, rééchantillonnée sur la grille fine (lstfusion:resample).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fine (Landsat) LST, reference pair 1</source>
-        <translation type="unfinished"></translation>
+        <translation>LST fine (Landsat), paire de référence 1</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fine (Landsat) LST of the first reference date.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST fine (Landsat) de la première date de référence.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse (MODIS) LST, reference pair 1</source>
-        <translation type="unfinished"></translation>
+        <translation>LST grossière (MODIS), paire de référence 1</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse (MODIS) LST of the first reference date, on the same grid as FINE_REF1.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST grossière (MODIS) de la première date de référence, sur la même grille que FINE_REF1.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fine (Landsat) LST, reference pair 2</source>
-        <translation type="unfinished"></translation>
+        <translation>LST fine (Landsat), paire de référence 2</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fine (Landsat) LST of the second reference date (after the target for ESTARFM).</source>
-        <translation type="unfinished"></translation>
+        <translation>LST fine (Landsat) de la seconde date de référence (après la cible pour ESTARFM).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse (MODIS) LST, reference pair 2</source>
-        <translation type="unfinished"></translation>
+        <translation>LST grossière (MODIS), paire de référence 2</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse (MODIS) LST of the second reference date, on the same grid.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST grossière (MODIS) de la seconde date de référence, sur la même grille.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Window size (pixels, odd)</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de fenêtre (pixels, impaire)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Side of the moving window in pixels, odd; 51 as in Zhu&apos;s code for 30 m Landsat and 500 m MODIS.</source>
-        <translation type="unfinished"></translation>
+        <translation>Côté de la fenêtre glissante en pixels, impair ; 51 comme dans le code de Zhu pour Landsat à 30 m et MODIS à 500 m.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of classes</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de classes</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of land-cover classes assumed for the similar-pixel threshold (2 std / classes).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de classes d'occupation du sol supposé pour le seuil des pixels similaires (2 écarts-types / classes).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Coarse change threshold for regression (degrees)</source>
-        <translation type="unfinished"></translation>
+        <translation>Seuil de changement grossier pour la régression (degrés)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1573,7 +1565,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Mode</source>
-        <translation type="unfinished"></translation>
+        <translation>Mode</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1583,7 +1575,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Engine for the window sums</source>
-        <translation type="unfinished"></translation>
+        <translation>Moteur des sommes sur fenêtre</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1593,7 +1585,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS-consistent residual correction</source>
-        <translation type="unfinished"></translation>
+        <translation>Correction des résidus cohérente avec MODIS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1603,27 +1595,27 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS pixel size for the correction (m)</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de pixel MODIS pour la correction (m)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS pixel size in metres, the footprint of the residual correction (1000 for MOD11A1 LST).</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de pixel MODIS en mètres, l'empreinte de la correction des résidus (1000 pour la LST MOD11A1).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>ESTARFM prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction ESTARFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fused fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).</source>
-        <translation type="unfinished"></translation>
+        <translation>LST fine fusionnée de la date cible : .tif, .img, .nc ou .gpkg (un .vrt ne peut pas contenir de pixels).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>STARFM</source>
-        <translation type="unfinished"></translation>
+        <translation>STARFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1633,52 +1625,52 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional second fine (Landsat) reference; with COARSE_REF2 the prediction uses both pairs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Seconde référence fine (Landsat) facultative ; avec COARSE_REF2 la prédiction utilise les deux paires.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional coarse (MODIS) LST of the second reference date, with FINE_REF2.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST grossière (MODIS) facultative de la seconde date de référence, avec FINE_REF2.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Side of the moving window in pixels, odd; 31 as in starfm4py.</source>
-        <translation type="unfinished"></translation>
+        <translation>Côté de la fenêtre glissante en pixels, impair ; 31 comme dans starfm4py.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of land-cover classes assumed for the similar-pixel threshold (4 by default).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de classes d'occupation du sol supposé pour le seuil des pixels similaires (4 par défaut).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Spatial distance factor A</source>
-        <translation type="unfinished"></translation>
+        <translation>Facteur de distance spatiale A</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>A in the relative distance D = 1 + d/A (150 by default).</source>
-        <translation type="unfinished"></translation>
+        <translation>A dans la distance relative D = 1 + d/A (150 par défaut).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Sensor uncertainty (degrees)</source>
-        <translation type="unfinished"></translation>
+        <translation>Incertitude du capteur (degrés)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Sensor uncertainty in degrees (0.5), used in the sample filter and the combined distance (S + sigma)(T + sigma)D.</source>
-        <translation type="unfinished"></translation>
+        <translation>Incertitude du capteur en degrés (0,5), utilisée dans le filtre des échantillons et la distance combinée (S + sigma)(T + sigma)D.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>STARFM prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction STARFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fit-FC</source>
-        <translation type="unfinished"></translation>
+        <translation>Fit-FC</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1688,17 +1680,17 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Side of the moving window of the regression and of the filter in pixels, odd; 51 as ImageFusion.</source>
-        <translation type="unfinished"></translation>
+        <translation>Côté de la fenêtre glissante de la régression et du filtre en pixels, impair ; 51 comme ImageFusion.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of similar pixels</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de pixels similaires</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of most similar pixels (the centre included) averaged by the filter; 10 as ImageFusion.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de pixels les plus similaires (centre compris) moyennés par le filtre ; 10 comme ImageFusion.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1708,12 +1700,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fit-FC prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction Fit-FC</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>FSDAF</source>
-        <translation type="unfinished"></translation>
+        <translation>FSDAF</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1723,42 +1715,42 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Side of the window of the homogeneity index and of the final filter in pixels, odd; 41 as Zhu&apos;s code (w = 20).</source>
-        <translation type="unfinished"></translation>
+        <translation>Côté de la fenêtre de l'indice d'homogénéité et du filtre final en pixels, impair ; 41 comme le code de Zhu (w = 20).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of k-means classes of the fine reference (4, the lower end of Zhu&apos;s ISODATA range 4-6).</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de classes k-means de la référence fine (4, le bas de la plage ISODATA 4-6 de Zhu).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of similar pixels of the final filter; 20 as Zhu&apos;s code.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de pixels similaires du filtre final ; 20 comme le code de Zhu.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Purest MODIS pixels per class</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels MODIS les plus purs par classe</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Number of purest MODIS pixels per class used for its temporal change; 100 as Zhu&apos;s code.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre de pixels MODIS les plus purs par classe utilisés pour son changement temporel ; 100 comme le code de Zhu.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS pixel size in metres (1000 for MOD11A1 LST): FSDAF&apos;s coarse pixel, and the footprint of the residual correction.</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de pixel MODIS en mètres (1000 pour la LST MOD11A1) : le pixel grossier de FSDAF et l'empreinte de la correction des résidus.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>FSDAF prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction FSDAF</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Thermal sharpening</source>
-        <translation type="unfinished"></translation>
+        <translation>Affinage thermique</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1768,7 +1760,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Tree depth (0 = one line)</source>
-        <translation type="unfinished"></translation>
+        <translation>Profondeur de l'arbre (0 = une seule droite)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1778,12 +1770,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fewest MODIS footprints per leaf</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre minimal d'empreintes MODIS par feuille</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fewest MODIS footprints in a leaf of the tree: fewer footprints cannot split it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nombre minimal d'empreintes MODIS dans une feuille de l'arbre : avec moins d'empreintes, elle ne peut pas être divisée.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1798,12 +1790,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Thermal sharpening prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction de l'affinage thermique</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>All-pairs regression</source>
-        <translation type="unfinished"></translation>
+        <translation>Régression sur toutes les paires</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1813,47 +1805,47 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS LST of the target date</source>
-        <translation type="unfinished"></translation>
+        <translation>LST MODIS de la date cible</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS LST of the target date on the fine grid of the references.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST MODIS de la date cible sur la grille fine des références.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference pairs: dataset folder (align_pairs)</source>
-        <translation type="unfinished"></translation>
+        <translation>Paires de référence : dossier du jeu de données (align_pairs)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>A folder written by lstfusion:align_pairs: its same-day pairs are the references.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un dossier écrit par lstfusion:align_pairs : ses paires du même jour sont les références.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference Landsat LST rasters</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST Landsat de référence</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Instead of DATASET: the reference Landsat LST rasters, dated by their names.</source>
-        <translation type="unfinished"></translation>
+        <translation>À la place de DATASET : les rasters LST Landsat de référence, datés par leur nom.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference MODIS LST rasters (same days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST MODIS de référence (mêmes jours)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Instead of DATASET: the MODIS LST rasters of the same days, on the same grid, dated by their names.</source>
-        <translation type="unfinished"></translation>
+        <translation>À la place de DATASET : les rasters LST MODIS des mêmes jours, sur la même grille, datés par leur nom.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Ridge towards the class slope (K²)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ridge vers la pente de la classe (K²)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1863,12 +1855,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Classes of mean reference LST</source>
-        <translation type="unfinished"></translation>
+        <translation>Classes de LST de référence moyenne</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Classes of the pixels&apos; mean reference LST (equal pixel counts), each with the pooled slope its pixels are pulled towards.</source>
-        <translation type="unfinished"></translation>
+        <translation>Classes de la LST de référence moyenne des pixels (effectifs égaux), chacune avec la pente commune vers laquelle ses pixels sont tirés.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1878,17 +1870,17 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS pixel size in metres, for the optional residual correction.</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de pixel MODIS en mètres, pour la correction facultative des résidus.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>All-pairs regression prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction de la régression sur toutes les paires</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fuse a daily LST series</source>
-        <translation type="unfinished"></translation>
+        <translation>Fusionner une série quotidienne de LST</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1898,7 +1890,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS LST rasters (daily)</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST MODIS (quotidiens)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1908,17 +1900,17 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat LST rasters dated by their names, all on one grid (the grid of the series).</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST Landsat datés par leur nom, tous sur une même grille (la grille de la série).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dataset folder (align_pairs) instead of the lists</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier du jeu de données (align_pairs) à la place des listes</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Instead of MODIS and LANDSAT: a folder written by lstfusion:align_pairs (index.csv).</source>
-        <translation type="unfinished"></translation>
+        <translation>À la place de MODIS et LANDSAT : un dossier écrit par lstfusion:align_pairs (index.csv).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1928,37 +1920,37 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Checkpoint (.pt; empty = bundled)</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkpoint (.pt ; vide = celui fourni)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>For the deep models: a .pt file written by lstfusion:train_&lt;model&gt;; empty = the bundled one.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pour les modèles profonds : un fichier .pt écrit par lstfusion:train_&lt;modèle&gt; ; vide = celui fourni avec l'extension.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>First date (YYYY-MM-DD); empty = the first MODIS date.</source>
-        <translation type="unfinished"></translation>
+        <translation>Première date (AAAA-MM-JJ) ; vide = la première date MODIS.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Last date (YYYY-MM-DD); empty = the last MODIS date.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dernière date (AAAA-MM-JJ) ; vide = la dernière date MODIS.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Farthest reference pair (days)</source>
-        <translation type="unfinished"></translation>
+        <translation>Paire de référence la plus éloignée (jours)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>The farthest, in days, a reference pair may be from the date it serves.</source>
-        <translation type="unfinished"></translation>
+        <translation>L'écart maximal, en jours, entre une paire de référence et la date qu'elle sert.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Gap-fill MODIS dates clearer than this less (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Combler les dates MODIS plus dégagées que ce seuil (%)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1967,88 +1959,83 @@ y {y0} to {y1}
     </message>
     <message>
         <location filename="strings.py" line="6"/>
-        <source>Dask scheduler address (optional)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
         <source>Address of a dask.distributed scheduler (tcp://host:8786) to run the tiles on; empty = in this QGIS process (one thread per core).</source>
-        <translation type="unfinished"></translation>
+        <translation>Adresse d'un ordonnanceur dask.distributed (tcp://hôte:8786) sur lequel exécuter les tuiles ; vide = dans ce processus QGIS (un thread par cœur).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the Landsat rasters</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters Landsat</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the Landsat rasters to fuse (multi-band exports).</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters Landsat à fusionner (exports multibandes).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the MODIS rasters</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters MODIS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the MODIS rasters to fuse.</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters MODIS à fusionner.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat scale factor</source>
-        <translation type="unfinished"></translation>
+        <translation>Facteur d'échelle Landsat</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000).</source>
-        <translation type="unfinished"></translation>
+        <translation>Facteur appliqué aux valeurs Landsat à la lecture (p. ex. 0,0001 pour une réflectance x 10000).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS scale factor</source>
-        <translation type="unfinished"></translation>
+        <translation>Facteur d'échelle MODIS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Factor applied to the MODIS values on reading.</source>
-        <translation type="unfinished"></translation>
+        <translation>Facteur appliqué aux valeurs MODIS à la lecture.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Quantity</source>
-        <translation type="unfinished"></translation>
+        <translation>Grandeur</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>What the rasters hold, for ESTARFM&apos;s similarity and outlier revision: lst (K or degC) or reflectance (0-1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce que contiennent les rasters, pour la similarité et la révision des valeurs aberrantes d'ESTARFM : lst (K ou °C) ou reflectance (0-1).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Window size (pixels, odd; 0 = default)</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de fenêtre (pixels, impaire ; 0 = par défaut)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Side of the moving window in pixels, odd; 0 = the method&apos;s default (ESTARFM 51, STARFM 31).</source>
-        <translation type="unfinished"></translation>
+        <translation>Côté de la fenêtre glissante en pixels, impair ; 0 = le défaut de la méthode (ESTARFM 51, STARFM 31).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Tile size (pixels)</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille des tuiles (pixels)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Edge of one task&apos;s tile in pixels (plus the window&apos;s halo); memory per task grows with it.</source>
-        <translation type="unfinished"></translation>
+        <translation>Côté de la tuile d'une tâche en pixels (plus le halo de la fenêtre) ; la mémoire par tâche croît avec lui.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Subregions (polygons)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sous-régions (polygones)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2058,27 +2045,27 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Subregion name field</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ du nom des sous-régions</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Field of SUBREGIONS that names each polygon in the table and on the maps (default: region N).</source>
-        <translation type="unfinished"></translation>
+        <translation>Champ de SUBREGIONS qui nomme chaque polygone dans le tableau et sur les cartes (par défaut : region N).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Series folder</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de la série</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Folder for the dated rasters, series.csv, series.vrt, series_stats.csv and series_report.html.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier des rasters datés, de series.csv, series.vrt, series_stats.csv et series_report.html.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference pairs (STARFM)</source>
-        <translation type="unfinished"></translation>
+        <translation>Paires de référence (STARFM)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2088,16 +2075,11 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Uncertainty map per date (90 % half-width)</source>
-        <translation type="unfinished"></translation>
+        <translation>Carte d'incertitude par date (demi-largeur à 90 %)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Write UNC_METHOD_YYYYMMDD.tif beside each date: per pixel the half-width of the central 90 % interval of the LST (in its unit), calibrated on the series&apos; own pairs (each pair date predicted from the others as the series runs the method) by class and by the day&apos;s MODIS change. Needs two pairs or more and a classical method; series.csv says why a date has none.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
-        <source>Land-cover classes for the uncertainty (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2108,27 +2090,27 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dates with a fused raster</source>
-        <translation type="unfinished"></translation>
+        <translation>Dates avec un raster fusionné</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>series.csv</source>
-        <translation type="unfinished"></translation>
+        <translation>series.csv</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>series.vrt</source>
-        <translation type="unfinished"></translation>
+        <translation>series.vrt</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Season report</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport de saison</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Evaluate a prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Évaluer une prédiction</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2138,107 +2120,107 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predicted LST</source>
-        <translation type="unfinished"></translation>
+        <translation>LST prédite</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predicted LST raster (e.g. an ESTARFM or deep-model output).</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster de LST prédite (p. ex. une sortie d'ESTARFM ou d'un modèle profond).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference LST (e.g. real Landsat of that date)</source>
-        <translation type="unfinished"></translation>
+        <translation>LST de référence (p. ex. le vrai Landsat de cette date)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference LST on the same grid, e.g. the real Landsat LST of the predicted date.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST de référence sur la même grille, p. ex. la vraie LST Landsat de la date prédite.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fine/coarse pixel size ratio for ERGAS</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport des tailles de pixel fin/grossier pour ERGAS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fine/coarse pixel size ratio used by ERGAS, e.g. 30/1000 = 0.03 for Landsat/MODIS (33.3 is read the same way).</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport des tailles de pixel fin/grossier utilisé par ERGAS, p. ex. 30/1000 = 0,03 pour Landsat/MODIS (33,3 est lu de la même façon).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Metric table</source>
-        <translation type="unfinished"></translation>
+        <translation>Tableau des métriques</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Metric table, one row per region: CSV, or a GeoPackage attribute table (.gpkg).</source>
-        <translation type="unfinished"></translation>
+        <translation>Tableau des métriques, une ligne par région : CSV, ou table attributaire GeoPackage (.gpkg).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Report</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional self-contained HTML report: header, table, maps with subregion outlines, scatter, histogram.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport HTML autonome facultatif : en-tête, tableau, cartes avec les contours des sous-régions, nuage de points, histogramme.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Error (prediction - reference)</source>
-        <translation type="unfinished"></translation>
+        <translation>Erreur (prédiction - référence)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional signed error raster, prediction minus reference.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster facultatif de l'erreur signée, prédiction moins référence.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>RMSE</source>
-        <translation type="unfinished"></translation>
+        <translation>RMSE</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>SSIM</source>
-        <translation type="unfinished"></translation>
+        <translation>SSIM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>PSNR</source>
-        <translation type="unfinished"></translation>
+        <translation>PSNR</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>SAM</source>
-        <translation type="unfinished"></translation>
+        <translation>SAM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>CC</source>
-        <translation type="unfinished"></translation>
+        <translation>CC</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>ERGAS</source>
-        <translation type="unfinished"></translation>
+        <translation>ERGAS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MAE</source>
-        <translation type="unfinished"></translation>
+        <translation>MAE</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>BIAS</source>
-        <translation type="unfinished"></translation>
+        <translation>BIAS</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Compare methods</source>
-        <translation type="unfinished"></translation>
+        <translation>Comparer des méthodes</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2248,57 +2230,57 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predictions</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédictions</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predictions of the same date by several methods; the layer names name the methods.</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédictions de la même date par plusieurs méthodes ; les noms des couches nomment les méthodes.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference LST</source>
-        <translation type="unfinished"></translation>
+        <translation>LST de référence</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference LST on the same grid, e.g. the real Landsat LST of that date.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST de référence sur la même grille, p. ex. la vraie LST Landsat de cette date.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS of the date, on the reference grid (baseline)</source>
-        <translation type="unfinished"></translation>
+        <translation>MODIS de la date, sur la grille de référence (référence de comparaison)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Landsat of a reference pair (baseline)</source>
-        <translation type="unfinished"></translation>
+        <translation>Landsat d'une paire de référence (référence de comparaison)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS of that reference pair (baseline)</source>
-        <translation type="unfinished"></translation>
+        <translation>MODIS de cette paire de référence (référence de comparaison)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Ranking table</source>
-        <translation type="unfinished"></translation>
+        <translation>Tableau de classement</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Ranking table (by RMSE within each region): CSV, or a GeoPackage attribute table (.gpkg).</source>
-        <translation type="unfinished"></translation>
+        <translation>Tableau de classement (par RMSE dans chaque région) : CSV, ou table attributaire GeoPackage (.gpkg).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional HTML report: the ranking table, then a maps and error panel per method.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport HTML facultatif : le tableau de classement, puis un panneau de cartes et d'erreurs par méthode.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Validate methods on this series</source>
-        <translation type="unfinished"></translation>
+        <translation>Valider les méthodes sur cette série</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2308,42 +2290,37 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dataset folder (align_pairs)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier du jeu de données (align_pairs)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>A folder written by lstfusion:align_pairs (index.csv); or give MODIS and LANDSAT.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un dossier écrit par lstfusion:align_pairs (index.csv) ; ou indiquez MODIS et LANDSAT.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Instead of DATASET: MODIS LST rasters dated by their names (aligned first, as align_pairs does).</source>
-        <translation type="unfinished"></translation>
+        <translation>À la place de DATASET : rasters LST MODIS datés par leur nom (alignés d'abord, comme le fait align_pairs).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Instead of DATASET: Landsat LST rasters dated by their names (band LANDSAT_BAND holds LST).</source>
-        <translation type="unfinished"></translation>
+        <translation>À la place de DATASET : rasters LST Landsat datés par leur nom (la bande LANDSAT_BAND contient la LST).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Methods to score; the deep models are trained once per test date (small size, EPOCHS).</source>
-        <translation type="unfinished"></translation>
+        <translation>Méthodes à noter ; les modèles profonds sont entraînés une fois par date de test (petite taille, EPOCHS).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Deep models: epochs per test date</source>
-        <translation type="unfinished"></translation>
+        <translation>Modèles profonds : époques par date de test</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Training budget of each deep model per test date (epochs, with early stopping).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
-        <source>Land-cover classes (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Budget d'entraînement de chaque modèle profond par date de test (époques, avec arrêt anticipé).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2353,32 +2330,32 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the Landsat rasters that holds LST (with MODIS and LANDSAT).</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters Landsat qui contient la LST (avec MODIS et LANDSAT).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Band of the MODIS rasters that holds LST (with MODIS and LANDSAT).</source>
-        <translation type="unfinished"></translation>
+        <translation>Bande des rasters MODIS qui contient la LST (avec MODIS et LANDSAT).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Results table</source>
-        <translation type="unfinished"></translation>
+        <translation>Tableau des résultats</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>CSV: method, variant, date, region and the metrics, with each row&apos;s verdict.</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV : méthode, variante, date, région et métriques, avec le verdict de chaque ligne.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>HTML report: tables per date, the mean table, auto&apos;s choices, both analyses, error maps.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rapport HTML : tableaux par date, tableau des moyennes, choix d'auto, les deux analyses, cartes d'erreur.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Minimum clear pixels of a pair (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pixels dégagés minimum d'une paire (%)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2388,27 +2365,27 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Recommended method</source>
-        <translation type="unfinished"></translation>
+        <translation>Méthode recommandée</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Recommended variant</source>
-        <translation type="unfinished"></translation>
+        <translation>Variante recommandée</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Test dates (folds)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dates de test (plis)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Train EDCSTFN</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîner EDCSTFN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fusion (deep learning)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fusion (apprentissage profond)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2418,7 +2395,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dataset folder (from align_pairs)</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier du jeu de données (d'align_pairs)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2428,77 +2405,77 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>or: Landsat LST rasters (dated names)</source>
-        <translation type="unfinished"></translation>
+        <translation>ou : rasters LST Landsat (noms datés)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Instead of DATASET: Landsat LST rasters with dates in their names.</source>
-        <translation type="unfinished"></translation>
+        <translation>À la place de DATASET : rasters LST Landsat avec la date dans leur nom.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>and MODIS LST rasters on the same grid</source>
-        <translation type="unfinished"></translation>
+        <translation>et rasters LST MODIS sur la même grille</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>With LANDSAT: MODIS LST rasters on the same grid; rasters with the same date form a pair.</source>
-        <translation type="unfinished"></translation>
+        <translation>Avec LANDSAT : rasters LST MODIS sur la même grille ; les rasters de même date forment une paire.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Passes over the training patches; training stops earlier when validation stops improving.</source>
-        <translation type="unfinished"></translation>
+        <translation>Passages sur les imagettes d'entraînement ; l'entraînement s'arrête plus tôt quand la validation cesse de s'améliorer.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de lot</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Patches per optimisation step.</source>
-        <translation type="unfinished"></translation>
+        <translation>Imagettes par pas d'optimisation.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Learning rate (0 = the paper&apos;s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Taux d'apprentissage (0 = celui de l'article)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Adam learning rate; 0 uses the paper&apos;s value.</source>
-        <translation type="unfinished"></translation>
+        <translation>Taux d'apprentissage d'Adam ; 0 utilise la valeur de l'article.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Patch size (pixels)</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille des imagettes (pixels)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Side of the square training patches (pixels); patches with nodata are skipped.</source>
-        <translation type="unfinished"></translation>
+        <translation>Côté des imagettes carrées d'entraînement (pixels) ; les imagettes contenant du nodata sont ignorées.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Patch stride (pixels)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas des imagettes (pixels)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Step between patches (pixels); smaller gives more, overlapping patches.</source>
-        <translation type="unfinished"></translation>
+        <translation>Pas entre imagettes (pixels) ; plus petit, il donne davantage d'imagettes, qui se chevauchent.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Where PyTorch runs: auto = a CUDA GPU when PyTorch sees one, else the CPU.</source>
-        <translation type="unfinished"></translation>
+        <translation>Où PyTorch s'exécute : auto = un GPU CUDA quand PyTorch en voit un, sinon le CPU.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Model size</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille du modèle</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2508,7 +2485,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predict from two pairs (reference weighting)</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédire à partir de deux paires (pondération des références)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2518,17 +2495,17 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Random seed</source>
-        <translation type="unfinished"></translation>
+        <translation>Graine aléatoire</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Random seed for the weights, the patch order and the augmentations (reproducible runs).</source>
-        <translation type="unfinished"></translation>
+        <translation>Graine aléatoire des poids, de l'ordre des imagettes et des augmentations (exécutions reproductibles).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Least valid fraction of a training patch (0-1]</source>
-        <translation type="unfinished"></translation>
+        <translation>Fraction valide minimale d'une imagette d'entraînement (0-1]</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2538,22 +2515,22 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Checkpoint (.pt) with the weights, normalisation, unit, training dates and versions.</source>
-        <translation type="unfinished"></translation>
+        <translation>Checkpoint (.pt) avec les poids, la normalisation, l'unité, les dates d'entraînement et les versions.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Training log</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal d'entraînement</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional CSV log with the losses of each epoch.</source>
-        <translation type="unfinished"></translation>
+        <translation>Journal CSV facultatif avec les pertes de chaque époque.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predict with EDCSTFN</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédire avec EDCSTFN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2568,22 +2545,22 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Side of the tiles the scene is predicted in (pixels); overlapping tiles are blended smoothly.</source>
-        <translation type="unfinished"></translation>
+        <translation>Côté des tuiles dans lesquelles la scène est prédite (pixels) ; les tuiles qui se chevauchent sont fondues progressivement.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>EDCSTFN prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction EDCSTFN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predicted fine LST of the target date: .tif, .img, .nc or .gpkg (a .vrt cannot hold pixels).</source>
-        <translation type="unfinished"></translation>
+        <translation>LST fine prédite de la date cible : .tif, .img, .nc ou .gpkg (un .vrt ne peut pas contenir de pixels).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Train STTFN</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîner STTFN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2593,7 +2570,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predict with STTFN</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédire avec STTFN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2603,12 +2580,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>STTFN prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction STTFN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Train MLFF-GAN</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîner MLFF-GAN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2618,7 +2595,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predict with MLFF-GAN</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédire avec MLFF-GAN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2628,12 +2605,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MLFF-GAN prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction MLFF-GAN</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Train GAN-STFM</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîner GAN-STFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2643,7 +2620,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predict with GAN-STFM</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédire avec GAN-STFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2653,12 +2630,12 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>GAN-STFM prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction GAN-STFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Train SwinSTFM</source>
-        <translation type="unfinished"></translation>
+        <translation>Entraîner SwinSTFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2668,7 +2645,7 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Predict with SwinSTFM</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédire avec SwinSTFM</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2678,42 +2655,42 @@ y {y0} to {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>SwinSTFM prediction</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédiction SwinSTFM</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="217"/>
         <source>{aoi}: choose a polygon layer or draw an extent</source>
-        <translation type="unfinished"></translation>
+        <translation>{aoi} : choisissez une couche de polygones ou dessinez une emprise</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="220"/>
         <source>{start_param} {start} is after {end_param} {end}</source>
-        <translation type="unfinished"></translation>
+        <translation>{start_param} {start} est postérieure à {end_param} {end}</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="223"/>
         <source>{sensors}: choose at least one sensor</source>
-        <translation type="unfinished"></translation>
+        <translation>{sensors} : choisissez au moins un capteur</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="225"/>
         <source>{stac_url}: give the address of a STAC API</source>
-        <translation type="unfinished"></translation>
+        <translation>{stac_url} : indiquez l'adresse d'une API STAC</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="227"/>
         <source>{output}: choose an output folder</source>
-        <translation type="unfinished"></translation>
+        <translation>{output} : choisissez un dossier de sortie</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="115"/>
         <source>{prediction}/{reference}: choose a prediction and a reference layer</source>
-        <translation type="unfinished"></translation>
+        <translation>{prediction}/{reference} : choisissez une couche de prédiction et une couche de référence</translation>
     </message>
     <message>
         <location filename="../ui/evaluation.py" line="127"/>
         <source>Evaluated: RMSE {rmse:.3f}, SSIM {ssim:.3f}</source>
-        <translation type="unfinished"></translation>
+        <translation>Évalué : RMSE {rmse:.3f}, SSIM {ssim:.3f}</translation>
     </message>
     <message>
         <location filename="../ui/fusion.py" line="39"/>
@@ -2723,27 +2700,52 @@ y {y0} to {y1}
     <message>
         <location filename="../ui/series.py" line="111"/>
         <source>{modis}/{landsat}: choose a MODIS folder and a Landsat folder with rasters</source>
-        <translation type="unfinished"></translation>
+        <translation>{modis}/{landsat} : choisissez un dossier MODIS et un dossier Landsat contenant des rasters</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="114"/>
         <source>{start_param} {start} is after {end_param} {end}: choose an earlier start</source>
-        <translation type="unfinished"></translation>
+        <translation>{start_param} {start} est postérieure à {end_param} {end} : choisissez un début plus tôt</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="135"/>
         <source>{modis}/{landsat}: choose the Series section&apos;s MODIS and Landsat folders (with rasters) first</source>
-        <translation type="unfinished"></translation>
+        <translation>{modis}/{landsat} : choisissez d'abord les dossiers MODIS et Landsat (avec des rasters) de la section Série</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="138"/>
         <source>{dataset}: choose a folder written by lstfusion:align_pairs, or tick the Series section&apos;s folders</source>
-        <translation type="unfinished"></translation>
+        <translation>{dataset} : choisissez un dossier écrit par lstfusion:align_pairs, ou cochez les dossiers de la section Série</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="141"/>
         <source>{methods}: choose at least one method</source>
-        <translation type="unfinished"></translation>
+        <translation>{methods} : choisissez au moins une méthode</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Reference grid</source>
+        <translation>Grille de référence</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Dask scheduler address</source>
+        <translation>Adresse de l'ordonnanceur Dask</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Land-cover classes for the uncertainty</source>
+        <translation>Classes d'occupation du sol pour l'incertitude</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Land-cover classes</source>
+        <translation>Classes d'occupation du sol</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/conventions.py" line="132"/>
+        <source>Parameters</source>
+        <translation>Paramètres</translation>
     </message>
 </context>
 </TS>
