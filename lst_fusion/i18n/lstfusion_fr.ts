@@ -104,37 +104,37 @@
         <translation>Télécharger</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="65"/>
+        <location filename="../ui/download.py" line="72"/>
         <source>A polygon layer: its polygons bound the search and the clear percentage (AOI); empty = the extent drawn below</source>
         <translation>Une couche de polygones : ses polygones délimitent la recherche et le pourcentage dégagé (AOI) ; vide = l'emprise dessinée ci-dessous</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="67"/>
+        <location filename="../ui/download.py" line="74"/>
         <source>Polygons</source>
         <translation>Polygones</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="70"/>
+        <location filename="../ui/download.py" line="77"/>
         <source>Draw extent</source>
         <translation>Dessiner l'emprise</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="71"/>
+        <location filename="../ui/download.py" line="78"/>
         <source>Drag a rectangle on the map as the area of interest (AOI)</source>
         <translation>Tracez un rectangle sur la carte comme zone d'intérêt (AOI)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="77"/>
+        <location filename="../ui/download.py" line="84"/>
         <source>or extent</source>
         <translation>ou emprise</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="79"/>
+        <location filename="../ui/download.py" line="86"/>
         <source>First acquisition date (START)</source>
         <translation>Première date d'acquisition (START)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="80"/>
+        <location filename="../ui/download.py" line="87"/>
         <source>Last acquisition date, included (END)</source>
         <translation>Dernière date d'acquisition, incluse (END)</translation>
     </message>
@@ -154,27 +154,27 @@
         <translation>Capteurs</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="93"/>
+        <location filename="../ui/download.py" line="100"/>
         <source>Landsat scenes whose whole-scene cloud cover is above this are not read (MAX_CLOUD)</source>
         <translation>Les scènes Landsat dont la couverture nuageuse (scène entière) dépasse ce seuil ne sont pas lues (MAX_CLOUD)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="95"/>
+        <location filename="../ui/download.py" line="102"/>
         <source>Dates with fewer clear pixels inside the area are rejected by Download (MIN_CLEAR)</source>
         <translation>Les dates ayant moins de pixels dégagés dans la zone sont rejetées par Télécharger (MIN_CLEAR)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="98"/>
+        <location filename="../ui/download.py" line="105"/>
         <source>min. clear</source>
         <translation>dégagé min.</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="100"/>
+        <location filename="../ui/download.py" line="107"/>
         <source>Max. cloud</source>
         <translation>Nuages max.</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="102"/>
+        <location filename="../ui/download.py" line="148"/>
         <source>A STAC API: its root or its /search endpoint (STAC_URL)</source>
         <translation>Une API STAC : sa racine ou son point d'accès /search (STAC_URL)</translation>
     </message>
@@ -184,22 +184,22 @@
         <translation>API STAC</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="105"/>
+        <location filename="../ui/download.py" line="112"/>
         <source>optional; empty = automatic</source>
         <translation>facultatif ; vide = automatique</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="106"/>
+        <location filename="../ui/download.py" line="113"/>
         <source>Token endpoint for signed asset URLs (TOKEN_URL); empty = Planetary Computer&apos;s for its API, none for others</source>
         <translation>Point d'accès des jetons pour les URL signées des fichiers (TOKEN_URL) ; vide = celui de Planetary Computer pour son API, aucun pour les autres</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="108"/>
+        <location filename="../ui/download.py" line="115"/>
         <source>Token endpoint</source>
         <translation>Point d'accès des jetons</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="111"/>
+        <location filename="../ui/download.py" line="118"/>
         <source>Folder for MOD11A1/, MYD11A1/, landsat/ and downloads.csv; a re-run into it resumes (OUTPUT)</source>
         <translation>Dossier de MOD11A1/, MYD11A1/, landsat/ et downloads.csv ; une nouvelle exécution dans ce dossier reprend là où elle s'était arrêtée (OUTPUT)</translation>
     </message>
@@ -209,27 +209,27 @@
         <translation>Dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="116"/>
+        <location filename="../ui/download.py" line="123"/>
         <source>Search</source>
         <translation>Rechercher</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="117"/>
+        <location filename="../ui/download.py" line="124"/>
         <source>List the items with their clear percentage in the area; writes no raster</source>
         <translation>Liste les items avec leur pourcentage dégagé dans la zone ; n'écrit aucun raster</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="120"/>
+        <location filename="../ui/download.py" line="127"/>
         <source>Write one LST raster per sensor and date, then fill the Series folders</source>
         <translation>Écrit un raster LST par capteur et par date, puis renseigne les dossiers de la section Série</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="169"/>
+        <location filename="../ui/download.py" line="187"/>
         <source>the polygons of {layer} are used</source>
         <translation>les polygones de {layer} sont utilisés</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="174"/>
+        <location filename="../ui/download.py" line="192"/>
         <source>x {x0} to {x1}
 y {y0} to {y1}
 {crs}</source>
@@ -238,57 +238,57 @@ y de {y0} à {y1}
 {crs}</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="177"/>
+        <location filename="../ui/download.py" line="195"/>
         <source>none drawn</source>
         <translation>aucune dessinée</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="183"/>
+        <location filename="../ui/download.py" line="201"/>
         <source>Drag a rectangle on the map for the area of interest</source>
         <translation>Tracez un rectangle sur la carte pour la zone d'intérêt</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="266"/>
+        <location filename="../ui/download.py" line="284"/>
         <source>Fix the Download section first: </source>
         <translation>Corrigez d'abord la section Télécharger : </translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="285"/>
+        <location filename="../ui/download.py" line="303"/>
         <source>Search: {found} item(s) found ({modis} MODIS, {landsat} Landsat)</source>
         <translation>Recherche : {found} item(s) trouvé(s) ({modis} MODIS, {landsat} Landsat)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="288"/>
+        <location filename="../ui/download.py" line="306"/>
         <source>; {low} below the minimum clear {min_clear:g} % (Download rejects them)</source>
         <translation> ; {low} sous le minimum dégagé de {min_clear:g} % (Télécharger les rejette)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="291"/>
+        <location filename="../ui/download.py" line="309"/>
         <source>; {n} skipped or failed (see Reason)</source>
         <translation> ; {n} ignoré(s) ou en échec (voir Motif)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="292"/>
+        <location filename="../ui/download.py" line="310"/>
         <source>. No raster written.</source>
         <translation>. Aucun raster écrit.</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="298"/>
+        <location filename="../ui/download.py" line="316"/>
         <source>Downloaded: {n_modis} MODIS and {n_landsat} Landsat date(s) in {folder}</source>
         <translation>Téléchargé : {n_modis} date(s) MODIS et {n_landsat} date(s) Landsat dans {folder}</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="303"/>
+        <location filename="../ui/download.py" line="321"/>
         <source> (items: {counts})</source>
         <translation> (items : {counts})</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="307"/>
+        <location filename="../ui/download.py" line="325"/>
         <source>; the Series folders are set</source>
         <translation> ; les dossiers de la section Série sont renseignés</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="327"/>
+        <location filename="../ui/download.py" line="345"/>
         <source>{clear} % clear: below the minimum {min_clear:g} %, Download rejects it</source>
         <translation>{clear} % dégagé : sous le minimum de {min_clear:g} %, Télécharger le rejette</translation>
     </message>
@@ -298,37 +298,37 @@ y de {y0} à {y1}
         <translation>Évaluation</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="40"/>
+        <location filename="../ui/evaluation.py" line="41"/>
         <source>Prediction</source>
         <translation>Prédiction</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="43"/>
+        <location filename="../ui/evaluation.py" line="44"/>
         <source>Reference</source>
         <translation>Référence</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="48"/>
+        <location filename="../ui/evaluation.py" line="49"/>
         <source>Subregions</source>
         <translation>Sous-régions</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="51"/>
+        <location filename="../ui/evaluation.py" line="52"/>
         <source>Name field</source>
         <translation>Champ du nom</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="54"/>
+        <location filename="../ui/evaluation.py" line="55"/>
         <source>Draw rectangle</source>
         <translation>Dessiner un rectangle</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="56"/>
+        <location filename="../ui/evaluation.py" line="57"/>
         <source>Clear rectangles</source>
         <translation>Effacer les rectangles</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="61"/>
+        <location filename="../ui/evaluation.py" line="62"/>
         <source>Evaluate</source>
         <translation>Évaluer</translation>
     </message>
@@ -338,7 +338,7 @@ y de {y0} à {y1}
         <translation>Ouvrir le rapport</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="88"/>
+        <location filename="../ui/evaluation.py" line="90"/>
         <source>{n} rectangle(s) drawn</source>
         <translation>{n} rectangle(s) dessiné(s)</translation>
     </message>
@@ -378,47 +378,47 @@ y de {y0} à {y1}
         <translation>Processeur</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="85"/>
+        <location filename="../ui/fusion.py" line="89"/>
         <source>optional; empty = a temporary file</source>
         <translation>facultatif ; vide = un fichier temporaire</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="86"/>
+        <location filename="../ui/fusion.py" line="90"/>
         <source>Output</source>
         <translation>Sortie</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="87"/>
+        <location filename="../ui/fusion.py" line="91"/>
         <source>Run</source>
         <translation>Lancer</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="136"/>
+        <location filename="../ui/fusion.py" line="140"/>
         <source>Missing: {parameters}</source>
         <translation>Manquant : {parameters}</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="142"/>
+        <location filename="../ui/fusion.py" line="146"/>
         <source>{n}: CRS {crs} differs from {first} ({first_crs})</source>
         <translation>{n} : le SCR {crs} diffère de celui de {first} ({first_crs})</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="145"/>
+        <location filename="../ui/fusion.py" line="149"/>
         <source>{n}: grid differs from {first} (resample it with lstfusion:resample)</source>
         <translation>{n} : la grille diffère de celle de {first} (rééchantillonnez-la avec lstfusion:resample)</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="150"/>
+        <location filename="../ui/fusion.py" line="154"/>
         <source>{a} and {b} are not the same day</source>
         <translation>{a} et {b} ne sont pas du même jour</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="168"/>
+        <location filename="../ui/fusion.py" line="172"/>
         <source>Fix the inputs first: </source>
         <translation>Corrigez d'abord les entrées : </translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="179"/>
+        <location filename="../ui/fusion.py" line="183"/>
         <source>Done: {output}</source>
         <translation>Terminé : {output}</translation>
     </message>
@@ -508,42 +508,42 @@ y de {y0} à {y1}
         <translation>Série terminée : {loaded} couches datées{unc} depuis {folder}</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="51"/>
+        <location filename="../ui/tasks.py" line="52"/>
         <source>Another task is running: wait for it or cancel it first.</source>
         <translation>Une autre tâche est en cours : attendez-la ou annulez-la d'abord.</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="55"/>
+        <location filename="../ui/tasks.py" line="56"/>
         <source>Algorithm {algorithm} is not registered</source>
         <translation>L'algorithme {algorithm} n'est pas enregistré</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="72"/>
+        <location filename="../ui/tasks.py" line="73"/>
         <source>Running {algorithm} …</source>
         <translation>Exécution de {algorithm} …</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="80"/>
+        <location filename="../ui/tasks.py" line="81"/>
         <source>Cancelling …</source>
         <translation>Annulation …</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="92"/>
+        <location filename="../ui/tasks.py" line="93"/>
         <source>Running: {text}</source>
         <translation>En cours : {text}</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="102"/>
+        <location filename="../ui/tasks.py" line="103"/>
         <source>Cancelled; {nothing_written}.</source>
         <translation>Annulé ; {nothing_written}.</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="105"/>
+        <location filename="../ui/tasks.py" line="106"/>
         <source>Failed: {error}</source>
         <translation>Échec : {error}</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="105"/>
+        <location filename="../ui/tasks.py" line="106"/>
         <source>Failed: see the log panel (Processing tab) for the reason.</source>
         <translation>Échec : le motif est dans le panneau du journal (onglet Traitements).</translation>
     </message>
@@ -698,7 +698,7 @@ y de {y0} à {y1}
         <translation>{summary} La méthode de la section Série est maintenant {method} avec la correction {correction!r} ({variant}).</translation>
     </message>
     <message>
-        <location filename="../ui/widgets.py" line="18"/>
+        <location filename="../ui/widgets.py" line="28"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
@@ -2658,37 +2658,37 @@ y de {y0} à {y1}
         <translation>Prédiction SwinSTFM</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="217"/>
+        <location filename="../ui/download.py" line="235"/>
         <source>{aoi}: choose a polygon layer or draw an extent</source>
         <translation>{aoi} : choisissez une couche de polygones ou dessinez une emprise</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="220"/>
+        <location filename="../ui/download.py" line="238"/>
         <source>{start_param} {start} is after {end_param} {end}</source>
         <translation>{start_param} {start} est postérieure à {end_param} {end}</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="223"/>
+        <location filename="../ui/download.py" line="241"/>
         <source>{sensors}: choose at least one sensor</source>
         <translation>{sensors} : choisissez au moins un capteur</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="225"/>
+        <location filename="../ui/download.py" line="243"/>
         <source>{stac_url}: give the address of a STAC API</source>
         <translation>{stac_url} : indiquez l'adresse d'une API STAC</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="227"/>
+        <location filename="../ui/download.py" line="245"/>
         <source>{output}: choose an output folder</source>
         <translation>{output} : choisissez un dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="115"/>
+        <location filename="../ui/evaluation.py" line="117"/>
         <source>{prediction}/{reference}: choose a prediction and a reference layer</source>
         <translation>{prediction}/{reference} : choisissez une couche de prédiction et une couche de référence</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="127"/>
+        <location filename="../ui/evaluation.py" line="129"/>
         <source>Evaluated: RMSE {rmse:.3f}, SSIM {ssim:.3f}</source>
         <translation>Évalué : RMSE {rmse:.3f}, SSIM {ssim:.3f}</translation>
     </message>
@@ -2746,6 +2746,11 @@ y de {y0} à {y1}
         <location filename="../algorithms/conventions.py" line="132"/>
         <source>Parameters</source>
         <translation>Paramètres</translation>
+    </message>
+    <message>
+        <location filename="../ui/fusion.py" line="78"/>
+        <source>Fusion method</source>
+        <translation>Méthode de fusion</translation>
     </message>
 </context>
 </TS>

@@ -12,7 +12,7 @@ from qgis.PyQt.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLi
 
 from ..algorithms import names as P
 from ..algorithms import qgis_enums
-from ..algorithms.search_download import DEFAULT_SENSORS
+from ..algorithms.search_download import DEFAULT_SENSORS, SearchDownload
 from ..core.data import stac
 from ..i18n import QT_TRANSLATE_NOOP, tr
 from .ids import SEARCH_DOWNLOAD
@@ -38,6 +38,13 @@ COLUMNS = (
     ("reason", QT_TRANSLATE_NOOP("@default", "Reason"),
      QT_TRANSLATE_NOOP("@default", "Why an item was rejected, skipped or failed")),
 )
+
+
+def search_unavailable():
+    """Why lstfusion:search_download cannot run in this QGIS (its canExecute: a missing package and how to install
+    it), or ""."""
+    ok, why = SearchDownload().canExecute()
+    return "" if ok else why
 
 
 def spin(low, high, value, suffix, tip):
@@ -127,8 +134,19 @@ class DownloadSection(Section):
                 self.start_date.dateChanged, self.end_date.dateChanged, self.stac_url.textChanged,
                 self.folder.fileChanged]):
             signal.connect(self.validate)
+        self.stac_url.textChanged.connect(self._show_url)
         self.aoi_layer.layerChanged.connect(self._aoi_changed)
+        # a package Search and Download need (pystac-client) missing: said at once, both buttons off (not on a click)
+        self.unavailable = search_unavailable()
         self._aoi_changed()
+        self._show_url()
+
+    def _show_url(self, *_):
+        """The STAC address from its start (the host) when wider than the field, and whole in the tooltip."""
+        if not self.stac_url.hasFocus():
+            self.stac_url.setCursorPosition(0)
+        self.stac_url.setToolTip(tr("A STAC API: its root or its /search endpoint (STAC_URL)") + "\n"
+                                 + self.stac_url.text())
 
     # ------------------------------------------------------------ settings
     def saved(self):
@@ -212,7 +230,7 @@ class DownloadSection(Section):
     # ------------------------------------------------------------ checks and parameters
     def problems(self):
         """What keeps Search and Download off: no AOI, START after END, no sensor, no STAC API or folder."""
-        problems = []
+        problems = [self.unavailable] if self.unavailable else []
         if self.aoi_layer.currentLayer() is None and self.download_extent is None:
             problems.append(tr("{aoi}: choose a polygon layer or draw an extent").format(aoi=P.AOI))
         start, end = self.start_date.date(), self.end_date.date()

@@ -4,9 +4,9 @@ import os
 import tempfile
 
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtCore import Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
-from qgis.PyQt.QtWidgets import QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem
+from qgis.PyQt.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem
 
 from ..algorithms import names as P
 from ..algorithms import qgis_enums
@@ -14,9 +14,10 @@ from ..core.evaluation.metrics import METRICS
 from ..i18n import tr
 from .ids import EVALUATE
 from .tasks import Section
-from .widgets import ExtentTool, rectangles_layer, write_gpkg
+from .widgets import ExtentTool, fit_rows, number_item, rectangles_layer, write_gpkg
 
 TABLE_HEIGHT = 170  # px
+REGION_COLUMN_WIDTH = 110  # px: at most, so that three regions fit the dock's default width
 
 
 def outline_style(layer):
@@ -73,7 +74,8 @@ class EvaluationSection(Section):
         self.form.addRow(self.status)
         self.table = QTableWidget(0, 0)
         self.table.setMinimumHeight(TABLE_HEIGHT)
-        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.form.addRow(self.table)
 
     def saved(self):
@@ -127,14 +129,24 @@ class EvaluationSection(Section):
         self.status.setText(tr("Evaluated: RMSE {rmse:.3f}, SSIM {ssim:.3f}").format(rmse=results[P.RMSE], ssim=results[P.SSIM]))
 
     def fill_table(self, rows):
-        cols = ["region", "N", *METRICS]  # the columns of evaluate's OUTPUT_TABLE
-        self.table.setColumnCount(len(cols))
-        self.table.setHorizontalHeaderLabels(cols)
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            for j, c in enumerate(cols):
-                self.table.setItem(i, j, QTableWidgetItem(r.get(c, "")))
-        self.table.resizeColumnsToContents()
+        """One column per region, one row per metric (N, then evaluate's METRICS): the metrics stay readable at
+        the dock's default width, where one row per region cut the table after its third column."""
+        metrics = ["N", *METRICS]  # the columns of evaluate's OUTPUT_TABLE after "region"
+        table = self.table
+        table.clear()
+        table.setRowCount(len(metrics))
+        table.setColumnCount(len(rows))
+        table.setVerticalHeaderLabels(metrics)
+        for j, r in enumerate(rows):
+            header = QTableWidgetItem(r.get("region", ""))
+            header.setToolTip(r.get("region", ""))
+            table.setHorizontalHeaderItem(j, header)
+            for i, m in enumerate(metrics):
+                table.setItem(i, j, number_item(r.get(m, "")))
+        table.resizeColumnsToContents()
+        for j in range(len(rows)):  # a long region name is elided in its header (its tooltip has it whole)
+            table.setColumnWidth(j, min(table.columnWidth(j), REGION_COLUMN_WIDTH))
+        fit_rows(table, len(metrics), TABLE_HEIGHT)
 
     def open_report(self):
         if self.last_report:

@@ -58,6 +58,9 @@ class FusionSection(Section):
             combo.setObjectName(name)
             date = date_edit(tr("Acquisition date, read from the layer or file name; editable"), optional=True)
             combo.layerChanged.connect(lambda lyr, d=date: self._fill_date(lyr, d))
+            # the layer's whole name where the panel's width cuts it off
+            combo.layerChanged.connect(lambda lyr, c=combo, t=tr(tip) + f" ({name})": c.setToolTip(
+                t + ("\n" + lyr.name() if lyr is not None else "")))
             combo.layerChanged.connect(self.validate)
             date.dateChanged.connect(self.validate)
             row = QHBoxLayout()
@@ -72,6 +75,7 @@ class FusionSection(Section):
         self.methods = [m for m in methods() if P.FINE_REF1 in m.roles]
         self.method = combo_box([(m.label, m.key) for m in self.methods])
         self.method.currentIndexChanged.connect(self._method_changed)
+        self.method.setToolTip(tr("Fusion method"))
         self.form.addRow(tr("Method"), self.method)
         self.checkpoint = QgsFileWidget()
         self.checkpoint.setFilter("Checkpoint (*.pt)")

@@ -10,10 +10,11 @@ runs every section's start buttons are off and the running section's Cancel is o
 """
 from qgis.core import QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
-from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton
+from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QProgressBar, QPushButton
 
 from ..i18n import tr
 from .settings import SectionSettings
+from .widgets import MessageText
 
 
 class Feedback(QgsProcessingFeedback):
@@ -123,8 +124,7 @@ class Section(QGroupBox):
         self.form = QFormLayout(self)
         self.start_buttons = []
         self.progress = QProgressBar()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = MessageText()  # never cut, selectable (widgets.MessageText)
         self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)

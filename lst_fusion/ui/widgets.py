@@ -9,7 +9,17 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDate, Qt
-from qgis.PyQt.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QTableWidget, QTableWidgetItem
+from qgis.PyQt.QtGui import QTextOption
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+)
 
 from ..i18n import QT_TRANSLATE_NOOP, tr
 
@@ -57,14 +67,48 @@ def combo_box(items=(), tooltip=""):
     for text, data in items:
         box.addItem(text, data)
     box.setToolTip(tooltip)
+    # the list that drops down shows each item whole, however narrow the box
+    box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + box.view().verticalScrollBar().sizeHint().width())
     return box
 
 
+class MessageText(QTextEdit):
+    """A label for messages (status lines, warnings): read-only and selectable (an install command can be copied),
+    wrapped at word boundaries or anywhere (a path or command wider than the panel too) and always as tall as its
+    text, so a long message is never cut. ``setText``/``text`` as QLabel's."""
+
+    def __init__(self, color=None):
+        super().__init__()
+        self.setReadOnly(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(60)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("QTextEdit { background: transparent; %s}" % (f"color: {color}; " if color else ""))
+        self.document().setDocumentMargin(0)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._fit()
+
+    def setText(self, text):  # noqa: N802 - QLabel's name
+        self.setPlainText(text)
+        self._fit()
+
+    def text(self):
+        return self.toPlainText()
+
+    def _fit(self, *_):
+        """As tall as the text at the current width (nothing when empty)."""
+        height = 0
+        if self.toPlainText():
+            height = int(self.document().size().height() + 0.999) + 2 * self.frameWidth()
+        self.setFixedHeight(height)
+
+
 def warning_label():
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b35806")
-    return label
+    return MessageText(color="#b35806")
 
 
 def rectangles_layer(rectangles):
