@@ -455,7 +455,7 @@ y de {y0} à {y1}
     <message>
         <location filename="../ui/series.py" line="47"/>
         <source>MODIS-consistent residual correction (RESIDUAL_CORRECTION): &apos;scene mean&apos; is the variant +SM of the validation, &apos;MODIS footprint&apos; is +RC</source>
-        <translation type="unfinished"></translation>
+        <translation>Correction des résidus cohérente avec MODIS (RESIDUAL_CORRECTION) : « scene mean » est la variante +SM de la validation, « MODIS footprint » est +RC</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="50"/>
@@ -470,7 +470,7 @@ y de {y0} à {y1}
     <message>
         <location filename="../ui/series.py" line="51"/>
         <source>Reference pairs of a method that can run with one or two, STARFM (PAIRS): as validate_methods names its rows, &apos;STARFM (1 pair)&apos; or &apos;STARFM (2 pairs)&apos;</source>
-        <translation type="unfinished"></translation>
+        <translation>Paires de référence d'une méthode qui peut travailler avec une ou deux, STARFM (PAIRS) : comme validate_methods nomme ses lignes, « STARFM (1 pair) » ou « STARFM (2 pairs) »</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="55"/>
@@ -770,7 +770,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS Terra (MOD11A1, 10:30 drifting earlier), MODIS Aqua (MYD11A1, 13:30 drifting later), Landsat 8, Landsat 9 (Collection 2 Level-2 ST_B10), VIIRS SNPP/NOAA-20/NOAA-21 (VNP21A1D, VJ121A1D, VJ221A1D, 13:30; from NASA&apos;s CMR-STAC, needs AUTHCFG), Sentinel-3 SLSTR (SL_2_LST, 10:00, day passes; gridded onto the MODLAND 1 km grid).</source>
-        <translation type="unfinished"></translation>
+        <translation>MODIS Terra (MOD11A1, 10 h 30, dérivant plus tôt), MODIS Aqua (MYD11A1, 13 h 30, dérivant plus tard), Landsat 8, Landsat 9 (Collection 2 niveau 2, ST_B10), VIIRS SNPP/NOAA-20/NOAA-21 (VNP21A1D, VJ121A1D, VJ221A1D, 13 h 30 ; depuis le CMR-STAC de la NASA, nécessite AUTHCFG), Sentinel-3 SLSTR (SL_2_LST, 10 h 00, passages de jour ; mis sur la grille MODLAND à 1 km).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -790,7 +790,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dates whose AOI has fewer clear pixels than this percentage (counted on the data after the QC/QA masks) are rejected and not written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les dates dont l'AOI a moins de pixels dégagés que ce pourcentage (comptés sur les données après les masques QC/QA) sont rejetées et non écrites.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -805,7 +805,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>A STAC API: its root or its /search endpoint. Planetary Computer by default; its asset URLs are signed with a short-lived token, other APIs are read unsigned unless TOKEN_URL is given.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une API STAC : sa racine ou son point d'accès /search. Planetary Computer par défaut ; les URL de ses fichiers sont signées par un jeton de courte durée, les autres API sont lues sans signature sauf si TOKEN_URL est indiqué.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -815,7 +815,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Token endpoint for signed asset URLs (GET TOKEN_URL/collection answers {&quot;token&quot;: ...}, Planetary Computer&apos;s scheme); empty = Planetary Computer&apos;s for its API, none for others.</source>
-        <translation type="unfinished"></translation>
+        <translation>Point d'accès des jetons pour les URL signées des fichiers (GET TOKEN_URL/collection répond {&quot;token&quot;: ...}, le schéma de Planetary Computer) ; vide = celui de Planetary Computer pour son API, aucun pour les autres.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -845,7 +845,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Tries again after HTTP 429/5xx, a timeout or a cut-off answer, waiting 1, 2, 4 ... seconds; an item that still fails is marked failed in downloads.csv and read on the next run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Réessaie après un HTTP 429/5xx, un dépassement de délai ou une réponse tronquée, en attendant 1, 2, 4 ... secondes ; un item qui échoue encore est marqué failed dans downloads.csv et relu à l'exécution suivante.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -865,7 +865,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Earthdata Login for VIIRS: a QGIS authentication configuration holding an Earthdata token (Basic: the token as password; or Esri Token). Without it the EARTHDATA_TOKEN environment variable is used (qgis_process). The token is sent as an HTTP header only, never written.</source>
-        <translation type="unfinished"></translation>
+        <translation>Earthdata Login pour VIIRS : une configuration d'authentification QGIS contenant un jeton Earthdata (Basic : le jeton comme mot de passe ; ou Esri Token). Sans elle, la variable d'environnement EARTHDATA_TOKEN est utilisée (qgis_process). Le jeton n'est envoyé que dans un en-tête HTTP, jamais écrit.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1030,7 +1030,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>VIIRS LST granule (.h5, HDF-EOS5, Collection 2) or its LST_1KM GeoTIFF asset (then the QC, View_Angle and View_Time assets of the same name beside it are read).</source>
-        <translation type="unfinished"></translation>
+        <translation>Granule LST VIIRS (.h5, HDF-EOS5, Collection 2) ou son fichier GeoTIFF LST_1KM (les fichiers QC, View_Angle et View_Time de même nom à côté sont alors lus).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1230,7 +1230,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Gap-filled LST; clear pixels of INPUT are never changed. Beside it, X.filled.tif marks the filled pixels (1) and the observed ones (0); align_pairs carries it into a dataset and the deep models&apos; training leaves the filled pixels out of the loss.</source>
-        <translation type="unfinished"></translation>
+        <translation>LST comblée ; les pixels dégagés d'INPUT ne sont jamais modifiés. À côté, X.filled.tif marque les pixels comblés (1) et les pixels observés (0) ; align_pairs le reporte dans le jeu de données et l'entraînement des modèles profonds exclut les pixels comblés de la perte.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1250,7 +1250,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reprojects and resamples a coarse raster (e.g. MODIS sinusoidal) onto the exact grid of &lt;b&gt;REFERENCE&lt;/b&gt; (CRS, transform, width, height), e.g. the Landsat UTM 30 m grid.&lt;br&gt;&lt;b&gt;METHOD&lt;/b&gt;: bicubic (default, as in the reference experiment), bilinear, nearest, average. Nodata stays nodata.</source>
-        <translation type="unfinished"></translation>
+        <translation>Reprojette et rééchantillonne un raster grossier (p. ex. MODIS sinusoïdal) sur la grille exacte de &lt;b&gt;REFERENCE&lt;/b&gt; (SCR, transformation, largeur, hauteur), p. ex. la grille UTM Landsat à 30 m.&lt;br&gt;&lt;b&gt;METHOD&lt;/b&gt; : bicubique (par défaut, comme dans l'expérience de référence), bilinéaire, plus proche voisin, moyenne. Le nodata reste nodata.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1310,7 +1310,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, YYYY_MM_DD, year + day of year 2020068, MODIS A2021227) or an ACQUISITION_DATE tag; a sinusoidal CRS declared on the WGS84 ellipsoid (Earth Engine) is read on the MODIS sphere.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST MODIS datés par leur nom (AAAAMMJJ, AAAA-MM-JJ, AAAA_MM_JJ, année + jour de l'année 2020068, MODIS A2021227) ou par une étiquette ACQUISITION_DATE ; un SCR sinusoïdal déclaré sur l'ellipsoïde WGS84 (Earth Engine) est lu sur la sphère MODIS.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1325,7 +1325,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Pairs where either raster has fewer clear pixels than this percentage are not used as references or test dates (status pair from it on).</source>
-        <translation type="unfinished"></translation>
+        <translation>Les paires dont l'un des rasters a moins de pixels dégagés que ce pourcentage ne servent ni de références ni de dates de test (état pair à partir de ce seuil).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1335,7 +1335,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Pairs below MIN_CLEAR but at least this clear (%) are kept as training pairs (status training_pair): the deep models train on them with a masked loss, no method uses them as references or test truth. 100 (default), or MIN_CLEAR and above: none.</source>
-        <translation type="unfinished"></translation>
+        <translation>Les paires sous MIN_CLEAR mais au moins aussi dégagées que ce seuil (%) sont gardées comme paires d'entraînement (état training_pair) : les modèles profonds s'y entraînent avec une perte masquée, aucune méthode ne les utilise comme références ou vérité de test. 100 (par défaut), ou MIN_CLEAR et au-delà : aucune.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1385,7 +1385,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Estimate MODIS&apos;s shift relative to Landsat (PSF-aggregated Landsat, correlation over shifts, jointly over the pairs) and apply it to every MODIS raster when the gain is significant.</source>
-        <translation type="unfinished"></translation>
+        <translation>Estime le décalage de MODIS par rapport à Landsat (Landsat agrégé par la FEP, corrélation sur les décalages, conjointement sur les paires) et l'applique à chaque raster MODIS quand le gain est significatif.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1400,7 +1400,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>When the MODIS rasters mix daily sources (MODIS, VIIRS, Sentinel-3 SLSTR: their SENSOR tag or name), the order that picks one per date, comma-separated sensor names; empty = nearest overpass to Landsat first: Sentinel-3 SLSTR, MODIS Terra, VIIRS SNPP, VIIRS NOAA-20, VIIRS NOAA-21, MODIS Aqua. The level step between sources on days both observed is logged (align_pairs: source_steps.csv).</source>
-        <translation type="unfinished"></translation>
+        <translation>Quand les rasters MODIS mêlent plusieurs sources quotidiennes (MODIS, VIIRS, Sentinel-3 SLSTR : leur étiquette SENSOR ou leur nom), l'ordre qui en choisit une par date, noms de capteurs séparés par des virgules ; vide = le passage le plus proche de celui de Landsat d'abord : Sentinel-3 SLSTR, MODIS Terra, VIIRS SNPP, VIIRS NOAA-20, VIIRS NOAA-21, MODIS Aqua. Le saut de niveau entre sources les jours observés par les deux est consigné (align_pairs : source_steps.csv).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1430,7 +1430,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Search radius, in MODIS pixels (1.5: up to 1.5 km for 1 km MODIS); at most 5 (farther is a wrong CRS, not a misregistration) and at most a third of the Landsat image&apos;s shorter side.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rayon de recherche, en pixels MODIS (1,5 : jusqu'à 1,5 km pour MODIS à 1 km) ; au plus 5 (au-delà, c'est un mauvais SCR, pas un défaut de recalage) et au plus un tiers du plus petit côté de l'image Landsat.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1560,7 +1560,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Minimum coarse change (degrees) over the similar pixels for the conversion coefficient to be estimated by regression; below it the coefficient is 1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Changement grossier minimal (degrés) sur les pixels similaires pour que le coefficient de conversion soit estimé par régression ; en dessous, le coefficient vaut 1.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1570,7 +1570,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>published: Zhu&apos;s ESTARFM as published; lst-robust: conversion coefficients shrunk towards 1 and bounded, one pair where the two references disagree by more than 3 degrees.</source>
-        <translation type="unfinished"></translation>
+        <translation>published : l'ESTARFM de Zhu tel que publié ; lst-robust : coefficients de conversion rétrécis vers 1 et bornés, une seule paire là où les deux références diffèrent de plus de 3 degrés.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1580,7 +1580,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Computes the window sums: auto = PyTorch on a CUDA GPU when one is visible, else numba when installed (about 10x faster than NumPy), else NumPy; all engines give the same result within float rounding, and the log says which one ran.</source>
-        <translation type="unfinished"></translation>
+        <translation>Calcule les sommes sur fenêtre : auto = PyTorch sur un GPU CUDA s'il y en a un, sinon numba s'il est installé (environ 10 fois plus rapide que NumPy), sinon NumPy ; tous les moteurs donnent le même résultat aux arrondis près, et le journal indique lequel a tourné.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1590,7 +1590,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Make the prediction true to MODIS. &apos;MODIS footprint&apos;: averaged over each MODIS pixel (COARSE_PIXEL metres) it then equals COARSE_TARGET averaged there, the residuals spread back smoothly (bicubic) as FSDAF and TsHARP do. &apos;scene mean&apos;: one offset, so that its mean equals MODIS&apos;s and the fused pattern stays whole. &apos;none&apos; by default: README, &apos;Accuracy on real data&apos;, shows where each helps.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rend la prédiction fidèle à MODIS. « MODIS footprint » : moyennée sur chaque pixel MODIS (COARSE_PIXEL mètres), elle égale alors la moyenne de COARSE_TARGET sur ce pixel, les résidus étant redistribués en douceur (bicubique) comme le font FSDAF et TsHARP. « scene mean » : un seul décalage, pour que sa moyenne égale celle de MODIS et que le motif fusionné reste intact. « none » par défaut : le README, « Accuracy on real data », montre où chacune aide.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1620,7 +1620,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>STARFM (Gao et al. 2006): one reference pair (or two) plus the coarse image of the target date give the fine image of the target date. All inputs must share one grid (use lstfusion:resample). The output carries its method, date, unit and parameters as GDAL metadata and loads with a temperature style named &apos;STARFM date&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>STARFM (Gao et al. 2006) : une paire de référence (ou deux) et l'image grossière de la date cible donnent l'image fine de la date cible. Toutes les entrées doivent partager une même grille (utilisez lstfusion:resample). La sortie porte sa méthode, sa date, son unité et ses paramètres en métadonnées GDAL et se charge avec un style de température nommé « STARFM date ».</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1695,7 +1695,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS pixel size in metres (1000 for MOD11A1 LST): the footprint over which Fit-FC averages its residual before interpolating it, and of the residual correction.</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de pixel MODIS en mètres (1000 pour la LST MOD11A1) : l'empreinte sur laquelle Fit-FC moyenne son résidu avant de l'interpoler, et celle de la correction des résidus.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1765,7 +1765,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Depth of the regression tree of the day&apos;s MODIS on the nearest Landsat&apos;s LST averaged per MODIS footprint, with a line per leaf (as the Data Mining Sharpener); 0 is one line over the scene (TsHARP-like) and needs no scikit-learn.</source>
-        <translation type="unfinished"></translation>
+        <translation>Profondeur de l'arbre de régression du MODIS du jour sur la LST du Landsat le plus proche moyennée par empreinte MODIS, avec une droite par feuille (comme le Data Mining Sharpener) ; 0 est une seule droite sur la scène (à la TsHARP) et ne demande pas scikit-learn.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1780,12 +1780,12 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>An extra correction after the method&apos;s own: the method already keeps each MODIS footprint&apos;s mean, so &apos;MODIS footprint&apos; changes nothing and &apos;scene mean&apos; almost nothing; &apos;none&apos; by default.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une correction supplémentaire après celle de la méthode : la méthode conserve déjà la moyenne de chaque empreinte MODIS, donc « MODIS footprint » ne change rien et « scene mean » presque rien ; « none » par défaut.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>MODIS pixel size in metres (1000 for MOD11A1 LST): the footprint over which the regression is fitted and the residual corrected, and of the optional extra residual correction.</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille de pixel MODIS en mètres (1000 pour la LST MOD11A1) : l'empreinte sur laquelle la régression est ajustée et le résidu corrigé, et celle de la correction supplémentaire facultative des résidus.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1850,7 +1850,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Strength of the pull of each pixel&apos;s slope towards its class&apos;s, in K^2 (or degC^2) of MODIS variation over the reference dates: the prior weighs as much as that much spread of the pixel&apos;s MODIS; 0 is each pixel&apos;s own least squares.</source>
-        <translation type="unfinished"></translation>
+        <translation>Force de l'attraction de la pente de chaque pixel vers celle de sa classe, en K^2 (ou °C^2) de variation de MODIS sur les dates de référence : l'a priori pèse autant que cette dispersion du MODIS du pixel ; 0 correspond aux moindres carrés propres à chaque pixel.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1865,7 +1865,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>An extra correction after the method: &apos;MODIS footprint&apos; makes each MODIS footprint average to the day&apos;s MODIS, &apos;scene mean&apos; the scene; validate_methods scores both (+RC, +SM) on your own pairs. &apos;none&apos; by default.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une correction supplémentaire après la méthode : « MODIS footprint » ramène la moyenne de chaque empreinte MODIS au MODIS du jour, « scene mean » celle de la scène ; validate_methods note les deux (+RC, +SM) sur vos propres paires. « none » par défaut.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1895,7 +1895,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Daily MODIS LST rasters dated by their names (YYYYMMDD, YYYY-MM-DD, year + day of year 2020068, MODIS A2021227) or an ACQUISITION_DATE tag; on the Landsat grid or resampled onto it per tile.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rasters LST MODIS quotidiens datés par leur nom (AAAAMMJJ, AAAA-MM-JJ, année + jour de l'année 2020068, MODIS A2021227) ou par une étiquette ACQUISITION_DATE ; sur la grille Landsat ou rééchantillonnés sur elle par tuile.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1915,7 +1915,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fusion method: a classical method (ESTARFM, STARFM, Fit-FC, FSDAF), a deep model (with its CHECKPOINT), or auto (the default): the classical method and variant (as is, +SM or +RC) with the lowest mean RMSE in a leave-one-date-out on the series&apos; own pairs (overrides RESIDUAL_CORRECTION; the documented default STARFM +SM with fewer than 4 pairs).</source>
-        <translation type="unfinished"></translation>
+        <translation>Méthode de fusion : une méthode classique (ESTARFM, STARFM, Fit-FC, FSDAF), un modèle profond (avec son CHECKPOINT), ou auto (par défaut) : la méthode classique et la variante (telle quelle, +SM ou +RC) de plus faible RMSE moyen en validation « une date exclue » sur les propres paires de la série (remplace RESIDUAL_CORRECTION ; le défaut documenté STARFM +SM avec moins de 4 paires).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1955,7 +1955,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>A MODIS date with fewer clear pixels than this percentage is gap-filled first (linear in time, then focal mean), and skipped with the reason when it cannot be filled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une date MODIS ayant moins de pixels dégagés que ce pourcentage est d'abord comblée (linéairement dans le temps, puis par moyenne focale), et ignorée avec son motif quand elle ne peut pas l'être.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2040,7 +2040,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Polygons (e.g. urban districts) scored separately besides the whole image; a pixel belongs to a polygon when its centre falls inside. Any CRS: reprojected onto the raster&apos;s.</source>
-        <translation type="unfinished"></translation>
+        <translation>Polygones (p. ex. quartiers urbains) notés séparément en plus de l'image entière ; un pixel appartient à un polygone quand son centre y tombe. Tout SCR : reprojetés dans celui du raster.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2070,7 +2070,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Reference pairs of a method that can run with one or two (STARFM): as validate_methods names its rows, &apos;STARFM (1 pair)&apos; or &apos;STARFM (2 pairs)&apos;; other methods run with their own rule only. With auto, the rule it chose.</source>
-        <translation type="unfinished"></translation>
+        <translation>Paires de référence d'une méthode qui peut travailler avec une ou deux (STARFM) : comme validate_methods nomme ses lignes, « STARFM (1 pair) » ou « STARFM (2 pairs) » ; les autres méthodes n'utilisent que leur propre règle. Avec auto, la règle qu'il a choisie.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2080,12 +2080,12 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Write UNC_METHOD_YYYYMMDD.tif beside each date: per pixel the half-width of the central 90 % interval of the LST (in its unit), calibrated on the series&apos; own pairs (each pair date predicted from the others as the series runs the method) by class and by the day&apos;s MODIS change. Needs two pairs or more and a classical method; series.csv says why a date has none.</source>
-        <translation type="unfinished"></translation>
+        <translation>Écrit UNC_METHODE_AAAAMMJJ.tif à côté de chaque date : par pixel, la demi-largeur de l'intervalle central à 90 % de la LST (dans son unité), calibrée sur les propres paires de la série (chaque date de paire prédite à partir des autres comme la série applique la méthode) par classe et selon le changement MODIS du jour. Nécessite au moins deux paires et une méthode classique ; series.csv dit pourquoi une date n'en a pas.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional land-cover raster on the Landsat grid (integer classes &gt; 0): the classes of the uncertainty calibration; empty = terciles of the reference Landsat LST.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster d'occupation du sol facultatif sur la grille Landsat (classes entières &gt; 0) : les classes de la calibration de l'incertitude ; vide = terciles de la LST Landsat de référence.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2325,7 +2325,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional land-cover class raster on the Landsat grid (integer classes &gt; 0); without it, quantile classes of NDVI (Earth Engine exports&apos; band 2) or else of the reference LST.</source>
-        <translation type="unfinished"></translation>
+        <translation>Raster facultatif des classes d'occupation du sol sur la grille Landsat (classes entières &gt; 0) ; sans lui, des classes par quantiles du NDVI (bande 2 des exports Earth Engine) ou, à défaut, de la LST de référence.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2360,7 +2360,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>A same-day pair whose Landsat or MODIS has fewer clear pixels than this percentage is neither a test date nor a reference (said in the log); a pair without any clear pixel never is.</source>
-        <translation type="unfinished"></translation>
+        <translation>Une paire du même jour dont le Landsat ou le MODIS a moins de pixels dégagés que ce pourcentage n'est ni une date de test ni une référence (indiqué dans le journal) ; une paire sans aucun pixel dégagé ne l'est jamais.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2400,7 +2400,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dataset folder written by lstfusion:align_pairs (L_/M_YYYYMMDD.tif and index.csv): its pairs and training_pairs (MIN_CLEAR_TRAINING); Landsat pixels marked gap-filled by lstfusion:gapfill enter no loss term.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossier de jeu de données écrit par lstfusion:align_pairs (L_/M_AAAAMMJJ.tif et index.csv) : ses paires et ses training_pairs (MIN_CLEAR_TRAINING) ; les pixels Landsat marqués comme comblés par lstfusion:gapfill n'entrent dans aucun terme de perte.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2480,7 +2480,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Model size: &apos;paper&apos; is the published architecture, loss, optimiser and learning rate (README table of parameter counts; needs a GPU to train in reasonable time), &apos;small&apos; the reduced configuration that trains on a CPU (as the bundled checkpoints), &apos;auto&apos; = paper on a CUDA GPU, else small. Recorded in the checkpoint.</source>
-        <translation type="unfinished"></translation>
+        <translation>Taille du modèle : « paper » est l'architecture, la perte, l'optimiseur et le taux d'apprentissage publiés (tableau du nombre de paramètres dans le README ; un GPU est nécessaire pour l'entraîner en un temps raisonnable), « small » la configuration réduite qui s'entraîne sur CPU (comme les checkpoints fournis), « auto » = paper sur un GPU CUDA, sinon small. Consigné dans le checkpoint.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2490,7 +2490,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>EDCSTFN only: train for the reference&apos;s two-pair prediction (pairs before and after each target, blended by the inverse size of each pair&apos;s change features); needs three dates, and FINE_REF2/COARSE_REF2 when predicting.</source>
-        <translation type="unfinished"></translation>
+        <translation>EDCSTFN seulement : entraîne pour la prédiction à deux paires de la référence (paires avant et après chaque cible, mélangées selon l'inverse de l'ampleur des caractéristiques de changement de chaque paire) ; nécessite trois dates, et FINE_REF2/COARSE_REF2 à la prédiction.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2510,7 +2510,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Least fraction (above 0, at most 1) of a patch&apos;s pixels that must be valid for the patch to be trained on: the Landsat target observed (not missing, not gap-filled) and every input finite. 1 (default): patches without nodata; e.g. 0.5 also trains on partly cloudy patches, whose invalid pixels enter no loss term (masked loss).</source>
-        <translation type="unfinished"></translation>
+        <translation>Fraction minimale (supérieure à 0, au plus 1) des pixels d'une imagette qui doivent être valides pour qu'elle serve à l'entraînement : la cible Landsat observée (ni manquante, ni comblée) et toutes les entrées finies. 1 (par défaut) : imagettes sans nodata ; p. ex. 0,5 entraîne aussi sur des imagettes partiellement nuageuses, dont les pixels invalides n'entrent dans aucun terme de perte (perte masquée).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2540,7 +2540,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>A .pt file written by lstfusion:train_&lt;model&gt;; leave empty for the checkpoint bundled with the plugin (trained on the small sample, see README). No path is stored by default, so a saved model3 stays portable.</source>
-        <translation type="unfinished"></translation>
+        <translation>Un fichier .pt écrit par lstfusion:train_&lt;modèle&gt; ; laissez vide pour le checkpoint fourni avec l'extension (entraîné sur le petit échantillon, voir le README). Aucun chemin n'est stocké par défaut, donc un model3 enregistré reste portable.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2695,7 +2695,7 @@ y de {y0} à {y1}
     <message>
         <location filename="../ui/fusion.py" line="39"/>
         <source>{method} expects pair 1 before and pair 2 after the target date ({coarse_ref1} {d1}, {coarse_target} {t}, {coarse_ref2} {d2}); it runs anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>{method} attend la paire 1 avant et la paire 2 après la date cible ({coarse_ref1} {d1}, {coarse_target} {t}, {coarse_ref2} {d2}) ; il s'exécute quand même</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="111"/>
