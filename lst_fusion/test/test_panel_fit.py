@@ -108,3 +108,17 @@ def test_method_lists_drop_down_wide_enough_for_every_name(narrow_dock):
     for box in (dock.fusion.method, dock.series.method):
         view = box.view()
         assert view.minimumWidth() >= view.sizeHintForColumn(0)
+
+
+def test_a_long_method_name_is_elided_in_the_validate_table_and_whole_in_its_tooltip(narrow_dock):
+    from lst_fusion.ui.validate import MEAN_COLUMNS
+
+    dock = narrow_dock()
+    section = dock.validation
+    name = "All-pairs regression with a very long appended variant name"
+    row = {col: 1.25 for col, _, _ in MEAN_COLUMNS}
+    row.update(method=name, variant="+SM", dates=3, **{"beats MODIS resampled": "3/3"})
+    section.fill_table([row])
+    settle()
+    assert section.table.columnWidth(0) <= 150 < section.table.fontMetrics().horizontalAdvance(name)
+    assert section.table.item(0, 0).toolTip() == name and section.table.item(0, 0).text() == name

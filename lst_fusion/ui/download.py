@@ -17,7 +17,7 @@ from ..core.data import stac
 from ..i18n import QT_TRANSLATE_NOOP, tr
 from .ids import SEARCH_DOWNLOAD
 from .tasks import Section
-from .widgets import ExtentTool, date_edit, fit_rows, number, number_item, read_only_table, warning_label, write_gpkg
+from .widgets import ExtentTool, date_edit, fit_columns, fit_rows, number, number_item, read_only_table, warning_label, write_gpkg
 
 TABLE_HEIGHT = 170  # px, as the Evaluation table; more when more items are found
 # (downloads.csv column, table header, header tooltip): the table of found items
@@ -346,6 +346,7 @@ class DownloadSection(Section):
                         clear=r[col], min_clear=min_clear))
                 table.setItem(i, j, item)
         table.resizeColumnsToContents()
+        fit_columns(table)
         # tall enough for the rows (up to 12, then it scrolls): the items are seen at once, not behind a scroll bar
         fit_rows(table, len(rows), TABLE_HEIGHT)
         return rows

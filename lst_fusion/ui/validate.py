@@ -18,7 +18,7 @@ from .ids import VALIDATE_METHODS
 from .methods import methods
 from .series import folder_widget, rasters_in
 from .tasks import Section
-from .widgets import fit_rows, number_item, read_only_table
+from .widgets import fit_columns, fit_rows, number_item, read_only_table
 
 TABLE_HEIGHT = 170  # px
 DEFAULT_EPOCHS = 5  # when the algorithm is not registered (its EPOCHS default otherwise)
@@ -179,8 +179,11 @@ class ValidateSection(Section):
                     font.setBold(True)
                     item.setFont(font)
                     item.setToolTip(tr("the recommendation"))
+                elif not isinstance(value, float):
+                    item.setToolTip(str(value))  # whole where its column is narrower
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         fit_rows(self.table, len(rows), TABLE_HEIGHT)
 
     def open_report(self):

@@ -194,6 +194,15 @@ def fit_rows(table, rows, minimum, most=12):
     table.setMinimumHeight(max(minimum, height))
 
 
+def fit_columns(table, widest=150):
+    """No column wider than ``widest`` px (a long method name, item id or reason is elided; its cell's tooltip
+    holds it whole), so that more columns fit the dock's default width before the table scrolls sideways."""
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    for j in range(table.columnCount()):
+        if table.columnWidth(j) > widest:
+            table.setColumnWidth(j, widest)
+
+
 def number_item(text):
     item = QTableWidgetItem(text)
     item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
