@@ -196,7 +196,7 @@
     <message>
         <location filename="../ui/download.py" line="115"/>
         <source>Token endpoint</source>
-        <translation>Point d'accès des jetons</translation>
+        <translation>URL des jetons</translation>
     </message>
     <message>
         <location filename="../ui/download.py" line="118"/>
@@ -224,12 +224,12 @@
         <translation>Écrit un raster LST par capteur et par date, puis renseigne les dossiers de la section Série</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="187"/>
+        <location filename="../ui/download.py" line="188"/>
         <source>the polygons of {layer} are used</source>
         <translation>les polygones de {layer} sont utilisés</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="192"/>
+        <location filename="../ui/download.py" line="193"/>
         <source>x {x0} to {x1}
 y {y0} to {y1}
 {crs}</source>
@@ -238,57 +238,57 @@ y de {y0} à {y1}
 {crs}</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="195"/>
+        <location filename="../ui/download.py" line="196"/>
         <source>none drawn</source>
         <translation>aucune dessinée</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="201"/>
+        <location filename="../ui/download.py" line="202"/>
         <source>Drag a rectangle on the map for the area of interest</source>
         <translation>Tracez un rectangle sur la carte pour la zone d'intérêt</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="284"/>
+        <location filename="../ui/download.py" line="285"/>
         <source>Fix the Download section first: </source>
         <translation>Corrigez d'abord la section Télécharger : </translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="303"/>
+        <location filename="../ui/download.py" line="304"/>
         <source>Search: {found} item(s) found ({modis} MODIS, {landsat} Landsat)</source>
         <translation>Recherche : {found} item(s) trouvé(s) ({modis} MODIS, {landsat} Landsat)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="306"/>
+        <location filename="../ui/download.py" line="307"/>
         <source>; {low} below the minimum clear {min_clear:g} % (Download rejects them)</source>
         <translation> ; {low} sous le minimum dégagé de {min_clear:g} % (Télécharger les rejette)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="309"/>
+        <location filename="../ui/download.py" line="310"/>
         <source>; {n} skipped or failed (see Reason)</source>
         <translation> ; {n} ignoré(s) ou en échec (voir Motif)</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="310"/>
+        <location filename="../ui/download.py" line="311"/>
         <source>. No raster written.</source>
         <translation>. Aucun raster écrit.</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="316"/>
+        <location filename="../ui/download.py" line="317"/>
         <source>Downloaded: {n_modis} MODIS and {n_landsat} Landsat date(s) in {folder}</source>
         <translation>Téléchargé : {n_modis} date(s) MODIS et {n_landsat} date(s) Landsat dans {folder}</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="321"/>
+        <location filename="../ui/download.py" line="322"/>
         <source> (items: {counts})</source>
         <translation> (items : {counts})</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="325"/>
+        <location filename="../ui/download.py" line="326"/>
         <source>; the Series folders are set</source>
         <translation> ; les dossiers de la section Série sont renseignés</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="345"/>
+        <location filename="../ui/download.py" line="346"/>
         <source>{clear} % clear: below the minimum {min_clear:g} %, Download rejects it</source>
         <translation>{clear} % dégagé : sous le minimum de {min_clear:g} %, Télécharger le rejette</translation>
     </message>
@@ -548,7 +548,7 @@ y de {y0} à {y1}
         <translation>Échec : le motif est dans le panneau du journal (onglet Traitements).</translation>
     </message>
     <message>
-        <location filename="../ui/tasks.py" line="128"/>
+        <location filename="../ui/tasks.py" line="131"/>
         <source>Cancel</source>
         <translation>Annuler</translation>
     </message>
@@ -610,7 +610,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Dataset folder</source>
-        <translation>Dossier du jeu de données</translation>
+        <translation>Jeu de données</translation>
     </message>
     <message>
         <location filename="../ui/validate.py" line="69"/>
@@ -688,12 +688,12 @@ y de {y0} à {y1}
         <translation>la recommandation</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="196"/>
+        <location filename="../ui/validate.py" line="199"/>
         <source>{method} is not a method of the Series section</source>
         <translation>{method} n'est pas une méthode de la section Série</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="198"/>
+        <location filename="../ui/validate.py" line="201"/>
         <source>{summary} The Series method is now {method} with the correction {correction!r} ({variant}).</source>
         <translation>{summary} La méthode de la section Série est maintenant {method} avec la correction {correction!r} ({variant}).</translation>
     </message>
@@ -2658,27 +2658,27 @@ y de {y0} à {y1}
         <translation>Prédiction SwinSTFM</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="235"/>
+        <location filename="../ui/download.py" line="236"/>
         <source>{aoi}: choose a polygon layer or draw an extent</source>
         <translation>{aoi} : choisissez une couche de polygones ou dessinez une emprise</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="238"/>
+        <location filename="../ui/download.py" line="239"/>
         <source>{start_param} {start} is after {end_param} {end}</source>
         <translation>{start_param} {start} est postérieure à {end_param} {end}</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="241"/>
+        <location filename="../ui/download.py" line="242"/>
         <source>{sensors}: choose at least one sensor</source>
         <translation>{sensors} : choisissez au moins un capteur</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="243"/>
+        <location filename="../ui/download.py" line="244"/>
         <source>{stac_url}: give the address of a STAC API</source>
         <translation>{stac_url} : indiquez l'adresse d'une API STAC</translation>
     </message>
     <message>
-        <location filename="../ui/download.py" line="245"/>
+        <location filename="../ui/download.py" line="246"/>
         <source>{output}: choose an output folder</source>
         <translation>{output} : choisissez un dossier de sortie</translation>
     </message>

@@ -262,6 +262,7 @@ def test_the_panel_in_french(french, qgis_iface, qgis_processing):
         header = dock.download.table.horizontalHeaderItem(3)
         assert (header.text(), header.toolTip().split(" ")[0]) == ("Dégagé %", "Pixels")
         dock.validation.use_series.setChecked(False)
+        dock.validation.dataset.setFilePath("")  # (the settings may hold another test's folder)
         assert dock.validation.problems(dock.validation.parameters()[1])[0].startswith("DATASET : choisissez")
         texts = [html.unescape(w.text()) for w in dock.findChildren(type(dock.download.search_button))]
         assert "Search" not in texts and "Cancel" not in texts

@@ -79,6 +79,13 @@ def test_the_evaluation_table_shows_every_metric_and_region_at_the_default_width
     assert table.rowViewportPosition(table.rowCount() - 1) + table.rowHeight(table.rowCount() - 1) \
         <= table.viewport().height()  # every metric's row visible without scrolling
     assert table.horizontalHeaderItem(1).toolTip() == "north half (deep-model training area)"
+    from lst_fusion.ui.evaluation import REGION_COLUMN_WIDTH
+
+    fm = table.horizontalHeader().fontMetrics()
+    for j in range(3):  # each header line inside its column (broken at spaces, elided beyond three lines' worth)
+        lines = table.horizontalHeaderItem(j).text().split("\n")
+        assert 1 <= len(lines) <= 3 and all(fm.horizontalAdvance(line) <= REGION_COLUMN_WIDTH - 12 for line in lines)
+    assert table.horizontalHeaderItem(1).text().startswith("north half\n")
     assert float(table.item(1 + list(METRICS).index("RMSE"), 2).text()) == -12.3456
 
 

@@ -178,6 +178,7 @@ class DownloadSection(Section):
                     self.set_download_extent(QgsRectangle(x0, y0, x1, y1), crs)
         super().restore()
         self.stac_url.setText(self.stac_url.text() or stac.PLANETARY_COMPUTER)
+        self._show_url()  # setText puts the cursor at the end, even of the same text
         self.validate()
 
     # ------------------------------------------------------------ area of interest

@@ -17,7 +17,20 @@ from .tasks import Section
 from .widgets import ExtentTool, fit_rows, number_item, rectangles_layer, write_gpkg
 
 TABLE_HEIGHT = 170  # px
-REGION_COLUMN_WIDTH = 110  # px: at most, so that three regions fit the dock's default width
+REGION_COLUMN_WIDTH = 120  # px: at most, so that three regions fit the dock's default width
+
+
+def header_lines(text, metrics, width):
+    """``text`` broken at spaces into at most three lines of ``width`` px (QFontMetrics ``metrics``), each elided in
+    its middle when still wider."""
+    lines = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(lines[-1] + " " + word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    lines = lines[:2] + [" ".join(lines[2:])] if len(lines) > 3 else lines
+    return "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideMiddle, width) for line in lines)
 
 
 def outline_style(layer):
@@ -75,7 +88,7 @@ class EvaluationSection(Section):
         self.table = QTableWidget(0, 0)
         self.table.setMinimumHeight(TABLE_HEIGHT)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.horizontalHeader().setHighlightSections(False)
         self.form.addRow(self.table)
 
     def saved(self):
@@ -137,14 +150,17 @@ class EvaluationSection(Section):
         table.setRowCount(len(metrics))
         table.setColumnCount(len(rows))
         table.setVerticalHeaderLabels(metrics)
+        header = table.horizontalHeader()
         for j, r in enumerate(rows):
-            header = QTableWidgetItem(r.get("region", ""))
-            header.setToolTip(r.get("region", ""))
-            table.setHorizontalHeaderItem(j, header)
+            name = r.get("region", "")
+            # a long region name on up to three lines, elided beyond (its tooltip has it whole)
+            item = QTableWidgetItem(header_lines(name, header.fontMetrics(), REGION_COLUMN_WIDTH - 12))
+            item.setToolTip(name)
+            table.setHorizontalHeaderItem(j, item)
             for i, m in enumerate(metrics):
                 table.setItem(i, j, number_item(r.get(m, "")))
         table.resizeColumnsToContents()
-        for j in range(len(rows)):  # a long region name is elided in its header (its tooltip has it whole)
+        for j in range(len(rows)):
             table.setColumnWidth(j, min(table.columnWidth(j), REGION_COLUMN_WIDTH))
         fit_rows(table, len(metrics), TABLE_HEIGHT)
 

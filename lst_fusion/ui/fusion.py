@@ -41,6 +41,11 @@ def pair_order_advice(method, dates):
         method=method.label, coarse_ref1=P.COARSE_REF1, d1=d1, coarse_target=P.COARSE_TARGET, t=t, coarse_ref2=P.COARSE_REF2, d2=d2)
 
 
+# px: a layer combo no narrower; where the label, this and the date do not fit the dock's width, the row wraps
+# (tasks.Section: the label above, the combo and date on the whole width below) so that layer names are read whole
+LAYER_WIDTH = 230
+
+
 class FusionSection(Section):
     NAME = "fusion"
     fused = pyqtSignal(object)  # the fused QgsRasterLayer, added to the project
@@ -51,7 +56,7 @@ class FusionSection(Section):
         for name, label, tip in ROLES:
             combo = QgsMapLayerComboBox()
             combo.setToolTip(tr(tip) + f" ({name})")
-            combo.setMinimumWidth(150)
+            combo.setMinimumWidth(LAYER_WIDTH)
             combo.setFilters(qgis_enums.FILTER_RASTER_LAYER)
             combo.setAllowEmptyLayer(True)
             combo.setLayer(None)  # not the project's first raster: nothing until chosen or restored

@@ -122,6 +122,9 @@ class Section(QGroupBox):
         self.runner, self.iface = runner, iface
         self.settings = SectionSettings(self.NAME)
         self.form = QFormLayout(self)
+        # a field wider than what its label leaves goes under the label (a long translated label, a wide grid of
+        # checkboxes) instead of widening the whole panel
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.start_buttons = []
         self.progress = QProgressBar()
         self.status = MessageText()  # never cut, selectable (widgets.MessageText)
