@@ -298,37 +298,37 @@ y de {y0} à {y1}
         <translation>Évaluation</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="41"/>
+        <location filename="../ui/evaluation.py" line="54"/>
         <source>Prediction</source>
         <translation>Prédiction</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="44"/>
+        <location filename="../ui/evaluation.py" line="57"/>
         <source>Reference</source>
         <translation>Référence</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="49"/>
+        <location filename="../ui/evaluation.py" line="62"/>
         <source>Subregions</source>
         <translation>Sous-régions</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="52"/>
+        <location filename="../ui/evaluation.py" line="65"/>
         <source>Name field</source>
         <translation>Champ du nom</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="55"/>
+        <location filename="../ui/evaluation.py" line="68"/>
         <source>Draw rectangle</source>
         <translation>Dessiner un rectangle</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="57"/>
+        <location filename="../ui/evaluation.py" line="70"/>
         <source>Clear rectangles</source>
         <translation>Effacer les rectangles</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="62"/>
+        <location filename="../ui/evaluation.py" line="75"/>
         <source>Evaluate</source>
         <translation>Évaluer</translation>
     </message>
@@ -338,7 +338,7 @@ y de {y0} à {y1}
         <translation>Ouvrir le rapport</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="90"/>
+        <location filename="../ui/evaluation.py" line="103"/>
         <source>{n} rectangle(s) drawn</source>
         <translation>{n} rectangle(s) dessiné(s)</translation>
     </message>
@@ -353,12 +353,12 @@ y de {y0} à {y1}
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="49"/>
+        <location filename="../ui/fusion.py" line="54"/>
         <source>Fusion</source>
         <translation>Fusion</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="59"/>
+        <location filename="../ui/fusion.py" line="64"/>
         <source>Acquisition date, read from the layer or file name; editable</source>
         <translation>Date d'acquisition, lue dans le nom de la couche ou du fichier ; modifiable</translation>
     </message>
@@ -378,47 +378,47 @@ y de {y0} à {y1}
         <translation>Processeur</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="89"/>
+        <location filename="../ui/fusion.py" line="94"/>
         <source>optional; empty = a temporary file</source>
         <translation>facultatif ; vide = un fichier temporaire</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="90"/>
+        <location filename="../ui/fusion.py" line="95"/>
         <source>Output</source>
         <translation>Sortie</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="91"/>
+        <location filename="../ui/fusion.py" line="96"/>
         <source>Run</source>
         <translation>Lancer</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="140"/>
+        <location filename="../ui/fusion.py" line="145"/>
         <source>Missing: {parameters}</source>
         <translation>Manquant : {parameters}</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="146"/>
+        <location filename="../ui/fusion.py" line="151"/>
         <source>{n}: CRS {crs} differs from {first} ({first_crs})</source>
         <translation>{n} : le SCR {crs} diffère de celui de {first} ({first_crs})</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="149"/>
+        <location filename="../ui/fusion.py" line="154"/>
         <source>{n}: grid differs from {first} (resample it with lstfusion:resample)</source>
         <translation>{n} : la grille diffère de celle de {first} (rééchantillonnez-la avec lstfusion:resample)</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="154"/>
+        <location filename="../ui/fusion.py" line="159"/>
         <source>{a} and {b} are not the same day</source>
         <translation>{a} et {b} ne sont pas du même jour</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="172"/>
+        <location filename="../ui/fusion.py" line="177"/>
         <source>Fix the inputs first: </source>
         <translation>Corrigez d'abord les entrées : </translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="183"/>
+        <location filename="../ui/fusion.py" line="188"/>
         <source>Done: {output}</source>
         <translation>Terminé : {output}</translation>
     </message>
@@ -1480,7 +1480,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Enhanced STARFM (Zhu et al. 2010): two reference pairs (before and after the target) plus the coarse image of the target date give the fine image of the target date. All inputs must share one grid (use lstfusion:resample).&lt;br&gt;Spectral similarity for one band: 1 &amp;minus; 0.5&amp;middot;&amp;Sigma;|(F&amp;minus;C)/(F+C)| over the two pairs, in Kelvin. Nodata pixels never count as similar; the output is nodata where any input is nodata. The output carries its method, date, unit and parameters as GDAL metadata and loads with a temperature style named &apos;ESTARFM date&apos;.&lt;br&gt;&lt;b&gt;MODE&lt;/b&gt;: published (Zhu&apos;s ESTARFM, the default) or lst-robust, for LST references in other seasons: conversion coefficients shrunk towards 1 by their regression&apos;s standard error and bounded to 0.5-1.5, and the temporally nearer pair alone where the two one-pair predictions differ by more than 3 degrees (docs/coregistration.md).</source>
-        <translation type="unfinished"></translation>
+        <translation>STARFM amélioré (Zhu et al. 2010) : deux paires de référence (avant et après la cible) et l'image grossière de la date cible donnent l'image fine de la date cible. Toutes les entrées doivent partager une même grille (utilisez lstfusion:resample).&lt;br&gt;Similarité spectrale pour une bande : 1 &amp;minus; 0,5&amp;middot;&amp;Sigma;|(F&amp;minus;C)/(F+C)| sur les deux paires, en kelvins. Les pixels nodata ne sont jamais comptés comme similaires ; la sortie est nodata là où une entrée l'est. La sortie porte sa méthode, sa date, son unité et ses paramètres en métadonnées GDAL et se charge avec un style de température nommé « ESTARFM date ».&lt;br&gt;&lt;b&gt;MODE&lt;/b&gt; : published (l'ESTARFM de Zhu, par défaut) ou lst-robust, pour des références de LST d'autres saisons : coefficients de conversion rétrécis vers 1 selon l'erreur type de leur régression et bornés à 0,5-1,5, et la paire la plus proche dans le temps seule là où les deux prédictions à une paire diffèrent de plus de 3 degrés (docs/coregistration.md).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1885,7 +1885,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fuses a daily fine (30 m) LST series, one raster per MODIS date between START and END. The OUTPUT folder gets LST_METHOD_YYYYMMDD.tif per date (and its uncertainty map UNC_METHOD_YYYYMMDD.tif, the half-width of the 90 % interval), series.csv (date, status, reference dates, MODIS clear %, output, uncertainty, coarse source), series.vrt (one band per date), series_stats.csv and series_report.html (mean, p10, p90 per date and subregion, fused beside MODIS, Landsat dates marked). MODIS may mix daily sources (MODIS, VIIRS, Sentinel-3 SLSTR): one per date by SOURCE_ORDER, the level step between them on days both observed in source_steps.csv and the report. Reference pairs are Landsat dates with a MODIS raster of the same day: ESTARFM and two-pair models take the nearest pair on or before the date and the nearest after it, one-pair models the nearest, STARFM two when there are two; pairs farther than MAX_GAP_DAYS are not used and such dates are skipped with the reason in series.csv. A re-run keeps every date already complete with the same inputs and parameters. Tiles run on Dask when it is installed (in this process, or on the cluster of DASK_SCHEDULER), else one after another; the results are the same bit for bit. When loaded, the dates form a layer group with one temperature style and legend range, each layer with its own day as fixed temporal range, so the Temporal Controller animates the season.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fusionne une série quotidienne de LST fine (30 m), un raster par date MODIS entre START et END. Le dossier OUTPUT reçoit LST_METHODE_AAAAMMJJ.tif par date (et sa carte d'incertitude UNC_METHODE_AAAAMMJJ.tif, la demi-largeur de l'intervalle à 90 %), series.csv (date, état, dates de référence, % dégagé de MODIS, sortie, incertitude, source grossière), series.vrt (une bande par date), series_stats.csv et series_report.html (moyenne, p10, p90 par date et sous-région, la fusion à côté de MODIS, dates Landsat marquées). MODIS peut mêler plusieurs sources quotidiennes (MODIS, VIIRS, Sentinel-3 SLSTR) : une par date selon SOURCE_ORDER, le saut de niveau entre elles les jours observés par les deux dans source_steps.csv et le rapport. Les paires de référence sont les dates Landsat ayant un raster MODIS du même jour : ESTARFM et les modèles à deux paires prennent la paire la plus proche à la date ou avant et la plus proche après, les modèles à une paire la plus proche, STARFM deux quand il y en a deux ; les paires plus éloignées que MAX_GAP_DAYS ne sont pas utilisées et ces dates sont ignorées avec leur motif dans series.csv. Une nouvelle exécution conserve chaque date déjà complète avec les mêmes entrées et paramètres. Les tuiles tournent sur Dask s'il est installé (dans ce processus, ou sur le cluster de DASK_SCHEDULER), sinon l'une après l'autre ; les résultats sont identiques au bit près. Une fois chargées, les dates forment un groupe de couches avec un même style de température et une même plage de légende, chaque couche ayant son jour comme plage temporelle fixe, de sorte que le contrôleur temporel anime la saison.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2115,7 +2115,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Scores a prediction against a reference LST raster on the same grid, over the whole image and over each polygon of &lt;b&gt;SUBREGIONS&lt;/b&gt; (pixels whose centres fall inside; &lt;b&gt;NAME_FIELD&lt;/b&gt; names them). NaN/nodata pixels are excluded everywhere, also inside SSIM windows.&lt;br&gt;RMSE, MAE, BIAS (prediction &amp;minus; reference) in the data unit; CC Pearson; PSNR and SSIM with the reference&apos;s max&amp;minus;min over valid pixels of the whole image as data range (SSIM: 7&amp;times;7 window, scikit-image conventions); SAM: angle in degrees between the prediction and reference image vectors (one band has no per-pixel spectrum), in Kelvin; ERGAS = 100&amp;middot;(fine/coarse pixel size)&amp;middot;RMSE/mean, mean in Kelvin; &lt;b&gt;RESOLUTION_RATIO&lt;/b&gt; 30/1000 = 0.03 (33.3 is read the same way).&lt;br&gt;Outputs: &lt;b&gt;OUTPUT_TABLE&lt;/b&gt; (CSV), &lt;b&gt;OUTPUT_HTML&lt;/b&gt; (report with maps, scatter plot and error histogram), &lt;b&gt;OUTPUT_ERROR&lt;/b&gt; (signed error raster), and each whole-image metric as a number.</source>
-        <translation type="unfinished"></translation>
+        <translation>Note une prédiction par rapport à un raster de LST de référence sur la même grille, sur l'image entière et sur chaque polygone de &lt;b&gt;SUBREGIONS&lt;/b&gt; (les pixels dont le centre y tombe ; &lt;b&gt;NAME_FIELD&lt;/b&gt; les nomme). Les pixels NaN/nodata sont exclus partout, y compris dans les fenêtres du SSIM.&lt;br&gt;RMSE, MAE, BIAS (prédiction &amp;minus; référence) dans l'unité des données ; CC de Pearson ; PSNR et SSIM avec comme dynamique le max&amp;minus;min de la référence sur les pixels valides de toute l'image (SSIM : fenêtre 7&amp;times;7, conventions de scikit-image) ; SAM : angle en degrés entre les vecteurs image de la prédiction et de la référence (une bande n'a pas de spectre par pixel), en kelvins ; ERGAS = 100&amp;middot;(taille de pixel fin/grossier)&amp;middot;RMSE/moyenne, moyenne en kelvins ; &lt;b&gt;RESOLUTION_RATIO&lt;/b&gt; 30/1000 = 0,03 (33,3 est lu de la même façon).&lt;br&gt;Sorties : &lt;b&gt;OUTPUT_TABLE&lt;/b&gt; (CSV), &lt;b&gt;OUTPUT_HTML&lt;/b&gt; (rapport avec cartes, nuage de points et histogramme des erreurs), &lt;b&gt;OUTPUT_ERROR&lt;/b&gt; (raster de l'erreur signée), et chaque métrique de l'image entière sous forme de nombre.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2225,7 +2225,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Scores several predictions of the same date against one reference, over the whole image and each subregion, and ranks them by RMSE per region. Method names are the layer names. Metric conventions as in lstfusion:evaluate. Outputs one CSV table and one HTML report.&lt;br&gt;Baselines: with &lt;b&gt;COARSE_TARGET&lt;/b&gt; (MODIS of the date on the same grid) the table gains the row &apos;MODIS resampled&apos;; with &lt;b&gt;FINE_REF1&lt;/b&gt; and &lt;b&gt;COARSE_REF1&lt;/b&gt; (a reference pair) also &apos;Landsat ref + MODIS change&apos; (FINE_REF1 + COARSE_TARGET &amp;minus; COARSE_REF1). With both, every method gets a verdict: &apos;beats both&apos; or &apos;LOSES to ...&apos; (by RMSE, per region).</source>
-        <translation type="unfinished"></translation>
+        <translation>Note plusieurs prédictions de la même date par rapport à une référence, sur l'image entière et chaque sous-région, et les classe par RMSE dans chaque région. Les noms des méthodes sont les noms des couches. Conventions des métriques comme dans lstfusion:evaluate. Produit un tableau CSV et un rapport HTML.&lt;br&gt;Références de comparaison : avec &lt;b&gt;COARSE_TARGET&lt;/b&gt; (le MODIS de la date sur la même grille), le tableau gagne la ligne « MODIS resampled » ; avec &lt;b&gt;FINE_REF1&lt;/b&gt; et &lt;b&gt;COARSE_REF1&lt;/b&gt; (une paire de référence), aussi « Landsat ref + MODIS change » (FINE_REF1 + COARSE_TARGET &amp;minus; COARSE_REF1). Avec les deux, chaque méthode reçoit un verdict : « beats both » ou « LOSES to ... » (par RMSE, par région).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2285,7 +2285,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Finds out which method works on your own series: leave-one-date-out over every same-day pair with a pair before and after it. Each method predicts that date from the other pairs only (deep models are trained anew without it, at small size, for at most EPOCHS epochs), as is, with the scene-mean correction (+SM) and per MODIS footprint (+RC), and is scored against that date&apos;s Landsat, beside the baselines &apos;MODIS resampled&apos; and &apos;Landsat ref + MODIS change&apos;. The row &apos;auto&apos; is the method chosen for each date by an inner leave-one-date-out on the other pairs (classical methods). The recommendation is auto&apos;s rule on all pairs: the method and variant of lowest mean RMSE (a tie to the cheaper). The HTML report adds the errors per land-cover class and the temporal variability per date. Needs at least three pairs.</source>
-        <translation type="unfinished"></translation>
+        <translation>Détermine quelle méthode fonctionne sur votre propre série : validation « une date exclue » sur chaque paire du même jour ayant une paire avant et une paire après. Chaque méthode prédit cette date à partir des autres paires seulement (les modèles profonds sont réentraînés sans elle, en petite taille, pendant au plus EPOCHS époques), telle quelle, avec la correction de la moyenne de la scène (+SM) et par empreinte MODIS (+RC), et est notée par rapport au Landsat de cette date, à côté des références de comparaison « MODIS resampled » et « Landsat ref + MODIS change ». La ligne « auto » est la méthode choisie pour chaque date par une validation « une date exclue » interne sur les autres paires (méthodes classiques). La recommandation est la règle d'auto appliquée à toutes les paires : la méthode et la variante de plus faible RMSE moyen (à égalité, la moins coûteuse). Le rapport HTML ajoute les erreurs par classe d'occupation du sol et la variabilité temporelle par date. Nécessite au moins trois paires.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2683,12 +2683,12 @@ y de {y0} à {y1}
         <translation>{output} : choisissez un dossier de sortie</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="117"/>
+        <location filename="../ui/evaluation.py" line="130"/>
         <source>{prediction}/{reference}: choose a prediction and a reference layer</source>
         <translation>{prediction}/{reference} : choisissez une couche de prédiction et une couche de référence</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="129"/>
+        <location filename="../ui/evaluation.py" line="142"/>
         <source>Evaluated: RMSE {rmse:.3f}, SSIM {ssim:.3f}</source>
         <translation>Évalué : RMSE {rmse:.3f}, SSIM {ssim:.3f}</translation>
     </message>
@@ -2748,7 +2748,7 @@ y de {y0} à {y1}
         <translation>Paramètres</translation>
     </message>
     <message>
-        <location filename="../ui/fusion.py" line="78"/>
+        <location filename="../ui/fusion.py" line="83"/>
         <source>Fusion method</source>
         <translation>Méthode de fusion</translation>
     </message>
