@@ -39,7 +39,8 @@ def provider_strings():
         alg.initAlgorithm()
         out += [cls.DISPLAY, GROUPS.get(cls.GROUP, ""), cls.HELP]
         for p in alg.parameterDefinitions():
-            out += [p.description(), p.help()]
+            # enum options: shown translated (a model3 and qgis_process give them by index, never by text)
+            out += [p.description(), p.help(), *(p.options() if hasattr(p, "options") else ())]
         out += [o.description() for o in alg.outputDefinitions()]
     seen, strings = set(), []
     for s in out:

@@ -17,7 +17,12 @@ import html
 import os
 import re
 
-from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProcessingParameterRasterDestination
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterRasterDestination,
+)
 
 from ..core.data import roles
 from ..core.data.io import raster_driver
@@ -109,6 +114,8 @@ class ProcessingConventions:
         """The parameter with its help, its label and help in the user's language (lst_fusion.i18n: the
         English strings are listed for translators in i18n/strings.py; the parameter's name stays as it is)."""
         definition.setDescription(tr(definition.description()))
+        if isinstance(definition, QgsProcessingParameterEnum):  # values go by index: the shown text may change
+            definition.setOptions([tr(option) for option in definition.options()])
         text = self.PARAM_HELP.get(definition.name()) or COMMON_HELP.get(definition.name())
         if text:
             definition.setHelp(tr(text))

@@ -9,12 +9,12 @@
         <translation>Panneau LST Fusion</translation>
     </message>
     <message>
-        <location filename="../algorithms/conventions.py" line="126"/>
+        <location filename="../algorithms/conventions.py" line="133"/>
         <source>optional</source>
         <translation>facultatif</translation>
     </message>
     <message>
-        <location filename="../algorithms/conventions.py" line="128"/>
+        <location filename="../algorithms/conventions.py" line="135"/>
         <source>advanced</source>
         <translation>avancé</translation>
     </message>
@@ -455,7 +455,7 @@ y de {y0} à {y1}
     <message>
         <location filename="../ui/series.py" line="47"/>
         <source>MODIS-consistent residual correction (RESIDUAL_CORRECTION): &apos;scene mean&apos; is the variant +SM of the validation, &apos;MODIS footprint&apos; is +RC</source>
-        <translation>Correction des résidus cohérente avec MODIS (RESIDUAL_CORRECTION) : « scene mean » est la variante +SM de la validation, « MODIS footprint » est +RC</translation>
+        <translation>Correction des résidus cohérente avec MODIS (RESIDUAL_CORRECTION) : « moyenne de la scène » est la variante +SM de la validation, « empreinte MODIS » est +RC</translation>
     </message>
     <message>
         <location filename="../ui/series.py" line="50"/>
@@ -698,7 +698,7 @@ y de {y0} à {y1}
         <translation>{summary} La méthode de la section Série est maintenant {method} avec la correction {correction!r} ({variant}).</translation>
     </message>
     <message>
-        <location filename="../ui/widgets.py" line="28"/>
+        <location filename="strings.py" line="6"/>
         <source>none</source>
         <translation>aucune</translation>
     </message>
@@ -1180,7 +1180,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fills nodata (cloud) pixels of an LST raster.&lt;br&gt;&lt;b&gt;temporal&lt;/b&gt;: linear interpolation in time between the nearest clear observations before and after the target date within &lt;b&gt;WINDOW_DAYS&lt;/b&gt;, taken from &lt;b&gt;OTHER_DATES&lt;/b&gt; (rasters of the same grid, dated by name).&lt;br&gt;&lt;b&gt;spatial&lt;/b&gt;: progressive focal mean (3&amp;times;3, 5&amp;times;5, ... until no gap is left); clear pixels are never changed.&lt;br&gt;&lt;b&gt;temporal+spatial&lt;/b&gt; (default): temporal first, spatial for the rest.&lt;br&gt;Returns how many pixels each step filled, and marks them in a raster beside the output (&lt;i&gt;output&lt;/i&gt;.filled.tif): training never takes a filled pixel for an observed one.</source>
-        <translation>Comble les pixels nodata (nuages) d'un raster de LST.&lt;br&gt;&lt;b&gt;temporal&lt;/b&gt; : interpolation linéaire dans le temps entre les observations dégagées les plus proches avant et après la date cible, dans &lt;b&gt;WINDOW_DAYS&lt;/b&gt;, prises dans &lt;b&gt;OTHER_DATES&lt;/b&gt; (rasters de la même grille, datés par leur nom).&lt;br&gt;&lt;b&gt;spatial&lt;/b&gt; : moyenne focale progressive (3&amp;times;3, 5&amp;times;5, ... jusqu'à ce qu'il ne reste aucune lacune) ; les pixels dégagés ne sont jamais modifiés.&lt;br&gt;&lt;b&gt;temporal+spatial&lt;/b&gt; (par défaut) : le temporel d'abord, le spatial pour le reste.&lt;br&gt;Renvoie le nombre de pixels comblés par chaque étape et les marque dans un raster à côté de la sortie (&lt;i&gt;sortie&lt;/i&gt;.filled.tif) : l'entraînement ne prend jamais un pixel comblé pour un pixel observé.</translation>
+        <translation>Comble les pixels nodata (nuages) d'un raster de LST.&lt;br&gt;&lt;b&gt;temporel&lt;/b&gt; : interpolation linéaire dans le temps entre les observations dégagées les plus proches avant et après la date cible, dans &lt;b&gt;WINDOW_DAYS&lt;/b&gt;, prises dans &lt;b&gt;OTHER_DATES&lt;/b&gt; (rasters de la même grille, datés par leur nom).&lt;br&gt;&lt;b&gt;spatial&lt;/b&gt; : moyenne focale progressive (3&amp;times;3, 5&amp;times;5, ... jusqu'à ce qu'il ne reste aucune lacune) ; les pixels dégagés ne sont jamais modifiés.&lt;br&gt;&lt;b&gt;temporel+spatial&lt;/b&gt; (par défaut) : le temporel d'abord, le spatial pour le reste.&lt;br&gt;Renvoie le nombre de pixels comblés par chaque étape et les marque dans un raster à côté de la sortie (&lt;i&gt;sortie&lt;/i&gt;.filled.tif) : l'entraînement ne prend jamais un pixel comblé pour un pixel observé.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1195,7 +1195,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>temporal (interpolate in time), spatial (progressive focal mean) or temporal+spatial (temporal first).</source>
-        <translation>temporal (interpolation dans le temps), spatial (moyenne focale progressive) ou temporal+spatial (temporel d'abord).</translation>
+        <translation>temporel (interpolation dans le temps), spatial (moyenne focale progressive) ou temporel+spatial (temporel d'abord).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1590,7 +1590,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Make the prediction true to MODIS. &apos;MODIS footprint&apos;: averaged over each MODIS pixel (COARSE_PIXEL metres) it then equals COARSE_TARGET averaged there, the residuals spread back smoothly (bicubic) as FSDAF and TsHARP do. &apos;scene mean&apos;: one offset, so that its mean equals MODIS&apos;s and the fused pattern stays whole. &apos;none&apos; by default: README, &apos;Accuracy on real data&apos;, shows where each helps.</source>
-        <translation>Rend la prédiction fidèle à MODIS. « MODIS footprint » : moyennée sur chaque pixel MODIS (COARSE_PIXEL mètres), elle égale alors la moyenne de COARSE_TARGET sur ce pixel, les résidus étant redistribués en douceur (bicubique) comme le font FSDAF et TsHARP. « scene mean » : un seul décalage, pour que sa moyenne égale celle de MODIS et que le motif fusionné reste intact. « none » par défaut : le README, « Accuracy on real data », montre où chacune aide.</translation>
+        <translation>Rend la prédiction fidèle à MODIS. « empreinte MODIS » : moyennée sur chaque pixel MODIS (COARSE_PIXEL mètres), elle égale alors la moyenne de COARSE_TARGET sur ce pixel, les résidus étant redistribués en douceur (bicubique) comme le font FSDAF et TsHARP. « moyenne de la scène » : un seul décalage, pour que sa moyenne égale celle de MODIS et que le motif fusionné reste intact. « none » (aucune) par défaut : le README, « Accuracy on real data », montre où chacune aide.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1780,7 +1780,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>An extra correction after the method&apos;s own: the method already keeps each MODIS footprint&apos;s mean, so &apos;MODIS footprint&apos; changes nothing and &apos;scene mean&apos; almost nothing; &apos;none&apos; by default.</source>
-        <translation>Une correction supplémentaire après celle de la méthode : la méthode conserve déjà la moyenne de chaque empreinte MODIS, donc « MODIS footprint » ne change rien et « scene mean » presque rien ; « none » par défaut.</translation>
+        <translation>Une correction supplémentaire après celle de la méthode : la méthode conserve déjà la moyenne de chaque empreinte MODIS, donc « empreinte MODIS » ne change rien et « moyenne de la scène » presque rien ; « none » par défaut.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -1865,7 +1865,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>An extra correction after the method: &apos;MODIS footprint&apos; makes each MODIS footprint average to the day&apos;s MODIS, &apos;scene mean&apos; the scene; validate_methods scores both (+RC, +SM) on your own pairs. &apos;none&apos; by default.</source>
-        <translation>Une correction supplémentaire après la méthode : « MODIS footprint » ramène la moyenne de chaque empreinte MODIS au MODIS du jour, « scene mean » celle de la scène ; validate_methods note les deux (+RC, +SM) sur vos propres paires. « none » par défaut.</translation>
+        <translation>Une correction supplémentaire après la méthode : « empreinte MODIS » ramène la moyenne de chaque empreinte MODIS au MODIS du jour, « moyenne de la scène » celle de la scène ; validate_methods note les deux (+RC, +SM) sur vos propres paires. « none » par défaut.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2010,7 +2010,7 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>What the rasters hold, for ESTARFM&apos;s similarity and outlier revision: lst (K or degC) or reflectance (0-1).</source>
-        <translation>Ce que contiennent les rasters, pour la similarité et la révision des valeurs aberrantes d'ESTARFM : lst (K ou °C) ou reflectance (0-1).</translation>
+        <translation>Ce que contiennent les rasters, pour la similarité et la révision des valeurs aberrantes d'ESTARFM : lst (K ou °C) ou réflectance (0-1).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
@@ -2743,7 +2743,7 @@ y de {y0} à {y1}
         <translation>Classes d'occupation du sol</translation>
     </message>
     <message>
-        <location filename="../algorithms/conventions.py" line="132"/>
+        <location filename="../algorithms/conventions.py" line="139"/>
         <source>Parameters</source>
         <translation>Paramètres</translation>
     </message>
@@ -2751,6 +2751,241 @@ y de {y0} à {y1}
         <location filename="../ui/fusion.py" line="83"/>
         <source>Fusion method</source>
         <translation>Méthode de fusion</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS Terra</source>
+        <translation>MODIS Terra</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS Aqua</source>
+        <translation>MODIS Aqua</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat 8</source>
+        <translation>Landsat 8</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat 9</source>
+        <translation>Landsat 9</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>VIIRS SNPP</source>
+        <translation>VIIRS SNPP</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>VIIRS NOAA-20</source>
+        <translation>VIIRS NOAA-20</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>VIIRS NOAA-21</source>
+        <translation>VIIRS NOAA-21</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Sentinel-3 SLSTR</source>
+        <translation>Sentinel-3 SLSTR</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>celsius</source>
+        <translation>celsius</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>kelvin</source>
+        <translation>kelvin</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Day</source>
+        <translation>Jour</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Night</source>
+        <translation>Nuit</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Default: LST produced, clear (no cirrus, not next to a cloud), not a missing pixel</source>
+        <translation>Par défaut : LST produite, dégagée (sans cirrus, pas à côté d'un nuage), pixel non manquant</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Strict: good quality, clear, LST error below 1.5 K</source>
+        <translation>Strict : bonne qualité, dégagé, erreur de LST inférieure à 1,5 K</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Produced: every pixel the product produced (cloudy ones are not produced)</source>
+        <translation>Produit : chaque pixel que le produit a produit (les nuageux ne le sont pas)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>None: mask fill only (QC not read)</source>
+        <translation>Aucun : masque seulement le remplissage (QC non lu)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>temporal+spatial</source>
+        <translation>temporel+spatial</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>temporal</source>
+        <translation>temporel</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>spatial</source>
+        <translation>spatial</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>bicubic</source>
+        <translation>bicubique</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>bilinear</source>
+        <translation>bilinéaire</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>nearest</source>
+        <translation>plus proche voisin</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>average</source>
+        <translation>moyenne</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>published</source>
+        <translation>published</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>lst-robust</source>
+        <translation>lst-robust</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>auto</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>numpy</source>
+        <translation>numpy</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>numba</source>
+        <translation>numba</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>torch</source>
+        <translation>torch</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS footprint</source>
+        <translation>empreinte MODIS</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>scene mean</source>
+        <translation>moyenne de la scène</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>EDCSTFN</source>
+        <translation>EDCSTFN</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>STTFN</source>
+        <translation>STTFN</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MLFF-GAN</source>
+        <translation>MLFF-GAN</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>GAN-STFM</source>
+        <translation>GAN-STFM</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>SwinSTFM</source>
+        <translation>SwinSTFM</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>auto (choose by leave-one-date-out on the pairs)</source>
+        <translation>auto (choix par validation « une date exclue » sur les paires)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>MODIS resampled</source>
+        <translation>MODIS rééchantillonné</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>lst</source>
+        <translation>lst</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>reflectance</source>
+        <translation>réflectance</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>the method&apos;s own (STARFM: 2 pairs where there are two)</source>
+        <translation>celles de la méthode (STARFM : 2 paires là où il y en a deux)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>1 pair (the nearest)</source>
+        <translation>1 paire (la plus proche)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>2 pairs (before and after; the nearest where there is one)</source>
+        <translation>2 paires (avant et après ; la plus proche là où il n'y en a qu'une)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>cpu</source>
+        <translation>cpu</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>cuda</source>
+        <translation>cuda</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>small</source>
+        <translation>small</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>paper</source>
+        <translation>paper</translation>
     </message>
 </context>
 </TS>

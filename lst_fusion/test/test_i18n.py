@@ -201,6 +201,12 @@ def test_french_locale_translates_the_provider(french, qgis_processing):
     assert alg.parameterDefinition("PREDICTION").help().startswith("Raster de LST prédite")
     assert "<h3>Paramètres</h3>" in alg.shortHelpString()
     assert LstFusionProvider().longName().startswith("LST Fusion - fusion MODIS/Landsat")
+    from lst_fusion.algorithms.resample import Resample
+
+    resample = Resample()
+    resample.initAlgorithm()
+    # enum options are shown translated: their values go by index (a model3, qgis_process), never by text
+    assert resample.parameterDefinition("METHOD").options()[:2] == ["bicubique", "bilinéaire"]
 
 
 def test_english_stays_english_without_a_translator(qgis_app):
@@ -264,6 +270,16 @@ def test_the_panel_in_french(french, qgis_iface, qgis_processing):
         dock.validation.use_series.setChecked(False)
         dock.validation.dataset.setFilePath("")  # (the settings may hold another test's folder)
         assert dock.validation.problems(dock.validation.parameters()[1])[0].startswith("DATASET : choisissez")
+        series = dock.series
+        from lst_fusion.ui.methods import series_choices_auto_index
+
+        auto = series.method.findData(series_choices_auto_index())
+        assert series.method.itemText(auto).startswith("auto (choix par validation")
+        assert [series.correction.itemText(i) for i in range(3)] == ["aucune", "empreinte MODIS", "moyenne de la scène"]
+        assert series.set_method("Thermal sharpening", "scene mean")  # a recommendation, as validate_methods names it
+        assert (series.method.currentText(), series.correction.currentText()) == ("Affinage thermique",
+                                                                                  "moyenne de la scène")
+        assert series.parameters()[1]["RESIDUAL_CORRECTION"] == 2 and series.method.currentData() is not None
         texts = [html.unescape(w.text()) for w in dock.findChildren(type(dock.download.search_button))]
         assert "Search" not in texts and "Cancel" not in texts
     finally:

@@ -78,7 +78,7 @@ class FusionSection(Section):
         self.advice = []
         # the methods of one date's pairs (All-pairs regression takes every pair: the Series section runs it)
         self.methods = [m for m in methods() if P.FINE_REF1 in m.roles]
-        self.method = combo_box([(m.label, m.key) for m in self.methods])
+        self.method = combo_box([(tr(m.label), m.key) for m in self.methods])
         self.method.currentIndexChanged.connect(self._method_changed)
         self.method.setToolTip(tr("Fusion method"))
         self.form.addRow(tr("Method"), self.method)

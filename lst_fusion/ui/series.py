@@ -40,15 +40,15 @@ class SeriesSection(Section):
         self.form.addRow(tr("MODIS folder"), self.modis)
         self.landsat = folder_widget(tr("Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)"))
         self.form.addRow(tr("Landsat folder"), self.landsat)
-        self.method = combo_box(series_choices(), tr("Fusion method (METHOD); auto chooses by leave-one-date-out on "
-                                                  "the series' pairs"))
+        self.method = combo_box([(tr(label), i) for label, i in series_choices()],
+                                tr("Fusion method (METHOD); auto chooses by leave-one-date-out on the series' pairs"))
         self.method.setCurrentIndex(self.method.findData(series_choices_auto_index()))  # fuse_series' default
         self.form.addRow(tr("Method"), self.method)
-        self.correction = combo_box([(mode, i) for i, mode in enumerate(CORRECTIONS)],
+        self.correction = combo_box([(tr(mode), i) for i, mode in enumerate(CORRECTIONS)],
                                     tr("MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
                                     "variant +SM of the validation, 'MODIS footprint' is +RC"))
         self.form.addRow(tr("Correction"), self.correction)
-        self.pairs = combo_box([(label.split(" (")[0] if i else tr("method's own"), i)
+        self.pairs = combo_box([(tr(label).split(" (")[0] if i else tr("method's own"), i)
                                 for i, (label, _) in enumerate(PAIR_OPTIONS)],
                                tr("Reference pairs of a method that can run with one or two, STARFM (PAIRS): as "
                                "validate_methods names its rows, 'STARFM (1 pair)' or 'STARFM (2 pairs)'"))
@@ -86,7 +86,7 @@ class SeriesSection(Section):
             mid, rule = parse_candidate(label)
         except LstFusionError:
             return False
-        i = self.method.findText(get(mid).label)
+        i = self.method.findText(tr(get(mid).label))  # the label as shown
         if i < 0:
             return False
         self.method.setCurrentIndex(i)

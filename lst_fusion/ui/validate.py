@@ -76,7 +76,7 @@ class ValidateSection(Section):
         torch = registry.torch_available()
         offered = [m for m in methods() if m.validate_index is not None]
         for i, m in enumerate(offered):
-            check = QCheckBox(m.label)
+            check = QCheckBox(tr(m.label))
             check.setChecked(m.classical)  # the default: the classical methods (deep models train per test date)
             check.setEnabled(m.classical or torch)
             check.setToolTip(tr("classical") if m.classical else tr("deep model, trained anew per test date (small size)")
