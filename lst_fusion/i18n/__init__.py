@@ -30,16 +30,11 @@ def QT_TRANSLATE_NOOP(context, text):  # noqa: N802 - the name pylupdate5 looks 
 
 
 def user_language():
-    """The two-letter language of QGIS's locale: the user's choice (``locale/userLocale`` when
-    ``locale/overrideFlag`` is set, or whenever it is set) else the system's."""
-    from qgis.core import QgsSettings
-    from qgis.PyQt.QtCore import QLocale
+    """The two-letter language QGIS itself shows (``QgsApplication.locale()``: ``locale/userLocale`` when the user
+    overrides the system locale in the options, ``locale/overrideFlag``, else the system's)."""
+    from qgis.core import QgsApplication
 
-    settings = QgsSettings()
-    locale = settings.value("locale/userLocale", "") or ""
-    if not isinstance(locale, str) or not locale:
-        locale = QLocale.system().name()
-    return locale[:2].lower()
+    return (QgsApplication.locale() or "en")[:2].lower()
 
 
 def qm_path(language):

@@ -221,20 +221,27 @@ def test_english_stays_english_without_a_translator(qgis_app):
     assert alg.parameterDefinition("PREDICTION").description() == "Predicted LST"
 
 
-def test_the_language_comes_from_qgis_settings(qgis_app):
+def test_the_language_is_the_one_qgis_shows(qgis_app):
+    """QGIS's options: "Override system locale" (locale/overrideFlag) with a language (locale/userLocale), else
+    the system's."""
     from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QLocale
 
     from lst_fusion import i18n
 
     settings = QgsSettings()
-    old = settings.value("locale/userLocale", "")
+    old = {k: settings.value(k) for k in ("locale/userLocale", "locale/overrideFlag")}
     try:
         settings.setValue("locale/userLocale", "fr_FR")
+        settings.setValue("locale/overrideFlag", True)
         assert i18n.user_language() == "fr"
         settings.setValue("locale/userLocale", "de")
         assert i18n.user_language() == "de"
+        settings.setValue("locale/overrideFlag", False)  # a language chosen once, the override then switched off
+        assert i18n.user_language() == QLocale().name()[:2].lower() != "de"
     finally:
-        settings.setValue("locale/userLocale", old)
+        for k, v in old.items():
+            settings.remove(k) if v is None else settings.setValue(k, v)
 
 
 def test_no_optional_parameter_says_optional_in_its_label(qgis_app, qgis_processing):
