@@ -6,6 +6,7 @@ Processing loads an algorithm's outputs on the main thread after the run; a
 thread). The dock panel uses :func:`style_lst_layer` for the layers it loads.
 """
 from qgis.core import (
+    QgsColorRampLegendNodeSettings,
     QgsColorRampShader,
     QgsProcessingLayerPostProcessorInterface,
     QgsRasterLayer,
@@ -18,7 +19,23 @@ from ..core.data.provenance import layer_name
 from ..core.evaluation.report import STRETCH_PERCENT, temperature_stretch
 from . import names as P
 
-RAMP = "Spectral"  # inverted: blue = cold, red = hot
+RAMP = "Inferno"  # a thermal ramp, as the reports' maps: black-purple = cold, yellow-white = hot
+UNIT_SYMBOL = {"degC": "°C", "celsius": "°C", "K": "K", "kelvin": "K", "1": ""}  # "1": dimensionless
+
+
+def layer_unit(path):
+    """The unit ``path`` declares, as a legend shows it: its band's unit type (write_raster sets it), else its
+    ``LST_UNIT`` tag; '' when it declares none (nothing is guessed from the values)."""
+    from osgeo import gdal
+
+    try:
+        ds = gdal.Open(str(path))
+    except RuntimeError:  # gdal.UseExceptions() in force
+        ds = None
+    if ds is None:
+        return ""
+    unit = ds.GetRasterBand(1).GetUnitType() or ds.GetMetadataItem("LST_UNIT") or ""
+    return UNIT_SYMBOL.get(unit, unit)
 UNCERTAINTY_RAMP = "YlOrRd"  # pale = narrow interval, dark red = wide (an uncertainty map, not a temperature)
 
 
@@ -33,10 +50,11 @@ def layer_stretch(layer):
         return layer.dataProvider().cumulativeCut(1, lo / 100.0, hi / 100.0, layer.extent(), 250000)
 
 
-def apply_temperature_style(layer, limits=None, ramp_name=RAMP, invert=True):
-    """Single-band pseudocolour, inverted Spectral ramp (blue cold, red hot), stretched linearly between the 2nd
-    and 98th percentiles of the valid pixels, or ``limits`` (low, high) shared by several layers (values beyond
-    are clamped to the end colours)."""
+def apply_temperature_style(layer, limits=None, ramp_name=RAMP, invert=False, unit=None):
+    """Single-band pseudocolour, the Inferno thermal ramp (dark cold, bright hot), stretched linearly between the
+    2nd and 98th percentiles of the valid pixels, or ``limits`` (low, high) shared by several layers (values
+    beyond are clamped to the end colours); the legend's values carry ``unit`` (default: the one the raster
+    declares, :func:`layer_unit`)."""
     ramp = QgsStyle.defaultStyle().colorRamp(ramp_name)
     if ramp is None:
         return False
@@ -47,6 +65,15 @@ def apply_temperature_style(layer, limits=None, ramp_name=RAMP, invert=True):
     shader_fn = QgsColorRampShader(lo, hi, ramp)
     shader_fn.setClip(False)
     shader_fn.classifyColorRamp(9, 1, layer.extent(), provider)
+    unit = layer_unit(layer.source()) if unit is None else unit
+    if unit:
+        legend = QgsColorRampLegendNodeSettings()
+        legend.setSuffix(f" {unit}")
+        shader_fn.setLegendSettings(legend)
+        items = shader_fn.colorRampItemList()
+        for item in items:
+            item.label = f"{item.value:.4g} {unit}"
+        shader_fn.setColorRampItemList(items)
     shader = QgsRasterShader(lo, hi)
     shader.setRasterShaderFunction(shader_fn)
     renderer = QgsSingleBandPseudoColorRenderer(provider, 1, shader)
@@ -61,7 +88,7 @@ def apply_uncertainty_style(layer, limits=None):
     """An uncertainty map (UNC_*.tif, a 90 % half-width): the YlOrRd ramp from 0 to ``limits``' high (default the
     layer's 98th percentile), pale where the interval is narrow."""
     hi = (limits or layer_stretch(layer))[1]
-    return apply_temperature_style(layer, (0.0, hi), UNCERTAINTY_RAMP, invert=False)
+    return apply_temperature_style(layer, (0.0, hi), UNCERTAINTY_RAMP)
 
 
 def style_lst_layer(layer, name=None):

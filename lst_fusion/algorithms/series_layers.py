@@ -1,5 +1,7 @@
 """A fused series in QGIS: one layer per date in a group, each with its day as fixed temporal range and
-one shared temperature style, so the Temporal Controller animates the season with comparable colours.
+one shared temperature style (the Inferno thermal ramp on one stretch for every date, the unit in the legend), so
+the Temporal Controller animates the season with comparable colours; the per-date uncertainty maps (UNC_*) in a
+subgroup of it, dated the same way, on their own one legend, unchecked so that the LST shows.
 
 Done by a layer post-processor on the main thread when Processing loads the layers (never in the worker)."""
 import datetime as _dt
@@ -8,6 +10,7 @@ import os
 from qgis.core import (
     Qgis,
     QgsDateTimeRange,
+    QgsLayerTree,
     QgsProcessingContext,
     QgsProcessingLayerPostProcessorInterface,
 )
@@ -31,10 +34,29 @@ def set_day_range(layer, iso_date):
     props.setIsActive(True)
 
 
+LAST = "9999"  # a subgroup's date property: after every dated layer
+
+
+def series_group(root, group_name):
+    """The group ``group_name`` (created at the top of ``root``), or for (parent, child) the subgroup ``child``
+    of ``parent``, created unchecked and collapsed below the parent's dated layers."""
+    if isinstance(group_name, str):
+        return root.findGroup(group_name) or root.insertGroup(0, group_name)
+    parent = series_group(root, group_name[0])
+    child = next((g for g in parent.children() if QgsLayerTree.isGroup(g) and g.name() == group_name[1]), None)
+    if child is None:
+        child = parent.addGroup(group_name[1])
+        child.setCustomProperty(DATE_PROPERTY, LAST)
+        child.setItemVisibilityChecked(False)
+        child.setExpanded(False)
+    return child
+
+
 def move_into_group(project, layer, group_name, iso_date):
-    """Move the layer's tree node into ``group_name`` (created at the top), keeping the group in date order."""
+    """Move the layer's tree node into ``group_name`` (see :func:`series_group`), keeping the group in date
+    order."""
     root = project.layerTreeRoot()
-    group = root.findGroup(group_name) or root.insertGroup(0, group_name)
+    group = series_group(root, group_name)
     node = root.findLayer(layer.id())
     index = sum(1 for c in group.children() if (c.customProperty(DATE_PROPERTY) or "") < iso_date)
     if node is None:
@@ -70,13 +92,17 @@ def group_name(result):
     return f"LST {result.method} series {result.rows[0]['date']} to {result.rows[-1]['date']}"
 
 
+UNC_GROUP = "Uncertainty (90% half-width)"
+
+
 def unc_group_name(result):
-    return f"Uncertainty (90% half-width) of the {group_name(result)}"
+    """The uncertainty maps' subgroup inside the series' group."""
+    return (group_name(result), UNC_GROUP)
 
 
 def attach_series_group(context, result, stretch, unc_stretch=None):
     """Ask Processing to load every dated output on completion, styled, dated and grouped by the post-processor;
-    the uncertainty maps (UNC_*.tif, series.csv's ``uncertainty``) in a group of their own, on one 0-to-high
+    the uncertainty maps (UNC_*.tif, series.csv's ``uncertainty``) in a subgroup of it, on one 0-to-high
     YlOrRd legend (``unc_stretch``)."""
     for r in result.rows:
         if not r["output"]:

@@ -22,10 +22,14 @@ import numpy as np
 from ..core.data.io import read_raster
 from ..core.evaluation.metrics import region_masks
 from ..core.evaluation.report import (
-    HTML_STYLE,
     UNIT_LABEL,
+    axis_label,
+    empty_html,
+    esc,
     header_html,
     img_html,
+    legend_outside,
+    page_start,
     png_base64,
     table_html,
     temperature_stretch,
@@ -101,29 +105,43 @@ def season_stats(result, regions=None, cancel=None):
     return rows, temperature_stretch(*sample) if sample else (0.0, 1.0)  # the one 2-98 % rule
 
 
-def season_figure(rows, region, pairs, unit_label=""):
-    from matplotlib.dates import DateFormatter
+SEASON_HOWTO = ("Each plot follows one region through the season: the thick red line is the fused series' mean over "
+                "the region, its shaded band the 10th-90th percentiles of its pixels (the spread inside the region); "
+                "the thin dark dashed line is MODIS's mean over the same pixels; green dotted lines mark the "
+                "Landsat reference dates. Fused and MODIS means should move together from date to date; a steady "
+                "gap between them is the Landsat-MODIS level offset. Every number is in the table at the end.")
+
+
+def season_figure(rows, region, pairs, unit_label="", quantity="LST"):
+    """The region's fused mean (thick, under) with its p10-p90 band and MODIS's mean (thin, dashed, on top: both
+    stay visible where they coincide, as +RC makes them), the reference dates marked; None when the region has
+    no valid mean on any date."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(9, 3.4))
+    sel = {source: [r for r in rows if r["region"] == region and r["source"] == source] for source in ("fused", "MODIS")}
+    if not any(np.isfinite(r["mean"]) for r in sel["fused"] + sel["MODIS"]):
+        return None
+    fig = Figure(figsize=(10, 3.6))
     ax = fig.add_subplot(1, 1, 1)
-    for source, style, colour in (("fused", "-", "#c0392b"), ("MODIS", "--", "#2c3e50")):
-        sel = [r for r in rows if r["region"] == region and r["source"] == source]
-        if not sel:
+    for source, style, colour, lw, ms, z in (("fused", "-", "#c0392b", 2.6, 6, 3), ("MODIS", "--", "#2c3e50", 1.2, 3, 4)):
+        if not sel[source]:
             continue
-        d = [_dt.date.fromisoformat(r["date"]) for r in sel]
-        ax.plot(d, [r["mean"] for r in sel], style, color=colour, marker="o", ms=3,
+        d = [_dt.date.fromisoformat(r["date"]) for r in sel[source]]
+        ax.plot(d, [r["mean"] for r in sel[source]], style, color=colour, lw=lw, marker="o", ms=ms, zorder=z,
                 label=f"{source} mean" + (" (p10-p90 shaded)" if source == "fused" else ""))
         if source == "fused":
-            ax.fill_between(d, [r["p10"] for r in sel], [r["p90"] for r in sel], color=colour, alpha=0.18, lw=0)
+            ax.fill_between(d, [r["p10"] for r in sel[source]], [r["p90"] for r in sel[source]], color=colour,
+                            alpha=0.15, lw=0, zorder=1)
     for i, p in enumerate(pairs):
         ax.axvline(_dt.date.fromisoformat(p), color="#27ae60", lw=1.2, ls=":",
                    label="Landsat reference date" if i == 0 else None)
-    ax.set_title(region)
-    ax.set_ylabel(unit_label)
-    ax.xaxis.set_major_formatter(DateFormatter("%m-%d"))
+    ax.set_ylabel(axis_label(quantity, unit_label))
+    locator = AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.grid(alpha=0.3)
-    ax.legend(loc="best", fontsize=8)
+    legend_outside(ax)
     return fig
 
 
@@ -134,9 +152,9 @@ def uncertainty_html(result, unc_rows):
         return []
     parts = ["<h2>Uncertainty (half-width of the central 90 % interval)</h2>"]
     if su.calibration is None:
-        return parts + [f"<p>{html.escape(su.reason)}.</p>"]
+        return parts + [f"<p>{esc(su.reason)}.</p>"]
     cal = su.calibration
-    parts.append(f"<p>UNC_*.tif beside each date: {html.escape(cal.describe())}. Each pair date was predicted from "
+    parts.append(f"<p>UNC_*.tif beside each date: {esc(cal.describe())}. Each pair date was predicted from "
                  "the other pairs as this series runs the method; the interval is for the LST a Landsat would "
                  "measure, the day's Landsat - MODIS level offset included (docs/uncertainty.md).</p>")
     parts.append(table_html(unc_rows, ["date", "file", "mean half-width", "p90 half-width"]))
@@ -151,11 +169,13 @@ def write_season_html(path, result, rows, unit="", unc_rows=None):
     header = {"Method": result.method, "Dates": f"{result.rows[0]['date']} to {result.rows[-1]['date']}",
               "Fused dates": str(len(result.outputs)), "Landsat reference dates": ", ".join(result.pairs),
               "Unit": label or "(as the inputs)", "Subregions": ", ".join(regions)}
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Season report</title>{HTML_STYLE}</head><body>"
-             f"<h1>{html.escape(result.method)} daily series: season report</h1>", header_html(header)]
+    parts = [page_start("Season report", SEASON_HOWTO, f"{result.method} daily series: season report"),
+             header_html(header)]
     for region in regions:
         parts.append(f"<h2>{html.escape(region)}</h2>")
-        parts.append(img_html(f"LST through time, {region}", png_base64(season_figure(rows, region, result.pairs, label))))
+        fig = season_figure(rows, region, result.pairs, label)
+        parts.append(img_html(f"LST through time, {region}", png_base64(fig)) if fig is not None else empty_html(
+            f"No plot for {region}: no fused or MODIS pixel of it is valid on any date."))
     steps = getattr(result, "source_steps", None) or []
     sources_used = sorted({r.get("coarse_source", "") for r in result.rows} - {""})
     if len(sources_used) > 1 or steps:
@@ -165,13 +185,13 @@ def write_season_html(path, result, rows, unit="", unc_rows=None):
         parts.append(f"<p>{html.escape(', '.join(sources_used))}: the source of each date is in series.csv "
                      "(coarse_source).</p>")
         for sentence in step_summary(steps):
-            parts.append(f"<p>{html.escape(sentence)}</p>")
+            parts.append(f"<p>{esc(sentence)}</p>")
         if steps:
             parts.append(table_html(steps, STEP_COLUMNS))
     parts += uncertainty_html(result, unc_rows or [])
     parts.append("<h2>Statistics per date</h2>")
     parts.append(table_html(rows, STATS_COLUMNS))
-    parts.append("<p style='color:#666'>fused: the series; MODIS: the MODIS raster of the date on the fine grid "
+    parts.append("<p class='note'>fused: the series; MODIS: the MODIS raster of the date on the fine grid "
                  "(gap-filled where series.csv says so). p10/p90: 10th and 90th percentiles of the valid pixels "
                  "whose centres fall in the region.</p></body></html>")
     from ..core.data.io import atomic_write_text

@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 import pytest
-from qgis.core import Qgis, QgsApplication, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsLayerTree, QgsProject, QgsRasterLayer, QgsRectangle, QgsVectorLayer
 
 from lst_fusion.core.data.io import read_grid
 from lst_fusion.core.evaluation import metrics
@@ -252,8 +252,11 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
     assert dock.series.progress.value() == 100 and dock.fusion.run_button.isEnabled()
     group = QgsProject.instance().layerTreeRoot().findGroup("LST STARFM series 2020-01-02 to 2020-01-03")
     assert group is not None
-    names = [c.layer().name() for c in group.findLayers()]
+    names = [c.layer().name() for c in group.children() if QgsLayerTree.isLayer(c)]
     assert names == ["STARFM 2020-01-02", "STARFM 2020-01-03"]
+    unc = group.findGroup("Uncertainty (90% half-width)")  # the maps in a subgroup of the series, unchecked
+    assert [c.layer().name() for c in unc.findLayers()] == [f"{n} uncertainty (90% half-width)" for n in names]
+    assert not unc.itemVisibilityChecked()
     props = group.findLayers()[0].layer().temporalProperties()
     assert props.isActive() and props.mode() == Qgis.RasterTemporalMode.FixedTemporalRange
     assert props.fixedTemporalRange().begin().date().toString("yyyy-MM-dd") == "2020-01-02"

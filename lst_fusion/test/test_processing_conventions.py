@@ -165,13 +165,16 @@ def test_loaded_output_gets_a_temperature_style_and_a_name_with_method_and_date(
     assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
     with rasterio.open(out) as ds:
         valid = ds.read(1)[np.isfinite(ds.read(1))]
+        unit = {"celsius": "°C", "kelvin": "K"}[ds.tags()["LST_UNIT"]]
     lo, hi = np.percentile(valid, [2, 98])
     assert renderer.classificationMin() == pytest.approx(lo, abs=1e-5)
     assert renderer.classificationMax() == pytest.approx(hi, abs=1e-5)
     assert lo > valid.min() and hi < valid.max()  # a 2-98 % stretch, not min-max
     items = renderer.shader().rasterShaderFunction().colorRampItemList()
     assert items[0].value == pytest.approx(lo, abs=1e-5) and items[-1].value == pytest.approx(hi, abs=1e-5)
-    assert items[0].color.blue() > items[0].color.red() and items[-1].color.red() > items[-1].color.blue()
+    # the Inferno thermal ramp (dark cold, bright hot), the legend in the unit the raster declares
+    assert items[0].color.lightness() < 40 and items[-1].color.lightness() > 180
+    assert items[0].label.endswith(f" {unit}") and renderer.shader().rasterShaderFunction().legendSettings().suffix() == f" {unit}"
 
 
 def test_without_a_project_nothing_is_scheduled_to_load(algs, scene, tmp_path):

@@ -106,3 +106,59 @@ def test_qgis_process_fuse_series_on_kranj_with_a_dask_cluster(tmp_path):
     from lst_fusion.core.evaluation.metrics import rmse
 
     assert rmse(read_raster(str(folder / "LST_ESTARFM_20200317.tif")).data, truth) == pytest.approx(0.0230, abs=5e-4)
+
+
+def test_series_and_uncertainty_layers_share_a_thermal_stretch_with_the_unit_in_the_legend(qgis_app, tmp_path):
+    """Every date of a series on one Inferno stretch, its legend in the raster's unit (°C here, read from the
+    band, not guessed); each date's UNC_* map in a subgroup of the series' group, unchecked, on its own legend."""
+    from rasterio.transform import from_origin
+
+    from lst_fusion.algorithms import outputs
+    from lst_fusion.algorithms.series_layers import UNC_GROUP, style_series_layer
+    from lst_fusion.core.data.io import Grid, write_raster
+
+    grid = Grid("EPSG:32633", from_origin(0, 100, 10, 10), 10, 10)
+    project = QgsProject()
+    lst, unc = [], []
+    for day, offset in (("2020-03-09", 0.0), ("2020-03-10", 7.0)):
+        stamp = day.replace("-", "")
+        ramp = np.arange(100, dtype=np.float32).reshape(10, 10) / 4
+        for kind, data, store in (("LST", ramp + offset, lst), ("UNC", ramp / 20, unc)):
+            path = write_raster(tmp_path / f"{kind}_STARFM_{stamp}.tif", data, grid, tags={"LST_UNIT": "celsius"})
+            layer = QgsRasterLayer(path, "x")
+            project.addMapLayer(layer)
+            if kind == "LST":
+                style_series_layer(layer, project, "LST STARFM series", day, f"STARFM {day}", (3.0, 30.0))
+            else:
+                style_series_layer(layer, project, ("LST STARFM series", UNC_GROUP), day, f"STARFM {day} uncertainty",
+                                   (0.0, 1.2), outputs.apply_uncertainty_style)
+            store.append(layer)
+    for layers, limits in ((lst, (3.0, 30.0)), (unc, (0.0, 1.2))):
+        assert {(lyr.renderer().classificationMin(), lyr.renderer().classificationMax()) for lyr in layers} == {limits}
+        for lyr in layers:
+            fn = lyr.renderer().shader().rasterShaderFunction()
+            assert fn.legendSettings().suffix() == " °C"
+            labels = [label for label, _ in lyr.renderer().legendSymbologyItems()]
+            assert labels[0] == f"{limits[0]:.4g} °C" and labels[-1] == f"{limits[1]:.4g} °C"
+    first = lst[0].renderer().shader().rasterShaderFunction().colorRampItemList()
+    assert first[0].color.lightness() < 40 and first[-1].color.lightness() > 180  # Inferno: dark cold, bright hot
+    group = project.layerTreeRoot().findGroup("LST STARFM series")
+    names = [c.name() for c in group.children()]
+    assert names == ["STARFM 2020-03-09", "STARFM 2020-03-10", UNC_GROUP]
+    sub = group.children()[-1]
+    assert [c.name() for c in sub.children()] == ["STARFM 2020-03-09 uncertainty", "STARFM 2020-03-10 uncertainty"]
+    assert not sub.itemVisibilityChecked() and group.itemVisibilityChecked()
+    assert unc[0].temporalProperties().isActive()
+
+
+def test_a_raster_without_a_declared_unit_gets_no_unit_in_its_legend(qgis_app, tmp_path):
+    from rasterio.transform import from_origin
+
+    from lst_fusion.algorithms import outputs
+    from lst_fusion.core.data.io import Grid, write_raster
+
+    path = write_raster(tmp_path / "x.tif", np.arange(100, dtype=np.float32).reshape(10, 10),
+                        Grid("EPSG:32633", from_origin(0, 100, 10, 10), 10, 10))
+    layer = QgsRasterLayer(path, "x")
+    assert outputs.layer_unit(path) == "" and outputs.apply_temperature_style(layer)
+    assert all(label.replace(".", "").isdigit() for label, _ in layer.renderer().legendSymbologyItems())

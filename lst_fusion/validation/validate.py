@@ -160,14 +160,23 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
     result = {"rows": rows, "means": means, "recommendation": rec, "choices": choices, "classes": class_rows,
               "skipped": [{"method": n, "reason": w} for n, w in skipped.items()],
               "variability": var_rows, "cases": cases, "seconds": seconds, "csv": out_csv, "html": out_html or "",
-              "class_source": class_source or ("reference Landsat LST of each test date's nearest pair, "
+              "class_source": class_source or (f"reference Landsat {quantity_word(quantity)} of each test date's nearest pair, "
                                                f"{validation.N_QUANTILE_CLASSES} quantile classes"
                                                if classes is None and not index_bands else class_source)}
     if out_html:
-        write_html(out_html, result, maps, methods, epochs, size, unit)
+        write_html(out_html, result, maps, methods, epochs, size, unit, quantity)
     log(f"recommendation (auto's rule on all {len(cases)} test dates): {protocol.label(key)}; "
         f"{seconds:.0f} s")
     return result
+
+
+VALIDATION_HOWTO = (
+    "Each test date's Landsat image was hidden and predicted from the other pairs only (leave-one-date-out); the "
+    "tables score those predictions against it. Lower RMSE, ubRMSE (RMSE without the mean bias) and MAE are "
+    "better, in the unit shown; SSIM and CC: 1 is perfect. Every method must beat the two baselines, MODIS "
+    "resampled and Landsat ref + MODIS change, to be worth running: 'beats MODIS resampled' and the verdicts "
+    "say whether it does. +SM and +RC are the corrected variants; auto is the choice made per test date from the "
+    "other pairs only. Few test dates make a weak recommendation.")
 
 
 def dt_of(iso):
@@ -176,15 +185,20 @@ def dt_of(iso):
     return dt.date.fromisoformat(iso)
 
 
-def write_html(path, res, maps, methods, epochs, size, unit):
+def quantity_word(quantity):
+    """How a report names ``quantity`` ("lst" or "reflectance")."""
+    return "LST" if quantity == "lst" else quantity
+
+
+def write_html(path, res, maps, methods, epochs, size, unit, quantity="lst"):
     import html
 
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Validation</title>{report.HTML_STYLE}</head>"
-             "<body><h1>Validation on this series (leave-one-date-out)</h1>"]
+    parts = [report.page_start("Validation", VALIDATION_HOWTO, "Validation on this series (leave-one-date-out)")]
     rec = res["recommendation"]
+    deep = [m for m in methods if m in fusion_methods.DEEP]
     parts.append(report.header_html({
         "test dates": ", ".join(c.date.isoformat() for c in res["cases"]), "methods": ", ".join(methods),
-        "deep models": f"size {size}, at most {epochs} epochs, trained per test date without it",
+        "deep models": f"size {size}, at most {epochs} epochs, trained per test date without it" if deep else None,
         "recommendation": f"{protocol.label((rec['method'], rec['variant']))} (auto's rule on every test date: "
                           "lowest mean RMSE, a tie to the cheaper)", "unit": unit, "run time": f"{res['seconds']:.0f} s"}))
     if res.get("skipped"):
@@ -196,8 +210,9 @@ def write_html(path, res, maps, methods, epochs, size, unit):
                                                                               "vs MODIS resampled"])]
     parts += ["<h2>What auto chose per test date (from the other pairs only)</h2>", report.table_html(
         [{"date": c.date.isoformat(), "chose": c.describe(),
-          "inner RMSE": "; ".join(f"{r['candidate']} {r['RMSE']:.2f}" for r in c.table) or c.message}
-         for c in res["choices"]], ["date", "chose", "inner RMSE"])]
+          "inner RMSE": "; ".join(f"{r['candidate']} {r['RMSE']:.3g}" for r in c.table) or c.message}
+         for c in res["choices"]], ["date", "chose", "inner RMSE"]) if res["choices"] else report.empty_html(
+        "auto made no choice on any test date (the log says why for each); it has no row in the tables.")]
     whole = [r for r in res["rows"] if r["region"] == "whole image"]
     for case in res["cases"]:
         d = case.date.isoformat()
@@ -206,31 +221,44 @@ def write_html(path, res, maps, methods, epochs, size, unit):
                                                       ["method", "variant", *COLUMNS, "verdict", "chose"])]
     parts += [f"<h2>Errors per land-cover class</h2><p>Classes: {html.escape(res['class_source'])}.</p>",
               report.table_html(res["classes"], ["method", "date", "class", "N", "RMSE", "BIAS"]),
-              report.img_html("class chart", report.png_base64(class_figure(res["classes"])))]
+              figure_html("class chart", class_figure(res["classes"], unit),
+                          "No chart: no land-cover class has a scored pixel on any test date.")]
     rmse_cols = sorted({k for r in res["variability"] for k in r if k.startswith("RMSE ")})
     strong = [r["date"] for r in res["variability"] if r["strong"]]
     parts += ["<h2>Temporal variability per test date</h2>",
-              f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g}): "
-              f"{', '.join(strong) or 'none'}.</p>",
+              (f"<p>Strong variability (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g}{' ' * bool(unit)}{html.escape(unit)}): "
+               f"{report.esc(', '.join(strong) or 'none')}.</p>") if quantity == "lst" else
+              f"<p>The 'strong' mark (mean |ΔMODIS| ≥ {validation.STRONG_CHANGE:g} K) is defined for LST only, "
+              f"not for {html.escape(quantity)}.</p>",
               report.table_html(res["variability"], ["date", "reference", "mean |dMODIS|", "std dMODIS",
                                                       "Landsat std", "strong", *rmse_cols]),
-              report.img_html("variability scatter", report.png_base64(variability_figure(res["variability"], rmse_cols)))]
+              figure_html("variability scatter", variability_figure(res["variability"], rmse_cols, unit),
+                          f"No scatter: it plots each test date's RMSE against its MODIS change, and this validation "
+                          f"has {len(res['variability'])} test date(s); it needs at least two (the table above holds "
+                          "the numbers).")]
     parts.append("<h2>Error maps</h2>")
     for d, (truth, preds) in maps.items():
         for name, p in preds.items():
-            parts += [f"<h3>{d}: {html.escape(name)}</h3>",
-                      report.img_html(f"maps {name}", report.png_base64(report.maps_figure(np.asarray(p, float), truth, unit,
-                                                                                  title_pred=name)))]
+            fig = report.maps_figure(np.asarray(p, float), truth, unit, title_pred=name, quantity=quantity_word(quantity))
+            parts += [f"<h3>{d}: {html.escape(name)}</h3>", report.img_html(f"maps {name}", report.png_base64(fig))]
     parts.append(report.HTML_FOOTER + "</body></html>")
     from ..core.data.io import atomic_write_text
 
     atomic_write_text(path, "\n".join(parts))
 
 
-def class_figure(rows):
+def figure_html(alt, fig, why_empty):
+    """The figure, or (``fig`` None: nothing to draw) the one sentence ``why_empty``."""
+    return report.img_html(alt, report.png_base64(fig)) if fig is not None else report.empty_html(why_empty)
+
+
+def class_figure(rows, unit=""):
+    """Bars of each method's RMSE per class (mean over test dates), legend beside the bars; None without rows."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, 3.5))
+    if not rows:
+        return None
+    fig = Figure(figsize=(9, 3.6))
     ax = fig.add_subplot(111)
     methods = list(dict.fromkeys(r["method"] for r in rows))
     classes = list(dict.fromkeys(r["class"] for r in rows))
@@ -240,23 +268,28 @@ def class_figure(rows):
         ax.bar(np.arange(len(classes)) + i * w, vals, w, label=m)
     ax.set_xticks(np.arange(len(classes)) + 0.4 - w / 2, classes)
     ax.set_xlabel("class")
-    ax.set_ylabel("RMSE (mean over test dates)")
-    ax.legend(fontsize=6, ncol=3)
+    ax.set_ylabel(report.axis_label("RMSE", unit))
+    ax.set_title("RMSE per class, mean over the test dates", fontsize=10)
+    report.legend_outside(ax)
     return fig
 
 
-def variability_figure(rows, rmse_cols):
+def variability_figure(rows, rmse_cols, unit=""):
+    """Each test date's RMSE per method against its mean |ΔMODIS|; None with fewer than two test dates (one
+    point per method says nothing of a trend)."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6, 4))
+    if len(rows) < 2 or not rmse_cols:
+        return None
+    fig = Figure(figsize=(8, 4))
     ax = fig.add_subplot(111)
     x = [r["mean |dMODIS|"] for r in rows]
     for c in rmse_cols:
         ax.scatter(x, [r.get(c, np.nan) for r in rows], label=c[5:], s=18)
     ax.axvline(validation.STRONG_CHANGE, color="#999", ls="--", lw=1)
-    ax.set_xlabel("mean |ΔMODIS| reference → target")
-    ax.set_ylabel("RMSE")
-    ax.legend(fontsize=6)
+    ax.set_xlabel(report.axis_label("mean |ΔMODIS| reference → target", unit))
+    ax.set_ylabel(report.axis_label("RMSE", unit))
+    report.legend_outside(ax)
     return fig
 
 

@@ -9,6 +9,8 @@ import html
 import io as _io
 import math
 import os
+import re
+import textwrap
 
 import numpy as np
 
@@ -124,12 +126,14 @@ def _draw_outlines(ax, outlines):
             ax.plot(cols, rows, color="black", lw=1.0)
         if rings:
             cols, rows = rings[0]
-            ax.annotate(name, (float(np.mean(cols)), float(np.mean(rows))), ha="center", va="center", fontsize=8,
+            ax.annotate(textwrap.fill(name, 18), (float(np.mean(cols)), float(np.mean(rows))), ha="center",
+                        va="center", fontsize=7,
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.7, "lw": 0})
 
 
-def maps_figure(pred, ref, unit, outlines=(), title_pred="Prediction"):
-    """Reference and prediction (shared 2-98 % colour stretch) and the signed error, subregions outlined."""
+def maps_figure(pred, ref, unit, outlines=(), title_pred="Prediction", quantity="LST"):
+    """Reference and prediction (shared 2-98 % colour stretch, as the footer of every report says; the colour bar
+    labelled ``quantity (unit)``) and the signed error, subregions outlined."""
     from matplotlib.figure import Figure
 
     v = np.isfinite(pred) & np.isfinite(ref)
@@ -140,8 +144,9 @@ def maps_figure(pred, ref, unit, outlines=(), title_pred="Prediction"):
     axes = fig.subplots(1, 3)
     for ax, data, title in ((axes[0], ref, "Reference"), (axes[1], pred, title_pred)):
         im = ax.imshow(data, cmap="inferno", vmin=lo, vmax=hi)
-        ax.set_title(title)
-    fig.colorbar(im, ax=axes[:2].tolist(), shrink=0.85, label=f"LST ({unit}), 2-98 % stretch")
+        ax.set_title(textwrap.fill(title, 32), fontsize=11)
+    label = unit if unit and quantity.lower() in unit.lower() else axis_label(quantity, unit)  # "reflectance 0-1"
+    fig.colorbar(im, ax=axes[:2].tolist(), shrink=0.85, label=label)
     im2 = axes[2].imshow(err, cmap="RdBu_r", vmin=-emax, vmax=emax)
     axes[2].set_title("Error (prediction − reference)")
     fig.colorbar(im2, ax=axes[2], shrink=0.85, label=f"error ({unit})")
@@ -172,7 +177,7 @@ def scatter_figure(pred, ref, unit, max_points=20000):
     a1.set_xlim(lo, hi)
     a1.set_ylim(lo, hi)
     a1.set_aspect("equal", adjustable="box")
-    a1.legend(loc="upper left")
+    a1.annotate("1:1", (hi, hi), xytext=(-16, -2), textcoords="offset points", ha="right", va="top", fontsize=9)  # above the line
     a1.set_xlabel(f"reference ({unit})")
     a1.set_ylabel(f"prediction ({unit})")
     a1.set_title("Scatter")
@@ -180,6 +185,7 @@ def scatter_figure(pred, ref, unit, max_points=20000):
     a2.hist(err, bins=60, color="steelblue")
     a2.axvline(0, color="k", lw=1)
     a2.set_xlabel(f"error ({unit})")
+    a2.set_ylabel("pixels")
     a2.set_title("Error histogram")
     return fig
 
@@ -204,27 +210,96 @@ def report_header(method="", date="", inputs=None, unit="", regions=None):
     return out
 
 
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def esc(text):
+    """HTML-escaped text whose ISO dates never break at their hyphens ("2020-03-" / "17"), wherever the text
+    itself wraps (a header's value, a column title, a long cell)."""
+    return DATE.sub(lambda m: f"<span class='nw'>{m.group(0)}</span>", html.escape(str(text)))
+
+
+LONG_TEXT = 30  # a cell longer than this (a reason, a list of scores) may wrap; shorter ones never do
+
+
+def cell_html(value):
+    """One <td>: numbers right-aligned (class num), short text on one line (dates, method names: the CSS's
+    nowrap), long text (class long) wrapped between words, never inside a date."""
+    text = format_cell(value, "undefined")
+    kind = "num" if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) else (
+        "long" if len(text) > LONG_TEXT else "")
+    return f"<td class='{kind}'>{esc(text)}</td>" if kind else f"<td>{html.escape(text)}</td>"
+
+
 def table_html(rows, columns):
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(format_cell(r.get(c, ''), 'undefined'))}</td>" for c in columns)
-                   + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    """A table in a horizontally scrolling box (a wide table scrolls in a narrow window instead of being cut)."""
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(cell_html(r.get(c, "")) for c in columns) + "</tr>" for r in rows)
+    return f"<div class='scroll'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def header_html(header):
-    if not header:
-        return ""
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in header.items())
-    return f"<table class='header'>{rows}</table>"
+    """The {label: text} block at the top of a report; a label whose text is None is left out (an absent
+    section has no row)."""
+    rows = "".join(f"<tr><th>{esc(k)}</th>{cell_html(str(v))}</tr>"
+                   for k, v in (header or {}).items() if v is not None)
+    return f"<table class='header'>{rows}</table>" if rows else ""
 
 
-HTML_STYLE = ("<style>body{font-family:sans-serif;margin:2em;max-width:1200px}"
-          "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;"
-          "text-align:right}th{background:#eee}table.header td,table.header th{text-align:left}"
-          "img{max-width:100%}</style>")
-HTML_FOOTER = ("<p style='color:#666'>Metric conventions: see the help of lstfusion:evaluate "
-           "(SAM over the image vector in Kelvin; ERGAS with the fine/coarse pixel-size ratio). Maps: shared "
-           "2-98 % colour stretch of reference and prediction.</p>")
+# Dates, method names and numbers never wrap (white-space:nowrap), column headers may; a table wider than the window scrolls inside its
+# box; only long text (td.long, the header's values) wraps; images shrink to the window's width; a narrow window
+# gets smaller table text.
+HTML_STYLE = ("<style>body{font-family:sans-serif;margin:1.5em;max-width:1600px;line-height:1.35}"
+              "h1{font-size:1.6em}h2{font-size:1.3em;margin-top:1.6em}"
+              "div.scroll{overflow-x:auto;max-width:100%;margin:0.8em 0}"
+              "table{border-collapse:collapse;font-size:0.92em}td,th{border:1px solid #bbb;padding:2px 6px;"
+              "white-space:nowrap;text-align:left;vertical-align:top}th{background:#eee;white-space:normal}"
+              "td.num{text-align:right;font-variant-numeric:tabular-nums}"
+              "td.long{white-space:normal;min-width:9em;max-width:45em}"
+              "table.header{margin:1em 0}"
+              "p.howto{background:#f4f7fb;border-left:4px solid #4a78b5;padding:0.6em 1em;max-width:60em}"
+              "span.nw{white-space:nowrap}p.empty{color:#555;font-style:italic}p.note{color:#666}"
+              "img{max-width:100%;height:auto;display:block;margin:0.5em 0}"
+              "@media (max-width:1100px){body{margin:0.8em}table{font-size:0.8em}td,th{padding:2px 4px}}</style>")
+HTML_FOOTER = ("<p class='note'>Metric conventions: see the help of lstfusion:evaluate "
+               "(SAM over the image vector in Kelvin; ERGAS with the fine/coarse pixel-size ratio). Maps: shared "
+               "2-98 % colour stretch of reference and prediction.</p>")
+
+
+def page_start(title, howto, heading=None):
+    """The document's head, its title and the "how to read this" paragraph that opens every report."""
+    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><meta name='viewport' "
+            f"content='width=device-width, initial-scale=1'><title>{html.escape(title)}</title>{HTML_STYLE}"
+            f"</head><body><h1>{html.escape(heading or title)}</h1>"
+            f"<p class='howto'><b>How to read this.</b> {html.escape(howto)}</p>")
+
+
+def empty_html(why):
+    """What stands where a figure would be empty: one sentence saying why."""
+    return f"<p class='empty'>{html.escape(why)}</p>"
+
+
+def axis_label(what, unit):
+    """``what (unit)``: every axis that carries a value carries its unit, or says it is not recorded."""
+    return f"{what} ({unit or 'unit not recorded'})"
+
+
+def legend_outside(ax, **kwargs):
+    """The legend to the right of the data, never over it (savefig's tight box keeps it in the image)."""
+    handles, _ = ax.get_legend_handles_labels()
+    if handles:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=9, frameon=False,
+                  **kwargs)
+
+
+EVALUATION_HOWTO = ("The table scores the prediction against the reference image of the same date, per region "
+                    "(RMSE, MAE, BIAS in the unit shown; lower is better; SSIM and CC: 1 is perfect). The maps show "
+                    "the reference and the prediction on one colour scale and their difference (blue: prediction "
+                    "too low, red: too high); the scatter should hug the dashed 1:1 line.")
+COMPARISON_HOWTO = ("Methods are ranked by RMSE per region (rank 1 is best). The two baselines, MODIS resampled and "
+                    "Landsat ref + MODIS change, are what a method must beat to be worth running; the verdict "
+                    "column says whether it does. Below, one panel per method: reference, prediction and error map, "
+                    "then the scatter against the reference and the error histogram.")
 
 
 def img_html(alt, b64):
@@ -236,8 +311,7 @@ def write_html(path, title, rows, pred=None, ref=None, columns=None, notes="", h
     """One report: ``header`` (method, date, inputs, unit), the metric table, maps (subregions outlined when
     ``regions`` and the grid's ``transform`` are given), scatter and histogram."""
     columns = _columns(rows, columns)
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{HTML_STYLE}"
-             f"</head><body><h1>{html.escape(title)}</h1>", header_html(header), table_html(rows, columns)]
+    parts = [page_start(title, EVALUATION_HOWTO), header_html(header), table_html(rows, columns)]
     if notes:
         parts.append(f"<p>{html.escape(notes)}</p>")
     if pred is not None and ref is not None:
@@ -258,9 +332,7 @@ def write_comparison_html(path, title, ranked, ref, predictions, columns=None, h
     columns = columns or [c for c in COLUMNS if any(c in r for r in ranked)]
     ref = np.asarray(ref, dtype=np.float64)
     unit = (header or {}).get("Unit") or unit_label(ref)
-    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>{HTML_STYLE}"
-             f"</head><body><h1>{html.escape(title)}</h1>", header_html(header), "<h2>Ranking</h2>",
-             table_html(ranked, columns)]
+    parts = [page_start(title, COMPARISON_HOWTO), header_html(header), "<h2>Ranking</h2>", table_html(ranked, columns)]
     outlines = outline_paths(regions, transform) if regions and transform is not None else ()
     for method, pred in predictions.items():
         pred = np.asarray(pred, dtype=np.float64)
