@@ -35,6 +35,7 @@ from ..core.platform.backends import DEVICES  # noqa: F401 - the one definition;
 from ..core.platform.errors import Cancelled, LstFusionError
 from ..core.platform.safety import DATASET_FILE, check_outputs, interrupt_guard
 from ..core.platform.transaction import transaction
+from ..i18n import tr
 from . import names as P
 from . import qgis_enums
 from .conventions import ProcessingConventions
@@ -69,10 +70,10 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         return self.ALG_ID
 
     def displayName(self):  # noqa: N802
-        return self.DISPLAY
+        return tr(self.DISPLAY)
 
     def group(self):
-        return GROUPS[self.GROUP]
+        return tr(GROUPS[self.GROUP])
 
     def groupId(self):  # noqa: N802
         return self.GROUP
