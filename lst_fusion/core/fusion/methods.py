@@ -33,7 +33,8 @@ Each entry of :data:`METHODS` is a :class:`Method`:
   generated from (algorithms/fusion.py), with the entry's parameters (labels, defaults, bounds, help: written
   once, in :class:`Param`); All-pairs regression, whose inputs are every pair, keeps its own algorithm file;
 * ``plan`` (optional, classical): a :class:`ReferenceSetPlan`, the per-reference-set work a series makes once
-  for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan),
+  for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan;
+  Fit-FC's: core.fusion.fitfc_plan),
   with the rule of when it applies and when it pays;
 * deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
 
@@ -47,7 +48,7 @@ Adding a method: docs/adding_a_method.md.
 from dataclasses import dataclass
 
 from ..data.roles import ONE_PAIR_ROLES, TWO_PAIR_ROLES
-from . import allpairs, estarfm, estarfm_plan, fitfc, fsdaf, modis, sharpen, starfm
+from . import allpairs, estarfm, estarfm_plan, fitfc, fitfc_plan, fsdaf, modis, sharpen, starfm
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY, ALL = "one", "two", "two_or_one", "all"  # pair modes
@@ -267,7 +268,9 @@ METHODS = (
                f"(use lstfusion:resample). {_loads_as('Fit-FC')}", ("Fit-FC", "FitFC", "Wang", "Atkinson", "regression"),
                SIMILAR_FILTER,
                (("COARSE_PIXEL", COARSE_PIXEL_HELP + "the footprint over which Fit-FC averages its residual before "
-                                                     "interpolating it, and of the residual correction."),))),
+                                                     "interpolating it, and of the residual correction."),)),
+           plan=ReferenceSetPlan(fitfc_plan.tile_plan, fitfc_plan.PLAN_ENGINES, fitfc_plan.plan_pays,
+                                 fitfc_plan.PLAN_TAG, two_pairs=False)),
     Method("fsdaf", "FSDAF", "classical", ONE, ("lst",), WINDOW_HALO,
            (Param("WINDOW", fsdaf.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
                   help="Side of the window of the homogeneity index and of the final filter in pixels, odd; 41 as "
