@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lst_fusion.core.data.io import read_raster
-from lst_fusion.core.fusion import fitfc, fitfc_plan
+from lst_fusion.core.fusion import fitfc, fitfc_plan, fsdaf, fsdaf_plan
 from lst_fusion.core.fusion.kernels import numba_available
 from lst_fusion.core.fusion.tiling import halo_block, tiles
 
@@ -57,6 +57,33 @@ def test_fitfc_plan_equals_the_per_date_tile_on_ubestarfm():
 
 
 @needs(UB)
+def test_fsdaf_plan_equals_the_per_date_tile_on_ubestarfm():
+    # FSDAF's tile is the whole image with a halo of w (tiling WHOLE); 135 px: a partial MODIS pixel at the edge
+    F1, modis, res = resampled_dates(135)
+    cloudy = modis[1].copy()
+    cloudy[20, 21] = np.nan
+    days = [res(m) for m in (modis[1], modis[2], cloudy)]
+    params = dict(WINDOW=21, CLASSES=4, SIMILAR_PIXELS=20, PURE_PIXELS=100, FACTOR=10, ENGINE="numba")
+    worst, exact = tile_by_tile(lambda refs, h: fsdaf_plan.FsdafTilePlan(refs, h, params),
+                                lambda blocks, h: fsdaf.fuse_tile(blocks, h, params), F1, res(modis[0]), days, 10, 135)
+    assert worst < TOL
+    assert exact > 0  # the cloudy day: the per-date kernel
+
+
+@needs(UB)
+def test_the_lattice_spline_equals_scipys_thin_plate_spline():
+    # a block whose last MODIS row and column are partial (centres off the lattice: evaluated directly)
+    F1, modis, res = resampled_dates(135)
+    C0 = res(modis[1])
+    valid = np.isfinite(F1)
+    b = fsdaf.block_pair(F1, res(modis[0]), valid, fsdaf.classify(F1, valid, 4), 4, 10, 10, 150.0, 400.0)
+    values = fsdaf.block_mean(C0, 10, valid)[b.cvalid]
+    op = fsdaf_plan.LatticeTps(b.points, b.at, F1.shape, 10)
+    assert op.on.sum() == 169 and (~op.on).sum() == 27  # 13 x 13 full MODIS pixels, 27 partial ones
+    assert np.abs(op(values) - fsdaf.tps(b.points, values, *b.at)).max() < 1e-8
+
+
+@needs(UB)
 def test_fitfc_series_equals_per_date_series_on_ubestarfm(tmp_path, monkeypatch):
     _as_method(monkeypatch, "fitfc", "fitfc pair plan")
     series_on_ubestarfm(tmp_path)
@@ -83,3 +110,15 @@ def _as_method(monkeypatch, method, tag):
         real = t.tags_of
         monkeypatch.setattr(t, "tags_of", lambda p: {k: (v.replace(tag, "estarfm reference-set plan")
                                                          if k == "PRECOMPUTED" else v) for k, v in real(p).items()})
+
+
+@needs(UB)
+def test_fsdaf_series_equals_per_date_series_on_ubestarfm(tmp_path, monkeypatch):
+    _as_method(monkeypatch, "fsdaf", "fsdaf pair plan")
+    series_on_ubestarfm(tmp_path)
+
+
+@needs(RANCHI)
+def test_fsdaf_series_equals_per_date_series_on_ranchi(tmp_path, monkeypatch):
+    _as_method(monkeypatch, "fsdaf", None)
+    series_on_ranchi(tmp_path)

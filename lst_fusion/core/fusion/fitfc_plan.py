@@ -20,8 +20,7 @@ kernel.  Figures: docs/series_precompute.md.
 """
 import numpy as np
 
-from .fitfc import _filter_kernel, filter_engine, regression_date, regression_model, regression_pair
-from .fitfc import residual_matrices, residual_to_fine
+from .fitfc import _filter_kernel, filter_engine, regression_date, regression_model, regression_pair, residual_matrices, residual_to_fine
 from .neighbours import apply_lists, similar_lists
 from .tiling import window_sum
 

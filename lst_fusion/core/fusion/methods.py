@@ -34,7 +34,7 @@ Each entry of :data:`METHODS` is a :class:`Method`:
   once, in :class:`Param`); All-pairs regression, whose inputs are every pair, keeps its own algorithm file;
 * ``plan`` (optional, classical): a :class:`ReferenceSetPlan`, the per-reference-set work a series makes once
   for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan;
-  Fit-FC's: core.fusion.fitfc_plan),
+  Fit-FC's and FSDAF's: core.fusion.fitfc_plan, fsdaf_plan),
   with the rule of when it applies and when it pays;
 * deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
 
@@ -48,7 +48,7 @@ Adding a method: docs/adding_a_method.md.
 from dataclasses import dataclass
 
 from ..data.roles import ONE_PAIR_ROLES, TWO_PAIR_ROLES
-from . import allpairs, estarfm, estarfm_plan, fitfc, fitfc_plan, fsdaf, modis, sharpen, starfm
+from . import allpairs, estarfm, estarfm_plan, fitfc, fitfc_plan, fsdaf, fsdaf_plan, modis, sharpen, starfm
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY, ALL = "one", "two", "two_or_one", "all"  # pair modes
@@ -294,7 +294,9 @@ METHODS = (
                f"grid (use lstfusion:resample). {_loads_as('FSDAF')}", ("FSDAF", "Zhu", "thin plate spline", "unmixing"),
                SIMILAR_FILTER,
                (("COARSE_PIXEL", COARSE_PIXEL_HELP + "FSDAF's coarse pixel, and the footprint of the residual "
-                                                     "correction."),))),
+                                                     "correction."),)),
+           plan=ReferenceSetPlan(fsdaf_plan.tile_plan, fsdaf_plan.PLAN_ENGINES, fsdaf_plan.plan_pays,
+                                 fsdaf_plan.PLAN_TAG, two_pairs=False)),
     Method("modis", "MODIS resampled", "classical", ONE, ("lst", "reflectance"), lambda p: 0, (),
            tile=modis.fuse_tile, baseline=True),
     Method("sharpen", "Thermal sharpening", "classical", ONE, ("lst",), lambda p: 0,

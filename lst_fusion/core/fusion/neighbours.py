@@ -173,11 +173,13 @@ def _apply_loop(V, NI, NW, sw, sv):
             sv[i, j] = b
 
 
-def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel):
+def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False):
     """The numba engine's selection of :func:`similar_sums` kept: (NI, NW), per centre of the halo'd block ``G``
     its ``k`` kept neighbours in offset order as flat indices into the block (-1: no more) and their weights.
     :func:`apply_lists` then gives ``similar_sums``' two sums for any ``V`` of the block's shape, bit for bit
-    (the same weights added in the same order): the filter of a fixed ``G`` costs k products per pixel."""
+    (the same weights added in the same order): the filter of a fixed ``G`` costs k products per pixel.
+    ``compact``: int32 indices and float32 weights (8 bytes per kept pixel instead of 16; the sums then differ
+    by the weights' float32 rounding, ~1e-7 of the spread of V)."""
     G = np.ascontiguousarray(G, dtype=np.float64)
     rel = np.ascontiguousarray(rel, dtype=np.float64)
     oy, ox = offsets_in_tie_order(w)
@@ -186,8 +188,8 @@ def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_r
     dw = np.ascontiguousarray(weight_dist(d), dtype=np.float64)
     th, tw = rel.shape
     kk = int(min(k, oy.size))
-    NI = np.empty((th, tw, kk), np.int64)
-    NW = np.empty((th, tw, kk))
+    NI = np.empty((th, tw, kk), np.int32 if compact else np.int64)
+    NW = np.empty((th, tw, kk), np.float32 if compact else np.float64)
     loop = _jit(_select_loop, exact=True)
     rows = max(1, int(STRIP_WORK // max(1, tw * oy.size * 2)))
     for a in range(0, th, rows):
