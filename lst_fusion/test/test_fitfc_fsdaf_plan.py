@@ -3,7 +3,6 @@ data, ../shared read in place: tile by tile, and through fuse_series (precompute
 import numpy as np
 import pytest
 
-from lst_fusion.core.data.io import read_raster
 from lst_fusion.core.fusion import fitfc, fitfc_plan, fsdaf, fsdaf_plan
 from lst_fusion.core.fusion.kernels import numba_available
 from lst_fusion.core.fusion.tiling import halo_block, tiles
@@ -50,7 +49,7 @@ def test_fitfc_plan_equals_the_per_date_tile_on_ubestarfm():
     assert np.isnan(days[2]).any()
     params = dict(WINDOW=31, SIMILAR_PIXELS=10, FACTOR=10, ENGINE="numba")
     halo = fitfc.tile_halo(31, 10)
-    worst, exact = tile_by_tile(lambda refs, h: fitfc_plan.FitfcTilePlan(refs, h, params), 
+    worst, exact = tile_by_tile(lambda refs, h: fitfc_plan.FitfcTilePlan(refs, h, params),
                                 lambda blocks, h: fitfc.fuse_tile(blocks, h, params), F1, res(modis[0]), days, halo, 60)
     assert worst < TOL
     assert exact > 0  # the cloudy day's centres near the masked pixel: the kernel's own filter
@@ -122,3 +121,25 @@ def test_fsdaf_series_equals_per_date_series_on_ubestarfm(tmp_path, monkeypatch)
 def test_fsdaf_series_equals_per_date_series_on_ranchi(tmp_path, monkeypatch):
     _as_method(monkeypatch, "fsdaf", None)
     series_on_ranchi(tmp_path)
+
+
+@needs(UB)
+@pytest.mark.parametrize("method", ["fitfc", "fsdaf"])
+def test_the_plan_serves_modis_already_on_the_fine_grid(tmp_path, method):
+    # the sample's MODIS files as given: on the Landsat grid (10 x 10 nearest blocks), so read_block reads them
+    # as they are; Fit-FC's and FSDAF's plans need no resampling operator and take these dates too
+    from lst_fusion.core.data.io import read_raster, write_raster
+
+    from .test_series_precompute import _crop, compare
+
+    fine, modis = tmp_path / "fine", tmp_path / "modis"
+    fine.mkdir()
+    modis.mkdir()
+    off, n = 150, 100
+    for kind, folder, dates in (("Landsat", fine, ("20160205", "20160308")),
+                                ("MOD11A1", modis, ("20160205", "20160218", "20160308"))):
+        for d in dates:
+            r = read_raster(f"{UB}/{kind}_LST_cloudrm_{d}.tif")
+            write_raster(str(folder / f"{kind[0]}_{d}.tif"), r.data[off:off + n, off:off + n], _crop(r.grid, off, n))
+    res, worst = compare(tmp_path, modis=str(modis), landsat=str(fine), window=31, tile=64, method=method)
+    assert worst < TOL

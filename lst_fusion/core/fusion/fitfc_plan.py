@@ -27,25 +27,6 @@ from .tiling import window_sum
 FALLBACK_STRIP = 16  # rows of centres per exact per-date sub-block
 
 
-class ResampledDate:
-    """The ``resampled(M)`` of a plan built on a :class:`core.data.linear_resampling.LinearResampling`."""
-
-    resampling = None
-    _reads = None
-
-    def resampled(self, M):
-        """The date's C0 as R M rounded to float32 (what the resampler writes), or None when a coarse pixel the
-        block reads is NaN (the resampler then renormalises around it: read it from the resampler)."""
-        if self.resampling is None:
-            return None
-        if self._reads is None:
-            self._reads = self.resampling.reads()
-        M = np.asarray(M)
-        if not np.isfinite(M[self._reads]).all():
-            return None
-        return self.resampling.apply(M).astype(np.float32).astype(np.float64)
-
-
 def exact_centres(kernel, blocks, off, w, out):
     """``kernel`` (a halo-``w`` block kernel) on the centres of ``out`` whose window holds a pixel of ``off`` (the
     halo'd blocks' shape), on the smallest sub-blocks of FALLBACK_STRIP rows that hold them; returns how many."""
@@ -63,17 +44,16 @@ def exact_centres(kernel, blocks, off, w, out):
     return int(touched.sum())
 
 
-class FitfcTilePlan(ResampledDate):
+class FitfcTilePlan:
     """One tile's per-pair state; :meth:`predict` gives :func:`core.fusion.fitfc.fuse_tile`'s tile for any date.
 
     ``refs``: F1 and C1 cut with ``halo`` (>= :func:`core.fusion.fitfc.tile_halo`, NaN outside the image, as
-    fuse_tile is given them); ``params``: WINDOW, SIMILAR_PIXELS, FACTOR, ENGINE; ``resampling``: the
-    LinearResampling of the halo'd block (for :meth:`resampled`; None: the date is always read).
+    fuse_tile is given them); ``params``: WINDOW, SIMILAR_PIXELS, FACTOR, ENGINE.
     """
 
-    def __init__(self, refs, halo, params, resampling=None):
+    def __init__(self, refs, halo, params):
         F1, C1 = (np.asarray(b, np.float64) for b in refs)
-        self.F1, self.C1, self.halo, self.resampling = F1, C1, halo, resampling
+        self.F1, self.C1, self.halo = F1, C1, halo
         self.w = w = params["WINDOW"] // 2
         if halo < w:
             raise ValueError(f"the halo {halo} is smaller than the window's {w}")
@@ -132,8 +112,9 @@ PLAN_TAG = "fitfc pair plan"  # a date's PRECOMPUTED tag
 
 
 def tile_plan(refs, resampling, halo, params):
-    """The plan of one tile's references ``refs`` (F1, C1 blocks with ``halo``) for a series."""
-    return FitfcTilePlan(refs, halo, params, resampling)
+    """The plan of one tile's references ``refs`` (F1, C1 blocks with ``halo``) for a series (``resampling``:
+    None, the entry's plan is not built on it)."""
+    return FitfcTilePlan(refs, halo, params)
 
 
 def plan_pays(dates, engine):

@@ -22,7 +22,6 @@ docs/series_precompute.md.
 """
 import numpy as np
 
-from .fitfc_plan import ResampledDate
 from .fsdaf import block_date, block_pair, blocks_of, filter_result, filter_selection, fuse_tile, scene, spans_a_plane
 from .neighbours import apply_lists, similar_lists
 
@@ -116,19 +115,18 @@ def _phase_kernels(nr, nc, na, nb, f, fft_shape):
     return out
 
 
-class FsdafTilePlan(ResampledDate):
+class FsdafTilePlan:
     """The per-pair state of one FSDAF tile (the whole image with its halo: FSDAF's tiling is WHOLE);
     :meth:`predict` gives :func:`core.fusion.fsdaf.fuse_tile`'s tile for any date.
 
     ``refs``: F1 and C1 cut with ``halo`` (>= WINDOW // 2, NaN outside the image); ``params``: WINDOW, CLASSES,
-    SIMILAR_PIXELS, PURE_PIXELS, FACTOR, ENGINE; ``resampling``: the LinearResampling of the halo'd block (for
-    :meth:`resampled`; None: the date is always read)."""
+    SIMILAR_PIXELS, PURE_PIXELS, FACTOR, ENGINE."""
 
-    def __init__(self, refs, halo, params, resampling=None):
+    def __init__(self, refs, halo, params):
         from .fsdaf import DEFAULT_BLOCK
 
         F1, C1 = (np.asarray(b, np.float64) for b in refs)
-        self.F1, self.C1, self.halo, self.params, self.resampling = F1, C1, halo, dict(params), resampling
+        self.F1, self.C1, self.halo, self.params = F1, C1, halo, dict(params)
         self.w = w = params["WINDOW"] // 2
         if halo < w:
             raise ValueError(f"the halo {halo} is smaller than the window's {w}")
@@ -196,8 +194,9 @@ PLAN_TAG = "fsdaf pair plan"  # a date's PRECOMPUTED tag
 
 
 def tile_plan(refs, resampling, halo, params):
-    """The plan of one tile's references ``refs`` (F1, C1 blocks with ``halo``) for a series."""
-    return FsdafTilePlan(refs, halo, params, resampling)
+    """The plan of one tile's references ``refs`` (F1, C1 blocks with ``halo``) for a series (``resampling``:
+    None, the entry's plan is not built on it)."""
+    return FsdafTilePlan(refs, halo, params)
 
 
 def plan_pays(dates, engine):

@@ -107,18 +107,21 @@ class ReferenceSetPlan:
     window's linear resampling operator (core.data.linear_resampling); the plan's ``resampled(M)`` is R M (None
     where R does not hold) and ``predict(M, C0, linear)`` one date's tile.  ``engines``: the engines it runs on;
     ``pays(dates, engine)``: whether it pays for a reference set of that many dates (fuse_series' ``precompute``
-    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs."""
+    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs;
+    ``resampling``: it is built on the resampling operator (False: ``build`` gets None, each date's MODIS is read
+    onto the window as the per-date kernel reads it, and MODIS already on the fine grid can use the plan too)."""
 
     build: object
     engines: tuple
     pays: object
     tag: str
     two_pairs: bool = True
+    resampling: bool = True
 
     def applies(self, two_pairs, resampled, engine):
-        """Whether a date can use the plan: two pairs where it needs them, its MODIS resampled per window (the
-        plan is built on the resampling operator) and an engine of the plan's."""
-        return (two_pairs or not self.two_pairs) and resampled and engine in self.engines
+        """Whether a date can use the plan: two pairs where it needs them, its MODIS resampled per window where
+        the plan is built on the resampling operator, and an engine of the plan's."""
+        return (two_pairs or not self.two_pairs) and (resampled or not self.resampling) and engine in self.engines
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,7 @@ METHODS = (
                (("COARSE_PIXEL", COARSE_PIXEL_HELP + "the footprint over which Fit-FC averages its residual before "
                                                      "interpolating it, and of the residual correction."),)),
            plan=ReferenceSetPlan(fitfc_plan.tile_plan, fitfc_plan.PLAN_ENGINES, fitfc_plan.plan_pays,
-                                 fitfc_plan.PLAN_TAG, two_pairs=False)),
+                                 fitfc_plan.PLAN_TAG, two_pairs=False, resampling=False)),
     Method("fsdaf", "FSDAF", "classical", ONE, ("lst",), WINDOW_HALO,
            (Param("WINDOW", fsdaf.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
                   help="Side of the window of the homogeneity index and of the final filter in pixels, odd; 41 as "
@@ -296,7 +299,7 @@ METHODS = (
                (("COARSE_PIXEL", COARSE_PIXEL_HELP + "FSDAF's coarse pixel, and the footprint of the residual "
                                                      "correction."),)),
            plan=ReferenceSetPlan(fsdaf_plan.tile_plan, fsdaf_plan.PLAN_ENGINES, fsdaf_plan.plan_pays,
-                                 fsdaf_plan.PLAN_TAG, two_pairs=False)),
+                                 fsdaf_plan.PLAN_TAG, two_pairs=False, resampling=False)),
     Method("modis", "MODIS resampled", "classical", ONE, ("lst", "reflectance"), lambda p: 0, (),
            tile=modis.fuse_tile, baseline=True),
     Method("sharpen", "Thermal sharpening", "classical", ONE, ("lst",), lambda p: 0,
