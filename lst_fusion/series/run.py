@@ -51,7 +51,7 @@ class SeriesOptions:
     ``precompute``: the method's per-reference-set plan (its entry's ``plan``, core.fusion.methods.ReferenceSetPlan)
     for the dates whose MODIS is resampled per window (Fit-FC's and FSDAF's plans, built on the references alone:
     every date): None (default) where the plan pays (its ``pays``: e.g. a reference set of 8 dates or more on
-    numba for ESTARFM, 2 for Fit-FC and FSDAF), True always, False never (the per-date kernel; equal within
+    numba for ESTARFM, any for Fit-FC and FSDAF), True always, False never (the per-date kernel; equal within
     1e-4 K).  Deep methods whose model encodes its
     references once (EDCSTFN, deep.predict.predict_dates): None or True groups the dates of one reference set
     per tile, False predicts each date alone (equal within 1e-5 K; docs/deep_series.md).

@@ -61,8 +61,13 @@ def test_fsdaf_plan_equals_the_per_date_tile_on_ubestarfm():
     F1, modis, res = resampled_dates(135)
     cloudy = modis[1].copy()
     cloudy[20, 21] = np.nan
-    days = [res(m) for m in (modis[1], modis[2], cloudy)]
+    days = [res(m) for m in (cloudy, modis[1], modis[2])]  # a cloudy day first: the plan is built on the next
     params = dict(WINDOW=21, CLASSES=4, SIMILAR_PIXELS=20, PURE_PIXELS=100, FACTOR=10, ENGINE="numba")
+    plan = fsdaf_plan.FsdafTilePlan([halo_block(a, 0, 135, 0, 135, 10) for a in (F1, res(modis[0]))], 10, params)
+    plan.predict(None, halo_block(days[0], 0, 135, 0, 135, 10))
+    assert not plan.built and plan.last_exact > 0  # the kernel ran; the pair part waits for a clear day
+    plan.predict(None, halo_block(days[1], 0, 135, 0, 135, 10))
+    assert plan.built and plan.last_exact == 0
     worst, exact = tile_by_tile(lambda refs, h: fsdaf_plan.FsdafTilePlan(refs, h, params),
                                 lambda blocks, h: fsdaf.fuse_tile(blocks, h, params), F1, res(modis[0]), days, 10, 135)
     assert worst < TOL

@@ -106,7 +106,7 @@ class FitfcTilePlan:
 
 # ---------------------------------------------------------------- the series' hook (core.fusion.methods.ReferenceSetPlan)
 
-PLAN_MIN_DATES = 2  # the plan costs about one per-date filter: it pays from the second date of a pair
+PLAN_MIN_DATES = 1  # the build costs 0.4 of a per-date kernel (docs/series_precompute.md): it pays from one date
 PLAN_ENGINES = ("numba",)  # the kept neighbours are numba's (similar_lists)
 PLAN_TAG = "fitfc pair plan"  # a date's PRECOMPUTED tag
 

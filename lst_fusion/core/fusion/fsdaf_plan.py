@@ -22,7 +22,7 @@ docs/series_precompute.md.
 """
 import numpy as np
 
-from .fsdaf import block_date, block_pair, blocks_of, filter_result, filter_selection, fuse_tile, scene, spans_a_plane
+from .fsdaf import DEFAULT_BLOCK, block_date, block_pair, blocks_of, filter_result, filter_selection, fuse_tile, scene, spans_a_plane
 from .neighbours import apply_lists, similar_lists
 
 
@@ -123,22 +123,24 @@ class FsdafTilePlan:
     SIMILAR_PIXELS, PURE_PIXELS, FACTOR, ENGINE."""
 
     def __init__(self, refs, halo, params):
-        from .fsdaf import DEFAULT_BLOCK
-
         F1, C1 = (np.asarray(b, np.float64) for b in refs)
         self.F1, self.C1, self.halo, self.params = F1, C1, halo, dict(params)
-        self.w = w = params["WINDOW"] // 2
-        if halo < w:
-            raise ValueError(f"the halo {halo} is smaller than the window's {w}")
-        self.factor = f = int(params["FACTOR"])
+        self.w = params["WINDOW"] // 2
+        if halo < self.w:
+            raise ValueError(f"the halo {halo} is smaller than the window's {self.w}")
+        self.factor = int(params["FACTOR"])
         self.pure = int(params["PURE_PIXELS"])
         self.last_exact = 0
-        self.vp = vp = np.isfinite(F1) & np.isfinite(C1)
+        self.vp = np.isfinite(F1) & np.isfinite(C1)
         hh, ww = F1.shape
         self.centre = (slice(halo, hh - halo), slice(halo, ww - halo))
-        self.ready = vp.sum() >= 2
-        if not self.ready:
-            return
+        self.ready = self.vp.sum() >= 2
+        self.built = False  # built on the first clear date: a pair whose dates are all cloudy costs nothing more
+
+    def _build(self):
+        F1, C1, vp, w, f, halo, params = self.F1, self.C1, self.vp, self.w, self.factor, self.halo, self.params
+        hh, ww = F1.shape
+        self.built = True
         L, ncls, threshold, _, self.lo, self.hi, koff = scene(F1, vp, int(params["CLASSES"]))
         self.blocks = list(blocks_of(F1.shape, f, DEFAULT_BLOCK))
         cache = {}
@@ -156,8 +158,8 @@ class FsdafTilePlan:
 
     @property
     def nbytes(self):
-        if not self.ready:
-            return 0
+        if not self.built:
+            return int(2 * self.F1.nbytes + self.vp.nbytes)
         tps = sum(s.direct.nbytes + s.poly_at.nbytes + s.gather.nbytes for s in self.surfaces if s and not s.constant)
         return int(self.NI.nbytes + self.NW.nbytes + tps + 12 * self.F1.nbytes)
 
@@ -169,6 +171,8 @@ class FsdafTilePlan:
         self.last_exact = 0
         if not self.ready or (self.vp & ~np.isfinite(C0)).any():
             return self._kernel(C0)  # another set of valid pixels: another scene (classes, spline centres)
+        if not self.built:
+            self._build()
         change = np.zeros(C0.shape)
         try:
             for (ext, keep, target), b, surface in zip(self.blocks, self.pairs, self.surfaces):
@@ -188,7 +192,7 @@ class FsdafTilePlan:
 
 # ---------------------------------------------------------------- the series' hook (core.fusion.methods.ReferenceSetPlan)
 
-PLAN_MIN_DATES = 2  # the plan costs about one per-date kernel: it pays from the second date of a pair
+PLAN_MIN_DATES = 1  # the build costs 0.6 of a per-date kernel (docs/series_precompute.md): it pays from one date
 PLAN_ENGINES = ("numba",)  # the kept neighbours are numba's (similar_lists)
 PLAN_TAG = "fsdaf pair plan"  # a date's PRECOMPUTED tag
 
