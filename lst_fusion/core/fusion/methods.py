@@ -33,7 +33,7 @@ Each entry of :data:`METHODS` is a :class:`Method`:
   generated from (algorithms/fusion.py), with the entry's parameters (labels, defaults, bounds, help: written
   once, in :class:`Param`); All-pairs regression, whose inputs are every pair, keeps its own algorithm file;
 * ``plan`` (optional, classical): a :class:`ReferenceSetPlan`, the per-reference-set work a series makes once
-  for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan),
+  for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan; STARFM's: core.fusion.starfm_plan),
   with the rule of when it applies and when it pays;
 * deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
 
@@ -47,7 +47,7 @@ Adding a method: docs/adding_a_method.md.
 from dataclasses import dataclass
 
 from ..data.roles import ONE_PAIR_ROLES, TWO_PAIR_ROLES
-from . import allpairs, estarfm, estarfm_plan, fitfc, fsdaf, modis, sharpen, starfm
+from . import allpairs, estarfm, estarfm_plan, fitfc, fsdaf, modis, sharpen, starfm, starfm_plan
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY, ALL = "one", "two", "two_or_one", "all"  # pair modes
@@ -106,13 +106,17 @@ class ReferenceSetPlan:
     window's linear resampling operator (core.data.linear_resampling); the plan's ``resampled(M)`` is R M (None
     where R does not hold) and ``predict(M, C0, linear)`` one date's tile.  ``engines``: the engines it runs on;
     ``pays(dates, engine)``: whether it pays for a reference set of that many dates (fuse_series' ``precompute``
-    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs."""
+    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs;
+    ``operator``: it is built on R (False: ``build`` gets None for it, and each date's coarse block is read as the
+    per-date kernel reads it, bit for bit, for a method whose result jumps where C0 equals a reference's C, as
+    STARFM's special case T = 0)."""
 
     build: object
     engines: tuple
     pays: object
     tag: str
     two_pairs: bool = True
+    operator: bool = True
 
     def applies(self, two_pairs, resampled, engine):
         """Whether a date can use the plan: two pairs where it needs them, its MODIS resampled per window (the
@@ -242,7 +246,9 @@ METHODS = (
                param_help=(("FINE_REF2", "Optional second fine (Landsat) reference; with COARSE_REF2 the prediction "
                                          "uses both pairs."),
                            ("COARSE_REF2", "Optional coarse (MODIS) LST of the second reference date, with "
-                                           "FINE_REF2.")))),
+                                           "FINE_REF2."))),
+           plan=ReferenceSetPlan(starfm_plan.tile_plan, starfm_plan.PLAN_ENGINES, starfm_plan.plan_pays,
+                                 starfm_plan.PLAN_TAG, two_pairs=False, operator=False)),
     deep("edcstfn", "EDCSTFN", ONE),
     deep("sttfn", "STTFN", TWO),
     deep("mlffgan", "MLFF-GAN", ONE),
