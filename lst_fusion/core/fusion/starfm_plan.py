@@ -91,7 +91,7 @@ class StarfmTilePlan:
 def tile_plan(refs, resampling, halo, params):
     """The plan of one tile's references ``refs`` (F1, C1[, F2, C2] blocks with ``halo``), with the series'
     per-pair statistics and parameters ``params`` (``th1``, ``th2``); ``resampling``: None (the plan's entry has
-    ``operator=False``): ``predict(M, C0)`` gives the tile on a date."""
+    ``resampling=False``): ``predict(M, C0)`` gives the tile on a date."""
     ths = [params["th1"]] + ([params["th2"]] if len(refs) == 4 else [])
     return StarfmTilePlan(refs, halo, ths)
 
