@@ -102,5 +102,7 @@ def test_a_starfm_series_with_the_plan_equals_the_per_date_series_on_ranchi(tmp_
 
 def test_starfm_names_its_plan_in_the_method_table():
     plan = methods.get("starfm").plan
-    assert plan.tag == PLAN_TAG and not plan.two_pairs and plan.applies(False, True, "numba")
-    assert not plan.applies(False, True, "numpy") and not plan.applies(False, False, "numba")
+    # one pair or two; MODIS resampled per window or already on the fine grid (the plan reads C0 as the kernel)
+    assert plan.tag == PLAN_TAG and not plan.two_pairs and not plan.resampling
+    assert plan.applies(False, True, "numba") and plan.applies(True, False, "numba")
+    assert not plan.applies(False, True, "numpy")
