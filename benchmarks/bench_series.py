@@ -233,7 +233,7 @@ LABELS = {"estarfm": "ESTARFM, in-process threads, plan", "qgis": "ESTARFM, qgis
           "starfm": "STARFM, in-process, plan (default)", "starfm-per-date": "STARFM, in-process, per-date kernel",
           "fitfc": "Fit-FC, in-process", "fsdaf": "FSDAF, in-process", "sharpen": "Thermal sharpening, in-process",
           "allpairs": "All-pairs regression, in-process", "auto": "auto: the chosen candidate's series"}
-SLOW = ("per-date", "starfm-per-date", "fitfc", "fsdaf")  # per-date kernels: --slow-dates dates
+SLOW = ("per-date", "starfm-per-date")  # per-date kernels: --slow-dates dates
 
 
 def main():
