@@ -5,14 +5,14 @@ import os
 import numpy as np
 import pytest
 
-from lst_fusion.core.data.io import read_raster, write_raster
+from lst_fusion.core.data.io import read_raster
 from lst_fusion.core.fusion import methods
 from lst_fusion.core.fusion.estarfm import class_threshold
 from lst_fusion.core.fusion.kernels import numba_available
 from lst_fusion.core.fusion.starfm import make_kernel
 from lst_fusion.core.fusion.starfm_plan import PLAN_TAG, StarfmTilePlan
 
-from .test_series_precompute import RANCHI, TOL, UB, _coarse, _crop, compare, needs, tags_of, vrt
+from .test_series_precompute import RANCHI, TOL, UB, compare, needs, tags_of, ubestarfm_series, vrt
 
 pytestmark = pytest.mark.skipif(not numba_available(), reason="the STARFM plan runs on numba, not installed")
 
@@ -21,7 +21,7 @@ def _ub(name):
     return read_raster(os.path.join(UB, name)).data.astype(np.float64)
 
 
-def _check_tile(refs, C0s, w, window_nan=True):
+def _check_tile(refs, C0s, w):
     """Max |plan - kernel| over the dates ``C0s`` (halo'd blocks) for one pair and for two."""
     worst = 0.0
     for npairs in (1, 2):
@@ -69,22 +69,9 @@ def test_the_plan_equals_the_per_date_kernel_on_ranchi():
 
 @needs(UB)
 def test_a_starfm_series_with_the_plan_equals_the_per_date_series(tmp_path):
-    # fuse_series, method STARFM: precompute=True (the plan, C0 as R M) against False (the per-date kernel, C0 by
-    # GDAL per window), 100 x 100 px of the sample, MODIS on its real 0.01 deg grid, a cloudy day included
-    fine, modis = tmp_path / "fine", tmp_path / "modis"
-    fine.mkdir()
-    modis.mkdir()
-    off, n = 150, 100
-    for d in ("20160205", "20160308"):
-        r = read_raster(os.path.join(UB, f"Landsat_LST_cloudrm_{d}.tif"))
-        write_raster(str(fine / f"L_{d}.tif"), r.data[off:off + n, off:off + n], _crop(r.grid, off, n))
-    for d in ("20160205", "20160218", "20160308"):
-        r = read_raster(os.path.join(UB, f"MOD11A1_LST_cloudrm_{d}.tif"))
-        write_raster(str(modis / f"M_{d}.tif"), r.data[::10, ::10], _coarse(r.grid))
-        if d == "20160218":
-            cloudy = r.data[::10, ::10].copy()
-            cloudy[19, 20] = cloudy[22, 17] = np.nan
-            write_raster(str(modis / "M_20160219.tif"), cloudy, _coarse(r.grid))
+    # fuse_series, method STARFM: precompute=True (the plan) against False (the per-date kernel), both reading C0
+    # by GDAL per window; 100 x 100 px of the sample, MODIS on its real 0.01 deg grid, a cloudy day included
+    fine, modis = ubestarfm_series(tmp_path)
     res, _ = compare(tmp_path, modis=str(modis), landsat=str(fine), method="starfm", window=31, tile=64)
     assert [r["status"] for r in res[True].rows] == ["fused"] * 4
     assert tags_of(res[True].outputs[1])["PRECOMPUTED"] == PLAN_TAG
