@@ -34,7 +34,7 @@ Each entry of :data:`METHODS` is a :class:`Method`:
   once, in :class:`Param`); All-pairs regression, whose inputs are every pair, keeps its own algorithm file;
 * ``plan`` (optional, classical): a :class:`ReferenceSetPlan`, the per-reference-set work a series makes once
   for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan;
-  Fit-FC's and FSDAF's: core.fusion.fitfc_plan, fsdaf_plan),
+  STARFM's, Fit-FC's and FSDAF's: core.fusion.starfm_plan, fitfc_plan, fsdaf_plan),
   with the rule of when it applies and when it pays;
 * deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
 
@@ -48,7 +48,7 @@ Adding a method: docs/adding_a_method.md.
 from dataclasses import dataclass
 
 from ..data.roles import ONE_PAIR_ROLES, TWO_PAIR_ROLES
-from . import allpairs, estarfm, estarfm_plan, fitfc, fitfc_plan, fsdaf, fsdaf_plan, modis, sharpen, starfm
+from . import allpairs, estarfm, estarfm_plan, fitfc, fitfc_plan, fsdaf, fsdaf_plan, modis, sharpen, starfm, starfm_plan
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY, ALL = "one", "two", "two_or_one", "all"  # pair modes
@@ -109,7 +109,8 @@ class ReferenceSetPlan:
     ``pays(dates, engine)``: whether it pays for a reference set of that many dates (fuse_series' ``precompute``
     None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs;
     ``resampling``: it is built on the resampling operator (False: ``build`` gets None, each date's MODIS is read
-    onto the window as the per-date kernel reads it, and MODIS already on the fine grid can use the plan too)."""
+    onto the window as the per-date kernel reads it, and MODIS already on the fine grid can use the plan too; for
+    STARFM also because R M, equal within float rounding, would flip its special case T = 0 by kelvins)."""
 
     build: object
     engines: tuple
@@ -246,7 +247,9 @@ METHODS = (
                param_help=(("FINE_REF2", "Optional second fine (Landsat) reference; with COARSE_REF2 the prediction "
                                          "uses both pairs."),
                            ("COARSE_REF2", "Optional coarse (MODIS) LST of the second reference date, with "
-                                           "FINE_REF2.")))),
+                                           "FINE_REF2."))),
+           plan=ReferenceSetPlan(starfm_plan.tile_plan, starfm_plan.PLAN_ENGINES, starfm_plan.plan_pays,
+                                 starfm_plan.PLAN_TAG, two_pairs=False, resampling=False)),
     deep("edcstfn", "EDCSTFN", ONE),
     deep("sttfn", "STTFN", TWO),
     deep("mlffgan", "MLFF-GAN", ONE),
