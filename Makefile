@@ -13,7 +13,7 @@ APT_PACKAGES := qgis python3-qgis qgis-providers xvfb python3-rasterio python3-s
 export QT_QPA_PLATFORM ?= offscreen
 export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
 
-.PHONY: deps venv test test-ltr test-qgis4 lint demo package install-plugin bench clean
+.PHONY: deps venv test test-ltr test-qgis4 lint demo package install-plugin bench clean translations
 
 deps:
 	@if ! command -v qgis_process >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import qgis.core, rasterio, skimage, scipy, matplotlib' >/dev/null 2>&1; then \
@@ -55,6 +55,17 @@ bench: venv
 # the zip, the repository's validator, Bandit and detect-secrets (from requirements.txt, hence the venv)
 package: venv
 	$(PY) scripts/package.py
+
+# the Qt Linguist files (lst_fusion/i18n/): the strings of the Processing provider listed for pylupdate5, the .ts
+# updated from the sources (translations kept; needs Debian's pyqt5-dev-tools and qttools5-dev-tools), the .qm
+# compiled for users (committed: they have no lrelease). Run it after changing a string the user reads; the test
+# suite (test_i18n.py) says when it is due. The venv is made by `make venv` (or `make test`) first.
+I18N_SOURCES = lst_fusion/plugin.py lst_fusion/algorithms/*.py lst_fusion/ui/*.py lst_fusion/i18n/strings.py
+TS_FILES = $(wildcard lst_fusion/i18n/lstfusion_*.ts)
+translations:
+	$(PY) scripts/i18n_strings.py
+	cd lst_fusion/i18n && for ts in $(notdir $(TS_FILES)); do \
+	  LC_ALL=C.UTF-8 pylupdate5 -noobsolete $(addprefix ../../,$(I18N_SOURCES)) -ts $$ts && lrelease -silent $$ts; done
 
 install-plugin:
 	@if [ -z "$(QGIS_MAJOR)" ] && [ "$(origin PLUGIN_DIR)" = file ]; then \

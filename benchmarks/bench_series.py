@@ -7,21 +7,27 @@ between (the three real MODIS dates blended in time), so the ``--dates`` dates s
 MODIS stays on its own grid, 3 MODIS pixels wider than the Landsat grid on each side (a MODIS tile or a clip
 with a margin): the series resamples it per window (bicubic), as for real MODIS.
 
-Each measurement runs in a fresh subprocess (its own peak RSS), after a warm-up run that loads numba's cache:
+Each measurement runs in a fresh subprocess (its own peak RSS), after warm-up runs (500 x 500 px, each method
+benchmarked, with and without its plan) that compile numba's disk cache:
 
 * ``1`` and ``D`` dates in-process (``fuse_series``, one thread per core of the process), ESTARFM with the
   per-reference-set plan (the default for a set of 8+ dates; forced for the 1-date run so both pay the
   same build) - and the per-date kernel (``precompute=False``) for comparison;
 * the same through ``qgis_process.bin run lstfusion:fuse_series`` (when QGIS is installed);
 * the same on a Dask ``LocalCluster`` (2 worker processes, 1 thread each), peak RSS of each worker;
-* STARFM (its per-date kernel: no factoring found, docs/series_precompute.md);
+* every method auto may choose (issue 41): STARFM (its plan, core.fusion.starfm_plan, and its per-date kernel),
+  Fit-FC, FSDAF (their plans where the branch has them), thermal sharpening, all-pairs regression, each at 1 and
+  N dates (``--slow-dates`` N for the per-date kernels); ``auto``: its choice on the pairs
+  (validation.auto.choose_for_inputs, timed apart: once per run, before the series), then the chosen
+  candidate's series at 1 and N dates;
 * the I/O floor: writing one fused date as a deflate GeoTIFF with core.data.io.write_raster, in the same run.
 
 Prints a Markdown table, the marginal cost (T(D) - T(1)) / (D - 1) against the floor, and the projection for a
 Landsat scene (7700 x 7700 px) x 90 days on this machine's cores.
 
     nice -n 10 .venv/bin/python benchmarks/bench_series.py [--size 2000] [--dates 90] [--tile 256] [--quick]
-        [--variants estarfm,starfm,per-date,qgis,cluster] [--no-warm]
+        [--variants estarfm,starfm,per-date,qgis,cluster] [--slow-dates 10] [--no-warm]
+    (issue 41's table: --variants starfm,auto,estarfm,sharpen,allpairs,fitfc,fsdaf,starfm-per-date)
 """
 import argparse
 import datetime as dt
@@ -41,6 +47,8 @@ sys.path.insert(0, REPO)
 UB = os.path.join(REPO, "..", "shared", "data", "ubestarfm")
 
 PAD = 3  # MODIS pixels beyond the fine grid on each side
+COARSE_PIXEL_M = 1110.0  # the MODIS pixel of the sample, 0.01 deg, in metres: 10 fine pixels (Fit-FC, FSDAF, +RC)
+METHODS = ("starfm", "fitfc", "fsdaf", "sharpen", "allpairs")  # besides ESTARFM's rows: every method auto chooses
 SCENE_SIDE = 7700  # a Landsat 8/9 scene at 30 m, ~59 MP
 SEASON_DAYS = 90
 FIRST = dt.date(2016, 1, 1)
@@ -86,21 +94,43 @@ def maxrss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def fuse(folder, out, dates, tile, method, precompute, scheduler=""):
+def fuse(folder, out, dates, tile, method, precompute, scheduler="", **more):
     from lst_fusion.series import fuse_series
 
     t = time.perf_counter()
     res = fuse_series(out, modis=os.path.join(folder, "modis"), landsat=os.path.join(folder, "landsat"),
                       method=method, start=(FIRST + dt.timedelta(1)).isoformat(), end=end_of(dates),
-                      max_gap_days=91, tile=tile, scheduler=scheduler, precompute=precompute)
+                      max_gap_days=91, tile=tile, scheduler=scheduler, precompute=precompute,
+                      coarse_pixel=COARSE_PIXEL_M, **more)
     return time.perf_counter() - t, res
+
+
+def auto(folder, out, dates, tile, chosen=None):
+    """METHOD=auto as the fuse_series algorithm runs it (algorithms/fuse_series.py): auto's choice on the pairs
+    (validation.auto.choose_for_inputs: the pairs aligned, the inner leave-one-date-out), then the series of the
+    chosen candidate; returns (series seconds, result, the choice's seconds, the choice).  ``chosen``: a choice
+    already made (the many-date run: the choice does not depend on the dates, its time is the 1-date run's)."""
+    import glob
+
+    from lst_fusion.validation.auto import choose_for_inputs
+
+    t = time.perf_counter()
+    if chosen is None:
+        chosen = choose_for_inputs(None, sorted(glob.glob(os.path.join(folder, "modis", "*.tif"))),
+                                   sorted(glob.glob(os.path.join(folder, "landsat", "*.tif"))), COARSE_PIXEL_M,
+                                   log=lambda s: print(s, file=sys.stderr))
+    choice = time.perf_counter() - t
+    method, pairs, correction, w, tag = chosen
+    seconds, res = fuse(folder, out, dates, tile, method, None, pairs=pairs, residual_correction=correction,
+                        shrink=w if w < 1.0 else None, extra_tags={"METHOD_CHOICE": tag})
+    return seconds, res, choice, list(chosen)
 
 
 def child(spec):
     """Runs in a subprocess; prints one JSON line."""
     folder, out, dates, tile, method, precompute, mode = (spec[k] for k in ("folder", "out", "dates", "tile", "method",
                                                                              "precompute", "mode"))
-    workers = []
+    workers, extra = [], {}
     if mode == "profile":
         import cProfile
         import pstats
@@ -119,10 +149,13 @@ def child(spec):
                 client.run(lambda: __import__("lst_fusion.series"))  # workers import the core before timing
                 seconds, res = fuse(folder, out, dates, tile, method, precompute, cluster.scheduler_address)
                 workers = sorted(client.run(maxrss_mb).values())
+    elif mode == "auto":
+        seconds, res, choice, chosen = auto(folder, out, dates, tile, spec.get("chosen"))
+        extra = {"choice_seconds": choice, "chosen": chosen}
     else:
         seconds, res = fuse(folder, out, dates, tile, method, precompute, mode)
-    print(json.dumps({"seconds": seconds, "client_mb": maxrss_mb(), "workers_mb": workers, "n": len(res.outputs),
-                      "scheduler": res.scheduler}))
+    print(json.dumps(dict({"seconds": seconds, "client_mb": maxrss_mb(), "workers_mb": workers,
+                           "n": len(res.outputs), "scheduler": res.scheduler}, **extra)))
 
 
 def spawn(**spec):
@@ -132,6 +165,9 @@ def spawn(**spec):
         sys.exit(f"child {spec} failed:\n{p.stderr[-3000:]}")
     if spec.get("mode") == "profile":
         print(p.stdout)
+    for line in p.stderr.splitlines():  # auto's log of its own time (validation.auto)
+        if line.startswith("METHOD=auto: ") and " s" in line and ("took" in line or "read in" in line):
+            print(f"# {line}", flush=True)
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
@@ -191,15 +227,28 @@ def io_floor(folder, grid):
     return min(times), min(one)
 
 
+LABELS = {"estarfm": "ESTARFM, in-process threads, plan", "qgis": "ESTARFM, qgis_process.bin run lstfusion:fuse_series",
+          "cluster": "ESTARFM, Dask LocalCluster 2 workers x 1 thread, plan",
+          "per-date": "ESTARFM, in-process, per-date kernel (precompute=False)",
+          "starfm": "STARFM, in-process, plan (default)", "starfm-per-date": "STARFM, in-process, per-date kernel",
+          "fitfc": "Fit-FC, in-process", "fsdaf": "FSDAF, in-process", "sharpen": "Thermal sharpening, in-process",
+          "allpairs": "All-pairs regression, in-process", "auto": "auto: the chosen candidate's series"}
+SLOW = ("per-date", "starfm-per-date")  # per-date kernels: --slow-dates dates
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=2000)
-    ap.add_argument("--dates", type=int, default=SEASON_DAYS)
+    ap.add_argument("--dates", type=int, default=SEASON_DAYS, help="N: the many-date runs' dates (marginal cost "
+                                                                      "(T(N) - T(1)) / (N - 1))")
+    ap.add_argument("--slow-dates", type=int, default=10, help="N for the rows of a per-date kernel (" +
+                    ", ".join(SLOW) + "), at most --dates")
     ap.add_argument("--tile", type=int, default=256)
     ap.add_argument("--quick", action="store_true", help="only the in-process ESTARFM rows (no qgis_process, "
                                                            "cluster, per-date kernel nor STARFM)")
     ap.add_argument("--variants", default="estarfm,starfm,per-date,qgis,cluster",
-                    help="which rows, in this order (the 2-core machine's lock time: measure the rest in a second run)")
+                    help="which rows, in this order, of: " + ", ".join(LABELS) + " (the 2-core machine's lock time: "
+                         "measure the rest in a second run)")
     ap.add_argument("--no-warm", action="store_true", help="skip the warm-up run (numba's disk cache already made)")
     ap.add_argument("--profile", help="cProfile one sequential in-process run into this file and print it")
     ap.add_argument("--child")
@@ -227,60 +276,68 @@ def main():
         return
     load0 = os.getloadavg()
     variants = ["estarfm"] if a.quick else a.variants.split(",")
-    if not a.no_warm:
-        run("warm", 1, precompute=True)  # numba's cache loaded once (on disk), not in any timed run
-    rows = {}
     for v in variants:
-        if v == "estarfm":
-            rows["estarfm 1"] = run("e1", 1, precompute=True)
-            rows[f"estarfm {D}"] = run("eD", D)
-        elif v == "qgis":
-            rows["qgis 1"] = qgis_run(tmp, os.path.join(tmp, "q1"), 1, a.tile, "estarfm")
-            print(f"# qgis 1: {json.dumps(rows['qgis 1'])}", flush=True)
-            rows[f"qgis {D}"] = qgis_run(tmp, os.path.join(tmp, "qD"), D, a.tile, "estarfm")
-            print(f"# qgis {D}: {json.dumps(rows[f'qgis {D}'])}", flush=True)
-        elif v == "cluster":
-            rows["cluster 1"] = run("c1", 1, precompute=True, mode="cluster")
-            rows[f"cluster {D}"] = run("cD", D, mode="cluster")
-        elif v == "per-date":
-            rows["per-date 1"] = run("p1", 1, precompute=False)
-            rows[f"per-date {D}"] = run("pD", min(D, 10), precompute=False)
-        elif v == "starfm":
-            rows["starfm 1"] = run("s1", 1, method="starfm")
-            rows[f"starfm {D}"] = run("sD", min(D, 10), method="starfm")
+        if v not in LABELS:
+            sys.exit(f"--variants: {v!r} is not one of {', '.join(LABELS)}")
+    if not a.no_warm:  # numba's cache compiled and loaded once (on disk), not in any timed run: small inputs
+        small = tempfile.mkdtemp(prefix="bench_series_warm_")
+        make_inputs(small, 500)
+        for v in dict.fromkeys(["estarfm"] + [m for m in variants if m in METHODS]):
+            for pre in (True, False):
+                spawn(**dict(base, folder=small, out=os.path.join(small, f"{v}{pre}"), dates=2, method=v,
+                             precompute=pre))
+        shutil.rmtree(small, ignore_errors=True)
+    rows, floor = {}, None
+    for v in variants:
+        many = min(D, a.slow_dates) if v in SLOW else D
+        t0 = time.perf_counter()
+        if v == "qgis":
+            one = qgis_run(tmp, os.path.join(tmp, "q1"), 1, a.tile, "estarfm")
+            print(f"# qgis 1: {json.dumps(one)}", flush=True)
+            got = qgis_run(tmp, os.path.join(tmp, "qD"), D, a.tile, "estarfm")
+            print(f"# qgis {D}: {json.dumps(got)}", flush=True)
         else:
-            sys.exit(f"--variants: {v!r} is not one of estarfm, starfm, per-date, qgis, cluster")
-        if "floor" not in locals():
-            floor, floor1 = io_floor(os.path.join(tmp, {"estarfm": "e1", "qgis": "q1", "cluster": "c1", "per-date": "p1",
-                                                "starfm": "s1"}[v]), grid)
+            kw = {"estarfm": {}, "cluster": dict(mode="cluster"), "per-date": dict(precompute=False),
+                  "starfm-per-date": dict(method="starfm", precompute=False), "auto": dict(mode="auto")}.get(
+                v, dict(method=v))
+            # the 1-date run pays the plan's build as the many-date run does (a plan is the default from 2 or 8 dates)
+            one = run(f"{v}_1", 1, **dict(dict(precompute=True), **kw))
+            if v == "auto":  # the series of the choice made once (its time: the 1-date run's choice_seconds)
+                kw = dict(kw, chosen=one["chosen"])
+            got = run(f"{v}_{many}", many, **kw)
+        rows[v] = (many, one, got, time.perf_counter() - t0)
+        if floor is None and one:
+            folder = os.path.join(tmp, "q1" if v == "qgis" else f"{v}_1")
+            floor, floor1 = io_floor(folder, grid)
             print(f"# I/O floor: {floor:.3f} s (one compression thread: {floor1:.3f} s)", flush=True)
     load1 = os.getloadavg()
     mp = n * n / 1e6
     print(f"{n} x {n} px ({mp:.1f} MP) mirrored from ubESTARFM, MODIS {n // 10} x {n // 10} px (bicubic per "
-          f"window), ESTARFM window 51, tiles of {a.tile} px, engine {resolve_engine('auto')}, {os.cpu_count()} "
-          f"cores; load average {load0[0]:.1f} before, {load1[0]:.1f} after")
+          f"window), ESTARFM window 51, STARFM 31, tiles of {a.tile} px, engine {resolve_engine('auto')}, "
+          f"{os.cpu_count()} cores; load average {load0[0]:.1f} before, {load1[0]:.1f} after")
     print(f"I/O floor (write_raster, deflate GeoTIFF, one date, blocks compressed on {os.cpu_count()} threads): "
           f"{floor:.3f} s; on one thread: {floor1:.3f} s\n")
     print("| run | dates | seconds | marginal s per date | x I/O floor | peak RSS MiB |")
     print("|---|---|---|---|---|---|")
     proj = {}
-    for label, key in (("ESTARFM, in-process threads, plan", "estarfm"),
-                       ("ESTARFM, qgis_process.bin run lstfusion:fuse_series", "qgis"),
-                       ("ESTARFM, Dask LocalCluster 2 workers x 1 thread, plan", "cluster"),
-                       ("ESTARFM, in-process, per-date kernel (precompute=False)", "per-date"),
-                       ("STARFM, in-process, per-date kernel", "starfm")):
-        one, many = rows.get(f"{key} 1"), rows.get(f"{key} {D}")
+    for v, (d_many, one, many, _) in rows.items():
         if not one or not many:
             continue
-        d_many = D if key in ("estarfm", "qgis", "cluster") else min(D, 10)
+        label = LABELS[v]
         marginal = (many["seconds"] - one["seconds"]) / max(d_many - 1, 1)
         mem = lambda r: (f"{r['client_mb']:.0f}" + (" (workers " + ", ".join(f"{m:.0f}" for m in  # noqa: E731
                                                                               r["workers_mb"]) + ")"
                                                         if r["workers_mb"] else ""))
+        choice = one.get("choice_seconds", 0.0)  # auto: the choice, once per run, before the series
+        if choice:
+            print(f"| auto's choice (leave-one-date-out on the pairs) | | {choice:.1f} | | | |")
         print(f"| {label} | 1 | {one['seconds']:.1f} | | | {mem(one)} |")
         print(f"| | {d_many} | {many['seconds']:.1f} | {marginal:.3f} | {marginal / floor:.1f} "
               f"({marginal / floor1:.1f} of one thread's) | {mem(many)} |")
-        proj[label] = (one["seconds"], marginal)
+        proj[label] = (one["seconds"] + choice, marginal)
+    for v, (_, one, many, _) in rows.items():
+        if one and "chosen" in one:
+            print(f"\nauto's choice: {one['chosen'][-1]}")
     scene_mp = SCENE_SIDE * SCENE_SIDE / 1e6
     print(f"\nprojection, a Landsat scene ({SCENE_SIDE} x {SCENE_SIDE} px, {scene_mp:.0f} MP) x {SEASON_DAYS} days, "
           f"one reference set, on these {os.cpu_count()} cores: T(1) x MP ratio + 89 x marginal x MP ratio")

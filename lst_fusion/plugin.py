@@ -8,7 +8,10 @@ import os
 
 from qgis.core import QgsApplication
 
+from .i18n import tr
+
 ICON = os.path.join(os.path.dirname(__file__), "resources", "icon.svg")
+MENU = "&LST Fusion"  # the Raster menu's submenu (a name: not translated)
 
 
 class LstFusionPlugin:
@@ -45,11 +48,11 @@ class LstFusionPlugin:
         except ImportError:  # QGIS 3.22's shim (Qt5) has QAction in QtWidgets only
             from qgis.PyQt.QtWidgets import QAction
 
-        self.action = QAction(QIcon(ICON), "LST Fusion panel", self.iface.mainWindow())
+        self.action = QAction(QIcon(ICON), tr("LST Fusion panel"), self.iface.mainWindow())
         self.action.setCheckable(True)
         self.action.setObjectName("lstfusion_toggle_panel")
         self.action.toggled.connect(self.toggle_dock)
-        self.iface.addPluginToRasterMenu("&LST Fusion", self.action)
+        self.iface.addPluginToRasterMenu(MENU, self.action)
         self.iface.addRasterToolBarIcon(self.action)
 
     def toggle_dock(self, checked):
@@ -77,10 +80,13 @@ class LstFusionPlugin:
                 self.dock.deleteLater()
                 self.dock = None
             if self.action is not None:
-                self.iface.removePluginRasterMenu("&LST Fusion", self.action)
+                self.iface.removePluginRasterMenu(MENU, self.action)
                 self.iface.removeRasterToolBarIcon(self.action)
                 self.action.deleteLater()
                 self.action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider("lstfusion")
             self.provider = None
+        from . import i18n
+
+        i18n.uninstall()  # a reloaded plugin installs its translator again (classFactory)

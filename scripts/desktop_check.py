@@ -98,8 +98,38 @@ def shoot():
     iface.mainWindow().grab().save(os.path.join(OUT, "qgis_window.png"))
     if plugin is not None:
         plugin.dock.grab().save(os.path.join(OUT, "dock.png"))
+    if LOCALE and plugin is not None:
+        shoot_sections()
+        return
     QgsProject.instance().removeAllMapLayers()
     series()
+
+
+# LSTFUSION_LOCALE (desktop_check.sh --locale fr): QGIS runs in that locale; the panel at the width QGIS gives it is
+# saved as docs/panel_<locale>.png (Fusion and Evaluation, after their runs), panel_<locale>_download.png and
+# panel_<locale>_series.png (the sections below, scrolled to), then QGIS quits (no Series, Download or Validate run)
+LOCALE = os.environ.get("LSTFUSION_LOCALE", "")
+SECTION_SHOTS = (("", None), ("_download", "download"), ("_series", "series"))
+
+
+def shoot_sections(k=0):
+    dock = plugin.dock
+    suffix, section = SECTION_SHOTS[k]
+    dock.scroll.verticalScrollBar().setValue(getattr(dock, section).y() if section else 0)
+    QTimer.singleShot(1000, lambda: save_section(k))
+
+
+def save_section(k):
+    dock = plugin.dock
+    path = os.path.join(DOCS, f"panel_{LOCALE}{SECTION_SHOTS[k][0]}.png")
+    ok = dock.grab().save(path)
+    with open(os.path.join(OUT, "status.txt"), "a") as fh:
+        fh.write(f"panel screenshot: {path if ok else 'not saved'} ({dock.width()} x {dock.height()} px; "
+                 f"sections {[s.title() for s in dock.sections]})\n")
+    if k + 1 < len(SECTION_SHOTS):
+        shoot_sections(k + 1)
+    else:
+        finish()
 
 
 KRANJ = os.path.join(os.environ["LSTFUSION_REPO"], "..", "shared", "data", "kranj")

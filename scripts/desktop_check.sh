@@ -8,11 +8,14 @@
 # then run the Validate section on the raw Ranchi files (classical methods): docs/validate.png and
 # docs/validate_report.png (the HTML report rendered with QtWebKit).
 #
-#   bash scripts/desktop_check.sh [--repeat N] [--load] [OUT]
+#   bash scripts/desktop_check.sh [--repeat N] [--load] [--locale LANG] [OUT]
 #
 # --repeat N: N consecutive desktop runs (each in a fresh profile under OUT/run_K); fails
 #             unless every run ends normally (no crash, no timeout, evaluation done, no Python error).
 # --load:     keep every CPU core busy with a spinning shell loop meanwhile, as on a loaded machine.
+# --locale L: QGIS runs in locale L (e.g. fr: the plugin's French translation); a short run: STARFM and the
+#             evaluation, then docs/panel_L.png, panel_L_download.png and panel_L_series.png (the panel at the
+#             width QGIS gives it), no Series, Download or Validate run (LSTFUSION_LOCALE=L does the same).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -23,10 +26,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --repeat) REPEAT=$2; shift 2 ;;
     --load) LOAD=1; shift ;;
+    --locale) LSTFUSION_LOCALE=$2; shift 2 ;;
     *) OUT=$1; shift ;;
   esac
 done
 OUT=${OUT:-$REPO/build/desktop_check}
+export LSTFUSION_LOCALE=${LSTFUSION_LOCALE:-}
 rm -rf "$OUT" && mkdir -p "$OUT"
 /usr/bin/python3 scripts/package.py --no-scan "$OUT/lst_fusion.zip" > /dev/null  # make package runs the scans
 # the profile folder of the QGIS that runs here: QGIS3 for 3.x, QGIS4 for 4.x (asked, not assumed)
@@ -58,6 +63,9 @@ one_run() {  # $1: output folder of this run; returns 0 when the run ended norma
   mkdir -p "$profile/python/plugins" "$profile/QGIS"
   (cd "$profile/python/plugins" && /usr/bin/python3 -m zipfile -e "$OUT/lst_fusion.zip" .)
   printf '[PythonPlugins]\nlst_fusion=true\n\n[qgis]\ncheckVersion=false\nshowTips=false\n' > "$profile/QGIS/QGIS$QGIS_MAJOR.ini"
+  if [ -n "$LSTFUSION_LOCALE" ]; then  # QGIS's own locale setting, which the plugin's translator follows
+    printf '\n[locale]\noverrideFlag=true\nuserLocale=%s\n' "$LSTFUSION_LOCALE" >> "$profile/QGIS/QGIS$QGIS_MAJOR.ini"
+  fi
   # 900 s: the Validate section on Ranchi now runs auto's inner leave-one-date-out on every outer date (3 inner
   # folds each, issue 38) with thermal sharpening and all-pairs regression among the methods: ~5 min of it alone
   timeout 900 xvfb-run -a -s "-screen 0 1600x1000x24" qgis --noversioncheck --nologo \
@@ -81,6 +89,12 @@ one_run() {  # $1: output folder of this run; returns 0 when the run ended norma
     echo "NOTE: $(grep -cE "$extent_noise" "$run/stdout.txt") GDAL line(s) 'File <extent> could not be found' (QGIS 3.40 tries an extent string as a file first), not counted as errors"
   fi
   grep -q "lst_fusion loaded: True" "$run/status.txt" || { echo "FAIL: plugin not loaded"; return 1; }
+  if [ -n "$LSTFUSION_LOCALE" ]; then  # the short run: the panel's screenshots in that locale
+    [ "$(grep -c "^panel screenshot: /" "$run/status.txt")" -eq 3 ] || { echo "FAIL: not three panel screenshots"; return 1; }
+    grep "^panel screenshot: \|^run: " "$run/status.txt"
+    echo "No Python error (locale $LSTFUSION_LOCALE); screenshots in $REPO/docs"
+    return 0
+  fi
   grep -q "^run: Evaluated" "$run/status.txt" || { echo "FAIL: the dock's evaluation did not finish"; return 1; }
   if [ -d "$REPO/../shared/data/kranj" ]; then
     grep -q "^series: Series done" "$run/status.txt" || { echo "FAIL: the dock's Series run did not finish"; return 1; }

@@ -3,7 +3,8 @@
     python3 scripts/import_graph.py [--strict] [PACKAGE_DIR]
 
 The intended direction is ui -> algorithms -> series -> validation -> deep -> models -> core (plugin.py
-above all, version.py below all), and inside core evaluation -> fusion -> data -> platform: a package may import those to its right,
+above all, version.py and i18n below all), and inside core evaluation -> fusion -> data -> platform: a package may
+import those to its right,
 never those to its left. Every ``import``/``from ... import`` is counted,
 including the lazy ones inside functions, since they couple the packages just
 the same. Tests (``test/``) are left out. Module circles (a imports b and b, through
@@ -18,7 +19,7 @@ from collections import defaultdict
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # higher imports lower; equal ranks are one layer
 LAYERS = {"plugin": 7, "__init__": 7, "ui": 6, "algorithms": 5, "series": 4, "validation": 3.5, "deep": 3, "models": 2, "core": 1.5,
-          "version": 0}
+          "version": 0, "i18n": 0}
 # core's subpackages, one layer each inside core: evaluation -> fusion -> data -> platform
 CORE_LAYERS = {"evaluation": 1.4, "fusion": 1.3, "data": 1.2, "platform": 1.1}
 LAYERS.update({f"core.{k}": v for k, v in CORE_LAYERS.items()})  # core/__init__ ("core") above them

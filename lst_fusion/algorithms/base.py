@@ -35,6 +35,7 @@ from ..core.platform.backends import DEVICES  # noqa: F401 - the one definition;
 from ..core.platform.errors import Cancelled, LstFusionError
 from ..core.platform.safety import DATASET_FILE, check_outputs, interrupt_guard
 from ..core.platform.transaction import transaction
+from ..i18n import tr
 from . import names as P
 from . import qgis_enums
 from .conventions import ProcessingConventions
@@ -69,10 +70,10 @@ class LstFusionAlgorithm(ProcessingConventions, QgsProcessingAlgorithm):
         return self.ALG_ID
 
     def displayName(self):  # noqa: N802
-        return self.DISPLAY
+        return tr(self.DISPLAY)
 
     def group(self):
-        return GROUPS[self.GROUP]
+        return tr(GROUPS[self.GROUP])
 
     def groupId(self):  # noqa: N802
         return self.GROUP
@@ -339,15 +340,17 @@ def corrected_with_params(alg, parameters, context, feedback, prediction, raster
             {**params, P.RESIDUAL_CORRECTION: mode, P.COARSE_PIXEL: pixel})
 
 
-def read_role_rasters(alg, parameters, context, names, optional=(), feedback=None):
+def read_role_rasters(alg, parameters, context, names, optional=(), feedback=None, multi_band=()):
     """Read the named LST raster parameters, check that they share one grid and
-    hold plausible LST, and bring them to the unit of the first (logged)."""
+    hold plausible LST, and bring them to the unit of the first (logged). A raster of ``multi_band`` may have
+    more bands than its LST (band 1; thermal sharpening's spectral indices follow it)."""
     from ..core.data.checks import harmonise_units
     from ..core.data.io import check_same_grid, read_raster
 
     out = {}
     for name in names:
-        src = alg.raster_source(parameters, name, context, optional=name in optional)
+        src = alg.raster_source(parameters, name, context, optional=name in optional,
+                                single_band=name not in multi_band)
         out[name] = read_raster(src, name) if src else None
     check_same_grid(out)
     from ..core.data.pairing import check_pair_dates

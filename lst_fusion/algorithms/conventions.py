@@ -17,12 +17,18 @@ import html
 import os
 import re
 
-from qgis.core import QgsProcessing, QgsProcessingOutputLayerDefinition, QgsProcessingParameterRasterDestination
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterRasterDestination,
+)
 
 from ..core.data import roles
 from ..core.data.io import raster_driver
 from ..core.platform import backends
 from ..core.platform.errors import LstFusionError
+from ..i18n import tr
 from . import names as P
 from . import qgis_enums
 
@@ -105,29 +111,38 @@ class ProcessingConventions:
     NEEDS = ()  # optional packages (import names of core.platform.install_hints) without which it cannot run
 
     def addParameter(self, definition, createOutput=True):  # noqa: N802, N803 - Qt's names
+        """The parameter with its help, its label and help in the user's language (lst_fusion.i18n: the
+        English strings are listed for translators in i18n/strings.py; the parameter's name stays as it is)."""
+        definition.setDescription(tr(definition.description()))
+        if isinstance(definition, QgsProcessingParameterEnum):  # values go by index: the shown text may change
+            definition.setOptions([tr(option) for option in definition.options()])
         text = self.PARAM_HELP.get(definition.name()) or COMMON_HELP.get(definition.name())
         if text:
-            definition.setHelp(text)
+            definition.setHelp(tr(text))
         return super().addParameter(definition, createOutput)
+
+    def addOutput(self, definition):  # noqa: N802 - Qt's name
+        definition.setDescription(tr(definition.description()))
+        return super().addOutput(definition)
 
     def parameter_help_html(self):
         rows = []
         for p in self.parameterDefinitions():
             flags = []
             if p.flags() & qgis_enums.PARAMETER_OPTIONAL:
-                flags.append("optional")
+                flags.append(tr("optional"))
             if p.flags() & qgis_enums.PARAMETER_ADVANCED:
-                flags.append("advanced")
+                flags.append(tr("advanced"))
             extra = f" ({', '.join(flags)})" if flags else ""
             rows.append(f"<b>{p.name()}</b> &ndash; <i>{html.escape(p.description(), False)}</i>{extra}: "
                         f"{html.escape(p.help(), False)}")
-        return "<h3>Parameters</h3>\n" + "<br>\n".join(rows) if rows else ""
+        return "<h3>" + tr("Parameters") + "</h3>\n" + "<br>\n".join(rows) if rows else ""
 
     def shortHelpString(self):  # noqa: N802
-        return self.HELP + "\n" + self.parameter_help_html()
+        return tr(self.HELP) + "\n" + self.parameter_help_html()
 
     def shortDescription(self):  # noqa: N802
-        return first_sentence(self.HELP)
+        return first_sentence(tr(self.HELP))
 
     def tags(self):
         out = []

@@ -128,7 +128,7 @@ class FuseSeries(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterString(P.END, "Last date (YYYY-MM-DD)", optional=True))
         add_int(self, P.MAX_GAP_DAYS, "Farthest reference pair (days)", core_series.DEFAULT_MAX_GAP_DAYS, 1)
         add_double(self, P.MIN_CLEAR, "Gap-fill MODIS dates clearer than this less (%)", 0.0, 0.0)
-        self.addParameter(QgsProcessingParameterString(P.DASK_SCHEDULER, "Dask scheduler address (optional)",
+        self.addParameter(QgsProcessingParameterString(P.DASK_SCHEDULER, "Dask scheduler address",
                                                        optional=True))
         add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters", 1, 1)
         add_int(self, P.MODIS_BAND, "Band of the MODIS rasters", 1, 1)
@@ -150,7 +150,7 @@ class FuseSeries(LstFusionAlgorithm):
         add_enum(self, P.PAIRS, "Reference pairs (STARFM)", [label for label, _ in PAIR_OPTIONS], advanced=True)
         self.addParameter(QgsProcessingParameterBoolean(P.UNCERTAINTY, "Uncertainty map per date (90 % half-width)",
                                                         True))
-        add_raster(self, P.UNCERTAINTY_CLASSES, "Land-cover classes for the uncertainty (optional)", optional=True)
+        add_raster(self, P.UNCERTAINTY_CLASSES, "Land-cover classes for the uncertainty", optional=True)
         set_advanced(self, P.UNCERTAINTY_CLASSES)
         add_source_order(self)
         self.addOutput(QgsProcessingOutputNumber(P.N_DATES, "Dates with a fused raster"))

@@ -41,8 +41,8 @@ class ImportSlstr(LstFusionAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802
         self.addParameter(QgsProcessingParameterFile(P.INPUT, "SL_2_LST product (.SEN3 folder or one of its .nc)"))
-        add_raster(self, P.REFERENCE, "Reference grid (optional)", optional=True)
-        self.addParameter(QgsProcessingParameterExtent(P.AOI, "Area of interest (optional)", optional=True))
+        add_raster(self, P.REFERENCE, "Reference grid", optional=True)
+        self.addParameter(QgsProcessingParameterExtent(P.AOI, "Area of interest", optional=True))
         add_enum(self, P.UNIT, "Output unit", UNITS)
         self.addParameter(QgsProcessingParameterString(P.DATE, "Acquisition date (YYYY-MM-DD)", optional=True))
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, "SLSTR LST"))

@@ -52,7 +52,7 @@ class ImportViirs(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterFile(P.QC, "QC raster (GeoTIFF input only)", optional=True))
         add_enum(self, P.QC_RULE, "QC rule", QC_RULE_OPTIONS)
         add_enum(self, P.UNIT, "Output unit", UNITS)
-        self.addParameter(QgsProcessingParameterExtent(P.AOI, "Area of interest (optional)", optional=True))
+        self.addParameter(QgsProcessingParameterExtent(P.AOI, "Area of interest", optional=True))
         add_double(self, P.SCALE, "Scale factor (DN to K)", viirs.VIIRS_SCALE, 0.0)
         add_double(self, P.OFFSET, "Offset (K)", 0.0)
         self.addParameter(QgsProcessingParameterString(P.DATE, "Acquisition date (YYYY-MM-DD)", optional=True))

@@ -92,6 +92,8 @@ PURE_PIXELS = "PURE_PIXELS"
 DEPTH = "DEPTH"
 MIN_FOOTPRINTS = "MIN_FOOTPRINTS"
 RIDGE = "RIDGE"
+PREDICTORS = "PREDICTORS"  # thermal sharpening: LST only, or LST and spectral indices
+INDICES = "INDICES"  # a raster of spectral indices of the reference Landsat date
 
 # -- training
 EPOCHS = "EPOCHS"
@@ -113,6 +115,7 @@ OUTPUT_TABLE = "OUTPUT_TABLE"
 OUTPUT_HTML = "OUTPUT_HTML"  # also a plain output of fuse_series (its season report)
 OUTPUT_ERROR = "OUTPUT_ERROR"
 OUTPUT_LOG = "OUTPUT_LOG"
+OUTPUT_UNCERTAINTY = "OUTPUT_UNCERTAINTY"  # a one-date algorithm's uncertainty map (issue 38)
 
 # -- outputs that are values or files, not parameters
 CLEAR_PERCENT = "CLEAR_PERCENT"

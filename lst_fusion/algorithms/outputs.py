@@ -134,7 +134,13 @@ class TemperatureLayerPostProcessor(QgsProcessingLayerPostProcessorInterface):
 
 
 def write_fused_output(alg, parameters, context, data, rasters, method, params, name=P.OUTPUT, feedback=None):
-    """Write a fused LST raster with its provenance (core.data.provenance) and style/name it on load.
+    """:func:`fused_output`'s path."""
+    return fused_output(alg, parameters, context, data, rasters, method, params, name, feedback)[0]
+
+
+def fused_output(alg, parameters, context, data, rasters, method, params, name=P.OUTPUT, feedback=None):
+    """(path, the pixels written, tags): write a fused LST raster with its provenance (core.data.provenance) and
+    style/name it on load.
 
     ``rasters`` {role: Raster} holds COARSE_TARGET (date, unit, grid); ``params`` {Processing name: value}.
     Every fused raster passes the plausibility guard (core.fusion.guard) here: pixels outside the range the
@@ -158,4 +164,15 @@ def write_fused_output(alg, parameters, context, data, rasters, method, params, 
         feedback.pushWarning(guard.message(count, bounds, f"the {method} prediction"))
     write_raster(path, data, rasters[P.COARSE_TARGET].grid, parameter=name, **meta)
     TemperatureLayerPostProcessor.attach(context, path, layer_name(meta["tags"]))
-    return path
+    return path, data, meta["tags"]
+
+
+class UncertaintyLayerPostProcessor(TemperatureLayerPostProcessor):
+    """Styles (:func:`apply_uncertainty_style`) and names an uncertainty map when Processing loads it."""
+
+    _alive = []
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802
+        if isinstance(layer, QgsRasterLayer) and layer.isValid():
+            apply_uncertainty_style(layer)
+            layer.setName(self.name)

@@ -3,6 +3,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.data.io import RASTER_DRIVERS
+from ..i18n import tr
 from .base import ICON
 
 PROVIDER_ID = "lstfusion"  # the prefix of every algorithm id: lstfusion:<ALG_ID>
@@ -41,10 +42,10 @@ class LstFusionProvider(QgsProcessingProvider):
         return PROVIDER_ID
 
     def name(self):
-        return "LST Fusion"
+        return tr("LST Fusion")
 
     def longName(self):  # noqa: N802
-        return "LST Fusion - MODIS/Landsat land-surface temperature fusion"
+        return tr("LST Fusion - MODIS/Landsat land-surface temperature fusion")
 
     def icon(self):
         return QIcon(ICON)

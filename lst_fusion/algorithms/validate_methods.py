@@ -77,7 +77,7 @@ class ValidateMethods(LstFusionAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(P.METHODS, "Methods", [o[0] for o in options],
                                                      allowMultiple=True, defaultValue=default))
         add_int(self, P.EPOCHS, "Deep models: epochs per test date", 5, 1)
-        add_raster(self, P.CLASS_RASTER, "Land-cover classes (optional)", optional=True)
+        add_raster(self, P.CLASS_RASTER, "Land-cover classes", optional=True)
         add_int(self, P.LANDSAT_BAND, "Band of the Landsat rasters holding LST", 1, 1)
         add_int(self, P.MODIS_BAND, "Band of the MODIS rasters holding LST", 1, 1)
         set_advanced(self, P.LANDSAT_BAND, P.MODIS_BAND)

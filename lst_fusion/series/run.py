@@ -49,8 +49,9 @@ class SeriesOptions:
     fuse_series also takes them as lower-cased keywords, ``classes=3``); ``window`` and ``quantity``, shared by
     most methods, are fields (a ``method_params`` value wins);
     ``precompute``: the method's per-reference-set plan (its entry's ``plan``, core.fusion.methods.ReferenceSetPlan)
-    for the dates whose MODIS is resampled per window: None (default) where the plan pays (its ``pays``: e.g. a
-    reference set of 8 dates or more on numba), True always, False never (the per-date kernel; equal within
+    for the dates whose MODIS is resampled per window (Fit-FC's and FSDAF's plans, built on the references alone:
+    every date): None (default) where the plan pays (its ``pays``: e.g. a reference set of 8 dates or more on
+    numba for ESTARFM, any for Fit-FC and FSDAF), True always, False never (the per-date kernel; equal within
     1e-4 K).  Deep methods whose model encodes its
     references once (EDCSTFN, deep.predict.predict_dates): None or True groups the dates of one reference set
     per tile, False predicts each date alone (equal within 1e-5 K; docs/deep_series.md).
@@ -235,7 +236,8 @@ def describe_band(p, label, extra=""):
 
 def precomputed(p, o, run_params):
     """Whether date ``p`` can use its method's per-reference-set plan (the entry's ``plan``): the plan applies to
-    the date (its pairs, its MODIS resampled per window: not on the fine grid nor gap-filled, the engine) and
+    the date (its pairs, its MODIS resampled per window where the plan is built on the resampling operator: not
+    on the fine grid nor gap-filled, the engine) and
     ``precompute`` is not False."""
     plan = fusion_methods.get(o.method).plan
     return (plan is not None and o.precompute is not False

@@ -282,11 +282,15 @@ def run_plan_tile(job):
     shape = (r1 - r0, c1 - c0)
     if not all(np.isfinite(b).any() for b in refs):  # no valid reference pixel in the window: nothing to fuse
         return [np.full(shape, np.nan, np.float32) for _ in job.targets]
+    entry = fusion_methods.get(job.method)
+    if not entry.plan.resampling:  # a plan of the references alone: each date read onto the window as per date
+        plan = entry.plan.build(refs, None, h, p)
+        return [np.asarray(plan.predict(None, read_block(src, job.grid, r0, r1, c0, c1, h)), np.float32)
+                for src in job.targets]
     coarse = whole_coarse(job.targets[0]).grid
     outside = outside_grid(job.grid, r0, r1, c0, c1, h)  # NaN in every block read_block gives: R needs no entry
     resampling = LinearResampling.from_grids(coarse, window_grid(job.grid, r0, r1, c0, c1, h), "bicubic",
                                              inside=~outside)
-    entry = fusion_methods.get(job.method)
     plan = entry.plan.build(refs, resampling, h, p)
     del resampling
     out = []

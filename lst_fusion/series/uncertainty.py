@@ -115,22 +115,16 @@ def prepare(o, plans, msrc, lsrc, grid, key_params, run_params, log, cancel=None
     from ..core.fusion.residual import footprint_pixels
 
     block = int(factor) if factor else footprint_pixels(grid, o.coarse_pixel)
-    quantity = run_params.get("QUANTITY", "lst")
-
-    def predict(date, others, modis):
-        return core_unc.predict_date(date, others, o.method, pair_rule(o), o.residual_correction, o.shrink, block,
-                                     quantity, run_params, o.max_gap_days, coarse_target=modis)
-
-    folds, skipped = core_unc.residual_folds(su.pairs, predict, su.landcover, cancel, log)
-    if not folds:
-        su.reason = ("no uncertainty map: no pair date could be predicted from the other pairs ("
-                     + "; ".join(f"{d}: {w}" for d, w in skipped.items()) + ")")
+    source = (f"class of {os.path.basename(o.landcover)}" if o.landcover
+              else "quantile class of the reference Landsat")
+    su.calibration, reason = core_unc.calibrate_pairs(
+        su.pairs, o.method, pair_rule(o), o.residual_correction, o.shrink, block, run_params.get("QUANTITY", "lst"),
+        run_params, o.max_gap_days, su.landcover, source, cancel, log)
+    if su.calibration is None:
+        su.reason = reason
         log(su.reason)
         su.pairs = {}
         return su
-    source = (f"class of {os.path.basename(o.landcover)}" if o.landcover
-              else "quantile class of the reference Landsat")
-    su.calibration = core_unc.calibrate(folds, class_source=source)
     log(f"uncertainty: {su.calibration.describe()}")
     return su
 
@@ -145,18 +139,11 @@ def write_map(su, p, msrc, lsrc, grid):
         return None
     fused = read_raster(p.output, "OUTPUT")
     ref = nearest_pair(p.date, [r for r in (p.ref1, p.ref2) if r])
-    fine_ref, coarse_ref = su.pairs[ref]
     coarse = read_block(p.modis, grid, 0, grid.height, 0, grid.width)  # the date's MODIS as fused (gap-filled)
-    hw = core_unc.uncertainty_map(su.calibration, fused.data, core_unc.pixel_classes(fine_ref, su.landcover),
-                                  core_unc.day_change(coarse, coarse_ref))
-    tags = {k: v for k, v in (fused.tags or {}).items() if k in ("METHOD", "ACQUISITION_DATE", "REF1_DATE",
-                                                                   "REF2_DATE", "LST_UNIT", "SOFTWARE")}
-    tags.update(su.calibration.tags(), UNC_KEY=series_key([p.key, su.key]), LST_KEY=p.key, LST_FILE=os.path.basename(p.output),
-                UNCERTAINTY_REFERENCE=ref.isoformat())
-    unit = tags.get("LST_UNIT")
-    what = "LST" if unit else "value"
-    write_raster(path, hw, grid, tags=tags, description=f"{what} uncertainty, {core_unc.TAG_VALUE} "
-                 f"({tags.get('METHOD', '')}, {p.date.isoformat()})")
+    hw = core_unc.date_map(su.calibration, fused.data, su.pairs[ref], coarse, su.landcover)
+    tags = core_unc.map_tags(su.calibration, fused.tags, ref, os.path.basename(p.output))
+    tags.update(UNC_KEY=series_key([p.key, su.key]), LST_KEY=p.key)
+    write_raster(path, hw, grid, tags=tags, description=core_unc.map_description(tags, p.date))
     su.files[p.date.isoformat()] = os.path.basename(path)
     return path
 

@@ -135,6 +135,30 @@ def test_inner_folds_hold_out_every_pair_and_a_candidate_that_cannot_run_on_an_e
     assert "ESTARFM" not in scored and "STARFM (1 pair)" in scored and c.inner_dates == (D[0], D[1], D[2])
 
 
+def test_a_candidate_with_the_references_of_an_earlier_one_reuses_its_prediction_and_auto_logs_its_time():
+    """STARFM (2 pairs) on an end fold has one pair left, the references of STARFM (1 pair): its prediction is
+    that one (the same array), equal to running it; inside, two pairs: its own.  auto's log says what the
+    leave-one-date-out cost, per candidate."""
+    from lst_fusion.validation.auto import choose_for_series
+
+    pairs = {d: v for d, v in series().items() if d in D[:4]}
+    for case, shared in ((protocol.inner_cases(list(pairs))[0], True), (protocol.inner_cases(list(pairs))[1], False)):
+        seconds = {}
+        got = validation.classical_candidates(case, pairs, block=8, failed={}, seconds=seconds)
+        one, two = got[("STARFM (1 pair)", "as is")], got[("STARFM (2 pairs)", "as is")]
+        refs = [validation.case_refs(case, pairs, "starfm", rule) for rule in methods.pair_rules("starfm")]
+        assert (refs[0] == refs[1]) == shared and (one is two) == shared
+        direct = methods.fuse_image("starfm", validation.case_images(case, pairs, "starfm",
+                                                                    rule=methods.pair_rules("starfm")[1]), factor=8)
+        np.testing.assert_array_equal(two, direct)
+        assert set(seconds) >= {"STARFM (1 pair)", "STARFM (2 pairs)", "Fit-FC", "FSDAF"}
+        assert all(v >= 0 for v in seconds.values())
+    log = []
+    choose_for_series(pairs, 8, log=log.append)
+    took = [s for s in log if "leave-one-date-out took" in s]
+    assert len(took) == 1 and "4 fold(s)" in took[0] and "FSDAF" in took[0]
+
+
 @pytest.mark.parametrize("value", [np.nan, 1e6])
 def test_auto_never_sees_the_outer_dates_landsat(value):
     """Poison the outer date's Landsat: the choice, its inner table and the outer prediction are unchanged,

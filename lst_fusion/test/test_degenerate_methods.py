@@ -125,7 +125,9 @@ def run_case(method, case, folder):
              "COARSE_TARGET": "20200117"}
     params = {}
     for role, a in arrays.items():
-        if role in names and (method not in ("Fit-FC", "FSDAF") or role.endswith("1") or role == "COARSE_TARGET"):
+        # the one-pair methods' FINE_REF2/COARSE_REF2 calibrate OUTPUT_UNCERTAINTY only: not given here
+        if role in names and (method not in ("Fit-FC", "FSDAF", "Thermal sharpening") or role.endswith("1")
+                              or role == "COARSE_TARGET"):
             if method in DEEP and role.endswith("2") and DEEP[method] != "sttfn":
                 continue  # the one-pair models' optional second pair: left out
             params[role] = write_tif(os.path.join(folder, f"{role}_{dates[role]}.tif"), a.astype(np.float32),

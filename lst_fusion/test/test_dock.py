@@ -167,16 +167,19 @@ def test_subregion_table_fills_with_the_right_numbers(plugin, layers, tif, tmp_p
     dock.evaluation.add_rectangle(QgsRectangle(500000, 5298200, 501800, 5299100), crs)
     assert dock.evaluation.evaluate() is not None
     wait_for(dock)
-    assert dock.evaluation.table.rowCount() == 3
+    table = dock.evaluation.table  # one column per region, one row per metric
+    assert table.columnCount() == 3
+    assert [table.verticalHeaderItem(i).text() for i in range(table.rowCount())] == ["N", *metrics.METRICS]
+    rmse = 1 + list(metrics.METRICS).index("RMSE")
     grid = read_grid(lyrs["FINE_REF1"].source())
     masks = metrics.region_masks(grid, extents=[("rectangle 1", (500000, 5299100, 501800, 5300000)),
                                                ("rectangle 2", (500000, 5298200, 501800, 5299100))])
     rows = metrics.evaluate_regions(pred, truth, masks)
-    for i, r in enumerate(rows):
-        assert dock.evaluation.table.item(i, 0).text() == r["region"]
-        assert float(dock.evaluation.table.item(i, 2).text()) == pytest.approx(r["RMSE"], abs=1e-4)
-    assert float(dock.evaluation.table.item(1, 2).text()) == pytest.approx(2.0, abs=1e-4)
-    assert float(dock.evaluation.table.item(2, 2).text()) == pytest.approx(0.5, abs=1e-4)
+    for j, r in enumerate(rows):
+        assert table.horizontalHeaderItem(j).toolTip() == r["region"]
+        assert float(table.item(rmse, j).text()) == pytest.approx(r["RMSE"], abs=1e-4)
+    assert float(table.item(rmse, 1).text()) == pytest.approx(2.0, abs=1e-4)
+    assert float(table.item(rmse, 2).text()) == pytest.approx(0.5, abs=1e-4)
     assert dock.evaluation.report_button.isEnabled() and os.path.exists(dock.evaluation.last_report)
 
 

@@ -58,23 +58,30 @@ def compare(tmp_path, tol=TOL, **run):
     return res, worst
 
 
-@needs(UB)
-def test_plan_series_equals_per_date_series_on_ubestarfm(tmp_path):
-    # 100 x 100 px of the sample; MODIS on its real 0.01 deg grid (the files are 10 x 10 nearest blocks)
+def ubestarfm_series(tmp_path, off=150, n=100):
+    """Folders fine/ and modis/ under ``tmp_path``: n x n px of the sample from row and column ``off``, its MODIS
+    on the real 0.01 deg grid (the files are 10 x 10 nearest blocks), and a cloudy MODIS day 2016-02-19 (two
+    QC-masked pixels inside the crop); returns (fine, modis)."""
     fine, modis = tmp_path / "fine", tmp_path / "modis"
     fine.mkdir()
     modis.mkdir()
-    off, n = 150, 100
     for d in ("20160205", "20160308"):
         r = read_raster(os.path.join(UB, f"Landsat_LST_cloudrm_{d}.tif"))
         write_raster(str(fine / f"L_{d}.tif"), r.data[off:off + n, off:off + n], _crop(r.grid, off, n))
     for d in ("20160205", "20160218", "20160308"):
         r = read_raster(os.path.join(UB, f"MOD11A1_LST_cloudrm_{d}.tif"))
         write_raster(str(modis / f"M_{d}.tif"), r.data[::10, ::10], _coarse(r.grid))
-        if d == "20160218":  # a cloudy MODIS day: two QC-masked pixels inside the crop
+        if d == "20160218":
             cloudy = r.data[::10, ::10].copy()
             cloudy[19, 20] = cloudy[22, 17] = np.nan
             write_raster(str(modis / "M_20160219.tif"), cloudy, _coarse(r.grid))
+    return fine, modis
+
+
+@needs(UB)
+def test_plan_series_equals_per_date_series_on_ubestarfm(tmp_path):
+    # 100 x 100 px of the sample; MODIS on its real 0.01 deg grid, a cloudy day
+    fine, modis = ubestarfm_series(tmp_path)
     res, _ = compare(tmp_path, modis=str(modis), landsat=str(fine), window=31, tile=64)
     assert [r["status"] for r in res[True].rows] == ["fused"] * 4
     assert tags_of(res[True].outputs[1])["PRECOMPUTED"] == "estarfm reference-set plan"

@@ -249,3 +249,98 @@ def test_auto_in_a_series_leaves_out_a_candidate_that_cannot_run_without_scikit_
     assert any(s.startswith("METHOD=auto: Thermal sharpening left out of the choice: it cannot run on these images "
                             "(The Python package 'scikit-learn' is not installed") for s in log), log
     assert method != "sharpen" and tag.startswith("METHOD=auto: ") and "Thermal sharpening" not in tag
+
+
+# --- spectral-index predictors (issue 38: NDVI, NDWI, NDBI beside the reference LST) ---------------------------
+
+
+def indices(seed=3):
+    """NDVI (footprints of two regimes, 0.1-0.3 and 0.5-0.8, +-0.05 inside each) and NDBI (-0.2 to 0.2 per
+    footprint, +-0.05 inside): independent of each other and of the LST at the MODIS scale, so that each line's
+    coefficients are determined by the footprints (collinear footprint means would leave them free and a line
+    could amplify the fine-scale variation: a property of the DMS family, not tested here)."""
+    rng = np.random.default_rng(seed)
+    nb = N // FACTOR
+    base = np.where(rng.random((nb, nb)) < 0.5, rng.uniform(0.1, 0.3, (nb, nb)), rng.uniform(0.5, 0.8, (nb, nb)))
+    ndvi = np.kron(base, np.ones((FACTOR, FACTOR))) + rng.uniform(-0.05, 0.05, (N, N))
+    ndbi = np.kron(rng.uniform(-0.2, 0.2, (nb, nb)), np.ones((FACTOR, FACTOR))) + rng.uniform(-0.05, 0.05, (N, N))
+    return ndvi, ndbi
+
+
+def with_indices(F, ndvi, ndbi):
+    """The day's LST: an exact function of the LST and the indices, with a break at NDVI 0.4 (vegetation cools more
+    on this day than the reference's LST says)."""
+    return np.where(ndvi < 0.4, 20.0 + 0.9 * F - 8.0 * ndvi + 5.0 * ndbi, -10.0 + 1.0 * F - 15.0 * ndvi + 5.0 * ndbi)
+
+
+def continuous_lst(seed=4):
+    """F1 of one regime: 294-300 K per footprint, +-1 K inside: the day's break is the NDVI's, and it is the
+    largest contrast of the day, so that the tree's first split finds it (a tree fitted to the footprints splits
+    where the footprints' variance says, and a leaf that mixes two regimes cannot be one exact line)."""
+    rng = np.random.default_rng(seed)
+    nb = N // FACTOR
+    return np.kron(rng.uniform(294, 300, (nb, nb)), np.ones((FACTOR, FACTOR))) + rng.uniform(-1, 1, (N, N))
+
+
+def test_known_answer_with_spectral_indices_and_footprints_keep_modis():
+    F1 = continuous_lst()
+    ndvi, ndbi = indices()
+    T = with_indices(F1, ndvi, ndbi)
+    C0 = modis_of(T)
+    out = S.sharpen(F1, F1, C0, FACTOR, indices=(ndvi, ndbi))
+    assert np.abs(out - T).max() < 0.05  # the issue's bar
+    assert footprint_error(out, C0) < 1e-4
+    # the LST alone cannot see the indices' part of the day: the indices are doing the work
+    assert np.abs(S.sharpen(F1, F1, C0, FACTOR) - T).max() > 0.5
+    # an index hole is nodata in the output; an implausible index is refused in one sentence
+    ndvi[:6, :6] = np.nan
+    assert np.isnan(S.sharpen(F1, F1, C0, FACTOR, indices=(ndvi, ndbi))[:6, :6]).all()
+    with pytest.raises(LstFusionError, match=r"^INDICES: index 1 reaches 3.*no normalised difference index"):
+        S.sharpen(F1, F1, C0, FACTOR, indices=(np.full(F1.shape, 3.0),))
+    with pytest.raises(LstFusionError, match=r"^INDICES: index 1 has size"):
+        S.sharpen(F1, F1, C0, FACTOR, indices=(ndbi[:10],))
+
+
+def write_bands(path, bands):
+    import rasterio
+    from rasterio.transform import from_origin
+
+    with rasterio.open(str(path), "w", driver="GTiff", width=N, height=N, count=len(bands), dtype="float32",
+                       crs="EPSG:32631", transform=from_origin(500000.0, 5300000.0, 30.0, 30.0)) as ds:
+        for k, b in enumerate(bands, start=1):
+            ds.write(np.asarray(b, dtype=np.float32), k)
+    return str(path)
+
+
+def test_toolbox_reads_the_indices_from_the_landsat_bands_or_an_indices_raster(provider, tmp_path):
+    """An Earth Engine export (band 1 LST, then the indices) as FINE_REF1, or a separate INDICES raster: the same
+    known answer; indices asked without any is one sentence naming INDICES."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from lst_fusion.core.data.io import read_raster
+
+    F1 = continuous_lst()
+    ndvi, ndbi = indices()
+    T = with_indices(F1, ndvi, ndbi)
+    C0 = modis_of(T)
+    base = {"COARSE_REF1": write_tif(tmp_path / "C1_20200101.tif", modis_of(F1).astype(np.float32)),
+            "COARSE_TARGET": write_tif(tmp_path / "C0_20200105.tif", C0.astype(np.float32)), "COARSE_PIXEL": 180.0,
+            "PREDICTORS": S.PREDICTOR_OPTIONS.index(S.WITH_INDICES)}
+    export = write_bands(tmp_path / "L_20200101.tif", [F1, ndvi, ndbi])
+    got = processing.run("lstfusion:sharpen", dict(base, FINE_REF1=export, OUTPUT=str(tmp_path / "a.tif")))
+    a = read_raster(got["OUTPUT"])
+    assert np.abs(a.data - T).max() < 0.05 and footprint_error(a.data, C0) < 1e-4
+    assert a.tags["PREDICTORS"] == S.WITH_INDICES
+    lst = write_tif(tmp_path / "L1_20200101.tif", F1.astype(np.float32))
+    got = processing.run("lstfusion:sharpen", dict(base, FINE_REF1=lst, INDICES=write_bands(tmp_path / "i.tif",
+                                                                                            [ndvi, ndbi]),
+                                                   OUTPUT=str(tmp_path / "b.tif")))
+    np.testing.assert_array_equal(read_raster(got["OUTPUT"]).data, a.data)
+    with pytest.raises(QgsProcessingException, match="INDICES: PREDICTORS asks for spectral indices, but INDICES is "
+                                                     "empty and FINE_REF1"):
+        processing.run("lstfusion:sharpen", dict(base, FINE_REF1=lst, OUTPUT=str(tmp_path / "c.tif")))
+    assert not os.path.exists(tmp_path / "c.tif")
+    # LST only (the default) keeps the released behaviour: one LST band
+    with pytest.raises(QgsProcessingException, match="FINE_REF1: L_20200101.tif has 3 bands"):
+        processing.run("lstfusion:sharpen", dict(base, FINE_REF1=export, PREDICTORS=0, OUTPUT=str(tmp_path / "d.tif")))

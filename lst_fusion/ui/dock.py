@@ -17,6 +17,7 @@ from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
+from ..i18n import tr
 from .download import DownloadSection
 from .evaluation import EvaluationSection
 from .fusion import FusionSection
@@ -27,7 +28,7 @@ from .validate import ValidateSection
 
 class LstFusionDock(QgsDockWidget):
     def __init__(self, iface=None, parent=None):
-        super().__init__("LST Fusion", parent)
+        super().__init__(tr("LST Fusion"), parent)
         self.setObjectName("LstFusionDock")
         self.setMinimumWidth(400)
         self.iface = iface

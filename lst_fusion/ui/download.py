@@ -12,23 +12,39 @@ from qgis.PyQt.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLi
 
 from ..algorithms import names as P
 from ..algorithms import qgis_enums
-from ..algorithms.search_download import DEFAULT_SENSORS
+from ..algorithms.search_download import DEFAULT_SENSORS, SearchDownload
 from ..core.data import stac
+from ..i18n import QT_TRANSLATE_NOOP, tr
 from .ids import SEARCH_DOWNLOAD
 from .tasks import Section
-from .widgets import ExtentTool, date_edit, fit_rows, number, number_item, read_only_table, warning_label, write_gpkg
+from .widgets import ExtentTool, date_edit, fit_columns, fit_rows, number, number_item, read_only_table, warning_label, write_gpkg
 
 TABLE_HEIGHT = 170  # px, as the Evaluation table; more when more items are found
 # (downloads.csv column, table header, header tooltip): the table of found items
+# (headers and tooltips marked for translation, translated where shown: widgets.read_only_table)
 COLUMNS = (
-    ("date", "Date", "Acquisition date"),
-    ("sensor", "Sensor", "Sensor of the item"),
-    ("cloud_cover", "Cloud %", "Cloud cover of the whole scene (eo:cloud_cover; Landsat only)"),
-    ("clear_percent", "Clear %", "Clear pixels inside the area of interest, counted on the data after the QC/QA masks"),
-    ("status", "Status", "found (Search), downloaded, kept (complete from an earlier run), rejected, skipped, failed"),
-    ("item_id", "Item", "STAC item id"),
-    ("reason", "Reason", "Why an item was rejected, skipped or failed"),
+    ("date", QT_TRANSLATE_NOOP("@default", "Date"),
+     QT_TRANSLATE_NOOP("@default", "Acquisition date")),
+    ("sensor", QT_TRANSLATE_NOOP("@default", "Sensor"),
+     QT_TRANSLATE_NOOP("@default", "Sensor of the item")),
+    ("cloud_cover", QT_TRANSLATE_NOOP("@default", "Cloud %"),
+     QT_TRANSLATE_NOOP("@default", "Cloud cover of the whole scene (eo:cloud_cover; Landsat only)")),
+    ("clear_percent", QT_TRANSLATE_NOOP("@default", "Clear %"),
+     QT_TRANSLATE_NOOP("@default", "Clear pixels inside the area of interest, counted on the data after the QC/QA masks")),
+    ("status", QT_TRANSLATE_NOOP("@default", "Status"),
+     QT_TRANSLATE_NOOP("@default", "found (Search), downloaded, kept (complete from an earlier run), rejected, skipped, failed")),
+    ("item_id", QT_TRANSLATE_NOOP("@default", "Item"),
+     QT_TRANSLATE_NOOP("@default", "STAC item id")),
+    ("reason", QT_TRANSLATE_NOOP("@default", "Reason"),
+     QT_TRANSLATE_NOOP("@default", "Why an item was rejected, skipped or failed")),
 )
+
+
+def search_unavailable():
+    """Why lstfusion:search_download cannot run in this QGIS (its canExecute: a missing package and how to install
+    it), or ""."""
+    ok, why = SearchDownload().canExecute()
+    return "" if ok else why
 
 
 def spin(low, high, value, suffix, tip):
@@ -45,7 +61,7 @@ class DownloadSection(Section):
     folders = pyqtSignal(str, str)  # the MODIS and Landsat folders written by a Download
 
     def __init__(self, runner, iface=None):
-        super().__init__("Download", runner, iface)
+        super().__init__(tr("Download"), runner, iface)
         self.setObjectName("DownloadSection")
         self.download_extent = None  # (QgsRectangle, QgsCoordinateReferenceSystem) drawn on the map
         self._params = None  # the parameters of the last Search/Download, to read its rows
@@ -53,26 +69,26 @@ class DownloadSection(Section):
         self.aoi_layer.setFilters(qgis_enums.FILTER_POLYGON_LAYER)
         self.aoi_layer.setAllowEmptyLayer(True)
         self.aoi_layer.setLayer(None)
-        self.aoi_layer.setToolTip("A polygon layer: its polygons bound the search and the clear percentage (AOI); "
-                                  "empty = the extent drawn below")
-        self.form.addRow("Polygons", self.aoi_layer)
+        self.aoi_layer.setToolTip(tr("A polygon layer: its polygons bound the search and the clear percentage (AOI); "
+                                  "empty = the extent drawn below"))
+        self.form.addRow(tr("Polygons"), self.aoi_layer)
         self.extent_tool = ExtentTool(iface, self.set_download_extent, once=True)
         extent_row = QHBoxLayout()
-        self.extent_button = QPushButton("Draw extent")
-        self.extent_button.setToolTip("Drag a rectangle on the map as the area of interest (AOI)")
+        self.extent_button = QPushButton(tr("Draw extent"))
+        self.extent_button.setToolTip(tr("Drag a rectangle on the map as the area of interest (AOI)"))
         self.extent_button.clicked.connect(self.start_extent_drawing)
         self.extent_label = QLabel()
         self.extent_label.setWordWrap(True)
         extent_row.addWidget(self.extent_button)
         extent_row.addWidget(self.extent_label, 1)
-        self.form.addRow("or extent", extent_row)
+        self.form.addRow(tr("or extent"), extent_row)
         today = QDate.currentDate()
-        self.start_date = date_edit("First acquisition date (START)", date=today.addMonths(-3))
-        self.end_date = date_edit("Last acquisition date, included (END)", date=today)
+        self.start_date = date_edit(tr("First acquisition date (START)"), date=today.addMonths(-3))
+        self.end_date = date_edit(tr("Last acquisition date, included (END)"), date=today)
         dates_row = QHBoxLayout()
-        for w in (self.start_date, QLabel("to"), self.end_date):
+        for w in (self.start_date, QLabel(tr("to")), self.end_date):
             dates_row.addWidget(w, 0 if isinstance(w, QLabel) else 1)
-        self.form.addRow("Dates", dates_row)
+        self.form.addRow(tr("Dates"), dates_row)
         grid = QGridLayout()
         self.sensor_checks = {}
         for i, name in enumerate(stac.SENSOR_NAMES):
@@ -80,35 +96,35 @@ class DownloadSection(Section):
             check.setChecked(i in DEFAULT_SENSORS)  # the algorithm's default: MODIS Terra, Landsat 8 and 9
             grid.addWidget(check, i // 2, i % 2)
             self.sensor_checks[name] = check
-        self.form.addRow("Sensors", grid)
-        self.max_cloud = spin(0, 100, 80, " %", "Landsat scenes whose whole-scene cloud cover is above this are not "
-                                                "read (MAX_CLOUD)")
-        self.min_clear = spin(0, 100, 20, " %", "Dates with fewer clear pixels inside the area are rejected by "
-                                                "Download (MIN_CLEAR)")
+        self.form.addRow(tr("Sensors"), grid)
+        self.max_cloud = spin(0, 100, 80, " %", tr("Landsat scenes whose whole-scene cloud cover is above this are not "
+                                                "read (MAX_CLOUD)"))
+        self.min_clear = spin(0, 100, 20, " %", tr("Dates with fewer clear pixels inside the area are rejected by "
+                                                "Download (MIN_CLEAR)"))
         limits_row = QHBoxLayout()
-        for w in (self.max_cloud, QLabel("min. clear"), self.min_clear):
+        for w in (self.max_cloud, QLabel(tr("min. clear")), self.min_clear):
             limits_row.addWidget(w, 0 if isinstance(w, QLabel) else 1)
-        self.form.addRow("Max. cloud", limits_row)
+        self.form.addRow(tr("Max. cloud"), limits_row)
         self.stac_url = QLineEdit(stac.PLANETARY_COMPUTER)
-        self.stac_url.setToolTip("A STAC API: its root or its /search endpoint (STAC_URL)")
-        self.form.addRow("STAC API", self.stac_url)
+        self.stac_url.setToolTip(tr("A STAC API: its root or its /search endpoint (STAC_URL)"))
+        self.form.addRow(tr("STAC API"), self.stac_url)
         self.token_url = QLineEdit()
-        self.token_url.setPlaceholderText("optional; empty = automatic")
-        self.token_url.setToolTip("Token endpoint for signed asset URLs (TOKEN_URL); empty = Planetary Computer's "
-                                  "for its API, none for others")
-        self.form.addRow("Token endpoint", self.token_url)
+        self.token_url.setPlaceholderText(tr("optional; empty = automatic"))
+        self.token_url.setToolTip(tr("Token endpoint for signed asset URLs (TOKEN_URL); empty = Planetary Computer's "
+                                  "for its API, none for others"))
+        self.form.addRow(tr("Token endpoint"), self.token_url)
         self.folder = QgsFileWidget()
         self.folder.setStorageMode(QgsFileWidget.StorageMode.GetDirectory)
-        self.folder.setToolTip("Folder for MOD11A1/, MYD11A1/, landsat/ and downloads.csv; a re-run into it "
-                               "resumes (OUTPUT)")
-        self.form.addRow("Output folder", self.folder)
+        self.folder.setToolTip(tr("Folder for MOD11A1/, MYD11A1/, landsat/ and downloads.csv; a re-run into it "
+                               "resumes (OUTPUT)"))
+        self.form.addRow(tr("Output folder"), self.folder)
         self.warning = warning_label()
         self.form.addRow(self.warning)
-        self.search_button = QPushButton("Search")
-        self.search_button.setToolTip("List the items with their clear percentage in the area; writes no raster")
+        self.search_button = QPushButton(tr("Search"))
+        self.search_button.setToolTip(tr("List the items with their clear percentage in the area; writes no raster"))
         self.search_button.clicked.connect(lambda: self.search())
-        self.download_button = QPushButton("Download")
-        self.download_button.setToolTip("Write one LST raster per sensor and date, then fill the Series folders")
+        self.download_button = QPushButton(tr("Download"))
+        self.download_button.setToolTip(tr("Write one LST raster per sensor and date, then fill the Series folders"))
         self.download_button.clicked.connect(lambda: self.download())
         self.add_buttons(self.search_button, self.download_button)
         self.table = read_only_table([(h, t) for _, h, t in COLUMNS], TABLE_HEIGHT)
@@ -118,8 +134,19 @@ class DownloadSection(Section):
                 self.start_date.dateChanged, self.end_date.dateChanged, self.stac_url.textChanged,
                 self.folder.fileChanged]):
             signal.connect(self.validate)
+        self.stac_url.textChanged.connect(self._show_url)
         self.aoi_layer.layerChanged.connect(self._aoi_changed)
+        # a package Search and Download need (pystac-client) missing: said at once, both buttons off (not on a click)
+        self.unavailable = search_unavailable()
         self._aoi_changed()
+        self._show_url()
+
+    def _show_url(self, *_):
+        """The STAC address from its start (the host) when wider than the field, and whole in the tooltip."""
+        if not self.stac_url.hasFocus():
+            self.stac_url.setCursorPosition(0)
+        self.stac_url.setToolTip(tr("A STAC API: its root or its /search endpoint (STAC_URL)") + "\n"
+                                 + self.stac_url.text())
 
     # ------------------------------------------------------------ settings
     def saved(self):
@@ -151,27 +178,28 @@ class DownloadSection(Section):
                     self.set_download_extent(QgsRectangle(x0, y0, x1, y1), crs)
         super().restore()
         self.stac_url.setText(self.stac_url.text() or stac.PLANETARY_COMPUTER)
+        self._show_url()  # setText puts the cursor at the end, even of the same text
         self.validate()
 
     # ------------------------------------------------------------ area of interest
     def _aoi_changed(self, *_):
         layer = self.aoi_layer.currentLayer()
         if layer is not None:
-            self.extent_label.setText(f"the polygons of {layer.name()} are used")
+            self.extent_label.setText(tr("the polygons of {layer} are used").format(layer=layer.name()))
         elif self.download_extent is not None:
             rect, crs = self.download_extent
             n = 4 if crs.isGeographic() else 0
-            self.extent_label.setText(f"x {rect.xMinimum():.{n}f} to {rect.xMaximum():.{n}f}\n"
-                                      f"y {rect.yMinimum():.{n}f} to {rect.yMaximum():.{n}f}\n"
-                                      f"{crs.authid() or crs.description()}")
+            x0, x1, y0, y1 = (f"{v:.{n}f}" for v in (rect.xMinimum(), rect.xMaximum(), rect.yMinimum(), rect.yMaximum()))
+            self.extent_label.setText(tr("x {x0} to {x1}\ny {y0} to {y1}\n{crs}").format(
+                x0=x0, x1=x1, y0=y0, y1=y1, crs=crs.authid() or crs.description()))
         else:
-            self.extent_label.setText("none drawn")
+            self.extent_label.setText(tr("none drawn"))
         self.validate()
 
     def start_extent_drawing(self):
         """Arm the rectangle tool on the canvas; the drawn rectangle becomes the AOI, then the previous tool is back."""
         if self.extent_tool.arm() is not None:
-            self.status.setText("Drag a rectangle on the map for the area of interest")
+            self.status.setText(tr("Drag a rectangle on the map for the area of interest"))
 
     def set_download_extent(self, rect, crs):
         """The AOI as an extent in ``crs`` (the canvas CRS when drawn); the polygon layer is cleared."""
@@ -203,18 +231,19 @@ class DownloadSection(Section):
     # ------------------------------------------------------------ checks and parameters
     def problems(self):
         """What keeps Search and Download off: no AOI, START after END, no sensor, no STAC API or folder."""
-        problems = []
+        problems = [self.unavailable] if self.unavailable else []
         if self.aoi_layer.currentLayer() is None and self.download_extent is None:
-            problems.append(f"{P.AOI}: choose a polygon layer or draw an extent")
+            problems.append(tr("{aoi}: choose a polygon layer or draw an extent").format(aoi=P.AOI))
         start, end = self.start_date.date(), self.end_date.date()
         if start > end:
-            problems.append(f"{P.START} {start.toString('yyyy-MM-dd')} is after {P.END} {end.toString('yyyy-MM-dd')}")
+            problems.append(tr("{start_param} {start} is after {end_param} {end}").format(
+                start_param=P.START, start=start.toString("yyyy-MM-dd"), end_param=P.END, end=end.toString("yyyy-MM-dd")))
         if not any(c.isChecked() for c in self.sensor_checks.values()):
-            problems.append(f"{P.SENSORS}: choose at least one sensor")
+            problems.append(tr("{sensors}: choose at least one sensor").format(sensors=P.SENSORS))
         if not self.stac_url.text().strip():
-            problems.append(f"{P.STAC_URL}: give the address of a STAC API")
+            problems.append(tr("{stac_url}: give the address of a STAC API").format(stac_url=P.STAC_URL))
         if not self.folder.filePath().strip():
-            problems.append(f"{P.OUTPUT}: choose an output folder")
+            problems.append(tr("{output}: choose an output folder").format(output=P.OUTPUT))
         return problems
 
     def validate(self, *_):
@@ -253,7 +282,7 @@ class DownloadSection(Section):
     def _run(self, list_only):
         problems = self.problems()
         if problems:
-            self.status.setText("Fix the Download section first: " + problems[0])
+            self.status.setText(tr("Fix the Download section first: ") + problems[0])
             return None
         alg_id, params = self.parameters(list_only)
         self._params = params
@@ -272,26 +301,29 @@ class DownloadSection(Section):
         min_clear = self._params[P.MIN_CLEAR]
         low = [r for r in found if number(r["clear_percent"]) < min_clear]
         landsat = sum(r["sensor"] in stac.BY_NAME and stac.BY_NAME[r["sensor"]].product == "Landsat" for r in found)
-        text = f"Search: {len(found)} item(s) found ({len(found) - landsat} MODIS, {landsat} Landsat)"
+        text = tr("Search: {found} item(s) found ({modis} MODIS, {landsat} Landsat)").format(
+            found=len(found), modis=len(found) - landsat, landsat=landsat)
         if low:
-            text += f"; {len(low)} below the minimum clear {min_clear:g} % (Download rejects them)"
+            text += tr("; {low} below the minimum clear {min_clear:g} % (Download rejects them)").format(
+                low=len(low), min_clear=min_clear)
         if len(rows) > len(found):
-            text += f"; {len(rows) - len(found)} skipped or failed (see Reason)"
-        self.status.setText(text + ". No raster written.")
+            text += tr("; {n} skipped or failed (see Reason)").format(n=len(rows) - len(found))
+        self.status.setText(text + tr(". No raster written."))
 
     def _download_done(self, results):
         rows = self.fill_table(self._rows(results))
         modis, landsat = list(results.get(P.MODIS_FILES) or []), list(results.get(P.LANDSAT_FILES) or [])
         n_modis, n_landsat = int(results.get(P.N_MODIS, len(modis))), int(results.get(P.N_LANDSAT, len(landsat)))
-        text = f"Downloaded: {n_modis} MODIS and {n_landsat} Landsat date(s) in {results[P.OUTPUT]}"
+        text = tr("Downloaded: {n_modis} MODIS and {n_landsat} Landsat date(s) in {folder}").format(
+            n_modis=n_modis, n_landsat=n_landsat, folder=results[P.OUTPUT])
         counts = {s: sum(r["status"] == s for r in rows) for s in ("kept", "rejected", "skipped", "failed")}
         extra = [f"{n} {s}" for s, n in counts.items() if n]
         if extra:
-            text += " (items: " + ", ".join(extra) + ")"
+            text += tr(" (items: {counts})").format(counts=", ".join(extra))
         if modis or landsat:
             self.folders.emit(os.path.dirname(modis[0]) if modis else "", os.path.dirname(landsat[0]) if landsat else "")
         if modis and landsat:
-            text += "; the Series folders are set"
+            text += tr("; the Series folders are set")
         self.status.setText(text + ".")
 
     def fill_table(self, rows):
@@ -311,9 +343,11 @@ class DownloadSection(Section):
                 item.setToolTip(r.get(col) or "")
                 if col == "clear_percent" and value and number(value) < min_clear and r.get("status") == "found":
                     item.setForeground(QColor("#b35806"))
-                    item.setToolTip(f"{r[col]} % clear: below the minimum {min_clear:g} %, Download rejects it")
+                    item.setToolTip(tr("{clear} % clear: below the minimum {min_clear:g} %, Download rejects it").format(
+                        clear=r[col], min_clear=min_clear))
                 table.setItem(i, j, item)
         table.resizeColumnsToContents()
+        fit_columns(table)
         # tall enough for the rows (up to 12, then it scrolls): the items are seen at once, not behind a scroll bar
         fit_rows(table, len(rows), TABLE_HEIGHT)
         return rows

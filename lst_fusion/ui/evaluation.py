@@ -4,18 +4,33 @@ import os
 import tempfile
 
 from qgis.gui import QgsFieldComboBox, QgsMapLayerComboBox
-from qgis.PyQt.QtCore import QUrl
+from qgis.PyQt.QtCore import Qt, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
-from qgis.PyQt.QtWidgets import QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem
+from qgis.PyQt.QtWidgets import QAbstractItemView, QHBoxLayout, QPushButton, QTableWidget, QTableWidgetItem
 
 from ..algorithms import names as P
 from ..algorithms import qgis_enums
 from ..core.evaluation.metrics import METRICS
+from ..i18n import tr
 from .ids import EVALUATE
 from .tasks import Section
-from .widgets import ExtentTool, rectangles_layer, write_gpkg
+from .widgets import ExtentTool, fit_rows, number_item, rectangles_layer, write_gpkg
 
 TABLE_HEIGHT = 170  # px
+REGION_COLUMN_WIDTH = 120  # px: at most, so that three regions fit the dock's default width
+
+
+def header_lines(text, metrics, width):
+    """``text`` broken at spaces into at most three lines of ``width`` px (QFontMetrics ``metrics``), each elided in
+    its middle when still wider."""
+    lines = []
+    for word in text.split():
+        if lines and metrics.horizontalAdvance(lines[-1] + " " + word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    lines = lines[:2] + [" ".join(lines[2:])] if len(lines) > 3 else lines
+    return "\n".join(metrics.elidedText(line, Qt.TextElideMode.ElideMiddle, width) for line in lines)
 
 
 def outline_style(layer):
@@ -31,35 +46,35 @@ class EvaluationSection(Section):
     NAME = "evaluation"
 
     def __init__(self, runner, iface=None):
-        super().__init__("Evaluation", runner, iface)
+        super().__init__(tr("Evaluation"), runner, iface)
         self.rectangles = []
         self.last_report = None
         self.prediction = QgsMapLayerComboBox()
         self.prediction.setFilters(qgis_enums.FILTER_RASTER_LAYER)
-        self.form.addRow("Prediction", self.prediction)
+        self.form.addRow(tr("Prediction"), self.prediction)
         self.reference = QgsMapLayerComboBox()
         self.reference.setFilters(qgis_enums.FILTER_RASTER_LAYER)
-        self.form.addRow("Reference", self.reference)
+        self.form.addRow(tr("Reference"), self.reference)
         self.regions = QgsMapLayerComboBox()
         self.regions.setFilters(qgis_enums.FILTER_POLYGON_LAYER)
         self.regions.setAllowEmptyLayer(True)
         self.regions.setLayer(None)
-        self.form.addRow("Subregions", self.regions)
+        self.form.addRow(tr("Subregions"), self.regions)
         self.name_field = QgsFieldComboBox()
         self.regions.layerChanged.connect(self.name_field.setLayer)
-        self.form.addRow("Name field", self.name_field)
+        self.form.addRow(tr("Name field"), self.name_field)
         self.rectangle_tool = ExtentTool(iface, self.add_rectangle, once=False)
         rect_row = QHBoxLayout()
-        self.draw_button = QPushButton("Draw rectangle")
+        self.draw_button = QPushButton(tr("Draw rectangle"))
         self.draw_button.clicked.connect(self.rectangle_tool.arm)
-        self.clear_button = QPushButton("Clear rectangles")
+        self.clear_button = QPushButton(tr("Clear rectangles"))
         self.clear_button.clicked.connect(self.clear_rectangles)
         rect_row.addWidget(self.draw_button)
         rect_row.addWidget(self.clear_button)
         self.form.addRow(rect_row)
-        self.evaluate_button = QPushButton("Evaluate")
+        self.evaluate_button = QPushButton(tr("Evaluate"))
         self.evaluate_button.clicked.connect(lambda: self.evaluate())
-        self.report_button = QPushButton("Open report")
+        self.report_button = QPushButton(tr("Open report"))
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self.open_report)
         row = QHBoxLayout()
@@ -72,7 +87,8 @@ class EvaluationSection(Section):
         self.form.addRow(self.status)
         self.table = QTableWidget(0, 0)
         self.table.setMinimumHeight(TABLE_HEIGHT)
-        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setHighlightSections(False)
         self.form.addRow(self.table)
 
     def saved(self):
@@ -84,7 +100,7 @@ class EvaluationSection(Section):
         if crs is None and self.iface is not None:
             crs = self.iface.mapCanvas().mapSettings().destinationCrs()
         self.rectangles.append((f"rectangle {len(self.rectangles) + 1}", rect, crs))
-        self.status.setText(f"{len(self.rectangles)} rectangle(s) drawn")
+        self.status.setText(tr("{n} rectangle(s) drawn").format(n=len(self.rectangles)))
 
     def clear_rectangles(self):
         self.rectangles = []
@@ -111,7 +127,8 @@ class EvaluationSection(Section):
 
     def evaluate(self):
         if self.prediction.currentLayer() is None or self.reference.currentLayer() is None:
-            self.status.setText(f"{P.PREDICTION}/{P.REFERENCE}: choose a prediction and a reference layer")
+            self.status.setText(tr("{prediction}/{reference}: choose a prediction and a reference layer").format(
+                prediction=P.PREDICTION, reference=P.REFERENCE))
             return None
         alg_id, params = self.parameters()
         return self.start(alg_id, params, self._done)
@@ -123,17 +140,31 @@ class EvaluationSection(Section):
         self.last_report = results.get(P.OUTPUT_HTML)
         self.report_button.setEnabled(bool(self.last_report))
         unit = results.get(P.UNIT) or ""  # the reference's declared unit (a guess says so)
-        self.status.setText(f"Evaluated: RMSE {results[P.RMSE]:.3f} {unit}, SSIM {results[P.SSIM]:.3f}".replace(" ,", ","))
+        self.status.setText(tr("Evaluated: RMSE {rmse:.3f} {unit}, SSIM {ssim:.3f}").format(
+            rmse=results[P.RMSE], unit=unit, ssim=results[P.SSIM]).replace(" ,", ","))
 
     def fill_table(self, rows):
-        cols = ["region", "N", *METRICS]  # the columns of evaluate's OUTPUT_TABLE
-        self.table.setColumnCount(len(cols))
-        self.table.setHorizontalHeaderLabels(cols)
-        self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            for j, c in enumerate(cols):
-                self.table.setItem(i, j, QTableWidgetItem(r.get(c, "")))
-        self.table.resizeColumnsToContents()
+        """One column per region, one row per metric (N, then evaluate's METRICS): the metrics stay readable at
+        the dock's default width, where one row per region cut the table after its third column."""
+        metrics = ["N", *METRICS]  # the columns of evaluate's OUTPUT_TABLE after "region"
+        table = self.table
+        table.clear()
+        table.setRowCount(len(metrics))
+        table.setColumnCount(len(rows))
+        table.setVerticalHeaderLabels(metrics)
+        header = table.horizontalHeader()
+        for j, r in enumerate(rows):
+            name = r.get("region", "")
+            # a long region name on up to three lines, elided beyond (its tooltip has it whole)
+            item = QTableWidgetItem(header_lines(name, header.fontMetrics(), REGION_COLUMN_WIDTH - 12))
+            item.setToolTip(name)
+            table.setHorizontalHeaderItem(j, item)
+            for i, m in enumerate(metrics):
+                table.setItem(i, j, number_item(r.get(m, "")))
+        table.resizeColumnsToContents()
+        for j in range(len(rows)):
+            table.setColumnWidth(j, min(table.columnWidth(j), REGION_COLUMN_WIDTH))
+        fit_rows(table, len(metrics), TABLE_HEIGHT)
 
     def open_report(self):
         if self.last_report:

@@ -9,6 +9,7 @@ from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
 from ..algorithms import names as P
 from ..algorithms.fuse_series import PAIR_OPTIONS
 from ..core.fusion.residual import MODES as CORRECTIONS
+from ..i18n import tr
 from ..series.uncertainty import is_map as is_uncertainty_map
 from .ids import FUSE_SERIES
 from .methods import series_choices, series_choices_auto_index
@@ -34,33 +35,33 @@ class SeriesSection(Section):
     NAME = "series"
 
     def __init__(self, runner, iface=None):
-        super().__init__("Series", runner, iface)
-        self.modis = folder_widget("Folder of daily MODIS rasters dated by their names (MODIS)")
-        self.form.addRow("MODIS folder", self.modis)
-        self.landsat = folder_widget("Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)")
-        self.form.addRow("Landsat folder", self.landsat)
-        self.method = combo_box(series_choices(), "Fusion method (METHOD); auto chooses by leave-one-date-out on "
-                                                  "the series' pairs")
+        super().__init__(tr("Series"), runner, iface)
+        self.modis = folder_widget(tr("Folder of daily MODIS rasters dated by their names (MODIS)"))
+        self.form.addRow(tr("MODIS folder"), self.modis)
+        self.landsat = folder_widget(tr("Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)"))
+        self.form.addRow(tr("Landsat folder"), self.landsat)
+        self.method = combo_box([(tr(label), i) for label, i in series_choices()],
+                                tr("Fusion method (METHOD); auto chooses by leave-one-date-out on the series' pairs"))
         self.method.setCurrentIndex(self.method.findData(series_choices_auto_index()))  # fuse_series' default
-        self.form.addRow("Method", self.method)
-        self.correction = combo_box([(mode, i) for i, mode in enumerate(CORRECTIONS)],
-                                    "MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
-                                    "variant +SM of the validation, 'MODIS footprint' is +RC")
-        self.form.addRow("Correction", self.correction)
-        self.pairs = combo_box([(label.split(" (")[0] if i else "method's own", i)
+        self.form.addRow(tr("Method"), self.method)
+        self.correction = combo_box([(tr(mode), i) for i, mode in enumerate(CORRECTIONS)],
+                                    tr("MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
+                                    "variant +SM of the validation, 'MODIS footprint' is +RC"))
+        self.form.addRow(tr("Correction"), self.correction)
+        self.pairs = combo_box([(tr(label).split(" (")[0] if i else tr("method's own"), i)
                                 for i, (label, _) in enumerate(PAIR_OPTIONS)],
-                               "Reference pairs of a method that can run with one or two, STARFM (PAIRS): as "
-                               "validate_methods names its rows, 'STARFM (1 pair)' or 'STARFM (2 pairs)'")
-        self.form.addRow("Pairs", self.pairs)
-        self.start_date = date_edit("First date (START); none = the first MODIS date", optional=True)
-        self.end_date = date_edit("Last date, included (END); none = the last MODIS date", optional=True)
+                               tr("Reference pairs of a method that can run with one or two, STARFM (PAIRS): as "
+                               "validate_methods names its rows, 'STARFM (1 pair)' or 'STARFM (2 pairs)'"))
+        self.form.addRow(tr("Pairs"), self.pairs)
+        self.start_date = date_edit(tr("First date (START); none = the first MODIS date"), optional=True)
+        self.end_date = date_edit(tr("Last date, included (END); none = the last MODIS date"), optional=True)
         dates_row = QHBoxLayout()
-        for w in (self.start_date, QLabel("to"), self.end_date):
+        for w in (self.start_date, QLabel(tr("to")), self.end_date):
             dates_row.addWidget(w, 0 if isinstance(w, QLabel) else 1)
-        self.form.addRow("Dates", dates_row)
-        self.output = folder_widget("Series folder (OUTPUT); empty = a temporary folder")
-        self.form.addRow("Output folder", self.output)
-        self.run_button = QPushButton("Run series")
+        self.form.addRow(tr("Dates"), dates_row)
+        self.output = folder_widget(tr("Series folder (OUTPUT); empty = a temporary folder"))
+        self.form.addRow(tr("Output folder"), self.output)
+        self.run_button = QPushButton(tr("Run series"))
         self.run_button.clicked.connect(lambda: self.run_series())
         self.add_buttons(self.run_button)
 
@@ -85,7 +86,7 @@ class SeriesSection(Section):
             mid, rule = parse_candidate(label)
         except LstFusionError:
             return False
-        i = self.method.findText(get(mid).label)
+        i = self.method.findText(tr(get(mid).label))  # the label as shown
         if i < 0:
             return False
         self.method.setCurrentIndex(i)
@@ -107,9 +108,11 @@ class SeriesSection(Section):
     def problems(self, params):
         problems = []
         if not params[P.MODIS] or not params[P.LANDSAT]:
-            problems.append(f"{P.MODIS}/{P.LANDSAT}: choose a MODIS folder and a Landsat folder with rasters")
+            problems.append(tr("{modis}/{landsat}: choose a MODIS folder and a Landsat folder with rasters").format(
+                modis=P.MODIS, landsat=P.LANDSAT))
         if params[P.START] and params[P.END] and params[P.START] > params[P.END]:
-            problems.append(f"{P.START} {params[P.START]} is after {P.END} {params[P.END]}: choose an earlier start")
+            problems.append(tr("{start_param} {start} is after {end_param} {end}: choose an earlier start").format(
+                start_param=P.START, start=params[P.START], end_param=P.END, end=params[P.END]))
         return problems
 
     def run_series(self, overrides=None):
@@ -144,11 +147,12 @@ class SeriesSection(Section):
             else:
                 loaded += 1
         queued.setLayersToLoadOnCompletion({})
-        unc = f" and {maps} uncertainty maps" if maps else ""
-        text = f"Series done: {loaded} dated layers{unc} from {results[P.OUTPUT]}"
+        unc = tr(" and {maps} uncertainty maps").format(maps=maps) if maps else ""
+        text = tr("Series done: {loaded} dated layers{unc} from {folder}").format(
+            loaded=loaded, unc=unc, folder=results[P.OUTPUT])
         applied, why = results.get(P.METHOD_APPLIED), results.get(P.METHOD_CHOICE)
         if applied:  # what ran and why (auto's choice with its scores, or its fallback's reason)
-            text += f". Applied: {applied}. Why: {why}"
+            text += tr(". Applied: {applied}. Why: {why}").format(applied=applied, why=why)
         correction = results.get(P.CORRECTION_APPLIED)
         if correction in CORRECTIONS:  # the Correction box shows what was applied (auto chooses its own)
             self.correction.setCurrentIndex(list(CORRECTIONS).index(correction))

@@ -10,9 +10,11 @@ runs every section's start buttons are off and the running section's Cancel is o
 """
 from qgis.core import QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
-from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QProgressBar, QPushButton
+from qgis.PyQt.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QProgressBar, QPushButton
 
+from ..i18n import tr
 from .settings import SectionSettings
+from .widgets import MessageText
 
 
 class Feedback(QgsProcessingFeedback):
@@ -47,11 +49,11 @@ class TaskRunner(QObject):
     def start(self, section, algorithm, params, on_done):
         """Run ``algorithm`` with ``params`` (paths, strings, numbers); ``on_done(results)`` on the main thread."""
         if self.task is not None:
-            section.status.setText("Another task is running: wait for it or cancel it first.")
+            section.status.setText(tr("Another task is running: wait for it or cancel it first."))
             return None
         alg = QgsApplication.processingRegistry().createAlgorithmById(algorithm)
         if alg is None:
-            section.status.setText(f"Algorithm {algorithm} is not registered")
+            section.status.setText(tr("Algorithm {algorithm} is not registered").format(algorithm=algorithm))
             return None
         can, why = alg.canExecute()  # e.g. pystac-client missing: say how to install it instead of failing later
         if not can:
@@ -68,7 +70,7 @@ class TaskRunner(QObject):
         self.task = QgsProcessingAlgRunnerTask(alg, params, self.context, self.feedback)
         self.task.executed.connect(self._on_executed)
         section.progress.setValue(0)
-        section.status.setText(f"Running {alg.displayName()} …")
+        section.status.setText(tr("Running {algorithm} …").format(algorithm=alg.displayName()))
         self.busy.emit(True)
         QgsApplication.taskManager().addTask(self.task)
         return self.task
@@ -76,7 +78,7 @@ class TaskRunner(QObject):
     def cancel(self):
         if self.task is None:
             return
-        self.section.status.setText("Cancelling …")  # first: a task not started yet ends inside task.cancel()
+        self.section.status.setText(tr("Cancelling …"))  # first: a task not started yet ends inside task.cancel()
         self.feedback.cancel()
         self.task.cancel()
 
@@ -88,7 +90,7 @@ class TaskRunner(QObject):
     @pyqtSlot(str)
     def _on_text(self, text):
         if self.task is not None and text:
-            self.section.status.setText(f"Running: {text}")
+            self.section.status.setText(tr("Running: {text}").format(text=text))
 
     @pyqtSlot(bool, "QVariantMap")
     def _on_executed(self, ok, results):
@@ -98,11 +100,11 @@ class TaskRunner(QObject):
         self.task = None
         self.busy.emit(False)
         if cancelled:
-            section.status.setText(f"Cancelled; {self.nothing_written}.")
+            section.status.setText(tr("Cancelled; {nothing_written}.").format(nothing_written=self.nothing_written))
         elif not ok:
             error = self.feedback.last_error
-            section.status.setText(f"Failed: {error}" if error else
-                                   "Failed: see the log panel (Processing tab) for the reason.")
+            section.status.setText(tr("Failed: {error}").format(error=error) if error else
+                                   tr("Failed: see the log panel (Processing tab) for the reason."))
         else:
             section.progress.setValue(100)
             self._on_done(results)
@@ -120,11 +122,13 @@ class Section(QGroupBox):
         self.runner, self.iface = runner, iface
         self.settings = SectionSettings(self.NAME)
         self.form = QFormLayout(self)
+        # a field wider than what its label leaves goes under the label (a long translated label, a wide grid of
+        # checkboxes) instead of widening the whole panel
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.start_buttons = []
         self.progress = QProgressBar()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.status = MessageText()  # never cut, selectable (widgets.MessageText)
+        self.cancel_button = QPushButton(tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         runner.busy.connect(self.set_busy)

@@ -10,6 +10,7 @@ from qgis.PyQt.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QPushButton
 
 from ..algorithms import names as P
 from ..core.evaluation import protocol
+from ..i18n import QT_TRANSLATE_NOOP, tr
 from ..models import registry
 from ..validation.auto import RESIDUAL_OF_VARIANT
 from ..validation.validate import COLUMNS
@@ -17,17 +18,23 @@ from .ids import VALIDATE_METHODS
 from .methods import methods
 from .series import folder_widget, rasters_in
 from .tasks import Section
-from .widgets import fit_rows, number_item, read_only_table
+from .widgets import fit_columns, fit_rows, number_item, read_only_table
 
 TABLE_HEIGHT = 170  # px
 DEFAULT_EPOCHS = 5  # when the algorithm is not registered (its EPOCHS default otherwise)
 # (mean-table key, header, header tooltip)
-MEAN_COLUMNS = (("method", "Method", "method or baseline"),
-                ("variant", "Variant", "as is, +SM (scene-mean correction), +RC (correction per MODIS footprint)"),
-                ("dates", "Dates", "test dates")) + tuple(
-    (c, c, f"mean {c} over the test dates") for c in COLUMNS) + (
-    ("beats MODIS resampled", "Beats MODIS", "test dates on which its RMSE is below MODIS resampled's"),
-    ("vs MODIS resampled", "vs MODIS", "mean RMSE relative to MODIS resampled's (positive: lower, better)"))
+MEAN_OF = QT_TRANSLATE_NOOP("@default", "mean {metric} over the test dates")
+# (headers and tooltips marked for translation, translated where shown: widgets.read_only_table)
+MEAN_COLUMNS = (
+    ("method", QT_TRANSLATE_NOOP("@default", "Method"), QT_TRANSLATE_NOOP("@default", "method or baseline")),
+    ("variant", QT_TRANSLATE_NOOP("@default", "Variant"),
+     QT_TRANSLATE_NOOP("@default", "as is, +SM (scene-mean correction), +RC (correction per MODIS footprint)")),
+    ("dates", QT_TRANSLATE_NOOP("@default", "Dates"), QT_TRANSLATE_NOOP("@default", "test dates"))) + tuple(
+    (c, c, MEAN_OF.format(metric=c)) for c in COLUMNS) + (
+    ("beats MODIS resampled", QT_TRANSLATE_NOOP("@default", "Beats MODIS"),
+     QT_TRANSLATE_NOOP("@default", "test dates on which its RMSE is below MODIS resampled's")),
+    ("vs MODIS resampled", QT_TRANSLATE_NOOP("@default", "vs MODIS"),
+     QT_TRANSLATE_NOOP("@default", "mean RMSE relative to MODIS resampled's (positive: lower, better)")))
 
 
 def mean_table(path):
@@ -59,16 +66,16 @@ class ValidateSection(Section):
     NAME = "validate"
 
     def __init__(self, runner, series, iface=None):
-        super().__init__("Validate", runner, iface)
+        super().__init__(tr("Validate"), runner, iface)
         self.series = series
         self.recommendation = None  # (RECOMMENDED_METHOD, RECOMMENDED_VARIANT) of the last run
         self.summary = ""  # the status line of the last run
         self.last_report = None
-        self.dataset = folder_widget("A folder written by lstfusion:align_pairs, with index.csv (DATASET)")
-        self.form.addRow("Dataset folder", self.dataset)
-        self.use_series = QCheckBox("the Series folders instead")
-        self.use_series.setToolTip("The rasters of the Series section's MODIS and Landsat folders, passed as MODIS "
-                                   "and LANDSAT: they are aligned into <output>/validation_dataset first")
+        self.dataset = folder_widget(tr("A folder written by lstfusion:align_pairs, with index.csv (DATASET)"))
+        self.form.addRow(tr("Dataset folder"), self.dataset)
+        self.use_series = QCheckBox(tr("the Series folders instead"))
+        self.use_series.setToolTip(tr("The rasters of the Series section's MODIS and Landsat folders, passed as MODIS "
+                                   "and LANDSAT: they are aligned into <output>/validation_dataset first"))
         self.use_series.toggled.connect(lambda on: self.dataset.setEnabled(not on))
         self.form.addRow("", self.use_series)
         grid = QGridLayout()
@@ -76,33 +83,33 @@ class ValidateSection(Section):
         torch = registry.torch_available()
         offered = [m for m in methods() if m.validate_index is not None]
         for i, m in enumerate(offered):
-            check = QCheckBox(m.label)
+            check = QCheckBox(tr(m.label))
             check.setChecked(m.classical)  # the default: the classical methods (deep models train per test date)
             check.setEnabled(m.classical or torch)
-            check.setToolTip("classical" if m.classical else "deep model, trained anew per test date (small size)"
-                             + ("" if torch else "; PyTorch is not installed"))
+            check.setToolTip(tr("classical") if m.classical else tr("deep model, trained anew per test date (small size)")
+                             + ("" if torch else tr("; PyTorch is not installed")))
             grid.addWidget(check, i // 2, i % 2)
             self.method_checks[m.key] = (check, m)
-        self.form.addRow("Methods", grid)
+        self.form.addRow(tr("Methods"), grid)
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 1000)
         self.epochs.setValue(epochs_default())
-        self.epochs.setToolTip("Deep models: training budget per test date in epochs, with early stopping (EPOCHS)")
-        self.form.addRow("Epochs", self.epochs)
-        self.output = folder_widget("Folder for validation.csv and validation.html; empty = a temporary folder")
-        self.form.addRow("Output folder", self.output)
-        self.run_button = QPushButton("Validate")
-        self.run_button.setToolTip("Leave-one-date-out over every pair with a pair before and after it")
+        self.epochs.setToolTip(tr("Deep models: training budget per test date in epochs, with early stopping (EPOCHS)"))
+        self.form.addRow(tr("Epochs"), self.epochs)
+        self.output = folder_widget(tr("Folder for validation.csv and validation.html; empty = a temporary folder"))
+        self.form.addRow(tr("Output folder"), self.output)
+        self.run_button = QPushButton(tr("Validate"))
+        self.run_button.setToolTip(tr("Leave-one-date-out over every pair with a pair before and after it"))
         self.run_button.clicked.connect(lambda: self.run())
         self.add_buttons(self.run_button)
         self.table = read_only_table([(h, t) for _, h, t in MEAN_COLUMNS], TABLE_HEIGHT)
         self.form.addRow(self.table)
-        self.report_button = QPushButton("Open report")
+        self.report_button = QPushButton(tr("Open report"))
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self.open_report)
-        self.use_button = QPushButton("Use recommendation")
+        self.use_button = QPushButton(tr("Use recommendation"))
         self.use_button.setEnabled(False)
-        self.use_button.setToolTip("Set the Series section's method and correction to the recommendation")
+        self.use_button.setToolTip(tr("Set the Series section's method and correction to the recommendation"))
         self.use_button.clicked.connect(self.use_recommendation)
         row = QHBoxLayout()
         row.addWidget(self.report_button)
@@ -132,13 +139,13 @@ class ValidateSection(Section):
         problems = []
         if self.use_series.isChecked():
             if not params[P.MODIS] or not params[P.LANDSAT]:
-                problems.append(f"{P.MODIS}/{P.LANDSAT}: choose the Series section's MODIS and Landsat folders "
-                                "(with rasters) first")
+                problems.append(tr("{modis}/{landsat}: choose the Series section's MODIS and Landsat folders "
+                                   "(with rasters) first").format(modis=P.MODIS, landsat=P.LANDSAT))
         elif not os.path.isdir(params[P.DATASET]):
-            problems.append(f"{P.DATASET}: choose a folder written by lstfusion:align_pairs, or tick the Series "
-                            "section's folders")
+            problems.append(tr("{dataset}: choose a folder written by lstfusion:align_pairs, or tick the Series "
+                               "section's folders").format(dataset=P.DATASET))
         if not params[P.METHODS]:
-            problems.append(f"{P.METHODS}: choose at least one method")
+            problems.append(tr("{methods}: choose at least one method").format(methods=P.METHODS))
         return problems
 
     def run(self):
@@ -159,12 +166,13 @@ class ValidateSection(Section):
         self.report_button.setEnabled(bool(self.last_report) and os.path.exists(self.last_report))
         self.use_button.setEnabled(True)
         method, variant = self.recommendation
-        text = f"Validated on {int(results[P.N_FOLDS])} test date(s): recommended {method} {variant}"
+        text = tr("Validated on {n} test date(s): recommended {method} {variant}").format(
+            n=int(results[P.N_FOLDS]), method=method, variant=variant)
         unit = csv_unit(results[P.OUTPUT_CSV])
         if unit:
-            text += f"; errors (RMSE, MAE, BIAS) in {unit}"
+            text += tr("; errors (RMSE, MAE, BIAS) in {unit}").format(unit=unit)
         if rows and rows[0]["method"] == protocol.BASELINE_MODIS:
-            text += f"; but no method beats {protocol.BASELINE_MODIS} on this series"
+            text += tr("; but no method beats {baseline} on this series").format(baseline=protocol.BASELINE_MODIS)
         self.summary = text + "."
         self.status.setText(self.summary)
 
@@ -180,9 +188,12 @@ class ValidateSection(Section):
                     font = QFont(item.font())
                     font.setBold(True)
                     item.setFont(font)
-                    item.setToolTip("the recommendation")
+                    item.setToolTip(tr("the recommendation"))
+                elif not isinstance(value, float):
+                    item.setToolTip(str(value))  # whole where its column is narrower
                 self.table.setItem(i, j, item)
         self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         fit_rows(self.table, len(rows), TABLE_HEIGHT)
 
     def open_report(self):
@@ -195,8 +206,10 @@ class ValidateSection(Section):
             return False
         method, variant = self.recommendation
         if not self.series.set_method(method, RESIDUAL_OF_VARIANT.get(variant)):
-            self.status.setText(f"{method} is not a method of the Series section")
+            self.status.setText(tr("{method} is not a method of the Series section").format(method=method))
             return False
-        self.status.setText(f"{self.summary} The Series method is now {method} with the correction "
-                            f"{self.series.correction.currentText()!r} ({variant}).".strip())
+        self.status.setText(tr("{summary} The Series method is now {method} with the correction {correction!r} "
+                               "({variant}).").format(summary=self.summary, method=method,
+                                                      correction=self.series.correction.currentText(),
+                                                      variant=variant).strip())
         return True

@@ -9,11 +9,23 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDate, Qt
-from qgis.PyQt.QtWidgets import QAbstractItemView, QComboBox, QDateEdit, QLabel, QTableWidget, QTableWidgetItem
+from qgis.PyQt.QtGui import QTextOption
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFrame,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextEdit,
+)
+
+from ..i18n import QT_TRANSLATE_NOOP, tr
 
 ISO = "yyyy-MM-dd"
 NO_DATE = QDate(1900, 1, 1)  # an optional date field at its minimum shows NO_DATE_TEXT and means "none"
-NO_DATE_TEXT = "none"
+NO_DATE_TEXT = QT_TRANSLATE_NOOP("@default", "none")
 
 
 def date_edit(tooltip, optional=False, date=None):
@@ -24,7 +36,7 @@ def date_edit(tooltip, optional=False, date=None):
     edit.setToolTip(tooltip)
     if optional:
         edit.setMinimumDate(NO_DATE)
-        edit.setSpecialValueText(NO_DATE_TEXT)  # shown at the minimum date
+        edit.setSpecialValueText(tr(NO_DATE_TEXT))  # shown at the minimum date
     set_date(edit, date)
     return edit
 
@@ -55,14 +67,48 @@ def combo_box(items=(), tooltip=""):
     for text, data in items:
         box.addItem(text, data)
     box.setToolTip(tooltip)
+    # the list that drops down shows each item whole, however narrow the box
+    box.view().setMinimumWidth(box.view().sizeHintForColumn(0) + box.view().verticalScrollBar().sizeHint().width())
     return box
 
 
+class MessageText(QTextEdit):
+    """A label for messages (status lines, warnings): read-only and selectable (an install command can be copied),
+    wrapped at word boundaries or anywhere (a path or command wider than the panel too) and always as tall as its
+    text, so a long message is never cut. ``setText``/``text`` as QLabel's."""
+
+    def __init__(self, color=None):
+        super().__init__()
+        self.setReadOnly(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(60)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("QTextEdit { background: transparent; %s}" % (f"color: {color}; " if color else ""))
+        self.document().setDocumentMargin(0)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._fit()
+
+    def setText(self, text):  # noqa: N802 - QLabel's name
+        self.setPlainText(text)
+        self._fit()
+
+    def text(self):
+        return self.toPlainText()
+
+    def _fit(self, *_):
+        """As tall as the text at the current width (nothing when empty)."""
+        height = 0
+        if self.toPlainText():
+            height = int(self.document().size().height() + 0.999) + 2 * self.frameWidth()
+        self.setFixedHeight(height)
+
+
 def warning_label():
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet("color: #b35806")
-    return label
+    return MessageText(color="#b35806")
 
 
 def rectangles_layer(rectangles):
@@ -130,8 +176,8 @@ def read_only_table(columns, height):
     """A table with header tooltips: ``columns`` are (header, tooltip) pairs; rows are selected whole."""
     table = QTableWidget(0, len(columns))
     for j, (header, tip) in enumerate(columns):
-        item = QTableWidgetItem(header)
-        item.setToolTip(tip)
+        item = QTableWidgetItem(tr(header))  # marked for translation where the table is declared
+        item.setToolTip(tr(tip))
         table.setHorizontalHeaderItem(j, item)
     table.setMinimumHeight(height)
     table.verticalHeader().setVisible(False)
@@ -146,6 +192,15 @@ def fit_rows(table, rows, minimum, most=12):
     height = (table.horizontalHeader().sizeHint().height() + shown * table.verticalHeader().defaultSectionSize()
               + table.horizontalScrollBar().sizeHint().height() + 2 * table.frameWidth() + 2)
     table.setMinimumHeight(max(minimum, height))
+
+
+def fit_columns(table, widest=150):
+    """No column wider than ``widest`` px (a long method name, item id or reason is elided; its cell's tooltip
+    holds it whole), so that more columns fit the dock's default width before the table scrolls sideways."""
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)
+    for j in range(table.columnCount()):
+        if table.columnWidth(j) > widest:
+            table.setColumnWidth(j, widest)
 
 
 def number_item(text):

@@ -1,5 +1,7 @@
 """fuse_series' METHOD=auto: auto's rule (core.evaluation.protocol) on the series' own pairs, over the classical
 candidates of the method table (core.evaluation.validation)."""
+import time
+
 from ..core.evaluation import protocol, validation
 from ..core.fusion import methods as fusion_methods
 
@@ -23,10 +25,15 @@ def choose_for_series(pairs, block, quantity="lst", log=print):
     cases = protocol.inner_cases(pairs)
     # a candidate that cannot run here (e.g. thermal sharpening without scikit-learn) is left out of its folds,
     # and pick() chooses among the candidates of every fold
-    failed = {}
-    preds = [validation.classical_candidates(c, pairs, block, quantity, failed=failed) for c in cases]
+    failed, seconds = {}, {}
+    start = time.perf_counter()
+    preds = [validation.classical_candidates(c, pairs, block, quantity, failed=failed, seconds=seconds)
+             for c in cases]
     for name, why in failed.items():
         log(f"METHOD=auto: {name} left out of the choice: it cannot run on these images ({why})")
+    log(f"METHOD=auto: its leave-one-date-out took {time.perf_counter() - start:.1f} s before the series "
+        f"({len(cases)} fold(s) of {next(iter(pairs.values()))[0].size / 1e6:.2f} MP; "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(seconds.items(), key=lambda kv: -kv[1])) + ")")
     key, members, table, w = protocol.pick(preds, [pairs[c.date][0] for c in cases], k=1)
     choice = protocol.Choice(None, key, members, table, tuple(c.date for c in cases), w=w)
     inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
@@ -51,6 +58,7 @@ def choose_for_inputs(dataset, modis, landsat, coarse_pixel, quantity="lst", log
     from ..core.fusion.residual import footprint_pixels
     from .inputs import series_dataset
 
+    start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lstfusion_auto_") as tmp:
         def into(align_into):
             align_into(tmp)
@@ -61,4 +69,7 @@ def choose_for_inputs(dataset, modis, landsat, coarse_pixel, quantity="lst", log
         pairs = {r["date"]: (read_raster(r["landsat"]).data, read_raster(r["modis"]).data) for r in rows}
         grid = read_raster(rows[0]["landsat"]).grid if rows else None
         block = footprint_pixels(grid, coarse_pixel) if grid else 33
-        return choose_for_series(pairs, block, quantity, log=log)
+        log(f"METHOD=auto: {len(pairs)} pair(s) read in {time.perf_counter() - start:.1f} s")
+        out = choose_for_series(pairs, block, quantity, log=log)
+        log(f"METHOD=auto: the choice took {time.perf_counter() - start:.1f} s in all, before the series")
+        return out

@@ -32,6 +32,7 @@ class LinearResampling:
         self._idx, self._wt = idx, wt
         self.coarse_shape = tuple(coarse_shape)
         self.factors = factors
+        self._reads = None  # the coarse pixels R reads (resampled), made on first use
 
     @property
     def idx(self):
@@ -195,6 +196,16 @@ class LinearResampling:
         got = self.apply(M)
         both = np.isfinite(ref)
         return np.array_equal(both, np.isfinite(got)) and np.allclose(got[both], ref[both], rtol=0, atol=AGREE_K)
+
+    def resampled(self, M):
+        """The date's fine block as R M rounded to float32 (what the resampler writes), or None when a coarse pixel
+        R reads is NaN (the resampler then renormalises around it: read it from the resampler)."""
+        if self._reads is None:
+            self._reads = self.reads()
+        M = np.asarray(M)
+        if not np.isfinite(M[self._reads]).all():
+            return None
+        return self.apply(M).astype(np.float32).astype(np.float64)
 
     def apply(self, M):
         """R M (float64, the fine shape; NaN where no coarse pixel reaches; NaN coarse pixels count as 0)."""

@@ -146,6 +146,51 @@ def residual_folds(pairs, predict, landcover=None, cancel=None, log=None):
     return folds, skipped
 
 
+def calibrate_pairs(pairs, method, rule=None, correction="none", w=None, block=33, quantity="lst", params=None,
+                    max_gap_days=None, landcover=None, class_source="quantile class of the reference Landsat",
+                    cancel=None, log=None):
+    """(:class:`Calibration`, "") of ``pairs`` {date: (landsat, modis)} for ``method`` run as :func:`predict_date`
+    runs it (rule, correction, w, block, quantity, params, max_gap_days), each pair date predicted from the other
+    pairs only; or (None, one sentence) when fewer than :data:`MIN_PAIRS` pairs or no pair date can be predicted
+    from the others. What fuse_series (series.uncertainty) and the one-date algorithms (algorithms/fusion.py)
+    both call."""
+    if len(pairs) < MIN_PAIRS:
+        return None, too_few_pairs(len(pairs))
+
+    def predict(date, others, modis):
+        return predict_date(date, others, method, rule, correction, w, block, quantity, params, max_gap_days,
+                            coarse_target=modis)
+
+    folds, skipped = residual_folds(pairs, predict, landcover, cancel, log)
+    if not folds:
+        return None, ("no uncertainty map: no pair date could be predicted from the other pairs ("
+                      + "; ".join(f"{d}: {why}" for d, why in skipped.items()) + ")")
+    return calibrate(folds, class_source=class_source), ""
+
+
+def date_map(cal, prediction, reference, coarse_target, landcover=None):
+    """The half-width raster of one fused date (:func:`uncertainty_map`) from its ``prediction``, the reference
+    pair ``reference`` (landsat, modis) nearest in time among those it used, and the day's MODIS."""
+    fine_ref, coarse_ref = reference
+    return uncertainty_map(cal, prediction, pixel_classes(fine_ref, landcover), day_change(coarse_target, coarse_ref))
+
+
+KEPT_TAGS = ("METHOD", "ACQUISITION_DATE", "REF1_DATE", "REF2_DATE", "LST_UNIT", "SOFTWARE")
+
+
+def map_tags(cal, lst_tags, reference_date, lst_file):
+    """The tags of an uncertainty map: its LST's method, dates, unit and software, the calibration's, the
+    reference date and the LST's file name."""
+    tags = {k: v for k, v in (lst_tags or {}).items() if k in KEPT_TAGS}
+    tags.update(cal.tags(), LST_FILE=lst_file, UNCERTAINTY_REFERENCE=reference_date.isoformat())
+    return tags
+
+
+def map_description(tags, date):
+    what = "LST" if tags.get("LST_UNIT") else "value"
+    return f"{what} uncertainty, {TAG_VALUE} ({tags.get('METHOD', '')}, {date.isoformat()})"
+
+
 @dataclass
 class Calibration:
     """Half-widths per (class, change bin), with the fall-backs under the key :data:`ANY`."""

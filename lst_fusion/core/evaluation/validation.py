@@ -99,33 +99,44 @@ def no_valid_pixel(prediction, truth=None):
     return ""
 
 
-def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL, failed=None):
+def classical_candidates(case, pairs, block, quantity="lst", methods=CLASSICAL, failed=None, seconds=None):
     """Baselines, then every classical method of ``methods`` (labels) in the order of :data:`CLASSICAL`, with
     each pair rule it can run with (a candidate of its own, :func:`candidates_of`), each as is, +SM and +RC.
     With a dict ``failed``, a candidate that cannot run on these images (it raises a ValueError,
     LstFusionError included, or an ArithmeticError, or predicts no valid pixel) is left out and
-    ``failed[candidate]`` says why (:func:`reason_of`); without it, its error propagates."""
+    ``failed[candidate]`` says why (:func:`reason_of`); without it, its error propagates.  A candidate whose rule
+    gives the same references as an earlier one of its method (STARFM with 2 pairs where one is left) reuses that
+    prediction.  With a dict ``seconds``, ``seconds[candidate]`` adds the seconds its prediction took."""
+    import time
+
     fn, cn = pairs[case.nearest]
     c0 = pairs[case.date][1]  # the test date's MODIS only
     out = {(k, "as is"): v for k, v in protocol.baselines(fn, cn, c0).items()}
+    made = {}  # (method id, references) -> its prediction
     for method_label in CLASSICAL:
         if method_label not in methods:
             continue
         for label, mid, rule in candidates_of(method_label):
             try:  # no references under its rule (ESTARFM on an end fold of auto's inner folds): not a candidate
-                case_refs(case, pairs, mid, rule)
+                refs = case_refs(case, pairs, mid, rule)
             except LstFusionError as exc:
                 if failed is not None:
                     failed[label] = exc.message
                 continue
+            t = time.perf_counter()
             try:
-                plain = fusion_methods.fuse_image(mid, case_images(case, pairs, mid, rule=rule), quantity=quantity,
-                                                  factor=block)
+                if (mid, refs) not in made:
+                    made[mid, refs] = fusion_methods.fuse_image(mid, case_images(case, pairs, mid, rule=rule),
+                                                                quantity=quantity, factor=block)
+                plain = made[mid, refs]
             except (ValueError, ArithmeticError) as exc:  # LinAlgError and LstFusionError are ValueErrors
                 if failed is None:
                     raise
                 failed[label] = reason_of(exc)
                 continue
+            finally:
+                if seconds is not None:
+                    seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - t
             why = no_valid_pixel(plain) if failed is not None else ""
             if why:
                 failed[label] = why

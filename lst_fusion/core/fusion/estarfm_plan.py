@@ -269,7 +269,6 @@ class EstarfmTilePlan:
         self.last_exact = 0  # centres of the last predict() computed by the per-date kernel
         self.refs = (F1, C1, F2, C2)  # kept for the exact per-date fallback
         self.resampling = resampling
-        self._reads = None  # the coarse pixels the block's resampling reads (resampled)
         self.kernel = make_kernel(w, th1, th2, celsius, change_threshold, min_similar, shift, engine, quantity,
                                       mode)
         if quantity == "lst":
@@ -368,12 +367,7 @@ class EstarfmTilePlan:
     def resampled(self, M):
         """The date's C0 as R M rounded to float32 (what the resampler writes), or None when a coarse pixel the
         block reads is NaN (the resampler then renormalises around it: read it from the resampler)."""
-        if self._reads is None:
-            self._reads = self.resampling.reads()
-        M = np.asarray(M)
-        if not np.isfinite(M[self._reads]).all():
-            return None
-        return self.resampling.apply(M).astype(np.float32).astype(np.float64)
+        return self.resampling.resampled(M)
 
     @property
     def nbytes(self):

@@ -66,23 +66,31 @@ def filter_engine(engine):
     return engine
 
 
-def regression_model(F1, C1, C2, w):
-    """(FRM, R): the local line C2 = a C1 + b in each (2w+1)^2 window applied to F1, and its coarse residual
-    (the slope bounded, flat windows degenerate: step 1 of the module doc)."""
-    F1, C1, C2 = (np.asarray(a, dtype=np.float64) for a in (F1, C1, C2))
-    valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C2)
+def regression_pair(C1, valid, w):
+    """The date-independent part of :func:`regression_model`: the shift, C1's centred values and the window
+    counts, means and spreads of C1 over the ``valid`` pixels, and where the line is identifiable."""
     shift = float(C1[valid].mean())  # centred sums: the line does not depend on it, the rounding does
     x = np.where(valid, C1 - shift, 0.0)
-    y = np.where(valid, C2 - shift, 0.0)
     pad = lambda a: np.pad(a, w)  # noqa: E731 - zeros outside the image: the window is clipped there
     n = window_sum(pad(valid.astype(np.float64)), w)
-    sx, sy = window_sum(pad(x), w), window_sum(pad(y), w)
-    sxx, sxy = window_sum(pad(x * x), w), window_sum(pad(x * y), w)
+    sx, sxx = window_sum(pad(x), w), window_sum(pad(x * x), w)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mx, my = sx / n, sy / n
+        mx = sx / n
         vxx = sxx / n - mx * mx
-        vxy = sxy / n - mx * my
         ok = (n >= 2) & (vxx >= MIN_SPREAD * MIN_SPREAD)
+    return dict(shift=shift, x=x, n=n, mx=mx, vxx=vxx, ok=ok, w=w)
+
+
+def regression_date(pair, F1, C1, C2, valid):
+    """(FRM, R) of :func:`regression_model` from its pair part ``pair`` (:func:`regression_pair` of C1 and the
+    same ``valid``) and the date's C2."""
+    shift, x, n, mx, vxx, ok, w = (pair[k] for k in ("shift", "x", "n", "mx", "vxx", "ok", "w"))
+    y = np.where(valid, C2 - shift, 0.0)
+    pad = lambda a: np.pad(a, w)  # noqa: E731
+    sy, sxy = window_sum(pad(y), w), window_sum(pad(x * y), w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        my = sy / n
+        vxy = sxy / n - mx * my
         a = np.where(ok, np.clip(vxy / vxx, SLOPE_MIN, SLOPE_MAX), 1.0)
         b = np.where(ok, my - a * mx, 0.0)
     frm = np.where(ok, a * (F1 - shift) + b + shift, F1)
@@ -90,6 +98,14 @@ def regression_model(F1, C1, C2, w):
     frm[~valid] = np.nan
     r[~valid] = np.nan
     return frm, r
+
+
+def regression_model(F1, C1, C2, w):
+    """(FRM, R): the local line C2 = a C1 + b in each (2w+1)^2 window applied to F1, and its coarse residual
+    (the slope bounded, flat windows degenerate: step 1 of the module doc)."""
+    F1, C1, C2 = (np.asarray(a, dtype=np.float64) for a in (F1, C1, C2))
+    valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C2)
+    return regression_date(regression_pair(C1, valid, w), F1, C1, C2, valid)
 
 
 def cubic_matrix(n_fine, n_coarse, factor):
@@ -120,14 +136,20 @@ def fill_nearest(a):
     return a[tuple(idx)]
 
 
-def residual_to_fine(r, factor):
+def residual_to_fine(r, factor, matrices=None):
     """Coarse means of the residual (NaN-aware; a coarse pixel without a valid pixel takes the nearest coarse
-    pixel's), bicubic to fine."""
+    pixel's), bicubic to fine; ``matrices``: :func:`residual_matrices` of r's shape (made here if None)."""
     if factor == 1:
         return np.where(np.isfinite(r), r, 0.0)
     rc = fill_nearest(block_mean(r, factor))
-    h, w = r.shape
-    return cubic_matrix(h, rc.shape[0], factor) @ rc @ cubic_matrix(w, rc.shape[1], factor).T
+    mr, mc = matrices or residual_matrices(r.shape, factor)
+    return mr @ rc @ mc.T
+
+
+def residual_matrices(shape, factor):
+    """The row and column bicubic matrices of :func:`residual_to_fine` for an image of ``shape``."""
+    h, w = shape
+    return cubic_matrix(h, -(-h // factor), factor), cubic_matrix(w, -(-w // factor), factor)
 
 
 def _filter_kernel(w, similar, engine):

@@ -158,42 +158,58 @@ def tps(points, values, rows, cols):
     return f(np.column_stack([rows, cols]))
 
 
-def block_change(F1, C1, C0, valid, L, ncls, factor, w, pure, lo, hi):
-    """Steps 2-6 on one (extended) block: change_21, the change of every fine pixel (0 where invalid)."""
+def block_pair(F1, C1, valid, L, ncls, factor, w, lo, hi):
+    """The date-independent part of :func:`block_change` on one (extended) block: the despiked F1, the coarse
+    means of the pair, the class fractions and labels, the homogeneity index and the coarse pixel of every valid
+    fine pixel (a namespace), or None where no pixel is valid."""
+    from types import SimpleNamespace
+
     h, wd = F1.shape
-    out = np.zeros((h, wd))
     if not valid.any():
-        return out
+        return None
     Fd = despike(F1, valid, lo, hi)
     bm = lambda a, v=valid: block_mean(a, factor, v)  # noqa: E731
-    F1c, C1c, C0c = bm(Fd), bm(C1), bm(C0)
     rr, cc = np.mgrid[0:h, 0:wd].astype(np.float64)
     rowc, colc = bm(rr, None), bm(cc, None)
     frac = np.stack([bm((L == c + 1).astype(np.float64), None) for c in range(ncls)])
     frac[:, frac.sum(axis=0) <= 0.999] = 0.0  # coarse pixels holding nodata (Zhu: background)
+    C1c = bm(C1)
     cvalid = np.isfinite(C1c)
-    dC = (C0c - C1c)[cvalid]
-    sd = float(np.std(dC, ddof=1)) if dC.size > 1 else 0.0
-    rate = class_change(frac[:, cvalid], dC, pure, (dC.min() - sd, dC.max() + sd))
-    cls = np.where(valid, L - 1, 0)
-    L2_1 = Fd + rate[cls]
     pad = lambda a: np.pad(a, w)  # noqa: E731
     area = window_sum(pad(valid.astype(np.float64)), w)  # valid pixels of the window (Zhu: all of it)
     het = np.zeros((h, wd))
     for c in range(1, ncls + 1):
         same = valid & (L == c)
         het = np.where(same, window_sum(pad(same.astype(np.float64)), w) / np.maximum(area, 1.0), het)
-    L2_tps = np.zeros((h, wd))
-    L2_tps[valid] = tps(np.column_stack([rowc[cvalid], colc[cvalid]]), C0c[cvalid], rr[valid], cc[valid])
-    resid = (C0c - C1c) - (bm(L2_1) - F1c)
-    bw = resid.shape[1]
+    bw = C1c.shape[1]
     bid = ((rr // factor) * bw + cc // factor).astype(np.int64)[valid]
-    nb = np.bincount(bid, minlength=resid.size)
+    return SimpleNamespace(valid=valid, factor=factor, Fd=Fd, F1c=bm(Fd), C1c=C1c, frac=frac, cvalid=cvalid,
+                           cls=np.where(valid, L - 1, 0), hv=het[valid], bid=bid,
+                           nb=np.bincount(bid, minlength=C1c.size), points=np.column_stack([rowc[cvalid], colc[cvalid]]),
+                           at=(rr[valid], cc[valid]))
+
+
+def block_date(b, C0, pure, lo, hi, surface=None):
+    """The change of every fine pixel of one block (0 where invalid) at the date whose block is ``C0``, from the
+    block's pair part ``b`` (:func:`block_pair` of the same valid pixels); ``surface(values)``: the thin plate
+    spline through ``values`` at the clear coarse centres, at the valid fine pixels (default :func:`tps`)."""
+    out = np.zeros(b.valid.shape)
+    valid = b.valid
+    bm = lambda a: block_mean(a, b.factor, valid)  # noqa: E731
+    C0c = bm(C0)
+    dC = (C0c - b.C1c)[b.cvalid]
+    sd = float(np.std(dC, ddof=1)) if dC.size > 1 else 0.0
+    rate = class_change(b.frac[:, b.cvalid], dC, pure, (dC.min() - sd, dC.max() + sd))
+    L2_1 = b.Fd + rate[b.cls]
+    values = C0c[b.cvalid]
+    L2_tps = surface(values) if surface else tps(b.points, values, *b.at)
+    resid = (C0c - b.C1c) - (bm(L2_1) - b.F1c)
+    bid, nb = b.bid, b.nb
     gmean = lambda a: (np.bincount(bid, weights=a, minlength=resid.size) / np.maximum(nb, 1))[bid]  # noqa: E731
     diff = resid.ravel()[bid]
-    wt = L2_tps[valid] - L2_1[valid]
+    wt = L2_tps - L2_1[valid]
     wt = np.abs(np.where(diff <= 0, np.minimum(wt, 0.0), np.maximum(wt, 0.0)))
-    hv = het[valid]
+    hv = b.hv
     wc = wt * hv + np.abs(diff) * (1.0 - hv) + 0.000001
     wc = wc / gmean(wc)
     wc = np.where(wc > 10, gmean(wc), wc)
@@ -201,8 +217,14 @@ def block_change(F1, C1, C0, valid, L, ncls, factor, w, pure, lo, hi):
     fine2 = L2_1[valid] + wc * diff
     amin = max(min(C0[valid].min(), L2_1[valid].min()), lo)
     amax = min(max(C0[valid].max(), L2_1[valid].max()), hi)
-    out[valid] = np.clip(fine2, amin, amax) - Fd[valid]
+    out[valid] = np.clip(fine2, amin, amax) - b.Fd[valid]
     return out
+
+
+def block_change(F1, C1, C0, valid, L, ncls, factor, w, pure, lo, hi):
+    """Steps 2-6 on one (extended) block: change_21, the change of every fine pixel (0 where invalid)."""
+    b = block_pair(F1, C1, valid, L, ncls, factor, w, lo, hi)
+    return np.zeros(F1.shape) if b is None else block_date(b, C0, pure, lo, hi)
 
 
 def blocks_of(shape, factor, block):
@@ -218,6 +240,26 @@ def blocks_of(shape, factor, block):
                    (slice(r0, r1), slice(c0, c1)))
 
 
+def filter_selection(cG, w, threshold, koff):
+    """The similar-pixel selection of the final filter (core.fusion.neighbours' arguments after G and k) for
+    the centres ``cG`` (F1 there)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = 1.0 / (cG + koff + 0.00000001)
+    return dict(rel=np.where(np.isfinite(rel), rel, 0.0), threshold=threshold, w=w, rank_dist=lambda d: 10.0 + d / w,
+                eps=0.00001, weight_dist=lambda d: 1.0 + d / w, weight_rel=True)
+
+
+def filter_result(cG, sw, sv, dC, lo, hi):
+    """The final prediction from the filter's sums: F1 + the weighted change, or F1 + (C2 - C1) (``dC``) bounded
+    to the physical range where it falls outside; NaN where the centre is invalid."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = cG + sv / sw
+        bad = (out < lo) | (out > hi)
+        out = np.where(bad, np.clip(cG + dC, lo, hi), out)
+    out[~np.isfinite(cG)] = np.nan
+    return out
+
+
 def _filter_kernel(w, similar, threshold, koff, lo, hi, engine):
     def kernel(blocks):
         G, V, dC = blocks
@@ -225,20 +267,26 @@ def _filter_kernel(w, similar, threshold, koff, lo, hi, engine):
         th, tw = hh - 2 * w, ww - 2 * w
         cs = (slice(w, w + th), slice(w, w + tw))
         cG = G[cs]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rel = 1.0 / (cG + koff + 0.00000001)
-        rel = np.where(np.isfinite(rel), rel, 0.0)
-        sw, sv = similar_sums(engine, G, np.where(np.isfinite(V), V, 0.0), rel, threshold, similar, w,
-                              rank_dist=lambda d: 10.0 + d / w, eps=0.00001, weight_dist=lambda d: 1.0 + d / w,
-                              weight_rel=True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = cG + sv / sw
-            bad = (out < lo) | (out > hi)
-            out = np.where(bad, np.clip(cG + dC[cs], lo, hi), out)
-        out[~np.isfinite(cG)] = np.nan
-        return out
+        sel = filter_selection(cG, w, threshold, koff)
+        sw, sv = similar_sums(engine, G, np.where(np.isfinite(V), V, 0.0), sel.pop("rel"), sel.pop("threshold"),
+                              similar, sel.pop("w"), **sel)
+        return filter_result(cG, sw, sv, dC[cs], lo, hi)
 
     return kernel
+
+
+def scene(F1, valid, classes, class_map=None):
+    """What the whole scene shares: (labels, number of classes, the filter's similarity threshold, celsius, lo,
+    hi, koff)."""
+    celsius = is_celsius(F1)
+    lo, hi = physical_range(celsius)
+    koff = KELVIN_OFFSET if celsius else 0.0
+    L = classify(F1, valid, classes) if class_map is None else np.where(valid, np.asarray(class_map, int), 0)
+    ncls = int(L.max())
+    # Zhu's |dF| < std * 2 / classes; a constant F1 makes it 0, and a pixel equal to the centre (the centre
+    # included) is always similar: the smallest positive threshold keeps exactly those
+    threshold = max(float(np.std(F1[valid], ddof=1)) * 2.0 / ncls, np.finfo(np.float64).tiny)
+    return L, ncls, threshold, celsius, lo, hi, koff
 
 
 def fsdaf(fine1, coarse1, coarse0, factor, window=DEFAULT_WINDOW, classes=DEFAULT_CLASSES, similar=DEFAULT_SIMILAR,
@@ -266,13 +314,9 @@ def fsdaf(fine1, coarse1, coarse0, factor, window=DEFAULT_WINDOW, classes=DEFAUL
     valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C0)
     if valid.sum() < 2:
         raise LstFusionError("FINE_REF1", "fewer than 2 pixels are valid in all three inputs; check that they overlap")
-    celsius = is_celsius(F1)
-    lo, hi = physical_range(celsius)
-    koff = KELVIN_OFFSET if celsius else 0.0
     engine = filter_engine(engine)
     w = window // 2
-    L = classify(F1, valid, classes) if class_map is None else np.where(valid, np.asarray(class_map, int), 0)
-    ncls = int(L.max())
+    L, ncls, threshold, celsius, lo, hi, koff = scene(F1, valid, classes, class_map)
     change = np.zeros(F1.shape)
     todo = list(blocks_of(F1.shape, factor, block))
     for n, (ext, keep, target) in enumerate(todo):  # steps 2-6: progress 0-20 %
@@ -287,9 +331,6 @@ def fsdaf(fine1, coarse1, coarse0, factor, window=DEFAULT_WINDOW, classes=DEFAUL
         change[target] = ch[keep]
         if progress:
             progress(20.0 * (n + 1) / len(todo))
-    # Zhu's |dF| < std * 2 / classes; a constant F1 makes it 0, and a pixel equal to the centre (the centre
-    # included) is always similar: the smallest positive threshold keeps exactly those
-    threshold = max(float(np.std(F1[valid], ddof=1)) * 2.0 / ncls, np.finfo(np.float64).tiny)
     G = np.where(valid, F1, np.nan)
     kernel = _filter_kernel(w, int(similar), threshold, koff, lo, hi, engine)
     return run_tiled(kernel, [G, change, np.where(valid, C0 - C1, 0.0)], w, tile=tile or default_tile(engine),

@@ -347,3 +347,74 @@ def _starfm_offsets(ns, G, S, T, base, P, cF, smax, tmax, ths, w, dist):
             xp.multiply(wgt, P[sl], out=tmp)
             sp += tmp
     return out
+
+
+
+# ---------------------------------------------------------------- STARFM over a series (core.fusion.starfm_plan)
+
+MASK_BITS = 63  # the widest window row a neighbour mask holds
+
+
+def starfm_masks(G, S, cF, smax, ths, w):
+    """The date-free filters of STARFM's window sums as bit masks (numba): ``mask[i, j, dy]`` bit ``dx`` is set
+    where neighbour (dy, dx) of centre (i, j) passes the fine similarity ``|G - cF| <= ths`` and the spectral
+    filter ``S < smax`` (G NaN where invalid: never).  uint32 rows for a window up to 32 px, else uint64."""
+    th, tw = cF.shape
+    k = 2 * w + 1
+    mask = np.zeros((th, tw, k), np.uint32 if k <= 32 else np.uint64)
+    _jit(_starfm_mask_loop)(*(np.ascontiguousarray(a) for a in (G, S, cF, smax)), ths, w, mask)
+    return mask
+
+
+def _starfm_mask_loop(G, S, cF, smax, ths, w, mask):
+    th, tw = cF.shape
+    k = 2 * w + 1
+    for i in range(th):
+        for j in range(tw):
+            f, sm = cF[i, j], smax[i, j]
+            if not f == f:
+                continue
+            for dy in range(k):
+                b = 0
+                for dx in range(k):
+                    if abs(G[i + dy, j + dx] - f) <= ths and S[i + dy, j + dx] < sm:
+                        b |= 1 << dx
+                mask[i, j, dy] = b
+
+
+def starfm_day_sums(mask, T, V, PV, tmax, w, A, out):
+    """One date's STARFM sums of one pair (numba), the date-free filters read from ``mask``
+    (:func:`starfm_masks`): over the halo'd block ``T`` (NaN where invalid), ``V = 1 / ((S + sigma)(T + sigma))``
+    and ``PV = P V`` (0 where invalid), a masked neighbour counts where ``T < tmax`` of its centre, with weight
+    ``V / D``.  Adds ``[sw, sp]`` into ``out`` (2, tile rows, tile columns) by strips of rows (cancel checked)."""
+    kp, _, extra = _padded(w)
+    invD = _pad_right(1.0 / distance_table(w, A, np.float64), extra, 0.0)
+    T, V, PV = (_pad_right(a, extra, f) for a, f in ((T, np.nan), (V, 0.0), (PV, 0.0)))
+    tmax = np.ascontiguousarray(tmax)
+    th, tw = tmax.shape
+    rows = max(1, int(STRIP_WORK // max(1, tw * (2 * w + 1) * kp)))
+    for a in range(0, th, rows):  # strips of rows, cancel checked in between (as _in_strips)
+        b = min(th, a + rows)
+        check_tile_cancel()
+        _jit(_starfm_day_loop)(mask[a:b], T[a:b + 2 * w], V[a:b + 2 * w], PV[a:b + 2 * w], tmax[a:b], invD, w,
+                               out[:, a:b])
+
+
+def _starfm_day_loop(mask, T, V, PV, tmax, invD, w, out):
+    th, tw = tmax.shape
+    k, kp = 2 * w + 1, invD.shape[1]
+    for i in range(th):
+        for j in range(tw):
+            tm = tmax[i, j]
+            sw = sp = 0.0
+            for dy in range(k):
+                b = np.int64(mask[i, j, dy])
+                if b == 0:
+                    continue
+                r = i + dy
+                for dx in range(kp):
+                    m = invD[dy, dx] if (((b >> dx) & 1) != 0) & (T[r, j + dx] < tm) else 0.0
+                    sw += m * V[r, j + dx]
+                    sp += m * PV[r, j + dx]
+            out[0, i, j] += sw
+            out[1, i, j] += sp

@@ -33,7 +33,8 @@ Each entry of :data:`METHODS` is a :class:`Method`:
   generated from (algorithms/fusion.py), with the entry's parameters (labels, defaults, bounds, help: written
   once, in :class:`Param`); All-pairs regression, whose inputs are every pair, keeps its own algorithm file;
 * ``plan`` (optional, classical): a :class:`ReferenceSetPlan`, the per-reference-set work a series makes once
-  for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan),
+  for the dates of one reference set whose MODIS is resampled per window (ESTARFM's: core.fusion.estarfm_plan;
+  STARFM's, Fit-FC's and FSDAF's: core.fusion.starfm_plan, fitfc_plan, fsdaf_plan),
   with the rule of when it applies and when it pays;
 * deep models: ``model``, the key of ``models/registry.py`` (a string: core does not import models).
 
@@ -47,7 +48,7 @@ Adding a method: docs/adding_a_method.md.
 from dataclasses import dataclass
 
 from ..data.roles import ONE_PAIR_ROLES, TWO_PAIR_ROLES
-from . import allpairs, estarfm, estarfm_plan, fitfc, fsdaf, modis, sharpen, starfm
+from . import allpairs, estarfm, estarfm_plan, fitfc, fitfc_plan, fsdaf, fsdaf_plan, modis, sharpen, starfm, starfm_plan
 from .tiling import MIN_WINDOW
 
 ONE, TWO, ANY, ALL = "one", "two", "two_or_one", "all"  # pair modes
@@ -106,18 +107,22 @@ class ReferenceSetPlan:
     window's linear resampling operator (core.data.linear_resampling); the plan's ``resampled(M)`` is R M (None
     where R does not hold) and ``predict(M, C0, linear)`` one date's tile.  ``engines``: the engines it runs on;
     ``pays(dates, engine)``: whether it pays for a reference set of that many dates (fuse_series' ``precompute``
-    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs."""
+    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs;
+    ``resampling``: it is built on the resampling operator (False: ``build`` gets None, each date's MODIS is read
+    onto the window as the per-date kernel reads it, and MODIS already on the fine grid can use the plan too; for
+    STARFM also because R M, equal within float rounding, would flip its special case T = 0 by kelvins)."""
 
     build: object
     engines: tuple
     pays: object
     tag: str
     two_pairs: bool = True
+    resampling: bool = True
 
     def applies(self, two_pairs, resampled, engine):
-        """Whether a date can use the plan: two pairs where it needs them, its MODIS resampled per window (the
-        plan is built on the resampling operator) and an engine of the plan's."""
-        return (two_pairs or not self.two_pairs) and resampled and engine in self.engines
+        """Whether a date can use the plan: two pairs where it needs them, its MODIS resampled per window where
+        the plan is built on the resampling operator, and an engine of the plan's."""
+        return (two_pairs or not self.two_pairs) and (resampled or not self.resampling) and engine in self.engines
 
 
 @dataclass(frozen=True)
@@ -242,7 +247,9 @@ METHODS = (
                param_help=(("FINE_REF2", "Optional second fine (Landsat) reference; with COARSE_REF2 the prediction "
                                          "uses both pairs."),
                            ("COARSE_REF2", "Optional coarse (MODIS) LST of the second reference date, with "
-                                           "FINE_REF2.")))),
+                                           "FINE_REF2."))),
+           plan=ReferenceSetPlan(starfm_plan.tile_plan, starfm_plan.PLAN_ENGINES, starfm_plan.plan_pays,
+                                 starfm_plan.PLAN_TAG, two_pairs=False, resampling=False)),
     deep("edcstfn", "EDCSTFN", ONE),
     deep("sttfn", "STTFN", TWO),
     deep("mlffgan", "MLFF-GAN", ONE),
@@ -267,7 +274,9 @@ METHODS = (
                f"(use lstfusion:resample). {_loads_as('Fit-FC')}", ("Fit-FC", "FitFC", "Wang", "Atkinson", "regression"),
                SIMILAR_FILTER,
                (("COARSE_PIXEL", COARSE_PIXEL_HELP + "the footprint over which Fit-FC averages its residual before "
-                                                     "interpolating it, and of the residual correction."),))),
+                                                     "interpolating it, and of the residual correction."),)),
+           plan=ReferenceSetPlan(fitfc_plan.tile_plan, fitfc_plan.PLAN_ENGINES, fitfc_plan.plan_pays,
+                                 fitfc_plan.PLAN_TAG, two_pairs=False, resampling=False)),
     Method("fsdaf", "FSDAF", "classical", ONE, ("lst",), WINDOW_HALO,
            (Param("WINDOW", fsdaf.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
                   help="Side of the window of the homogeneity index and of the final filter in pixels, odd; 41 as "
@@ -291,7 +300,9 @@ METHODS = (
                f"grid (use lstfusion:resample). {_loads_as('FSDAF')}", ("FSDAF", "Zhu", "thin plate spline", "unmixing"),
                SIMILAR_FILTER,
                (("COARSE_PIXEL", COARSE_PIXEL_HELP + "FSDAF's coarse pixel, and the footprint of the residual "
-                                                     "correction."),))),
+                                                     "correction."),)),
+           plan=ReferenceSetPlan(fsdaf_plan.tile_plan, fsdaf_plan.PLAN_ENGINES, fsdaf_plan.plan_pays,
+                                 fsdaf_plan.PLAN_TAG, two_pairs=False, resampling=False)),
     Method("modis", "MODIS resampled", "classical", ONE, ("lst", "reflectance"), lambda p: 0, (),
            tile=modis.fuse_tile, baseline=True),
     Method("sharpen", "Thermal sharpening", "classical", ONE, ("lst",), lambda p: 0,
@@ -302,7 +313,12 @@ METHODS = (
             Param("MIN_FOOTPRINTS", sharpen.DEFAULT_MIN_FOOTPRINTS, minimum=1, advanced=True,
                   label="Fewest MODIS footprints per leaf",
                   help="Fewest MODIS footprints in a leaf of the tree: fewer footprints cannot split it."),
-            FACTOR),
+            FACTOR,
+            Param("PREDICTORS", sharpen.LST_ONLY, options=sharpen.PREDICTOR_OPTIONS, series=False, toolbox=False,
+                  label="Fine predictors",
+                  help="What the regression uses at the fine scale: the reference Landsat's LST only, or its LST and "
+                       "its spectral indices (NDVI, NDWI, NDBI: the INDICES raster, else the bands after the first of "
+                       "FINE_REF1, as Earth Engine exports carry them). Appended; the one-date algorithm's only.")),
            pair_stats=sharpen.pair_statistics, tile=sharpen.fuse_tile, tiling=WHOLE,
            one_date=OneDate(
                sharpen.fuse_date,

@@ -22,7 +22,9 @@ operations, added in offset order): ``numpy`` (per strip of rows the keys of
 all window offsets stacked, the k smallest by ``np.partition``, equal keys
 resolved in offset order by a cumulative count) and ``numba`` (per pixel an
 insertion into a k-slot sorted buffer, compiled; cancel checked between strips
-of rows).  Any other engine name (``torch``) runs the NumPy code.
+of rows; the kept pixels and weights are stored per centre by :func:`similar_lists`
+and summed by :func:`apply_lists`, so a series whose ``G`` is the same for every
+date selects once and then costs k products per pixel and date).  Any other engine name (``torch``) runs the NumPy code.
 """
 
 import numpy as np
@@ -46,6 +48,8 @@ def similar_sums(engine, G, V, rel, threshold, k, w, rank_dist, eps, weight_dist
     shape); rank_dist, weight_dist: functions of the distance in pixels (numpy arrays in, arrays out);
     returns two arrays of the tile's shape (0 where the centre has no candidate).
     """
+    if engine == "numba":  # no fast-math, as before: the kept neighbours, then their sums in offset order
+        return apply_lists(V, *similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel))
     G = np.ascontiguousarray(G, dtype=np.float64)
     V = np.ascontiguousarray(V, dtype=np.float64)
     rel = np.ascontiguousarray(rel, dtype=np.float64)
@@ -54,17 +58,6 @@ def similar_sums(engine, G, V, rel, threshold, k, w, rank_dist, eps, weight_dist
     dr = np.ascontiguousarray(rank_dist(d), dtype=np.float64)
     dw = np.ascontiguousarray(weight_dist(d), dtype=np.float64)
     args = (float(threshold), int(k), int(w), oy, ox, dr, float(eps), dw, bool(weight_rel))
-    if engine == "numba":
-        loop = _jit(_loop, exact=True)  # no fast-math, as before
-        th, tw = rel.shape
-        sw = np.zeros((th, tw))
-        sv = np.zeros((th, tw))
-        rows = max(1, int(STRIP_WORK // max(1, tw * oy.size * 2)))
-        for a in range(0, th, rows):
-            b = min(th, a + rows)
-            check_tile_cancel()
-            loop(G[a:b + 2 * w], V[a:b + 2 * w], rel[a:b], *args, sw[a:b], sv[a:b])
-        return sw, sv
     return _offsets(G, V, rel, *args)
 
 
@@ -113,8 +106,11 @@ def _offsets(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel):
     return sw, sv
 
 
-def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
+def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, NW):
+    """Per centre the kept neighbours in offset order: ``NI`` their flat index in the halo'd block (-1: none),
+    ``NW`` their weights."""
     th, tw = rel.shape
+    ww = G.shape[1]
     K = np.empty(k)
     S = np.empty(k)
     I = np.empty(k, np.int64)  # noqa: E741 - offset index of each kept pixel
@@ -126,6 +122,8 @@ def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
                 K[m] = np.inf
                 S[m] = 0.0
                 I[m] = -1
+                NI[i, j, m] = -1
+                NW[i, j, m] = 0.0
             for n in range(oy.size):
                 s = abs(G[i + w + oy[n], j + w + ox[n]] - c)
                 if not s < threshold:
@@ -142,10 +140,8 @@ def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
                 K[p] = key
                 S[p] = s
                 I[p] = n
-            a = 0.0
-            b = 0.0
             last = -1
-            for _ in range(k):  # add the kept pixels in offset order
+            for t in range(k):  # the kept pixels in offset order
                 best = -1
                 for m in range(k):
                     if I[m] > last and (best < 0 or I[m] < I[best]):
@@ -154,8 +150,61 @@ def _loop(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, sw, sv):
                     break
                 n = I[best]
                 last = n
-                wg = 1.0 / (dw[n] * (1.0 + q * S[best])) if weight_rel else 1.0 / dw[n]
+                NI[i, j, t] = (i + w + oy[n]) * ww + j + w + ox[n]
+                NW[i, j, t] = 1.0 / (dw[n] * (1.0 + q * S[best])) if weight_rel else 1.0 / dw[n]
+
+
+def _apply_loop(V, NI, NW, sw, sv):
+    """sw, sv: the sums of the weights and of the weighted ``V`` (flat) over each centre's kept neighbours, in
+    their order."""
+    th, tw, k = NI.shape
+    for i in range(th):
+        for j in range(tw):
+            a = 0.0
+            b = 0.0
+            for t in range(k):
+                n = NI[i, j, t]
+                if n < 0:
+                    break
+                wg = NW[i, j, t]
                 a += wg
-                b += wg * V[i + w + oy[n], j + w + ox[n]]
+                b += wg * V[n]
             sw[i, j] = a
             sv[i, j] = b
+
+
+def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False):
+    """The numba engine's selection of :func:`similar_sums` kept: (NI, NW), per centre of the halo'd block ``G``
+    its ``k`` kept neighbours in offset order as flat indices into the block (-1: no more) and their weights.
+    :func:`apply_lists` then gives ``similar_sums``' two sums for any ``V`` of the block's shape, bit for bit
+    (the same weights added in the same order): the filter of a fixed ``G`` costs k products per pixel.
+    ``compact``: int32 indices and float32 weights (8 bytes per kept pixel instead of 16; the sums then differ
+    by the weights' float32 rounding, ~1e-7 of the spread of V)."""
+    G = np.ascontiguousarray(G, dtype=np.float64)
+    rel = np.ascontiguousarray(rel, dtype=np.float64)
+    oy, ox = offsets_in_tie_order(w)
+    d = np.hypot(oy, ox)
+    dr = np.ascontiguousarray(rank_dist(d), dtype=np.float64)
+    dw = np.ascontiguousarray(weight_dist(d), dtype=np.float64)
+    th, tw = rel.shape
+    kk = int(min(k, oy.size))
+    NI = np.empty((th, tw, kk), np.int32 if compact else np.int64)
+    NW = np.empty((th, tw, kk), np.float32 if compact else np.float64)
+    loop = _jit(_select_loop, exact=True)
+    rows = max(1, int(STRIP_WORK // max(1, tw * oy.size * 2)))
+    for a in range(0, th, rows):
+        b = min(th, a + rows)
+        check_tile_cancel()
+        loop(G[a:b + 2 * w], rel[a:b], float(threshold), kk, int(w), oy, ox, dr, float(eps), dw, bool(weight_rel),
+             NI[a:b], NW[a:b])
+        NI[a:b][NI[a:b] >= 0] += a * G.shape[1]  # strip-local rows to the block's
+    return NI, NW
+
+
+def apply_lists(V, NI, NW):
+    """(sum of weights, weighted sum of V) of :func:`similar_lists`' neighbours (V: the halo'd block)."""
+    th, tw, _ = NI.shape
+    sw = np.zeros((th, tw))
+    sv = np.zeros((th, tw))
+    _jit(_apply_loop, exact=True)(np.ascontiguousarray(V, dtype=np.float64).ravel(), NI, NW, sw, sv)
+    return sw, sv

@@ -7,22 +7,25 @@ inputs every one-pair method of the table gets (all on the fine grid, MODIS resa
 
 1. **Footprints**: blocks of ``factor`` x ``factor`` fine pixels from the image's origin, as the +RC correction
    (core.fusion.residual.block_mean: the mean of the pixels valid in both the predictor and the day's MODIS).
-2. **Predictor**: the nearest Landsat pair's LST, ``fine1`` (F1), alone in this version; the spectral indices
-   (NDVI, NDWI, NDBI) of issue 38 are not read yet.  ``coarse1`` (C1) is not used.
+2. **Predictors**: the nearest Landsat pair's LST, ``fine1`` (F1), and, where given (``indices``, PREDICTORS
+   'LST and spectral indices'), that Landsat date's spectral indices on the same grid (NDVI, NDWI, NDBI as the
+   Earth Engine exports carry them in bands 2 to 4: :func:`read_indices`).  ``coarse1`` (C1) is not used.
 3. **Model** (``depth``): 0 is one weighted least-squares line ``MODIS = a + b * F1`` over the scene's footprints
    (TsHARP / DisTrad with LST as the predictor); 1 or more is a regression tree of at most ``depth`` levels
    (scikit-learn's DecisionTreeRegressor, ``random_state`` 0, at least ``min_footprints`` footprints per leaf)
    with a weighted least-squares line per leaf (DMS's per-leaf linear regression).  Footprints are weighted by
    their share of valid pixels.  A leaf whose predictor does not vary (or holds one footprint) is a constant.
-4. **Fine prediction**: every fine pixel takes the line of the leaf its F1 falls in, its F1 bounded to the range
-   of the fine F1 of that leaf's footprints extended by :data:`EXTRAPOLATION` of that range on each side (DMS's
-   limit on extrapolating a line).
+4. **Fine prediction**: every fine pixel takes the line of the leaf its predictors fall in, each predictor bounded
+   to the range of the fine values of that leaf's footprints extended by :data:`EXTRAPOLATION` of that range on
+   each side (DMS's limit on extrapolating a line).
 5. **Residual correction** per footprint (core.fusion.residual.correct, 'MODIS footprint'): each footprint of
    the prediction averages to the day's MODIS there.
 
 The result is the day's MODIS wherever the model explains nothing, and the fine pattern of F1, re-scaled by the
-day's own relation, where it does.  Nodata: the output is NaN where F1 or the day's MODIS is.
+day's own relation, where it does.  Nodata: the output is NaN where F1, an index or the day's MODIS is.
 """
+import os
+
 import numpy as np
 
 from ..platform.errors import LstFusionError, check_cancel
@@ -33,6 +36,9 @@ MAX_DEPTH = 12
 DEFAULT_MIN_FOOTPRINTS = 20
 EXTRAPOLATION = 0.25  # DMS's linearRegressionExtrapolationRatio
 DEGENERATE_RANGE = 1e-9  # a predictor range below it: the leaf is a constant
+LST_ONLY, WITH_INDICES = "LST only", "LST and spectral indices"  # PREDICTORS (options appended, never reordered)
+PREDICTOR_OPTIONS = (LST_ONLY, WITH_INDICES)
+MAX_INDEX = 1.5  # |index| above it is no normalised difference index: refused (a band of another quantity)
 
 
 def needs_sklearn(depth):
@@ -122,11 +128,43 @@ def fit(Xc, y, w, depth, min_footprints, fine_ranges):
     return LeafLines(tree, lines, bounds)
 
 
+def check_indices(indices, shape, parameter="INDICES"):
+    """The spectral indices as float64 arrays of ``shape``, each plausible (|value| <= :data:`MAX_INDEX`), else
+    one sentence naming ``parameter``."""
+    out = []
+    for k, a in enumerate(indices, start=1):
+        a = np.asarray(a, dtype=np.float64)
+        if a.shape != tuple(shape):
+            raise LstFusionError(parameter, f"index {k} has size {a.shape}, not the fine reference's {tuple(shape)}: "
+                                            "give the indices of the reference Landsat date on its grid")
+        big = np.abs(a[np.isfinite(a)])
+        if big.size and big.max() > MAX_INDEX:
+            raise LstFusionError(parameter, f"index {k} reaches {big.max():.4g}, which no normalised difference index "
+                                            f"(NDVI, NDWI, NDBI: -1 to 1) does; give bands of spectral indices only")
+        out.append(a)
+    return out
+
+
+def read_indices(path, grid, parameter="INDICES", first_band=1):
+    """The bands ``first_band``.. of the raster ``path`` (on ``grid``, else one sentence): a reference Landsat
+    date's spectral indices (an Earth Engine export's bands 2 to 4 with ``first_band`` 2; an INDICES raster's
+    every band with 1).  An empty list when there is no such band."""
+    from ..data.io import read_raster
+
+    first = read_raster(path, parameter)
+    if not first.grid.same_as(grid):
+        raise LstFusionError(parameter, f"{os.path.basename(first.path)} is not on the fine reference's grid "
+                                        f"({first.grid.describe()} vs {grid.describe()}); resample it onto the "
+                                        "Landsat grid (lstfusion:resample)")
+    return [read_raster(path, parameter, band=b).data for b in range(first_band, first.band_count + 1)]
+
+
 def sharpen(fine1, coarse1, coarse0, factor, depth=DEFAULT_DEPTH, min_footprints=DEFAULT_MIN_FOOTPRINTS,
-            progress=None, cancel=None):
-    """The fine LST of the target day from its MODIS ``coarse0`` (on the fine grid) and the nearest pair's
-    fine LST ``fine1``; ``coarse1`` (the pair's MODIS) is accepted for the table's roles and not used.
-    ``factor``: the MODIS pixel in fine pixels.  Returns float32, NaN where ``fine1`` or ``coarse0`` is."""
+            progress=None, cancel=None, indices=()):
+    """The fine LST of the target day from its MODIS ``coarse0`` (on the fine grid), the nearest pair's
+    fine LST ``fine1`` and, optionally, that pair's spectral ``indices`` (a sequence of fine arrays);
+    ``coarse1`` (the pair's MODIS) is accepted for the table's roles and not used.  ``factor``: the MODIS
+    pixel in fine pixels.  Returns float32, NaN where ``fine1``, an index or ``coarse0`` is."""
     check_parameters(depth, min_footprints, factor)
     depth, min_footprints, factor = int(depth), int(min_footprints), int(factor)
     require_sklearn(depth)
@@ -134,12 +172,14 @@ def sharpen(fine1, coarse1, coarse0, factor, depth=DEFAULT_DEPTH, min_footprints
     C0 = np.asarray(coarse0, dtype=np.float64)
     if F1.shape != C0.shape:
         raise LstFusionError("COARSE_TARGET", f"size {C0.shape} differs from the fine reference's {F1.shape}")
-    valid = np.isfinite(F1) & np.isfinite(C0)
+    predictors = [F1] + check_indices(indices, F1.shape)  # the nearest Landsat's LST, then its indices
+    valid = np.isfinite(C0)
+    for p in predictors:
+        valid &= np.isfinite(p)
     out = np.full(F1.shape, np.nan, dtype=np.float32)
     if not valid.any():
         return out
     check_cancel(cancel)
-    predictors = [F1]  # this version's one predictor: the nearest Landsat's LST
     Fc = [residual.block_mean(p, factor, valid) for p in predictors]
     yc = residual.block_mean(C0, factor, valid)
     share = residual.block_mean(valid.astype(np.float64), factor)  # valid pixels' share of each footprint
@@ -186,4 +226,8 @@ def fuse_date(images, params, factor, progress=None, cancel=None):
     """The one-date Toolbox algorithm's run (core.fusion.methods.OneDate): ``images`` by role, ``params`` by
     Processing name, ``factor`` the MODIS pixel in fine pixels."""
     return sharpen(images["fine_ref1"], images["coarse_ref1"], images["coarse_target"], factor, depth=params["DEPTH"],
-                   min_footprints=params["MIN_FOOTPRINTS"], progress=progress, cancel=cancel)
+                   min_footprints=params["MIN_FOOTPRINTS"], progress=progress, cancel=cancel,
+                   indices=images.get(INDICES_ROLE, ()))
+
+
+INDICES_ROLE = "fine_ref1_indices"  # the one-date algorithm's images: FINE_REF1's spectral indices, when read

@@ -1,0 +1,150 @@
+"""The Fit-FC and FSDAF series plans (core.fusion.fitfc_plan, fsdaf_plan) against their per-date kernels on real
+data, ../shared read in place: tile by tile, and through fuse_series (precompute True against False)."""
+import numpy as np
+import pytest
+
+from lst_fusion.core.fusion import fitfc, fitfc_plan, fsdaf, fsdaf_plan
+from lst_fusion.core.fusion.kernels import numba_available
+from lst_fusion.core.fusion.tiling import halo_block, tiles
+
+from .test_estarfm_plan import RANCHI, UB, needs, ubestarfm
+from .test_series_precompute import test_plan_series_equals_per_date_series_on_ranchi as series_on_ranchi
+from .test_series_precompute import test_plan_series_equals_per_date_series_on_ubestarfm as series_on_ubestarfm
+
+TOL = 1e-4  # K
+pytestmark = pytest.mark.skipif(not numba_available(), reason="the plans run on numba (their PLAN_ENGINES)")
+
+
+def resampled_dates(n=120, off=140):
+    """ubESTARFM cropped to n x n px, its three MODIS dates bicubic from their real 0.01 deg grid onto it."""
+    from lst_fusion.core.data.resample import resample_to_grid
+
+    F1, _, modis, coarse, fine = ubestarfm(n, off)
+    return F1, modis, lambda m: resample_to_grid(m, coarse, fine, "bicubic").astype(np.float64)
+
+
+def tile_by_tile(make_plan, oracle, F1, C1, days, halo, tile):
+    """Max |plan - oracle| over the tiles and days; (worst, exact centres used, oracle's NaN pattern kept)."""
+    worst, exact = 0.0, 0
+    for r0, r1, c0, c1 in tiles(F1.shape, tile):
+        refs = [halo_block(a, r0, r1, c0, c1, halo) for a in (F1, C1)]
+        plan = make_plan(refs, halo)
+        for C0 in days:
+            b0 = halo_block(C0, r0, r1, c0, c1, halo)
+            got = plan.predict(None, b0)
+            ref = oracle(refs + [b0], halo)
+            assert np.array_equal(np.isnan(got), np.isnan(ref))
+            assert np.isfinite(ref).mean() > 0.5
+            worst = max(worst, float(np.nanmax(np.abs(got - ref))))
+            exact += plan.last_exact
+    return worst, exact
+
+
+@needs(UB)
+def test_fitfc_plan_equals_the_per_date_tile_on_ubestarfm():
+    F1, modis, res = resampled_dates()
+    cloudy = modis[1].copy()
+    cloudy[20, 21] = np.nan  # a QC-masked MODIS pixel inside the crop: NaN under it on the fine grid
+    days = [res(m) for m in (modis[1], modis[2], cloudy)]
+    assert np.isnan(days[2]).any()
+    params = dict(WINDOW=31, SIMILAR_PIXELS=10, FACTOR=10, ENGINE="numba")
+    halo = fitfc.tile_halo(31, 10)
+    worst, exact = tile_by_tile(lambda refs, h: fitfc_plan.FitfcTilePlan(refs, h, params),
+                                lambda blocks, h: fitfc.fuse_tile(blocks, h, params), F1, res(modis[0]), days, halo, 60)
+    assert worst < TOL
+    assert exact > 0  # the cloudy day's centres near the masked pixel: the kernel's own filter
+
+
+@needs(UB)
+def test_fsdaf_plan_equals_the_per_date_tile_on_ubestarfm():
+    # FSDAF's tile is the whole image with a halo of w (tiling WHOLE); 135 px: a partial MODIS pixel at the edge
+    F1, modis, res = resampled_dates(135)
+    cloudy = modis[1].copy()
+    cloudy[20, 21] = np.nan
+    days = [res(m) for m in (cloudy, modis[1], modis[2])]  # a cloudy day first: the plan is built on the next
+    params = dict(WINDOW=21, CLASSES=4, SIMILAR_PIXELS=20, PURE_PIXELS=100, FACTOR=10, ENGINE="numba")
+    plan = fsdaf_plan.FsdafTilePlan([halo_block(a, 0, 135, 0, 135, 10) for a in (F1, res(modis[0]))], 10, params)
+    plan.predict(None, halo_block(days[0], 0, 135, 0, 135, 10))
+    assert not plan.built and plan.last_exact > 0  # the kernel ran; the pair part waits for a clear day
+    plan.predict(None, halo_block(days[1], 0, 135, 0, 135, 10))
+    assert plan.built and plan.last_exact == 0
+    worst, exact = tile_by_tile(lambda refs, h: fsdaf_plan.FsdafTilePlan(refs, h, params),
+                                lambda blocks, h: fsdaf.fuse_tile(blocks, h, params), F1, res(modis[0]), days, 10, 135)
+    assert worst < TOL
+    assert exact > 0  # the cloudy day: the per-date kernel
+
+
+@needs(UB)
+def test_the_lattice_spline_equals_scipys_thin_plate_spline():
+    # a block whose last MODIS row and column are partial (centres off the lattice: evaluated directly)
+    F1, modis, res = resampled_dates(135)
+    C0 = res(modis[1])
+    valid = np.isfinite(F1)
+    b = fsdaf.block_pair(F1, res(modis[0]), valid, fsdaf.classify(F1, valid, 4), 4, 10, 10, 150.0, 400.0)
+    values = fsdaf.block_mean(C0, 10, valid)[b.cvalid]
+    op = fsdaf_plan.LatticeTps(b.points, b.at, F1.shape, 10)
+    assert op.on.sum() == 169 and (~op.on).sum() == 27  # 13 x 13 full MODIS pixels, 27 partial ones
+    assert np.abs(op(values) - fsdaf.tps(b.points, values, *b.at)).max() < 1e-8
+
+
+@needs(UB)
+def test_fitfc_series_equals_per_date_series_on_ubestarfm(tmp_path, monkeypatch):
+    _as_method(monkeypatch, "fitfc", "fitfc pair plan")
+    series_on_ubestarfm(tmp_path)
+
+
+@needs(RANCHI)
+def test_fitfc_series_equals_per_date_series_on_ranchi(tmp_path, monkeypatch):
+    _as_method(monkeypatch, "fitfc", None)
+    series_on_ranchi(tmp_path)
+
+
+def _as_method(monkeypatch, method, tag):
+    """Run test_series_precompute's real-data series with ``method`` instead of ESTARFM (its PRECOMPUTED tag
+    ``tag``)."""
+    from . import test_series_precompute as t
+
+    run = t.compare
+
+    def compare(tmp_path, tol=TOL, **kw):
+        return run(tmp_path, tol, method=method, **kw)
+
+    monkeypatch.setattr(t, "compare", compare)
+    if tag:
+        real = t.tags_of
+        monkeypatch.setattr(t, "tags_of", lambda p: {k: (v.replace(tag, "estarfm reference-set plan")
+                                                         if k == "PRECOMPUTED" else v) for k, v in real(p).items()})
+
+
+@needs(UB)
+def test_fsdaf_series_equals_per_date_series_on_ubestarfm(tmp_path, monkeypatch):
+    _as_method(monkeypatch, "fsdaf", "fsdaf pair plan")
+    series_on_ubestarfm(tmp_path)
+
+
+@needs(RANCHI)
+def test_fsdaf_series_equals_per_date_series_on_ranchi(tmp_path, monkeypatch):
+    _as_method(monkeypatch, "fsdaf", None)
+    series_on_ranchi(tmp_path)
+
+
+@needs(UB)
+@pytest.mark.parametrize("method", ["fitfc", "fsdaf"])
+def test_the_plan_serves_modis_already_on_the_fine_grid(tmp_path, method):
+    # the sample's MODIS files as given: on the Landsat grid (10 x 10 nearest blocks), so read_block reads them
+    # as they are; Fit-FC's and FSDAF's plans need no resampling operator and take these dates too
+    from lst_fusion.core.data.io import read_raster, write_raster
+
+    from .test_series_precompute import _crop, compare
+
+    fine, modis = tmp_path / "fine", tmp_path / "modis"
+    fine.mkdir()
+    modis.mkdir()
+    off, n = 150, 100
+    for kind, folder, dates in (("Landsat", fine, ("20160205", "20160308")),
+                                ("MOD11A1", modis, ("20160205", "20160218", "20160308"))):
+        for d in dates:
+            r = read_raster(f"{UB}/{kind}_LST_cloudrm_{d}.tif")
+            write_raster(str(folder / f"{kind[0]}_{d}.tif"), r.data[off:off + n, off:off + n], _crop(r.grid, off, n))
+    res, worst = compare(tmp_path, modis=str(modis), landsat=str(fine), window=31, tile=64, method=method)
+    assert worst < TOL
