@@ -204,7 +204,7 @@
         <translation>Dossier de MOD11A1/, MYD11A1/, landsat/ et downloads.csv ; une nouvelle exécution dans ce dossier reprend là où elle s'était arrêtée (OUTPUT)</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="93"/>
+        <location filename="../ui/validate.py" line="100"/>
         <source>Output folder</source>
         <translation>Dossier de sortie</translation>
     </message>
@@ -333,7 +333,7 @@ y de {y0} à {y1}
         <translation>Évaluer</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="100"/>
+        <location filename="../ui/validate.py" line="107"/>
         <source>Open report</source>
         <translation>Ouvrir le rapport</translation>
     </message>
@@ -598,12 +598,12 @@ y de {y0} à {y1}
         <translation>RMSE moyen relatif à celui de MODIS rééchantillonné (positif : plus bas, meilleur)</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="94"/>
+        <location filename="../ui/validate.py" line="101"/>
         <source>Validate</source>
         <translation>Valider</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="67"/>
+        <location filename="../ui/validate.py" line="74"/>
         <source>A folder written by lstfusion:align_pairs, with index.csv (DATASET)</source>
         <translation>Un dossier écrit par lstfusion:align_pairs, avec index.csv (DATASET)</translation>
     </message>
@@ -613,27 +613,27 @@ y de {y0} à {y1}
         <translation>Jeu de données</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="69"/>
+        <location filename="../ui/validate.py" line="76"/>
         <source>the Series folders instead</source>
         <translation>les dossiers de la section Série à la place</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="70"/>
+        <location filename="../ui/validate.py" line="77"/>
         <source>The rasters of the Series section&apos;s MODIS and Landsat folders, passed as MODIS and LANDSAT: they are aligned into &lt;output&gt;/validation_dataset first</source>
         <translation>Les rasters des dossiers MODIS et Landsat de la section Série, passés comme MODIS et LANDSAT : ils sont d'abord alignés dans &lt;output&gt;/validation_dataset</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="82"/>
+        <location filename="../ui/validate.py" line="89"/>
         <source>classical</source>
         <translation>classique</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="82"/>
+        <location filename="../ui/validate.py" line="89"/>
         <source>deep model, trained anew per test date (small size)</source>
         <translation>modèle profond, réentraîné pour chaque date de test (petite taille)</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="82"/>
+        <location filename="../ui/validate.py" line="89"/>
         <source>; PyTorch is not installed</source>
         <translation> ; PyTorch n'est pas installé</translation>
     </message>
@@ -643,7 +643,7 @@ y de {y0} à {y1}
         <translation>Méthodes</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="90"/>
+        <location filename="../ui/validate.py" line="97"/>
         <source>Deep models: training budget per test date in epochs, with early stopping (EPOCHS)</source>
         <translation>Modèles profonds : budget d'entraînement par date de test en époques, avec arrêt anticipé (EPOCHS)</translation>
     </message>
@@ -653,47 +653,47 @@ y de {y0} à {y1}
         <translation>Époques</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="92"/>
+        <location filename="../ui/validate.py" line="99"/>
         <source>Folder for validation.csv and validation.html; empty = a temporary folder</source>
         <translation>Dossier de validation.csv et validation.html ; vide = un dossier temporaire</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="95"/>
+        <location filename="../ui/validate.py" line="102"/>
         <source>Leave-one-date-out over every pair with a pair before and after it</source>
         <translation>Validation « une date exclue » sur chaque paire ayant une paire avant et une paire après</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="103"/>
+        <location filename="../ui/validate.py" line="110"/>
         <source>Use recommendation</source>
         <translation>Appliquer la recommandation</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="105"/>
+        <location filename="../ui/validate.py" line="112"/>
         <source>Set the Series section&apos;s method and correction to the recommendation</source>
         <translation>Règle la méthode et la correction de la section Série sur la recommandation</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="162"/>
+        <location filename="../ui/validate.py" line="169"/>
         <source>Validated on {n} test date(s): recommended {method} {variant}</source>
         <translation>Validé sur {n} date(s) de test : recommandé {method} {variant}</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="165"/>
+        <location filename="../ui/validate.py" line="175"/>
         <source>; but no method beats {baseline} on this series</source>
         <translation> ; mais aucune méthode ne bat {baseline} sur cette série</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="181"/>
+        <location filename="../ui/validate.py" line="191"/>
         <source>the recommendation</source>
         <translation>la recommandation</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="199"/>
+        <location filename="../ui/validate.py" line="209"/>
         <source>{method} is not a method of the Series section</source>
         <translation>{method} n'est pas une méthode de la section Série</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="201"/>
+        <location filename="../ui/validate.py" line="211"/>
         <source>{summary} The Series method is now {method} with the correction {correction!r} ({variant}).</source>
         <translation>{summary} La méthode de la section Série est maintenant {method} avec la correction {correction!r} ({variant}).</translation>
     </message>
@@ -2688,11 +2688,6 @@ y de {y0} à {y1}
         <translation>{prediction}/{reference} : choisissez une couche de prédiction et une couche de référence</translation>
     </message>
     <message>
-        <location filename="../ui/evaluation.py" line="142"/>
-        <source>Evaluated: RMSE {rmse:.3f}, SSIM {ssim:.3f}</source>
-        <translation>Évalué : RMSE {rmse:.3f}, SSIM {ssim:.3f}</translation>
-    </message>
-    <message>
         <location filename="../ui/fusion.py" line="39"/>
         <source>{method} expects pair 1 before and pair 2 after the target date ({coarse_ref1} {d1}, {coarse_target} {t}, {coarse_ref2} {d2}); it runs anyway</source>
         <translation>{method} attend la paire 1 avant et la paire 2 après la date cible ({coarse_ref1} {d1}, {coarse_target} {t}, {coarse_ref2} {d2}) ; il s'exécute quand même</translation>
@@ -2708,17 +2703,17 @@ y de {y0} à {y1}
         <translation>{start_param} {start} est postérieure à {end_param} {end} : choisissez un début plus tôt</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="135"/>
+        <location filename="../ui/validate.py" line="142"/>
         <source>{modis}/{landsat}: choose the Series section&apos;s MODIS and Landsat folders (with rasters) first</source>
         <translation>{modis}/{landsat} : choisissez d'abord les dossiers MODIS et Landsat (avec des rasters) de la section Série</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="138"/>
+        <location filename="../ui/validate.py" line="145"/>
         <source>{dataset}: choose a folder written by lstfusion:align_pairs, or tick the Series section&apos;s folders</source>
         <translation>{dataset} : choisissez un dossier écrit par lstfusion:align_pairs, ou cochez les dossiers de la section Série</translation>
     </message>
     <message>
-        <location filename="../ui/validate.py" line="141"/>
+        <location filename="../ui/validate.py" line="148"/>
         <source>{methods}: choose at least one method</source>
         <translation>{methods} : choisissez au moins une méthode</translation>
     </message>
@@ -2986,6 +2981,101 @@ y de {y0} à {y1}
         <location filename="strings.py" line="6"/>
         <source>paper</source>
         <translation>paper</translation>
+    </message>
+    <message>
+        <location filename="../ui/evaluation.py" line="143"/>
+        <source>Evaluated: RMSE {rmse:.3f} {unit}, SSIM {ssim:.3f}</source>
+        <translation>Évalué : RMSE {rmse:.3f} {unit}, SSIM {ssim:.3f}</translation>
+    </message>
+    <message>
+        <location filename="../ui/series.py" line="155"/>
+        <source>. Applied: {applied}. Why: {why}</source>
+        <translation>. Appliqué : {applied}. Pourquoi : {why}</translation>
+    </message>
+    <message>
+        <location filename="../ui/validate.py" line="173"/>
+        <source>; errors (RMSE, MAE, BIAS) in {unit}</source>
+        <translation> ; erreurs (RMSE, MAE, BIAS) en {unit}</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000). The dataset&apos;s rasters must be of one quantity (LST or reflectance) in one unit; it is written in their QUANTITY and LST_UNIT tags.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Uncertainty map (90% half-width)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional: the prediction&apos;s uncertainty map, the half-width of its central 90 % interval per pixel in the LST&apos;s unit (tag UNCERTAINTY=90% half-width), calibrated on the two reference pairs: each pair&apos;s date predicted from the other pair with this method and these parameters and compared with its own Landsat (docs/uncertainty.md). It needs both pairs; with one pair no map can be calibrated and the run says so.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Calibration pair: fine Landsat LST (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional second reference pair (Landsat and MODIS of one other date) used only to calibrate OUTPUT_UNCERTAINTY: the prediction uses the first pair.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Calibration pair: MODIS LST of its date (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Fine predictors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>What the regression uses at the fine scale: the reference Landsat&apos;s LST only, or its LST and its spectral indices (NDVI, NDWI, NDBI: the INDICES raster, else the bands after the first of FINE_REF1, as Earth Engine exports carry them). Appended; the one-date algorithm&apos;s only.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>LST only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>LST and spectral indices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Spectral indices of the reference Landsat date (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional, with PREDICTORS &apos;LST and spectral indices&apos;: a raster on the fine grid whose every band is a spectral index (NDVI, NDWI, NDBI ...) of the FINE_REF1 date; empty: the bands after the LST of FINE_REF1 (as Earth Engine exports carry them).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Method applied (method, pairs, variant)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Why this method (auto&apos;s scores or fallback)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Residual correction applied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Unit of RMSE, MAE and BIAS (from the reference&apos;s tags)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
