@@ -122,8 +122,8 @@ class OneDateFusion(LstFusionAlgorithm):
         if not has_uncertainty(self.ENTRY):
             return
         if names == ONE_PAIR:  # appended: the pair that calibrates the uncertainty map only
-            add_raster(self, P.FINE_REF2, "Calibration pair: fine Landsat LST (optional)", optional=True)
-            add_raster(self, P.COARSE_REF2, "Calibration pair: MODIS LST of its date (optional)", optional=True)
+            add_raster(self, P.FINE_REF2, "Calibration pair: fine Landsat LST", optional=True)
+            add_raster(self, P.COARSE_REF2, "Calibration pair: MODIS LST of its date", optional=True)
         self.addParameter(QgsProcessingParameterRasterDestination(
             P.OUTPUT_UNCERTAINTY, "Uncertainty map (90% half-width)", optional=True, createByDefault=False))
 
@@ -133,7 +133,7 @@ class OneDateFusion(LstFusionAlgorithm):
         if p is None:
             return
         add_enum(self, p.name, p.label, list(p.options), p.options.index(p.default))
-        add_raster(self, P.INDICES, "Spectral indices of the reference Landsat date (optional)", optional=True)
+        add_raster(self, P.INDICES, "Spectral indices of the reference Landsat date", optional=True)
 
     def predictors(self, parameters, context):
         """PREDICTORS' value (None where the entry has none)."""

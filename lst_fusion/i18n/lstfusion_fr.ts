@@ -3000,82 +3000,77 @@ y de {y0} à {y1}
     <message>
         <location filename="strings.py" line="6"/>
         <source>Factor applied to the Landsat values on reading (e.g. 0.0001 for reflectance x 10000). The dataset&apos;s rasters must be of one quantity (LST or reflectance) in one unit; it is written in their QUANTITY and LST_UNIT tags.</source>
-        <translation type="unfinished"></translation>
+        <translation>Facteur appliqué aux valeurs Landsat à la lecture (p. ex. 0.0001 pour une réflectance x 10000). Les rasters du jeu de données doivent être d'une seule grandeur (LST ou réflectance) dans une seule unité ; elle est écrite dans leurs étiquettes QUANTITY et LST_UNIT.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Uncertainty map (90% half-width)</source>
-        <translation type="unfinished"></translation>
+        <translation>Carte d'incertitude (demi-largeur à 90 %)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional: the prediction&apos;s uncertainty map, the half-width of its central 90 % interval per pixel in the LST&apos;s unit (tag UNCERTAINTY=90% half-width), calibrated on the two reference pairs: each pair&apos;s date predicted from the other pair with this method and these parameters and compared with its own Landsat (docs/uncertainty.md). It needs both pairs; with one pair no map can be calibrated and the run says so.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
-        <source>Calibration pair: fine Landsat LST (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Facultatif : la carte d'incertitude de la prédiction, demi-largeur de son intervalle central à 90 % par pixel dans l'unité de la LST (étiquette UNCERTAINTY=90% half-width), calibrée sur les deux paires de référence : la date de chaque paire est prédite à partir de l'autre paire avec cette méthode et ces paramètres, puis comparée à son propre Landsat (docs/uncertainty.md). Il faut les deux paires ; avec une seule paire aucune carte ne peut être calibrée et le traitement le dit.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional second reference pair (Landsat and MODIS of one other date) used only to calibrate OUTPUT_UNCERTAINTY: the prediction uses the first pair.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
-        <source>Calibration pair: MODIS LST of its date (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>Seconde paire de référence facultative (Landsat et MODIS d'une autre date), utilisée seulement pour calibrer OUTPUT_UNCERTAINTY : la prédiction utilise la première paire.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Fine predictors</source>
-        <translation type="unfinished"></translation>
+        <translation>Prédicteurs fins</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>What the regression uses at the fine scale: the reference Landsat&apos;s LST only, or its LST and its spectral indices (NDVI, NDWI, NDBI: the INDICES raster, else the bands after the first of FINE_REF1, as Earth Engine exports carry them). Appended; the one-date algorithm&apos;s only.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ce que la régression utilise à l'échelle fine : la LST du Landsat de référence seule, ou sa LST et ses indices spectraux (NDVI, NDWI, NDBI : le raster INDICES, sinon les bandes qui suivent la première de FINE_REF1, telles que les exports Earth Engine les portent). Ajouté en fin de liste ; propre à l'algorithme à une date.</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>LST only</source>
-        <translation type="unfinished"></translation>
+        <translation>LST seule</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>LST and spectral indices</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
-        <source>Spectral indices of the reference Landsat date (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>LST et indices spectraux</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Optional, with PREDICTORS &apos;LST and spectral indices&apos;: a raster on the fine grid whose every band is a spectral index (NDVI, NDWI, NDBI ...) of the FINE_REF1 date; empty: the bands after the LST of FINE_REF1 (as Earth Engine exports carry them).</source>
-        <translation type="unfinished"></translation>
+        <translation>Facultatif, avec PREDICTORS « LST et indices spectraux » : un raster sur la grille fine dont chaque bande est un indice spectral (NDVI, NDWI, NDBI…) de la date de FINE_REF1 ; vide : les bandes qui suivent la LST de FINE_REF1 (telles que les exports Earth Engine les portent).</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Method applied (method, pairs, variant)</source>
-        <translation type="unfinished"></translation>
+        <translation>Méthode appliquée (méthode, paires, variante)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Why this method (auto&apos;s scores or fallback)</source>
-        <translation type="unfinished"></translation>
+        <translation>Pourquoi cette méthode (scores d'auto ou repli)</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Residual correction applied</source>
-        <translation type="unfinished"></translation>
+        <translation>Correction résiduelle appliquée</translation>
     </message>
     <message>
         <location filename="strings.py" line="6"/>
         <source>Unit of RMSE, MAE and BIAS (from the reference&apos;s tags)</source>
-        <translation type="unfinished"></translation>
+        <translation>Unité de RMSE, MAE et BIAS (d'après les étiquettes de la référence)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Calibration pair: MODIS LST of its date</source>
+        <translation>Paire de calibration : LST MODIS de sa date</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Spectral indices of the reference Landsat date</source>
+        <translation>Indices spectraux de la date Landsat de référence</translation>
     </message>
 </context>
 </TS>
