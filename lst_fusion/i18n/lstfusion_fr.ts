@@ -139,7 +139,7 @@
         <translation>Dernière date d'acquisition, incluse (END)</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="59"/>
+        <location filename="../ui/series.py" line="62"/>
         <source>to</source>
         <translation>au</translation>
     </message>
@@ -423,87 +423,87 @@ y de {y0} à {y1}
         <translation>Terminé : {output}</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="38"/>
+        <location filename="../ui/series.py" line="39"/>
         <source>Series</source>
         <translation>Série</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="39"/>
+        <location filename="../ui/series.py" line="40"/>
         <source>Folder of daily MODIS rasters dated by their names (MODIS)</source>
         <translation>Dossier des rasters MODIS quotidiens, datés par leur nom (MODIS)</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="40"/>
+        <location filename="../ui/series.py" line="41"/>
         <source>MODIS folder</source>
         <translation>Dossier MODIS</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="41"/>
+        <location filename="../ui/series.py" line="42"/>
         <source>Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)</source>
         <translation>Dossier des rasters Landsat datés par leur nom, tous sur une même grille (LANDSAT)</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="42"/>
+        <location filename="../ui/series.py" line="43"/>
         <source>Landsat folder</source>
         <translation>Dossier Landsat</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="43"/>
+        <location filename="../ui/series.py" line="44"/>
         <source>Fusion method (METHOD); auto chooses by leave-one-date-out on the series&apos; pairs</source>
         <translation>Méthode de fusion (METHOD) ; auto choisit par validation croisée « une date exclue » sur les paires de la série</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="47"/>
+        <location filename="../ui/series.py" line="50"/>
         <source>MODIS-consistent residual correction (RESIDUAL_CORRECTION): &apos;scene mean&apos; is the variant +SM of the validation, &apos;MODIS footprint&apos; is +RC</source>
         <translation>Correction des résidus cohérente avec MODIS (RESIDUAL_CORRECTION) : « moyenne de la scène » est la variante +SM de la validation, « empreinte MODIS » est +RC</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="50"/>
+        <location filename="../ui/series.py" line="53"/>
         <source>Correction</source>
         <translation>Correction</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="51"/>
+        <location filename="../ui/series.py" line="54"/>
         <source>method&apos;s own</source>
         <translation>celles de la méthode</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="51"/>
+        <location filename="../ui/series.py" line="54"/>
         <source>Reference pairs of a method that can run with one or two, STARFM (PAIRS): as validate_methods names its rows, &apos;STARFM (1 pair)&apos; or &apos;STARFM (2 pairs)&apos;</source>
         <translation>Paires de référence d'une méthode qui peut travailler avec une ou deux, STARFM (PAIRS) : comme validate_methods nomme ses lignes, « STARFM (1 pair) » ou « STARFM (2 pairs) »</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="55"/>
+        <location filename="../ui/series.py" line="58"/>
         <source>Pairs</source>
         <translation>Paires</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="56"/>
+        <location filename="../ui/series.py" line="59"/>
         <source>First date (START); none = the first MODIS date</source>
         <translation>Première date (START) ; aucune = la première date MODIS</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="57"/>
+        <location filename="../ui/series.py" line="60"/>
         <source>Last date, included (END); none = the last MODIS date</source>
         <translation>Dernière date, incluse (END) ; aucune = la dernière date MODIS</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="62"/>
+        <location filename="../ui/series.py" line="65"/>
         <source>Series folder (OUTPUT); empty = a temporary folder</source>
         <translation>Dossier de la série (OUTPUT) ; vide = un dossier temporaire</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="64"/>
+        <location filename="../ui/series.py" line="67"/>
         <source>Run series</source>
         <translation>Lancer la série</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="150"/>
+        <location filename="../ui/series.py" line="153"/>
         <source> and {maps} uncertainty maps</source>
         <translation> et {maps} cartes d'incertitude</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="151"/>
+        <location filename="../ui/series.py" line="154"/>
         <source>Series done: {loaded} dated layers{unc} from {folder}</source>
         <translation>Série terminée : {loaded} couches datées{unc} depuis {folder}</translation>
     </message>
@@ -2693,12 +2693,12 @@ y de {y0} à {y1}
         <translation>{method} attend la paire 1 avant et la paire 2 après la date cible ({coarse_ref1} {d1}, {coarse_target} {t}, {coarse_ref2} {d2}) ; il s'exécute quand même</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="111"/>
+        <location filename="../ui/series.py" line="114"/>
         <source>{modis}/{landsat}: choose a MODIS folder and a Landsat folder with rasters</source>
         <translation>{modis}/{landsat} : choisissez un dossier MODIS et un dossier Landsat contenant des rasters</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="114"/>
+        <location filename="../ui/series.py" line="117"/>
         <source>{start_param} {start} is after {end_param} {end}: choose an earlier start</source>
         <translation>{start_param} {start} est postérieure à {end_param} {end} : choisissez un début plus tôt</translation>
     </message>
@@ -2988,7 +2988,7 @@ y de {y0} à {y1}
         <translation>Évalué : RMSE {rmse:.3f} {unit}, SSIM {ssim:.3f}</translation>
     </message>
     <message>
-        <location filename="../ui/series.py" line="155"/>
+        <location filename="../ui/series.py" line="158"/>
         <source>. Applied: {applied}. Why: {why}</source>
         <translation>. Appliqué : {applied}. Pourquoi : {why}</translation>
     </message>
@@ -3071,6 +3071,11 @@ y de {y0} à {y1}
         <location filename="strings.py" line="6"/>
         <source>Spectral indices of the reference Landsat date</source>
         <translation>Indices spectraux de la date Landsat de référence</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Calibration pair: fine Landsat LST</source>
+        <translation>Paire de calibration : LST Landsat fine</translation>
     </message>
 </context>
 </TS>

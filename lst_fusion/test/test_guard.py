@@ -154,15 +154,24 @@ def hot_tiles(monkeypatch, day):
     """Every tile of date ``day`` gets +1000 K at its first pixel (a method gone wild)."""
     from lst_fusion.series import tiles
 
-    real = tiles.run_tile
+    real, real_plan = tiles.run_tile, tiles.run_plan_tile
+    hot = f"M_202001{day:02d}.tif"
 
     def wild(job):
         out = real(job)
-        if os.path.basename(job.sources[-1].path) == f"M_202001{day:02d}.tif":
+        if os.path.basename(job.sources[-1].path) == hot:
             out[0, 0] += 1000.0
         return out
 
+    def wild_plan(job):  # a series whose method has a per-reference-set plan (STARFM's from two dates on)
+        out = real_plan(job)
+        for src, tile in zip(job.targets, out):
+            if os.path.basename(src.path) == hot:
+                tile[0, 0] += 1000.0
+        return out
+
     monkeypatch.setattr(tiles, "run_tile", wild)
+    monkeypatch.setattr(tiles, "run_plan_tile", wild_plan)
 
 
 @pytest.mark.parametrize("correction", ["none", "scene mean"])

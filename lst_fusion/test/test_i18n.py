@@ -259,6 +259,8 @@ def test_no_optional_parameter_says_optional_in_its_label(qgis_app, qgis_process
 
 
 def test_the_panel_in_french(french, qgis_iface, qgis_processing):
+    from qgis.PyQt.QtCore import Qt
+
     import lst_fusion
 
     plugin = lst_fusion.classFactory(qgis_iface)  # the translator is installed already: classFactory keeps it
@@ -281,7 +283,8 @@ def test_the_panel_in_french(french, qgis_iface, qgis_processing):
         from lst_fusion.ui.methods import series_choices_auto_index
 
         auto = series.method.findData(series_choices_auto_index())
-        assert series.method.itemText(auto).startswith("auto (choix par validation")
+        assert series.method.itemText(auto) == "auto"  # the name fits the panel; what it does is its tooltip, in French
+        assert series.method.itemData(auto, Qt.ItemDataRole.ToolTipRole).startswith("auto (choix par validation")
         assert [series.correction.itemText(i) for i in range(3)] == ["aucune", "empreinte MODIS", "moyenne de la scène"]
         assert series.set_method("Thermal sharpening", "scene mean")  # a recommendation, as validate_methods names it
         assert (series.method.currentText(), series.correction.currentText()) == ("Affinage thermique",

@@ -4,6 +4,7 @@ import tempfile
 
 from qgis.core import QgsProcessingContext, QgsProject, QgsRasterLayer
 from qgis.gui import QgsFileWidget
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from ..algorithms import names as P
@@ -14,7 +15,7 @@ from ..series.uncertainty import is_map as is_uncertainty_map
 from .ids import FUSE_SERIES
 from .methods import series_choices, series_choices_auto_index
 from .tasks import Section
-from .widgets import combo_box, date_edit, date_text
+from .widgets import combo_box, date_edit, date_text, shown_name
 
 
 def rasters_in(folder):
@@ -40,15 +41,17 @@ class SeriesSection(Section):
         self.form.addRow(tr("MODIS folder"), self.modis)
         self.landsat = folder_widget(tr("Folder of Landsat rasters dated by their names, all on one grid (LANDSAT)"))
         self.form.addRow(tr("Landsat folder"), self.landsat)
-        self.method = combo_box([(tr(label), i) for label, i in series_choices()],
+        self.method = combo_box([(shown_name(tr(label)), i) for label, i in series_choices()],
                                 tr("Fusion method (METHOD); auto chooses by leave-one-date-out on the series' pairs"))
+        for row, (label, _) in enumerate(series_choices()):  # the whole label, e.g. what auto does, on hover
+            self.method.setItemData(row, tr(label), Qt.ItemDataRole.ToolTipRole)
         self.method.setCurrentIndex(self.method.findData(series_choices_auto_index()))  # fuse_series' default
         self.form.addRow(tr("Method"), self.method)
         self.correction = combo_box([(tr(mode), i) for i, mode in enumerate(CORRECTIONS)],
                                     tr("MODIS-consistent residual correction (RESIDUAL_CORRECTION): 'scene mean' is the "
                                     "variant +SM of the validation, 'MODIS footprint' is +RC"))
         self.form.addRow(tr("Correction"), self.correction)
-        self.pairs = combo_box([(tr(label).split(" (")[0] if i else tr("method's own"), i)
+        self.pairs = combo_box([(shown_name(tr(label)) if i else tr("method's own"), i)
                                 for i, (label, _) in enumerate(PAIR_OPTIONS)],
                                tr("Reference pairs of a method that can run with one or two, STARFM (PAIRS): as "
                                "validate_methods names its rows, 'STARFM (1 pair)' or 'STARFM (2 pairs)'"))
@@ -86,7 +89,7 @@ class SeriesSection(Section):
             mid, rule = parse_candidate(label)
         except LstFusionError:
             return False
-        i = self.method.findText(tr(get(mid).label))  # the label as shown
+        i = self.method.findText(shown_name(tr(get(mid).label)))  # the label as shown
         if i < 0:
             return False
         self.method.setCurrentIndex(i)

@@ -59,6 +59,12 @@ def date_text(edit):
     return edit.date().toString(ISO)
 
 
+def shown_name(label):
+    """A combo item's text at the panel's width: the name before its parenthesis ('auto (choose by ...)' reads
+    'auto'); the whole label goes in the item's tooltip."""
+    return label.split(" (")[0]
+
+
 def combo_box(items=(), tooltip=""):
     """A combo box whose width does not follow its longest item (the panel stays narrow); ``items``: (text, data)."""
     box = QComboBox()
