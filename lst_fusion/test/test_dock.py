@@ -224,7 +224,12 @@ def test_series_section_builds_fuse_series_parameters_and_loads_a_dated_group(pl
         tif(f"landsat/L_{day}.tif", F1 + off)
     dock.series.modis.setFilePath(str(tmp_path / "modis"))
     dock.series.landsat.setFilePath(str(tmp_path / "landsat"))
-    assert [dock.series.method.itemText(i) for i in range(dock.series.method.count())] == method_options()
+    # each method's name as shown (the name before its parenthesis: 'auto'), its whole option label on hover
+    from qgis.PyQt.QtCore import Qt
+
+    box = dock.series.method
+    assert [box.itemText(i) for i in range(box.count())] == [o.split(" (")[0] for o in method_options()]
+    assert [box.itemData(i, Qt.ItemDataRole.ToolTipRole) for i in range(box.count())] == method_options()
     dock.series.method.setCurrentIndex(dock.series.method.findText("STARFM"))
     dock.series.correction.setCurrentIndex(0)  # none
     set_date(dock.series.start_date, "2020-01-02")
