@@ -53,10 +53,7 @@ def similar_sums(engine, G, V, rel, threshold, k, w, rank_dist, eps, weight_dist
     G = np.ascontiguousarray(G, dtype=np.float64)
     V = np.ascontiguousarray(V, dtype=np.float64)
     rel = np.ascontiguousarray(rel, dtype=np.float64)
-    oy, ox = offsets_in_tie_order(w)
-    d = np.hypot(oy, ox)
-    dr = np.ascontiguousarray(rank_dist(d), dtype=np.float64)
-    dw = np.ascontiguousarray(weight_dist(d), dtype=np.float64)
+    oy, ox, dr, dw = distance_terms(w, rank_dist, weight_dist)
     args = (float(threshold), int(k), int(w), oy, ox, dr, float(eps), dw, bool(weight_rel))
     return _offsets(G, V, rel, *args)
 
@@ -173,6 +170,15 @@ def _apply_loop(V, NI, NW, sw, sv):
             sv[i, j] = b
 
 
+def distance_terms(w, rank_dist, weight_dist):
+    """(oy, ox, dr, dw): the window's offsets in tie order and the two functions of their distance in pixels (the
+    rank and the weight term, float64), as both engines of :func:`similar_sums` and :func:`similar_lists` use."""
+    oy, ox = offsets_in_tie_order(w)
+    d = np.hypot(oy, ox)
+    return (oy, ox, np.ascontiguousarray(rank_dist(d), dtype=np.float64),
+            np.ascontiguousarray(weight_dist(d), dtype=np.float64))
+
+
 def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False):
     """The numba engine's selection of :func:`similar_sums` kept: (NI, NW), per centre of the halo'd block ``G``
     its ``k`` kept neighbours in offset order as flat indices into the block (-1: no more) and their weights.
@@ -182,10 +188,7 @@ def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_r
     by the weights' float32 rounding, ~1e-7 of the spread of V)."""
     G = np.ascontiguousarray(G, dtype=np.float64)
     rel = np.ascontiguousarray(rel, dtype=np.float64)
-    oy, ox = offsets_in_tie_order(w)
-    d = np.hypot(oy, ox)
-    dr = np.ascontiguousarray(rank_dist(d), dtype=np.float64)
-    dw = np.ascontiguousarray(weight_dist(d), dtype=np.float64)
+    oy, ox, dr, dw = distance_terms(w, rank_dist, weight_dist)
     th, tw = rel.shape
     kk = int(min(k, oy.size))
     NI = np.empty((th, tw, kk), np.int32 if compact else np.int64)
