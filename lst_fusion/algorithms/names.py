@@ -94,6 +94,7 @@ MIN_FOOTPRINTS = "MIN_FOOTPRINTS"
 RIDGE = "RIDGE"
 PREDICTORS = "PREDICTORS"  # thermal sharpening: LST only, or LST and spectral indices
 INDICES = "INDICES"  # a raster of spectral indices of the reference Landsat date
+REFLECTANCE = "REFLECTANCE"  # a raster of the reference Landsat date's C2 L2 surface reflectance bands
 
 # -- training
 EPOCHS = "EPOCHS"
