@@ -59,9 +59,10 @@ def sensor_bands(sensor):
     return C2_BANDS[key]
 
 
-def to_reflectance(values, parameter, name, scale=1.0, offset=0.0):
+def to_reflectance(values, parameter, name, scale=1.0, offset=0.0, dn=None):
     """Surface reflectance (float64, NaN at fill) of one band: the file's own scale/offset, then C2 L2 DN scaled
-    when the values are DN (module text); implausible values are one sentence naming ``parameter``."""
+    when the values are DN (module text; ``dn`` True/False says so instead, as a STAC asset's product does);
+    implausible values are one sentence naming ``parameter``."""
     raw = np.asarray(values, dtype=np.float64)
     v = raw * scale + offset
     v[~np.isfinite(raw) | (raw == SR_FILL)] = np.nan
@@ -69,8 +70,8 @@ def to_reflectance(values, parameter, name, scale=1.0, offset=0.0):
     if ok.size == 0:
         return v
     hi = np.percentile(ok, 99)
-    if hi > MAX_REFLECTANCE:
-        if not np.all(ok == np.round(ok)):
+    if dn is True or (dn is None and hi > MAX_REFLECTANCE):
+        if dn is None and not np.all(ok == np.round(ok)):
             raise LstFusionError(parameter, f"{name} holds values up to {hi:.6g} that are neither reflectance "
                                             f"({MIN_REFLECTANCE:g} to {MAX_REFLECTANCE:g}) nor Collection 2 Level-2 "
                                             "DN (whole numbers 1-65535); give surface reflectance bands")
