@@ -834,7 +834,7 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
             continue
         clear = products.clear_percent_of(mosaic, aoi_mask(grid, aoi))
         key = _group_key(usable, aoi, grids[folder], min_clear, unit, qa_bits, want_sr)
-        if want_sr and (sr_mosaic is None or sr_missing):
+        if want_sr and not list_only and (sr_mosaic is None or sr_missing):
             key = ""  # not complete: a re-run reads the date again
         for it in ok:
             rows[it.item_id].update(clear_percent=f"{clear:.2f}", key=key if not failures else "")
