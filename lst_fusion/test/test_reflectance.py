@@ -179,3 +179,31 @@ def test_reflectance_is_appended_last(provider):
     from qgis.core import QgsProcessingParameterDefinition
 
     assert alg.parameterDefinition("REFLECTANCE").flags() & QgsProcessingParameterDefinition.FlagOptional
+
+
+def test_a_file_is_read_alike_as_dn_with_gdal_scale_or_as_reflectance(tmp_path):
+    """The same bands as C2 DN, as DN with the GDAL band scale/offset set (the file's own tags say reflectance), and
+    as float reflectance whose bands are named in another order: the same indices, off the grid one sentence."""
+    import rasterio
+
+    from lst_fusion.core.data.io import read_grid
+
+    stack = sr_scene()
+    dn = write_stack(tmp_path / "dn.tif", stack)
+    grid = read_grid(dn)
+    want = R.read_indices(dn, grid)
+    tagged = write_stack(tmp_path / "tagged.tif", stack)
+    with rasterio.open(tagged, "r+") as ds:
+        ds.scales = [R.SR_SCALE] * 4 + [1.0]
+        ds.offsets = [R.SR_OFFSET] * 4 + [0.0]
+    refl = np.stack([R.to_reflectance(b, "R", "b") for b in stack[:4]] + [stack[4].astype(np.float64)])
+    order = [4, 3, 2, 1, 0]  # qa_pixel, swir1, nir, red, green
+    named = write_stack(tmp_path / "named.tif", refl[order].astype(np.float32),
+                        [("green", "red", "nir", "swir1", "qa_pixel")[k] for k in order])
+    for path in (tagged, named):
+        for got, w in zip(R.read_indices(path, grid), want):
+            np.testing.assert_allclose(got, w, atol=2e-6, equal_nan=True)  # float32 reflectance
+    assert np.isfinite(want[0]).sum() == stack.shape[1] * stack.shape[2] - 72
+    other = write_stack(tmp_path / "other.tif", stack[:, :60])
+    with pytest.raises(LstFusionError, match="^REFLECTANCE: other.tif is not on the fine reference's grid"):
+        R.read_indices(other, grid)
