@@ -53,6 +53,16 @@ def transfer_cases(dates):
     return out
 
 
+def predict_case(mid, ckpt, model, case, pairs):
+    """``mid``'s prediction of ``case.date`` from the pair ``case.nearest`` and the day's MODIS: the Landsat of
+    ``case.date`` is in no role. A two-pair model (STTFN) gets that pair in both roles."""
+    fn, cn = pairs[case.nearest]
+    inputs = {"fine_ref1": fn, "coarse_ref1": cn, "coarse_target": pairs[case.date][1]}
+    if "fine_ref2" in registry.info(mid).inputs:
+        inputs.update(fine_ref2=fn, coarse_ref2=cn)
+    return predict_array(ckpt, model, inputs, device="cpu")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
@@ -91,11 +101,7 @@ def main(argv=None):
         trainings.append(info)
         for case in cases:
             c0 = test[case.date][1]
-            (fn, cn) = test[case.nearest]
-            inputs = {"fine_ref1": fn, "coarse_ref1": cn, "coarse_target": c0}
-            if "fine_ref2" in registry.info(mid).inputs:  # one pair in both roles, as train_for_case's fallback
-                inputs.update(fine_ref2=fn, coarse_ref2=cn)
-            plain = predict_array(ckpt, model, inputs, device="cpu")
+            plain = predict_case(mid, ckpt, model, case, test)
             score(info["model"], "as is", case, plain)
             score(info["model"], "+SM", case, residual.correct(plain, c0, "scene mean", block))
             score(info["model"], "+RC", case, residual.correct(plain, c0, "MODIS footprint", block))

@@ -75,3 +75,22 @@ def test_transfer_scores_every_model_variant_and_both_baselines(dt_mod, tif, tmp
             np.sqrt(np.mean((change - f[t]) ** 2)), abs=1e-3)
     md = (out / "transfer.md").read_text(encoding="utf-8")
     assert "models trained on 2020-01-01, 2020-01-17, 2020-02-02" in md and "| **MODIS resampled** | as is |" in md
+
+
+def test_the_target_dates_landsat_is_in_no_role(dt_mod):
+    pytest.importorskip("torch", reason="PyTorch is not installed")
+    from lst_fusion.deep import fold
+
+    base = synthetic_scene(32)
+    train = {d: (base + 1.5 * k, 0.5 * base + 12 + 1.5 * k)
+             for k, d in enumerate([dt.date(2020, 1, 1), dt.date(2020, 1, 17), dt.date(2020, 2, 2)])}
+    d0, d1 = dt.date(2021, 5, 1), dt.date(2021, 6, 2)
+    test = {d0: (base + 3.0, 0.5 * base + 15.0), d1: (base + 6.0, 0.5 * base + 17.0)}
+    case = dt_mod.transfer_cases([d0, d1])[1]  # d1 predicted from d0
+    for mid in ("edcstfn", "sttfn"):  # one pair, and two pairs given one in both roles
+        ckpt, model, _ = fold.train_for_case(mid, train, case, 1, "cpu", "small", 16, 8, log=lambda s: None)
+        pred = dt_mod.predict_case(mid, ckpt, model, case, test)
+        poisoned = {**test, d1: (np.full((32, 32), 1e4), test[d1][1])}
+        np.testing.assert_array_equal(dt_mod.predict_case(mid, ckpt, model, case, poisoned), pred)
+        moved = {**test, d0: (test[d0][0] + 2.0, test[d0][1])}  # the reference's Landsat is read
+        assert not np.array_equal(dt_mod.predict_case(mid, ckpt, model, case, moved), pred)
