@@ -112,7 +112,8 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
 
         # auto: chosen from the other pairs only (an inner leave-one-date-out of the classical methods)
         try:
-            choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date, inner, log=log)
+            choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date, inner, log=log,
+                                      block=block)
         except LstFusionError as exc:  # no candidate left to choose from
             log(f"  auto: no choice for {case.date} ({validation.reason_of(exc)}); no auto row for that date")
             choice = None
