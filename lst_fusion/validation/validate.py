@@ -103,11 +103,15 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
         truth, c0 = pairs[case.date]
         preds = {k: v for k, v in preds.items() if k[0] not in skipped}
 
-        def inner(c, p, outer=case.date):
+        said = set()  # a candidate left out on one fold is said once, not once per tile of auto's sample
+
+        def inner(c, p, outer=case.date, said=said):
             left_out = {}
             out = validation.classical_candidates(c, p, block, quantity, methods=auto_methods, failed=left_out)
             for n, w in left_out.items():
-                log(f"  auto for {outer}: {n} left out of the inner choice on {c.date}: {w}")
+                if (n, c.date) not in said:
+                    said.add((n, c.date))
+                    log(f"  auto for {outer}: {n} left out of the inner choice on {c.date}: {w}")
             return out
 
         # auto: chosen from the other pairs only (an inner leave-one-date-out of the classical methods)
