@@ -95,3 +95,28 @@ def test_a_candidate_exact_on_the_sampled_tiles_is_chosen_and_the_score_is_pixel
     assert rmse["Fit-FC +RC"] == pytest.approx(np.sqrt((n1 * 1 + n2 * 9) / (n1 + n2)), rel=1e-12)
     assert set(calls) <= {(40, 40)} and len(calls) == 3 * 2  # 3 folds x 2 tiles, each the tile and its halo
     assert protocol.choose(pairs, D[3], candidates, k=1).key == b  # the whole image: A's hot square counts
+
+
+def test_the_choice_from_rasters_aligns_the_pair_days_modis_only_and_chooses_as_with_all(tmp_path, monkeypatch):
+    """fuse_series' auto from MODIS and Landsat lists reads the same-day pairs only: the other days' MODIS are
+    not aligned onto the fine grid (a third of the choice's time at 4 MP), and the choice is the same."""
+    from lst_fusion.validation import inputs
+    from lst_fusion.validation.auto import choose_for_inputs
+
+    from .conftest import synthetic_scene, write_tif
+
+    base = synthetic_scene(32, celsius=False)
+    x = np.mgrid[0:32, 0:32][1]
+    landsat, modis = [], []
+    for k, d in enumerate(D[:3]):
+        fine = base + 2 * k + 0.05 * k * x
+        landsat.append(write_tif(tmp_path / f"L_{d:%Y%m%d}.tif", fine.astype(np.float32)))
+        modis.append(write_tif(tmp_path / f"M_{d:%Y%m%d}.tif",
+                               fine.reshape(4, 8, 4, 8).mean((1, 3)).astype(np.float32), res=240.0))
+    extra = [write_tif(tmp_path / f"M_{d + dt.timedelta(days=3):%Y%m%d}.tif", np.full((4, 4), 290.0, np.float32),
+                       res=240.0) for d in D[:2]]
+    aligned, align_pairs = [], inputs.align_pairs
+    monkeypatch.setattr(inputs, "align_pairs", lambda m, *a, **k: aligned.append(list(m)) or align_pairs(m, *a, **k))
+    every = choose_for_inputs(None, sorted(modis + extra), landsat, 240.0, log=lambda s: None)
+    only = choose_for_inputs(None, modis, landsat, 240.0, log=lambda s: None)
+    assert aligned == [modis, modis] and every == only
