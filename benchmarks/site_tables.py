@@ -101,7 +101,8 @@ def one_pair_scores(pairs, out, log):
         case = protocol.TestCase(target, ref, ref, (ref,))
         preds = validation.classical_candidates(case, pairs, block, "lst", methods=one_pair)
         choice = protocol.choose(pairs, target, lambda c, p: validation.classical_candidates(c, p, block, "lst",
-                                                                                              one_pair), log=log)
+                                                                                              one_pair), log=log,
+                                  block=block)
         preds[(protocol.AUTO, "as is")] = protocol.apply_choice(choice, preds)
         truth = pairs[target][0]
         panels = {protocol.label(k): v for k, v in preds.items()}
