@@ -147,8 +147,7 @@ def test_validate_methods_auto_row_and_the_series_choose_with_one_code_on_one_sa
     """Above the sample's budget (here made 1,500 px, below the 48 x 48 px images) validate_methods' auto row for
     a held-out date and fuse_series' METHOD=auto on the same pairs (that date's withheld) choose with the same
     code on the same sample of tiles (core.evaluation.sample): the same sample, the same score of every single
-    candidate, bit for bit, and the same choice (validate_methods' rule may also take the mean of its k best,
-    which a series cannot run: then only the scores are compared)."""
+    candidate, bit for bit, and the same choice (auto never chooses the mean of its k best, which no series runs)."""
     from lst_fusion.core.evaluation import sample
     from lst_fusion.validation import validate
     from lst_fusion.validation.auto import choose_for_series
@@ -170,7 +169,6 @@ def test_validate_methods_auto_row_and_the_series_choose_with_one_code_on_one_sa
         validated = {r["candidate"]: r["RMSE"] for r in choice.table}
         assert ran.inner_dates == choice.inner_dates and len(ran.table) >= 10
         assert all(validated[r["candidate"]] == r["RMSE"] for r in ran.table)  # bit for bit
-        if not choice.is_mean:
-            want = ((methods.BASELINE, methods.ONE, "none", 1.0) if choice.is_modis else
-                    (*methods.parse_candidate(choice.key[0]), VARIANT_MODE[choice.key[1]], choice.w))
-            assert (mid, rule, correction, w) == want
+        want = ((methods.BASELINE, methods.ONE, "none", 1.0) if choice.is_modis else
+                (*methods.parse_candidate(choice.key[0]), VARIANT_MODE[choice.key[1]], choice.w))
+        assert (mid, rule, correction, w) == want

@@ -8,7 +8,8 @@ trained anew on the other pairs only (t's Landsat in no role, :func:`core.evalua
 ``small`` size with a short budget; each as is, +SM and +RC; with both baselines. ``auto`` is scored
 as a row: for each t, an inner leave-one-date-out on the other pairs picks a classical method and
 variant (core.evaluation.protocol.choose). The recommendation is the same rule on every pair: the (method,
-variant) of lowest mean RMSE over the test dates (a tie to the cheaper), or the mean of the k best.
+variant) of lowest mean RMSE over the test dates (a tie to the cheaper); the mean of the k best is a row of
+its table, never chosen (a series runs one candidate).
 """
 import time
 
@@ -147,10 +148,6 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
     # the recommendation: auto's rule on every test date, without the shrink (fuse_series runs a method as is, +SM
     # or +RC; auto's series applies its own w); MODIS resampled when no method beats it
     key, members, table, _ = protocol.pick(fold_preds, truths, shrink=False)
-    if key not in fold_preds[0]:  # the mean of the k best: recommend its best member, a method fuse_series runs
-        log(f"  the mean of {' + '.join(map(protocol.label, members))} scores lower than each of them; the "
-            "recommendation is its best single method")
-        key = members[0]
     rec = {"method": key[0], "variant": key[1], "members": members, "table": table}
     protocol.mark_verdicts(rows, group=("date",))
     whole = [r for r in rows if r["region"] == "whole image"]

@@ -206,17 +206,13 @@ class Choice:
     """What ``auto`` chose for one test date, from the other pairs only."""
 
     date: object
-    key: tuple  # (method, variant) or (AUTO_MEAN..., 'as is') for the mean of ``members``
-    members: tuple  # the k best single candidates (their mean is the ensemble)
+    key: tuple  # (method, variant): one candidate a series runs
+    members: tuple  # the k best single candidates (their mean is the ensemble row, scored, never chosen)
     table: list  # inner rows: candidate, inner mean RMSE, dates
     inner_dates: tuple
     message: str = ""  # the fallback sentence, else ''
     w: float = 1.0  # the chosen candidate shrunk towards MODIS: MODIS + w (candidate - MODIS); 1: not shrunk
     sample: str = ""  # where it was chosen: 'chosen on N tile(s), P px of Q ...' or the whole image (sample.py)
-
-    @property
-    def is_mean(self):
-        return self.key[0].startswith("auto mean")
 
     @property
     def is_modis(self):
@@ -227,9 +223,8 @@ class Choice:
             return f"{label(self.key)} (fallback)"
         if self.is_modis:
             return f"{BASELINE_MODIS} ({NO_METHOD})"
-        what = " + ".join(label(m) for m in self.members) if self.is_mean else label(self.key)
         shrunk = f" shrunk towards MODIS (w {self.w:.2f})" if self.w < 1.0 else ""
-        return f"{'mean of ' if self.is_mean else ''}{what}{shrunk}"
+        return f"{label(self.key)}{shrunk}"
 
     def tag(self):
         """The provenance text, e.g. ``METHOD=auto: STARFM +SM (inner RMSE: STARFM +SM 1.23, ...)``."""
@@ -309,9 +304,11 @@ def pick(preds, truths, k=K_BEST, shrink=True):
     ``truths`` its Landsat. Returns (key, members, table, w): the lowest mean RMSE over the folds among the
     fusion candidates at MODIS's level (:func:`keeps_level`: +SM, +RC; the others are scored, never chosen) and
     ``MODIS resampled`` (a tie to the cheaper, :func:`cost`, MODIS first; the change
-    baseline scored, never chosen); the mean of the ``k`` best fusion candidates, or (``shrink``) the best one
-    shrunk towards MODIS with the ``w`` of :func:`shrink_weight`, when strictly lower. A shrink to w 0 is
-    MODIS itself. ``w`` is 1 unless the shrunk candidate is chosen."""
+    baseline scored, never chosen), or (``shrink``) the best one shrunk towards MODIS with the ``w`` of
+    :func:`shrink_weight`, when strictly lower. A shrink to w 0 is MODIS itself. ``w`` is 1 unless the shrunk
+    candidate is chosen. The mean of the ``k`` best fusion candidates (``members``) is scored in the table and
+    never chosen: fuse_series runs one candidate, and what validation scores as ``auto`` is what a series runs
+    (until 2026-12-07 validation's ``auto`` could choose that mean, which no series can run)."""
     keys = [key for key in preds[0] if all(key in p for p in preds)]
     scores = {key: [_rmse(p[key], t) for p, t in zip(preds, truths)] for key in keys}
     mean = {key: float(np.mean(v)) for key, v in scores.items()}
@@ -333,9 +330,7 @@ def pick(preds, truths, k=K_BEST, shrink=True):
         shrunk_key = (SHRUNK.format(label=label(fusion[0])), "as is")
         scores[shrunk_key] = [_rmse(shrunk(p[fusion[0]], p[modis], w), t) for p, t in zip(preds, truths)]
         mean[shrunk_key] = float(np.mean(scores[shrunk_key]))
-    key, chosen_w = best, 1.0
-    if len(members) > 1 and mean[mean_key] < mean[key]:
-        key = mean_key
+    key, chosen_w = best, 1.0  # the mean of the k best is scored (its own row), never chosen: no series runs it
     if shrunk_key is not None and mean[shrunk_key] < mean[key] and w < 1.0:
         key, chosen_w = (modis, 1.0) if w == 0.0 else (fusion[0], w)
     table = [{"candidate": label(c) + (f" (w {w:.2f})" if c == shrunk_key else ""), "method": c[0], "variant": c[1],
@@ -345,8 +340,6 @@ def pick(preds, truths, k=K_BEST, shrink=True):
 
 def apply_choice(choice, predictions):
     """The outer prediction of a choice, from the outer case's ``{(method, variant): prediction}``."""
-    if choice.is_mean:
-        return np.mean([predictions[m] for m in choice.members], axis=0)
     if choice.w < 1.0:
         return shrunk(predictions[choice.key], predictions[(BASELINE_MODIS, "as is")], choice.w)
     return predictions[choice.key]
