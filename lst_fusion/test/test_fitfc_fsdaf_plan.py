@@ -12,7 +12,7 @@ from .test_series_precompute import test_plan_series_equals_per_date_series_on_r
 from .test_series_precompute import test_plan_series_equals_per_date_series_on_ubestarfm as series_on_ubestarfm
 
 TOL = 1e-4  # K
-pytestmark = pytest.mark.skipif(not numba_available(), reason="the plans run on numba (their PLAN_ENGINES)")
+pytestmark = pytest.mark.skipif(not numba_available(), reason="the plans run on numba (their ReferenceSetPlan engines)")
 
 
 def resampled_dates(n=120, off=140):
