@@ -494,7 +494,7 @@ def parse_candidate(label):
 
 
 def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progress=None, cancel=None, factor=None,
-               **params):
+               plan=False, **params):
     """A classical method on whole images in memory: ``images`` maps roles (``fine_ref1``, ``coarse_ref1``,
     ``fine_ref2``, ``coarse_ref2``, ``coarse_target``) to arrays on one grid; without ``fine_ref2`` one pair
     is used (the method must accept one); a method of pair mode ALL takes ``fine_refs`` and ``coarse_refs``
@@ -502,7 +502,10 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
     ``params``: the entry's parameters by Processing name (defaults otherwise); ``factor``: the MODIS pixel in
     fine pixels, for the methods with a FACTOR parameter. The table's ``pair_stats`` on the images' statistics
     and its ``tile`` function run tile by tile
-    (core.fusion.tiling.run_tiled), as a series does."""
+    (core.fusion.tiling.run_tiled), as a series does.  ``plan``: where the entry's plan is one of the references
+    alone that pays from one date on this engine (Fit-FC's, FSDAF's: :func:`pair_plan`), each tile is built and
+    predicted by it instead of the per-date kernel, as a series' first date is (equal within float rounding,
+    docs/series_precompute.md; cheaper for one date than the kernel)."""
     import numpy as np
 
     from ..platform.errors import LstFusionError
@@ -538,5 +541,14 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
     run = dict(values, ENGINE=engine, **stats)
     h = halo(method, values.get("WINDOW"), params=values)
     size = tile_size(method, tile or default_tile(engine), arrays[0].shape, values)
-    return run_tiled(lambda blocks: m.tile(blocks, h, run), arrays, h, tile=size,
-                     progress=progress, cancel=cancel)
+    kernel = lambda blocks: m.tile(blocks, h, run)  # noqa: E731
+    if plan and one_date_plan(m, two, engine):
+        kernel = lambda blocks: m.plan.build(blocks[:-1], None, h, run).predict(None, blocks[-1])  # noqa: E731
+    return run_tiled(kernel, arrays, h, tile=size, progress=progress, cancel=cancel)
+
+
+def one_date_plan(entry, two_pairs, engine):
+    """Whether ``entry``'s plan runs one date on its own, on ``engine``: a plan of the references alone (no
+    resampling operator) that pays from one date (Fit-FC's, FSDAF's)."""
+    p = entry.plan
+    return p is not None and not p.resampling and p.applies(two_pairs, False, engine) and p.pays(1, engine)
