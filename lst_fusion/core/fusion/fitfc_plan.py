@@ -24,6 +24,7 @@ from .fitfc import _filter_kernel, filter_engine, regression_date, regression_mo
 from .neighbours import apply_lists, similar_lists
 from .tiling import exact_centres
 
+
 class FitfcTilePlan:
     """One tile's per-pair state; :meth:`predict` gives :func:`core.fusion.fitfc.fuse_tile`'s tile for any date.
 
