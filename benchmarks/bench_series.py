@@ -28,6 +28,9 @@ Landsat scene (7700 x 7700 px) x 90 days on this machine's cores.
     nice -n 10 .venv/bin/python benchmarks/bench_series.py [--size 2000] [--dates 90] [--tile 256] [--quick]
         [--variants estarfm,starfm,per-date,qgis,cluster] [--slow-dates 10] [--no-warm]
     (issue 41's table: --variants starfm,auto,estarfm,sharpen,allpairs,fitfc,fsdaf,starfm-per-date)
+    nice -n 10 .venv/bin/python benchmarks/bench_series.py --choice-only --size 2000 [--sample-px 500000]
+    (auto's choice alone, as fuse_series makes it: on its sample of tiles above the budget, core.evaluation.sample;
+    --sample-px 0: on the whole image; --sample-px also sets the auto row's budget)
 """
 import argparse
 import datetime as dt
@@ -105,25 +108,48 @@ def fuse(folder, out, dates, tile, method, precompute, scheduler="", **more):
     return time.perf_counter() - t, res
 
 
-def auto(folder, out, dates, tile, chosen=None):
-    """METHOD=auto as the fuse_series algorithm runs it (algorithms/fuse_series.py): auto's choice on the pairs
-    (validation.auto.choose_for_inputs: the pairs aligned, the inner leave-one-date-out), then the series of the
-    chosen candidate; returns (series seconds, result, the choice's seconds, the choice).  ``chosen``: a choice
-    already made (the many-date run: the choice does not depend on the dates, its time is the 1-date run's)."""
+def choose(folder, budget=None):
+    """auto's choice alone, as fuse_series makes it (validation.auto.choose_for_inputs: the pairs read and
+    aligned, the inner leave-one-date-out on the sample of tiles, core.evaluation.sample); ``budget``: the
+    sample's budget in px (None: its default; 0: the whole image).  Returns (seconds, choice, its log lines)."""
     import glob
 
+    from lst_fusion.core.evaluation import sample
     from lst_fusion.validation.auto import choose_for_inputs
 
+    rule = None if budget is None else sample.Rule(budget=budget if budget > 0 else 10 ** 12)
+    lines = []
+
+    def log(line):
+        lines.append(line)
+        print(line, file=sys.stderr)
+
     t = time.perf_counter()
+    chosen = choose_for_inputs(None, sorted(glob.glob(os.path.join(folder, "modis", "*.tif"))),
+                               sorted(glob.glob(os.path.join(folder, "landsat", "*.tif"))), COARSE_PIXEL_M, log=log,
+                               rule=rule)
+    return time.perf_counter() - t, list(chosen), lines
+
+
+def loo_seconds(lines):
+    """The inner leave-one-date-out's seconds from auto's log ('its leave-one-date-out took X s')."""
+    took = [s for s in lines if "leave-one-date-out took" in s]
+    return float(took[-1].split(" took ")[1].split(" s")[0]) if took else 0.0
+
+
+def auto(folder, out, dates, tile, chosen=None, budget=None):
+    """METHOD=auto as the fuse_series algorithm runs it (algorithms/fuse_series.py): auto's choice on the pairs
+    (:func:`choose`), then the series of the chosen candidate; returns (series seconds, result, the choice's
+    seconds, the choice, the leave-one-date-out's seconds).  ``chosen``: a choice already made (the many-date run:
+    the choice does not depend on the dates, its time is the 1-date run's)."""
+    choice, loo = 0.0, 0.0
     if chosen is None:
-        chosen = choose_for_inputs(None, sorted(glob.glob(os.path.join(folder, "modis", "*.tif"))),
-                                   sorted(glob.glob(os.path.join(folder, "landsat", "*.tif"))), COARSE_PIXEL_M,
-                                   log=lambda s: print(s, file=sys.stderr))
-    choice = time.perf_counter() - t
+        choice, chosen, lines = choose(folder, budget)
+        loo = loo_seconds(lines)
     method, pairs, correction, w, tag = chosen
     seconds, res = fuse(folder, out, dates, tile, method, None, pairs=pairs, residual_correction=correction,
                         shrink=w if w < 1.0 else None, extra_tags={"METHOD_CHOICE": tag})
-    return seconds, res, choice, list(chosen)
+    return seconds, res, choice, list(chosen), loo
 
 
 def child(spec):
@@ -150,8 +176,13 @@ def child(spec):
                 seconds, res = fuse(folder, out, dates, tile, method, precompute, cluster.scheduler_address)
                 workers = sorted(client.run(maxrss_mb).values())
     elif mode == "auto":
-        seconds, res, choice, chosen = auto(folder, out, dates, tile, spec.get("chosen"))
-        extra = {"choice_seconds": choice, "chosen": chosen}
+        seconds, res, choice, chosen, loo = auto(folder, out, dates, tile, spec.get("chosen"), spec.get("budget"))
+        extra = {"choice_seconds": choice, "chosen": chosen, "loo_seconds": loo}
+    elif mode == "choice":  # the choice alone (--choice-only)
+        seconds, chosen, lines = choose(folder, spec.get("budget"))
+        print(json.dumps({"seconds": seconds, "client_mb": maxrss_mb(), "chosen": chosen,
+                          "loo_seconds": loo_seconds(lines)}))
+        return
     else:
         seconds, res = fuse(folder, out, dates, tile, method, precompute, mode)
     print(json.dumps(dict({"seconds": seconds, "client_mb": maxrss_mb(), "workers_mb": workers,
@@ -251,6 +282,10 @@ def main():
                          "measure the rest in a second run)")
     ap.add_argument("--no-warm", action="store_true", help="skip the warm-up run (numba's disk cache already made)")
     ap.add_argument("--profile", help="cProfile one sequential in-process run into this file and print it")
+    ap.add_argument("--sample-px", type=int, help="auto's sample budget in px (core.evaluation.sample.Rule.budget; 0: "
+                    "the whole image; default: its own)")
+    ap.add_argument("--choice-only", action="store_true", help="time auto's choice alone (no series, no warm-up), "
+                    "at --size with --sample-px")
     ap.add_argument("--child")
     a = ap.parse_args()
     if a.child:
@@ -273,6 +308,19 @@ def main():
 
     if a.profile:
         run("profile", D, mode="profile", profile=os.path.abspath(a.profile), precompute=True)
+        return
+    if a.choice_only:
+        load0 = os.getloadavg()
+        got = run("choice", 0, mode="choice", budget=a.sample_px)
+        tag = got["chosen"][-1]
+        where = tag.rsplit("; ", 1)[-1][:-1]
+        print(f"\n{n} x {n} px ({n * n / 1e6:.1f} MP), {os.cpu_count()} cores, load {load0[0]:.1f} before, "
+              f"{os.getloadavg()[0]:.1f} after\n")
+        print("| auto's choice | seconds | of which leave-one-date-out | peak RSS MiB | where | chose |")
+        print("|---|---|---|---|---|---|")
+        print(f"| {n} x {n} px, sample budget {a.sample_px if a.sample_px is not None else 'default'} | "
+              f"{got['seconds']:.1f} | {got['loo_seconds']:.1f} | {got['client_mb']:.0f} | {where} | "
+              f"{tag.split(': ', 1)[1].split(' (RMSE')[0]} |")
         return
     load0 = os.getloadavg()
     variants = ["estarfm"] if a.quick else a.variants.split(",")
@@ -298,7 +346,8 @@ def main():
             print(f"# qgis {D}: {json.dumps(got)}", flush=True)
         else:
             kw = {"estarfm": {}, "cluster": dict(mode="cluster"), "per-date": dict(precompute=False),
-                  "starfm-per-date": dict(method="starfm", precompute=False), "auto": dict(mode="auto")}.get(
+                  "starfm-per-date": dict(method="starfm", precompute=False),
+                  "auto": dict(mode="auto", budget=a.sample_px)}.get(
                 v, dict(method=v))
             # the 1-date run pays the plan's build as the many-date run does (a plan is the default from 2 or 8 dates)
             one = run(f"{v}_1", 1, **dict(dict(precompute=True), **kw))
@@ -329,20 +378,25 @@ def main():
                                                                               r["workers_mb"]) + ")"
                                                         if r["workers_mb"] else ""))
         choice = one.get("choice_seconds", 0.0)  # auto: the choice, once per run, before the series
+        loo = one.get("loo_seconds", 0.0)  # of which its leave-one-date-out (on the sample: not growing with MP)
+        sampled = "chosen on the whole image" not in (one.get("chosen") or [""])[-1]
         if choice:
-            print(f"| auto's choice (leave-one-date-out on the pairs) | | {choice:.1f} | | | |")
+            print(f"| auto's choice (reading the pairs, then the leave-one-date-out "
+                  f"{'on its sample' if sampled else 'on the whole image'}: {loo:.1f} s) | | {choice:.1f} | | | |")
         print(f"| {label} | 1 | {one['seconds']:.1f} | | | {mem(one)} |")
         print(f"| | {d_many} | {many['seconds']:.1f} | {marginal:.3f} | {marginal / floor:.1f} "
               f"({marginal / floor1:.1f} of one thread's) | {mem(many)} |")
-        proj[label] = (one["seconds"] + choice, marginal)
+        # the choice's reading grows with the image; its leave-one-date-out on a sample does not
+        proj[label] = (one["seconds"] + choice - (loo if sampled else 0.0), marginal, loo if sampled else 0.0)
     for v, (_, one, many, _) in rows.items():
         if one and "chosen" in one:
             print(f"\nauto's choice: {one['chosen'][-1]}")
     scene_mp = SCENE_SIDE * SCENE_SIDE / 1e6
     print(f"\nprojection, a Landsat scene ({SCENE_SIDE} x {SCENE_SIDE} px, {scene_mp:.0f} MP) x {SEASON_DAYS} days, "
-          f"one reference set, on these {os.cpu_count()} cores: T(1) x MP ratio + 89 x marginal x MP ratio")
-    for label, (t1, marginal) in proj.items():
-        total = (t1 + (SEASON_DAYS - 1) * marginal) * scene_mp / mp
+          f"one reference set, on these {os.cpu_count()} cores: T(1) x MP ratio + 89 x marginal x MP ratio "
+          f"(+ auto's leave-one-date-out on its sample, not scaled: its tiles are as many on a scene)")
+    for label, (t1, marginal, fixed) in proj.items():
+        total = (t1 + (SEASON_DAYS - 1) * marginal) * scene_mp / mp + fixed
         print(f"  {label}: {total / 60:.1f} min")
 
 

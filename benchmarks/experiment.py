@@ -188,7 +188,8 @@ def run(a, log=print, on_case=None):
                                     **row})
         # auto: chosen by an inner leave-one-date-out on the other pairs (classical candidates), never this date
         choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date,
-                                 lambda c, p: validation.classical_candidates(c, p, block, quantity), log=log)
+                                 lambda c, p: validation.classical_candidates(c, p, block, quantity), log=log,
+                                 block=block)
         choices.append(choice)
         outer = {key: panels[protocol.label(key)] for key in
                  [(m, v) for m in validation.CANDIDATES for v in protocol.VARIANT_ORDER]

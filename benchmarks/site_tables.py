@@ -31,6 +31,7 @@ rasters themselves are never copied.
 import argparse
 import os
 import sys
+import textwrap
 import time
 
 import numpy as np
@@ -100,7 +101,8 @@ def one_pair_scores(pairs, out, log):
         case = protocol.TestCase(target, ref, ref, (ref,))
         preds = validation.classical_candidates(case, pairs, block, "lst", methods=one_pair)
         choice = protocol.choose(pairs, target, lambda c, p: validation.classical_candidates(c, p, block, "lst",
-                                                                                              one_pair), log=log)
+                                                                                              one_pair), log=log,
+                                  block=block)
         preds[(protocol.AUTO, "as is")] = protocol.apply_choice(choice, preds)
         truth = pairs[target][0]
         panels = {protocol.label(k): v for k, v in preds.items()}
@@ -284,7 +286,8 @@ def error_map(path, title, truth, named, unit):
                                             (debiased[n], lim2, f"bias removed: {s['ubRMSE']:.2f}"))):
             ax = axes[i, j]
             im = ax.imshow(e, cmap=cmap, vmin=-lim, vmax=lim, interpolation="nearest")
-            ax.set_title(f"{n}\n{what} {unit}" if i == 0 else f"{what} {unit}", fontsize=8)
+            name = "\n".join(textwrap.wrap(n, 48))  # a long choice ("auto = mean of ...") stays over its panel
+            ax.set_title(f"{name}\n{what} {unit}" if i == 0 else f"{what} {unit}", fontsize=8)
             ax.set_xticks([])
             ax.set_yticks([])
             if j == len(errs) - 1:

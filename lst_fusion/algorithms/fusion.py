@@ -50,6 +50,11 @@ CALIBRATION_PAIR_HELP = ("Optional second reference pair (Landsat and MODIS of o
 INDICES_HELP = ("Optional, with PREDICTORS 'LST and spectral indices': a raster on the fine grid whose every band is "
                 "a spectral index (NDVI, NDWI, NDBI ...) of the FINE_REF1 date; empty: the bands after the LST of "
                 "FINE_REF1 (as Earth Engine exports carry them).")
+REFLECTANCE_HELP = ("Optional, with PREDICTORS 'LST and spectral indices' and INDICES empty: the FINE_REF1 date's "
+                    "Landsat Collection 2 Level-2 surface reflectance on the fine grid, 4 bands green, red, NIR, SWIR1 "
+                    "(Landsat 8/9 SR_B3-SR_B6, Landsat 5/7 SR_B2-SR_B5) or 5 with QA_PIXEL last, as search_download's "
+                    "FETCH_REFLECTANCE writes them; DN are scaled (x 0.0000275 - 0.2), fill and QA_PIXEL's cloud, "
+                    "shadow and snow bits masked, and NDVI, NDWI (green, NIR) and NDBI computed from it.")
 ONE_PAIR_MAP = ("no uncertainty map can be calibrated from one pair: the calibration predicts each reference pair "
                 "from another pair and compares it with its own Landsat; give a second pair (FINE_REF2 and "
                 "COARSE_REF2) or leave OUTPUT_UNCERTAINTY empty")
@@ -119,13 +124,14 @@ class OneDateFusion(LstFusionAlgorithm):
         add_residual_correction(self)
         self.addParameter(QgsProcessingParameterRasterDestination(P.OUTPUT, f"{self.DISPLAY} prediction"))
         self.add_predictors()
-        if not has_uncertainty(self.ENTRY):
-            return
-        if names == ONE_PAIR:  # appended: the pair that calibrates the uncertainty map only
-            add_raster(self, P.FINE_REF2, "Calibration pair: fine Landsat LST", optional=True)
-            add_raster(self, P.COARSE_REF2, "Calibration pair: MODIS LST of its date", optional=True)
-        self.addParameter(QgsProcessingParameterRasterDestination(
-            P.OUTPUT_UNCERTAINTY, "Uncertainty map (90% half-width)", optional=True, createByDefault=False))
+        if has_uncertainty(self.ENTRY):
+            if names == ONE_PAIR:  # appended: the pair that calibrates the uncertainty map only
+                add_raster(self, P.FINE_REF2, "Calibration pair: fine Landsat LST", optional=True)
+                add_raster(self, P.COARSE_REF2, "Calibration pair: MODIS LST of its date", optional=True)
+            self.addParameter(QgsProcessingParameterRasterDestination(
+                P.OUTPUT_UNCERTAINTY, "Uncertainty map (90% half-width)", optional=True, createByDefault=False))
+        if self.ENTRY.param(P.PREDICTORS) is not None:  # appended: the indices from surface reflectance
+            add_raster(self, P.REFLECTANCE, "Surface reflectance of the reference Landsat date (C2 L2)", optional=True)
 
     def add_predictors(self):
         """Appended (issue 38) where the entry has PREDICTORS (thermal sharpening): the enum and INDICES."""
@@ -145,7 +151,8 @@ class OneDateFusion(LstFusionAlgorithm):
         from ..core.fusion import sharpen
 
         return (self.predictors(parameters, context) == sharpen.WITH_INDICES
-                and not self.raster_source(parameters, P.INDICES, context, optional=True, single_band=False))
+                and not self.raster_source(parameters, P.INDICES, context, optional=True, single_band=False)
+                and not self.raster_source(parameters, P.REFLECTANCE, context, optional=True, single_band=False))
 
     def read_predictors(self, parameters, context, r, params, feedback):
         """{role: the indices} for the images, with PREDICTORS in ``params``; {} with LST only."""
@@ -155,11 +162,24 @@ class OneDateFusion(LstFusionAlgorithm):
         if value is None:
             return {}
         params[P.PREDICTORS] = value
+        sr = self.raster_source(parameters, P.REFLECTANCE, context, optional=True, single_band=False)
         if value == sharpen.LST_ONLY:
+            if sr:
+                raise LstFusionError(P.REFLECTANCE, "a surface reflectance raster is given but PREDICTORS is 'LST only', "
+                                     "which would not use it; "
+                                     "choose 'LST and spectral indices' in PREDICTORS or leave REFLECTANCE empty")
             return {}
         fine = r[P.FINE_REF1]
         path = self.raster_source(parameters, P.INDICES, context, optional=True, single_band=False)
-        if path:
+        if path and sr:
+            raise LstFusionError(P.REFLECTANCE, "INDICES is given too, and the indices come from one of them; leave "
+                                 "REFLECTANCE or INDICES empty")
+        if sr:
+            from ..core.data import reflectance
+
+            indices = reflectance.read_indices(sr, fine.grid, P.REFLECTANCE)
+            path = sr
+        elif path:
             indices = sharpen.read_indices(path, fine.grid, P.INDICES)
         else:
             indices = sharpen.read_indices(fine.path, fine.grid, P.FINE_REF1, first_band=fine.band + 1)
@@ -167,9 +187,10 @@ class OneDateFusion(LstFusionAlgorithm):
             raise LstFusionError(P.INDICES, f"PREDICTORS asks for spectral indices, but INDICES is empty and "
                                  f"FINE_REF1 ({os.path.basename(fine.path)}) has no band after its LST; give a raster "
                                  "of the indices of its date, or choose LST only")
-        sharpen.check_indices(indices, fine.data.shape, P.INDICES if path else P.FINE_REF1)
-        feedback.pushInfo(f"{self.DISPLAY}: {len(indices)} spectral index band(s) from "
-                          f"{os.path.basename(path or fine.path)} beside the reference LST")
+        sharpen.check_indices(indices, fine.data.shape, (P.REFLECTANCE if sr else P.INDICES) if path else P.FINE_REF1)
+        feedback.pushInfo(f"{self.DISPLAY}: {len(indices)} spectral index band(s) "
+                          + ("(NDVI, NDWI, NDBI computed from surface reflectance) " if sr else "")
+                          + f"from {os.path.basename(path or fine.path)} beside the reference LST")
         return {sharpen.INDICES_ROLE: indices}
 
     def execute(self, parameters, context, feedback, progress, cancel):
@@ -282,7 +303,8 @@ def fusion_class(method_id):
     param_help = {**dict(entry.one_date.param_help), **{p.name: p.help for p in toolbox_params(entry) if p.help},
                   P.OUTPUT: OUTPUT_HELP}
     if entry.param(P.PREDICTORS) is not None:
-        param_help.update({P.PREDICTORS: entry.param(P.PREDICTORS).help, P.INDICES: INDICES_HELP})
+        param_help.update({P.PREDICTORS: entry.param(P.PREDICTORS).help, P.INDICES: INDICES_HELP,
+                           P.REFLECTANCE: REFLECTANCE_HELP})
     if has_uncertainty(entry):
         param_help[P.OUTPUT_UNCERTAINTY] = UNCERTAINTY_HELP
         if entry.pair_mode == methods.ONE:

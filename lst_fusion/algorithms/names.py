@@ -70,6 +70,7 @@ STAC_URL = "STAC_URL"
 # a parameter name, not a password: Bandit B105 flags any string assigned to a name with TOKEN in it
 TOKEN_URL = "TOKEN_URL"  # nosec B105
 LIST_ONLY = "LIST_ONLY"
+FETCH_REFLECTANCE = "FETCH_REFLECTANCE"  # search_download: also the Landsat C2 L2 surface reflectance
 AUTHCFG = "AUTHCFG"  # the QGIS convention for an authentication configuration id
 CMR_STAC_URL = "CMR_STAC_URL"
 TIMEOUT = "TIMEOUT"
@@ -94,6 +95,7 @@ MIN_FOOTPRINTS = "MIN_FOOTPRINTS"
 RIDGE = "RIDGE"
 PREDICTORS = "PREDICTORS"  # thermal sharpening: LST only, or LST and spectral indices
 INDICES = "INDICES"  # a raster of spectral indices of the reference Landsat date
+REFLECTANCE = "REFLECTANCE"  # a raster of the reference Landsat date's C2 L2 surface reflectance bands
 
 # -- training
 EPOCHS = "EPOCHS"
@@ -138,6 +140,7 @@ N_MODIS = "N_MODIS"
 N_LANDSAT = "N_LANDSAT"
 VIIRS_FILES = "VIIRS_FILES"
 SLSTR_FILES = "SLSTR_FILES"
+REFLECTANCE_FILES = "REFLECTANCE_FILES"
 SHIFT_X = "SHIFT_X"
 SHIFT_Y = "SHIFT_Y"
 R_BEFORE = "R_BEFORE"

@@ -66,7 +66,10 @@ class SearchDownload(LstFusionAlgorithm):
             "(or the EARTHDATA_TOKEN environment variable), rules of import_viirs, files VNP21A1D/VNP21A1D_YYYYMMDD.tif"
             " (VIIRS_FILES). Sentinel-3 SLSTR day passes (SL_2_LST) are fetched whole (NetCDF swaths) and gridded "
             "as import_slstr does onto the MODLAND 1 km grid over the AOI: SLSTR/SL_2_LST_YYYYMMDD.tif "
-            "(SLSTR_FILES).")
+            "(SLSTR_FILES).<br><b>FETCH_REFLECTANCE</b> also reads each Landsat date's Collection 2 Level-2 surface "
+            "reflectance (green, red, NIR, SWIR1 and QA_PIXEL) over the same window: "
+            "landsat_sr/LC08_SR_YYYYMMDD.tif on the LST's grid (REFLECTANCE_FILES), the REFLECTANCE input of "
+            "thermal sharpening.")
     FOLDER_FILES = re.compile(r"^(?:downloads\.csv|[^/]+/[^/]+_\d{8}\.tif|\.tmp_[^/]*)$", re.IGNORECASE)
     STREAMS_OUTPUTS = True  # each downloaded file is kept as it is finished; a re-run downloads only the rest
     NOTHING_WRITTEN = ("the files downloaded before it are kept, complete, and listed in downloads.csv when it was "
@@ -99,6 +102,13 @@ class SearchDownload(LstFusionAlgorithm):
         P.RETRIES: ("Tries again after HTTP 429/5xx, a timeout or a cut-off answer, waiting 1, 2, 4 ... seconds; "
                     "an item that still fails is marked failed in downloads.csv and read on the next run."),
         P.OUTPUT: "Folder for the sensor sub-folders and downloads.csv; a re-run into it resumes.",
+        P.FETCH_REFLECTANCE: ("Also fetch each Landsat date's Collection 2 Level-2 surface reflectance for the AOI "
+                              "window (assets green, red, nir08, swir16 and qa_pixel; Landsat 8/9 SR_B3-SR_B6): one "
+                              "5-band GeoTIFF per date, landsat_sr/LC08_SR_YYYYMMDD.tif, on the LST's grid, bands "
+                              "green, red, NIR, SWIR1 as reflectance (DN x 0.0000275 - 0.2, NaN at fill) and "
+                              "QA_PIXEL as it is: thermal sharpening's REFLECTANCE input, from which it computes "
+                              "NDVI, NDWI and NDBI. A date whose items lack these assets keeps its LST and says so "
+                              "in downloads.csv."),
     }
 
     def initAlgorithm(self, config=None):  # noqa: N802
@@ -132,6 +142,10 @@ class SearchDownload(LstFusionAlgorithm):
         set_advanced(self, P.CMR_STAC_URL)
         self.addOutput(QgsProcessingOutputMultipleLayers(P.VIIRS_FILES, "VIIRS LST rasters (every platform)"))
         self.addOutput(QgsProcessingOutputMultipleLayers(P.SLSTR_FILES, "Sentinel-3 SLSTR LST rasters"))
+        # appended (issue 38): the surface reflectance thermal sharpening computes its spectral indices from
+        self.addParameter(QgsProcessingParameterBoolean(P.FETCH_REFLECTANCE, "Also fetch Landsat surface reflectance "
+                                                        "(green, red, NIR, SWIR1, QA_PIXEL)", False))
+        self.addOutput(QgsProcessingOutputMultipleLayers(P.REFLECTANCE_FILES, "Landsat surface reflectance rasters"))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802
         if P.SENSORS in parameters and not parameters[P.SENSORS] and parameters[P.SENSORS] != 0:
@@ -157,7 +171,8 @@ class SearchDownload(LstFusionAlgorithm):
             retries=self.parameterAsInt(parameters, P.RETRIES, context),
             progress=progress, cancel=cancel, log=feedback.pushInfo,
             cmr_url=self.parameterAsString(parameters, P.CMR_STAC_URL, context) or stac.CMR_STAC_LPCLOUD,
-            earthdata_token=earthdata_token(self.parameterAsString(parameters, P.AUTHCFG, context)))
+            earthdata_token=earthdata_token(self.parameterAsString(parameters, P.AUTHCFG, context)),
+            reflectance=self.parameterAsBool(parameters, P.FETCH_REFLECTANCE, context))
         for r in res["rows"]:
             feedback.pushInfo(f"{r['date']} {r['sensor']} {r['item_id']}: {r['status']}"
                               + (f", {r['clear_percent']} % clear" if r["clear_percent"] else "")
@@ -165,4 +180,4 @@ class SearchDownload(LstFusionAlgorithm):
         modis, landsat = stac.modis_files(res), stac.landsat_files(res)
         return {P.OUTPUT: out, P.MODIS_FILES: modis, P.LANDSAT_FILES: landsat, P.DOWNLOADS_CSV: res["downloads_csv"],
                 P.N_MODIS: len(modis), P.N_LANDSAT: len(landsat), P.VIIRS_FILES: stac.product_files(res, "VIIRS"),
-                P.SLSTR_FILES: stac.product_files(res, "SLSTR")}
+                P.SLSTR_FILES: stac.product_files(res, "SLSTR"), P.REFLECTANCE_FILES: stac.reflectance_files(res)}

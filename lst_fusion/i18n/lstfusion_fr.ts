@@ -734,11 +734,6 @@ y de {y0} à {y1}
     </message>
     <message>
         <location filename="strings.py" line="6"/>
-        <source>Searches a STAC API (Microsoft&apos;s Planetary Computer by default) for MOD11A1/MYD11A1 and Landsat 8/9 Collection 2 Level-2 items over &lt;b&gt;AOI&lt;/b&gt; between &lt;b&gt;START&lt;/b&gt; and &lt;b&gt;END&lt;/b&gt;, reads only the AOI window of each cloud-optimised GeoTIFF (HTTP range requests, native resolution) and converts it with the rules of import_modis and import_landsat (scale, fill, QC/QA bits). Writes MOD11A1/MOD11A1_YYYYMMDD.tif, MYD11A1/MYD11A1_YYYYMMDD.tif and landsat/LC08_YYYYMMDD.tif (LC09 for Landsat 9), one per date (items of one date mosaicked; every Landsat file on one grid), and downloads.csv (item id, date, sensor, scene cloud %, clear % in the AOI, status, reason). Dates whose AOI is less clear than MIN_CLEAR are rejected. A re-run keeps every date already complete with the same items and settings. The MODIS_FILES and LANDSAT_FILES outputs feed align_pairs and fuse_series (graphical modeler: resources/models/city_season.model3).&lt;br&gt;VIIRS (VNP21A1D, VJ121A1D, VJ221A1D) is searched in NASA&apos;s CMR-STAC (&lt;b&gt;CMR_STAC_URL&lt;/b&gt;) and read with the Earthdata Login of &lt;b&gt;AUTHCFG&lt;/b&gt; (or the EARTHDATA_TOKEN environment variable), rules of import_viirs, files VNP21A1D/VNP21A1D_YYYYMMDD.tif (VIIRS_FILES). Sentinel-3 SLSTR day passes (SL_2_LST) are fetched whole (NetCDF swaths) and gridded as import_slstr does onto the MODLAND 1 km grid over the AOI: SLSTR/SL_2_LST_YYYYMMDD.tif (SLSTR_FILES).</source>
-        <translation>Recherche dans une API STAC (Planetary Computer de Microsoft par défaut) les items MOD11A1/MYD11A1 et Landsat 8/9 Collection 2 niveau 2 sur &lt;b&gt;AOI&lt;/b&gt; entre &lt;b&gt;START&lt;/b&gt; et &lt;b&gt;END&lt;/b&gt;, ne lit que la fenêtre de l'AOI de chaque GeoTIFF optimisé pour le cloud (requêtes HTTP par plages, résolution native) et la convertit selon les règles d'import_modis et d'import_landsat (échelle, remplissage, bits QC/QA). Écrit MOD11A1/MOD11A1_AAAAMMJJ.tif, MYD11A1/MYD11A1_AAAAMMJJ.tif et landsat/LC08_AAAAMMJJ.tif (LC09 pour Landsat 9), un par date (les items d'une même date mosaïqués ; tous les fichiers Landsat sur une même grille), et downloads.csv (identifiant de l'item, date, capteur, % de nuages de la scène, % dégagé dans l'AOI, état, motif). Les dates dont l'AOI est moins dégagée que MIN_CLEAR sont rejetées. Une nouvelle exécution conserve chaque date déjà complète avec les mêmes items et réglages. Les sorties MODIS_FILES et LANDSAT_FILES alimentent align_pairs et fuse_series (modeleur graphique : resources/models/city_season.model3).&lt;br&gt;VIIRS (VNP21A1D, VJ121A1D, VJ221A1D) est recherché dans le CMR-STAC de la NASA (&lt;b&gt;CMR_STAC_URL&lt;/b&gt;) et lu avec l'Earthdata Login d'&lt;b&gt;AUTHCFG&lt;/b&gt; (ou la variable d'environnement EARTHDATA_TOKEN), selon les règles d'import_viirs, fichiers VNP21A1D/VNP21A1D_AAAAMMJJ.tif (VIIRS_FILES). Les passages de jour de Sentinel-3 SLSTR (SL_2_LST) sont téléchargés entiers (fauchées NetCDF) et mis sur la grille MODLAND à 1 km sur l'AOI comme le fait import_slstr : SLSTR/SL_2_LST_AAAAMMJJ.tif (SLSTR_FILES).</translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
         <source>Area of interest (extent or polygon layer)</source>
         <translation>Zone d'intérêt (emprise ou couche de polygones)</translation>
     </message>
@@ -3024,11 +3019,6 @@ y de {y0} à {y1}
     </message>
     <message>
         <location filename="strings.py" line="6"/>
-        <source>What the regression uses at the fine scale: the reference Landsat&apos;s LST only, or its LST and its spectral indices (NDVI, NDWI, NDBI: the INDICES raster, else the bands after the first of FINE_REF1, as Earth Engine exports carry them). Appended; the one-date algorithm&apos;s only.</source>
-        <translation>Ce que la régression utilise à l'échelle fine : la LST du Landsat de référence seule, ou sa LST et ses indices spectraux (NDVI, NDWI, NDBI : le raster INDICES, sinon les bandes qui suivent la première de FINE_REF1, telles que les exports Earth Engine les portent). Ajouté en fin de liste ; propre à l'algorithme à une date.</translation>
-    </message>
-    <message>
-        <location filename="strings.py" line="6"/>
         <source>LST only</source>
         <translation>LST seule</translation>
     </message>
@@ -3076,6 +3066,41 @@ y de {y0} à {y1}
         <location filename="strings.py" line="6"/>
         <source>Calibration pair: fine Landsat LST</source>
         <translation>Paire de calibration : LST Landsat fine</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Searches a STAC API (Microsoft&apos;s Planetary Computer by default) for MOD11A1/MYD11A1 and Landsat 8/9 Collection 2 Level-2 items over &lt;b&gt;AOI&lt;/b&gt; between &lt;b&gt;START&lt;/b&gt; and &lt;b&gt;END&lt;/b&gt;, reads only the AOI window of each cloud-optimised GeoTIFF (HTTP range requests, native resolution) and converts it with the rules of import_modis and import_landsat (scale, fill, QC/QA bits). Writes MOD11A1/MOD11A1_YYYYMMDD.tif, MYD11A1/MYD11A1_YYYYMMDD.tif and landsat/LC08_YYYYMMDD.tif (LC09 for Landsat 9), one per date (items of one date mosaicked; every Landsat file on one grid), and downloads.csv (item id, date, sensor, scene cloud %, clear % in the AOI, status, reason). Dates whose AOI is less clear than MIN_CLEAR are rejected. A re-run keeps every date already complete with the same items and settings. The MODIS_FILES and LANDSAT_FILES outputs feed align_pairs and fuse_series (graphical modeler: resources/models/city_season.model3).&lt;br&gt;VIIRS (VNP21A1D, VJ121A1D, VJ221A1D) is searched in NASA&apos;s CMR-STAC (&lt;b&gt;CMR_STAC_URL&lt;/b&gt;) and read with the Earthdata Login of &lt;b&gt;AUTHCFG&lt;/b&gt; (or the EARTHDATA_TOKEN environment variable), rules of import_viirs, files VNP21A1D/VNP21A1D_YYYYMMDD.tif (VIIRS_FILES). Sentinel-3 SLSTR day passes (SL_2_LST) are fetched whole (NetCDF swaths) and gridded as import_slstr does onto the MODLAND 1 km grid over the AOI: SLSTR/SL_2_LST_YYYYMMDD.tif (SLSTR_FILES).&lt;br&gt;&lt;b&gt;FETCH_REFLECTANCE&lt;/b&gt; also reads each Landsat date&apos;s Collection 2 Level-2 surface reflectance (green, red, NIR, SWIR1 and QA_PIXEL) over the same window: landsat_sr/LC08_SR_YYYYMMDD.tif on the LST&apos;s grid (REFLECTANCE_FILES), the REFLECTANCE input of thermal sharpening.</source>
+        <translation>Recherche dans une API STAC (Planetary Computer de Microsoft par défaut) les items MOD11A1/MYD11A1 et Landsat 8/9 Collection 2 niveau 2 sur &lt;b&gt;AOI&lt;/b&gt; entre &lt;b&gt;START&lt;/b&gt; et &lt;b&gt;END&lt;/b&gt;, ne lit que la fenêtre de l'AOI de chaque GeoTIFF optimisé pour le cloud (requêtes HTTP par plages, résolution native) et la convertit selon les règles d'import_modis et d'import_landsat (échelle, remplissage, bits QC/QA). Écrit MOD11A1/MOD11A1_AAAAMMJJ.tif, MYD11A1/MYD11A1_AAAAMMJJ.tif et landsat/LC08_AAAAMMJJ.tif (LC09 pour Landsat 9), un par date (les items d'une même date mosaïqués ; tous les fichiers Landsat sur une même grille), et downloads.csv (identifiant de l'item, date, capteur, % de nuages de la scène, % dégagé dans l'AOI, état, motif). Les dates dont l'AOI est moins dégagée que MIN_CLEAR sont rejetées. Une nouvelle exécution conserve chaque date déjà complète avec les mêmes items et réglages. Les sorties MODIS_FILES et LANDSAT_FILES alimentent align_pairs et fuse_series (modeleur graphique : resources/models/city_season.model3).&lt;br&gt;VIIRS (VNP21A1D, VJ121A1D, VJ221A1D) est recherché dans le CMR-STAC de la NASA (&lt;b&gt;CMR_STAC_URL&lt;/b&gt;) et lu avec l'Earthdata Login d'&lt;b&gt;AUTHCFG&lt;/b&gt; (ou la variable d'environnement EARTHDATA_TOKEN), selon les règles d'import_viirs, fichiers VNP21A1D/VNP21A1D_AAAAMMJJ.tif (VIIRS_FILES). Les passages de jour de Sentinel-3 SLSTR (SL_2_LST) sont téléchargés entiers (fauchées NetCDF) et mis sur la grille MODLAND à 1 km sur l'AOI comme le fait import_slstr : SLSTR/SL_2_LST_AAAAMMJJ.tif (SLSTR_FILES).&lt;br&gt;&lt;b&gt;FETCH_REFLECTANCE&lt;/b&gt; lit aussi la réflectance de surface Collection 2 niveau 2 de chaque date Landsat (vert, rouge, PIR, SWIR1 et QA_PIXEL) sur la même fenêtre : landsat_sr/LC08_SR_AAAAMMJJ.tif sur la grille de la LST (REFLECTANCE_FILES), l'entrée REFLECTANCE de l'affinage thermique.</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Also fetch Landsat surface reflectance (green, red, NIR, SWIR1, QA_PIXEL)</source>
+        <translation>Télécharger aussi la réflectance de surface Landsat (vert, rouge, PIR, SWIR1, QA_PIXEL)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Also fetch each Landsat date&apos;s Collection 2 Level-2 surface reflectance for the AOI window (assets green, red, nir08, swir16 and qa_pixel; Landsat 8/9 SR_B3-SR_B6): one 5-band GeoTIFF per date, landsat_sr/LC08_SR_YYYYMMDD.tif, on the LST&apos;s grid, bands green, red, NIR, SWIR1 as reflectance (DN x 0.0000275 - 0.2, NaN at fill) and QA_PIXEL as it is: thermal sharpening&apos;s REFLECTANCE input, from which it computes NDVI, NDWI and NDBI. A date whose items lack these assets keeps its LST and says so in downloads.csv.</source>
+        <translation>Télécharger aussi la réflectance de surface Collection 2 niveau 2 de chaque date Landsat sur la fenêtre de l'AOI (assets green, red, nir08, swir16 et qa_pixel ; Landsat 8/9 SR_B3-SR_B6) : un GeoTIFF à 5 bandes par date, landsat_sr/LC08_SR_AAAAMMJJ.tif, sur la grille de la LST, bandes vert, rouge, PIR, SWIR1 en réflectance (CN x 0,0000275 - 0,2, NaN au remplissage) et QA_PIXEL tel quel : l'entrée REFLECTANCE de l'affinage thermique, dont il calcule NDVI, NDWI et NDBI. Une date dont les items n'ont pas ces assets garde sa LST et le dit dans downloads.csv.</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Landsat surface reflectance rasters</source>
+        <translation>Rasters de réflectance de surface Landsat</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>What the regression uses at the fine scale: the reference Landsat&apos;s LST only, or its LST and its spectral indices (NDVI, NDWI, NDBI: the INDICES raster, or computed from the REFLECTANCE raster of Collection 2 surface reflectance, else the bands after the first of FINE_REF1, as Earth Engine exports carry them). Appended; the one-date algorithm&apos;s only.</source>
+        <translation>Ce que la régression utilise à l'échelle fine : la LST du Landsat de référence seule, ou sa LST et ses indices spectraux (NDVI, NDWI, NDBI : le raster INDICES, ou calculés à partir du raster REFLECTANCE de réflectance de surface Collection 2, sinon les bandes qui suivent la première de FINE_REF1, telles que les exports Earth Engine les portent). Ajouté en fin de liste ; propre à l'algorithme à une date.</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Surface reflectance of the reference Landsat date (C2 L2)</source>
+        <translation>Réflectance de surface de la date Landsat de référence (C2 L2)</translation>
+    </message>
+    <message>
+        <location filename="strings.py" line="6"/>
+        <source>Optional, with PREDICTORS &apos;LST and spectral indices&apos; and INDICES empty: the FINE_REF1 date&apos;s Landsat Collection 2 Level-2 surface reflectance on the fine grid, 4 bands green, red, NIR, SWIR1 (Landsat 8/9 SR_B3-SR_B6, Landsat 5/7 SR_B2-SR_B5) or 5 with QA_PIXEL last, as search_download&apos;s FETCH_REFLECTANCE writes them; DN are scaled (x 0.0000275 - 0.2), fill and QA_PIXEL&apos;s cloud, shadow and snow bits masked, and NDVI, NDWI (green, NIR) and NDBI computed from it.</source>
+        <translation>Facultatif, avec PREDICTORS « LST et indices spectraux » et INDICES vide : la réflectance de surface Landsat Collection 2 niveau 2 de la date de FINE_REF1 sur la grille fine, 4 bandes vert, rouge, PIR, SWIR1 (Landsat 8/9 SR_B3-SR_B6, Landsat 5/7 SR_B2-SR_B5) ou 5 avec QA_PIXEL en dernier, telles que les écrit FETCH_REFLECTANCE de search_download ; les CN sont mis à l'échelle (x 0,0000275 - 0,2), le remplissage et les bits nuage, ombre et neige de QA_PIXEL masqués, et NDVI, NDWI (vert, PIR) et NDBI en sont calculés.</translation>
     </message>
 </context>
 </TS>

@@ -4,7 +4,10 @@
   ST_B10/QA_PIXEL files, each re-written as a COG (tiles of 128 px, deflate), values untouched.
 * :func:`ranchi_items`: the real Ranchi Earth Engine exports (4 same-day Landsat 8 + MOD11A1 dates) encoded back
   into the products' DN (Landsat (K - 149) / 0.00341802, MODIS K / 0.02) with clear QA, so that the whole chain
-  (search -> align_pairs -> fuse_series) runs on real, co-located LST.
+  (search -> align_pairs -> fuse_series) runs on real, co-located LST.  With ``reflectance``, each Landsat item
+  also has C2 L2 surface reflectance assets (green, red, nir08, swir16: SR_B3-SR_B6) made from the export's NDVI,
+  NDWI and NDBI with NIR fixed at :data:`RANCHI_NIR` (:func:`ranchi_reflectance`): the real exports hold the
+  indices, not the bands, so the bands are synthetic but their indices are Ranchi's (to DN rounding).
 """
 import datetime as _dt
 import os
@@ -79,8 +82,9 @@ def product_items(server, folder):
     return made
 
 
-def ranchi_items(server, folder):
-    """The four Ranchi dates as MOD11A1 (Terra) and Landsat 8 C2 L2 COG items; returns the Landsat lon/lat bbox."""
+def ranchi_items(server, folder, reflectance=False):
+    """The four Ranchi dates as MOD11A1 (Terra) and Landsat 8 C2 L2 COG items (with ``reflectance``, their
+    surface reflectance assets too); returns the Landsat lon/lat bbox."""
     import rasterio
 
     from lst_fusion.core.data.io import modis_sphere_crs
@@ -91,6 +95,7 @@ def ranchi_items(server, folder):
         ymd = d.strftime("%Y%m%d")
         with rasterio.open(os.path.join(RANCHI, "landsat8", f"LC08_140044_{ymd}.tif")) as ds:
             c = ds.read(1)
+            export = ds.read() if reflectance else None
             prof = dict(driver="GTiff", width=ds.width, height=ds.height, count=1, dtype="uint16", crs=ds.crs,
                         transform=ds.transform, nodata=0)
         valid = np.isfinite(c) & (c != 0)
@@ -100,8 +105,13 @@ def ranchi_items(server, folder):
         write_cog(os.path.join(folder, f"{lid}_ST_B10.TIF"), dn, prof)
         write_cog(os.path.join(folder, f"{lid}_QA_PIXEL.TIF"), qa, prof)
         bbox = lonlat_bbox(os.path.join(folder, f"{lid}_ST_B10.TIF"))
-        server.add_item(lid, "landsat-c2-l2", d, bbox, {"lwir11": f"{lid}_ST_B10.TIF", "qa_pixel": f"{lid}_QA_PIXEL.TIF"},
-                        {"platform": "landsat-8", "eo:cloud_cover": 5.0})
+        assets = {"lwir11": f"{lid}_ST_B10.TIF", "qa_pixel": f"{lid}_QA_PIXEL.TIF"}
+        if reflectance:
+            for key, band, dn_sr in zip(("green", "red", "nir08", "swir16"), ("SR_B3", "SR_B4", "SR_B5", "SR_B6"),
+                                        ranchi_reflectance(export)):
+                write_cog(os.path.join(folder, f"{lid}_{band}.TIF"), dn_sr, prof)
+                assets[key] = f"{lid}_{band}.TIF"
+        server.add_item(lid, "landsat-c2-l2", d, bbox, assets, {"platform": "landsat-8", "eo:cloud_cover": 5.0})
         with rasterio.open(os.path.join(RANCHI, "modis", f"{d.strftime('%Y_%m_%d')}.tif")) as ds:
             m = ds.read(1)
             crs, _ = modis_sphere_crs(ds.crs)
@@ -119,6 +129,23 @@ def ranchi_items(server, folder):
     return bbox
 
 
+RANCHI_NIR = 0.3  # the reflectance the fixture's NIR band holds everywhere
+
+
+def ranchi_reflectance(export):
+    """C2 L2 DN of green, red, NIR, SWIR1 (uint16, 0 = fill) whose NDVI, NDWI (McFeeters) and NDBI are the Earth
+    Engine export's bands 2-4 (the band 1 LST's nodata 0 is fill): NIR = RANCHI_NIR, red = NIR (1 - NDVI) /
+    (1 + NDVI), green = NIR (1 + NDWI) / (1 - NDWI), SWIR1 = NIR (1 + NDBI) / (1 - NDBI)."""
+    from lst_fusion.core.data.reflectance import SR_OFFSET, SR_SCALE
+
+    lst, ndvi, ndwi, ndbi = (np.asarray(b, dtype=np.float64) for b in export[:4])
+    valid = np.isfinite(lst) & (lst != 0) & np.isfinite(ndvi + ndwi + ndbi)
+    nir = np.full(lst.shape, RANCHI_NIR)
+    bands = (nir * (1 + ndwi) / (1 - ndwi), nir * (1 - ndvi) / (1 + ndvi), nir, nir * (1 + ndbi) / (1 - ndbi))
+    return [np.where(valid, np.round((np.where(valid, b, 0) - SR_OFFSET) / SR_SCALE), 0).astype(np.uint16)
+            for b in bands]
+
+
 def inner_box(bbox, f=0.25):
     """The middle of a lon/lat box: ``f`` of its width and height cut off each side."""
     x0, y0, x1, y1 = bbox
@@ -126,7 +153,7 @@ def inner_box(bbox, f=0.25):
     return x0 + dx, y0 + dy, x1 - dx, y1 - dy
 
 
-def start_ranchi_server(folder, page_size=3, server_class=None):
+def start_ranchi_server(folder, page_size=3, server_class=None, reflectance=False):
     """A started StacServer with the Ranchi items and signed URLs (as on Planetary Computer); ``.landsat_bbox``.
 
     ``server_class``: StacServer as loaded by the caller (desktop_check loads the test modules by path)."""
@@ -135,6 +162,6 @@ def start_ranchi_server(folder, page_size=3, server_class=None):
 
     os.makedirs(folder, exist_ok=True)
     s = server_class(folder, page_size=page_size)
-    s.landsat_bbox = ranchi_items(s, folder)
+    s.landsat_bbox = ranchi_items(s, folder, reflectance)
     s.require_token = True
     return s.start()

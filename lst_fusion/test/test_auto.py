@@ -4,7 +4,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from lst_fusion.core.evaluation import protocol, validation
+from lst_fusion.core.evaluation import protocol, sample, validation
 from lst_fusion.core.fusion import methods
 from lst_fusion.core.platform.errors import LstFusionError
 
@@ -159,29 +159,52 @@ def test_a_candidate_with_the_references_of_an_earlier_one_reuses_its_prediction
     assert len(took) == 1 and "4 fold(s)" in took[0] and "FSDAF" in took[0]
 
 
+SAMPLED = dict(block=8, rule=sample.Rule(budget=2048, tile=32, halo=8))  # 64 x 64 px: 2 tiles of 32 px + halo
+
+
 @pytest.mark.parametrize("value", [np.nan, 1e6])
-def test_auto_never_sees_the_outer_dates_landsat(value):
+@pytest.mark.parametrize("where", ["whole image", "sampled"])
+def test_auto_never_sees_the_outer_dates_landsat(value, where):
     """Poison the outer date's Landsat: the choice, its inner table and the outer prediction are unchanged,
-    and no candidate call is ever given the outer date, in any role."""
+    and no candidate call is ever given the outer date, in any role.  Sampled (a budget below the image's
+    pixels): the same, and every call is given the pairs cut to one of the sample's windows (a tile and its
+    halo), never more."""
     outer = D[3]
-    clean, poisoned = series(), series(poison=outer, value=value)
-    seen = []
+    n, kw = (32, {}) if where == "whole image" else (64, SAMPLED)
+    clean, poisoned = series(n), series(n, poison=outer, value=value)
+    seen, windows, given = [], set(), [clean]
 
     def candidates(case, pairs):
         seen.append((case.date, case.before, case.after, case.nearest, tuple(pairs)))
+        windows.update(window_of(a, whole) for d, arrays in pairs.items() for a, whole in zip(arrays, given[0][d]))
         return validation.classical_candidates(case, pairs, block=8)
 
-    a = protocol.choose(clean, outer, candidates)
-    b = protocol.choose(poisoned, outer, candidates)
+    a = protocol.choose(clean, outer, candidates, **kw)
+    given[0] = poisoned
+    b = protocol.choose(poisoned, outer, candidates, **kw)
     assert seen and all(outer not in s[:4] and outer not in s[4] for s in seen)
-    assert a.key == b.key and a.members == b.members
+    assert a.key == b.key and a.members == b.members and a.sample == b.sample
     assert [(r["candidate"], r["RMSE"]) for r in a.table] == [(r["candidate"], r["RMSE"]) for r in b.table]
+    if kw:
+        want = sample.tiles({d: v for d, v in clean.items() if d != outer}, 8, kw["rule"])
+        assert a.sample == want.describe() and a.sample.startswith("chosen on 2 tile(s), 2048 px of 4096")
+        assert windows == set(want.windows) and all(r1 - r0 == 40 and c1 - c0 == 40 for r0, r1, c0, c1 in windows)
+    else:
+        assert windows == {(0, n, 0, n)} and a.sample == f"chosen on the whole image, {n * n} px"
     case = [c for c in protocol.plan(clean) if c.date == outer][0]
     pa = protocol.apply_choice(a, validation.classical_candidates(case, clean, block=8))
     pb = protocol.apply_choice(b, validation.classical_candidates(case, poisoned, block=8))
     assert np.isfinite(pa).all() and np.array_equal(pa, pb)
     # the poison is real: scoring on the poisoned truth would change every score
     assert not np.isfinite(poisoned[outer][0]).all() or poisoned[outer][0].max() == 1e6
+
+
+def window_of(view, whole):
+    """(r0, r1, c0, c1) of ``view`` inside ``whole`` (a view of it, as the sample's windows are)."""
+    assert np.shares_memory(view, whole)
+    off = (view.__array_interface__["data"][0] - whole.__array_interface__["data"][0]) // whole.itemsize
+    r0, c0 = divmod(off, whole.shape[1])
+    return r0, r0 + view.shape[0], c0, c0 + view.shape[1]
 
 
 def test_choice_differs_from_the_oracle_when_the_outer_date_disagrees():

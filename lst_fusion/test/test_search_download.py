@@ -134,3 +134,71 @@ def test_the_model_chain_runs_in_qgis_process_against_the_local_stac(ranchi_serv
     assert os.path.exists(out / "series" / "series_report.html")
     served = [k for k in ranchi_server.bytes_sent if "20240501" in k and "ST_B10" in k]
     assert served == []  # the target date's Landsat was never read
+
+
+def test_fetch_reflectance_writes_the_bands_sharpen_reads_on_the_lst_grid(provider, tmp_path):
+    """FETCH_REFLECTANCE: each Landsat date's green, red, NIR, SWIR1 (scaled to reflectance) and QA_PIXEL over the
+    AOI window, on the LST's grid; the indices sharpen computes from it are the Ranchi export's own (the fixture's
+    bands are made from them); an item without the assets keeps its LST and says so; a re-run keeps the files."""
+    import processing
+    import rasterio
+
+    from lst_fusion.core.data import reflectance
+    from lst_fusion.core.data.io import read_grid, read_raster
+
+    if not stac_data.have_ranchi():
+        pytest.skip("../shared/data/ranchi is absent")
+    server = stac_data.start_ranchi_server(str(tmp_path / "cogs"), reflectance=True)
+    try:
+        june = next(i for i in server.items if i["id"] == "LC08_L2SP_140044_20230616_02_T1")
+        del june["assets"]["swir16"]  # an item without one of the bands
+        x0, y0, x1, y1 = stac_data.inner_box(server.landsat_bbox)
+        params = {"AOI": f"{x0},{x1},{y0},{y1} [EPSG:4326]",
+                  "START": "2023-01-01", "END": "2023-12-31", "STAC_URL": server.url, "TOKEN_URL": server.url + "/token",
+                  "MIN_CLEAR": 10, "FETCH_REFLECTANCE": True, "OUTPUT": str(tmp_path / "dl")}
+        res = processing.run("lstfusion:search_download", params)
+        assert [os.path.basename(p) for p in res["LANDSAT_FILES"]] == ["LC08_20230107.tif", "LC08_20230616.tif"]
+        assert [os.path.relpath(p, tmp_path / "dl") for p in res["REFLECTANCE_FILES"]] == [
+            os.path.join("landsat_sr", "LC08_SR_20230107.tif")]
+        rows = {r["item_id"]: r for r in csv.DictReader(open(res["DOWNLOADS_CSV"], encoding="utf-8"))}
+        assert rows["LC08_L2SP_140044_20230616_02_T1"]["status"] == "downloaded"
+        assert rows["LC08_L2SP_140044_20230616_02_T1"]["reason"] == (
+            "LST written, surface reflectance not: LC08_L2SP_140044_20230616_02_T1: asset swir16 missing in the item")
+        sr, lst = res["REFLECTANCE_FILES"][0], res["LANDSAT_FILES"][0]
+        grid = read_grid(lst)
+        assert read_grid(sr).same_as(grid)
+        with rasterio.open(sr) as ds, \
+                rasterio.open(os.path.join(stac_data.RANCHI, "landsat8", "LC08_140044_20230107.tif")) as src:
+            assert ds.count == 5 and ds.descriptions == ("green", "red", "nir", "swir1", "qa_pixel")
+            assert ds.tags()["ACQUISITION_DATE"] == "2023-01-07"
+            bands = ds.read().astype(np.float64)
+            col = round((ds.transform.c - src.transform.c) / 30.0)
+            row = round((ds.transform.f - src.transform.f) / -30.0)
+            export = src.read()[:, row:row + ds.height, col:col + ds.width]
+        valid = np.isfinite(read_raster(lst).data)
+        assert valid.mean() > 0.9
+        # scaled: NIR is the fixture's 0.3 to DN rounding (2.75e-05 / 2); QA_PIXEL as served (21824: clear)
+        assert np.abs(bands[2][valid] - stac_data.RANCHI_NIR).max() <= 1.4e-5
+        assert set(np.unique(bands[4][valid])) == {21824.0}
+        ndvi, ndwi, ndbi = reflectance.read_indices(sr, grid)  # what sharpen's REFLECTANCE reads
+        for got, want in zip((ndvi, ndwi, ndbi), export[1:4]):
+            assert np.abs(got[valid] - want[valid]).max() < 2e-4
+        # sharpen accepts it (COARSE on the fine grid: the LST itself, so the check is the reading, not the skill)
+        out = processing.run("lstfusion:sharpen", {
+            "FINE_REF1": lst, "COARSE_REF1": lst, "COARSE_TARGET": lst, "COARSE_PIXEL": 240.0, "DEPTH": 0,
+            "PREDICTORS": 1, "REFLECTANCE": sr, "OUTPUT": str(tmp_path / "sharp.tif")})
+        assert np.isfinite(read_raster(out["OUTPUT"]).data[valid]).mean() > 0.99
+        # read by range requests (GDAL's /vsicurl/, as the LST), never fetched whole
+        name = "LC08_L2SP_140044_20230107_02_T1_SR_B3.TIF"
+        gets = [r for m, p, r in server.requests if m == "GET" and p == "/data/" + name]
+        assert gets and all(r and r.startswith("bytes=") for r in gets)
+        # a re-run keeps the complete date and its reflectance; the date without reflectance is read again
+        before = dict(server.bytes_sent)
+        again = processing.run("lstfusion:search_download", params)
+        assert again["REFLECTANCE_FILES"] == res["REFLECTANCE_FILES"]
+        rows = {r["item_id"]: r for r in csv.DictReader(open(again["DOWNLOADS_CSV"], encoding="utf-8"))}
+        assert rows["LC08_L2SP_140044_20230107_02_T1"]["status"] == "kept"
+        assert rows["LC08_L2SP_140044_20230616_02_T1"]["status"] == "downloaded"
+        assert not [k for k, v in server.bytes_sent.items() if "20230107" in k and "SR_B" in k and v != before.get(k)]
+    finally:
+        server.stop()

@@ -141,3 +141,36 @@ def test_the_modis_baseline_as_a_series_is_the_days_modis_on_the_fine_grid(folde
     case = protocol.plan(pairs)[1]
     got, tags = series_of(root, tmp_path, case.date, methods.BASELINE)
     assert np.array_equal(got, pairs[case.date][1].astype(np.float32)) and tags["METHOD"] == "MODIS"
+
+
+def test_validate_methods_auto_row_and_the_series_choose_with_one_code_on_one_sample(folders, tmp_path, monkeypatch):
+    """Above the sample's budget (here made 1,500 px, below the 48 x 48 px images) validate_methods' auto row for
+    a held-out date and fuse_series' METHOD=auto on the same pairs (that date's withheld) choose with the same
+    code on the same sample of tiles (core.evaluation.sample): the same sample, the same score of every single
+    candidate, bit for bit, and the same choice (validate_methods' rule may also take the mean of its k best,
+    which a series cannot run: then only the scores are compared)."""
+    from lst_fusion.core.evaluation import sample
+    from lst_fusion.validation import validate
+    from lst_fusion.validation.auto import choose_for_series
+
+    monkeypatch.setattr(sample, "RULE", sample.Rule(budget=1500, tile=32, halo=8))
+    made, choose = [], protocol.choose  # a spy on the series' choice: protocol.choose's Choice
+    monkeypatch.setattr(protocol, "choose", lambda *a, **k: made.append(choose(*a, **k)) or made[-1])
+    _, pairs = folders
+    res = validate.run(pairs, list(validation.CLASSICAL), str(tmp_path / "v.csv"), block=BLOCK, log=lambda *_: None)
+    for case in protocol.plan(pairs):
+        choice = next(c for c in res["choices"] if c.date == case.date)
+        others = {d: v for d, v in pairs.items() if d != case.date}
+        log = []
+        mid, rule, correction, w, tag = choose_for_series(others, BLOCK, log=log.append)
+        ran = made[-1]
+        assert choice.sample == ran.sample == ("chosen on 1 tile(s), 1024 px of 2304 (32 x 32 px each, computed "
+                                               "with a halo)")
+        assert tag.endswith(f"; {choice.sample})") and any(choice.sample in line and "took" in line for line in log)
+        validated = {r["candidate"]: r["RMSE"] for r in choice.table}
+        assert ran.inner_dates == choice.inner_dates and len(ran.table) >= 10
+        assert all(validated[r["candidate"]] == r["RMSE"] for r in ran.table)  # bit for bit
+        if not choice.is_mean:
+            want = ((methods.BASELINE, methods.ONE, "none", 1.0) if choice.is_modis else
+                    (*methods.parse_candidate(choice.key[0]), VARIANT_MODE[choice.key[1]], choice.w))
+            assert (mid, rule, correction, w) == want

@@ -103,16 +103,21 @@ def run(pairs, methods, out_csv, out_html=None, block=33, quantity="lst", epochs
         truth, c0 = pairs[case.date]
         preds = {k: v for k, v in preds.items() if k[0] not in skipped}
 
-        def inner(c, p, outer=case.date):
+        said = set()  # a candidate left out on one fold is said once, not once per tile of auto's sample
+
+        def inner(c, p, outer=case.date, said=said):
             left_out = {}
             out = validation.classical_candidates(c, p, block, quantity, methods=auto_methods, failed=left_out)
             for n, w in left_out.items():
-                log(f"  auto for {outer}: {n} left out of the inner choice on {c.date}: {w}")
+                if (n, c.date) not in said:
+                    said.add((n, c.date))
+                    log(f"  auto for {outer}: {n} left out of the inner choice on {c.date}: {w}")
             return out
 
         # auto: chosen from the other pairs only (an inner leave-one-date-out of the classical methods)
         try:
-            choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date, inner, log=log)
+            choice = protocol.choose({d: v for d, v in pairs.items() if d != case.date}, case.date, inner, log=log,
+                                      block=block)
         except LstFusionError as exc:  # no candidate left to choose from
             log(f"  auto: no choice for {case.date} ({validation.reason_of(exc)}); no auto row for that date")
             choice = None

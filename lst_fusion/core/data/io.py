@@ -403,6 +403,33 @@ def write_raster(path, data, grid, nodata=np.nan, tags=None, description=None, u
     return path
 
 
+def write_bands(path, bands, grid, descriptions, tags=None, parameter="OUTPUT"):
+    """Write a float32 multi-band GeoTIFF atomically (``bands``: (n, h, w), NaN nodata), each band described,
+    and check that every band reads back as written."""
+    _need_rasterio()
+    path = str(path)
+    data = np.asarray(bands, dtype=np.float32)
+    if data.ndim != 3 or data.shape[1:] != grid.shape or len(descriptions) != data.shape[0]:
+        raise ValueError(f"bands {data.shape} do not match grid {grid.shape} and {len(descriptions)} descriptions")
+    profile = dict(gtiff_profile(grid, np.nan), count=data.shape[0])
+    with atomic_path(path, ".tif", parameter) as tmp:
+        with gdal_errors() as msgs:
+            with rasterio.open(tmp, "w", **profile) as ds:
+                ds.write(data)
+                if tags:
+                    ds.update_tags(**{k: str(v) for k, v in tags.items()})
+                for k, d in enumerate(descriptions, start=1):
+                    ds.set_band_description(k, d)
+        problem = None
+        with rasterio.open(tmp) as ds:
+            back = ds.read()
+        if not ((back == data) | (np.isnan(back) & np.isnan(data))).all():
+            problem = "the bands read back differ from those written"
+        if msgs or problem:
+            raise_write_failure([m for _, _, m in msgs], tmp, parameter, path, problem)
+    return path
+
+
 def _translate(src, dst, driver, final, unit, parameter):
     from osgeo import gdal
 

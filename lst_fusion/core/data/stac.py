@@ -449,6 +449,43 @@ def read_item(item, aoi, grid, signer, qa_bits=products.LANDSAT_QA_BITS):
         return _read_item(item, aoi, grid, signer, qa_bits)
 
 
+def read_reflectance(item, aoi, grid, signer):
+    """A Landsat item's Collection 2 Level-2 surface reflectance on ``grid`` (the LST's, read first): (5, h, w)
+    float64, the green, red, NIR and SWIR1 assets scaled to reflectance (core.data.reflectance: DN x 0.0000275 -
+    0.2, NaN at fill) and QA_PIXEL as it is (1, the fill bit, outside the scene; NaN off a grid it was reprojected
+    from). Each asset is read as the LST is: only the AOI window, by range requests. Returns (bands, grid)."""
+    import rasterio
+
+    from . import reflectance
+
+    env = gdal_http_env(signer.timeout, 0, signer.backoff)
+    bands = []
+    with rasterio.Env(**env):
+        for role in reflectance.ROLES + (reflectance.QA_ROLE,):
+            key = reflectance.STAC_ASSETS[role]
+            href = signer.sign(web_href(item.assets[key], f"item {item.item_id}", f"{key} asset"), item.collection)
+            qa = role == reflectance.QA_ROLE
+            with _open(href) as ds:
+                read_on = grid if aligned(grid, ds.crs, ds.transform) else aoi_grid(ds.crs, ds.transform, aoi)
+                raw = _values_on(ds, read_on, 1 if qa else reflectance.SR_FILL)
+            v = raw.astype(np.float64) if qa else reflectance.to_reflectance(raw, "STAC_URL", f"{item.item_id} {key}",
+                                                                              dn=True)
+            bands.append(_onto(v, read_on, grid))
+    return np.stack(bands), grid
+
+
+def missing_reflectance(item):
+    """The surface reflectance assets (green, red, nir08, swir16, qa_pixel) a Landsat item lacks."""
+    from .reflectance import STAC_ASSETS
+
+    return [a for a in STAC_ASSETS.values() if a not in item.assets]
+
+
+def reflectance_name(sensor, date):
+    """The surface reflectance file of a Landsat date: landsat_sr/LC08_SR_YYYYMMDD.tif (beside landsat/)."""
+    return f"{sensor.folder}_sr/{sensor.prefix}_SR_{date.strftime('%Y%m%d')}.tif"
+
+
 def _fetch(href, path, signer, where):
     """GET a whole file (http(s) only) to ``path``; 401/403 -> RefusedError, 429/5xx/network -> TransientError."""
     web_href(href, where, "asset")
@@ -576,16 +613,18 @@ def _read_item(item, aoi, grid, signer, qa_bits):
     return _onto(kelvin, read_on, target), target
 
 
-def read_with_retries(item, aoi, grid, signer, retries=4, backoff=1.0, log=None, cancel=None, **kw):
-    """:func:`read_item` with another try (and backoff) on transient errors and a fresh token when refused."""
+def read_with_retries(item, aoi, grid, signer, retries=4, backoff=1.0, log=None, cancel=None, reader=None, **kw):
+    """``reader`` (:func:`read_item`; :func:`read_reflectance`) with another try (and backoff) on transient errors
+    and a fresh token when refused."""
     from rasterio.errors import RasterioError
 
+    reader = reader or read_item
     refreshed = False
     attempt = 0
     while True:
         check_cancel(cancel)
         try:
-            return read_item(item, aoi, grid, signer, **kw)
+            return reader(item, aoi, grid, signer, **kw)
         except (RasterioError, OSError) as exc:
             err = _classify(exc)
             clear_curl_cache()
@@ -629,11 +668,14 @@ def write_csv(path, rows):
     atomic_write_text(path, buf.getvalue())
 
 
-def _group_key(items, aoi, grid, min_clear, unit, qa_bits):
-    text = json.dumps({"items": sorted(i.item_id for i in items), "aoi": aoi, "min_clear": float(min_clear),
-                       "unit": unit, "qa_bits": list(qa_bits),
-                       "grid": [grid.crs.to_wkt() if grid else "", list(grid.transform)[:6] if grid else [],
-                                grid.width if grid else 0, grid.height if grid else 0]}, sort_keys=True)
+def _group_key(items, aoi, grid, min_clear, unit, qa_bits, reflectance=False):
+    settings = {"items": sorted(i.item_id for i in items), "aoi": aoi, "min_clear": float(min_clear),
+                "unit": unit, "qa_bits": list(qa_bits),
+                "grid": [grid.crs.to_wkt() if grid else "", list(grid.transform)[:6] if grid else [],
+                         grid.width if grid else 0, grid.height if grid else 0]}
+    if reflectance:  # only then: the keys of runs without it stay as they were
+        settings["reflectance"] = True
+    text = json.dumps(settings, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -660,8 +702,12 @@ LOGIN_HOWTO = ("create a token at https://urs.earthdata.nasa.gov (Generate Token
 def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0, min_clear=0.0, unit="celsius",
                     token_url=None, list_only=False, qa_bits=products.LANDSAT_QA_BITS, timeout=30.0, retries=4,
                     backoff=1.0, progress=None, cancel=None, log=None, cmr_url=CMR_STAC_LPCLOUD,
-                    earthdata_token=None):
+                    earthdata_token=None, reflectance=False):
     """Search, read the AOI windows, write the dated files and downloads.csv; returns a summary dict.
+
+    ``reflectance``: also each Landsat date's Collection 2 Level-2 surface reflectance (green, red, NIR, SWIR1 as
+    reflectance, then QA_PIXEL) on the LST's grid, :func:`reflectance_name`, which thermal sharpening's
+    REFLECTANCE reads; a date whose items lack those assets keeps its LST and says so in downloads.csv.
 
     ``aoi``: GeoJSON polygon (or multipolygon) in lon/lat; ``start``/``end``: dates. ``list_only`` searches
     and reads the windows to report each item's clear % but writes no raster. VIIRS is searched at ``cmr_url``
@@ -722,14 +768,19 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
             done += len(group)
             progress(100.0 * done / max(len(items), 1), f"{date.isoformat()} {folder}: nothing to read")
             continue
-        key = _group_key(usable, aoi, grids[folder], min_clear, unit, qa_bits)
+        want_sr = reflectance and sensor.product == "Landsat"
+        sr_name = reflectance_name(sensor, date) if want_sr else None
+        sr_path = os.path.join(output, sr_name) if want_sr else None
+        key = _group_key(usable, aoi, grids[folder], min_clear, unit, qa_bits, want_sr)
         prev = [old.get(it.item_id) for it in usable]
         if all(p and p.get("key") == key for p in prev):
             statuses = {p["status"] for p in prev}
-            if statuses <= set(COMPLETE) and os.path.exists(path):  # LIST_ONLY too: the file stays complete
-                for it, p in zip(usable, prev):
+            if statuses <= set(COMPLETE) and os.path.exists(path) and (not want_sr or os.path.exists(sr_path)):
+                for it, p in zip(usable, prev):  # LIST_ONLY too: the files stay complete
                     rows[it.item_id] = dict(p, status="kept", reason="complete from an earlier run")
                 files.setdefault(folder, []).append(path)
+                if want_sr:
+                    files.setdefault(os.path.dirname(sr_name), []).append(sr_path)
                 done += len(group)
                 progress(100.0 * done / max(len(items), 1), f"{date.isoformat()} {folder}: kept (complete)")
                 continue
@@ -740,6 +791,7 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
                 progress(100.0 * done / max(len(items), 1), f"{date.isoformat()} {folder}: rejected earlier")
                 continue
         mosaic, grid, failures = None, grids[folder], []
+        sr_mosaic, sr_missing = None, []
         for it in usable:
             check_cancel(cancel)
             try:
@@ -767,6 +819,12 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
                 continue
             grids[folder] = grids[folder] or grid
             mosaic = kelvin if mosaic is None else np.where(np.isfinite(mosaic), mosaic, kelvin)
+            if want_sr and not list_only:
+                sr, why = _item_reflectance(it, aoi, grid, signer, retries, backoff, log, cancel)
+                if sr is None:
+                    sr_missing.append(f"{it.item_id}: {why}")
+                else:
+                    sr_mosaic = sr if sr_mosaic is None else np.where(np.isfinite(sr_mosaic[:1]), sr_mosaic, sr)
             done += 1
             progress(100.0 * done / max(len(items), 1), f"{it.item_id}: read")
         done += len(failures)
@@ -775,7 +833,9 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
             write_csv(csv_path, _ordered(rows))
             continue
         clear = products.clear_percent_of(mosaic, aoi_mask(grid, aoi))
-        key = _group_key(usable, aoi, grids[folder], min_clear, unit, qa_bits)
+        key = _group_key(usable, aoi, grids[folder], min_clear, unit, qa_bits, want_sr)
+        if want_sr and not list_only and (sr_mosaic is None or sr_missing):
+            key = ""  # not complete: a re-run reads the date again
         for it in ok:
             rows[it.item_id].update(clear_percent=f"{clear:.2f}", key=key if not failures else "")
         if list_only:
@@ -798,6 +858,15 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
             for it in ok:
                 rows[it.item_id].update(status="downloaded", reason="", file=name)
             log(f"{date.isoformat()} {folder}: {clear:.1f} % clear -> {name}")
+            if want_sr:
+                why = _write_reflectance(sr_path, sr_mosaic, sr_missing, grid, date, ok, sensor)
+                if why:
+                    for it in ok:
+                        rows[it.item_id]["reason"] = why
+                    log(f"{date.isoformat()} {folder}: {why}")
+                else:
+                    files.setdefault(os.path.dirname(sr_name), []).append(sr_path)
+                    log(f"{date.isoformat()} {folder}: surface reflectance -> {sr_name}")
         write_csv(csv_path, _ordered(rows))
     write_csv(csv_path, _ordered(rows))
     failed = [it for it in items if rows.get(it.item_id, {}).get("status") == "failed"]
@@ -809,6 +878,34 @@ def search_download(stac_url, aoi, start, end, sensors, output, max_cloud=100.0,
     counts = {s: sum(r["status"] == s for r in rows.values()) for s in STATUSES}
     return {"output": output, "downloads_csv": csv_path, "items": items, "rows": _ordered(rows), "files": files,
             "counts": counts}
+
+
+def _item_reflectance(it, aoi, grid, signer, retries, backoff, log, cancel):
+    """(the item's surface reflectance bands on ``grid``, None) or (None, why not): its LST is kept either way."""
+    miss = missing_reflectance(it)
+    if miss:
+        return None, f"asset {', '.join(miss)} missing in the item"
+    try:
+        return read_with_retries(it, aoi, grid, signer, retries, backoff, log, cancel, reader=read_reflectance)[0], ""
+    except (TransientError, RefusedError) as exc:
+        return None, f"not read ({_short(exc)}; run again to retry)"
+    except LstFusionError as exc:
+        return None, exc.message
+
+
+def _write_reflectance(path, bands, missing, grid, date, items, sensor):
+    """Write a date's surface reflectance (:func:`read_reflectance`'s bands); '' when written, else why not."""
+    if missing or bands is None:
+        return "LST written, surface reflectance not: " + "; ".join(missing or ["no item had it"])
+    from .io import write_bands
+    from .reflectance import QA_ROLE, ROLES, SR_OFFSET, SR_SCALE
+
+    ids = ",".join(it.item_id for it in items)
+    tags = {"ACQUISITION_DATE": date.isoformat(), "SENSOR": sensor.name, "STAC_ITEMS": ids,
+            "PRODUCT": "Landsat C2 L2 SR", "SR_SCALE": f"applied: reflectance = DN x {SR_SCALE:g} {SR_OFFSET:+g}",
+            "QA_PIXEL": "band 5, as in the product (1: fill, outside the scene)"}
+    write_bands(path, bands, grid, ROLES + (QA_ROLE,), tags=tags)
+    return ""
 
 
 def _ordered(rows):
@@ -824,6 +921,11 @@ def product_files(result, product):
     """The files of one product ("VIIRS", "SLSTR") a run wrote or kept, in date order, every platform's."""
     folders = {s.folder for s in SENSORS if s.product == product}
     return sorted(f for k, v in result["files"].items() if k in folders for f in v)
+
+
+def reflectance_files(result):
+    """The Landsat surface reflectance files a run wrote or kept (the LST's grid), in date order."""
+    return sorted(result["files"].get("landsat_sr", []))
 
 
 def landsat_files(result):

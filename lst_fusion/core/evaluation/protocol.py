@@ -25,6 +25,7 @@ import numpy as np
 
 from ..data.pairing import nearest_pair, pairs_around
 from ..platform.errors import LstFusionError
+from . import sample as auto_sample
 
 BASELINE_MODIS = "MODIS resampled"
 BASELINE_CHANGE = "Landsat ref + MODIS change"
@@ -211,6 +212,7 @@ class Choice:
     inner_dates: tuple
     message: str = ""  # the fallback sentence, else ''
     w: float = 1.0  # the chosen candidate shrunk towards MODIS: MODIS + w (candidate - MODIS); 1: not shrunk
+    sample: str = ""  # where it was chosen: 'chosen on N tile(s), P px of Q ...' or the whole image (sample.py)
 
     @property
     def is_mean(self):
@@ -232,8 +234,9 @@ class Choice:
     def tag(self):
         """The provenance text, e.g. ``METHOD=auto: STARFM +SM (inner RMSE: STARFM +SM 1.23, ...)``."""
         inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in self.table)
-        return f"METHOD=auto: {self.describe()}" + (f" (inner RMSE over {len(self.inner_dates)} date(s): {inner})"
-                                                     if inner else f" ({self.message})")
+        where = f"; {self.sample}" if self.sample else ""
+        return f"METHOD=auto: {self.describe()}" + (f" (inner RMSE over {len(self.inner_dates)} date(s): {inner}"
+                                                     f"{where})" if inner else f" ({self.message})")
 
 
 NO_METHOD = "no method beats resampled MODIS on this series' own pairs"
@@ -263,13 +266,19 @@ def _rmse(pred, truth):
     return float(np.sqrt(np.mean((pred[ok] - truth[ok]) ** 2))) if ok.any() else float("inf")
 
 
-def choose(pairs, outer, candidates, k=K_BEST, log=None):
+def choose(pairs, outer, candidates, k=K_BEST, log=None, block=None, rule=None):
     """The ``auto`` choice for the test date ``outer``: an inner leave-one-date-out on the other pairs.
 
     ``candidates(case, pairs)`` returns ``{(method, variant): prediction}`` for one inner case, using only
     the ``pairs`` it is given; it is never given ``outer``'s pair. The rule is :func:`pick`'s: ``MODIS
     resampled`` is a candidate (the cheapest), and so is the best fusion candidate shrunk towards it with a ``w``
     fitted on the inner folds only; with no candidate better than MODIS, the choice is MODIS.
+
+    With ``block`` (the MODIS footprint in fine pixels) an image of more than ``rule.budget`` pixels
+    (core.evaluation.sample.RULE when None) is chosen on a sample of tiles (:func:`sample.tiles`, made from
+    the other pairs only): ``candidates`` is called once per fold and tile with the pairs cut to the tile and
+    its halo, and a fold's score is the RMSE over every sampled pixel (the tiles' cores end to end). Without
+    ``block``, or at most that many pixels: the whole image, as before.
     """
     rest = {d: v for d, v in pairs.items() if d != outer}
     if len(rest) < MIN_CHOICE_PAIRS:
@@ -279,12 +288,19 @@ def choose(pairs, outer, candidates, k=K_BEST, log=None):
             log(msg)
         return Choice(outer, DEFAULT_CHOICE, (DEFAULT_CHOICE,), [], (), msg)
     cases = inner_cases(rest)
-    preds = [candidates(case, dict(rest)) for case in cases]
-    key, members, table, w = pick(preds, [rest[case.date][0] for case in cases], k)
-    choice = Choice(outer, key, members, table, tuple(c.date for c in cases), w=w)
+    where = auto_sample.tiles(rest, block, rule) if block else None
+    if where is None:
+        preds = [candidates(case, dict(rest)) for case in cases]
+        truths = [rest[case.date][0] for case in cases]
+    else:
+        preds = [where.pool([candidates(case, where.crop(rest, i)) for i in range(len(where))]) for case in cases]
+        truths = [where.cut(rest[case.date][0]) for case in cases]
+    key, members, table, w = pick(preds, truths, k)
+    choice = Choice(outer, key, members, table, tuple(c.date for c in cases), w=w,
+                    sample=auto_sample.describe(where, next(iter(rest.values()))[0].shape))
     if log:
         log(f"auto for {outer}: inner leave-one-date-out on {', '.join(map(str, choice.inner_dates))} -> "
-            f"{choice.describe()}")
+            f"{choice.describe()} ({choice.sample})")
     return choice
 
 

@@ -332,8 +332,9 @@ METHODS = (
             Param("PREDICTORS", sharpen.LST_ONLY, options=sharpen.PREDICTOR_OPTIONS, series=False, toolbox=False,
                   label="Fine predictors",
                   help="What the regression uses at the fine scale: the reference Landsat's LST only, or its LST and "
-                       "its spectral indices (NDVI, NDWI, NDBI: the INDICES raster, else the bands after the first of "
-                       "FINE_REF1, as Earth Engine exports carry them). Appended; the one-date algorithm's only.")),
+                       "its spectral indices (NDVI, NDWI, NDBI: the INDICES raster, or computed from the REFLECTANCE "
+                       "raster of Collection 2 surface reflectance, else the bands after the first of FINE_REF1, as "
+                       "Earth Engine exports carry them). Appended; the one-date algorithm's only.")),
            pair_stats=sharpen.pair_statistics, tile=sharpen.fuse_tile, tiling=WHOLE,
            one_date=OneDate(
                sharpen.fuse_date,

@@ -7,8 +7,9 @@ and its factor) and the prediction ``P = F_k + C0 - C_k``.  So the plan keeps, p
 neighbours pass the two date-free filters as one bit mask per window row (kernels.starfm_masks: 124 bytes per
 centre for the 31 px window, where storing them as neighbour lists measured no faster than the kernel: about half
 the window passes), and a date costs the fields ``T``, ``V = 1/((S + sigma)(T + sigma))``, ``P V`` over
-the block (O(1) per pixel) plus one pass over the masked neighbours (kernels.starfm_day_sums), with no division
-and no similarity test per neighbour.  Equal to the per-date kernel within float rounding;
+the block (O(1) per pixel) plus one pass over the masked neighbours (kernels.starfm_day_sums, along the centre
+rows, one window offset at a time), with no division and no similarity test per neighbour.  Equal to the
+per-date kernel within float rounding (the sums' order differs: ~1e-12 K);
 docs/series_precompute.md, tested by test_starfm_plan.py against ``starfm.make_kernel``.
 """
 import numpy as np
