@@ -12,7 +12,7 @@ from .test_series_precompute import test_plan_series_equals_per_date_series_on_r
 from .test_series_precompute import test_plan_series_equals_per_date_series_on_ubestarfm as series_on_ubestarfm
 
 TOL = 1e-4  # K
-pytestmark = pytest.mark.skipif(not numba_available(), reason="the plans run on numba (their PLAN_ENGINES)")
+pytestmark = pytest.mark.skipif(not numba_available(), reason="the plans run on numba (their ReferenceSetPlan engines)")
 
 
 def resampled_dates(n=120, off=140):
@@ -148,3 +148,32 @@ def test_the_plan_serves_modis_already_on_the_fine_grid(tmp_path, method):
             write_raster(str(folder / f"{kind[0]}_{d}.tif"), r.data[off:off + n, off:off + n], _crop(r.grid, off, n))
     res, worst = compare(tmp_path, modis=str(modis), landsat=str(fine), window=31, tile=64, method=method)
     assert worst < TOL
+
+
+@needs(UB)
+@pytest.mark.parametrize("method", ["fitfc", "fsdaf"])
+def test_a_one_date_run_through_the_plan_equals_the_kernel(method):
+    """fuse_image(plan=True), what the uncertainty calibration's folds run (core.evaluation.uncertainty
+    .predict_date), equals the per-date kernel within TOL with its NaN pattern, on a clear and a cloudy day."""
+    from lst_fusion.core.evaluation.uncertainty import predict_date
+    from lst_fusion.core.fusion import methods
+
+    F1, modis, res = resampled_dates()
+    assert methods.one_date_plan(methods.get(method), False, "numba")
+    assert not methods.one_date_plan(methods.get("estarfm"), True, "numba")  # built on the resampling operator
+    cloudy = modis[1].copy()
+    cloudy[20, 21] = np.nan
+    for day in (modis[1], cloudy):
+        images = dict(fine_ref1=F1, coarse_ref1=res(modis[0]), coarse_target=res(day))
+        got = methods.fuse_image(method, images, factor=10, tile=40, plan=True, WINDOW=21)
+        want = methods.fuse_image(method, images, factor=10, tile=40, WINDOW=21)
+        assert np.array_equal(np.isnan(got), np.isnan(want)) and np.isfinite(want).mean() > 0.5
+        assert float(np.nanmax(np.abs(got - want))) < TOL
+    import datetime as dt
+
+    d1, d2 = dt.date(2016, 2, 5), dt.date(2016, 3, 8)
+    pairs = {d1: (F1, res(modis[0])), d2: (F1 + 1.0, res(modis[2]))}
+    pred, ref = predict_date(d2, pairs, method, block=10, params=dict(WINDOW=21))
+    want = methods.fuse_image(method, dict(fine_ref1=F1, coarse_ref1=res(modis[0]), coarse_target=res(modis[2])),
+                              factor=10, WINDOW=21)
+    assert ref == d1 and float(np.nanmax(np.abs(pred - want))) < TOL

@@ -109,7 +109,7 @@ def predict_date(target, pairs, method, rule=None, correction="none", w=None, bl
         known = {p.name for p in entry.params}
         pred = fusion_methods.fuse_image(method, validation.case_images(case, with_day, method, rule=rule,
                                                                         max_gap_days=max_gap_days),
-                                         quantity=quantity, factor=block,
+                                         quantity=quantity, factor=block, plan=True,
                                          **{k: v for k, v in (params or {}).items() if k in known and k != "FACTOR"})
     if correction and correction != "none":
         pred = residual.correct(pred, c0, correction, block)

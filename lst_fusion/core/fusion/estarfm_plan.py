@@ -43,10 +43,7 @@ from .estarfm import (
     similarity_threshold,
 )
 from .kernels import _jit, distance_table, estarfm_sums, resolve_engine
-from .tiling import halo_block, tiles, window_sum
-
-FALLBACK_STRIP = 16  # rows of centres per exact per-date sub-block
-
+from .tiling import exact_centres, halo_block, tiles, window_sum
 
 # ---------------------------------------------------------------- the aggregation loop (build, once per tile)
 
@@ -413,27 +410,9 @@ class EstarfmTilePlan:
             d = (s - self.q[0], s - self.q[1])
         out = blend(self.enough, self.V, 1.0, d, self.r, self.cF, (m0, self.m1, self.m2), self.limits, self.mode)
         out[~self.cvalid] = np.nan
-        self.last_exact = self._exact(out, off, C0) if fallback and off.any() else 0
+        # the per-date kernel on the centres whose window holds a pixel in ``off``
+        self.last_exact = exact_centres(self.kernel, self.refs + (C0,), off, w, out) if fallback and off.any() else 0
         return out
-
-    def _exact(self, out, off, C0):
-        """The per-date kernel on the centres whose window holds a pixel in ``off``, in strips of rows;
-        returns how many centres it computed."""
-        w = self.w
-        th, tw = out.shape
-        touched = window_sum(off.astype(np.float64), w) > 0
-        blocks = self.refs + (C0,)
-        for a in range(0, th, FALLBACK_STRIP):
-            b = min(th, a + FALLBACK_STRIP)
-            cols = np.flatnonzero(touched[a:b].any(0))
-            if cols.size == 0:
-                continue
-            c0, c1 = int(cols[0]), int(cols[-1]) + 1
-            sub = [x[a:b + 2 * w, c0:c1 + 2 * w] for x in blocks]
-            exact = self.kernel(sub)
-            part = touched[a:b, c0:c1]
-            out[a:b, c0:c1][part] = exact[part]
-        return int(touched.sum())
 
 
 def _minimum_filter():
@@ -527,8 +506,8 @@ class EstarfmPlan:
 
 # ---------------------------------------------------------------- the series' hook (core.fusion.methods.ReferenceSetPlan)
 
-PLAN_MIN_DATES = 8  # dates of one reference set from which the plan pays on numba (docs/series_precompute.md)
-PLAN_ENGINES = ("numba", "numpy")  # the engines the plan runs on
+PLAN_MIN_DATES = 8  # dates of one reference set from which the plan pays on numba (docs/series_precompute.md); it
+# runs on numba and NumPy (its entry's ReferenceSetPlan)
 PLAN_TAG = "estarfm reference-set plan"  # a date's PRECOMPUTED tag
 
 
@@ -542,7 +521,3 @@ def tile_plan(refs, resampling, halo, params):
     return EstarfmTilePlan(refs, resampling, halo, p["th1"], p["th2"], p["celsius"], p["shift"], p["CHANGE_THRESHOLD"],
                            MIN_SIMILAR, p["ENGINE"], p["QUANTITY"])
 
-
-def plan_pays(dates, engine):
-    """Whether the plan pays for a reference set of ``dates`` dates on ``engine`` (``precompute`` None)."""
-    return dates >= PLAN_MIN_DATES and engine == "numba"

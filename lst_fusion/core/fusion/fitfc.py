@@ -187,17 +187,23 @@ def fitfc(fine1, coarse1, coarse0, factor, window=DEFAULT_WINDOW, similar=DEFAUL
     if similar < 1:
         raise LstFusionError("SIMILAR_PIXELS", f"the number of similar pixels must be at least 1, not {similar}")
     F1, C1, C0 = (np.asarray(a, dtype=np.float64) for a in named.values())
-    valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C0)
-    if not valid.any():
+    if not (np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C0)).any():
         raise LstFusionError("FINE_REF1", "no pixel is valid in all three inputs; check that they overlap")
     engine = filter_engine(engine)
     w = window // 2
-    frm, r = regression_model(F1, C1, C0, w)
-    P = frm + residual_to_fine(np.where(valid, r, np.nan), int(factor))
+    G, P = filtered_inputs(F1, C1, C0, w, int(factor))
     check_cancel(cancel)  # steps 1-2 are whole-image array operations: asked once before the filter
-    G = np.where(valid, F1, np.nan)
     return run_tiled(_filter_kernel(w, int(similar), engine), [G, P], w, tile=tile or default_tile(engine),
                      progress=progress, cancel=cancel, workers=workers)
+
+
+def filtered_inputs(F1, C1, C0, w, factor):
+    """Steps 1-2 on float64 arrays: (G, P), F1 where the three inputs are valid (NaN elsewhere) and the
+    prediction before the filter (FRM plus the residual interpolated to the fine grid)."""
+    valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C0)
+    frm, r = regression_model(F1, C1, C0, w)
+    P = frm + residual_to_fine(np.where(valid, r, np.nan), factor)
+    return np.where(valid, F1, np.nan), P
 
 
 # ---------------------------------------------------------------- series (core.fusion.methods' contract)
@@ -222,13 +228,19 @@ def fuse_tile(blocks, halo, params):
     FACTOR; with a smaller halo the pixels near the tile's edge differ (their windows are cut).
     """
     F1, C1, C0 = (np.asarray(b, dtype=np.float64) for b in blocks)
-    valid = np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C0)
-    out = np.full(F1.shape, np.nan, dtype=np.float32)
-    if valid.any():
+    hh, ww = F1.shape
+    w = params["WINDOW"] // 2
+    if not (np.isfinite(F1) & np.isfinite(C1) & np.isfinite(C0)).any():
+        return np.full((hh - 2 * halo, ww - 2 * halo), np.nan, dtype=np.float32)
+    if halo < w:  # a halo narrower than the window: the whole-block run, cropped
         out = fitfc(F1, C1, C0, params["FACTOR"], window=params["WINDOW"], similar=params["SIMILAR_PIXELS"],
                     engine=params.get("ENGINE", "auto"), workers=1)
-    h, w = out.shape
-    return out[halo:h - halo, halo:w - halo]
+        return out[halo:hh - halo, halo:ww - halo]
+    G, P = filtered_inputs(F1, C1, C0, w, int(params["FACTOR"]))
+    # the filter on the kept centres only (their windows: the tile plus w), not on the halo it would discard
+    sub = (slice(halo - w, hh - halo + w), slice(halo - w, ww - halo + w))
+    kernel = _filter_kernel(w, int(params["SIMILAR_PIXELS"]), filter_engine(params.get("ENGINE", "auto")))
+    return np.asarray(kernel([G[sub], P[sub]]), np.float32)
 
 
 def fuse_date(images, params, factor, progress=None, cancel=None):

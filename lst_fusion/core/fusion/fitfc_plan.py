@@ -22,26 +22,7 @@ import numpy as np
 
 from .fitfc import _filter_kernel, filter_engine, regression_date, regression_model, regression_pair, residual_matrices, residual_to_fine
 from .neighbours import apply_lists, similar_lists
-from .tiling import window_sum
-
-FALLBACK_STRIP = 16  # rows of centres per exact per-date sub-block
-
-
-def exact_centres(kernel, blocks, off, w, out):
-    """``kernel`` (a halo-``w`` block kernel) on the centres of ``out`` whose window holds a pixel of ``off`` (the
-    halo'd blocks' shape), on the smallest sub-blocks of FALLBACK_STRIP rows that hold them; returns how many."""
-    th, tw = out.shape
-    touched = window_sum(off.astype(np.float64), w) > 0
-    for a in range(0, th, FALLBACK_STRIP):
-        b = min(th, a + FALLBACK_STRIP)
-        cols = np.flatnonzero(touched[a:b].any(0))
-        if cols.size == 0:
-            continue
-        c0, c1 = int(cols[0]), int(cols[-1]) + 1
-        exact = kernel([x[a:b + 2 * w, c0:c1 + 2 * w] for x in blocks])
-        part = touched[a:b, c0:c1]
-        out[a:b, c0:c1][part] = exact[part]
-    return int(touched.sum())
+from .tiling import exact_centres
 
 
 class FitfcTilePlan:
@@ -104,19 +85,4 @@ class FitfcTilePlan:
         return out
 
 
-# ---------------------------------------------------------------- the series' hook (core.fusion.methods.ReferenceSetPlan)
-
-PLAN_MIN_DATES = 1  # the build costs 0.4 of a per-date kernel (docs/series_precompute.md): it pays from one date
-PLAN_ENGINES = ("numba",)  # the kept neighbours are numba's (similar_lists)
-PLAN_TAG = "fitfc pair plan"  # a date's PRECOMPUTED tag
-
-
-def tile_plan(refs, resampling, halo, params):
-    """The plan of one tile's references ``refs`` (F1, C1 blocks with ``halo``) for a series (``resampling``:
-    None, the entry's plan is not built on it)."""
-    return FitfcTilePlan(refs, halo, params)
-
-
-def plan_pays(dates, engine):
-    """Whether the plan pays for a pair of ``dates`` dates on ``engine`` (``precompute`` None)."""
-    return dates >= PLAN_MIN_DATES and engine in PLAN_ENGINES
+PLAN_TAG = "fitfc pair plan"  # a date's PRECOMPUTED tag (its entry's plan: core.fusion.methods.pair_plan)

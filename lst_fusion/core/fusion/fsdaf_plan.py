@@ -190,19 +190,4 @@ class FsdafTilePlan:
         return np.asarray(out, np.float64)
 
 
-# ---------------------------------------------------------------- the series' hook (core.fusion.methods.ReferenceSetPlan)
-
-PLAN_MIN_DATES = 1  # the build costs 0.6 of a per-date kernel (docs/series_precompute.md): it pays from one date
-PLAN_ENGINES = ("numba",)  # the kept neighbours are numba's (similar_lists)
-PLAN_TAG = "fsdaf pair plan"  # a date's PRECOMPUTED tag
-
-
-def tile_plan(refs, resampling, halo, params):
-    """The plan of one tile's references ``refs`` (F1, C1 blocks with ``halo``) for a series (``resampling``:
-    None, the entry's plan is not built on it)."""
-    return FsdafTilePlan(refs, halo, params)
-
-
-def plan_pays(dates, engine):
-    """Whether the plan pays for a pair of ``dates`` dates on ``engine`` (``precompute`` None)."""
-    return dates >= PLAN_MIN_DATES and engine in PLAN_ENGINES
+PLAN_TAG = "fsdaf pair plan"  # a date's PRECOMPUTED tag (its entry's plan: core.fusion.methods.pair_plan)

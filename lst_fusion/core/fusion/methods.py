@@ -106,16 +106,18 @@ class ReferenceSetPlan:
     params)`` makes, once per tile, the plan of the tile's reference blocks (the roles but the coarse target) on the
     window's linear resampling operator (core.data.linear_resampling); the plan's ``resampled(M)`` is R M (None
     where R does not hold) and ``predict(M, C0, linear)`` one date's tile.  ``engines``: the engines it runs on;
-    ``pays(dates, engine)``: whether it pays for a reference set of that many dates (fuse_series' ``precompute``
-    None); ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``two_pairs``: it needs both pairs;
-    ``resampling``: it is built on the resampling operator (False: ``build`` gets None, each date's MODIS is read
-    onto the window as the per-date kernel reads it, and MODIS already on the fine grid can use the plan too; for
-    STARFM also because R M, equal within float rounding, would flip its special case T = 0 by kelvins)."""
+    ``tag``: the PRECOMPUTED provenance tag of a date fused with it; ``min_dates`` and ``pays_on``: it pays for a
+    reference set of ``min_dates`` dates or more on an engine of ``pays_on`` (:meth:`pays`, fuse_series'
+    ``precompute`` None); ``two_pairs``: it needs both pairs; ``resampling``: it is built on the resampling
+    operator (False: ``build`` gets None, each date's MODIS is read onto the window as the per-date kernel reads
+    it, and MODIS already on the fine grid can use the plan too; for STARFM also because R M, equal within float
+    rounding, would flip its special case T = 0 by kelvins)."""
 
     build: object
     engines: tuple
-    pays: object
     tag: str
+    min_dates: int = 1
+    pays_on: tuple = ("numba",)
     two_pairs: bool = True
     resampling: bool = True
 
@@ -123,6 +125,21 @@ class ReferenceSetPlan:
         """Whether a date can use the plan: two pairs where it needs them, its MODIS resampled per window where
         the plan is built on the resampling operator, and an engine of the plan's."""
         return (two_pairs or not self.two_pairs) and (resampled or not self.resampling) and engine in self.engines
+
+    def pays(self, dates, engine):
+        """Whether the plan pays for a reference set of ``dates`` dates on ``engine`` (``precompute`` None)."""
+        return dates >= self.min_dates and engine in self.pays_on
+
+
+def pair_plan(plan_class, tag):
+    """The :class:`ReferenceSetPlan` of a one-pair plan of the references alone (Fit-FC's, FSDAF's):
+    ``plan_class(refs, halo, params)``, on numba (the kept neighbours of core.fusion.neighbours.similar_lists),
+    from the first date of a pair (its build costs less than one per-date kernel: docs/series_precompute.md)."""
+
+    def build(refs, resampling, halo, params):
+        return plan_class(refs, halo, params)
+
+    return ReferenceSetPlan(build, ("numba",), tag, min_dates=1, two_pairs=False, resampling=False)
 
 
 @dataclass(frozen=True)
@@ -226,8 +243,8 @@ METHODS = (
                "seasons: conversion coefficients shrunk towards 1 by their regression's standard error and bounded "
                "to 0.5-1.5, and the temporally nearer pair alone where the two one-pair predictions differ by more "
                "than 3 degrees (docs/coregistration.md).", ("ESTARFM", "STARFM", "Zhu")),
-           plan=ReferenceSetPlan(estarfm_plan.tile_plan, estarfm_plan.PLAN_ENGINES, estarfm_plan.plan_pays,
-                                 estarfm_plan.PLAN_TAG)),
+           plan=ReferenceSetPlan(estarfm_plan.tile_plan, ("numba", "numpy"), estarfm_plan.PLAN_TAG,
+                                 min_dates=estarfm_plan.PLAN_MIN_DATES)),
     Method("starfm", "STARFM", "classical", ANY, starfm.QUANTITIES, WINDOW_HALO,
            (Param("WINDOW", starfm.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
                   help="Side of the moving window in pixels, odd; 31 as in starfm4py."),
@@ -248,8 +265,8 @@ METHODS = (
                                          "uses both pairs."),
                            ("COARSE_REF2", "Optional coarse (MODIS) LST of the second reference date, with "
                                            "FINE_REF2."))),
-           plan=ReferenceSetPlan(starfm_plan.tile_plan, starfm_plan.PLAN_ENGINES, starfm_plan.plan_pays,
-                                 starfm_plan.PLAN_TAG, two_pairs=False, resampling=False)),
+           plan=ReferenceSetPlan(starfm_plan.tile_plan, ("numba",), starfm_plan.PLAN_TAG,
+                                 min_dates=starfm_plan.PLAN_MIN_DATES, two_pairs=False, resampling=False)),
     deep("edcstfn", "EDCSTFN", ONE),
     deep("sttfn", "STTFN", TWO),
     deep("mlffgan", "MLFF-GAN", ONE),
@@ -275,8 +292,7 @@ METHODS = (
                SIMILAR_FILTER,
                (("COARSE_PIXEL", COARSE_PIXEL_HELP + "the footprint over which Fit-FC averages its residual before "
                                                      "interpolating it, and of the residual correction."),)),
-           plan=ReferenceSetPlan(fitfc_plan.tile_plan, fitfc_plan.PLAN_ENGINES, fitfc_plan.plan_pays,
-                                 fitfc_plan.PLAN_TAG, two_pairs=False, resampling=False)),
+           plan=pair_plan(fitfc_plan.FitfcTilePlan, fitfc_plan.PLAN_TAG)),
     Method("fsdaf", "FSDAF", "classical", ONE, ("lst",), WINDOW_HALO,
            (Param("WINDOW", fsdaf.DEFAULT_WINDOW, minimum=MIN_WINDOW, odd=True, label=WINDOW_LABEL,
                   help="Side of the window of the homogeneity index and of the final filter in pixels, odd; 41 as "
@@ -301,8 +317,7 @@ METHODS = (
                SIMILAR_FILTER,
                (("COARSE_PIXEL", COARSE_PIXEL_HELP + "FSDAF's coarse pixel, and the footprint of the residual "
                                                      "correction."),)),
-           plan=ReferenceSetPlan(fsdaf_plan.tile_plan, fsdaf_plan.PLAN_ENGINES, fsdaf_plan.plan_pays,
-                                 fsdaf_plan.PLAN_TAG, two_pairs=False, resampling=False)),
+           plan=pair_plan(fsdaf_plan.FsdafTilePlan, fsdaf_plan.PLAN_TAG)),
     Method("modis", "MODIS resampled", "classical", ONE, ("lst", "reflectance"), lambda p: 0, (),
            tile=modis.fuse_tile, baseline=True),
     Method("sharpen", "Thermal sharpening", "classical", ONE, ("lst",), lambda p: 0,
@@ -480,7 +495,7 @@ def parse_candidate(label):
 
 
 def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progress=None, cancel=None, factor=None,
-               **params):
+               plan=False, **params):
     """A classical method on whole images in memory: ``images`` maps roles (``fine_ref1``, ``coarse_ref1``,
     ``fine_ref2``, ``coarse_ref2``, ``coarse_target``) to arrays on one grid; without ``fine_ref2`` one pair
     is used (the method must accept one); a method of pair mode ALL takes ``fine_refs`` and ``coarse_refs``
@@ -488,7 +503,10 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
     ``params``: the entry's parameters by Processing name (defaults otherwise); ``factor``: the MODIS pixel in
     fine pixels, for the methods with a FACTOR parameter. The table's ``pair_stats`` on the images' statistics
     and its ``tile`` function run tile by tile
-    (core.fusion.tiling.run_tiled), as a series does."""
+    (core.fusion.tiling.run_tiled), as a series does.  ``plan``: where the entry's plan is one of the references
+    alone that pays from one date on this engine (Fit-FC's, FSDAF's: :func:`pair_plan`), each tile is built and
+    predicted by it instead of the per-date kernel, as a series' first date is (equal within float rounding,
+    docs/series_precompute.md; cheaper for one date than the kernel)."""
     import numpy as np
 
     from ..platform.errors import LstFusionError
@@ -524,5 +542,14 @@ def fuse_image(method, images, quantity="lst", engine="auto", tile=None, progres
     run = dict(values, ENGINE=engine, **stats)
     h = halo(method, values.get("WINDOW"), params=values)
     size = tile_size(method, tile or default_tile(engine), arrays[0].shape, values)
-    return run_tiled(lambda blocks: m.tile(blocks, h, run), arrays, h, tile=size,
-                     progress=progress, cancel=cancel)
+    kernel = lambda blocks: m.tile(blocks, h, run)  # noqa: E731
+    if plan and one_date_plan(m, two, engine):
+        kernel = lambda blocks: m.plan.build(blocks[:-1], None, h, run).predict(None, blocks[-1])  # noqa: E731
+    return run_tiled(kernel, arrays, h, tile=size, progress=progress, cancel=cancel)
+
+
+def one_date_plan(entry, two_pairs, engine):
+    """Whether ``entry``'s plan runs one date on its own, on ``engine``: a plan of the references alone (no
+    resampling operator) that pays from one date (Fit-FC's, FSDAF's)."""
+    p = entry.plan
+    return p is not None and not p.resampling and p.applies(two_pairs, False, engine) and p.pays(1, engine)

@@ -18,7 +18,6 @@ from .kernels import MASK_BITS, starfm_day_sums, starfm_masks
 from .starfm import DEFAULT_SPATIAL_FACTOR, DEFAULT_UNCERTAINTY, make_kernel
 
 PLAN_MIN_DATES = 2  # dates of one reference set from which the plan pays on numba (its build costs ~1 date)
-PLAN_ENGINES = ("numba",)  # the engines the plan runs on
 PLAN_TAG = "starfm reference-set plan"  # a date's PRECOMPUTED tag
 
 
@@ -96,7 +95,3 @@ def tile_plan(refs, resampling, halo, params):
     ths = [params["th1"]] + ([params["th2"]] if len(refs) == 4 else [])
     return StarfmTilePlan(refs, halo, ths)
 
-
-def plan_pays(dates, engine):
-    """Whether the plan pays for a reference set of ``dates`` dates on ``engine`` (``precompute`` None)."""
-    return dates >= PLAN_MIN_DATES and engine == "numba"

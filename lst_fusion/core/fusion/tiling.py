@@ -142,6 +142,27 @@ def _window_sum_loop(block, halo, out):
                 out[r, c] += rows[r + dy, c]
 
 
+FALLBACK_STRIP = 16  # rows of centres per exact per-date sub-block of a plan's fallback (exact_centres)
+
+
+def exact_centres(kernel, blocks, off, w, out):
+    """A series plan's fallback to its per-date kernel: ``kernel`` (a halo-``w`` block kernel) on the centres of
+    ``out`` whose window holds a pixel of ``off`` (the halo'd ``blocks``' shape), on the smallest sub-blocks of
+    :data:`FALLBACK_STRIP` rows of centres that hold them, written into ``out``; returns how many centres."""
+    th, tw = out.shape
+    touched = window_sum(off.astype(np.float64), w) > 0
+    for a in range(0, th, FALLBACK_STRIP):
+        b = min(th, a + FALLBACK_STRIP)
+        cols = np.flatnonzero(touched[a:b].any(0))
+        if cols.size == 0:
+            continue
+        c0, c1 = int(cols[0]), int(cols[-1]) + 1
+        exact = kernel([x[a:b + 2 * w, c0:c1 + 2 * w] for x in blocks])
+        part = touched[a:b, c0:c1]
+        out[a:b, c0:c1][part] = exact[part]
+    return int(touched.sum())
+
+
 def run_tiled(kernel, arrays, halo, tile=128, progress=None, cancel=None, workers=None):
     """Apply ``kernel(blocks) -> (th, tw) array`` to every tile; blocks are the
     input arrays cut with a NaN halo.  Returns the float32 mosaic."""
