@@ -176,9 +176,9 @@ def test_reflectance_is_appended_last(provider):
     alg.initAlgorithm()
     names = [p.name() for p in alg.parameterDefinitions()]
     assert names[-1] == "REFLECTANCE" and names.index("OUTPUT_UNCERTAINTY") == len(names) - 2
-    from qgis.core import QgsProcessingParameterDefinition
+    from lst_fusion.algorithms import qgis_enums
 
-    assert alg.parameterDefinition("REFLECTANCE").flags() & QgsProcessingParameterDefinition.FlagOptional
+    assert alg.parameterDefinition("REFLECTANCE").flags() & qgis_enums.PARAMETER_OPTIONAL
 
 
 def test_a_file_is_read_alike_as_dn_with_gdal_scale_or_as_reflectance(tmp_path):
