@@ -143,13 +143,14 @@ def gdal_errors():
 
 def check_gdal_write(msgs, tmp, parameter, final, expected=None):
     """Raise when the GDAL write of ``tmp`` failed: errors collected by :func:`gdal_errors`, or a file that does
-    not read back (whole, block by block; equal to ``expected`` where given). A full disk raises :class:`DiskFull`."""
+    not read back (whole, block by block; equal to ``expected`` where given: one band (h, w), or every band
+    (n, h, w)). A full disk raises :class:`DiskFull`."""
     problem = None
     with gdal_errors() as read_msgs:
         try:
             with rasterio.open(tmp) as ds:
                 if expected is not None:
-                    back = ds.read(1)
+                    back = ds.read(1) if np.ndim(expected) == 2 else ds.read()
                     same = (back == expected) | (np.isnan(back) & np.isnan(expected))
                     if not same.all():
                         problem = f"{int((~same).sum())} pixel(s) read back differ from those written"
@@ -420,13 +421,7 @@ def write_bands(path, bands, grid, descriptions, tags=None, parameter="OUTPUT"):
                     ds.update_tags(**{k: str(v) for k, v in tags.items()})
                 for k, d in enumerate(descriptions, start=1):
                     ds.set_band_description(k, d)
-        problem = None
-        with rasterio.open(tmp) as ds:
-            back = ds.read()
-        if not ((back == data) | (np.isnan(back) & np.isnan(data))).all():
-            problem = "the bands read back differ from those written"
-        if msgs or problem:
-            raise_write_failure([m for _, _, m in msgs], tmp, parameter, path, problem)
+        check_gdal_write(msgs, tmp, parameter, path, data)
     return path
 
 
