@@ -390,8 +390,7 @@ def starfm_day_sums(mask, T, V, PV, tmax, w, A, out):
     ``V / D``.  Adds ``[sw, sp]`` into ``out`` (2, tile rows, tile columns) by strips of rows (cancel checked).
 
     The pass runs along each centre row for one window offset at a time, so every read is contiguous and the
-    inner loop vectorises (1.2x the per-centre order on a 256 px tile, benchmarks/bench_starfm_plan.py); the sums
-    are in ``V``'s dtype."""
+    inner loop vectorises (1.4x the per-centre order on a 256 px tile, benchmarks/bench_starfm_plan.py)."""
     invD = 1.0 / distance_table(w, A, np.float64)
     mask, T, V, PV, tmax = (np.ascontiguousarray(a) for a in (mask, T, V, PV, tmax))
     th, tw = tmax.shape
@@ -399,15 +398,14 @@ def starfm_day_sums(mask, T, V, PV, tmax, w, A, out):
     for a in range(0, th, rows):  # strips of rows, cancel checked in between (as _in_strips)
         b = min(th, a + rows)
         check_tile_cancel()
-        _jit(_starfm_day_loop)(mask, T, V, PV, tmax, invD.astype(V.dtype), w, a, b, out)
+        _jit(_starfm_day_loop)(mask, T, V, PV, tmax, invD, w, a, b, out)
 
 
 def _starfm_day_loop(mask, T, V, PV, tmax, invD, w, a, b, out):
     tw = tmax.shape[1]
     k = 2 * w + 1
-    sw = np.zeros(tw, V.dtype)
-    sp = np.zeros(tw, V.dtype)
-    zero = invD[0, 0] - invD[0, 0]
+    sw = np.zeros(tw)
+    sp = np.zeros(tw)
     for i in range(a, b):  # whole (C-contiguous) arrays and a row range: each row slice stays contiguous
         sw[:] = 0
         sp[:] = 0
@@ -419,7 +417,7 @@ def _starfm_day_loop(mask, T, V, PV, tmax, invD, w, a, b, out):
                 d = invD[dy, dx]
                 bit = np.uint32(dx)
                 for j in range(tw):
-                    m = d if (((mr[j] >> bit) & np.uint32(1)) != 0) & (Tr[j + dx] < tm[j]) else zero
+                    m = d if (((mr[j] >> bit) & np.uint32(1)) != 0) & (Tr[j + dx] < tm[j]) else 0.0
                     sw[j] += m * Vr[j + dx]
                     sp[j] += m * Pr[j + dx]
         for j in range(tw):
