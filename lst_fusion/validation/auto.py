@@ -40,12 +40,10 @@ def choose_for_series(pairs, block, quantity="lst", log=print, rule=None):
     log(f"METHOD=auto: its leave-one-date-out took {time.perf_counter() - start:.1f} s before the series "
         f"({len(cases)} fold(s), {choice.sample}; "
         + ", ".join(f"{k} {v:.1f} s" for k, v in sorted(seconds.items(), key=lambda kv: -kv[1])) + ")")
-    table = choice.table
-    inner = ", ".join(f"{r['candidate']} {r['RMSE']:.3f}" for r in table)
     log(f"METHOD=auto over {len(cases)} test date(s) ({', '.join(str(d) for d in cases)}), {choice.sample}:")
-    for r in table:
+    for r in choice.table:
         log(f"  {r['candidate']}: mean RMSE {r['RMSE']:.3f} over {r['dates']} date(s)")
-    tag = f"METHOD=auto: {choice.describe()} (RMSE over {len(cases)} date(s): {inner}; {choice.sample})"
+    tag = choice.tag()
     log(tag)
     key, w = choice.key, choice.w
     if choice.is_modis:
