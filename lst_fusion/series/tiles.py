@@ -285,7 +285,9 @@ def run_plan_tile(job):
     entry = fusion_methods.get(job.method)
     if not entry.plan.resampling:  # a plan of the references alone: each date read onto the window as per date
         plan = entry.plan.build(refs, None, h, p)
-        return [np.asarray(plan.predict(None, read_block(src, job.grid, r0, r1, c0, c1, h)), np.float32)
+        window = date_reader(job) if entry.plan.date_as_rm else None
+        return [np.asarray(plan.predict(None, window(src) if window else
+                                        read_block(src, job.grid, r0, r1, c0, c1, h)), np.float32)
                 for src in job.targets]
     coarse = whole_coarse(job.targets[0]).grid
     outside = outside_grid(job.grid, r0, r1, c0, c1, h)  # NaN in every block read_block gives: R needs no entry
@@ -305,6 +307,42 @@ def run_plan_tile(job):
             C0 = read_block(src, job.grid, r0, r1, c0, c1, h)
         out.append(np.asarray(plan.predict(m.data, C0, linear=linear), np.float32))
     return out
+
+
+RM_PIXELWISE_MIN_DATES = 40  # R measured pixel by pixel costs ~33 resamplings of the window: pays from ~40 dates
+
+
+def date_reader(job):
+    """``read(src)``: a target's halo'd window of ``job`` as R M, the window's resampling operator measured once
+    for the tile (core.data.linear_resampling; equal to read_block's GDAL resampling within AGREE_K, checked on
+    the window when measured), falling back to read_block where R does not hold (a MODIS nodata pixel under
+    the window, another coarse grid, MODIS on the fine grid); None when no operator is worth measuring (MODIS on
+    the fine grid, or R not separable and fewer than :data:`RM_PIXELWISE_MIN_DATES` dates)."""
+    from ..core.data.linear_resampling import LinearResampling
+
+    first = job.targets[0]
+    if first.same_grid:
+        return None
+    r0, r1, c0, c1 = job.window
+    h = job.halo
+    coarse = whole_coarse(first).grid
+    win = window_grid(job.grid, r0, r1, c0, c1, h)
+    inside = ~outside_grid(job.grid, r0, r1, c0, c1, h)
+    R = LinearResampling.factored(coarse, win, "bicubic", inside=inside)
+    if R is None and len(job.targets) >= RM_PIXELWISE_MIN_DATES:
+        try:
+            R = LinearResampling.from_grids(coarse, win, "bicubic", inside=inside)
+        except LstFusionError:  # not linear here: each date resampled by GDAL, as the per-date kernel reads it
+            return None
+    if R is None:
+        return None
+
+    def read(src):
+        m = None if src.same_grid else whole_coarse(src)
+        C0 = R.resampled(m.data) if m is not None and m.grid.same_as(coarse) else None
+        return C0 if C0 is not None else read_block(src, job.grid, r0, r1, c0, c1, h)
+
+    return read
 
 
 def reference_roles(method):

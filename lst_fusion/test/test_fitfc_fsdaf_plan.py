@@ -177,3 +177,44 @@ def test_a_one_date_run_through_the_plan_equals_the_kernel(method):
     want = methods.fuse_image(method, dict(fine_ref1=F1, coarse_ref1=res(modis[0]), coarse_target=res(modis[2])),
                               factor=10, WINDOW=21)
     assert ref == d1 and float(np.nanmax(np.abs(pred - want))) < TOL
+
+
+@needs(UB)
+def test_a_plan_without_the_operator_reads_its_dates_as_r_m(tmp_path, monkeypatch):
+    # Fit-FC's plan (date_as_rm) takes each date's window as R M, the window's operator measured once per tile,
+    # instead of GDAL per date: within float rounding of read_block (what the per-date kernel reads), GDAL
+    # called for no date (the operator holds), and read_block again where a MODIS pixel under the window is NaN
+    from affine import Affine
+
+    from lst_fusion.core.data.io import Grid, write_raster
+    from lst_fusion.core.fusion import methods
+    from lst_fusion.series import tiles
+
+    assert methods.get("fitfc").plan.date_as_rm and not methods.get("fsdaf").plan.date_as_rm
+    assert not methods.get("starfm").plan.date_as_rm  # T = 0 would flip by kelvins
+    _, _, modis, coarse, fine = ubestarfm(120, 140)
+    cloudy = modis[1].copy()
+    cloudy[20, 20] = np.nan  # fine rows/cols 200-209 of the sample: 60-69 of the crop
+    srcs = []
+    for i, m in enumerate(modis + [cloudy]):
+        path = str(tmp_path / f"m{i}.tif")
+        write_raster(path, m, coarse)
+        srcs.append(tiles.Source(path, same_grid=False))
+    window, halo = (0, 64, 56, 120), 20
+    job = tiles.PlanJob("fitfc", (), (), tuple(srcs), fine, window, halo, (0, 1, 2, 3))
+    read = tiles.date_reader(job)
+    assert read is not None
+    gdal = [tiles.read_block(s, fine, *window, halo) for s in srcs]
+    calls = []
+    real = tiles.read_block
+    monkeypatch.setattr(tiles, "read_block", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    got = [read(s) for s in srcs]
+    assert calls == [srcs[3]]  # only the cloudy date goes back to GDAL
+    for g, r in zip(got, gdal):
+        assert np.array_equal(np.isnan(g), np.isnan(r)) and np.isnan(r).any()  # the halo beyond the grid
+        assert np.nanmax(np.abs(g - r)) < 1e-4
+    # MODIS already on the fine grid: no operator to measure
+    path = str(tmp_path / "fine.tif")
+    write_raster(path, gdal[0][halo:-halo, halo:-halo], Grid(fine.crs, fine.transform * Affine.translation(56, 0),
+                                                              64, 64))
+    assert tiles.date_reader(tiles.PlanJob("fitfc", (), (), (tiles.Source(path),), fine, window, halo, (0,))) is None
