@@ -342,3 +342,35 @@ def test_a_date_that_cannot_be_predicted_is_named_once_with_its_reason():
     assert folds == [] and skipped == {
         first: f"no Landsat pair on or before {first.isoformat()}",
         last: f"no Landsat pair after {last.isoformat()}"}
+
+
+def test_above_the_budget_the_folds_are_predicted_on_autos_tile_sample():
+    """A large image's folds run on auto's sample of tiles (core.evaluation.sample, issue 41): the predictor is
+    given each tile's window only (never the held-out date's Landsat), the cores are pooled, and truth, class
+    and change are the whole image's cut to the same cores; for MODIS resampled (no window dependence) the
+    pooled fold is exactly the whole-image fold cut to the sample, and so is the calibration built on it."""
+    from lst_fusion.core.evaluation import sample
+
+    big = {d: (np.tile(f, (3, 3)), np.tile(c, (3, 3))) for d, (f, c) in gaussian_pairs().items()}  # 180 x 180 px
+    rule = sample.Rule(budget=4000, tile=40, halo=10)
+    where = sample.tiles(big, 10, rule)
+    assert where is not None and where.px == 2 * 40 * 40  # 4000 // 1600 = 2 tiles of 40 x 40 px
+    shapes = []
+
+    def spy(t, others, modis):
+        assert t not in others
+        shapes.append(modis.shape)
+        assert all(a.shape == modis.shape for v in others.values() for a in v)
+        return baseline(t, others, modis)
+
+    folds, _ = unc.residual_folds(big, spy, where=where)
+    whole, _ = unc.residual_folds(big, baseline)
+    assert set(shapes) <= {(r1 - r0, c1 - c0) for r0, r1, c0, c1 in where.windows} and len(shapes) == 4 * len(where)
+    for f, w in zip(folds, whole):
+        for name in ("truth", "prediction", "classes", "change"):
+            assert np.array_equal(getattr(f, name), where.cut(getattr(w, name)), equal_nan=True)
+    cal, _ = unc.calibrate_pairs(big, methods.BASELINE, block=10, sample_rule=rule)
+    assert cal.widths == unc.calibrate(folds).widths
+    assert "folds predicted on 2 tile(s), 3200 px of 32400" in cal.describe()
+    small, _ = unc.calibrate_pairs(gaussian_pairs(), methods.BASELINE, block=10, sample_rule=rule)  # 3600 px
+    assert "folds predicted" not in small.describe()

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..platform.errors import LstFusionError
+from . import sample as calibration_sample
 from . import validation
 
 NOMINAL = 0.90
@@ -38,7 +39,8 @@ MIN_PAIRS = 2  # a calibration needs a pair date predicted from another one
 SUBSAMPLE = 5000  # spatial residuals per bin in the offset integral (fixed seed)
 SEED = 0
 RULE = ("uncertainty-2: LODO residual = date offset (Student-t, n-1 dof, scale sqrt(mean offset^2 (1+1/n))) + "
-        "de-meaned spatial residual per class x MODIS-change bin; 90% of |offset + spatial|")
+        "de-meaned spatial residual per class x MODIS-change bin; 90% of |offset + spatial|; folds on auto's tile "
+        f"sample above {calibration_sample.BUDGET_PX / 1e6:g} MP")
 NO_OFFSET_TERM = ("no date offset term: one calibration date cannot estimate how the day's Landsat - MODIS offset "
                   "varies between dates, so the half-width is the quantile of |residual| of that date")
 ANY = -1  # the key of "every class" / "every change bin" in the table
@@ -118,12 +120,28 @@ def predict_date(target, pairs, method, rule=None, correction="none", w=None, bl
     return pred, nearest_pair(target, refs)
 
 
-def residual_folds(pairs, predict, landcover=None, cancel=None, log=None):
+def residual_folds(pairs, predict, landcover=None, cancel=None, log=None, where=None):
     """([:class:`Fold`], {date: why not}): every pair date of ``pairs`` predicted by ``predict(date, others,
     modis)`` -> (prediction, reference date) from the other pairs only and the day's MODIS (``others`` holds no
-    entry of ``date``: its Landsat is only the truth)."""
+    entry of ``date``: its Landsat is only the truth). ``where``: a core.evaluation.sample.Sample of the
+    pairs' image: each date predicted on its tiles (``predict`` given the tile's window of ``others`` and of the
+    day's MODIS), its cores pooled (:meth:`Sample.pool`); truth, classes and change are the whole image's, cut to
+    the same cores (:meth:`Sample.cut`); None: the whole image."""
     from ..platform.errors import check_cancel
 
+    if where is not None:
+        whole_predict = predict
+
+        def predict(d, others, c0):
+            out, ref = [], None
+            for i in range(len(where)):
+                check_cancel(cancel)
+                r0, r1, c_0, c_1 = where.windows[i]
+                pred, ref = whole_predict(d, where.crop(others, i), c0[r0:r1, c_0:c_1])
+                out.append({"p": pred})
+            return where.pool(out)["p"], ref
+
+    cut = where.cut if where is not None else (lambda a: a)
     folds, skipped = [], {}
     for d in sorted(pairs):
         check_cancel(cancel)
@@ -138,8 +156,8 @@ def residual_folds(pairs, predict, landcover=None, cancel=None, log=None):
             why = validation.reason_of(exc)
             skipped[d] = why[len(f"{d}: "):] if why.startswith(f"{d}: ") else why  # the caller names the date
             continue
-        folds.append(Fold(d, ref, np.asarray(truth, dtype=np.float64), np.asarray(pred, dtype=np.float64),
-                          pixel_classes(others[ref][0], landcover), day_change(c0, others[ref][1])))
+        folds.append(Fold(d, ref, cut(np.asarray(truth, dtype=np.float64)), np.asarray(pred, dtype=np.float64),
+                          cut(pixel_classes(others[ref][0], landcover)), cut(day_change(c0, others[ref][1]))))
     if log:
         for d, why in skipped.items():
             log(f"uncertainty: pair {d} is not a calibration date ({why})")
@@ -148,24 +166,30 @@ def residual_folds(pairs, predict, landcover=None, cancel=None, log=None):
 
 def calibrate_pairs(pairs, method, rule=None, correction="none", w=None, block=33, quantity="lst", params=None,
                     max_gap_days=None, landcover=None, class_source="quantile class of the reference Landsat",
-                    cancel=None, log=None):
+                    cancel=None, log=None, sample_rule=None):
     """(:class:`Calibration`, "") of ``pairs`` {date: (landsat, modis)} for ``method`` run as :func:`predict_date`
     runs it (rule, correction, w, block, quantity, params, max_gap_days), each pair date predicted from the other
     pairs only; or (None, one sentence) when fewer than :data:`MIN_PAIRS` pairs or no pair date can be predicted
     from the others. What fuse_series (series.uncertainty) and the one-date algorithms (algorithms/fusion.py)
-    both call."""
+    both call. Above ``sample_rule``'s budget (core.evaluation.sample.RULE when None: 0.5 MP) the folds are
+    predicted on auto's sample of tiles (:func:`core.evaluation.sample.tiles` of these pairs, the same rule auto
+    chooses by), pooled: the residuals' distribution, not a whole image, is what the calibration needs, and a
+    Landsat scene's folds would cost more than its series (docs/performance.md)."""
     if len(pairs) < MIN_PAIRS:
         return None, too_few_pairs(len(pairs))
+    where = calibration_sample.tiles(pairs, block, sample_rule)
 
     def predict(date, others, modis):
         return predict_date(date, others, method, rule, correction, w, block, quantity, params, max_gap_days,
                             coarse_target=modis)
 
-    folds, skipped = residual_folds(pairs, predict, landcover, cancel, log)
+    folds, skipped = residual_folds(pairs, predict, landcover, cancel, log, where)
     if not folds:
         return None, ("no uncertainty map: no pair date could be predicted from the other pairs ("
                       + "; ".join(f"{d}: {why}" for d, why in skipped.items()) + ")")
-    return calibrate(folds, class_source=class_source), ""
+    cal = calibrate(folds, class_source=class_source)
+    cal.sample = where.describe().replace("chosen on", "folds predicted on") if where is not None else ""
+    return cal, ""
 
 
 def date_map(cal, prediction, reference, coarse_target, landcover=None):
@@ -207,6 +231,7 @@ class Calibration:
     offsets: dict = field(default_factory=dict)  # date -> its mean residual delta_d (the day's level offset)
     offset_scale: float = None  # s of the offset term; None: no offset term (one calibration date)
     offset_dof: int = None  # its Student-t degrees of freedom, n - 1
+    sample: str = ""  # where the folds were predicted: auto's sample of tiles, or the whole image
 
     def change_bin(self, change):
         change = np.asarray(change, dtype=np.float64)
@@ -245,7 +270,8 @@ class Calibration:
         edges = ", ".join(f"{e:.2f}" for e in self.change_edges)
         return (f"{round(100 * self.nominal)}% half-width calibrated on {len(self.dates)} held-out pair date(s) "
                 f"({', '.join(str(d) for d in self.dates)}): {self.class_source} x |MODIS change| bins "
-                f"(edges {edges or 'none'}), overall {self.widths[(ANY, ANY)]:.3f}; {self.describe_offset()}")
+                f"(edges {edges or 'none'}), overall {self.widths[(ANY, ANY)]:.3f}; {self.describe_offset()}"
+                + (f"; {self.sample}" if self.sample else ""))
 
     def tags(self):
         return {"UNCERTAINTY": TAG_VALUE if self.nominal == NOMINAL else f"{round(100 * self.nominal)}% half-width",
