@@ -348,7 +348,7 @@ def test_above_the_budget_the_folds_are_predicted_on_autos_tile_sample():
     """A large image's folds run on auto's sample of tiles (core.evaluation.sample, issue 41): the predictor is
     given each tile's window only (never the held-out date's Landsat), the cores are pooled, and truth, class
     and change are the whole image's cut to the same cores; for MODIS resampled (no window dependence) the
-    pooled fold is exactly the whole-image fold cut to the sample, and so is the calibration built on it."""
+    pooled fold is exactly the whole-image fold cut to the sample, and its level offset the whole image's."""
     from lst_fusion.core.evaluation import sample
 
     big = {d: (np.tile(f, (3, 3)), np.tile(c, (3, 3))) for d, (f, c) in gaussian_pairs().items()}  # 180 x 180 px
@@ -371,6 +371,11 @@ def test_above_the_budget_the_folds_are_predicted_on_autos_tile_sample():
             assert np.array_equal(getattr(f, name), where.cut(getattr(w, name)), equal_nan=True)
     cal, _ = unc.calibrate_pairs(big, methods.BASELINE, block=10, sample_rule=rule)
     assert cal.widths == unc.calibrate(folds).widths
+    # each date's level offset is the difference estimator: the whole image's mean Landsat - MODIS plus the
+    # sample's mean MODIS - prediction (0 here), so exactly the whole-image fold's mean residual
+    full = unc.calibrate(whole)
+    assert cal.offsets == pytest.approx(full.offsets, abs=1e-9)
+    assert cal.offsets != pytest.approx({f.date: float(np.nanmean(f.truth - f.prediction)) for f in folds}, abs=1e-3)
     assert "folds predicted on 2 tile(s), 3200 px of 32400" in cal.describe()
     small, _ = unc.calibrate_pairs(gaussian_pairs(), methods.BASELINE, block=10, sample_rule=rule)  # 3600 px
     assert "folds predicted" not in small.describe()

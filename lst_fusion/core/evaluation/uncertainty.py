@@ -63,6 +63,7 @@ class Fold:
     prediction: np.ndarray
     classes: np.ndarray
     change: np.ndarray
+    offset: float = None  # the date's level offset where not the mean of truth - prediction (a sampled fold)
 
 
 def pixel_classes(fine_ref, landcover=None, n=N_CLASSES):
@@ -156,12 +157,26 @@ def residual_folds(pairs, predict, landcover=None, cancel=None, log=None, where=
             why = validation.reason_of(exc)
             skipped[d] = why[len(f"{d}: "):] if why.startswith(f"{d}: ") else why  # the caller names the date
             continue
-        folds.append(Fold(d, ref, cut(np.asarray(truth, dtype=np.float64)), np.asarray(pred, dtype=np.float64),
-                          cut(pixel_classes(others[ref][0], landcover)), cut(day_change(c0, others[ref][1]))))
+        truth, c0 = np.asarray(truth, dtype=np.float64), np.asarray(c0, dtype=np.float64)
+        pred = np.asarray(pred, dtype=np.float64)
+        folds.append(Fold(d, ref, cut(truth), pred, cut(pixel_classes(others[ref][0], landcover)),
+                          cut(day_change(c0, others[ref][1])),
+                          None if where is None else sampled_offset(truth, c0, cut(truth), cut(c0), pred)))
     if log:
         for d, why in skipped.items():
             log(f"uncertainty: pair {d} is not a calibration date ({why})")
     return folds, skipped
+
+
+def sampled_offset(truth, c0, truth_cut, c0_cut, pred):
+    """A sampled fold's level offset, the difference estimator: the whole image's mean Landsat - MODIS (cheap,
+    every valid pixel) plus the sample's mean MODIS - prediction (the method's own level departure, where it was
+    run); the sample's mean residual alone would carry the sample's share of MODIS's spatially varying offset."""
+    whole = np.isfinite(truth) & np.isfinite(c0)
+    ok = np.isfinite(truth_cut) & np.isfinite(c0_cut) & np.isfinite(pred)
+    if not (whole.any() and ok.any()):
+        return None
+    return float((truth[whole] - c0[whole]).mean() + (c0_cut[ok] - pred[ok]).mean())
 
 
 def calibrate_pairs(pairs, method, rule=None, correction="none", w=None, block=33, quantity="lst", params=None,
@@ -314,7 +329,8 @@ def bin_half_width(spatial, nominal, scale=None, dof=None, subsample=SUBSAMPLE, 
 def calibrate(folds, nominal=NOMINAL, n_change=N_CHANGE_BINS, min_count=MIN_COUNT,
               class_source="quantile class of the reference Landsat"):
     """The :class:`Calibration` of ``folds`` (at least one): each fold's residual split into its date's offset
-    (its mean over the pixels valid in truth and prediction) and the de-meaned spatial residual; per bin, the
+    (its mean over the pixels valid in truth and prediction, or the fold's ``offset`` where a sampled fold has
+    one: :func:`sampled_offset`) and the spatial residual less that offset; per bin, the
     half-width of the offset term + the bin's spatial residuals pooled over the folds (:func:`bin_half_width`).
     With one fold, no offset term: the quantile of |residual|, not de-meaned."""
     if not folds:
@@ -326,7 +342,7 @@ def calibrate(folds, nominal=NOMINAL, n_change=N_CHANGE_BINS, min_count=MIN_COUN
         ok = np.isfinite(r)
         if not ok.any():
             continue
-        offsets[f.date] = float(r[ok].mean())
+        offsets[f.date] = float(r[ok].mean()) if f.offset is None else f.offset
         res.append(r[ok])
         cls.append(np.where(f.classes[ok] > 0, f.classes[ok], ANY))
         chg.append(f.change[ok])
