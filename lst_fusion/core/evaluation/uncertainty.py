@@ -168,11 +168,14 @@ def calibrate_pairs(pairs, method, rule=None, correction="none", w=None, block=3
     return calibrate(folds, class_source=class_source), ""
 
 
-def date_map(cal, prediction, reference, coarse_target, landcover=None):
+def date_map(cal, prediction, reference, coarse_target, landcover=None, classes=None):
     """The half-width raster of one fused date (:func:`uncertainty_map`) from its ``prediction``, the reference
-    pair ``reference`` (landsat, modis) nearest in time among those it used, and the day's MODIS."""
+    pair ``reference`` (landsat, modis) nearest in time among those it used, and the day's MODIS; ``classes``:
+    :func:`pixel_classes` of the reference where the caller has them already (a series: once per reference)."""
     fine_ref, coarse_ref = reference
-    return uncertainty_map(cal, prediction, pixel_classes(fine_ref, landcover), day_change(coarse_target, coarse_ref))
+    if classes is None:
+        classes = pixel_classes(fine_ref, landcover)
+    return uncertainty_map(cal, prediction, classes, day_change(coarse_target, coarse_ref))
 
 
 KEPT_TAGS = ("METHOD", "ACQUISITION_DATE", "REF1_DATE", "REF2_DATE", "LST_UNIT", "SOFTWARE")
