@@ -286,13 +286,23 @@ def plan_groups(todo, o, run_params):
     return groups
 
 
-def tail_workers(sched):
+TAIL_BYTES_PER_PIXEL = 64  # a date's finishing work holds about 8 float64 arrays of the whole grid at its peak
+
+
+def tail_workers(sched, grid):
     """Threads for the dates' finishing work (residual correction, shrink, uncertainty map): the scheduler's own
     (one per core for in-process threads), one for the sequential scheduler (everything in the calling thread),
-    this machine's cores for a Dask cluster (the finishing work runs here, where the files are written)."""
+    this machine's cores for a Dask cluster (the finishing work runs here, where the files are written); at most
+    as many dates of ``grid`` as half the available memory holds (:data:`TAIL_BYTES_PER_PIXEL`)."""
     if isinstance(sched, Sequential):
         return 1
-    return getattr(sched, "workers", None) or os.cpu_count() or 1
+    from ..core.fusion.tiling import available_memory
+
+    workers = getattr(sched, "workers", None) or os.cpu_count() or 1
+    free = available_memory()
+    if free is not None:
+        workers = min(workers, int(free // 2 // (TAIL_BYTES_PER_PIXEL * grid.width * grid.height)))
+    return max(1, workers)
 
 
 class Tail:
@@ -392,7 +402,7 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
 
     done_tiles, total = 0, sum(len(j.indices) for j in jobs)
     current, writers = None, {}  # the dates being written (one task's indices) and their open writers
-    tail = Tail(tail_workers(sched) if workers is None else workers, cancel)
+    tail = Tail(tail_workers(sched, grid) if workers is None else workers, cancel)
 
     def close_all(exc=None):
         for i in list(writers):

@@ -30,8 +30,24 @@ def rasters(folder, prefix):
 
 
 def series(tmp_path, name, workers, monkeypatch, **more):
-    monkeypatch.setattr(run, "tail_workers", lambda sched: workers)
+    monkeypatch.setattr(run, "tail_workers", lambda sched, grid: workers)
     return fuse_series(str(tmp_path / name), **dict(RUN, **more))
+
+
+def test_tail_threads_are_the_schedulers_within_half_the_free_memory(monkeypatch):
+    from lst_fusion.core.data.io import Grid
+    from lst_fusion.core.fusion import tiling
+    from lst_fusion.series.schedulers import Sequential, Threads
+
+    grid = Grid("EPSG:32633", None, 1000, 1000)  # 64 MB of finishing work per date
+    monkeypatch.setattr(tiling, "available_memory", lambda: 10 ** 12)
+    assert run.tail_workers(Threads(workers=6), grid) == 6 and run.tail_workers(Sequential(), grid) == 1
+    monkeypatch.setattr(tiling, "available_memory", lambda: 3 * 2 * run.TAIL_BYTES_PER_PIXEL * 10 ** 6 + 5)
+    assert run.tail_workers(Threads(workers=6), grid) == 3
+    monkeypatch.setattr(tiling, "available_memory", lambda: 10 ** 6)
+    assert run.tail_workers(Threads(workers=6), grid) == 1
+    monkeypatch.setattr(tiling, "available_memory", lambda: None)
+    assert run.tail_workers(Threads(workers=6), grid) == 6
 
 
 def old_half_width(cal, classes, change):
