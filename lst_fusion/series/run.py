@@ -309,41 +309,48 @@ class Tail:
     """The dates' finishing work, on ``workers`` threads (GDAL and numpy release the GIL) while the tiles of later
     dates are computed and written; with one worker, in the calling thread as each date closes.  :meth:`check`
     raises a failed date's error in the calling thread as soon as it is seen; :meth:`wait` waits for every date
-    (cancel checked meanwhile), :meth:`stop` cancels the dates not started and waits for the running ones."""
+    (cancel checked meanwhile); :meth:`stop` cancels the dates not started (each one's ``dropped(exc)`` runs in
+    the calling thread) and waits for the running ones."""
 
     def __init__(self, workers, cancel=None):
         from concurrent.futures import ThreadPoolExecutor
 
         self.cancel = cancel
-        self.futures = []
+        self.futures = []  # (future, dropped), in the dates' order
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="lstfusion-date") if workers > 1 else None
 
-    def submit(self, fn, *args):
+    def submit(self, fn, *args, dropped=None):
         if self.pool is None:
             fn(*args)
             return
         import contextvars
 
-        self.futures.append(self.pool.submit(contextvars.copy_context().run, fn, *args))  # e.g. a transaction
+        future = self.pool.submit(contextvars.copy_context().run, fn, *args)  # the caller's context: a transaction
+        self.futures.append((future, dropped))
 
     def check(self):
         """Raise the error of the first failed date (in the dates' order) among those already done."""
-        for f in self.futures:
+        for f, _ in self.futures:
             if f.done() and not f.cancelled() and f.exception() is not None:
                 raise f.exception()
 
     def wait(self):
         from concurrent.futures import FIRST_EXCEPTION, wait
 
-        pending = list(self.futures)
+        pending = [f for f, _ in self.futures]
         while pending:
             check_cancel(self.cancel)
             pending = list(wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION).not_done)
             self.check()
 
-    def stop(self):
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    def stop(self, exc):
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for f, dropped in self.futures:
+            if f.cancelled() and dropped is not None:
+                dropped(exc)
+        self.futures = [(f, d) for f, d in self.futures if not f.cancelled()]
 
 
 def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_date=None, workers=None):
@@ -353,8 +360,8 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
     plausibility guard before it is written; ``on_date(position, fused, coarse, tags)`` runs once a date's
     raster is in place (its uncertainty map), with the corrected date and its MODIS on the fine grid where the
     correction read them (else None: read them if needed).  A date's finishing work (correction, ``on_date``)
-    runs on ``workers`` threads (default :func:`tail_workers` of ``sched``) as soon as its file is closed, while
-    later tiles run; the first failure propagates.  Returns {position: implausible pixels set to nodata}."""
+    runs on ``workers`` threads (default :func:`tail_workers` of ``sched``), from the closing of its file on,
+    while later tiles run; the first failure propagates.  Returns {position: implausible pixels set to nodata}."""
     from ..core.fusion import residual
 
     label = fusion_methods.get(o.method).tag
@@ -404,14 +411,22 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
     current, writers = None, {}  # the dates being written (one task's indices) and their open writers
     tail = Tail(tail_workers(sched, grid) if workers is None else workers, cancel)
 
+    def close(writer, exc=None):  # renames the date's file into place, or (``exc``) removes it
+        writer.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+
+    def close_and_finish(i, writer):
+        close(writer)
+        finish(i)
+
     def close_all(exc=None):
         for i in list(writers):
             w = writers.pop(i)
             for tags in (w[2], todo[i].tags):  # the writer writes its tags (w[2]) as it closes
                 tags.update(guard_tags(i))
-            w[0].__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
-            if exc is None:
-                tail.submit(finish, i)
+            if exc is None:  # a date the run stops before its turn: its temporary file is removed
+                tail.submit(close_and_finish, i, w[0], dropped=lambda e, writer=w[0]: close(writer, e))
+            else:
+                close(w[0], exc)
 
     results = sched.map(run_task, jobs)
     try:
@@ -438,10 +453,10 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
         tail.wait()
     except BaseException as exc:
         close_all(exc)  # removes the dates' temporary files
-        tail.stop()  # the dates not started are not finished; a running one ends (its writes are atomic)
+        tail.stop(exc)  # and those of the dates not started; a running one ends (its writes are atomic)
         raise
     finally:
-        tail.stop()
+        tail.stop(None)  # nothing left to stop after wait() or the line above
         results.close()
         sched.close()
     return counts
