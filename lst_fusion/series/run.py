@@ -15,6 +15,8 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..core.data.io import read_raster, tile_writer, write_raster
 from ..core.data.units import LST, OTHER, REFLECTANCE, Kind, kind_from_tags
 from ..core.fusion import guard as plausibility
@@ -284,12 +286,82 @@ def plan_groups(todo, o, run_params):
     return groups
 
 
-def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_date=None):
+TAIL_BYTES_PER_PIXEL = 64  # a date's finishing work holds about 8 float64 arrays of the whole grid at its peak
+
+
+def tail_workers(sched, grid):
+    """Threads for the dates' finishing work (residual correction, shrink, uncertainty map): the scheduler's own
+    (one per core for in-process threads), one for the sequential scheduler (everything in the calling thread),
+    this machine's cores for a Dask cluster (the finishing work runs here, where the files are written); at most
+    as many dates of ``grid`` as half the available memory holds (:data:`TAIL_BYTES_PER_PIXEL`)."""
+    if isinstance(sched, Sequential):
+        return 1
+    from ..core.fusion.tiling import available_memory
+
+    workers = getattr(sched, "workers", None) or os.cpu_count() or 1
+    free = available_memory()
+    if free is not None:
+        workers = min(workers, int(free // 2 // (TAIL_BYTES_PER_PIXEL * grid.width * grid.height)))
+    return max(1, workers)
+
+
+class Tail:
+    """The dates' finishing work, on ``workers`` threads (GDAL and numpy release the GIL) while the tiles of later
+    dates are computed and written; with one worker, in the calling thread as each date closes.  :meth:`check`
+    raises a failed date's error in the calling thread as soon as it is seen; :meth:`wait` waits for every date
+    (cancel checked meanwhile); :meth:`stop` cancels the dates not started (each one's ``dropped(exc)`` runs in
+    the calling thread) and waits for the running ones."""
+
+    def __init__(self, workers, cancel=None):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.cancel = cancel
+        self.futures = []  # (future, dropped), in the dates' order
+        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="lstfusion-date") if workers > 1 else None
+
+    def submit(self, fn, *args, dropped=None):
+        if self.pool is None:
+            fn(*args)
+            return
+        import contextvars
+
+        future = self.pool.submit(contextvars.copy_context().run, fn, *args)  # the caller's context: a transaction
+        self.futures.append((future, dropped))
+
+    def check(self):
+        """Raise the error of the first failed date (in the dates' order) among those already done."""
+        for f, _ in self.futures:
+            if f.done() and not f.cancelled() and f.exception() is not None:
+                raise f.exception()
+
+    def wait(self):
+        from concurrent.futures import FIRST_EXCEPTION, wait
+
+        pending = [f for f, _ in self.futures]
+        while pending:
+            check_cancel(self.cancel)
+            pending = list(wait(pending, timeout=0.1, return_when=FIRST_EXCEPTION).not_done)
+            self.check()
+
+    def stop(self, exc):
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for f, dropped in self.futures:
+            if f.cancelled() and dropped is not None:
+                dropped(exc)
+        self.futures = [(f, d) for f, d in self.futures if not f.cancelled()]
+
+
+def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_date=None, workers=None):
     """Run the tasks in order, write each date's tiles into its temporary file, rename it into place and
     apply the residual correction; a failure or cancel removes the date's temporary file.  ``bounds``
     {position in ``todo``: core.fusion.guard.Bounds}: every tile (and the corrected date) passes the
-    plausibility guard before it is written; ``on_date(position)`` runs once a date's raster is in place (its
-    uncertainty map); returns {position: implausible pixels set to nodata}."""
+    plausibility guard before it is written; ``on_date(position, fused, coarse, tags)`` runs once a date's
+    raster is in place (its uncertainty map), with the corrected date and its MODIS on the fine grid where the
+    correction read them (else None: read them if needed).  A date's finishing work (correction, ``on_date``)
+    runs on ``workers`` threads (default :func:`tail_workers` of ``sched``), from the closing of its file on,
+    while later tiles run; the first failure propagates.  Returns {position: implausible pixels set to nodata}."""
     from ..core.fusion import residual
 
     label = fusion_methods.get(o.method).tag
@@ -297,7 +369,7 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
     correcting = o.residual_correction != "none" or o.shrink is not None
     footprint = residual.footprint_pixels(grid, o.coarse_pixel)
     bounds = bounds or {}
-    counts = {}
+    counts = {}  # one key per date: the dates' threads never share one
 
     def guarded(i, block):
         if i not in bounds:
@@ -310,7 +382,10 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
         return bounds[i].tags(counts.get(i, 0)) if i in bounds else {}
 
     def finish(i):
+        """Date ``i``'s work once its tiles are in place: its MODIS on the fine grid and the fused date are read
+        once, corrected and written, and handed to ``on_date``."""
         p = todo[i]
+        fused = coarse = tags = None
         if correcting:
             fused = read_raster(p.output, "OUTPUT").data
             coarse = read_block(p.modis, grid, 0, grid.height, 0, grid.width)
@@ -323,30 +398,41 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
 
                 fused = shrunk(fused, coarse, o.shrink)
                 said.append(f"shrunk towards MODIS, w {o.shrink:.2f}")
-            fused = guarded(i, fused)
+            fused = np.asarray(guarded(i, fused), dtype=np.float32)  # what write_raster writes
             p.tags.update(guard_tags(i))
+            tags = {k: str(v) for k, v in p.tags.items()}
             description, unit = describe_band(p, label, ", " + ", ".join(said))
-            write_raster(p.output, fused, grid, tags=p.tags, description=description, unit=unit)
+            write_raster(p.output, fused, grid, tags=tags, description=description, unit=unit)
         p.status = "fused_gapfilled" if p.gapfilled else "fused"
         if on_date is not None:
-            on_date(i)
+            on_date(i, fused, coarse, tags)
 
     done_tiles, total = 0, sum(len(j.indices) for j in jobs)
     current, writers = None, {}  # the dates being written (one task's indices) and their open writers
+    tail = Tail(tail_workers(sched, grid) if workers is None else workers, cancel)
+
+    def close(writer, exc=None):  # renames the date's file into place, or (``exc``) removes it
+        writer.__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
+
+    def close_and_finish(i, writer):
+        close(writer)
+        finish(i)
 
     def close_all(exc=None):
         for i in list(writers):
             w = writers.pop(i)
             for tags in (w[2], todo[i].tags):  # the writer writes its tags (w[2]) as it closes
                 tags.update(guard_tags(i))
-            w[0].__exit__(type(exc) if exc else None, exc, exc.__traceback__ if exc else None)
-            if exc is None:
-                finish(i)
+            if exc is None:  # a date the run stops before its turn: its temporary file is removed
+                tail.submit(close_and_finish, i, w[0], dropped=lambda e, writer=w[0]: close(writer, e))
+            else:
+                close(w[0], exc)
 
     results = sched.map(run_task, jobs)
     try:
         for job in jobs:
             check_cancel(cancel)
+            tail.check()
             blocks = next(results)
             if job.indices != current:
                 close_all()
@@ -364,10 +450,13 @@ def write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds=None, on_da
                 if progress:
                     progress(100.0 * done_tiles / total, f"{todo[i].date.isoformat()} ({i + 1}/{len(todo)})")
         close_all()
+        tail.wait()
     except BaseException as exc:
         close_all(exc)  # removes the dates' temporary files
+        tail.stop(exc)  # and those of the dates not started; a running one ends (its writes are atomic)
         raise
     finally:
+        tail.stop(None)  # nothing left to stop after wait() or the line above
         results.close()
         sched.close()
     return counts
@@ -470,7 +559,8 @@ def fuse_series(output_dir, options=None, progress=None, cancel=None, log=None, 
             + (f"; {shared} date(s) share their reference set's "
                f"{'reference encoding' if deep else 'per-pair plan'}" if shared else ""))
     implausible = write_dates(todo, jobs, sched, o, grid, progress, cancel, bounds,
-                              on_date=lambda i: series_uncertainty.write_map(unc, todo[i], msrc, lsrc, grid))
+                              on_date=lambda i, fused, coarse, tags: series_uncertainty.write_map(
+                                  unc, todo[i], msrc, lsrc, grid, fused, coarse, tags))
     series_uncertainty.remove_outdated(unc, plans, log)
     for i, n in sorted(implausible.items()):
         if n:

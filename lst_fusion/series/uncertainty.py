@@ -11,6 +11,7 @@ again), and removes a map that no longer describes its date's raster. Without a 
 a deep model, fewer than two pairs) no map is written and series.csv, the log and the report say why.
 """
 import os
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +39,16 @@ class SeriesUncertainty:
     files: dict = field(default_factory=dict)
     pairs: dict = field(default_factory=dict)  # {date: (landsat, modis)} on the fine grid, read once
     landcover: object = None
+    classes: dict = field(default_factory=dict)  # {reference date: each pixel's class}, computed once per run
+    lock: object = field(default_factory=threading.Lock, repr=False, compare=False)  # the dates' maps in parallel
+
+    def classes_of(self, ref):
+        """Each pixel's class for the dates whose nearest reference pair is ``ref`` (the land-cover class, else
+        the quantile class of ``ref``'s Landsat), computed once per run: the same for every such date."""
+        with self.lock:
+            if ref not in self.classes:
+                self.classes[ref] = core_unc.pixel_classes(self.pairs[ref][0], self.landcover)
+            return self.classes[ref]
 
     def column(self, iso):
         """series.csv's ``uncertainty`` of a fused date: the map's file name, else why there is none."""
@@ -129,19 +140,23 @@ def prepare(o, plans, msrc, lsrc, grid, key_params, run_params, log, cancel=None
     return su
 
 
-def write_map(su, p, msrc, lsrc, grid):
+def write_map(su, p, msrc, lsrc, grid, fused=None, coarse=None, lst_tags=None):
     """Write date ``p``'s map beside its LST (once its LST is in place); returns the path, or None without a
-    calibration."""
+    calibration. ``fused`` (its LST as written, with ``lst_tags``) and ``coarse`` (the date's MODIS on the fine
+    grid), where the caller has them (series.run's finish of a corrected date), are not read again."""
     from ..core.data.io import read_raster, write_raster
 
     path = unc_path(p.output)
     if su.calibration is None:
         return None
-    fused = read_raster(p.output, "OUTPUT")
+    if fused is None:
+        r = read_raster(p.output, "OUTPUT")
+        fused, lst_tags = r.data, r.tags
     ref = nearest_pair(p.date, [r for r in (p.ref1, p.ref2) if r])
-    coarse = read_block(p.modis, grid, 0, grid.height, 0, grid.width)  # the date's MODIS as fused (gap-filled)
-    hw = core_unc.date_map(su.calibration, fused.data, su.pairs[ref], coarse, su.landcover)
-    tags = core_unc.map_tags(su.calibration, fused.tags, ref, os.path.basename(p.output))
+    if coarse is None:
+        coarse = read_block(p.modis, grid, 0, grid.height, 0, grid.width)  # the date's MODIS as fused (gap-filled)
+    hw = core_unc.date_map(su.calibration, fused, su.pairs[ref], coarse, su.landcover, su.classes_of(ref))
+    tags = core_unc.map_tags(su.calibration, lst_tags, ref, os.path.basename(p.output))
     tags.update(UNC_KEY=series_key([p.key, su.key]), LST_KEY=p.key)
     write_raster(path, hw, grid, tags=tags, description=core_unc.map_description(tags, p.date))
     su.files[p.date.isoformat()] = os.path.basename(path)

@@ -76,6 +76,38 @@ def test_a_sparse_bin_falls_back_to_its_class_then_to_all():
     assert cal.half_width(np.array([[3]]), np.array([[np.nan]]))[0, 0] == cal.widths[(3, unc.ANY)]
 
 
+def test_half_width_table_gives_every_pixel_its_lookup_value():
+    """Calibration.half_width is one look-up in a class x change-bin table: each pixel gets exactly what
+    Calibration.lookup (the definition, with its fall-backs) gives its (class, bin), for random classes (0 = none,
+    classes the calibration has, classes it never saw, a large land-cover code) and changes (NaN: no bin)."""
+    rng = np.random.default_rng(3)
+    edges = (0.5, 1.5, 3.0)
+    widths, counts = {}, {}
+    for c in (unc.ANY, 1, 2, 3, 7):
+        for b in (unc.ANY, 0, 1, 2, 3):
+            widths[(c, b)] = float(rng.uniform(0.5, 5.0))
+            counts[(c, b)] = int(rng.choice([0, 199, 200, 5000, 5000]))  # below, at and above MIN_COUNT
+    counts[(unc.ANY, unc.ANY)] = 10 ** 6
+    cal = unc.Calibration(0.9, (), edges, widths, counts)
+    classes = rng.choice([0, 1, 2, 3, 4, 7, 9, 255, 70000, -3], size=(60, 70))
+    change = rng.uniform(0.0, 5.0, size=classes.shape)
+    change[rng.random(classes.shape) < 0.1] = np.nan
+    change[0, :4] = edges[:3] + (edges[0],)  # on the edges: the bin above (searchsorted side right)
+    change[1, :2] = np.inf, -np.inf  # not finite: no change bin
+    bins = cal.change_bin(change)
+    assert np.array_equal(bins, np.where(np.isfinite(change), np.searchsorted(edges, change, side="right"), unc.ANY))
+    expected = np.array([[cal.lookup(int(c) if c > 0 else unc.ANY, int(b)) for c, b in zip(cr, br)]
+                         for cr, br in zip(classes, bins)])
+    hw = cal.half_width(classes, change)
+    assert hw.dtype == np.float64 and np.array_equal(hw, expected)
+    used = {(int(c), int(b)) for c, b in zip(classes.ravel(), bins.ravel())}
+    assert len(used) > 30 and len(set(expected.ravel())) > 8  # the fall-backs and many bins were exercised
+    no_classes = unc.Calibration(0.9, (), edges, {k: v for k, v in widths.items() if k[0] == unc.ANY},
+                                 {k: v for k, v in counts.items() if k[0] == unc.ANY})
+    assert np.array_equal(no_classes.half_width(classes, change),
+                          [[no_classes.lookup(unc.ANY, int(b)) for b in br] for br in bins])
+
+
 def test_the_calibration_of_a_date_never_reads_its_landsat(folders):  # noqa: F811
     """No peeking: the predictor of a held-out date is never given its pair, and its prediction does not change
     when that date's Landsat does (only its truth does)."""

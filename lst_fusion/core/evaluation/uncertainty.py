@@ -207,11 +207,14 @@ def calibrate_pairs(pairs, method, rule=None, correction="none", w=None, block=3
     return cal, ""
 
 
-def date_map(cal, prediction, reference, coarse_target, landcover=None):
+def date_map(cal, prediction, reference, coarse_target, landcover=None, classes=None):
     """The half-width raster of one fused date (:func:`uncertainty_map`) from its ``prediction``, the reference
-    pair ``reference`` (landsat, modis) nearest in time among those it used, and the day's MODIS."""
+    pair ``reference`` (landsat, modis) nearest in time among those it used, and the day's MODIS; ``classes``:
+    :func:`pixel_classes` of the reference where the caller has them already (a series: once per reference)."""
     fine_ref, coarse_ref = reference
-    return uncertainty_map(cal, prediction, pixel_classes(fine_ref, landcover), day_change(coarse_target, coarse_ref))
+    if classes is None:
+        classes = pixel_classes(fine_ref, landcover)
+    return uncertainty_map(cal, prediction, classes, day_change(coarse_target, coarse_ref))
 
 
 KEPT_TAGS = ("METHOD", "ACQUISITION_DATE", "REF1_DATE", "REF2_DATE", "LST_UNIT", "SOFTWARE")
@@ -248,11 +251,19 @@ class Calibration:
     offset_dof: int = None  # its Student-t degrees of freedom, n - 1
     sample: str = ""  # where the folds were predicted: auto's sample of tiles, or the whole image
 
-    def change_bin(self, change):
+    def change_column(self, change):
+        """Each pixel's column of :meth:`table`: 0 where its change is unknown (not finite), else 1 + its change
+        bin (the number of inner edges at or below the change)."""
         change = np.asarray(change, dtype=np.float64)
-        out = np.searchsorted(np.asarray(self.change_edges, dtype=np.float64), np.where(np.isfinite(change),
-                                                                                         change, 0.0), side="right")
-        return np.where(np.isfinite(change), out, ANY).astype(np.int32)
+        known = np.isfinite(change)
+        column = known.astype(np.intp)
+        for edge in self.change_edges:
+            column += known & (change >= edge)
+        return column
+
+    def change_bin(self, change):
+        """Each pixel's change bin (0 .. number of edges), :data:`ANY` where its change is unknown."""
+        return (self.change_column(change) - 1).astype(np.int32)
 
     def lookup(self, cls, b):
         """The half-width of one pixel's (class, change bin): the finest bin with enough pixels."""
@@ -261,17 +272,22 @@ class Calibration:
                 return self.widths[key]
         return self.widths[(ANY, ANY)]
 
+    def table(self, known):
+        """The half-width of each (row, column): rows the classes ``known`` (sorted, > 0) then one row for every
+        other class (0 = none, or a class the calibration never saw), columns the change bins after ANY (no
+        change known); each cell :meth:`lookup`'s value."""
+        bins = (ANY,) + tuple(range(len(self.change_edges) + 1))
+        return np.array([[self.lookup(cls, b) for b in bins] for cls in tuple(known) + (ANY,)], dtype=np.float64)
+
     def half_width(self, classes, change):
-        """The half-width of every pixel (float64), from its class (0: none) and its day's MODIS change."""
+        """The half-width of every pixel (float64), from its class (0: none) and its day's MODIS change: one
+        look-up in :meth:`table` (class x change bin), the value :meth:`lookup` gives each pixel."""
         classes = np.asarray(classes).astype(np.int32)
-        classes = np.where(classes > 0, classes, ANY)
-        bins = self.change_bin(change)
-        out = np.empty(classes.shape, dtype=np.float64)
-        for cls in np.unique(classes):
-            for b in np.unique(bins[classes == cls]):
-                sel = (classes == cls) & (bins == b)
-                out[sel] = self.lookup(int(cls), int(b))
-        return out
+        known = np.array(sorted({int(c) for c, _ in self.counts if c != ANY and c > 0}), dtype=np.int32)
+        row = np.searchsorted(known, classes)
+        seen = np.take(known, row, mode="clip") == classes if known.size else np.zeros(classes.shape, dtype=bool)
+        row = np.where(seen, row, known.size)  # the last row: no class (0), or a class the calibration never saw
+        return self.table(known)[row, self.change_column(change)]
 
     def describe_offset(self):
         """The offset term in one clause: n, s, the degrees of freedom and each date's offset (or why none)."""

@@ -21,6 +21,7 @@ import contextlib
 import contextvars
 import os
 import shutil
+import threading
 
 from . import temps
 from .deferral import DEFER as _DEFER  # the state signals_deferred sets and safety's signal handler reads
@@ -47,17 +48,19 @@ class Transaction:
 
     def __init__(self):
         self.staged = []  # (temporary path, final path, is a folder), in the order they were finished
+        self.lock = threading.Lock()  # a run's threads finish files together (fuse_series' dates)
 
     def stage(self, tmp, final):
         """``tmp`` (tracked by core.platform.temps) becomes ``final`` at the commit; a second write of the same
         ``final`` in this run replaces the first."""
         final = os.path.abspath(final)
-        for i, (old, dest, _) in enumerate(self.staged):
-            if dest == final:
-                temps.discard(old)
-                del self.staged[i]
-                break
-        self.staged.append((tmp, final, False))
+        with self.lock:
+            for i, (old, dest, _) in enumerate(self.staged):
+                if dest == final:
+                    temps.discard(old)
+                    del self.staged[i]
+                    break
+            self.staged.append((tmp, final, False))
 
     def stage_folder(self, tmp_dir, final_dir):
         """Every file under ``tmp_dir`` goes to the same relative path under ``final_dir`` at the commit (the
