@@ -21,7 +21,8 @@ Two engines keep the same pixels and give the same sums (the same float64
 operations, added in offset order): ``numpy`` (per strip of rows the keys of
 all window offsets stacked, the k smallest by ``np.partition``, equal keys
 resolved in offset order by a cumulative count) and ``numba`` (per pixel an
-insertion into a k-slot sorted buffer, compiled; cancel checked between strips
+insertion into a k-slot sorted buffer, along a row of centres one window offset at a time with a vectorised test
+of which centres insert, compiled; cancel checked between strips
 of rows; the kept pixels and weights are stored per centre by :func:`similar_lists`
 and summed by :func:`apply_lists`, so a series whose ``G`` is the same for every
 date selects once and then costs k products per pixel and date).  Any other engine name (``torch``) runs the NumPy code.
@@ -103,52 +104,99 @@ def _offsets(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel):
     return sw, sv
 
 
+SELECT_RUN = 256  # centres of a row per pass of the selection: its buffers and rows stay in the first caches
+
+
 def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, NW):
     """Per centre the kept neighbours in offset order: ``NI`` their flat index in the halo'd block (-1: none),
-    ``NW`` their weights."""
+    ``NW`` their weights.
+
+    Each centre meets its window's offsets one after the other in offset order and inserts a neighbour into its
+    k-slot buffer of the smallest keys when the key is below the buffer's largest (equal keys: the one met first
+    stays first).  The loop runs along a run of up to ``SELECT_RUN`` centres of a row for one offset at a time:
+    whether each centre's key beats its buffer's largest is computed branch-free over contiguous memory
+    (vectorised), and only those that do (50 to 80 per centre over 1681 to 2601 offsets on real LST) take the
+    scalar insertion, the key recomputed by the same operations.  Every centre thus meets the same keys in the
+    same order as in a loop per centre and keeps the same neighbours with the same weights.  Where ``eps`` is 0
+    and ``rel`` and ``dr`` are 1 (Fit-FC) the key is the difference itself, so the test skips the product."""
     th, tw = rel.shape
     ww = G.shape[1]
-    K = np.empty(k)
-    S = np.empty(k)
-    I = np.empty(k, np.int64)  # noqa: E741 - offset index of each kept pixel
+    N = oy.size
+    CH = SELECT_RUN
+    plain = eps == 0.0
+    for n in range(N):
+        plain = plain and dr[n] == 1.0
+    K = np.empty((CH, k))
+    S = np.empty((CH, k))
+    I = np.empty((CH, k), np.int64)
+    kth = np.empty(CH)
+    hit = np.zeros(CH, np.uint8)
+    words = hit.view(np.uint64)
     for i in range(th):
-        for j in range(tw):
-            c = G[i + w, j + w]
-            q = rel[i, j]
-            for m in range(k):
-                K[m] = np.inf
-                S[m] = 0.0
-                I[m] = -1
-                NI[i, j, m] = -1
-                NW[i, j, m] = 0.0
-            for n in range(oy.size):
-                s = abs(G[i + w + oy[n], j + w + ox[n]] - c)
-                if not s < threshold:
-                    continue
-                key = (s * q + eps) * dr[n]
-                if not key < K[k - 1]:
-                    continue
-                p = k - 1
-                while p > 0 and K[p - 1] > key:  # equal keys: the one met first stays first
-                    K[p] = K[p - 1]
-                    S[p] = S[p - 1]
-                    I[p] = I[p - 1]
-                    p -= 1
-                K[p] = key
-                S[p] = s
-                I[p] = n
-            last = -1
-            for t in range(k):  # the kept pixels in offset order
-                best = -1
+        q = rel[i]
+        pl = plain
+        if pl:
+            for j in range(tw):
+                pl = pl and q[j] == 1.0
+        for j0 in range(0, tw, CH):
+            cw = min(CH, tw - j0)
+            nw = (cw + 7) // 8
+            c = G[i + w, w + j0:w + j0 + cw]
+            qc = q[j0:j0 + cw]
+            for j in range(cw):
+                kth[j] = np.inf
                 for m in range(k):
-                    if I[m] > last and (best < 0 or I[m] < I[best]):
-                        best = m
-                if best < 0:
-                    break
-                n = I[best]
-                last = n
-                NI[i, j, t] = (i + w + oy[n]) * ww + j + w + ox[n]
-                NW[i, j, t] = 1.0 / (dw[n] * (1.0 + q * S[best])) if weight_rel else 1.0 / dw[n]
+                    K[j, m] = np.inf
+                    S[j, m] = 0.0
+                    I[j, m] = -1
+            for j in range(cw, 8 * nw):
+                hit[j] = 0
+            for n in range(N):
+                row = G[i + w + oy[n], w + j0 + ox[n]:w + j0 + ox[n] + cw]
+                d = dr[n]
+                if pl:
+                    for j in range(cw):
+                        s = abs(row[j] - c[j])
+                        hit[j] = (s < threshold) & (s < kth[j])
+                else:
+                    for j in range(cw):
+                        s = abs(row[j] - c[j])
+                        hit[j] = (s < threshold) & ((s * qc[j] + eps) * d < kth[j])
+                for u in range(nw):
+                    if words[u] == 0:
+                        continue
+                    for j in range(8 * u, 8 * u + 8):
+                        if hit[j] == 0:
+                            continue
+                        s = abs(row[j] - c[j])
+                        kj = (s * qc[j] + eps) * d
+                        p = k - 1
+                        while p > 0 and K[j, p - 1] > kj:
+                            K[j, p] = K[j, p - 1]
+                            S[j, p] = S[j, p - 1]
+                            I[j, p] = I[j, p - 1]
+                            p -= 1
+                        K[j, p] = kj
+                        S[j, p] = s
+                        I[j, p] = n
+                        kth[j] = K[j, k - 1]
+            for j in range(cw):
+                qj = qc[j]
+                for m in range(k):
+                    NI[i, j0 + j, m] = -1
+                    NW[i, j0 + j, m] = 0.0
+                last = -1
+                for t in range(k):
+                    best = -1
+                    for m in range(k):
+                        if I[j, m] > last and (best < 0 or I[j, m] < I[j, best]):
+                            best = m
+                    if best < 0:
+                        break
+                    n = I[j, best]
+                    last = n
+                    NI[i, j0 + j, t] = (i + w + oy[n]) * ww + j0 + j + w + ox[n]
+                    NW[i, j0 + j, t] = 1.0 / (dw[n] * (1.0 + qj * S[j, best])) if weight_rel else 1.0 / dw[n]
 
 
 def _apply_loop(V, NI, NW, sw, sv):
