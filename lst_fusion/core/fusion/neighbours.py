@@ -105,6 +105,7 @@ def _offsets(G, V, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel):
 
 
 SELECT_RUN = 256  # centres of a row per pass of the selection: its buffers and rows stay in the first caches
+BYTE_INDEX = np.uint64(0x0001020304050607)  # (lowest set bit 8 b of a little-endian word) * BYTE_INDEX >> 56 = b
 
 
 def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, NW):
@@ -127,10 +128,9 @@ def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, N
     for n in range(N):
         plain = plain and dr[n] == 1.0
     K = np.empty((CH, k))
-    S = np.empty((CH, k))
-    I = np.empty((CH, k), np.int64)
+    I = np.empty((CH, k), np.int64)  # noqa: E741 - offset index of each kept pixel
     kth = np.empty(CH)
-    hit = np.zeros(CH, np.uint8)
+    hit = np.zeros(CH, np.uint8)  # 1 where the centre inserts the current offset's pixel, read as 8-byte words
     words = hit.view(np.uint64)
     for i in range(th):
         q = rel[i]
@@ -147,7 +147,6 @@ def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, N
                 kth[j] = np.inf
                 for m in range(k):
                     K[j, m] = np.inf
-                    S[j, m] = 0.0
                     I[j, m] = -1
             for j in range(cw, 8 * nw):
                 hit[j] = 0
@@ -162,31 +161,29 @@ def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, N
                     for j in range(cw):
                         s = abs(row[j] - c[j])
                         hit[j] = (s < threshold) & ((s * qc[j] + eps) * d < kth[j])
-                for u in range(nw):
-                    if words[u] == 0:
-                        continue
-                    for j in range(8 * u, 8 * u + 8):
-                        if hit[j] == 0:
-                            continue
-                        s = abs(row[j] - c[j])
-                        kj = (s * qc[j] + eps) * d
+                for u in range(nw):  # the centres that insert: the set bytes of each word, lowest first
+                    x = words[u]
+                    while x != 0:
+                        low = x & (~x + np.uint64(1))
+                        x ^= low
+                        j = 8 * u + int((low * BYTE_INDEX) >> np.uint64(56))
+                        kj = (abs(row[j] - c[j]) * qc[j] + eps) * d
                         p = k - 1
-                        while p > 0 and K[j, p - 1] > kj:
+                        while p > 0 and K[j, p - 1] > kj:  # equal keys: the one met first stays first
                             K[j, p] = K[j, p - 1]
-                            S[j, p] = S[j, p - 1]
                             I[j, p] = I[j, p - 1]
                             p -= 1
                         K[j, p] = kj
-                        S[j, p] = s
                         I[j, p] = n
                         kth[j] = K[j, k - 1]
             for j in range(cw):
                 qj = qc[j]
+                cj = c[j]
                 for m in range(k):
                     NI[i, j0 + j, m] = -1
                     NW[i, j0 + j, m] = 0.0
                 last = -1
-                for t in range(k):
+                for t in range(k):  # the kept pixels in offset order
                     best = -1
                     for m in range(k):
                         if I[j, m] > last and (best < 0 or I[j, m] < I[j, best]):
@@ -196,7 +193,8 @@ def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, N
                     n = I[j, best]
                     last = n
                     NI[i, j0 + j, t] = (i + w + oy[n]) * ww + j0 + j + w + ox[n]
-                    NW[i, j0 + j, t] = 1.0 / (dw[n] * (1.0 + qj * S[j, best])) if weight_rel else 1.0 / dw[n]
+                    s = abs(G[i + w + oy[n], j0 + j + w + ox[n]] - cj)  # its difference, as when it was kept
+                    NW[i, j0 + j, t] = 1.0 / (dw[n] * (1.0 + qj * s)) if weight_rel else 1.0 / dw[n]
 
 
 def _apply_loop(V, NI, NW, sw, sv):
