@@ -86,3 +86,37 @@ def test_a_constant_block_keeps_the_nearest_in_offset_order():
     assert list(NI[0, 0]) == expected
     assert NI[0, 0, 0] == w * G.shape[1] + w
     np.testing.assert_array_equal(NW[0, 0], 1.0 / (1.0 + np.hypot(oy[:k], ox[:k]) * 2.0 / 5))
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_strips_selected_side_by_side_equal_one_thread(monkeypatch, workers):
+    """One row per strip (STRIP_WORK 1), strips selected by several threads: the lists of the per-centre loop."""
+    rng = np.random.default_rng(7)
+    w, th, tw = 4, 11, 37
+    G = np.round(rng.random((th + 2 * w, tw + 2 * w)) * 8) + 290.0
+    G[rng.random(G.shape) < 0.05] = np.nan
+    monkeypatch.setattr(neighbours, "STRIP_WORK", 1)
+    kw = fitfc_args(2 * w + 1)
+    new = neighbours.similar_lists(G, np.ones((th, tw)), np.inf, 7, w, workers=workers, **kw)
+    old = similar_lists_per_centre(G, np.ones((th, tw)), np.inf, 7, w, **kw)
+    np.testing.assert_array_equal(new[0], old[0])
+    np.testing.assert_array_equal(new[1], old[1])
+
+
+def test_cancel_between_rounds_of_strips(monkeypatch):
+    """A cancelled run stops at the next round of strips (Cancelled, not a partial result)."""
+    from lst_fusion.core.platform.errors import Cancelled
+
+    calls = []
+
+    def cancel():
+        calls.append(1)
+        if len(calls) > 2:
+            raise Cancelled()
+
+    monkeypatch.setattr(neighbours, "STRIP_WORK", 1)
+    monkeypatch.setattr(neighbours, "check_tile_cancel", cancel)
+    G = np.random.default_rng(3).random((20, 20))
+    with pytest.raises(Cancelled):
+        neighbours.similar_lists(G, np.ones((16, 16)), np.inf, 3, 2, workers=2, **fitfc_args(5))
+    assert len(calls) == 3  # the third round raised: 16 rows, 2 per round, not all selected

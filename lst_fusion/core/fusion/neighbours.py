@@ -225,13 +225,15 @@ def distance_terms(w, rank_dist, weight_dist):
             np.ascontiguousarray(weight_dist(d), dtype=np.float64))
 
 
-def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False):
+def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False, workers=1):
     """The numba engine's selection of :func:`similar_sums` kept: (NI, NW), per centre of the halo'd block ``G``
     its ``k`` kept neighbours in offset order as flat indices into the block (-1: no more) and their weights.
     :func:`apply_lists` then gives ``similar_sums``' two sums for any ``V`` of the block's shape, bit for bit
     (the same weights added in the same order): the filter of a fixed ``G`` costs k products per pixel.
     ``compact``: int32 indices and float32 weights (8 bytes per kept pixel instead of 16; the sums then differ
-    by the weights' float32 rounding, ~1e-7 of the spread of V)."""
+    by the weights' float32 rounding, ~1e-7 of the spread of V).  ``workers``: threads that select strips of
+    rows side by side (each strip's lists are its own: the same result for any number), for a caller that is
+    the only tile (FSDAF's whole image); cancel is checked between rounds of strips."""
     G = np.ascontiguousarray(G, dtype=np.float64)
     rel = np.ascontiguousarray(rel, dtype=np.float64)
     oy, ox, dr, dw = distance_terms(w, rank_dist, weight_dist)
@@ -241,12 +243,26 @@ def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_r
     NW = np.empty((th, tw, kk), np.float32 if compact else np.float64)
     loop = _jit(_select_loop, exact=True)
     rows = max(1, int(STRIP_WORK // max(1, tw * oy.size * 2)))
-    for a in range(0, th, rows):
-        b = min(th, a + rows)
-        check_tile_cancel()
+    strips = [(a, min(th, a + rows)) for a in range(0, th, rows)]
+
+    def select(strip):
+        a, b = strip
         loop(G[a:b + 2 * w], rel[a:b], float(threshold), kk, int(w), oy, ox, dr, float(eps), dw, bool(weight_rel),
              NI[a:b], NW[a:b])
         NI[a:b][NI[a:b] >= 0] += a * G.shape[1]  # strip-local rows to the block's
+
+    workers = max(1, min(int(workers), len(strips)))
+    if workers == 1:
+        for strip in strips:
+            check_tile_cancel()
+            select(strip)
+        return NI, NW
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:  # the numba loop releases the GIL
+        for r in range(0, len(strips), workers):
+            check_tile_cancel()
+            list(pool.map(select, strips[r:r + workers]))
     return NI, NW
 
 
