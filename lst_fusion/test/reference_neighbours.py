@@ -56,8 +56,9 @@ def _select_per_centre(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel,
                 NW[i, j, t] = 1.0 / (dw[n] * (1.0 + q * S[best])) if weight_rel else 1.0 / dw[n]
 
 
-def similar_lists_per_centre(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False):
-    """:func:`core.fusion.neighbours.similar_lists`' (NI, NW) by the per-centre loop, in one call."""
+def similar_lists_per_centre(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False, workers=1):
+    """:func:`core.fusion.neighbours.similar_lists`' (NI, NW) by the per-centre loop, in one call on one thread
+    (``workers`` is accepted and not used)."""
     G = np.ascontiguousarray(G, dtype=np.float64)
     rel = np.ascontiguousarray(rel, dtype=np.float64)
     oy, ox, dr, dw = distance_terms(w, rank_dist, weight_dist)
