@@ -1,4 +1,6 @@
 """FSDAF (core.fusion.fsdaf): the fast engines against the loop-by-loop oracle on real LST, known answers."""
+import os
+
 import numpy as np
 import pytest
 
@@ -7,7 +9,7 @@ from lst_fusion.core.platform.errors import Cancelled, LstFusionError
 
 from .conftest import synthetic_scene
 from .reference_fsdaf import fsdaf_reference, kmeans_1d, tps_surface
-from .test_fitfc import ENGINES, needs_ub, share_within, ubestarfm_crop
+from .test_fitfc import ENGINES, UB, needs_ub, share_within, ubestarfm_crop
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +77,50 @@ def test_classes_are_deterministic_1d_kmeans():
     np.testing.assert_array_equal(L, kmeans_1d(v, valid, 3))
     perm = np.random.default_rng(0).permutation(12)  # the labels do not depend on the pixel order
     np.testing.assert_array_equal(core.classify(v.ravel()[perm], valid.ravel()[perm], 3), L.ravel()[perm])
+
+
+def classify_per_pixel_search(fine, valid, classes):
+    """classify as it was before issue 41: each iteration a binary search of every pixel among the midpoints."""
+    v = np.asarray(fine, dtype=np.float64)[valid]
+    centres = np.unique(np.quantile(v, (2 * np.arange(classes) + 1) / (2.0 * classes)))
+    labels = None
+    for _ in range(core.KMEANS_ITERATIONS):
+        lab = np.searchsorted(0.5 * (centres[1:] + centres[:-1]), v, side="left")
+        if labels is not None and np.array_equal(lab, labels):
+            break
+        labels = lab
+        counts = np.bincount(lab, minlength=centres.size)
+        centres = (np.bincount(lab, weights=v, minlength=centres.size)[counts > 0] / counts[counts > 0])
+    out = np.zeros(np.shape(fine), dtype=np.int32)
+    out[valid] = labels + 1
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_classes_by_sorted_runs_equal_the_per_pixel_search(seed):
+    """Values on few levels (ties on the midpoints' sides), NaN, 2 to 6 classes, classes that empty out (a level
+    far from the rest), and one class: the labels of the per-pixel search, bit for bit."""
+    rng = np.random.default_rng(seed)
+    v = np.round(rng.normal(300.0, 4.0, (60, 70)) * 2) / 2
+    v[rng.random(v.shape) < 0.05] = np.nan
+    v[0, :3] = 400.0
+    valid = np.isfinite(v)
+    for classes in (1, 2, 4, 6):
+        np.testing.assert_array_equal(core.classify(v, valid, classes), classify_per_pixel_search(v, valid, classes))
+
+
+@needs_ub
+def test_classes_of_the_real_landsat_equal_the_per_pixel_search():
+    import rasterio
+
+    with rasterio.open(os.path.join(UB, "Landsat_LST_cloudrm_20160205.tif")) as ds:
+        a = ds.read(1).astype(np.float64)
+        F = np.where(a == ds.nodata, np.nan, a)
+    valid = np.isfinite(F)
+    for classes in (4, 5):
+        L = core.classify(F, valid, classes)
+        np.testing.assert_array_equal(L, classify_per_pixel_search(F, valid, classes))
+        assert len(np.unique(L[valid])) == classes
 
 
 def test_class_change_solves_the_mixture_and_respects_the_bounds():

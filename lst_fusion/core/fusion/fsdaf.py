@@ -67,17 +67,33 @@ KMEANS_ITERATIONS = 100
 
 
 def classify(fine, valid, classes):
-    """Deterministic 1-D k-means of the valid pixels: labels 1..n by ascending centre, 0 where invalid."""
+    """Deterministic 1-D k-means of the valid pixels: labels 1..n by ascending centre, 0 where invalid.
+
+    A pixel's class is the number of midpoints between centres below its value (a tie to the lower class), so
+    each class is a run of the sorted values: the values are sorted once, and each iteration finds the runs'
+    ends by a binary search of the midpoints and labels the pixels by their rank against those ends.  The class
+    means add the values in pixel order (``np.bincount``) as a search per pixel would, so the labels are those
+    of that search, bit for bit (test_fsdaf)."""
     v = np.asarray(fine, dtype=np.float64)[valid]
     centres = np.unique(np.quantile(v, (2 * np.arange(classes) + 1) / (2.0 * classes)))
-    labels = None
+    order = np.argsort(v, kind="stable")
+    ranked = v[order]
+    rank = np.empty(v.size, np.int32 if v.size < 2**31 else np.int64)
+    rank[order] = np.arange(v.size)
+    del order
+    labels = np.zeros(v.size, np.intp)
+    ends = None
     for _ in range(KMEANS_ITERATIONS):
-        lab = np.searchsorted(0.5 * (centres[1:] + centres[:-1]), v, side="left")  # nearest; a tie to the lower
-        if labels is not None and np.array_equal(lab, labels):
+        # the first sorted value above each midpoint (the pixels of class c: ranks in [ends[c-1], ends[c]))
+        e = np.searchsorted(ranked, 0.5 * (centres[1:] + centres[:-1]), side="right")
+        if ends is not None and np.array_equal(e, ends):
             break
-        labels = lab
-        counts = np.bincount(lab, minlength=centres.size)
-        centres = (np.bincount(lab, weights=v, minlength=centres.size)[counts > 0] / counts[counts > 0])
+        ends = e
+        labels[:] = 0
+        for end in e:
+            labels += rank >= end
+        counts = np.diff(np.concatenate([[0], e, [v.size]]))
+        centres = (np.bincount(labels, weights=v, minlength=centres.size)[counts > 0] / counts[counts > 0])
     out = np.zeros(np.shape(fine), dtype=np.int32)
     out[valid] = labels + 1
     return out
