@@ -108,18 +108,25 @@ SELECT_RUN = 256  # centres of a row per pass of the selection: its buffers and 
 BYTE_INDEX = np.uint64(0x0001020304050607)  # (lowest set bit 8 b of a little-endian word) * BYTE_INDEX >> 56 = b
 
 
-def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, NW):
-    """Per centre the kept neighbours in offset order: ``NI`` their flat index in the halo'd block (-1: none),
-    ``NW`` their weights.
+GUESS = 4.0  # a centre's ceiling: this times the largest kept key of the centre above (selection speed only)
 
-    Each centre meets its window's offsets one after the other in offset order and inserts a neighbour into its
-    k-slot buffer of the smallest keys when the key is below the buffer's largest (equal keys: the one met first
-    stays first).  The loop runs along a run of up to ``SELECT_RUN`` centres of a row for one offset at a time:
-    whether each centre's key beats its buffer's largest is computed branch-free over contiguous memory
-    (vectorised), and only those that do (50 to 80 per centre over 1681 to 2601 offsets on real LST) take the
-    scalar insertion, the key recomputed by the same operations.  Every centre thus meets the same keys in the
-    same order as in a loop per centre and keeps the same neighbours with the same weights.  Where ``eps`` is 0
-    and ``rel`` and ``dr`` are 1 (Fit-FC) the key is the difference itself, so the test skips the product."""
+
+def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, NW, above):
+    """Per centre the kept neighbours in offset order: ``NI`` their flat index in the halo'd block (-1: none),
+    ``NW`` their weights; ``above``: per column the largest kept key of the row above (inf: none), updated.
+
+    What is kept: the k smallest (key, offset index) among the candidates, as a centre that meets its window's
+    offsets one after the other in offset order and inserts a neighbour into its k-slot buffer of the smallest
+    keys when the key is below the buffer's largest (equal keys: the one met first stays first).  The loop runs
+    along a run of up to ``SELECT_RUN`` centres of a row for one offset at a time: whether each centre's key
+    beats its buffer's largest is computed branch-free over contiguous memory (vectorised), and only those that
+    do take the scalar insertion, the key recomputed by the same operations.  Most insertions replace a kept
+    pixel by a better one found later; to skip most of them a centre starts with a ceiling, ``GUESS`` times the
+    largest kept key of the centre above, and inserts only keys at or below it: when at least k are, those k
+    are the k smallest of the window (every key above the ceiling is larger), else the centre is selected again
+    without a ceiling (a loop over its offsets, ~5% of the centres).  Every centre thus keeps the same
+    neighbours with the same weights as a loop per centre.  Where ``eps`` is 0 and ``rel`` and ``dr`` are 1
+    (Fit-FC) the key is the difference itself, so the test skips the product."""
     th, tw = rel.shape
     ww = G.shape[1]
     N = oy.size
@@ -129,7 +136,8 @@ def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, N
         plain = plain and dr[n] == 1.0
     K = np.empty((CH, k))
     I = np.empty((CH, k), np.int64)  # noqa: E741 - offset index of each kept pixel
-    kth = np.empty(CH)
+    kth = np.empty(CH)  # each centre's bar: its largest kept key, or its ceiling while fewer than k are kept
+    lim = np.empty(CH)  # each centre's ceiling (just above GUESS x the centre above's largest kept key)
     hit = np.zeros(CH, np.uint8)  # 1 where the centre inserts the current offset's pixel, read as 8-byte words
     words = hit.view(np.uint64)
     for i in range(th):
@@ -144,7 +152,9 @@ def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, N
             c = G[i + w, w + j0:w + j0 + cw]
             qc = q[j0:j0 + cw]
             for j in range(cw):
-                kth[j] = np.inf
+                g = above[j0 + j] * GUESS
+                lim[j] = np.nextafter(g, np.inf) if g < np.inf else np.inf  # keys < lim: keys <= g
+                kth[j] = lim[j]
                 for m in range(k):
                     K[j, m] = np.inf
                     I[j, m] = -1
@@ -175,7 +185,29 @@ def _select_loop(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel, NI, N
                             p -= 1
                         K[j, p] = kj
                         I[j, p] = n
-                        kth[j] = K[j, k - 1]
+                        kth[j] = min(K[j, k - 1], lim[j])
+            for j in range(cw):
+                if I[j, k - 1] < 0 and lim[j] < np.inf:  # fewer than k under the ceiling: again, without one
+                    cj = c[j]
+                    qj = qc[j]
+                    for m in range(k):
+                        K[j, m] = np.inf
+                        I[j, m] = -1
+                    for n in range(N):  # as above, one centre: every offset in offset order
+                        s = abs(G[i + w + oy[n], j0 + j + w + ox[n]] - cj)
+                        if not s < threshold:
+                            continue
+                        kj = (s * qj + eps) * dr[n]
+                        if not kj < K[j, k - 1]:
+                            continue
+                        p = k - 1
+                        while p > 0 and K[j, p - 1] > kj:
+                            K[j, p] = K[j, p - 1]
+                            I[j, p] = I[j, p - 1]
+                            p -= 1
+                        K[j, p] = kj
+                        I[j, p] = n
+                above[j0 + j] = K[j, k - 1]
             for j in range(cw):
                 qj = qc[j]
                 cj = c[j]
@@ -242,20 +274,22 @@ def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_r
     NI = np.empty((th, tw, kk), np.int32 if compact else np.int64)
     NW = np.empty((th, tw, kk), np.float32 if compact else np.float64)
     loop = _jit(_select_loop, exact=True)
-    rows = max(1, int(STRIP_WORK // max(1, tw * oy.size * 2)))
+    rows = max(1, int(STRIP_WORK // max(1, tw * oy.size // 2)))  # ~0.5 steps per centre and offset (vectorised)
     strips = [(a, min(th, a + rows)) for a in range(0, th, rows)]
 
-    def select(strip):
+    def select(strip, above=None):
         a, b = strip
+        above = np.full(tw, np.inf) if above is None else above
         loop(G[a:b + 2 * w], rel[a:b], float(threshold), kk, int(w), oy, ox, dr, float(eps), dw, bool(weight_rel),
-             NI[a:b], NW[a:b])
+             NI[a:b], NW[a:b], above)
         NI[a:b][NI[a:b] >= 0] += a * G.shape[1]  # strip-local rows to the block's
 
     workers = max(1, min(int(workers), len(strips)))
     if workers == 1:
+        above = np.full(tw, np.inf)  # the last row's largest kept keys, from strip to strip
         for strip in strips:
             check_tile_cancel()
-            select(strip)
+            select(strip, above)
         return NI, NW
     from concurrent.futures import ThreadPoolExecutor
 
