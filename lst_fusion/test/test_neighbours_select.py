@@ -74,6 +74,8 @@ def test_random_blocks_with_ties_and_nan_equal_the_per_centre_loop(seed):
     assert_same_lists(G, ones, 2.0, 4, w, rank_dist=np.ones_like, eps=1e-3, weight_dist=np.ones_like,
                       weight_rel=True)  # rel 1 with eps: not the plain key
     assert_same_lists(G, rel, np.inf, 5, 1, compact=True, **kw)
+    signed = rel * np.where(rng.random(rel.shape) < 0.5, -1.0, 1.0)  # negative keys: a ceiling below zero
+    assert_same_lists(G, signed, 3.0, 8, w, **kw)
 
 
 def test_a_constant_block_keeps_the_nearest_in_offset_order():
@@ -88,9 +90,10 @@ def test_a_constant_block_keeps_the_nearest_in_offset_order():
     np.testing.assert_array_equal(NW[0, 0], 1.0 / (1.0 + np.hypot(oy[:k], ox[:k]) * 2.0 / 5))
 
 
-@pytest.mark.parametrize("workers", [2, 3])
+@pytest.mark.parametrize("workers", [1, 2, 3])
 def test_strips_selected_side_by_side_equal_one_thread(monkeypatch, workers):
-    """One row per strip (STRIP_WORK 1), strips selected by several threads: the lists of the per-centre loop."""
+    """One row per strip (STRIP_WORK 1; one thread: each strip starts from the ceilings of the last one), strips
+    selected by one or several threads: the lists of the per-centre loop."""
     rng = np.random.default_rng(7)
     w, th, tw = 4, 11, 37
     G = np.round(rng.random((th + 2 * w, tw + 2 * w)) * 8) + 290.0
