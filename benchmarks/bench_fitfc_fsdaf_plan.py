@@ -63,6 +63,22 @@ def run(name, F1, C1, days, cloudy, tile, halo, params, make_plan, kernel):
     return t_build, t_kernel, float(np.median(times)), worst, cloudy_diff, sum(p.nbytes for p in plans), got
 
 
+def setups(shape, tile, only=None):
+    """[(name, tile, halo, params, plan class, per-date kernel)] of Fit-FC and FSDAF (default parameters, numba,
+    10 fine px per MODIS pixel) cut as a series cuts a ``shape`` image with ``tile`` px tiles; ``only``: one."""
+    out = []
+    if only in (None, "fitfc"):
+        p = dict(WINDOW=fitfc.DEFAULT_WINDOW, SIMILAR_PIXELS=fitfc.DEFAULT_SIMILAR, FACTOR=10, ENGINE="numba")
+        out.append(("Fit-FC", methods.tile_size("fitfc", tile, shape, p), methods.halo("fitfc", params=p), p,
+                    fitfc_plan.FitfcTilePlan, fitfc.fuse_tile))
+    if only in (None, "fsdaf"):
+        p = dict(WINDOW=fsdaf.DEFAULT_WINDOW, CLASSES=fsdaf.DEFAULT_CLASSES, SIMILAR_PIXELS=fsdaf.DEFAULT_SIMILAR,
+                 PURE_PIXELS=fsdaf.DEFAULT_PURE, FACTOR=10, ENGINE="numba")
+        out.append(("FSDAF", methods.tile_size("fsdaf", tile, shape, p), methods.halo("fsdaf", window=p["WINDOW"]), p,
+                    fsdaf_plan.FsdafTilePlan, fsdaf.fuse_tile))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=1000)
@@ -91,17 +107,7 @@ def main():
         None, small[2])
     fsdaf.fsdaf(*small, 10, window=21, engine="numba")
 
-    out = []
-    if a.only in (None, "fitfc"):
-        p = dict(WINDOW=fitfc.DEFAULT_WINDOW, SIMILAR_PIXELS=fitfc.DEFAULT_SIMILAR, FACTOR=10, ENGINE="numba")
-        out.append(("Fit-FC",) + run("Fit-FC", F1, C1, fine_days, cloudy, methods.tile_size("fitfc", a.tile, F1.shape, p),
-                                     methods.halo("fitfc", params=p), p, fitfc_plan.FitfcTilePlan, fitfc.fuse_tile))
-    if a.only in (None, "fsdaf"):
-        p = dict(WINDOW=fsdaf.DEFAULT_WINDOW, CLASSES=fsdaf.DEFAULT_CLASSES, SIMILAR_PIXELS=fsdaf.DEFAULT_SIMILAR,
-                 PURE_PIXELS=fsdaf.DEFAULT_PURE, FACTOR=10, ENGINE="numba")
-        out.append(("FSDAF",) + run("FSDAF", F1, C1, fine_days, cloudy, methods.tile_size("fsdaf", a.tile, F1.shape, p),
-                                    methods.halo("fsdaf", window=p["WINDOW"]), p, fsdaf_plan.FsdafTilePlan,
-                                    fsdaf.fuse_tile))
+    out = [(name,) + run(name, F1, C1, fine_days, cloudy, *setup) for name, *setup in setups(F1.shape, a.tile, a.only)]
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "date.tif")
         t_io, _ = best(lambda: write_raster(path, out[-1][-1].astype(np.float32), fine,

@@ -20,9 +20,10 @@ sys.path.insert(0, REPO)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_estarfm_plan import UB, scene  # noqa: E402
+from bench_fitfc_fsdaf_plan import setups  # noqa: E402
 
 from lst_fusion.core.data.resample import resample_to_grid  # noqa: E402
-from lst_fusion.core.fusion import fitfc, fitfc_plan, fsdaf, fsdaf_plan, methods  # noqa: E402
+from lst_fusion.core.fusion import fitfc_plan  # noqa: E402
 from lst_fusion.core.fusion.tiling import halo_block, tiles  # noqa: E402
 from lst_fusion.test.reference_neighbours import similar_lists_per_centre  # noqa: E402
 
@@ -59,23 +60,14 @@ def main():
     C1 = resample_to_grid(modis[0], coarse, fine, "bicubic").astype(np.float64)
     print(f"scene: {fine.width} x {fine.height} px (ubESTARFM mirrored), {os.cpu_count()} cores, "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, min of {a.repeat} builds")
-    cases = []
-    if a.only in (None, "fitfc"):
-        p = dict(WINDOW=fitfc.DEFAULT_WINDOW, SIMILAR_PIXELS=fitfc.DEFAULT_SIMILAR, FACTOR=10, ENGINE="numba")
-        cases.append(("Fit-FC", fitfc_plan, methods.tile_size("fitfc", a.tile, F1.shape, p),
-                      methods.halo("fitfc", params=p), p, fitfc_plan.FitfcTilePlan))
-    if a.only in (None, "fsdaf"):
-        p = dict(WINDOW=fsdaf.DEFAULT_WINDOW, CLASSES=fsdaf.DEFAULT_CLASSES, SIMILAR_PIXELS=fsdaf.DEFAULT_SIMILAR,
-                 PURE_PIXELS=fsdaf.DEFAULT_PURE, FACTOR=10, ENGINE="numba")
-        cases.append(("FSDAF", fsdaf_plan, methods.tile_size("fsdaf", a.tile, F1.shape, p),
-                      methods.halo("fsdaf", window=p["WINDOW"]), p, fsdaf_plan.FsdafTilePlan))
     small = [x[:130, :130] for x in (F1, C1)]  # compile / cache load, not timed
     fitfc_plan.FitfcTilePlan(small, 25, dict(WINDOW=31, SIMILAR_PIXELS=10, FACTOR=10, ENGINE="numba"))
     similar_lists_per_centre(small[0], np.ones((4, 4)), np.inf, 3, 2, np.ones_like, 0.0, np.ones_like, False)
     print("| method | tiles | build, per-centre selection, s | build now, s | speed-up | s per MP now | same lists |")
     print("|---|---|---|---|---|---|---|")
     mp = F1.size / 1e6
-    for name, module, tile, halo, params, make_plan in cases:
+    for name, tile, halo, params, make_plan, _ in setups(F1.shape, a.tile, a.only):
+        module = sys.modules[make_plan.__module__]  # core.fusion.fitfc_plan or fsdaf_plan: its similar_lists
         now = module.similar_lists
         try:
             module.similar_lists = similar_lists_per_centre

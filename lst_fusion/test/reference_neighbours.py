@@ -6,7 +6,7 @@ Oracle only (test_neighbours_select.py, the micro-timing in docs/series_precompu
 """
 import numpy as np
 
-from lst_fusion.core.fusion.neighbours import distance_terms
+from lst_fusion.core.fusion.neighbours import selection_arrays
 from lst_fusion.core.platform.jit import compiled
 
 
@@ -59,13 +59,8 @@ def _select_per_centre(G, rel, threshold, k, w, oy, ox, dr, eps, dw, weight_rel,
 def similar_lists_per_centre(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False, workers=1):
     """:func:`core.fusion.neighbours.similar_lists`' (NI, NW) by the per-centre loop, in one call on one thread
     (``workers`` is accepted and not used)."""
-    G = np.ascontiguousarray(G, dtype=np.float64)
-    rel = np.ascontiguousarray(rel, dtype=np.float64)
-    oy, ox, dr, dw = distance_terms(w, rank_dist, weight_dist)
-    th, tw = rel.shape
-    kk = int(min(k, oy.size))
-    NI = np.empty((th, tw, kk), np.int32 if compact else np.int64)
-    NW = np.empty((th, tw, kk), np.float32 if compact else np.float64)
+    G, rel, (oy, ox, dr, dw), NI, NW = selection_arrays(G, rel, k, w, rank_dist, weight_dist, compact)
+    kk = NI.shape[2]
     compiled(_select_per_centre, exact=True)(G, rel, float(threshold), kk, int(w), oy, ox, dr, float(eps), dw,
                                              bool(weight_rel), NI, NW)
     return NI, NW

@@ -257,6 +257,19 @@ def distance_terms(w, rank_dist, weight_dist):
             np.ascontiguousarray(weight_dist(d), dtype=np.float64))
 
 
+def selection_arrays(G, rel, k, w, rank_dist, weight_dist, compact):
+    """:func:`similar_lists`' inputs and outputs: (G and rel as contiguous float64, :func:`distance_terms`, NI and
+    NW allocated for min(k, window) kept neighbours per centre, int32 + float32 when ``compact``)."""
+    G = np.ascontiguousarray(G, dtype=np.float64)
+    rel = np.ascontiguousarray(rel, dtype=np.float64)
+    terms = distance_terms(w, rank_dist, weight_dist)
+    th, tw = rel.shape
+    kk = int(min(k, terms[0].size))
+    NI = np.empty((th, tw, kk), np.int32 if compact else np.int64)
+    NW = np.empty((th, tw, kk), np.float32 if compact else np.float64)
+    return G, rel, terms, NI, NW
+
+
 def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_rel, compact=False, workers=1):
     """The numba engine's selection of :func:`similar_sums` kept: (NI, NW), per centre of the halo'd block ``G``
     its ``k`` kept neighbours in offset order as flat indices into the block (-1: no more) and their weights.
@@ -266,13 +279,8 @@ def similar_lists(G, rel, threshold, k, w, rank_dist, eps, weight_dist, weight_r
     by the weights' float32 rounding, ~1e-7 of the spread of V).  ``workers``: threads that select strips of
     rows side by side (each strip's lists are its own: the same result for any number), for a caller that is
     the only tile (FSDAF's whole image); cancel is checked between rounds of strips."""
-    G = np.ascontiguousarray(G, dtype=np.float64)
-    rel = np.ascontiguousarray(rel, dtype=np.float64)
-    oy, ox, dr, dw = distance_terms(w, rank_dist, weight_dist)
-    th, tw = rel.shape
-    kk = int(min(k, oy.size))
-    NI = np.empty((th, tw, kk), np.int32 if compact else np.int64)
-    NW = np.empty((th, tw, kk), np.float32 if compact else np.float64)
+    G, rel, (oy, ox, dr, dw), NI, NW = selection_arrays(G, rel, k, w, rank_dist, weight_dist, compact)
+    th, tw, kk = NI.shape
     loop = _jit(_select_loop, exact=True)
     rows = max(1, int(STRIP_WORK // max(1, tw * oy.size // 2)))  # ~0.5 steps per centre and offset (vectorised)
     strips = [(a, min(th, a + rows)) for a in range(0, th, rows)]
