@@ -63,6 +63,15 @@ def run(name, F1, C1, days, cloudy, tile, halo, params, make_plan, kernel):
     return t_build, t_kernel, float(np.median(times)), worst, cloudy_diff, sum(p.nbytes for p in plans), got
 
 
+def real_scene(size):
+    """(F1 float64, the three MODIS dates on their grid, the coarse grid, the fine grid) of the ubESTARFM sample
+    mirrored to ``size`` px (bench_estarfm_plan.scene); exits with a sentence where ../shared is absent."""
+    if not os.path.isdir(UB):
+        sys.exit(f"{UB} is not present (the real sample lives in ../shared beside the repository)")
+    F1, _, modis, coarse, fine = scene(size)
+    return F1.astype(np.float64), modis, coarse, fine
+
+
 def setups(shape, tile, only=None):
     """[(name, tile, halo, params, plan class, per-date kernel)] of Fit-FC and FSDAF (default parameters, numba,
     10 fine px per MODIS pixel) cut as a series cuts a ``shape`` image with ``tile`` px tiles; ``only``: one."""
@@ -86,10 +95,7 @@ def main():
     ap.add_argument("--tile", type=int, default=256, help="Fit-FC's series tile (rounded to whole MODIS pixels)")
     ap.add_argument("--only", choices=("fitfc", "fsdaf"), default=None)
     a = ap.parse_args()
-    if not os.path.isdir(UB):
-        sys.exit(f"{UB} is not present (the real sample lives in ../shared beside the repository)")
-    F1, _, modis, coarse, fine = scene(a.size)
-    F1 = F1.astype(np.float64)
+    F1, modis, coarse, fine = real_scene(a.size)
     n = fine.width
     print(f"scene: {n} x {n} px (ubESTARFM mirrored), MODIS {coarse.width} x {coarse.height} px of 10 fine px, "
           f"bicubic, numba, {os.cpu_count()} cores")

@@ -19,8 +19,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_estarfm_plan import UB, scene  # noqa: E402
-from bench_fitfc_fsdaf_plan import setups  # noqa: E402
+from bench_fitfc_fsdaf_plan import real_scene, setups  # noqa: E402
 
 from lst_fusion.core.data.resample import resample_to_grid  # noqa: E402
 from lst_fusion.core.fusion import fitfc_plan  # noqa: E402
@@ -53,10 +52,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", choices=("fitfc", "fsdaf"), default=None)
     a = ap.parse_args()
-    if not os.path.isdir(UB):
-        sys.exit(f"{UB} is not present (the real sample lives in ../shared beside the repository)")
-    F1, _, modis, coarse, fine = scene(a.size)
-    F1 = F1.astype(np.float64)
+    F1, modis, coarse, fine = real_scene(a.size)
     C1 = resample_to_grid(modis[0], coarse, fine, "bicubic").astype(np.float64)
     print(f"scene: {fine.width} x {fine.height} px (ubESTARFM mirrored), {os.cpu_count()} cores, "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, min of {a.repeat} builds")
