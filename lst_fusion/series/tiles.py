@@ -286,9 +286,12 @@ def run_plan_tile(job):
     if not entry.plan.resampling:  # a plan of the references alone: each date read onto the window as per date
         plan = entry.plan.build(refs, None, h, p)
         window = date_reader(job) if entry.plan.date_as_rm else None
-        return [np.asarray(plan.predict(None, window(src) if window else
-                                        read_block(src, job.grid, r0, r1, c0, c1, h)), np.float32)
-                for src in job.targets]
+
+        def one(src):
+            C0 = window(src) if window else read_block(src, job.grid, r0, r1, c0, c1, h)
+            return np.asarray(plan.predict(None, C0), np.float32)
+
+        return dates_of(one, job)
     coarse = whole_coarse(job.targets[0]).grid
     outside = outside_grid(job.grid, r0, r1, c0, c1, h)  # NaN in every block read_block gives: R needs no entry
     resampling = LinearResampling.from_grids(coarse, window_grid(job.grid, r0, r1, c0, c1, h), "bicubic",
@@ -307,6 +310,23 @@ def run_plan_tile(job):
             C0 = read_block(src, job.grid, r0, r1, c0, c1, h)
         out.append(np.asarray(plan.predict(m.data, C0, linear=linear), np.float32))
     return out
+
+
+def dates_of(one, job):
+    """``one(target)`` for every date of ``job``, in date order. A task that is its image's only tile (FSDAF's
+    whole-image tiling: nothing runs beside it) predicts its dates after the first on ``min(2, cores)`` threads,
+    as its plan's selection does (the first date builds whatever its plan builds on first use); every other
+    task one date after another, the scheduler running the tiles side by side. Each date is computed alone,
+    so the order of work changes nothing in its result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    targets = list(job.targets)
+    workers = min(2, os.cpu_count() or 1)
+    if job.window != (0, job.grid.height, 0, job.grid.width) or workers < 2 or len(targets) < 3:
+        return [one(s) for s in targets]
+    first = one(targets[0])
+    with ThreadPoolExecutor(workers, thread_name_prefix="lstfusion-date") as pool:
+        return [first] + list(pool.map(one, targets[1:]))
 
 
 RM_PIXELWISE_MIN_DATES = 40  # R measured pixel by pixel costs ~33 resamplings of the window: pays from ~40 dates

@@ -218,3 +218,58 @@ def test_a_plan_without_the_operator_reads_its_dates_as_r_m(tmp_path, monkeypatc
     write_raster(path, gdal[0][halo:-halo, halo:-halo], Grid(fine.crs, fine.transform * Affine.translation(56, 0),
                                                               64, 64))
     assert tiles.date_reader(tiles.PlanJob("fitfc", (), (), (tiles.Source(path),), fine, window, halo, (0,))) is None
+
+
+def test_the_only_tile_of_its_image_predicts_its_dates_on_two_threads(monkeypatch):
+    # FSDAF's whole-image task: its dates after the first on min(2, cores) threads, in date order; a tile among
+    # others one date after another in its own thread
+    import threading
+
+    from lst_fusion.core.data.io import Grid
+    from lst_fusion.series import tiles
+
+    grid = Grid("EPSG:32645", None, 50, 40)
+    seen = []
+
+    def one(src):
+        seen.append(threading.current_thread().name)
+        return src * 10
+
+    monkeypatch.setattr(tiles.os, "cpu_count", lambda: 8)
+    whole = tiles.PlanJob("fsdaf", (), (), (1, 2, 3, 4, 5), grid, (0, 40, 0, 50), 0, (0, 1, 2, 3, 4))
+    assert tiles.dates_of(one, whole) == [10, 20, 30, 40, 50]
+    assert seen[0] == threading.current_thread().name
+    assert {n.startswith("lstfusion-date") for n in seen[1:]} == {True}
+    seen.clear()
+    part = tiles.PlanJob("fsdaf", (), (), (1, 2, 3), grid, (0, 20, 0, 50), 0, (0, 1, 2))
+    assert tiles.dates_of(one, part) == [10, 20, 30]
+    assert set(seen) == {threading.current_thread().name}
+    seen.clear()
+    monkeypatch.setattr(tiles.os, "cpu_count", lambda: 1)
+    assert tiles.dates_of(one, whole) == [10, 20, 30, 40, 50] and set(seen) == {threading.current_thread().name}
+
+
+@needs(UB)
+def test_fsdafs_whole_image_task_gives_the_same_dates_on_two_threads(tmp_path, monkeypatch):
+    from lst_fusion.core.data.io import write_raster
+    from lst_fusion.series import tiles
+
+    F1, _, modis, coarse, fine = ubestarfm(100, 150)
+    paths = {}
+    for name, a, g in (("F1", F1, fine), ("C1", modis[0], coarse), ("m1", modis[1], coarse), ("m2", modis[2], coarse)):
+        paths[name] = str(tmp_path / f"{name}.tif")
+        write_raster(paths[name], a, g)
+    refs = (tiles.Source(paths["F1"], parameter="LANDSAT"), tiles.Source(paths["C1"], same_grid=False))
+    targets = tuple(tiles.Source(paths[k], same_grid=False) for k in ("m1", "m2", "m1", "C1"))
+    from lst_fusion.core.fusion import methods
+
+    params = tuple(sorted({**{q.name: q.default for q in methods.get("fsdaf").params}, "FACTOR": 10}.items()))
+    job = tiles.PlanJob("fsdaf", params, refs, targets, fine, (0, 100, 0, 100), 20, (0, 1, 2, 3))
+    monkeypatch.setattr(tiles.os, "cpu_count", lambda: 2)
+    two = tiles.run_plan_tile(job)
+    monkeypatch.setattr(tiles.os, "cpu_count", lambda: 1)
+    one = tiles.run_plan_tile(job)
+    assert len(two) == 4 and np.isfinite(two[0]).mean() > 0.9
+    for a, b in zip(two, one):
+        assert np.array_equal(a, b, equal_nan=True)
+    assert np.array_equal(two[0], two[2], equal_nan=True) and not np.allclose(two[0], two[1])
