@@ -158,10 +158,10 @@ def residual_folds(pairs, predict, landcover=None, cancel=None, log=None, where=
             skipped[d] = why[len(f"{d}: "):] if why.startswith(f"{d}: ") else why  # the caller names the date
             continue
         truth, c0 = np.asarray(truth, dtype=np.float64), np.asarray(c0, dtype=np.float64)
-        pred = np.asarray(pred, dtype=np.float64)
-        folds.append(Fold(d, ref, cut(truth), pred, cut(pixel_classes(others[ref][0], landcover)),
+        pred, truth_cut = np.asarray(pred, dtype=np.float64), cut(truth)
+        folds.append(Fold(d, ref, truth_cut, pred, cut(pixel_classes(others[ref][0], landcover)),
                           cut(day_change(c0, others[ref][1])),
-                          None if where is None else sampled_offset(truth, c0, cut(truth), cut(c0), pred)))
+                          None if where is None else sampled_offset(truth, c0, truth_cut, cut(c0), pred)))
     if log:
         for d, why in skipped.items():
             log(f"uncertainty: pair {d} is not a calibration date ({why})")
