@@ -273,8 +273,6 @@ def run_plan_tile(job):
     lies on another coarse grid than the first's gets the per-date kernel."""
     if not fusion_methods.get(job.method).classical:
         return run_deep_plan_tile(job)
-    from ..core.data.linear_resampling import LinearResampling
-
     p = dict(job.params)
     r0, r1, c0, c1 = job.window
     h = job.halo
@@ -292,10 +290,7 @@ def run_plan_tile(job):
             return np.asarray(plan.predict(None, C0), np.float32)
 
         return dates_of(one, job)
-    coarse = whole_coarse(job.targets[0]).grid
-    outside = outside_grid(job.grid, r0, r1, c0, c1, h)  # NaN in every block read_block gives: R needs no entry
-    resampling = LinearResampling.from_grids(coarse, window_grid(job.grid, r0, r1, c0, c1, h), "bicubic",
-                                             inside=~outside)
+    coarse, resampling = window_operator(job)
     plan = entry.plan.build(refs, resampling, h, p)
     del resampling
     out = []
@@ -314,19 +309,36 @@ def run_plan_tile(job):
 
 def dates_of(one, job):
     """``one(target)`` for every date of ``job``, in date order. A task that is its image's only tile (FSDAF's
-    whole-image tiling: nothing runs beside it) predicts its dates after the first on ``min(2, cores)`` threads,
+    whole-image tiling: nothing runs beside it) predicts its dates after the first on ``task_threads()`` threads,
     as its plan's selection does (the first date builds whatever its plan builds on first use); every other
     task one date after another, the scheduler running the tiles side by side. Each date is computed alone,
     so the order of work changes nothing in its result."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from ..core.fusion.tiling import task_threads
+
     targets = list(job.targets)
-    workers = min(2, os.cpu_count() or 1)
+    workers = task_threads()
     if job.window != (0, job.grid.height, 0, job.grid.width) or workers < 2 or len(targets) < 3:
         return [one(s) for s in targets]
     first = one(targets[0])
     with ThreadPoolExecutor(workers, thread_name_prefix="lstfusion-date") as pool:
         return [first] + list(pool.map(one, targets[1:]))
+
+
+def window_operator(job, pixelwise=True):
+    """(the first target's coarse grid, R): the bicubic resampling operator from that grid onto ``job``'s halo'd
+    window (core.data.linear_resampling), with no entry beyond the fine grid (read_block's NaN there); with
+    ``pixelwise`` False, R is None where it does not factor into rows x columns (measuring it pixel by pixel
+    costs ~33 resamplings of the window)."""
+    from ..core.data.linear_resampling import LinearResampling
+
+    r0, r1, c0, c1 = job.window
+    coarse = whole_coarse(job.targets[0]).grid
+    win = window_grid(job.grid, r0, r1, c0, c1, job.halo)
+    inside = ~outside_grid(job.grid, r0, r1, c0, c1, job.halo)
+    measure = LinearResampling.from_grids if pixelwise else LinearResampling.factored  # from_grids: factored first
+    return coarse, measure(coarse, win, "bicubic", inside=inside)
 
 
 RM_PIXELWISE_MIN_DATES = 40  # R measured pixel by pixel costs ~33 resamplings of the window: pays from ~40 dates
@@ -338,22 +350,14 @@ def date_reader(job):
     the window when measured), falling back to read_block where R does not hold (a MODIS nodata pixel under
     the window, another coarse grid, MODIS on the fine grid); None when no operator is worth measuring (MODIS on
     the fine grid, or R not separable and fewer than :data:`RM_PIXELWISE_MIN_DATES` dates)."""
-    from ..core.data.linear_resampling import LinearResampling
-
-    first = job.targets[0]
-    if first.same_grid:
+    if job.targets[0].same_grid:
         return None
     r0, r1, c0, c1 = job.window
     h = job.halo
-    coarse = whole_coarse(first).grid
-    win = window_grid(job.grid, r0, r1, c0, c1, h)
-    inside = ~outside_grid(job.grid, r0, r1, c0, c1, h)
-    R = LinearResampling.factored(coarse, win, "bicubic", inside=inside)
-    if R is None and len(job.targets) >= RM_PIXELWISE_MIN_DATES:
-        try:
-            R = LinearResampling.from_grids(coarse, win, "bicubic", inside=inside)
-        except LstFusionError:  # not linear here: each date resampled by GDAL, as the per-date kernel reads it
-            return None
+    try:
+        coarse, R = window_operator(job, pixelwise=len(job.targets) >= RM_PIXELWISE_MIN_DATES)
+    except LstFusionError:  # not linear here: each date resampled by GDAL, as the per-date kernel reads it
+        return None
     if R is None:
         return None
 

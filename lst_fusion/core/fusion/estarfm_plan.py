@@ -22,7 +22,6 @@ day's resampled MODIS is not ``R M`` (a MODIS nodata pixel under the resampling 
 renormalised), the centres whose window holds such a pixel are computed by the per-date kernel itself
 (``estarfm``'s, on the smallest sub-blocks that hold them), so they are exact too.
 """
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -43,7 +42,7 @@ from .estarfm import (
     similarity_threshold,
 )
 from .kernels import _jit, distance_table, estarfm_sums, resolve_engine
-from .tiling import exact_centres, halo_block, tiles, window_sum
+from .tiling import exact_centres, halo_block, task_threads, tiles, window_sum
 
 # ---------------------------------------------------------------- the aggregation loop (build, once per tile)
 
@@ -459,7 +458,7 @@ class EstarfmPlan:
         self.shape = arrays[0].shape
         self.resample = resample
         self.cancel = cancel
-        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.workers = workers or task_threads()
         params = dict(th1=similarity_threshold(arrays[0], classes), th2=similarity_threshold(arrays[2], classes),
                       celsius=is_celsius(arrays[0]), shift=float(np.nanmean(arrays[1])),
                       change_threshold=change_threshold, min_similar=min_similar, engine=engine, quantity=quantity,

@@ -20,12 +20,12 @@ array operations per fine pixel) and the filter's products.  A date whose C0 is 
 fits them on the pixels valid in all three inputs): it is fused by the per-date kernel itself.  Figures:
 docs/series_precompute.md.
 """
-import os
 
 import numpy as np
 
 from .fsdaf import DEFAULT_BLOCK, block_date, block_pair, blocks_of, filter_result, filter_selection, fuse_tile, scene, spans_a_plane
 from .neighbours import apply_lists, similar_lists
+from .tiling import task_threads
 
 
 def _tps_kernel(r):
@@ -156,7 +156,7 @@ class FsdafTilePlan:
         self.cG = G[w:G.shape[0] - w, w:G.shape[1] - w]
         sel = filter_selection(self.cG, w, threshold, koff)
         self.NI, self.NW = similar_lists(G, sel.pop("rel"), sel.pop("threshold"), int(params["SIMILAR_PIXELS"]),
-                                         sel.pop("w"), compact=True, workers=min(2, os.cpu_count() or 1), **sel)
+                                         sel.pop("w"), compact=True, workers=task_threads(), **sel)
 
     @property
     def nbytes(self):

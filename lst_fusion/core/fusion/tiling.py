@@ -163,13 +163,19 @@ def exact_centres(kernel, blocks, off, w, out):
     return int(touched.sum())
 
 
+def task_threads():
+    """Threads for one task's own parallel work (run_tiled's tiles, a whole-image plan's selection and dates):
+    at most 2, at most this machine's cores."""
+    return min(2, os.cpu_count() or 1)
+
+
 def run_tiled(kernel, arrays, halo, tile=128, progress=None, cancel=None, workers=None):
     """Apply ``kernel(blocks) -> (th, tw) array`` to every tile; blocks are the
     input arrays cut with a NaN halo.  Returns the float32 mosaic."""
     shape = arrays[0].shape
     out = np.full(shape, np.nan, dtype=np.float32)
     todo = list(tiles(shape, tile))
-    workers = workers or min(2, os.cpu_count() or 1)
+    workers = workers or task_threads()
     stop = threading.Event()  # set when a tile fails or the run is cancelled: the other tiles stop too
 
     def tile_cancel():
